@@ -1,0 +1,114 @@
+"""The ``twin-app`` command: headless work, and the entry to the desktop app.
+
+Every expected failure (a bad scenario file, an unwritable database...) is a TwinError that
+is printed as a message with exit code 2; a traceback never reaches the user for bad input.
+The GUI package is imported only by the commands that need it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from twin_app import __version__
+from twin_app.errors import ScenarioError, TwinError
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "sample_networks"
+DEFAULT_SAMPLE = SAMPLES_DIR / "cloud_factory_demo.json"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command in ``argv`` and return the process exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = getattr(args, "handler", _default)
+    try:
+        return command(args)
+    except TwinError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="twin-app",
+        description="Cloud Factory Twin. Without a command: open the desktop app on the demo network "
+        "(or, with no display, run the demo headless and print its KPIs).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check scenario files and summarise them")
+    validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    validate.set_defaults(handler=_validate)
+
+    importer = commands.add_parser("import", help="turn a benchmark instance into a scenario file")
+    importer.add_argument("format", choices=["jssp", "fjsp"], help="OR-Library job shop or Brandimarte .fjs")
+    importer.add_argument("file", type=Path, metavar="FILE")
+    importer.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.json")
+    importer.set_defaults(handler=_import)
+
+    gui = commands.add_parser("gui", help="open the desktop app")
+    gui.add_argument("scenario", nargs="?", type=Path, help="scenario to open (default: the demo)")
+    gui.set_defaults(handler=_gui)
+    return parser
+
+
+def _default(args: argparse.Namespace) -> int:
+    if _has_display():
+        return _gui(argparse.Namespace(scenario=None))
+    print("No display found: running the demo network headless (twin-app run --help for options).", file=sys.stderr)
+    return main(["run", str(DEFAULT_SAMPLE)])
+
+
+def _has_display() -> bool:
+    if sys.platform != "linux":
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from twin_app.io.scenario_file import load_scenario
+
+    failures = 0
+    for path in args.files:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as error:
+            failures += 1
+            print(error.report())
+            continue
+        print(
+            f"{path}: ok: {len(scenario.owners)} owners, {len(scenario.sites)} sites, "
+            f"{len(scenario.machines)} machines, {len(scenario.lanes)} lanes, {len(scenario.products)} products"
+        )
+    return 0 if failures == 0 else 1
+
+
+def _import(args: argparse.Namespace) -> int:
+    from twin_app.io.importers import import_fjsp, import_jssp
+    from twin_app.io.scenario_file import save_scenario
+
+    scenario = import_jssp(args.file) if args.format == "jssp" else import_fjsp(args.file)
+    save_scenario(scenario, args.output)
+    print(
+        f"{args.output}: {len(scenario.machines)} machines, {len(scenario.demand.orders)} orders "
+        f"({sum(len(p.routing) for p in scenario.products)} operations)"
+    )
+    return 0
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from twin_app.gui.app import run_app
+
+    return run_app(args.scenario)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Reading and writing scenario files, order books and benchmark instances."""

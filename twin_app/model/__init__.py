@@ -1,0 +1,1 @@
+"""Immutable scenario objects, the network graph, the run layout and the event-log contract."""

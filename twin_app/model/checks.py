@@ -1,0 +1,243 @@
+"""Meaning checks of a scenario whose structure and types are already valid.
+
+Each check adds :class:`~twin_app.errors.Problem` entries naming the place in the file; the
+reader raises them all at once. What is checked: unique ids, every reference to an id,
+probabilities that must sum to 1, step and rework indices, shift calendars, departure
+policies, bill-of-materials cycles, steps no machine can do, and whether parts can travel
+between the sites that must exchange them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from twin_app.errors import Problem
+from twin_app.model.scenario import Scenario
+from twin_app.model.suggest import did_you_mean
+
+
+def check_scenario(scenario: Scenario) -> list[Problem]:
+    """Every meaning problem of ``scenario`` (empty when it is consistent)."""
+    problems: list[Problem] = []
+    ids = _check_unique_ids(scenario, problems)
+    _check_references(scenario, ids, problems)
+    _check_machines(scenario, problems)
+    _check_lanes(scenario, problems)
+    _check_products(scenario, ids, problems)
+    _check_demand(scenario, problems)
+    _check_run(scenario, problems)
+    if not problems:  # reachability needs consistent references
+        _check_reachability(scenario, problems)
+    return problems
+
+
+def _check_unique_ids(scenario: Scenario, problems: list[Problem]) -> dict[str, set[str]]:
+    ids: dict[str, set[str]] = {}
+    for collection in ("owners", "sites", "machines", "lanes", "products", "customers"):
+        seen: set[str] = set()
+        for index, item in enumerate(getattr(scenario, collection)):
+            if item.id in seen:
+                problems.append(
+                    Problem(f"{collection}[{index}].id", f"duplicate id {item.id!r}", "give each one its own id")
+                )
+            seen.add(item.id)
+        ids[collection] = seen
+    orders_seen: set[str] = set()
+    for index, order in enumerate(scenario.demand.orders):
+        if order.id in orders_seen:
+            problems.append(Problem(f"demand.orders[{index}].id", f"duplicate order id {order.id!r}", "make it unique"))
+        orders_seen.add(order.id)
+    clash = ids["sites"] & ids["customers"]
+    for name in sorted(clash):
+        problems.append(Problem("customers", f"id {name!r} is both a site and a customer", "rename one of them"))
+    return ids
+
+
+def _reference(problems: list[Problem], where: str, value: str, known: Iterable[str], what: str) -> None:
+    known = set(known)
+    if value not in known:
+        hint = did_you_mean(value, sorted(known)).removeprefix("; ")
+        problems.append(Problem(where, f"unknown {what} {value!r}", hint or f"use the id of one of the {what}s"))
+
+
+def _check_references(scenario: Scenario, ids: dict[str, set[str]], problems: list[Problem]) -> None:
+    for i, site in enumerate(scenario.sites):
+        _reference(problems, f"sites[{i}].owner", site.owner, ids["owners"], "owner")
+    for i, machine in enumerate(scenario.machines):
+        _reference(problems, f"machines[{i}].site", machine.site, ids["sites"], "site")
+    nodes = ids["sites"] | ids["customers"]
+    for i, lane in enumerate(scenario.lanes):
+        _reference(problems, f"lanes[{i}].origin", lane.origin, nodes, "site or customer")
+        _reference(problems, f"lanes[{i}].destination", lane.destination, nodes, "site or customer")
+        if lane.owner:
+            _reference(problems, f"lanes[{i}].owner", lane.owner, ids["owners"], "owner")
+    capabilities = {cap.step for machine in scenario.machines for cap in machine.capabilities}
+    for p, product in enumerate(scenario.products):
+        for s, step in enumerate(product.routing):
+            for c, name in enumerate(step.capabilities):
+                if name not in capabilities:
+                    hint = did_you_mean(name, sorted(capabilities)).removeprefix("; ")
+                    problems.append(
+                        Problem(
+                            f"products[{p}].routing[{s}].capabilities[{c}]",
+                            f"no machine can do step {name!r}",
+                            hint or "add the capability to a machine, or change the step",
+                        )
+                    )
+        for b, item in enumerate(product.bom):
+            _reference(problems, f"products[{p}].bom[{b}].product", item.product, ids["products"], "product")
+    for s, stream in enumerate(scenario.demand.streams):
+        _reference(problems, f"demand.streams[{s}].customer", stream.customer, ids["customers"], "customer")
+        for name in stream.mix:
+            _reference(problems, f'demand.streams[{s}].mix["{name}"]', name, ids["products"], "product")
+    for o, order in enumerate(scenario.demand.orders):
+        _reference(problems, f"demand.orders[{o}].customer", order.customer, ids["customers"], "customer")
+        _reference(problems, f"demand.orders[{o}].product", order.product, ids["products"], "product")
+
+
+def _check_machines(scenario: Scenario, problems: list[Problem]) -> None:
+    for i, machine in enumerate(scenario.machines):
+        steps = [cap.step for cap in machine.capabilities]
+        for c, step in enumerate(steps):
+            if step in steps[:c]:
+                problems.append(
+                    Problem(f"machines[{i}].capabilities[{c}].step", f"step {step!r} listed twice", "keep one entry")
+                )
+        if machine.shifts is not None:
+            previous_end = 0.0
+            for w, (start, end) in enumerate(machine.shifts.windows):
+                where = f"machines[{i}].shifts.windows[{w}]"
+                if not start < end <= machine.shifts.period:
+                    problems.append(
+                        Problem(where, f"window [{start:g}, {end:g}] must have start < end <= period")
+                    )
+                elif start < previous_end:
+                    problems.append(Problem(where, "windows must be sorted and must not overlap"))
+                previous_end = max(previous_end, end)
+            if not machine.shifts.windows:
+                problems.append(Problem(f"machines[{i}].shifts.windows", "a calendar needs at least one window"))
+
+
+def _check_lanes(scenario: Scenario, problems: list[Problem]) -> None:
+    for i, lane in enumerate(scenario.lanes):
+        departure = lane.departure
+        where = f"lanes[{i}].departure"
+        if lane.origin == lane.destination:
+            problems.append(Problem(f"lanes[{i}].destination", "a lane must connect two different places"))
+        if departure.policy == "timetable":
+            if departure.period is None or not departure.times:
+                problems.append(Problem(where, "a timetable needs 'period' and 'times'", "add both"))
+            elif any(t >= departure.period for t in departure.times):
+                problems.append(Problem(f"{where}.times", "every departure time must be < period"))
+            elif list(departure.times) != sorted(set(departure.times)):
+                problems.append(Problem(f"{where}.times", "departure times must be sorted and distinct"))
+        elif departure.policy == "when_full" and lane.vehicle_capacity >= 1e9:
+            problems.append(
+                Problem(f"lanes[{i}].vehicle_capacity", "'when_full' needs a vehicle_capacity", "set how much one vehicle carries")
+            )
+
+
+def _check_products(scenario: Scenario, ids: dict[str, set[str]], problems: list[Problem]) -> None:
+    graph = nx.DiGraph()
+    for p, product in enumerate(scenario.products):
+        n_steps = len(product.routing)
+        if product.bom and product.assembly_step >= n_steps:
+            problems.append(
+                Problem(f"products[{p}].assembly_step", f"must be < {n_steps}, the number of routing steps")
+            )
+        for s, step in enumerate(product.routing):
+            if step.rework is not None and step.rework.back_to > s:
+                problems.append(
+                    Problem(f"products[{p}].routing[{s}].rework.back_to", f"must be <= {s}: rework goes back, not ahead")
+                )
+        for item in product.bom:
+            graph.add_edge(product.id, item.product)
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        return
+    chain = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
+    index = next(i for i, product in enumerate(scenario.products) if product.id == cycle[0][0])
+    problems.append(
+        Problem(f"products[{index}].bom", f"bill-of-materials cycle {chain}", "a product cannot contain itself")
+    )
+
+
+def _check_demand(scenario: Scenario, problems: list[Problem]) -> None:
+    demand = scenario.demand
+    if not demand.streams and not demand.orders:
+        problems.append(Problem("demand", "no demand", "add demand.streams, demand.orders or demand.order_book"))
+    for s, stream in enumerate(demand.streams):
+        total = sum(stream.mix.values())
+        if abs(total - 1.0) > 1e-6:
+            problems.append(
+                Problem(f"demand.streams[{s}].mix", f"probabilities sum to {total:g}, not 1", "adjust them to sum to 1")
+            )
+        if stream.due.rule == "lead_time" and stream.due.lead is None:
+            problems.append(Problem(f"demand.streams[{s}].due.lead", "the lead_time rule needs 'lead'", "add it"))
+        if stream.stop is not None and stream.stop <= stream.start:
+            problems.append(Problem(f"demand.streams[{s}].stop", "must be after 'start'"))
+    for o, order in enumerate(demand.orders):
+        if order.due is not None and order.due < order.release:
+            problems.append(Problem(f"demand.orders[{o}].due", "due before release", "set due >= release"))
+
+
+def _check_run(scenario: Scenario, problems: list[Problem]) -> None:
+    run = scenario.run
+    if run.horizon is not None and run.warmup >= run.horizon:
+        problems.append(Problem("run.warmup", f"warm-up {run.warmup:g} must be shorter than horizon {run.horizon:g}"))
+    endless = [s for s in scenario.demand.streams if s.stop is None and s.max_orders is None]
+    if run.horizon is None and endless:
+        problems.append(
+            Problem("run.horizon", "needed: demand streams without 'stop' or 'max_orders' never end", "set a horizon")
+        )
+
+
+def _check_reachability(scenario: Scenario, problems: list[Problem]) -> None:
+    """Parts must be able to travel between the sites of consecutive steps and to assembly."""
+    from twin_app.model.network import Network
+
+    network = Network.build(scenario)
+    sites_for_step = network.sites_by_capability
+    for p, product in enumerate(scenario.products):
+        reachable: set[str] | None = None  # sites the job can be at after the previous step
+        for s, step in enumerate(product.routing):
+            candidates = set().union(*(sites_for_step.get(name, set()) for name in step.capabilities))
+            if reachable is not None:
+                ok = {b for b in candidates if any(network.connected(a, b) for a in reachable)}
+                if not ok:
+                    problems.append(
+                        Problem(
+                            f"products[{p}].routing[{s}]",
+                            f"parts cannot travel from {_names(reachable)} (previous step) to {_names(candidates)}",
+                            "add a lane between those sites",
+                        )
+                    )
+                    break
+                candidates = ok if step.probability >= 1.0 else candidates | reachable
+            reachable = candidates
+        if reachable is None:
+            continue
+        if product.bom:
+            assembly = product.routing[product.assembly_step].capabilities
+            assembly_sites = set().union(*(sites_for_step.get(name, set()) for name in assembly))
+            for b, item in enumerate(product.bom):
+                component = next(c for c in scenario.products if c.id == item.product)
+                last = component.routing[-1].capabilities
+                ends = set().union(*(sites_for_step.get(name, set()) for name in last))
+                if not any(network.connected(a, z) for a in ends for z in assembly_sites):
+                    problems.append(
+                        Problem(
+                            f"products[{p}].bom[{b}]",
+                            f"component {item.product!r} made at {_names(ends)} cannot reach assembly at {_names(assembly_sites)}",
+                            "add a lane between those sites",
+                        )
+                    )
+
+
+def _names(sites: Iterable[str]) -> str:
+    names = sorted(sites)
+    shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    return "{" + shown + "}"

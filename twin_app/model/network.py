@@ -1,0 +1,85 @@
+"""The logistics network as a graph, and its shortest routes as arrays for dispatch.
+
+Sites and customers are nodes, lanes are edges (both directions for a bidirectional lane).
+Parts travel along the fastest route by mean transit time; :class:`Network` precomputes, for
+every pair of nodes, that route's transit time, cost per unit, CO2 per unit and its first
+hop, as numpy arrays the dispatch core indexes directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+
+from twin_app.model.scenario import Scenario
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """Nodes are indexed sites first (scenario order), then customers."""
+
+    graph: nx.DiGraph
+    node_ids: tuple[str, ...]
+    node_index: dict[str, int]
+    transit: np.ndarray
+    """transit[i, j]: mean transit time of the fastest route from node i to j (inf: none)."""
+    cost_per_unit: np.ndarray
+    co2_per_unit: np.ndarray
+    next_lane: np.ndarray
+    """next_lane[i, j]: index of the lane of the first hop from i toward j (-1: none/same)."""
+    next_node: np.ndarray
+    sites_by_capability: dict[str, set[str]]
+
+    @classmethod
+    def build(cls, scenario: Scenario) -> Network:
+        node_ids = tuple(s.id for s in scenario.sites) + tuple(c.id for c in scenario.customers)
+        node_index = {name: i for i, name in enumerate(node_ids)}
+        graph = nx.DiGraph()
+        for site in scenario.sites:
+            graph.add_node(site.id, kind="site", owner=site.owner, x=site.x, y=site.y)
+        for customer in scenario.customers:
+            graph.add_node(customer.id, kind="customer", x=customer.x, y=customer.y)
+        for index, lane in enumerate(scenario.lanes):
+            directions = [(lane.origin, lane.destination)]
+            if lane.bidirectional:
+                directions.append((lane.destination, lane.origin))
+            for a, b in directions:
+                if a not in node_index or b not in node_index:
+                    continue
+                weight = lane.transit.mean
+                current = graph.get_edge_data(a, b)
+                if current is None or weight < current["weight"]:
+                    graph.add_edge(a, b, weight=weight, lane=index)
+        n = len(node_ids)
+        transit = np.full((n, n), np.inf)
+        cost = np.full((n, n), np.inf)
+        co2 = np.full((n, n), np.inf)
+        next_lane = np.full((n, n), -1, dtype=np.int32)
+        next_node = np.full((n, n), -1, dtype=np.int32)
+        np.fill_diagonal(transit, 0.0)
+        np.fill_diagonal(cost, 0.0)
+        np.fill_diagonal(co2, 0.0)
+        for source, (distances, paths) in nx.all_pairs_dijkstra(graph, weight="weight"):
+            i = node_index[source]
+            for target, distance in distances.items():
+                j = node_index[target]
+                if i == j:
+                    continue
+                path = paths[target]
+                lanes = [graph.edges[a, b]["lane"] for a, b in zip(path, path[1:], strict=False)]
+                transit[i, j] = distance
+                cost[i, j] = sum(scenario.lanes[k].cost_per_unit for k in lanes)
+                co2[i, j] = sum(scenario.lanes[k].co2_per_unit for k in lanes)
+                next_lane[i, j] = lanes[0]
+                next_node[i, j] = node_index[path[1]]
+        sites_by_capability: dict[str, set[str]] = {}
+        for machine in scenario.machines:
+            for capability in machine.capabilities:
+                sites_by_capability.setdefault(capability.step, set()).add(machine.site)
+        return cls(graph, node_ids, node_index, transit, cost, co2, next_lane, next_node, sites_by_capability)
+
+    def connected(self, origin: str, destination: str) -> bool:
+        """Whether parts can travel from ``origin`` to ``destination`` (same place counts)."""
+        return bool(np.isfinite(self.transit[self.node_index[origin], self.node_index[destination]]))

@@ -1,0 +1,356 @@
+"""The scenario: a cloud-factory network and the demand poured through it.
+
+Immutable, typed objects. The field names here *are* the scenario file's keys (see
+docs/scenario-format.md); the file reader validates a file into these objects once, and the
+JSON Schema in ``assets/`` is generated from them, so the three cannot drift apart.
+Ids are strings that other objects refer to (a machine names its ``site``, a site its
+``owner``); the cross references are checked by :mod:`twin_app.model.checks`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from annotated_types import Ge, Gt, Le, Lt, MinLen
+from pydantic import BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from twin_app.model.distributions import (
+    Constant,
+    Distribution,
+    DistributionSpecError,
+    distribution_json_schema,
+    parse_distribution,
+)
+
+FORMAT_VERSION = 1
+"""The newest scenario file format this program reads and the one it writes."""
+
+_FORBID_UNKNOWN = ConfigDict(extra="forbid")
+
+
+def _to_distribution(raw: object) -> Distribution:
+    try:
+        return parse_distribution(raw)
+    except DistributionSpecError as error:
+        raise PydanticCustomError("distribution", str(error)) from None
+
+
+Time = Annotated[
+    Distribution,
+    BeforeValidator(_to_distribution),
+    PlainSerializer(lambda d: d.to_json()),
+    WithJsonSchema(distribution_json_schema()),
+]
+"""A time in the file: a number (constant) or a distribution object."""
+
+Id = Annotated[str, MinLen(1)]
+PositiveFloat = Annotated[float, Gt(0)]
+NonNegativeFloat = Annotated[float, Ge(0)]
+Probability = Annotated[float, Ge(0), Le(1)]
+PositiveInt = Annotated[int, Gt(0)]
+
+ZERO = Constant(0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """A company: an asset owner, a logistics provider, or the platform itself."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    id: Id
+    name: str = ""
+    kind: Literal["asset_owner", "logistics", "platform"] = "asset_owner"
+    region: str = ""
+    color: str = ""
+    """Colour for the views, as '#rrggbb'; empty picks one from a palette."""
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A location of an owner; x/y are kilometres on a plane (or longitude/latitude)."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    id: Id
+    owner: Id
+    name: str = ""
+    x: float = 0.0
+    y: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Capability:
+    """A process step type a machine can do, and how long it takes there (at speed 1)."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    step: Id
+    time: Time
+    per_unit: bool = False
+    """True: ``time`` is per unit and a job of quantity q takes q draws' worth (time x q)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Failures:
+    """Breakdowns: time between failures (calendar time) and time to repair."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    mtbf: Time
+    mttr: Time
+
+
+@dataclass(frozen=True, slots=True)
+class Shifts:
+    """A repeating calendar: the machine works inside ``windows`` of each ``period``."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    period: PositiveFloat
+    windows: tuple[tuple[NonNegativeFloat, NonNegativeFloat], ...]
+    """[start, end) pairs within one period, sorted and not overlapping, e.g. [[360, 840]]."""
+
+
+@dataclass(frozen=True, slots=True)
+class CostRates:
+    """Money per time unit while running (busy), idle, and in setup."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    running: NonNegativeFloat = 0.0
+    idle: NonNegativeFloat = 0.0
+    setup: NonNegativeFloat = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Machine:
+    """A machine at a site: what it can do, how fast, how reliably, when, and at what cost."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    id: Id
+    site: Id
+    capabilities: Annotated[tuple[Capability, ...], MinLen(1)]
+    name: str = ""
+    capacity: PositiveInt = 1
+    """Identical parallel units (servers) sharing this machine's queue."""
+    speed: PositiveFloat = 1.0
+    """Processing times are divided by the speed."""
+    setup: dict[str, dict[str, Time]] = field(default_factory=dict)
+    """Changeover time from product family (outer key) to family (inner key)."""
+    setup_default: Time = ZERO
+    """Changeover time between two different families not listed in ``setup``."""
+    failures: Failures | None = None
+    shifts: Shifts | None = None
+    cost: CostRates = field(default_factory=CostRates)
+    capex_per_period: NonNegativeFloat = 0.0
+    lease_per_period: NonNegativeFloat = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Departure:
+    """When a vehicle leaves: as soon as there is load and a vehicle (on_demand), when the
+    load fills it or the oldest part has waited ``max_wait`` (when_full), or at the
+    ``times`` of each ``period`` (timetable)."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    policy: Literal["on_demand", "when_full", "timetable"] = "on_demand"
+    max_wait: PositiveFloat | None = None
+    period: PositiveFloat | None = None
+    times: tuple[NonNegativeFloat, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """A logistics link between two sites, or a site and a customer."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    id: Id
+    origin: Id
+    destination: Id
+    transit: Time
+    owner: str = ""
+    """The logistics provider running it (an owner id), or empty."""
+    cost_per_shipment: NonNegativeFloat = 0.0
+    cost_per_unit: NonNegativeFloat = 0.0
+    co2_per_unit: NonNegativeFloat = 0.0
+    vehicles: PositiveInt = 1
+    vehicle_capacity: PositiveFloat = 1.0e9
+    """Units one vehicle carries; the default is 'no limit'."""
+    departure: Departure = field(default_factory=Departure)
+    bidirectional: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Rework:
+    """A quality loop: with ``probability`` the job goes back to step ``back_to`` (0-based)."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    probability: Annotated[float, Ge(0), Lt(1)]
+    back_to: Annotated[int, Ge(0)]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One process step of a routing; any machine with one of ``capabilities`` can do it."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    capabilities: Annotated[tuple[Id, ...], MinLen(1)]
+    name: str = ""
+    probability: Probability = 1.0
+    """Chance that a job needs this step at all (otherwise it is skipped)."""
+    rework: Rework | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BomItem:
+    """``quantity`` units of component ``product`` go into one unit of the parent."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    product: Id
+    quantity: PositiveInt = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """A routing of steps, a family for changeovers, and optionally a bill of materials."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    id: Id
+    routing: Annotated[tuple[Step, ...], MinLen(1)]
+    family: str = ""
+    name: str = ""
+    bom: tuple[BomItem, ...] = ()
+    assembly_step: Annotated[int, Ge(0)] = 0
+    """Index of the routing step before which all components must have arrived."""
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """Who orders; x/y place it on the map, lanes may deliver to it."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    id: Id
+    name: str = ""
+    x: float = 0.0
+    y: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class DueDateRule:
+    """Due date = release + ``lead`` (lead_time), or release + ``factor`` x the order's
+    total expected work (total_work, the TWK rule)."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    rule: Literal["lead_time", "total_work"] = "total_work"
+    lead: Time | None = None
+    factor: PositiveFloat = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class DemandStream:
+    """Orders of one customer arriving over time with a product mix."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    customer: Id
+    interarrival: Time
+    mix: dict[str, Probability]
+    """Product id -> probability; the probabilities sum to 1."""
+    quantity: Time = Constant(1.0)
+    """Units per order (rounded to a whole number, at least 1)."""
+    due: DueDateRule = field(default_factory=DueDateRule)
+    price_per_unit: NonNegativeFloat = 0.0
+    start: NonNegativeFloat = 0.0
+    stop: PositiveFloat | None = None
+    max_orders: PositiveInt | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderSpec:
+    """One order of an explicit order book."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    id: Id
+    customer: Id
+    product: Id
+    quantity: PositiveInt = 1
+    release: NonNegativeFloat = 0.0
+    due: NonNegativeFloat | None = None
+    price: NonNegativeFloat = 0.0
+    """Price of the whole order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """Arrival streams, an explicit order book, or both."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    streams: tuple[DemandStream, ...] = ()
+    orders: tuple[OrderSpec, ...] = ()
+    order_book: str = ""
+    """A CSV file of orders, relative to the scenario file; read when the scenario is loaded."""
+
+
+AssignmentRule = Literal["earliest_completion", "fastest", "cheapest", "least_loaded", "random", "weighted"]
+SequencingRule = Literal["fifo", "spt", "edd", "mwkr", "mopnr", "fdd_mwkr", "cr", "atc"]
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentWeights:
+    """Weights of the 'weighted' assignment score (each term normalised over candidates)."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    completion: NonNegativeFloat = 1.0
+    cost: NonNegativeFloat = 0.0
+    load: NonNegativeFloat = 0.0
+    reliability: NonNegativeFloat = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """How the platform dispatches: push (assign on arrival) or pull (idle machines take)."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    mode: Literal["push", "pull"] = "push"
+    assignment: AssignmentRule = "earliest_completion"
+    sequencing: SequencingRule = "fifo"
+    fee: Annotated[float, Ge(0), Lt(1)] = 0.0
+    """Share of each order's revenue the platform keeps."""
+    weights: AssignmentWeights = field(default_factory=AssignmentWeights)
+    atc_k: PositiveFloat = 2.0
+    """Look-ahead parameter of the ATC rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    """How long to run, what to discard, and the random seed."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    horizon: PositiveFloat | None = None
+    """Simulated time to stop at; none means 'until every order is delivered'."""
+    warmup: NonNegativeFloat = 0.0
+    seed: Annotated[int, Ge(0)] = 1
+    replications: PositiveInt = 1
+    time_unit: str = "min"
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A whole cloud-factory scenario, as read from one file."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    format_version: Annotated[int, Ge(1)]
+    owners: Annotated[tuple[Owner, ...], MinLen(1)]
+    sites: Annotated[tuple[Site, ...], MinLen(1)]
+    machines: Annotated[tuple[Machine, ...], MinLen(1)]
+    products: Annotated[tuple[Product, ...], MinLen(1)]
+    name: str = ""
+    description: str = ""
+    """Which question this scenario answers."""
+    lanes: tuple[Lane, ...] = ()
+    customers: tuple[Customer, ...] = ()
+    demand: Demand = field(default_factory=Demand)
+    platform: Platform = field(default_factory=Platform)
+    run: RunSettings = field(default_factory=RunSettings)
+
+    def with_changes(self, **changes: Any) -> Scenario:
+        """A copy with some top-level fields replaced (e.g. ``platform=...``)."""
+        from dataclasses import replace
+
+        return replace(self, **changes)
