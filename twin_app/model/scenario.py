@@ -328,6 +328,8 @@ class RunSettings:
     seed: Annotated[int, Ge(0)] = 1
     replications: PositiveInt = 1
     time_unit: str = "min"
+    cost_period: PositiveFloat = 10080.0
+    """Length of the period that capex_per_period and lease_per_period refer to (a week in minutes)."""
 
 
 @dataclass(frozen=True, slots=True)
