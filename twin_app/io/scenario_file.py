@@ -5,13 +5,26 @@ Reading happens in three passes, each collecting *all* its problems before raisi
 types (every field, against the model's type hints), then meaning (references, cycles,
 reachability; :mod:`twin_app.model.checks`). Only a file that passes all three becomes a
 :class:`~twin_app.model.scenario.Scenario`.
+
+Types are checked strictly, as JSON writes them: ``"5"`` or ``true`` where a number belongs
+is an error rather than a silent conversion, because in a hand-edited file it is a typo far
+more often than an intention. A number written ``2.0`` still counts as the whole number 2.
+A top-level ``"$schema"`` key (for editors' autocompletion) is accepted and ignored.
+
+A referenced order book (``demand.order_book``) is read while loading; its orders become
+part of ``demand.orders`` and ``order_book`` is cleared, so the in-memory scenario is
+self-contained and saving it writes every order inline.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import inspect
+import itertools
 import json
 import math
+import textwrap
 import types
 import typing
 from collections.abc import Sequence
@@ -22,7 +35,9 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from twin_app.errors import Problem, ScenarioError
+from twin_app.model import scenario as scenario_module
 from twin_app.model.checks import check_scenario
+from twin_app.model.distributions import distribution_json_schema
 from twin_app.model.scenario import FORMAT_VERSION, Scenario
 from twin_app.model.suggest import did_you_mean
 
@@ -52,10 +67,22 @@ def loads_scenario(text: str, source: str = "<text>", base_dir: Path | None = No
 
 
 def scenario_from_data(data: Any, source: str = "<data>", base_dir: Path | None = None) -> Scenario:
-    """The scenario in already-parsed JSON ``data`` (dicts, lists, numbers, strings)."""
+    """The scenario in already-parsed JSON ``data`` (dicts, lists, numbers, strings).
+
+    Data that is not pure JSON (tuples, model objects, as a program may build) is validated
+    leniently instead of strictly. Raises ScenarioError with every problem found.
+    """
     if not isinstance(data, dict):
-        raise ScenarioError(source, [Problem("", "the file must hold one JSON object {...} at the top")])
-    version = data.get("format_version")
+        raise ScenarioError(
+            source,
+            [Problem("", "the file must hold one JSON object {...} at the top", "wrap the scenario in { }")],
+        )
+    data = {key: value for key, value in data.items() if key != SCHEMA_KEY}
+    try:
+        prepared, non_finite, is_json = _prepare(data)
+    except RecursionError:
+        raise ScenarioError(source, [Problem("", "nested too deeply to be a scenario")]) from None
+    version = prepared.get("format_version")
     if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
         raise ScenarioError(
             source,
@@ -67,18 +94,43 @@ def scenario_from_data(data: Any, source: str = "<data>", base_dir: Path | None 
                 )
             ],
         )
+    problems = [Problem(place(loc), message, "write a finite number") for loc, message in non_finite]
     try:
-        scenario = _adapter().validate_python(data)
+        if is_json:
+            scenario = _adapter().validate_json(json.dumps(prepared), strict=True)
+        else:
+            scenario = _adapter().validate_python(data)
     except ValidationError as error:
-        raise ScenarioError(source, _problems_from_validation(error)) from None
+        flagged = {problem.place for problem in problems}
+        problems += [p for p in _problems_from_validation(error) if p.place not in flagged]
+        raise ScenarioError(source, problems) from None
+    except RecursionError:
+        raise ScenarioError(source, [Problem("", "nested too deeply to be a scenario")]) from None
+    if problems:  # non-finite numbers in fields that also accept null
+        raise ScenarioError(source, problems)
     if scenario.demand.order_book:
-        from twin_app.io.order_book import read_order_book
-
-        scenario = read_order_book(scenario, (base_dir or Path.cwd()) / scenario.demand.order_book)
-    problems = check_scenario(scenario)
+        scenario, problems = _with_order_book(scenario, (base_dir or Path.cwd()) / scenario.demand.order_book)
+    meaning = check_scenario(scenario)
+    if problems:  # the book's orders are missing, so 'no demand' would only be noise
+        meaning = [problem for problem in meaning if problem.place != "demand"]
+    problems += meaning
     if problems:
         raise ScenarioError(source, problems)
     return scenario
+
+
+def _with_order_book(scenario: Scenario, path: Path) -> tuple[Scenario, list[Problem]]:
+    """The scenario with the order book's orders inlined and ``order_book`` cleared, and the
+    book's problems (reported together with the scenario's own)."""
+    from twin_app.io.order_book import read_order_book
+
+    problems: list[Problem] = []
+    try:
+        scenario = read_order_book(scenario, path)
+    except ScenarioError as error:
+        problems = list(error.problems)
+    demand = dataclasses.replace(scenario.demand, order_book="")
+    return dataclasses.replace(scenario, demand=demand), problems
 
 
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
@@ -104,11 +156,80 @@ def save_scenario(scenario: Scenario, path: str | Path) -> None:
 
 
 def scenario_json_schema() -> dict[str, Any]:
-    """JSON Schema of the file format, generated from the model (shipped in assets/)."""
+    """JSON Schema of the file format, generated from the model (shipped in assets/).
+
+    Editors use it for completion and inline checks: each field carries the description
+    written under it in the model, and the time/distribution form is one shared definition.
+    The schema checks structure and types only; the meaning checks need the reader.
+    """
     schema = _adapter().json_schema()
+    time_schema = distribution_json_schema()
+    schema = _share_definition(schema, time_schema, "#/$defs/Time")
+    schema["$defs"]["Time"] = time_schema
+    for name, definition in schema["$defs"].items():
+        cls = getattr(scenario_module, name, None)
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls):
+            _describe_fields(definition, cls)
+    _describe_fields(schema, Scenario)
+    schema["properties"] = {
+        SCHEMA_KEY: {"type": "string", "description": "where editors find this schema; ignored by the program"},
+        **schema["properties"],
+    }
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Cloud Factory Twin scenario"
-    return schema
+    schema["description"] = (
+        f"A cloud-factory network and its demand (format_version {FORMAT_VERSION}); see docs/scenario-format.md."
+    )
+    return {key: schema[key] for key in ("$schema", "title", "description", *sorted(set(schema) - _HEAD))}
+
+
+_HEAD = {"$schema", "title", "description"}
+_OWN = ("default", "title")
+
+
+def _share_definition(node: Any, shared: dict[str, Any], reference: str) -> Any:
+    """``node`` with every copy of ``shared`` replaced by a reference to one definition
+    (keeping a field's own default and description next to the reference)."""
+    if isinstance(node, dict) and {k: v for k, v in node.items() if k not in _OWN} == shared:
+        own = {k: v for k, v in node.items() if k in _OWN}
+        if isinstance(own.get("default"), dict) and set(own["default"]) == {"value"}:
+            own["default"] = own["default"]["value"]  # a Constant default, written as its number
+        return {"$ref": reference, **own}
+    if isinstance(node, dict):
+        return {key: _share_definition(value, shared, reference) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_share_definition(value, shared, reference) for value in node]
+    return node
+
+
+def _describe_fields(definition: dict[str, Any], cls: type) -> None:
+    """Add the docstring written under each field of ``cls`` as its schema description."""
+    notes = _field_notes(cls)
+    for name, prop in definition.get("properties", {}).items():
+        prop.pop("title", None)
+        if name in notes:
+            prop["description"] = notes[name]
+
+
+@cache
+def _field_notes(cls: type) -> dict[str, str]:
+    """The attribute docstrings of a dataclass (the string literal right after a field)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    except (OSError, TypeError):
+        return {}
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    notes: dict[str, str] = {}
+    for statement, following in itertools.pairwise(body):
+        if (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            notes[statement.target.id] = " ".join(following.value.value.split())
+    return notes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,92 +237,138 @@ def scenario_json_schema() -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-class _NonFiniteNumber(ValueError):
-    pass
+SCHEMA_KEY = "$schema"
+"""Top-level key naming the JSON Schema for editors; the reader ignores it."""
 
 
-def _reject_constant(name: str) -> float:
-    raise _NonFiniteNumber(name)
+@dataclasses.dataclass(frozen=True, slots=True)
+class _NonFinite:
+    """Stands for NaN/Infinity in parsed JSON until pass 2 reports where it was written."""
+
+    name: str
 
 
 def _parse_json(text: str, source: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_NonFinite)
     except json.JSONDecodeError as error:
-        raise ScenarioError(
-            source,
-            [Problem(f"line {error.lineno}, column {error.colno}", f"invalid JSON: {error.msg}", "fix the syntax there")],
-        ) from None
-    except _NonFiniteNumber as error:
-        raise ScenarioError(
-            source, [Problem("", f"invalid JSON: {error} is not a number JSON allows", "write a finite number")]
-        ) from None
+        where = f"line {error.lineno}, column {error.colno}"
+        raise ScenarioError(source, [Problem(where, f"invalid JSON: {error.msg}", "fix the syntax there")]) from None
     except RecursionError:
         raise ScenarioError(source, [Problem("", "invalid JSON: nested too deeply")]) from None
+    except ValueError as error:  # e.g. an integer with more digits than Python converts
+        raise ScenarioError(source, [Problem("", f"invalid JSON: {error}")]) from None
+
+
+_Loc = tuple[str | int, ...]
+
+
+def _prepare(data: Any) -> tuple[Any, list[tuple[_Loc, str]], bool]:
+    """``data`` made ready for strict validation, the places of non-finite numbers (NaN,
+    Infinity, or a literal too large for a float) and whether the data is pure JSON.
+
+    Non-finite numbers become null so pass 2 can still report everything else; whole-valued
+    floats become ints (JSON does not tell ``2.0`` from ``2``).
+    """
+    non_finite: list[tuple[_Loc, str]] = []
+    is_json = True
+
+    def walk(value: Any, loc: _Loc) -> Any:
+        nonlocal is_json
+        if isinstance(value, _NonFinite):
+            non_finite.append((loc, f"{value.name} is not a number JSON allows"))
+            return None
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                non_finite.append((loc, f"{value} is not a finite number (too large, or not a number)"))
+                return None
+            return int(value) if value.is_integer() and abs(value) < 2**53 else value
+        if value is None or isinstance(value, str | int):  # bool is an int
+            return value
+        if isinstance(value, list):
+            return [walk(item, (*loc, index)) for index, item in enumerate(value)]
+        if isinstance(value, dict):
+            if not all(isinstance(key, str) for key in value):
+                is_json = False
+            return {key: walk(item, (*loc, key)) for key, item in value.items()}
+        is_json = False  # tuples, model objects...: validated leniently as Python data
+        return value
+
+    prepared = walk(data, ())
+    return prepared, non_finite, is_json
 
 
 # ---------------------------------------------------------------------------------------------
 # Pass 2: structure and types, translated from pydantic's errors into ours
 # ---------------------------------------------------------------------------------------------
 
-_TYPE_WORDS = {
-    "string_type": "text",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "tuple_type": "a list [...]",
-    "list_type": "a list [...]",
-    "dict_type": "an object {...}",
-    "dataclass_type": "an object {...}",
-    "model_type": "an object {...}",
-    "finite_number": "a finite number",
+_TYPE_WORDS: dict[str, tuple[str, str]] = {
+    # pydantic error type -> (what was expected, how to write it)
+    "string_type": ("text", 'write it in double quotes, e.g. "A-mill"'),
+    "float_type": ("a number", "write a number without quotes, e.g. 5 or 2.5"),
+    "float_parsing": ("a number", "write a number without quotes, e.g. 5 or 2.5"),
+    "int_type": ("a whole number", "write a whole number without quotes, e.g. 3"),
+    "int_parsing": ("a whole number", "write a whole number without quotes, e.g. 3"),
+    "int_from_float": ("a whole number", "write a whole number without quotes, e.g. 3"),
+    "bool_type": ("true or false", "write true or false, without quotes"),
+    "bool_parsing": ("true or false", "write true or false, without quotes"),
+    "tuple_type": ("a list [...]", "write the entries in [ ]"),
+    "list_type": ("a list [...]", "write the entries in [ ]"),
+    "dict_type": ("an object {...}", 'write { "key": value, ... }'),
+    "dataclass_type": ("an object {...}", 'write { "field": value, ... }'),
+    "model_type": ("an object {...}", 'write { "field": value, ... }'),
+    "finite_number": ("a finite number", "write a finite number"),
 }
 _BOUNDS = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
+_DISTRIBUTION_HINT = "see 'Times and distributions' in docs/scenario-format.md"
 
 
 def _problems_from_validation(error: ValidationError) -> list[Problem]:
+    """Our problems for pydantic's errors: the place in the file, plain words, and a fix."""
     problems: list[Problem] = []
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
-        kind = item["type"]
-        given = item.get("input")
-        ctx = item.get("ctx") or {}
-        if kind == "missing":
-            field_name = loc[-1]
-            problems.append(Problem(place(loc[:-1]) or "(top level)", f"missing field {field_name!r}", "add it"))
-        elif kind in ("unexpected_keyword_argument", "extra_forbidden"):
-            field_name = str(loc[-1])
-            known = _field_names_at(loc[:-1])
-            hint = did_you_mean(field_name, known)
-            hint = hint.removeprefix("; ") if hint else (
-                "allowed here: " + ", ".join(known) if known else "remove it"
-            )
-            problems.append(Problem(place(loc[:-1]) or "(top level)", f"unknown field {field_name!r}", hint))
-        elif kind in _BOUNDS:
-            bound = next(iter(ctx.values()))
-            problems.append(
-                Problem(place(loc), f"must be {_BOUNDS[kind]} {bound:g}, got {_show(given)}", "change the value")
-            )
-        elif kind == "literal_error":
-            expected = str(ctx.get("expected", ""))
-            choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",") if c.strip()]
-            hint = did_you_mean(str(given), choices).removeprefix("; ") or f"use one of {expected}"
-            problems.append(Problem(place(loc), f"{_show(given)} is not allowed", hint))
-        elif kind == "too_short":
-            problems.append(
-                Problem(place(loc), f"needs at least {ctx.get('min_length', 1)} item(s)", "add the missing entries")
-            )
-        elif kind == "distribution":
-            problems.append(Problem(place(loc), item["msg"], "write a number or a distribution object"))
-        elif kind in _TYPE_WORDS:
-            problems.append(Problem(place(loc), f"must be {_TYPE_WORDS[kind]}, got {_show(given)}", "change the value"))
-        else:
-            problems.append(Problem(place(loc), item["msg"]))
+        problems.append(_problem(loc, item["type"], item.get("input"), item.get("ctx") or {}, item["msg"]))
     return _without_noise(problems)
+
+
+def _problem(loc: _Loc, kind: str, given: Any, ctx: dict[str, Any], raw_message: str) -> Problem:
+    where = place(loc)
+    if kind in ("missing", "missing_argument"):
+        return Problem(place(loc[:-1]) or "(top level)", f"missing field {loc[-1]!r}", "add it")
+    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
+        field_name = str(loc[-1])
+        known = _field_names_at(loc[:-1])
+        hint = did_you_mean(field_name, known).removeprefix("; ")
+        if not hint:
+            hint = "allowed here: " + ", ".join(known) if known else "remove it"
+        return Problem(place(loc[:-1]) or "(top level)", f"unknown field {field_name!r}", hint)
+    if kind in _BOUNDS:
+        bound = next(iter(ctx.values()))
+        return Problem(where, f"must be {_BOUNDS[kind]} {bound:g}, got {_show(given)}", "change the value")
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", ""))
+        choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",") if c.strip()]
+        hint = did_you_mean(str(given), choices).removeprefix("; ")
+        return Problem(where, f"{_show(given)} is not one of {expected}", hint or "use one of those")
+    if kind == "too_short":
+        return Problem(where, f"needs at least {ctx.get('min_length', 1)} entry", "add the missing entries")
+    if kind == "too_long":
+        return Problem(
+            where,
+            f"has {ctx.get('actual_length', 'too many')} entries, at most {ctx.get('max_length')} allowed",
+            "remove the extra entries",
+        )
+    if kind == "string_too_short":
+        return Problem(where, "must not be empty", "write an id")
+    if kind == "distribution":
+        # DistributionSpecError messages read 'what is wrong; did you mean ...; use one of ...'
+        message, _, advice = raw_message.partition("; ")
+        return Problem(where, message, advice or _DISTRIBUTION_HINT)
+    if kind in _TYPE_WORDS:
+        expected, how = _TYPE_WORDS[kind]
+        return Problem(where, f"must be {expected}, got {_show(given)}", how)
+    return Problem(where, raw_message)
 
 
 def _without_noise(problems: list[Problem]) -> list[Problem]:
