@@ -1,10 +1,11 @@
 """Meaning checks of a scenario whose structure and types are already valid.
 
 Each check adds :class:`~twin_app.errors.Problem` entries naming the place in the file; the
-reader raises them all at once. What is checked: unique ids, every reference to an id,
-probabilities that must sum to 1, step and rework indices, shift calendars, departure
-policies, bill-of-materials cycles, steps no machine can do, and whether parts can travel
-between the sites that must exchange them.
+reader raises them all at once. What is checked: unique ids, every reference to an id
+(with the nearest known id as a suggestion), setup families, probabilities that must sum to
+1, step and rework indices, shift calendars, departure policies and the settings they use,
+bill-of-materials cycles, steps no machine can do, demand that exists and ends, run
+settings, and whether parts can travel between the sites that must exchange them.
 """
 
 from __future__ import annotations
@@ -56,10 +57,20 @@ def _check_unique_ids(scenario: Scenario, problems: list[Problem]) -> dict[str, 
 
 
 def _reference(problems: list[Problem], where: str, value: str, known: Iterable[str], what: str) -> None:
+    """Report ``value`` at ``where`` unless it is one of the ``known`` ids of ``what``."""
     known = set(known)
     if value not in known:
         hint = did_you_mean(value, sorted(known)).removeprefix("; ")
-        problems.append(Problem(where, f"unknown {what} {value!r}", hint or f"use the id of one of the {what}s"))
+        problems.append(Problem(where, f"unknown {what} {value!r}", hint or _known_hint(known, what)))
+
+
+def _known_hint(known: Iterable[str], what: str, plural: str = "") -> str:
+    """'known owners: a, b, c' (the first few), or how to add one when there is none."""
+    names = sorted(known)
+    if not names:
+        return f"there is no {what} yet; add one"
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    return f"known {plural or what + 's'}: {shown}"
 
 
 def _check_references(scenario: Scenario, ids: dict[str, set[str]], problems: list[Problem]) -> None:
@@ -98,7 +109,12 @@ def _check_references(scenario: Scenario, ids: dict[str, set[str]], problems: li
 
 
 def _check_machines(scenario: Scenario, problems: list[Problem]) -> None:
+    families = sorted({product.family for product in scenario.products if product.family})
     for i, machine in enumerate(scenario.machines):
+        for source, targets in machine.setup.items():
+            _family(problems, f'machines[{i}].setup["{source}"]', source, families)
+            for target in targets:
+                _family(problems, f'machines[{i}].setup["{source}"]["{target}"]', target, families)
         steps = [cap.step for cap in machine.capabilities]
         for c, step in enumerate(steps):
             if step in steps[:c]:
@@ -111,13 +127,30 @@ def _check_machines(scenario: Scenario, problems: list[Problem]) -> None:
                 where = f"machines[{i}].shifts.windows[{w}]"
                 if not start < end <= machine.shifts.period:
                     problems.append(
-                        Problem(where, f"window [{start:g}, {end:g}] must have start < end <= period")
+                        Problem(
+                            where,
+                            f"window [{start:g}, {end:g}] must have start < end <= period ({machine.shifts.period:g})",
+                            "a window is [start, end] within one period; split one that crosses midnight in two",
+                        )
                     )
                 elif start < previous_end:
-                    problems.append(Problem(where, "windows must be sorted and must not overlap"))
+                    problems.append(
+                        Problem(where, "windows must be sorted and must not overlap", "order them by start time")
+                    )
                 previous_end = max(previous_end, end)
             if not machine.shifts.windows:
-                problems.append(Problem(f"machines[{i}].shifts.windows", "a calendar needs at least one window"))
+                problems.append(
+                    Problem(f"machines[{i}].shifts.windows", "a calendar needs at least one window", "add [start, end]")
+                )
+
+
+def _family(problems: list[Problem], where: str, name: str, families: list[str]) -> None:
+    """A setup key must be the family of some product, or the changeover never happens."""
+    if name not in families:
+        hint = did_you_mean(name, families).removeprefix("; ")
+        problems.append(
+            Problem(where, f"no product has family {name!r}", hint or _known_hint(families, "family", "families"))
+        )
 
 
 def _check_lanes(scenario: Scenario, problems: list[Problem]) -> None:
@@ -125,17 +158,43 @@ def _check_lanes(scenario: Scenario, problems: list[Problem]) -> None:
         departure = lane.departure
         where = f"lanes[{i}].departure"
         if lane.origin == lane.destination:
-            problems.append(Problem(f"lanes[{i}].destination", "a lane must connect two different places"))
+            problems.append(
+                Problem(f"lanes[{i}].destination", "a lane must connect two different places", "change one end")
+            )
         if departure.policy == "timetable":
             if departure.period is None or not departure.times:
                 problems.append(Problem(where, "a timetable needs 'period' and 'times'", "add both"))
             elif any(t >= departure.period for t in departure.times):
-                problems.append(Problem(f"{where}.times", "every departure time must be < period"))
+                problems.append(
+                    Problem(f"{where}.times", "every departure time must be < period", "times are within one period")
+                )
             elif list(departure.times) != sorted(set(departure.times)):
-                problems.append(Problem(f"{where}.times", "departure times must be sorted and distinct"))
+                problems.append(
+                    Problem(f"{where}.times", "departure times must be sorted and distinct", "sort them, drop repeats")
+                )
         elif departure.policy == "when_full" and lane.vehicle_capacity >= 1e9:
             problems.append(
-                Problem(f"lanes[{i}].vehicle_capacity", "'when_full' needs a vehicle_capacity", "set how much one vehicle carries")
+                Problem(
+                    f"lanes[{i}].vehicle_capacity",
+                    "'when_full' needs a vehicle_capacity",
+                    "set how much one vehicle carries",
+                )
+            )
+        if departure.policy != "timetable" and (departure.period is not None or departure.times):
+            problems.append(
+                Problem(
+                    where,
+                    f"'period' and 'times' are only used by the timetable policy, not {departure.policy!r}",
+                    'set "policy": "timetable", or remove them',
+                )
+            )
+        if departure.policy != "when_full" and departure.max_wait is not None:
+            problems.append(
+                Problem(
+                    f"{where}.max_wait",
+                    f"'max_wait' is only used by the when_full policy, not {departure.policy!r}",
+                    'set "policy": "when_full", or remove it',
+                )
             )
 
 
@@ -143,14 +202,22 @@ def _check_products(scenario: Scenario, ids: dict[str, set[str]], problems: list
     graph = nx.DiGraph()
     for p, product in enumerate(scenario.products):
         n_steps = len(product.routing)
-        if product.bom and product.assembly_step >= n_steps:
+        if product.assembly_step >= n_steps:
             problems.append(
-                Problem(f"products[{p}].assembly_step", f"must be < {n_steps}, the number of routing steps")
+                Problem(
+                    f"products[{p}].assembly_step",
+                    f"step {product.assembly_step} does not exist: the routing has {n_steps} step(s)",
+                    f"use 0 to {n_steps - 1} (steps count from 0)",
+                )
             )
         for s, step in enumerate(product.routing):
             if step.rework is not None and step.rework.back_to > s:
                 problems.append(
-                    Problem(f"products[{p}].routing[{s}].rework.back_to", f"must be <= {s}: rework goes back, not ahead")
+                    Problem(
+                        f"products[{p}].routing[{s}].rework.back_to",
+                        f"step {step.rework.back_to} is ahead of this step {s}: rework goes back, not ahead",
+                        f"use 0 to {s} (steps count from 0)",
+                    )
                 )
         for item in product.bom:
             graph.add_edge(product.id, item.product)
@@ -178,7 +245,18 @@ def _check_demand(scenario: Scenario, problems: list[Problem]) -> None:
         if stream.due.rule == "lead_time" and stream.due.lead is None:
             problems.append(Problem(f"demand.streams[{s}].due.lead", "the lead_time rule needs 'lead'", "add it"))
         if stream.stop is not None and stream.stop <= stream.start:
-            problems.append(Problem(f"demand.streams[{s}].stop", "must be after 'start'"))
+            problems.append(
+                Problem(f"demand.streams[{s}].stop", "must be after 'start'", "raise 'stop' or lower 'start'")
+            )
+        horizon = scenario.run.horizon
+        if horizon is not None and stream.start >= horizon:
+            problems.append(
+                Problem(
+                    f"demand.streams[{s}].start",
+                    f"the stream starts at {stream.start:g}, not before the horizon {horizon:g}: it never orders",
+                    "lower 'start' or raise run.horizon",
+                )
+            )
     for o, order in enumerate(demand.orders):
         if order.due is not None and order.due < order.release:
             problems.append(Problem(f"demand.orders[{o}].due", "due before release", "set due >= release"))
@@ -187,7 +265,13 @@ def _check_demand(scenario: Scenario, problems: list[Problem]) -> None:
 def _check_run(scenario: Scenario, problems: list[Problem]) -> None:
     run = scenario.run
     if run.horizon is not None and run.warmup >= run.horizon:
-        problems.append(Problem("run.warmup", f"warm-up {run.warmup:g} must be shorter than horizon {run.horizon:g}"))
+        problems.append(
+            Problem(
+                "run.warmup",
+                f"warm-up {run.warmup:g} must be shorter than horizon {run.horizon:g}",
+                "shorten the warm-up or lengthen the horizon",
+            )
+        )
     endless = [s for s in scenario.demand.streams if s.stop is None and s.max_orders is None]
     if run.horizon is None and endless:
         problems.append(
@@ -231,7 +315,8 @@ def _check_reachability(scenario: Scenario, problems: list[Problem]) -> None:
                     problems.append(
                         Problem(
                             f"products[{p}].bom[{b}]",
-                            f"component {item.product!r} made at {_names(ends)} cannot reach assembly at {_names(assembly_sites)}",
+                            f"component {item.product!r} made at {_names(ends)} "
+                            f"cannot reach assembly at {_names(assembly_sites)}",
                             "add a lane between those sites",
                         )
                     )
