@@ -207,7 +207,7 @@ def _check_products(scenario: Scenario, ids: dict[str, set[str]], problems: list
                 Problem(
                     f"products[{p}].assembly_step",
                     f"step {product.assembly_step} does not exist: the routing has {n_steps} step(s)",
-                    f"use 0 to {n_steps - 1} (steps count from 0)",
+                    f"use a step index from 0 to {n_steps - 1}; the first step is 0",
                 )
             )
         for s, step in enumerate(product.routing):
@@ -216,7 +216,7 @@ def _check_products(scenario: Scenario, ids: dict[str, set[str]], problems: list
                     Problem(
                         f"products[{p}].routing[{s}].rework.back_to",
                         f"step {step.rework.back_to} is ahead of this step {s}: rework goes back, not ahead",
-                        f"use 0 to {s} (steps count from 0)",
+                        f"use a step index from 0 to {s}; the first step is 0",
                     )
                 )
         for item in product.bom:
