@@ -1,0 +1,185 @@
+"""The scenario compiled into index tables and arrays the simulation and dispatch core use.
+
+The model speaks in ids; the hot loop speaks in integers. Everything here is computed once
+per run from the (immutable) scenario: which machines can do each product step and how long
+they take on average, expected work per job for the sequencing rules and due dates, setup
+tables by family, and per-machine arrays for the dispatch core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from twin_app.model.distributions import Constant, Distribution
+from twin_app.model.layout import Layout
+from twin_app.model.network import Network
+from twin_app.model.scenario import Scenario
+
+
+@dataclass(frozen=True, slots=True)
+class StepOption:
+    """One machine that can do a product step, and the time it takes there (before speed)."""
+
+    machine: int
+    time: Distribution
+    per_unit: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledStep:
+    options: tuple[StepOption, ...]
+    machines: tuple[int, ...]
+    probability: float
+    rework_probability: float
+    rework_back_to: int
+    fixed_mean: float
+    """Mean over the options of the time per job (mean time / speed, options not per unit)."""
+    unit_mean: float
+    """Mean over the options of the time per unit of quantity (per-unit options)."""
+    by_machine: dict[int, StepOption]
+
+    def expected(self, quantity: float) -> float:
+        """Expected processing time of a job of ``quantity`` units, averaged over the options."""
+        return self.fixed_mean + self.unit_mean * quantity
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledProduct:
+    index: int
+    family: int
+    steps: tuple[CompiledStep, ...]
+    components: tuple[tuple[int, int], ...]
+    """(product index, quantity per unit) of the bill of materials."""
+    assembly_step: int
+    work_fixed_suffix: tuple[float, ...]
+    """work_fixed_suffix[s]: expected fixed work of steps s.. (this step included)."""
+    work_unit_suffix: tuple[float, ...]
+
+    def remaining_work(self, step: int, quantity: float) -> float:
+        return self.work_fixed_suffix[step] + self.work_unit_suffix[step] * quantity
+
+    def total_work(self, quantity: float) -> float:
+        return self.remaining_work(0, quantity)
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledScenario:
+    scenario: Scenario
+    layout: Layout
+    network: Network
+    products: tuple[CompiledProduct, ...]
+    product_index: dict[str, int]
+    customer_index: dict[str, int]
+    machine_node: np.ndarray
+    """Network node index of each machine's site."""
+    machine_speed: np.ndarray
+    machine_capacity: np.ndarray
+    machine_running_rate: np.ndarray
+    machine_unreliability: np.ndarray
+    setup_tables: tuple[dict[tuple[int, int], Distribution], ...]
+    """Per machine: (from family, to family) -> changeover time, for listed pairs."""
+    setup_default: tuple[Distribution, ...]
+    setup_mean: np.ndarray
+    """setup_mean[m, f, g]: expected changeover on machine m from family f to g."""
+
+    @classmethod
+    def build(cls, scenario: Scenario) -> CompiledScenario:
+        layout = Layout.build(scenario)
+        network = Network.build(scenario)
+        family_index = {name: i for i, name in enumerate(layout.families)}
+        machine_index = {m.id: i for i, m in enumerate(scenario.machines)}
+        by_step: dict[str, list[StepOption]] = {}
+        for m, machine in enumerate(scenario.machines):
+            for capability in machine.capabilities:
+                by_step.setdefault(capability.step, []).append(StepOption(m, capability.time, capability.per_unit))
+        speed = np.array([m.speed for m in scenario.machines], dtype=float)
+        products = []
+        product_index = {p.id: i for i, p in enumerate(scenario.products)}
+        for p, product in enumerate(scenario.products):
+            steps = []
+            for step in product.routing:
+                options = tuple(
+                    sorted((o for name in step.capabilities for o in by_step.get(name, [])), key=lambda o: o.machine)
+                )
+                fixed = [o.time.mean / speed[o.machine] if not o.per_unit else 0.0 for o in options]
+                unit = [o.time.mean / speed[o.machine] if o.per_unit else 0.0 for o in options]
+                count = max(len(options), 1)
+                steps.append(
+                    CompiledStep(
+                        options=options,
+                        machines=tuple(o.machine for o in options),
+                        probability=step.probability,
+                        rework_probability=step.rework.probability if step.rework else 0.0,
+                        rework_back_to=step.rework.back_to if step.rework else 0,
+                        fixed_mean=sum(fixed) / count,
+                        unit_mean=sum(unit) / count,
+                        by_machine={o.machine: o for o in options},
+                    )
+                )
+            fixed_suffix = [0.0] * (len(steps) + 1)
+            unit_suffix = [0.0] * (len(steps) + 1)
+            for s in range(len(steps) - 1, -1, -1):
+                fixed_suffix[s] = fixed_suffix[s + 1] + steps[s].fixed_mean * steps[s].probability
+                unit_suffix[s] = unit_suffix[s + 1] + steps[s].unit_mean * steps[s].probability
+            products.append(
+                CompiledProduct(
+                    index=p,
+                    family=family_index[product.family],
+                    steps=tuple(steps),
+                    components=tuple((product_index[b.product], b.quantity) for b in product.bom),
+                    assembly_step=product.assembly_step,
+                    work_fixed_suffix=tuple(fixed_suffix),
+                    work_unit_suffix=tuple(unit_suffix),
+                )
+            )
+        n_families = len(layout.families)
+        setup_mean = np.zeros((len(scenario.machines), n_families, n_families))
+        tables = []
+        defaults = []
+        for m, machine in enumerate(scenario.machines):
+            table: dict[tuple[int, int], Distribution] = {}
+            for source, targets in machine.setup.items():
+                for target, time in targets.items():
+                    if source in family_index and target in family_index:
+                        table[(family_index[source], family_index[target])] = time
+            default = machine.setup_default
+            setup_mean[m] = default.mean
+            np.fill_diagonal(setup_mean[m], 0.0)
+            for (f, g), time in table.items():
+                setup_mean[m, f, g] = time.mean
+            tables.append(table)
+            defaults.append(default)
+        unreliability = np.array(
+            [
+                m.failures.mttr.mean / (m.failures.mtbf.mean + m.failures.mttr.mean) if m.failures else 0.0
+                for m in scenario.machines
+            ]
+        )
+        del machine_index
+        return cls(
+            scenario=scenario,
+            layout=layout,
+            network=network,
+            products=tuple(products),
+            product_index=product_index,
+            customer_index={c.id: i for i, c in enumerate(scenario.customers)},
+            machine_node=np.array([network.node_index[m.site] for m in scenario.machines], dtype=np.int64),
+            machine_speed=speed,
+            machine_capacity=np.array([m.capacity for m in scenario.machines], dtype=float),
+            machine_running_rate=np.array([m.cost.running for m in scenario.machines], dtype=float),
+            machine_unreliability=unreliability,
+            setup_tables=tuple(tables),
+            setup_default=tuple(defaults),
+            setup_mean=setup_mean,
+        )
+
+    def setup_time(self, machine: int, source: int, target: int) -> Distribution | None:
+        """The changeover distribution from family ``source`` to ``target`` (None: no setup)."""
+        if source == target or source < 0:
+            return None
+        time = self.setup_tables[machine].get((source, target), self.setup_default[machine])
+        if isinstance(time, Constant) and time.value == 0:
+            return None
+        return time

@@ -1,0 +1,960 @@
+"""The twin: orders flowing through the cloud factory, as a SimPy discrete-event simulation.
+
+What happens to an order: it is released (from a demand stream or the order book) and split
+by its bill of materials into jobs, one per product instance (components recursively). A job
+walks its routing: each step becomes an *operation* that waits until the platform dispatches
+it to a machine unit, possibly after its parts travel along lanes. Before the assembly step a
+job waits until all its components are finished, then all the parts travel to the machine
+chosen for the assembly (consolidation). A finished order travels to its customer.
+
+Dispatch semantics (non-delay): completions, arrivals and repairs at time t are all processed
+before any dispatch decision at t, because decisions run in a *dispatch epoch* scheduled at
+t with a priority after every ordinary event at t.
+
+- push: at an epoch, each newly ready operation is assigned to the best capable machine by
+  the assignment rule (counting transport and queued work) and joins that machine's queue;
+  free units of a machine take work from its queue by the sequencing rule.
+- pull: ready operations wait in pooled queues (one per set of capable units); while some
+  queue has work and a capable unit is free, the best operation over all such queues (by the
+  sequencing rule) goes to the best free capable unit (by the assignment rule). A unit that
+  pulls work from another site waits, reserved, until the parts arrive.
+
+Machine units are interrupted by breakdowns and calendar off-shift time: work in progress
+(setup or processing) pauses and resumes where it stopped. Every interval lands in one flat
+event log (twin_app.model.events), flushed in batches to observers; the simulation never
+waits for them.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+
+import numpy as np
+import simpy
+from simpy.events import Event
+
+from twin_app.dispatch import assignment, sequencing
+from twin_app.errors import SimulationError
+from twin_app.model.distributions import Distribution, sampler
+from twin_app.model.events import EVENT_DTYPE, ORDER_DTYPE, EventBatch, EventKind, RunEnd, RunInfo, RunObserver
+from twin_app.model.scenario import DemandStream, Scenario, Shifts
+from twin_app.sim.compiled import CompiledProduct, CompiledScenario
+from twin_app.sim.logistics import LaneOperator, Parcel
+from twin_app.sim.rng import stream
+
+_DISPATCH_PRIORITY = 2
+"""After SimPy's URGENT (0) and NORMAL (1): an epoch at t runs after every other event at t."""
+
+_PROCESS = int(EventKind.PROCESS)
+_SETUP = int(EventKind.SETUP)
+_WAIT = int(EventKind.WAIT)
+
+
+class _Order:
+    __slots__ = ("customer", "due", "index", "price", "product", "quantity", "release")
+
+    def __init__(self, index: int, customer: int, product: int, quantity: float, release: float, due: float,
+                 price: float) -> None:
+        self.index = index
+        self.customer = customer
+        self.product = product
+        self.quantity = quantity
+        self.release = release
+        self.due = due
+        self.price = price
+
+    def record(self, completed: float) -> tuple:
+        return (self.index, self.customer, self.product, self.quantity, self.release, self.due, completed, self.price)
+
+
+class _Job:
+    __slots__ = ("components", "index", "missing", "node", "order", "parent", "product", "quantity", "step",
+                 "waiting_assembly")
+
+    def __init__(self, index: int, order: _Order, product: CompiledProduct, quantity: float,
+                 parent: _Job | None) -> None:
+        self.index = index
+        self.order = order
+        self.product = product
+        self.quantity = quantity
+        self.parent = parent
+        self.step = 0
+        self.node = -1  # -1: raw material, available wherever the first step is done
+        self.missing = len(product.components)
+        self.components: list[_Job] = []
+        self.waiting_assembly = False
+
+
+class _Operation:
+    __slots__ = ("estimate", "group", "job", "machine", "parts_pending", "ready", "step")
+
+    def __init__(self, job: _Job, ready: float) -> None:
+        self.job = job
+        self.step = job.step
+        self.ready = ready
+        self.group: _Group | None = None
+        self.machine = -1
+        self.parts_pending = 0
+        self.estimate = 0.0
+
+
+class _Unit:
+    """One machine unit (a server): what it is doing and whether it may work now."""
+
+    __slots__ = ("busy_until", "down", "down_since", "family", "index", "machine", "node", "off", "off_since",
+                 "op", "owner", "phase", "phase_start", "process_left", "running", "setup_left", "token",
+                 "waiting_parts")
+
+    def __init__(self, index: int, machine: int, owner: int, node: int) -> None:
+        self.index = index
+        self.machine = machine
+        self.owner = owner
+        self.node = node
+        self.family = -1
+        self.op: _Operation | None = None
+        self.phase = _PROCESS
+        self.phase_start = 0.0
+        self.setup_left = 0.0
+        self.process_left = 0.0
+        self.running = False
+        self.waiting_parts = False
+        self.token = 0
+        self.down = False
+        self.off = False
+        self.down_since = 0.0
+        self.off_since = 0.0
+        self.busy_until = 0.0
+
+    @property
+    def available(self) -> bool:
+        return self.op is None and not self.down and not self.off
+
+
+class _Group:
+    """Operations waiting for one set of units (a machine's queue, or a pooled queue)."""
+
+    __slots__ = ("dynamic", "heap", "units")
+
+    def __init__(self, units: tuple[_Unit, ...]) -> None:
+        self.units = units
+        self.heap: list[tuple] = []
+        self.dynamic: list[_Operation] = []
+
+    def has_work(self) -> bool:
+        return bool(self.heap) or bool(self.dynamic)
+
+    def free_units(self) -> list[_Unit]:
+        return [unit for unit in self.units if unit.op is None and not unit.down and not unit.off]
+
+
+class _Epoch(Event):
+    """A dispatch decision point at the current time, after all ordinary events at it."""
+
+    def __init__(self, env: simpy.Environment, callback: Callable[[Event], None]) -> None:
+        self.env = env
+        self.callbacks = [callback]
+        self._value = None
+        self._ok = True
+        env.schedule(self, _DISPATCH_PRIORITY)
+
+
+class Simulation:
+    """One replication of a scenario; drive it with :meth:`run`, :meth:`advance` or :meth:`step`."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        seed: int | None = None,
+        replication: int = 0,
+        observers: Sequence[RunObserver] = (),
+        run_id: str | None = None,
+        batch_events: int = 4096,
+    ) -> None:
+        self.scenario = scenario
+        self.compiled = CompiledScenario.build(scenario)
+        self.layout = self.compiled.layout
+        self.network = self.compiled.network
+        self.seed = scenario.run.seed if seed is None else seed
+        self.replication = replication
+        self.observers = list(observers)
+        self.run_id = run_id or uuid.uuid4().hex[:12]
+        self.horizon = scenario.run.horizon
+        self.batch_events = batch_events
+        self.env = simpy.Environment()
+        self.finished = False
+        self.status = "ready"
+        self._started = False
+        self._stop_requested = False
+        self._log: list[tuple] = []
+        self._order_log: list[tuple] = []
+        self._events_emitted = 0
+        platform = scenario.platform
+        self._push = platform.mode == "push"
+        self._assignment = platform.assignment
+        self._sequencing = platform.sequencing
+        self._dynamic = platform.sequencing in sequencing.DYNAMIC_RULES
+        self._weights = assignment.Weights(**{k: getattr(platform.weights, k) for k in
+                                               ("completion", "cost", "load", "reliability")})
+        self._dispatch_rng = self._rng("dispatch")
+        self._routing_rngs: dict[int, np.random.Generator] = {}
+        self._job_counter = itertools.count()
+        self._op_counter = itertools.count()
+        self._orders_open = 0
+        self._sources_open = 0
+        self._ready: list[_Operation] = []
+        self._epoch_pending = False
+        self._dirty_groups: dict[int, _Group] = {}
+        self._build_units()
+        self._build_lanes()
+        self._build_demand()
+
+    # -----------------------------------------------------------------------------------------
+    # Set-up
+    # -----------------------------------------------------------------------------------------
+
+    def _rng(self, *name: str) -> np.random.Generator:
+        return stream(self.seed, self.replication, *name)
+
+    def _build_units(self) -> None:
+        compiled = self.compiled
+        scenario = self.scenario
+        layout = self.layout
+        self.units: list[_Unit] = []
+        self.machine_units: list[tuple[_Unit, ...]] = []
+        self._process_samplers: list[dict[str, Callable[[], float]]] = []
+        self._setup_rngs: list[np.random.Generator] = []
+        self._setup_samplers: dict[tuple[int, int, int], Callable[[], float]] = {}
+        for m, machine in enumerate(scenario.machines):
+            first = layout.machine_first_unit[m]
+            units = tuple(
+                _Unit(first + u, m, int(layout.resource_owner[first + u]), int(compiled.machine_node[m]))
+                for u in range(machine.capacity)
+            )
+            self.units.extend(units)
+            self.machine_units.append(units)
+            rng = self._rng("process", machine.id)
+            self._process_samplers.append({cap.step: sampler(cap.time, rng) for cap in machine.capabilities})
+            self._setup_rngs.append(self._rng("setup", machine.id))
+            if machine.failures is not None:
+                for unit in units:
+                    failure_rng = self._rng("failures", layout.resources[unit.index].id)
+                    self.env.process(self._failures(unit, sampler(machine.failures.mtbf, failure_rng),
+                                                    sampler(machine.failures.mttr, failure_rng)))
+            if machine.shifts is not None:
+                self.env.process(self._calendar(units, machine.shifts))
+        n = len(scenario.machines)
+        # Dispatch-core state, one entry per machine (push estimates of committed work).
+        self._queued_work = np.zeros(n)
+        self._committed_end = np.zeros(n)
+        self._busy_units = np.zeros(n)
+        self._tail_family = np.full(n, -1, dtype=np.int64)
+        self._machine_groups = [_Group(units) for units in self.machine_units]
+        self._pull_groups: dict[tuple[int, ...], _Group] = {}
+        self._unit_groups: list[list[_Group]] = [[] for _ in self.units]
+        if self._push:
+            for group in self._machine_groups:
+                for unit in group.units:
+                    self._unit_groups[unit.index].append(group)
+        self._freed: list[_Unit] = []
+        self._running_rate = [m.cost.running for m in scenario.machines]
+        self._setup_rate = [m.cost.setup for m in scenario.machines]
+        self._per_unit = [{cap.step: cap.per_unit for cap in m.capabilities} for m in scenario.machines]
+
+    def _build_lanes(self) -> None:
+        layout = self.layout
+        network = self.network
+        self.lanes: list[LaneOperator] = []
+        first_vehicle = layout.n_machine_units
+        for k, lane in enumerate(self.scenario.lanes):
+            self.lanes.append(
+                LaneOperator(
+                    self.env, lane, k, network.node_index[lane.origin], network.node_index[lane.destination],
+                    first_vehicle, int(layout.resource_owner[first_vehicle]), self._rng("lane", lane.id),
+                    self._record,
+                )
+            )
+            first_vehicle += lane.vehicles
+
+    def _build_demand(self) -> None:
+        demand = self.scenario.demand
+        compiled = self.compiled
+        self._order_counter = itertools.count()
+        if demand.orders:
+            book = sorted(enumerate(demand.orders), key=lambda item: (item[1].release, item[0]))
+            self._sources_open += 1
+            self.env.process(self._order_book(book))
+        for s, stream_spec in enumerate(demand.streams):
+            self._sources_open += 1
+            self.env.process(self._arrivals(s, stream_spec))
+        del compiled
+
+    # -----------------------------------------------------------------------------------------
+    # Driving the run
+    # -----------------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        return float(self.env.now)
+
+    def start(self) -> None:
+        """Tell observers the run begins (done automatically by the first advance/step/run)."""
+        if self._started:
+            return
+        self._started = True
+        self.status = "running"
+        info = RunInfo(self.run_id, self.scenario.name, self.seed, self.replication,
+                       float(self.horizon) if self.horizon is not None else float("nan"), self.scenario.run.warmup)
+        for observer in self.observers:
+            observer.on_start(info)
+
+    def run(self) -> RunEnd:
+        """Simulate to the horizon (or until every order is delivered) and end the run."""
+        self.start()
+        self._advance_to(float(self.horizon) if self.horizon is not None else float("inf"))
+        return self.finish("stopped" if self._stop_requested and not self._complete() else "completed")
+
+    def advance(self, until: float) -> None:
+        """Simulate up to time ``until`` (or the end), then flush one batch to observers."""
+        self.start()
+        end = float(self.horizon) if self.horizon is not None else float("inf")
+        self._advance_to(min(until, end))
+        self._flush()
+
+    def step(self) -> None:
+        """Process the next single event, then flush."""
+        self.start()
+        if not self._complete() and self.env.peek() < float("inf"):
+            self.env.step()
+        self._flush()
+
+    def request_stop(self) -> None:
+        """Ask a running :meth:`run`/:meth:`advance` to return soon (safe from another thread)."""
+        self._stop_requested = True
+
+    def _complete(self) -> bool:
+        if self.horizon is not None:
+            return self.env.now >= self.horizon
+        return self._sources_open == 0 and self._orders_open == 0
+
+    @property
+    def done(self) -> bool:
+        """True when the run reached its horizon, or delivered every order with no more to come."""
+        return self._complete()
+
+    def _advance_to(self, until: float) -> None:
+        env = self.env
+        if until < float("inf") and env.now < until:
+            env.timeout(until - env.now)  # a marker, so the clock reads `until` afterwards
+        step = env.step
+        peek = env.peek
+        log = self._log
+        limit = self.batch_events
+        no_horizon = self.horizon is None
+        while not self._stop_requested:
+            if peek() > until:
+                break
+            try:
+                step()
+            except simpy.core.EmptySchedule:
+                break
+            if len(log) >= limit:
+                self._flush()
+            if no_horizon and self._orders_open == 0 and self._sources_open == 0:
+                break
+
+    def finish(self, status: str = "stopped", message: str = "") -> RunEnd:
+        """End the run: close the intervals still open, flush, and tell observers."""
+        if self.finished:
+            return RunEnd(self.now, self.status, message)
+        self._close_open_intervals()
+        self._flush()
+        self.finished = True
+        self.status = status
+        end = RunEnd(self.now, status, message)
+        for observer in self.observers:
+            observer.on_end(end)
+        return end
+
+    def _flush(self) -> None:
+        if not self._log and not self._order_log:
+            return
+        events = np.array(self._log, dtype=EVENT_DTYPE) if self._log else np.empty(0, EVENT_DTYPE)
+        orders = np.array(self._order_log, dtype=ORDER_DTYPE) if self._order_log else np.empty(0, ORDER_DTYPE)
+        self._log.clear()
+        self._order_log.clear()
+        self._events_emitted += len(events)
+        batch = EventBatch(self.now, events, orders)
+        for observer in self.observers:
+            observer.on_batch(batch)
+
+    def _record(self, record: tuple) -> None:
+        self._log.append(record)
+
+    def _close_open_intervals(self) -> None:
+        now = self.now
+        for unit in self.units:
+            op = unit.op
+            if op is not None and unit.running and now > unit.phase_start:
+                self._log_phase(unit, now)
+            if unit.down and now > unit.down_since:
+                self._log.append((unit.down_since, now, EventKind.DOWN, unit.index, unit.owner, -1, -1, -1, 0.0, 0.0))
+            if unit.off and now > unit.off_since:
+                self._log.append((unit.off_since, now, EventKind.OFF_SHIFT, unit.index, unit.owner, -1, -1, -1, 0.0,
+                                  0.0))
+        for group in [*self._machine_groups, *self._pull_groups.values()]:
+            waiting = [entry[-1] for entry in group.heap] + group.dynamic
+            resource = group.units[0].index
+            for op in waiting:
+                if now > op.ready:
+                    job = op.job
+                    self._log.append((op.ready, now, _WAIT, resource, group.units[0].owner, job.order.index,
+                                      job.index, op.step, job.quantity, 0.0))
+
+    # -----------------------------------------------------------------------------------------
+    # Demand
+    # -----------------------------------------------------------------------------------------
+
+    def _order_book(self, book: list) -> Iterator[Event]:
+        compiled = self.compiled
+        for _position, spec in book:
+            if spec.release > self.env.now:
+                yield self.env.timeout(spec.release - self.env.now)
+            product = compiled.products[compiled.product_index[spec.product]]
+            due = spec.due if spec.due is not None else self.env.now + 3.0 * product.total_work(spec.quantity)
+            self._release(compiled.customer_index[spec.customer], product, float(spec.quantity), due, spec.price)
+        self._sources_open -= 1
+
+    def _arrivals(self, index: int, spec: DemandStream) -> Iterator[Event]:
+        compiled = self.compiled
+        name = f"stream{index}:{spec.customer}"
+        rng = self._rng("arrivals", name)
+        gap = sampler(spec.interarrival, rng)
+        quantity = sampler(spec.quantity, self._rng("quantity", name))
+        mix_rng = self._rng("mix", name)
+        products = [compiled.products[compiled.product_index[p]] for p in spec.mix]
+        weights = np.array(list(spec.mix.values()), dtype=float)
+        cumulative = np.cumsum(weights / weights.sum()).tolist()
+        lead = sampler(spec.due.lead, self._rng("due", name)) if spec.due.lead is not None else None
+        customer = compiled.customer_index[spec.customer]
+        released = 0
+        if spec.start > 0:
+            yield self.env.timeout(spec.start)
+        while spec.max_orders is None or released < spec.max_orders:
+            yield self.env.timeout(gap())
+            if spec.stop is not None and self.env.now >= spec.stop:
+                break
+            draw = mix_rng.random()
+            product = products[-1]
+            for candidate, edge in zip(products, cumulative, strict=True):
+                if draw < edge:
+                    product = candidate
+                    break
+            amount = float(max(1, round(quantity())))
+            if spec.due.rule == "lead_time" and lead is not None:
+                due = self.env.now + lead()
+            else:
+                due = self.env.now + spec.due.factor * product.total_work(amount)
+            self._release(customer, product, amount, due, spec.price_per_unit * amount)
+            released += 1
+        self._sources_open -= 1
+
+    def _release(self, customer: int, product: CompiledProduct, quantity: float, due: float, price: float) -> None:
+        order = _Order(next(self._order_counter), customer, product.index, quantity, self.env.now, due, price)
+        self._orders_open += 1
+        self._order_log.append(order.record(float("nan")))
+        self._create_job(order, product, quantity, None)
+
+    def _create_job(self, order: _Order, product: CompiledProduct, quantity: float, parent: _Job | None) -> _Job:
+        job = _Job(next(self._job_counter), order, product, quantity, parent)
+        for component, per_unit in product.components:
+            self._create_job(order, self.compiled.products[component], quantity * per_unit, job)
+        self._walk(job)
+        return job
+
+    # -----------------------------------------------------------------------------------------
+    # Jobs through their routings
+    # -----------------------------------------------------------------------------------------
+
+    def _walk(self, job: _Job) -> None:
+        """Move ``job`` to its next operation (skipping steps it does not need), or finish it."""
+        product = job.product
+        steps = product.steps
+        while True:
+            if job.step >= len(steps):
+                self._job_finished(job)
+                return
+            if job.step == product.assembly_step and job.missing > 0:
+                job.waiting_assembly = True
+                return
+            probability = steps[job.step].probability
+            if probability < 1.0 and self._routing_rng(product.index).random() >= probability:
+                job.step += 1
+                continue
+            break
+        self._ready.append(_Operation(job, self.env.now))
+        self._request_epoch()
+
+    def _routing_rng(self, product: int) -> np.random.Generator:
+        rng = self._routing_rngs.get(product)
+        if rng is None:
+            rng = self._routing_rngs[product] = self._rng("routing", self.scenario.products[product].id)
+        return rng
+
+    def _job_finished(self, job: _Job) -> None:
+        parent = job.parent
+        if parent is not None:
+            parent.missing -= 1
+            parent.components.append(job)
+            if parent.waiting_assembly and parent.missing == 0:
+                parent.waiting_assembly = False
+                self._walk(parent)
+            return
+        order = job.order
+        customer_node = len(self.scenario.sites) + order.customer
+        if job.node >= 0 and np.isfinite(self.network.transit[job.node, customer_node]):
+            self._move(job, job.node, customer_node, lambda: self._deliver(order))
+        else:
+            self._deliver(order)
+
+    def _deliver(self, order: _Order) -> None:
+        self._orders_open -= 1
+        self._order_log.append(order.record(self.env.now))
+
+    def _move(self, job: _Job, origin: int, destination: int, arrived: Callable[[], None]) -> None:
+        """Carry ``job``'s part from node ``origin`` to ``destination`` hop by hop along lanes."""
+        if origin < 0 or origin == destination:
+            job.node = destination
+            arrived()
+            return
+        lane = int(self.network.next_lane[origin, destination])
+        hop = int(self.network.next_node[origin, destination])
+        if lane < 0:
+            raise SimulationError(f"no lane route from {self.network.node_ids[origin]} to "
+                                  f"{self.network.node_ids[destination]}")
+
+        def at_hop() -> None:
+            job.node = hop
+            self._move(job, hop, destination, arrived)
+
+        self.lanes[lane].ship(Parcel(job.quantity, job.order.index, job.index, self.env.now, at_hop), origin)
+
+    def _parts(self, job: _Job) -> list[_Job]:
+        """The parts an operation needs at the machine: the job, plus components at assembly."""
+        if job.components and job.step == job.product.assembly_step:
+            return [job, *job.components]
+        return [job]
+
+    # -----------------------------------------------------------------------------------------
+    # Dispatch epochs
+    # -----------------------------------------------------------------------------------------
+
+    def _request_epoch(self) -> None:
+        if not self._epoch_pending:
+            self._epoch_pending = True
+            _Epoch(self.env, self._epoch)
+
+    def _epoch(self, _event: Event) -> None:
+        self._epoch_pending = False
+        ready = self._ready
+        if ready:
+            self._ready = []
+            if self._push:
+                for op in ready:
+                    self._assign(op)
+            else:
+                for op in ready:
+                    self._pool(op)
+        self._match()
+
+    def _candidate_machines(self, op: _Operation) -> tuple[list[int], list[float]]:
+        """Capable machines the parts can reach, and the transit time to each (longest part)."""
+        job = op.job
+        machines = job.product.steps[op.step].machines
+        nodes = [part.node for part in self._parts(job) if part.node >= 0]
+        if not nodes:
+            return list(machines), [0.0] * len(machines)
+        transit = self.network.transit
+        machine_node = self.compiled.machine_node
+        reachable: list[int] = []
+        times: list[float] = []
+        for m in machines:
+            target = machine_node[m]
+            time = max(transit[node, target] for node in nodes)
+            if time < float("inf"):
+                reachable.append(m)
+                times.append(float(time))
+        if not reachable:
+            raise SimulationError(f"no machine for step {op.step} of {self.scenario.products[job.product.index].id} "
+                                  "can be reached from where its parts are")
+        return reachable, times
+
+    def _expected_work(self, machine: int, op: _Operation, family_from: int) -> float:
+        job = op.job
+        option = job.product.steps[op.step].by_machine[machine]
+        base = option.time.mean * (job.quantity if option.per_unit else 1.0) / self.compiled.machine_speed[machine]
+        if family_from >= 0:
+            base += self.compiled.setup_mean[machine, family_from, job.product.family]
+        return float(base)
+
+    def _assign(self, op: _Operation) -> None:
+        """Push mode: pick the machine for a ready operation and send its parts there."""
+        machines, transit = self._candidate_machines(op)
+        if len(machines) == 1:
+            chosen = 0
+        else:
+            chosen = self._choose(op, machines, transit, [self._machine_ready(m) for m in machines],
+                                  [int(self._tail_family[m]) for m in machines])
+        machine = machines[chosen]
+        op.estimate = self._expected_work(machine, op, int(self._tail_family[machine]))
+        self._queued_work[machine] += op.estimate
+        self._tail_family[machine] = op.job.product.family
+        op.machine = machine
+        op.group = self._machine_groups[machine]
+        self._send_parts(op, int(self.compiled.machine_node[machine]), lambda: self._arrived_at_queue(op))
+
+    def _machine_ready(self, machine: int) -> float:
+        now = self.env.now
+        capacity = self.compiled.machine_capacity[machine]
+        running = max(self._committed_end[machine] - self._busy_units[machine] * now, 0.0)
+        return float(now + (running + self._queued_work[machine]) / capacity)
+
+    def _choose(self, op: _Operation, machines: list[int], transit: list[float], ready: list[float],
+                families: list[int]) -> int:
+        now = self.env.now
+        job = op.job
+        work = [self._expected_work(m, op, f) for m, f in zip(machines, families, strict=True)]
+        unit_cost = self.network.cost_per_unit
+        nodes = [part.node for part in self._parts(job) if part.node >= 0]
+        machine_node = self.compiled.machine_node
+        cost = [
+            self._running_rate[m] * w + (max(unit_cost[n, machine_node[m]] for n in nodes) * job.quantity if nodes else 0.0)
+            for m, w in zip(machines, work, strict=True)
+        ]
+        candidates = assignment.Candidates(
+            ready=np.array(ready),
+            arrival=now + np.array(transit),
+            work=np.array(work),
+            cost=np.array(cost),
+            unreliability=self.compiled.machine_unreliability[machines],
+        )
+        return assignment.choose(self._assignment, now, candidates, self._weights, self._dispatch_rng)
+
+    def _send_parts(self, op: _Operation, node: int, all_arrived: Callable[[], None]) -> None:
+        parts = self._parts(op.job)
+        op.parts_pending = len(parts)
+
+        def one_arrived() -> None:
+            op.parts_pending -= 1
+            if op.parts_pending == 0:
+                all_arrived()
+
+        for part in parts:
+            self._move(part, part.node, node, one_arrived)
+
+    def _arrived_at_queue(self, op: _Operation) -> None:
+        op.ready = self.env.now
+        self._enqueue(op, op.group)  # type: ignore[arg-type]
+        self._request_epoch()
+
+    def _pool(self, op: _Operation) -> None:
+        """Pull mode: put a ready operation in the pooled queue of the units that can do it."""
+        machines, _transit = self._candidate_machines(op)
+        key = tuple(machines)
+        group = self._pull_groups.get(key)
+        if group is None:
+            units = tuple(unit for m in machines for unit in self.machine_units[m])
+            group = self._pull_groups[key] = _Group(units)
+            for unit in units:
+                self._unit_groups[unit.index].append(group)
+        op.group = group
+        self._enqueue(op, group)
+
+    def _enqueue(self, op: _Operation, group: _Group) -> None:
+        self._dirty_groups[id(group)] = group
+        if self._dynamic:
+            group.dynamic.append(op)
+            return
+        job = op.job
+        product = job.product
+        if op.machine >= 0:
+            processing = self._expected_work(op.machine, op, -1)
+        else:
+            processing = min(self._expected_work(m, op, -1) for m in {u.machine for u in group.units})
+        remaining = product.remaining_work(op.step, job.quantity)
+        key = sequencing.static_key(
+            self._sequencing, op.ready, processing, job.order.due, remaining, len(product.steps) - op.step,
+            product.total_work(job.quantity) - remaining,
+        )
+        heapq.heappush(group.heap, (key, job.index, next(self._op_counter), op))
+
+    def _match(self) -> None:
+        """Start waiting operations on free units until no queue has both (non-delay)."""
+        candidates = self._dirty_groups
+        for unit in self._freed:
+            for group in self._unit_groups[unit.index]:
+                candidates[id(group)] = group
+        self._freed.clear()
+        if not candidates:
+            return
+        self._dirty_groups = {}
+        groups = [g for g in candidates.values() if g.has_work()]
+        if self._push:
+            for group in groups:
+                while group.has_work():
+                    free = group.free_units()
+                    if not free:
+                        break
+                    op = self._take(group)
+                    self._start(op, free[0] if len(free) == 1 else self._pick_unit(op, free))
+            return
+        while True:
+            best_group = None
+            best_key: tuple | None = None
+            for group in groups:
+                if not group.has_work() or not group.free_units():
+                    continue
+                key = self._head_key(group)
+                if best_key is None or key < best_key:
+                    best_group, best_key = group, key
+            if best_group is None:
+                return
+            free = best_group.free_units()
+            op = self._take(best_group)
+            self._start(op, free[0] if len(free) == 1 else self._pick_unit(op, free))
+
+    def _head_key(self, group: _Group) -> tuple:
+        if not self._dynamic:
+            return group.heap[0][:3]
+        ops = group.dynamic
+        op = ops[self._pick_dynamic(group)]
+        job = op.job
+        mean_processing = sum(o.job.product.steps[o.step].expected(o.job.quantity) for o in ops) / len(ops)
+        score = sequencing.dynamic_score(
+            self._sequencing, self.env.now, job.product.steps[op.step].expected(job.quantity), job.order.due,
+            job.product.remaining_work(op.step, job.quantity), mean_processing, self.scenario.platform.atc_k,
+        )
+        return (score, job.index, 0)
+
+    def _pick_dynamic(self, group: _Group) -> int:
+        ops = group.dynamic
+        if len(ops) == 1:
+            return 0
+        now = self.env.now
+        processing = np.array([op.job.product.steps[op.step].expected(op.job.quantity) for op in ops])
+        due = np.array([op.job.order.due for op in ops])
+        remaining = np.array([op.job.product.remaining_work(op.step, op.job.quantity) for op in ops])
+        jobs = np.array([op.job.index for op in ops])
+        return sequencing.pick_dynamic(self._sequencing, now, processing, due, remaining, jobs,
+                                       self.scenario.platform.atc_k)
+
+    def _take(self, group: _Group) -> _Operation:
+        if self._dynamic:
+            return group.dynamic.pop(self._pick_dynamic(group))
+        return heapq.heappop(group.heap)[-1]
+
+    def _pick_unit(self, op: _Operation, free: list[_Unit]) -> _Unit:
+        if self._push:
+            same_family = [u for u in free if u.family == op.job.product.family]
+            return same_family[0] if same_family else free[0]
+        machines = [u.machine for u in free]
+        job = op.job
+        nodes = [part.node for part in self._parts(job) if part.node >= 0]
+        transit = self.network.transit
+        times = [max((float(transit[n, u.node]) for n in nodes), default=0.0) for u in free]
+        now = self.env.now
+        chosen = self._choose(op, machines, times, [now] * len(free), [u.family for u in free])
+        return free[chosen]
+
+    # -----------------------------------------------------------------------------------------
+    # Machine units at work
+    # -----------------------------------------------------------------------------------------
+
+    def _start(self, op: _Operation, unit: _Unit) -> None:
+        """``unit`` takes ``op``: log its wait, fetch parts if needed, then set up and process."""
+        now = self.env.now
+        job = op.job
+        unit.op = op
+        if now > op.ready:
+            self._log.append((op.ready, now, _WAIT, unit.index, unit.owner, job.order.index, job.index, op.step,
+                              job.quantity, 0.0))
+        machine = unit.machine
+        family = job.product.family
+        setup = self.compiled.setup_time(machine, unit.family, family)
+        unit.setup_left = self._setup_sampler(machine, unit.family, family, setup)() if setup is not None else 0.0
+        option = job.product.steps[op.step].by_machine[machine]
+        draw = self._process_samplers[machine][self._capability_name(op, machine)]()
+        if option.per_unit:
+            draw *= job.quantity
+        unit.process_left = draw / self.compiled.machine_speed[machine]
+        unit.phase = _SETUP if unit.setup_left > 0 else _PROCESS
+        unit.family = family
+        expected = self._expected_work(machine, op, -1)
+        unit.busy_until = now + expected
+        if self._push:
+            self._queued_work[machine] = max(self._queued_work[machine] - op.estimate, 0.0)
+        self._committed_end[machine] += unit.busy_until
+        self._busy_units[machine] += 1
+        op.machine = machine
+        if self._parts_elsewhere(op, unit.node):
+            unit.waiting_parts = True
+            self._send_parts(op, unit.node, lambda: self._parts_arrived(unit))
+            return
+        self._resume(unit)
+
+    def _parts_elsewhere(self, op: _Operation, node: int) -> bool:
+        return any(part.node >= 0 and part.node != node for part in self._parts(op.job))
+
+    def _parts_arrived(self, unit: _Unit) -> None:
+        unit.waiting_parts = False
+        self._resume(unit)
+
+    def _capability_name(self, op: _Operation, machine: int) -> str:
+        names = self.scenario.products[op.job.product.index].routing[op.step].capabilities
+        samplers = self._process_samplers[machine]
+        return next(name for name in names if name in samplers)
+
+    def _setup_sampler(self, machine: int, source: int, target: int, time: Distribution) -> Callable[[], float]:
+        key = (machine, source, target)
+        draw = self._setup_samplers.get(key)
+        if draw is None:
+            draw = self._setup_samplers[key] = sampler(time, self._setup_rngs[machine])
+        return draw
+
+    def _resume(self, unit: _Unit) -> None:
+        """Start (or continue) the current phase of the unit's operation if it may work now."""
+        if unit.op is None or unit.running or unit.waiting_parts or unit.down or unit.off:
+            return
+        unit.running = True
+        unit.phase_start = self.env.now
+        unit.token += 1
+        left = unit.setup_left if unit.phase == _SETUP else unit.process_left
+        timer = self.env.timeout(left)
+        timer.callbacks.append(partial(self._phase_done, unit, unit.token))
+
+    def _pause(self, unit: _Unit) -> None:
+        if not unit.running:
+            return
+        now = self.env.now
+        self._log_phase(unit, now)
+        spent = now - unit.phase_start
+        if unit.phase == _SETUP:
+            unit.setup_left = max(unit.setup_left - spent, 0.0)
+        else:
+            unit.process_left = max(unit.process_left - spent, 0.0)
+        unit.running = False
+        unit.token += 1
+
+    def _log_phase(self, unit: _Unit, end: float) -> None:
+        op = unit.op
+        job = op.job  # type: ignore[union-attr]
+        duration = end - unit.phase_start
+        rate = self._setup_rate[unit.machine] if unit.phase == _SETUP else self._running_rate[unit.machine]
+        self._log.append((unit.phase_start, end, unit.phase, unit.index, unit.owner, job.order.index, job.index,
+                          op.step, job.quantity, rate * duration))  # type: ignore[union-attr]
+
+    def _phase_done(self, unit: _Unit, token: int, _event: Event) -> None:
+        if token != unit.token:
+            return  # paused since: this completion is stale
+        now = self.env.now
+        self._log_phase(unit, now)
+        unit.running = False
+        if unit.phase == _SETUP:
+            unit.setup_left = 0.0
+            unit.phase = _PROCESS
+            self._resume(unit)
+            return
+        op = unit.op
+        unit.op = None
+        machine = unit.machine
+        self._committed_end[machine] -= unit.busy_until
+        self._busy_units[machine] -= 1
+        if self._busy_units[machine] == 0:
+            self._committed_end[machine] = 0.0
+        unit.busy_until = now
+        job = op.job  # type: ignore[union-attr]
+        job.node = unit.node
+        for component in self._parts(job)[1:]:
+            component.node = unit.node
+        step = job.product.steps[op.step]  # type: ignore[union-attr]
+        if job.step == job.product.assembly_step:
+            job.components = []  # consumed by the assembly
+        if step.rework_probability > 0 and self._routing_rng(job.product.index).random() < step.rework_probability:
+            job.step = step.rework_back_to
+        else:
+            job.step += 1
+        self._walk(job)
+        self._freed.append(unit)
+        self._request_epoch()
+
+    # -----------------------------------------------------------------------------------------
+    # Breakdowns and calendars
+    # -----------------------------------------------------------------------------------------
+
+    def _failures(self, unit: _Unit, time_to_failure: Callable[[], float],
+                  time_to_repair: Callable[[], float]) -> Iterator[Event]:
+        while True:
+            yield self.env.timeout(time_to_failure())
+            unit.down = True
+            unit.down_since = self.env.now
+            self._pause(unit)
+            yield self.env.timeout(time_to_repair())
+            self._log.append((unit.down_since, self.env.now, EventKind.DOWN, unit.index, unit.owner, -1, -1, -1, 0.0,
+                              0.0))
+            unit.down = False
+            self._back_to_work(unit)
+
+    def _back_to_work(self, unit: _Unit) -> None:
+        if unit.down or unit.off:
+            return
+        if unit.op is not None:
+            self._resume(unit)
+        else:
+            self._freed.append(unit)
+            self._request_epoch()
+
+    def _calendar(self, units: tuple[_Unit, ...], shifts: Shifts) -> Iterator[Event]:
+        for start, end in off_shift_intervals(shifts):
+            if start > self.env.now:
+                yield self.env.timeout(start - self.env.now)
+            for unit in units:
+                unit.off = True
+                unit.off_since = self.env.now
+                self._pause(unit)
+            yield self.env.timeout(end - self.env.now)
+            for unit in units:
+                self._log.append((unit.off_since, self.env.now, EventKind.OFF_SHIFT, unit.index, unit.owner, -1, -1,
+                                  -1, 0.0, 0.0))
+                unit.off = False
+                self._back_to_work(unit)
+
+
+def off_shift_intervals(shifts: Shifts) -> Iterator[tuple[float, float]]:
+    """The calendar's off-shift intervals in absolute time, forever; touching ones merged."""
+    gaps: list[tuple[float, float]] = []
+    previous = 0.0
+    for start, end in shifts.windows:
+        if start > previous:
+            gaps.append((previous, start))
+        previous = end
+    if previous < shifts.period:
+        gaps.append((previous, shifts.period))
+    if not gaps:
+        return
+    pending: tuple[float, float] | None = None
+    cycle = 0
+    while True:
+        base = cycle * shifts.period
+        for start, end in gaps:
+            start, end = base + start, base + end
+            if pending is not None and abs(pending[1] - start) < 1e-9:
+                pending = (pending[0], end)
+                continue
+            if pending is not None:
+                yield pending
+            pending = (start, end)
+        cycle += 1
