@@ -1,0 +1,141 @@
+"""The shipped sample networks: each loads cleanly, says which question it answers, and the
+pairs meant for side-by-side comparison differ only in what the comparison is about; the
+large network is reproducible from its generator."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from twin_app.io.scenario_file import load_scenario, scenario_to_data
+from twin_app.model.scenario import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_networks"
+NAMES = (
+    "asset_heavy",
+    "asset_light",
+    "logistics_direct",
+    "logistics_hub",
+    "cloud_factory_demo",
+    "large_network",
+)
+
+
+def _load(name: str) -> Scenario:
+    return load_scenario(SAMPLES / f"{name}.json")
+
+
+def test_sample_folder_holds_exactly_the_documented_samples() -> None:
+    assert {p.stem for p in SAMPLES.glob("*.json")} == set(NAMES)
+    readme = (SAMPLES / "README.md").read_text(encoding="utf-8")
+    for name in NAMES:
+        assert f"`{name}.json`" in readme
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sample_loads_and_says_which_question_it_answers(name: str) -> None:
+    scenario = _load(name)
+    assert scenario.name.strip()
+    assert len(scenario.description) > 80
+    assert "question" in scenario.description.lower() or "demo" in scenario.description.lower()
+    assert scenario.run.horizon is not None and scenario.run.warmup < scenario.run.horizon
+    assert all(o.color.startswith("#") and len(o.color) == 7 for o in scenario.owners)
+
+
+def test_demo_is_a_real_cloud_factory() -> None:
+    demo = _load("cloud_factory_demo")
+    assert len(demo.owners) >= 12
+    assert len(demo.machines) >= 40
+    assert {"logistics", "platform"} <= {o.kind for o in demo.owners}
+    assert 2 <= len(demo.customers) <= 4
+    assert demo.run.horizon == 10080 and demo.run.warmup == 1440
+    assert demo.platform.fee > 0
+    assert any(m.failures for m in demo.machines) and any(m.shifts for m in demo.machines)
+    owner_of_site = {s.id: s.owner for s in demo.sites}
+    owners_by_step: dict[str, set[str]] = {}
+    for machine in demo.machines:
+        for capability in machine.capabilities:
+            owners_by_step.setdefault(capability.step, set()).add(owner_of_site[machine.site])
+    products = {p.id: p for p in demo.products}
+
+    def made_by(product_id: str) -> set[str]:
+        """Owners that can do the product's first step (where it is made)."""
+        first = products[product_id].routing[0].capabilities
+        return set().union(*(owners_by_step[c] for c in first))
+
+    best = max(
+        (p for p in demo.products if p.bom),
+        key=lambda p: len(set().union(*(made_by(item.product) for item in p.bom))),
+    )
+    component_owners = set().union(*(made_by(item.product) for item in best.bom))
+    assert len(component_owners) >= 3
+    streams_products = {pid for s in demo.demand.streams for pid in s.mix}
+    assert best.id in streams_products
+
+
+def test_large_network_has_platform_scale_and_100k_orders() -> None:
+    large = _load("large_network")
+    assert len(large.owners) >= 200
+    assert len(large.machines) >= 1000
+    assert sum(s.max_orders or 0 for s in large.demand.streams) == 100_000
+    last_arrival = max(s.max_orders * s.interarrival.mean for s in large.demand.streams)  # type: ignore[operator]
+    assert large.run.horizon is not None and large.run.horizon > last_arrival
+    assert any(p.bom for p in large.products)
+    assert (SAMPLES / "large_network.json").stat().st_size < 3_000_000
+
+
+def test_asset_heavy_and_light_face_identical_demand() -> None:
+    heavy, light = _load("asset_heavy"), _load("asset_light")
+    assert heavy.demand == light.demand
+    assert heavy.products == light.products
+    assert heavy.customers == light.customers
+    # heavy: one asset owner, few fast machines; light: several owners, more, slower machines
+    assert len({s.owner for s in heavy.sites}) == 1
+    assert len({s.owner for s in light.sites}) >= 3
+    assert len(light.machines) > len(heavy.machines)
+    assert min(m.speed for m in heavy.machines) > max(m.speed for m in light.machines)
+    heavy_capex = sum(m.capex_per_period + m.lease_per_period for m in heavy.machines)
+    light_capex = sum(m.capex_per_period + m.lease_per_period for m in light.machines)
+    assert light_capex < heavy_capex / 2
+
+
+def test_logistics_direct_and_hub_differ_only_in_logistics() -> None:
+    direct, hub = _load("logistics_direct"), _load("logistics_hub")
+    assert direct.machines == hub.machines
+    assert direct.demand == hub.demand
+    assert direct.products == hub.products
+    assert direct.customers == hub.customers
+    assert {lane.departure.policy for lane in direct.lanes} == {"on_demand"}
+    assert {"when_full", "timetable"} <= {lane.departure.policy for lane in hub.lanes}
+    # the hub uses fewer, bigger vehicles with lower cost and CO2 per unit
+    assert sum(lane.vehicles for lane in hub.lanes) < sum(lane.vehicles for lane in direct.lanes)
+    assert min(lane.vehicle_capacity for lane in hub.lanes) > max(lane.vehicle_capacity for lane in direct.lanes)
+    assert max(lane.cost_per_unit for lane in hub.lanes) < min(lane.cost_per_unit for lane in direct.lanes)
+    hub_kinds = {o.id: o.kind for o in hub.owners}
+    hub_site = next(s for s in hub.sites if s.id not in {d.id for d in direct.sites})
+    assert hub_kinds[hub_site.owner] == "logistics"
+
+
+def test_generator_reproduces_large_network_exactly(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location(
+        "generate_large_network", ROOT / "scripts" / "generate_large_network.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "large.json"
+    assert module.main(["-o", str(out)]) == 0
+    assert out.read_bytes() == (SAMPLES / "large_network.json").read_bytes()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sample_survives_save_round_trip(name: str) -> None:
+    scenario = _load(name)
+    data = json.loads(json.dumps(scenario_to_data(scenario)))
+    from twin_app.io.scenario_file import scenario_from_data
+
+    assert scenario_from_data(data) == scenario
