@@ -1,0 +1,192 @@
+"""Bottleneck detection by the active period method (Roser, Nakano & Tanaka, 2001/2002).
+
+A machine unit is *active* while it works, changes over or is down for repair; it is
+*inactive* while it waits for work (idle, starved), waits to pass work on (blocked) or is
+off shift. Uninterrupted active time forms *active periods*. The machine with the longer
+average active period constrains the system more (the average active period ranking).
+
+Over time: at any moment the *momentary bottleneck* is the machine whose current active
+period is the longest (a period's whole length, not the part elapsed). Where the active
+period of the current bottleneck overlaps that of the previous or next bottleneck, the
+bottleneck is *shifting*, and both machines count as shifting bottlenecks for the overlap;
+the rest of a bottleneck's reign is *sole* bottleneck time. The shares of the window a
+machine is sole or shifting bottleneck rank the bottlenecks; unlike utilisation, this tells
+which machine's improvement would raise throughput.
+
+Ties between equally long periods go to the one that started first (the incumbent stays the
+bottleneck), then to the lower resource index. Everything here is vectorised: active periods
+come from the state sweep of :mod:`~twin_app.analysis.utilisation`, and the longest period
+covering each moment is found with a range-maximum assignment over a sparse table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from twin_app.analysis.result import RunResult
+from twin_app.analysis.utilisation import BUSY, DOWN, SETUP, state_segments
+
+
+@dataclass(frozen=True)
+class BottleneckAnalysis:
+    """Active periods, the momentary-bottleneck strip and the per-machine shares."""
+
+    resources: np.ndarray
+    """Machine unit resource indices, the rows of the per-machine arrays."""
+    mean_active_period: np.ndarray
+    """Average length of each machine unit's active periods in the window (0: never active)."""
+    sole_share: np.ndarray
+    """Share of the window each machine unit was the sole bottleneck."""
+    shifting_share: np.ndarray
+    """Share of the window each machine unit was a shifting bottleneck."""
+    strip_start: np.ndarray
+    strip_end: np.ndarray
+    strip_resource: np.ndarray
+    """Momentary bottleneck of each strip piece (no piece where no machine is active)."""
+    strip_shifting: np.ndarray
+    """True where the piece is a shift between two bottlenecks."""
+    period_resource: np.ndarray
+    period_start: np.ndarray
+    period_end: np.ndarray
+    """All active periods (clipped to the window), sorted by resource then start."""
+    start: float
+    end: float
+
+
+def active_periods(result: RunResult) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Maximal uninterrupted active intervals of every machine unit: ``(resource, start, end)``."""
+    res, start, end, state = state_segments(result, machines_only=True)
+    active = (state == BUSY) | (state == SETUP) | (state == DOWN)
+    res, start, end = res[active], start[active], end[active]
+    if len(res) == 0:
+        return res, start, end
+    first = np.ones(len(res), dtype=bool)
+    first[1:] = (res[1:] != res[:-1]) | (start[1:] != end[:-1])
+    last = np.ones(len(res), dtype=bool)
+    last[:-1] = first[1:]
+    return res[first], start[first], end[last]
+
+
+def _range_max(n_cells: int, lo: np.ndarray, hi: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """For each cell c in [0, n_cells), the max ``value`` over ranges ``[lo, hi)`` holding c
+    (-1 where none does). Each range is covered by two blocks of a power-of-two length,
+    written into that level of a sparse table, and the levels are pushed down to cells."""
+    length = hi - lo
+    level = np.floor(np.log2(length)).astype(np.int64)
+    level[(np.int64(1) << level) > length] -= 1
+    level[(np.int64(1) << (level + 1)) <= length] += 1
+    current: np.ndarray | None = None
+    for k in range(int(level.max()), -1, -1):
+        table = np.full(n_cells, -1, dtype=np.int64)
+        size = 1 << k
+        if current is not None:
+            np.maximum(table, current, out=table)
+            if size < n_cells:
+                np.maximum(table[size:], current[:-size], out=table[size:])
+        pick = level == k
+        if pick.any():
+            np.maximum.at(table, lo[pick], value[pick])
+            np.maximum.at(table, hi[pick] - size, value[pick])
+        current = table
+    assert current is not None
+    return current
+
+
+def analyse_bottlenecks(result: RunResult) -> BottleneckAnalysis:
+    """Run the active period method over the window of ``result``."""
+    m = result.n_machine_units
+    window = result.duration
+    resources = np.arange(m, dtype=np.int64)
+    p_res, p_start, p_end = active_periods(result)
+    p_len = p_end - p_start
+    counts = np.bincount(p_res, minlength=m)[:m]
+    totals = np.bincount(p_res, weights=p_len, minlength=m)[:m]
+    mean_active = np.divide(totals, counts, out=np.zeros(m), where=counts > 0)
+    sole = np.zeros(m)
+    shifting = np.zeros(m)
+    empty_f = np.empty(0, dtype=np.float64)
+    empty_i = np.empty(0, dtype=np.int64)
+    if len(p_res) == 0 or window <= 0:
+        return BottleneckAnalysis(
+            resources, mean_active, sole, shifting, empty_f, empty_f, empty_i, np.empty(0, dtype=bool),
+            p_res, p_start, p_end, result.start, result.end,
+        )  # fmt: skip
+
+    # Momentary bottleneck per elementary segment between period end points.
+    times = np.unique(np.concatenate([p_start, p_end]))
+    n_seg = len(times) - 1
+    lo = np.searchsorted(times, p_start)
+    hi = np.searchsorted(times, p_end)
+    best_first = np.lexsort((p_res, p_start, -p_len))  # longest, then earliest, then lowest id
+    rank = np.empty(len(p_res), dtype=np.int64)
+    rank[best_first] = np.arange(len(p_res) - 1, -1, -1)
+    seg_rank = _range_max(n_seg, lo, hi, rank)
+    seg_period = np.where(seg_rank >= 0, best_first[len(p_res) - 1 - np.maximum(seg_rank, 0)], -1)
+
+    # Reigns: maximal runs of segments with the same bottleneck period.
+    change = np.ones(n_seg, dtype=bool)
+    change[1:] = seg_period[1:] != seg_period[:-1]
+    first = np.flatnonzero(change)
+    reign_period = seg_period[first]
+    reign_a = times[first]
+    reign_b = times[np.append(first[1:], n_seg)]
+    keep = reign_period >= 0
+    reign_period, reign_a, reign_b = reign_period[keep], reign_a[keep], reign_b[keep]
+    n = len(reign_period)
+    ps, pe, who = p_start[reign_period], p_end[reign_period], p_res[reign_period]
+
+    # Overlap of each reign's period with the next reign's period, within the two reigns.
+    adjacent = reign_b[:-1] == reign_a[1:]
+    o_lo = np.maximum(np.maximum(ps[:-1], ps[1:]), reign_a[:-1])
+    o_hi = np.minimum(np.minimum(pe[:-1], pe[1:]), reign_b[1:])
+    overlap = adjacent & (o_hi > o_lo)
+    left_end = reign_a.copy()
+    left_end[1:] = np.where(overlap, np.clip(o_hi, reign_a[1:], reign_b[1:]), reign_a[1:])
+    right_start = reign_b.copy()
+    right_start[:-1] = np.where(overlap, np.clip(o_lo, left_end[:-1], reign_b[:-1]), reign_b[:-1])
+    left_len = left_end - reign_a
+    right_len = reign_b - right_start
+    sole_len = right_start - left_end
+
+    credit = left_len + right_len
+    credit[1:] += right_len[:-1] * overlap  # the previous bottleneck's side of our shift
+    credit[:-1] += left_len[1:] * overlap  # the next bottleneck's side of our shift
+    sole = np.bincount(who, weights=sole_len, minlength=m)[:m] / window
+    shifting = np.bincount(who, weights=credit, minlength=m)[:m] / window
+
+    # The strip: each reign as up to three pieces, shifting / sole / shifting.
+    piece_start = np.stack([reign_a, left_end, right_start], axis=1).ravel()
+    piece_end = np.stack([left_end, right_start, reign_b], axis=1).ravel()
+    piece_res = np.repeat(who, 3)
+    piece_shift = np.tile(np.array([True, False, True]), n)
+    nonempty = piece_end > piece_start
+    return BottleneckAnalysis(
+        resources=resources,
+        mean_active_period=mean_active,
+        sole_share=sole,
+        shifting_share=shifting,
+        strip_start=piece_start[nonempty],
+        strip_end=piece_end[nonempty],
+        strip_resource=piece_res[nonempty],
+        strip_shifting=piece_shift[nonempty],
+        period_resource=p_res,
+        period_start=p_start,
+        period_end=p_end,
+        start=result.start,
+        end=result.end,
+    )
+
+
+def ranking(analysis: BottleneckAnalysis) -> list[tuple[int, float, float]]:
+    """``(resource, sole share, shifting share)`` per machine unit, strongest bottleneck first.
+
+    Sorted by sole + shifting share descending; ties by longer mean active period, then by
+    resource index.
+    """
+    total = analysis.sole_share + analysis.shifting_share
+    order = np.lexsort((analysis.resources, -analysis.mean_active_period, -total))
+    return [
+        (int(analysis.resources[i]), float(analysis.sole_share[i]), float(analysis.shifting_share[i])) for i in order
+    ]

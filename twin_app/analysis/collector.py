@@ -1,0 +1,168 @@
+"""Keep the whole event stream of a run in memory, cheaply, while it runs.
+
+:class:`EventCollector` is a :class:`~twin_app.model.events.RunObserver`: the GUI (and the
+CLI) attach one to a run and read its arrays at any time. Events go into a buffer that doubles
+its capacity when full, so appending is amortised O(1) per event and a batch is one slice
+assignment (never a concatenate of the whole history per batch). Order records are kept the
+same way and compacted to the latest record per order id when read.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from twin_app.analysis.result import RunResult
+from twin_app.model.events import EVENT_DTYPE, ORDER_DTYPE, EventBatch, RunEnd, RunInfo
+from twin_app.model.layout import Layout
+from twin_app.model.scenario import Scenario
+
+_INITIAL_CAPACITY = 1024
+
+
+class _GrowableArray:
+    """A structured array that grows by doubling; ``view`` is the filled part."""
+
+    __slots__ = ("_data", "_size")
+
+    def __init__(self, dtype: np.dtype, capacity: int = _INITIAL_CAPACITY) -> None:
+        self._data = np.empty(capacity, dtype=dtype)
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def capacity(self) -> int:
+        return len(self._data)
+
+    def append(self, records: np.ndarray) -> None:
+        n = len(records)
+        if n == 0:
+            return
+        needed = self._size + n
+        if needed > len(self._data):
+            capacity = max(len(self._data), 1)
+            while capacity < needed:
+                capacity *= 2
+            # The old buffer stays alive for anyone holding a view of it: views are snapshots.
+            grown = np.empty(capacity, dtype=self._data.dtype)
+            grown[: self._size] = self._data[: self._size]
+            self._data = grown
+        self._data[self._size : needed] = records
+        self._size = needed
+
+    def replace(self, records: np.ndarray) -> None:
+        """Make ``records`` the whole content (used to compact orders)."""
+        self._data = np.empty(max(len(records) * 2, _INITIAL_CAPACITY), dtype=self._data.dtype)
+        self._data[: len(records)] = records
+        self._size = len(records)
+
+    def view(self) -> np.ndarray:
+        out = self._data[: self._size]
+        out.flags.writeable = False
+        return out
+
+
+def latest_orders(records: np.ndarray) -> np.ndarray:
+    """The last record of each order id in ``records`` (emission order), sorted by id."""
+    if len(records) == 0:
+        return np.empty(0, dtype=ORDER_DTYPE)
+    ids = records["order"]
+    # Stable sort keeps emission order within an id, so the last of each run is the latest.
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = sorted_ids[1:] != sorted_ids[:-1]
+    return records[order[last]].copy()
+
+
+class EventCollector:
+    """A RunObserver that keeps every event and the latest record of every order.
+
+    Safe to read from another thread than the one calling ``on_batch``: the arrays handed
+    out are snapshots that later batches never modify.
+    """
+
+    def __init__(self) -> None:
+        self._events = _GrowableArray(EVENT_DTYPE)
+        self._orders = _GrowableArray(ORDER_DTYPE)
+        self._orders_compact = True
+        self._lock = threading.Lock()
+        self._now = 0.0
+        self._status = "idle"
+        self._message = ""
+        self._info: RunInfo | None = None
+
+    # --- RunObserver -------------------------------------------------------------------
+    def on_start(self, info: RunInfo) -> None:
+        with self._lock:
+            self._info = info
+            self._status = "running"
+            self._now = 0.0
+
+    def on_batch(self, batch: EventBatch) -> None:
+        if batch.events.dtype != EVENT_DTYPE or batch.orders.dtype != ORDER_DTYPE:
+            raise ValueError(f"EventBatch with wrong dtypes: events {batch.events.dtype}, orders {batch.orders.dtype}")
+        with self._lock:
+            self._events.append(batch.events)
+            if len(batch.orders):
+                self._orders.append(batch.orders)
+                self._orders_compact = False
+            self._now = float(batch.now)
+
+    def on_end(self, end: RunEnd) -> None:
+        with self._lock:
+            self._now = float(end.now)
+            self._status = end.status
+            self._message = end.message
+
+    # --- reading -----------------------------------------------------------------------
+    @property
+    def events(self) -> np.ndarray:
+        """All events so far (a read-only view of the filled part of the buffer)."""
+        with self._lock:
+            return self._events.view()
+
+    @property
+    def orders(self) -> np.ndarray:
+        """The latest record of every order so far, sorted by order id (a copy)."""
+        with self._lock:
+            if not self._orders_compact:
+                self._orders.replace(latest_orders(self._orders.view()))
+                self._orders_compact = True
+            return self._orders.view().copy()
+
+    @property
+    def now(self) -> float:
+        """Simulated time of the latest batch (or of the end of the run)."""
+        return self._now
+
+    @property
+    def status(self) -> str:
+        """'idle' before the start, 'running', then the RunEnd status."""
+        return self._status
+
+    @property
+    def message(self) -> str:
+        """The RunEnd message (why a run failed or stopped), empty otherwise."""
+        return self._message
+
+    @property
+    def info(self) -> RunInfo | None:
+        return self._info
+
+    @property
+    def capacity(self) -> int:
+        """Events the buffer holds before it grows next (for tests and diagnostics)."""
+        return self._events.capacity
+
+    def result(self, scenario: Scenario, layout: Layout, start: float | None = None) -> RunResult:
+        """A RunResult of what was collected, observed from ``start`` (default: warm-up) to now."""
+        if start is None:
+            start = self._info.warmup if self._info is not None else scenario.run.warmup
+        end = self.now
+        events = self.events
+        orders = self.orders
+        return RunResult(scenario, layout, events, orders, float(min(start, end)), float(end))
