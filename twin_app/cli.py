@@ -16,6 +16,8 @@ from pathlib import Path
 from twin_app import __version__
 from twin_app.errors import ScenarioError, TwinError
 
+_SEQUENCING = ("fifo", "spt", "edd", "mwkr", "mopnr", "fdd_mwkr", "cr", "atc")
+_ASSIGNMENT = ("earliest_completion", "fastest", "cheapest", "least_loaded", "random", "weighted")
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "sample_networks"
 DEFAULT_SAMPLE = SAMPLES_DIR / "cloud_factory_demo.json"
 
@@ -53,6 +55,23 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("file", type=Path, metavar="FILE")
     importer.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.json")
     importer.set_defaults(handler=_import)
+
+    run = commands.add_parser("run", help="simulate a scenario headless and print its KPIs")
+    run.add_argument("scenario", type=Path, metavar="SCENARIO")
+    run.add_argument("--seed", type=int, help="random seed (default: the scenario's run.seed)")
+    run.add_argument("--until", type=float, metavar="T", help="simulated time to stop at (default: run.horizon)")
+    run.add_argument(
+        "--replications", type=int, metavar="N", help="independent replications (default: run.replications)"
+    )
+    run.add_argument("--mode", choices=["push", "pull"], help="override the platform's dispatch mode")
+    run.add_argument("--rule", metavar="RULE", help="override the sequencing rule (" + ", ".join(_SEQUENCING) + ")")
+    run.add_argument(
+        "--assignment", metavar="RULE", help="override the assignment rule (" + ", ".join(_ASSIGNMENT) + ")"
+    )
+    run.add_argument("--db", type=Path, metavar="PATH", help="results database (default: in the user data folder)")
+    run.add_argument("--no-db", action="store_true", help="do not store the results")
+    run.add_argument("--json", action="store_true", help="print one JSON object with the KPIs instead of a table")
+    run.set_defaults(handler=_run)
 
     gui = commands.add_parser("gui", help="open the desktop app")
     gui.add_argument("scenario", nargs="?", type=Path, help="scenario to open (default: the demo)")
@@ -101,6 +120,62 @@ def _import(args: argparse.Namespace) -> int:
         f"{args.output}: {len(scenario.machines)} machines, {len(scenario.demand.orders)} orders "
         f"({sum(len(p.routing) for p in scenario.products)} operations)"
     )
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+
+    from twin_app.experiments.report import format_kpis
+    from twin_app.experiments.runner import run_replications, summarise, with_horizon
+    from twin_app.io.scenario_file import load_scenario
+
+    scenario = with_horizon(load_scenario(args.scenario), args.until)
+    platform = scenario.platform
+    if args.rule is not None and args.rule not in _SEQUENCING:
+        raise TwinError(f"--rule {args.rule!r} is not a sequencing rule; use one of {', '.join(_SEQUENCING)}")
+    if args.assignment is not None and args.assignment not in _ASSIGNMENT:
+        raise TwinError(
+            f"--assignment {args.assignment!r} is not an assignment rule; use one of {', '.join(_ASSIGNMENT)}"
+        )
+    platform = dataclasses.replace(
+        platform,
+        mode=args.mode or platform.mode,
+        sequencing=args.rule or platform.sequencing,
+        assignment=args.assignment or platform.assignment,
+    )
+    scenario = scenario.with_changes(platform=platform)
+    if (
+        scenario.run.horizon is None
+        and scenario.demand.streams
+        and any(s.stop is None and s.max_orders is None for s in scenario.demand.streams)
+    ):
+        raise TwinError(f"{args.scenario}: the demand never ends and there is no horizon; pass --until T")
+    replications = args.replications or scenario.run.replications
+    if replications < 1:
+        raise TwinError("--replications must be at least 1")
+    database = None
+    if not args.no_db:
+        from twin_app.store.results_db import default_database_path
+
+        database = args.db or default_database_path()
+    results = run_replications(
+        scenario, replications, seed=args.seed, database=database, progress=not args.json and sys.stderr.isatty()
+    )
+    kpis = summarise(results)
+    kpis["run_ids"] = [r.run_id for r in results]
+    if args.json:
+        print(json.dumps(kpis, indent=2, allow_nan=False))
+    else:
+        title = (
+            f"{scenario.name or args.scenario.stem}: {platform.mode} / {platform.assignment} / {platform.sequencing}"
+        )
+        if replications > 1:
+            title += f", {replications} replications (mean ± 95% CI)"
+        print(format_kpis(kpis, title))
+        if database is not None:
+            print(f"\nStored as run {', '.join(kpis['run_ids'])} in {database}")
     return 0
 
 

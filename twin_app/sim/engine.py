@@ -57,8 +57,9 @@ _WAIT = int(EventKind.WAIT)
 class _Order:
     __slots__ = ("customer", "due", "index", "price", "product", "quantity", "release")
 
-    def __init__(self, index: int, customer: int, product: int, quantity: float, release: float, due: float,
-                 price: float) -> None:
+    def __init__(
+        self, index: int, customer: int, product: int, quantity: float, release: float, due: float, price: float
+    ) -> None:
         self.index = index
         self.customer = customer
         self.product = product
@@ -72,11 +73,22 @@ class _Order:
 
 
 class _Job:
-    __slots__ = ("components", "index", "missing", "node", "order", "parent", "product", "quantity", "step",
-                 "waiting_assembly")
+    __slots__ = (
+        "components",
+        "index",
+        "missing",
+        "node",
+        "order",
+        "parent",
+        "product",
+        "quantity",
+        "step",
+        "waiting_assembly",
+    )
 
-    def __init__(self, index: int, order: _Order, product: CompiledProduct, quantity: float,
-                 parent: _Job | None) -> None:
+    def __init__(
+        self, index: int, order: _Order, product: CompiledProduct, quantity: float, parent: _Job | None
+    ) -> None:
         self.index = index
         self.order = order
         self.product = product
@@ -105,9 +117,26 @@ class _Operation:
 class _Unit:
     """One machine unit (a server): what it is doing and whether it may work now."""
 
-    __slots__ = ("busy_until", "down", "down_since", "family", "index", "machine", "node", "off", "off_since",
-                 "op", "owner", "phase", "phase_start", "process_left", "running", "setup_left", "token",
-                 "waiting_parts")
+    __slots__ = (
+        "busy_until",
+        "down",
+        "down_since",
+        "family",
+        "index",
+        "machine",
+        "node",
+        "off",
+        "off_since",
+        "op",
+        "owner",
+        "phase",
+        "phase_start",
+        "process_left",
+        "running",
+        "setup_left",
+        "token",
+        "waiting_parts",
+    )
 
     def __init__(self, index: int, machine: int, owner: int, node: int) -> None:
         self.index = index
@@ -198,8 +227,9 @@ class Simulation:
         self._assignment = platform.assignment
         self._sequencing = platform.sequencing
         self._dynamic = platform.sequencing in sequencing.DYNAMIC_RULES
-        self._weights = assignment.Weights(**{k: getattr(platform.weights, k) for k in
-                                               ("completion", "cost", "load", "reliability")})
+        self._weights = assignment.Weights(
+            **{k: getattr(platform.weights, k) for k in ("completion", "cost", "load", "reliability")}
+        )
         self._dispatch_rng = self._rng("dispatch")
         self._routing_rngs: dict[int, np.random.Generator] = {}
         self._job_counter = itertools.count()
@@ -243,8 +273,13 @@ class Simulation:
             if machine.failures is not None:
                 for unit in units:
                     failure_rng = self._rng("failures", layout.resources[unit.index].id)
-                    self.env.process(self._failures(unit, sampler(machine.failures.mtbf, failure_rng),
-                                                    sampler(machine.failures.mttr, failure_rng)))
+                    self.env.process(
+                        self._failures(
+                            unit,
+                            sampler(machine.failures.mtbf, failure_rng),
+                            sampler(machine.failures.mttr, failure_rng),
+                        )
+                    )
             if machine.shifts is not None:
                 self.env.process(self._calendar(units, machine.shifts))
         n = len(scenario.machines)
@@ -273,8 +308,14 @@ class Simulation:
         for k, lane in enumerate(self.scenario.lanes):
             self.lanes.append(
                 LaneOperator(
-                    self.env, lane, k, network.node_index[lane.origin], network.node_index[lane.destination],
-                    first_vehicle, int(layout.resource_owner[first_vehicle]), self._rng("lane", lane.id),
+                    self.env,
+                    lane,
+                    k,
+                    network.node_index[lane.origin],
+                    network.node_index[lane.destination],
+                    first_vehicle,
+                    int(layout.resource_owner[first_vehicle]),
+                    self._rng("lane", lane.id),
                     self._record,
                 )
             )
@@ -307,8 +348,14 @@ class Simulation:
             return
         self._started = True
         self.status = "running"
-        info = RunInfo(self.run_id, self.scenario.name, self.seed, self.replication,
-                       float(self.horizon) if self.horizon is not None else float("nan"), self.scenario.run.warmup)
+        info = RunInfo(
+            self.run_id,
+            self.scenario.name,
+            self.seed,
+            self.replication,
+            float(self.horizon) if self.horizon is not None else float("nan"),
+            self.scenario.run.warmup,
+        )
         for observer in self.observers:
             observer.on_start(info)
 
@@ -404,16 +451,29 @@ class Simulation:
             if unit.down and now > unit.down_since:
                 self._log.append((unit.down_since, now, EventKind.DOWN, unit.index, unit.owner, -1, -1, -1, 0.0, 0.0))
             if unit.off and now > unit.off_since:
-                self._log.append((unit.off_since, now, EventKind.OFF_SHIFT, unit.index, unit.owner, -1, -1, -1, 0.0,
-                                  0.0))
+                self._log.append(
+                    (unit.off_since, now, EventKind.OFF_SHIFT, unit.index, unit.owner, -1, -1, -1, 0.0, 0.0)
+                )
         for group in [*self._machine_groups, *self._pull_groups.values()]:
             waiting = [entry[-1] for entry in group.heap] + group.dynamic
             resource = group.units[0].index
             for op in waiting:
                 if now > op.ready:
                     job = op.job
-                    self._log.append((op.ready, now, _WAIT, resource, group.units[0].owner, job.order.index,
-                                      job.index, op.step, job.quantity, 0.0))
+                    self._log.append(
+                        (
+                            op.ready,
+                            now,
+                            _WAIT,
+                            resource,
+                            group.units[0].owner,
+                            job.order.index,
+                            job.index,
+                            op.step,
+                            job.quantity,
+                            0.0,
+                        )
+                    )
 
     # -----------------------------------------------------------------------------------------
     # Demand
@@ -534,8 +594,9 @@ class Simulation:
         lane = int(self.network.next_lane[origin, destination])
         hop = int(self.network.next_node[origin, destination])
         if lane < 0:
-            raise SimulationError(f"no lane route from {self.network.node_ids[origin]} to "
-                                  f"{self.network.node_ids[destination]}")
+            raise SimulationError(
+                f"no lane route from {self.network.node_ids[origin]} to {self.network.node_ids[destination]}"
+            )
 
         def at_hop() -> None:
             job.node = hop
@@ -589,8 +650,10 @@ class Simulation:
                 reachable.append(m)
                 times.append(float(time))
         if not reachable:
-            raise SimulationError(f"no machine for step {op.step} of {self.scenario.products[job.product.index].id} "
-                                  "can be reached from where its parts are")
+            raise SimulationError(
+                f"no machine for step {op.step} of {self.scenario.products[job.product.index].id} "
+                "can be reached from where its parts are"
+            )
         return reachable, times
 
     def _expected_work(self, machine: int, op: _Operation, family_from: int) -> float:
@@ -607,8 +670,13 @@ class Simulation:
         if len(machines) == 1:
             chosen = 0
         else:
-            chosen = self._choose(op, machines, transit, [self._machine_ready(m) for m in machines],
-                                  [int(self._tail_family[m]) for m in machines])
+            chosen = self._choose(
+                op,
+                machines,
+                transit,
+                [self._machine_ready(m) for m in machines],
+                [int(self._tail_family[m]) for m in machines],
+            )
         machine = machines[chosen]
         op.estimate = self._expected_work(machine, op, int(self._tail_family[machine]))
         self._queued_work[machine] += op.estimate
@@ -623,8 +691,9 @@ class Simulation:
         running = max(self._committed_end[machine] - self._busy_units[machine] * now, 0.0)
         return float(now + (running + self._queued_work[machine]) / capacity)
 
-    def _choose(self, op: _Operation, machines: list[int], transit: list[float], ready: list[float],
-                families: list[int]) -> int:
+    def _choose(
+        self, op: _Operation, machines: list[int], transit: list[float], ready: list[float], families: list[int]
+    ) -> int:
         now = self.env.now
         job = op.job
         work = [self._expected_work(m, op, f) for m, f in zip(machines, families, strict=True)]
@@ -632,7 +701,8 @@ class Simulation:
         nodes = [part.node for part in self._parts(job) if part.node >= 0]
         machine_node = self.compiled.machine_node
         cost = [
-            self._running_rate[m] * w + (max(unit_cost[n, machine_node[m]] for n in nodes) * job.quantity if nodes else 0.0)
+            self._running_rate[m] * w
+            + (max(unit_cost[n, machine_node[m]] for n in nodes) * job.quantity if nodes else 0.0)
             for m, w in zip(machines, work, strict=True)
         ]
         candidates = assignment.Candidates(
@@ -687,7 +757,12 @@ class Simulation:
             processing = min(self._expected_work(m, op, -1) for m in {u.machine for u in group.units})
         remaining = product.remaining_work(op.step, job.quantity)
         key = sequencing.static_key(
-            self._sequencing, op.ready, processing, job.order.due, remaining, len(product.steps) - op.step,
+            self._sequencing,
+            op.ready,
+            processing,
+            job.order.due,
+            remaining,
+            len(product.steps) - op.step,
             product.total_work(job.quantity) - remaining,
         )
         heapq.heappush(group.heap, (key, job.index, next(self._op_counter), op))
@@ -735,8 +810,13 @@ class Simulation:
         job = op.job
         mean_processing = sum(o.job.product.steps[o.step].expected(o.job.quantity) for o in ops) / len(ops)
         score = sequencing.dynamic_score(
-            self._sequencing, self.env.now, job.product.steps[op.step].expected(job.quantity), job.order.due,
-            job.product.remaining_work(op.step, job.quantity), mean_processing, self.scenario.platform.atc_k,
+            self._sequencing,
+            self.env.now,
+            job.product.steps[op.step].expected(job.quantity),
+            job.order.due,
+            job.product.remaining_work(op.step, job.quantity),
+            mean_processing,
+            self.scenario.platform.atc_k,
         )
         return (score, job.index, 0)
 
@@ -749,8 +829,9 @@ class Simulation:
         due = np.array([op.job.order.due for op in ops])
         remaining = np.array([op.job.product.remaining_work(op.step, op.job.quantity) for op in ops])
         jobs = np.array([op.job.index for op in ops])
-        return sequencing.pick_dynamic(self._sequencing, now, processing, due, remaining, jobs,
-                                       self.scenario.platform.atc_k)
+        return sequencing.pick_dynamic(
+            self._sequencing, now, processing, due, remaining, jobs, self.scenario.platform.atc_k
+        )
 
     def _take(self, group: _Group) -> _Operation:
         if self._dynamic:
@@ -780,8 +861,9 @@ class Simulation:
         job = op.job
         unit.op = op
         if now > op.ready:
-            self._log.append((op.ready, now, _WAIT, unit.index, unit.owner, job.order.index, job.index, op.step,
-                              job.quantity, 0.0))
+            self._log.append(
+                (op.ready, now, _WAIT, unit.index, unit.owner, job.order.index, job.index, op.step, job.quantity, 0.0)
+            )
         machine = unit.machine
         family = job.product.family
         setup = self.compiled.setup_time(machine, unit.family, family)
@@ -854,8 +936,20 @@ class Simulation:
         job = op.job  # type: ignore[union-attr]
         duration = end - unit.phase_start
         rate = self._setup_rate[unit.machine] if unit.phase == _SETUP else self._running_rate[unit.machine]
-        self._log.append((unit.phase_start, end, unit.phase, unit.index, unit.owner, job.order.index, job.index,
-                          op.step, job.quantity, rate * duration))  # type: ignore[union-attr]
+        self._log.append(
+            (
+                unit.phase_start,
+                end,
+                unit.phase,
+                unit.index,
+                unit.owner,
+                job.order.index,
+                job.index,
+                op.step,
+                job.quantity,
+                rate * duration,
+            )
+        )  # type: ignore[union-attr]
 
     def _phase_done(self, unit: _Unit, token: int, _event: Event) -> None:
         if token != unit.token:
@@ -895,16 +989,18 @@ class Simulation:
     # Breakdowns and calendars
     # -----------------------------------------------------------------------------------------
 
-    def _failures(self, unit: _Unit, time_to_failure: Callable[[], float],
-                  time_to_repair: Callable[[], float]) -> Iterator[Event]:
+    def _failures(
+        self, unit: _Unit, time_to_failure: Callable[[], float], time_to_repair: Callable[[], float]
+    ) -> Iterator[Event]:
         while True:
             yield self.env.timeout(time_to_failure())
             unit.down = True
             unit.down_since = self.env.now
             self._pause(unit)
             yield self.env.timeout(time_to_repair())
-            self._log.append((unit.down_since, self.env.now, EventKind.DOWN, unit.index, unit.owner, -1, -1, -1, 0.0,
-                              0.0))
+            self._log.append(
+                (unit.down_since, self.env.now, EventKind.DOWN, unit.index, unit.owner, -1, -1, -1, 0.0, 0.0)
+            )
             unit.down = False
             self._back_to_work(unit)
 
@@ -927,8 +1023,9 @@ class Simulation:
                 self._pause(unit)
             yield self.env.timeout(end - self.env.now)
             for unit in units:
-                self._log.append((unit.off_since, self.env.now, EventKind.OFF_SHIFT, unit.index, unit.owner, -1, -1,
-                                  -1, 0.0, 0.0))
+                self._log.append(
+                    (unit.off_since, self.env.now, EventKind.OFF_SHIFT, unit.index, unit.owner, -1, -1, -1, 0.0, 0.0)
+                )
                 unit.off = False
                 self._back_to_work(unit)
 

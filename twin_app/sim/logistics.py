@@ -130,8 +130,18 @@ class LaneOperator:
                 share = lane.cost_per_shipment * parcel.quantity / carried if carried > 0 else 0.0
                 cost = share + lane.cost_per_unit * parcel.quantity
                 self.record(
-                    (departed, self.env.now, EventKind.TRANSPORT, vehicle, self.owner, parcel.order, parcel.job, -1,
-                     parcel.quantity, cost)
+                    (
+                        departed,
+                        self.env.now,
+                        EventKind.TRANSPORT,
+                        vehicle,
+                        self.owner,
+                        parcel.order,
+                        parcel.job,
+                        -1,
+                        parcel.quantity,
+                        cost,
+                    )
                 )
                 parcel.on_arrival()
 

@@ -1,0 +1,1 @@
+"""Benchmarks behind ``twin-app bench``: medians and ratios measured side by side in one run."""

@@ -1,0 +1,152 @@
+"""Running a scenario: one replication or several, with KPIs, storage and progress.
+
+A replication is one :class:`~twin_app.sim.engine.Simulation` with its own random streams
+(seed, replication number). Several replications run in worker processes (one per core)
+and are summarised as mean and 95% confidence interval per KPI. Results go to the SQLite
+store when a database path is given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from twin_app.analysis.collector import EventCollector
+from twin_app.analysis.kpis import compute_kpis
+from twin_app.analysis.stats import summarise_replications
+from twin_app.model.events import EventBatch, RunEnd, RunInfo, RunObserver
+from twin_app.model.scenario import Scenario
+from twin_app.sim.engine import Simulation
+
+
+@dataclass(frozen=True, slots=True)
+class Replication:
+    """What one replication produced."""
+
+    run_id: str
+    seed: int
+    replication: int
+    status: str
+    kpis: dict[str, Any]
+
+
+class ProgressBar:
+    """A progress bar on stderr over simulated time (only when stderr is a terminal)."""
+
+    def __init__(self, horizon: float | None, label: str) -> None:
+        from tqdm import tqdm
+
+        total = horizon if horizon is not None else None
+        self._bar = tqdm(
+            total=total,
+            desc=label,
+            unit="min",
+            file=sys.stderr,
+            disable=None,
+            leave=False,
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} sim min [{elapsed}<{remaining}]"
+            if total
+            else "{desc}: {n:.0f} sim min [{elapsed}]",
+        )
+        self._last = 0.0
+
+    def on_start(self, info: RunInfo) -> None:
+        return None
+
+    def on_batch(self, batch: EventBatch) -> None:
+        self._bar.update(batch.now - self._last)
+        self._last = batch.now
+
+    def on_end(self, end: RunEnd) -> None:
+        self._bar.close()
+
+
+def with_horizon(scenario: Scenario, until: float | None) -> Scenario:
+    """The scenario with its run horizon replaced (None keeps the scenario's own)."""
+    if until is None:
+        return scenario
+    return scenario.with_changes(run=dataclasses.replace(scenario.run, horizon=until))
+
+
+def run_replication(
+    scenario: Scenario,
+    *,
+    seed: int | None = None,
+    replication: int = 0,
+    database: Path | None = None,
+    progress: bool = False,
+    observers: Sequence[RunObserver] = (),
+) -> Replication:
+    """Run one replication to its end and compute its KPIs (stored too, with a database)."""
+    collector = EventCollector()
+    seed = scenario.run.seed if seed is None else seed
+    simulation = Simulation(scenario, seed=seed, replication=replication, observers=[collector, *observers])
+    store = None
+    if database is not None:
+        from twin_app.store.results_db import ResultsStore
+
+        store = ResultsStore(database)
+        info = RunInfo(
+            simulation.run_id,
+            scenario.name,
+            seed,
+            replication,
+            scenario.run.horizon if scenario.run.horizon is not None else float("nan"),
+            scenario.run.warmup,
+        )
+        settings = {
+            "mode": scenario.platform.mode,
+            "assignment": scenario.platform.assignment,
+            "sequencing": scenario.platform.sequencing,
+            "horizon": scenario.run.horizon,
+            "warmup": scenario.run.warmup,
+        }
+        simulation.observers.append(store.writer(scenario, info, settings))
+    if progress:
+        simulation.observers.append(ProgressBar(scenario.run.horizon, f"replication {replication + 1}"))
+    end = simulation.run()
+    kpis = compute_kpis(collector.result(scenario, simulation.layout))
+    if store is not None:
+        store.save_kpis(simulation.run_id, kpis)
+        store.close()
+    return Replication(simulation.run_id, seed, replication, end.status, kpis)
+
+
+def _replication_job(arguments: tuple[Scenario, int, int, Path | None]) -> Replication:
+    scenario, seed, replication, database = arguments
+    return run_replication(scenario, seed=seed, replication=replication, database=database)
+
+
+def run_replications(
+    scenario: Scenario,
+    replications: int,
+    *,
+    seed: int | None = None,
+    database: Path | None = None,
+    workers: int = 2,
+    progress: bool = False,
+) -> list[Replication]:
+    """Run ``replications`` independent replications (in parallel processes when > 1)."""
+    seed = scenario.run.seed if seed is None else seed
+    if replications == 1 or workers <= 1:
+        return [
+            run_replication(scenario, seed=seed, replication=r, database=database, progress=progress)
+            for r in range(replications)
+        ]
+    jobs = [(scenario, seed, r, database) for r in range(replications)]
+    with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
+        return list(pool.map(_replication_job, jobs))
+
+
+def summarise(results: Sequence[Replication]) -> dict[str, Any]:
+    """One KPI dictionary: the replication's own, or mean and 95% CI per KPI over several."""
+    if len(results) == 1:
+        return results[0].kpis
+    summary = summarise_replications([r.kpis for r in results])
+    summary["replications"] = len(results)
+    return summary
