@@ -1,0 +1,48 @@
+"""Start the desktop app: one QApplication, the main window, the scenario to show.
+
+Qt is imported here (and only in twin_app.gui), when the ``gui`` command runs; the CLI
+imports this module lazily so headless commands never load Qt.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from twin_app.gui.main_window import MainWindow, app_icon
+from twin_app.gui.settings import APPLICATION, ORGANISATION, AppSettings
+
+
+def application() -> QApplication:
+    """The process's QApplication (created on first use, with the app's names set)."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    QApplication.setOrganizationName(ORGANISATION)
+    QApplication.setApplicationName(APPLICATION)
+    QApplication.setApplicationDisplayName("Cloud Factory Twin")
+    app = QApplication(sys.argv[:1])
+    app.setStyle("Fusion")
+    return app
+
+
+def create_window(path: Path | None = None, settings: AppSettings | None = None) -> MainWindow:
+    """A main window showing ``path`` (or the demo network when None)."""
+    from twin_app.cli import DEFAULT_SAMPLE
+
+    window = MainWindow(settings)
+    window.setWindowIcon(app_icon())
+    target = path if path is not None else DEFAULT_SAMPLE
+    if target.exists() or path is not None:
+        window.open_scenario(target)
+    return window
+
+
+def run_app(path: Path | None = None) -> int:
+    """Open the desktop app on ``path`` (default: the demo) and return its exit code."""
+    app = application()
+    window = create_window(path)
+    window.show()
+    return int(app.exec())

@@ -1,0 +1,311 @@
+"""KPI view: headline cards, lead-time distribution, WIP over time and the per-owner table.
+
+The numbers come from :func:`twin_app.analysis.kpis.compute_kpis` and ``owner_table`` over the
+current RunResult; the view only formats them. The owner table is a QTableView over
+:class:`OwnerTableModel` behind a QSortFilterProxyModel that sorts by the raw numbers (not
+by the formatted text), so '9 k' sorts below '10 k'.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from twin_app.analysis.result import RunResult
+from twin_app.gui import theme
+from twin_app.model.layout import Layout
+from twin_app.model.scenario import Scenario
+
+CARDS: tuple[tuple[str, str], ...] = (
+    ("completed", "Orders delivered"),
+    ("throughput", "Throughput"),
+    ("lead_mean", "Mean lead time"),
+    ("lead_p95", "P95 lead time"),
+    ("on_time", "On-time delivery"),
+    ("wip", "Work in progress"),
+    ("cost", "Cost"),
+    ("revenue", "Revenue"),
+)
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class KpiCard(QFrame):
+    """A title, a large value and a small detail line."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(2)
+        self.title = QLabel(title)
+        self.title.setObjectName("CardTitle")
+        self.value = QLabel("--")
+        self.value.setObjectName("CardValue")
+        self.detail = QLabel(" ")
+        self.detail.setObjectName("CardDetail")
+        for label in (self.title, self.value, self.detail):
+            layout.addWidget(label)
+
+    def set(self, value: str, detail: str = " ") -> None:
+        self.value.setText(value)
+        self.detail.setText(detail or " ")
+
+
+def _opt(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and value is not None else math.nan
+
+
+def card_texts(kpis: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """(value, detail) of each card from a compute_kpis dictionary (pure, tested directly)."""
+    lead = kpis.get("lead_time", {}) or {}
+    cost = kpis.get("cost", {}) or {}
+    revenue = kpis.get("revenue", {}) or {}
+    profit = kpis.get("profit", {}) or {}
+    throughput = kpis.get("throughput", {}) or {}
+    wip = kpis.get("wip", {}) or {}
+    per_day = _opt(throughput.get("per_day"))
+    on_time = _opt(kpis.get("on_time_rate"))
+    tardiness = _opt((kpis.get("tardiness") or {}).get("mean"))
+    return {
+        "completed": (
+            f"{int(kpis.get('orders_completed', 0)):,}",
+            f"{int(kpis.get('orders_open', 0)):,} open, {int(kpis.get('orders_released', 0)):,} released",
+        ),
+        "throughput": (
+            f"{per_day:.1f} /day" if math.isfinite(per_day) else "--",
+            "orders delivered per simulated day",
+        ),
+        "lead_mean": (
+            theme.format_duration(_opt(lead.get("mean"))),
+            f"median {theme.format_duration(_opt(lead.get('p50')))}",
+        ),
+        "lead_p95": (
+            theme.format_duration(_opt(lead.get("p95"))),
+            f"max {theme.format_duration(_opt(lead.get('max')))}",
+        ),
+        "on_time": (
+            f"{on_time * 100:.1f} %" if math.isfinite(on_time) else "--",
+            f"mean tardiness {theme.format_duration(tardiness)}"
+            if math.isfinite(tardiness)
+            else "of orders with a due date",
+        ),
+        "wip": (
+            f"{_opt(wip.get('mean')):.1f}" if math.isfinite(_opt(wip.get("mean"))) else "--",
+            f"orders in system (mean), peak {_opt(wip.get('max')):.0f}" if math.isfinite(_opt(wip.get("max"))) else " ",
+        ),
+        "cost": (
+            theme.format_money(_opt(cost.get("total"))),
+            f"transport {theme.format_money(_opt(cost.get('transport')))}",
+        ),
+        "revenue": (
+            theme.format_money(_opt(revenue.get("total"))),
+            f"profit {theme.format_money(_opt(profit.get('total')))}",
+        ),
+    }
+
+
+class OwnerTableModel(QAbstractTableModel):
+    """Rows of twin_app.analysis.kpis.owner_table as a Qt model (display text and sort keys)."""
+
+    COLUMNS: tuple[tuple[str, str], ...] = (
+        ("name", "Owner"),
+        ("kind", "Kind"),
+        ("machines", "Machines"),
+        ("utilisation", "Utilisation"),
+        ("cost", "Cost"),
+        ("revenue", "Revenue"),
+        ("profit", "Profit"),
+        ("co2", "CO2 (kg)"),
+    )
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[dict[str, Any]] = []
+        self.colors: list[str] = []
+
+    def set_rows(self, rows: list[dict[str, Any]], colors: list[str] | None = None) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.colors = list(colors or [])
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section][1]
+        if role == Qt.ItemDataRole.TextAlignmentRole and orientation == Qt.Orientation.Horizontal and section >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        key = self.COLUMNS[index.column()][0]
+        value = row.get(key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(key, value)
+        if role == SORT_ROLE:
+            if isinstance(value, int | float):
+                return float(value)
+            return -math.inf if value is None else str(value).lower()
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.DecorationRole and key == "name" and index.row() < len(self.colors):
+            return QColor(self.colors[index.row()])
+        if role == Qt.ItemDataRole.ForegroundRole and key == "profit" and isinstance(value, int | float) and value < 0:
+            return QColor("#c0392b")
+        return None
+
+    @staticmethod
+    def _text(key: str, value: Any) -> str:
+        if value is None:
+            return "-"
+        if key == "kind":
+            return str(value).replace("_", " ")
+        if key == "utilisation":
+            return f"{float(value) * 100:.1f} %"
+        if key in ("cost", "revenue", "profit"):
+            return f"{float(value):,.0f}"
+        if key == "co2":
+            return f"{float(value):,.1f}"
+        return str(value)
+
+
+class KpiView(QWidget):
+    """Cards over the two charts and the owner table."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kpis: dict[str, Any] = {}
+        self.cards: dict[str, KpiCard] = {}
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        for i, (key, title) in enumerate(CARDS):
+            card = KpiCard(title)
+            self.cards[key] = card
+            grid.addWidget(card, i // 4, i % 4)
+
+        self.hist_widget = pg.PlotWidget()
+        hist = self.hist_widget.getPlotItem()
+        theme.style_plot(hist, left="Orders", bottom="Lead time (hours)")
+        hist.setTitle("Lead time distribution (delivered orders)", color=theme.TEXT, size="10.5pt")
+        hist.getViewBox().setMouseEnabled(x=False, y=False)
+        self.hist_bars = pg.BarGraphItem(
+            x0=[], width=[], height=[], brush=pg.mkBrush(theme.ACCENT), pen=pg.mkPen("w", width=1)
+        )
+        hist.addItem(self.hist_bars)
+        self.due_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#c0392b", width=1.5, style=Qt.PenStyle.DashLine))
+        self.due_line.setVisible(False)
+
+        self.wip_widget = pg.PlotWidget(axisItems={"bottom": theme.TimeAxisItem("bottom")})
+        wip = self.wip_widget.getPlotItem()
+        theme.style_plot(wip, left="Orders in system", bottom="Simulated time (day hh:mm)")
+        wip.setTitle("Work in progress over time", color=theme.TEXT, size="10.5pt")
+        wip.getViewBox().setMouseEnabled(x=True, y=False)
+        self.wip_curve = pg.PlotDataItem(
+            [], [], pen=pg.mkPen(theme.ACCENT, width=1.6), fillLevel=0, brush=pg.mkBrush(47, 111, 222, 40)
+        )
+        wip.addItem(self.wip_curve)
+
+        self.table_model = OwnerTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.table_model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
+        self.table.setAlternatingRowColors(False)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("Per owner: utilisation, cost, revenue and profit")
+        title.setObjectName("SectionTitle")
+        table_layout.addWidget(title)
+        table_layout.addWidget(self.table)
+
+        charts = QSplitter(Qt.Orientation.Horizontal)
+        charts.addWidget(self.hist_widget)
+        charts.addWidget(self.wip_widget)
+        lower = QSplitter(Qt.Orientation.Vertical)
+        lower.addWidget(charts)
+        lower.addWidget(table_box)
+        lower.setSizes([360, 300])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(8)
+        layout.addLayout(grid)
+        layout.addWidget(lower, 1)
+        self._colors: list[str] = []
+
+    def set_run(self, scenario: Scenario, layout: Layout) -> None:
+        self._colors = theme.owner_colors(scenario)
+        self.clear()
+
+    def clear(self) -> None:
+        self.kpis = {}
+        for card in self.cards.values():
+            card.set("--", " ")
+        self.hist_bars.setOpts(x0=[], width=[], height=[])
+        self.wip_curve.setData([], [])
+        self.table_model.set_rows([])
+
+    def update_result(self, result: RunResult) -> None:
+        from twin_app.analysis.kpis import compute_kpis, lead_time_histogram, owner_table, wip_over_time
+
+        self._colors = theme.owner_colors(result.scenario)
+        self.kpis = compute_kpis(result)
+        for key, (value, detail) in card_texts(self.kpis).items():
+            self.cards[key].set(value, detail)
+        edges, counts = lead_time_histogram(result, bins=24)
+        hours = np.asarray(edges, dtype=float) / 60.0
+        if counts.sum() > 0:
+            self.hist_bars.setOpts(x0=hours[:-1], width=np.diff(hours), height=counts.astype(float))
+            self.hist_widget.getPlotItem().setXRange(float(hours[0]), float(hours[-1]), padding=0.03)
+            self.hist_widget.getPlotItem().setYRange(0, float(counts.max()) * 1.1, padding=0)
+        else:
+            self.hist_bars.setOpts(x0=[], width=[], height=[])
+        times, wip = wip_over_time(result)
+        if len(times):
+            x = np.append(times, result.end)
+            self.wip_curve.setData(x, np.asarray(wip, dtype=float), stepMode="center")
+            self.wip_widget.getPlotItem().setXRange(float(result.start), float(result.end), padding=0.01)
+        header = self.table.horizontalHeader()
+        section, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
+        self.table_model.set_rows(owner_table(result), self._colors)
+        self.table.sortByColumn(section, order)
+
+    def card_text(self, key: str) -> str:
+        """The value shown on card ``key`` (for tests)."""
+        return self.cards[key].value.text()

@@ -1,0 +1,207 @@
+"""Utilisation view: where machine time goes, per machine or per owner, and over time.
+
+Left, one stacked horizontal bar per machine (its units summed) or per owner, split into the
+six states of :data:`twin_app.analysis.utilisation.STATES` as shares of the observed time.
+Right, the same breakdown for all machine units together over time, as a stacked area.
+Both are drawn with one array item per state (a BarGraphItem, a filled curve), so the cost of
+a refresh does not grow with the number of machines beyond the array arithmetic.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QSplitter, QVBoxLayout, QWidget
+
+from twin_app.analysis.result import RunResult
+from twin_app.gui import theme
+from twin_app.model.layout import Layout
+from twin_app.model.scenario import Scenario
+
+STATES = tuple(theme.STATE_COLORS)
+"""Same order as twin_app.analysis.utilisation.STATES."""
+
+STACK_ORDER = (0, 1, 3, 4, 5, 2)
+"""Order of the states in the over-time stack: busy at the bottom, idle on top."""
+
+
+def machine_shares(states: np.ndarray, layout: Layout, n_machines: int) -> np.ndarray:
+    """Per-machine state shares (rows sum to 1) from per-resource durations ``(n_resources, 6)``."""
+    n_units = layout.n_machine_units
+    unit_machine = np.array([r.machine for r in layout.resources[:n_units]], dtype=np.int64)
+    out = np.zeros((n_machines, 6))
+    if n_units:
+        np.add.at(out, unit_machine, states[:n_units])
+    return normalise_rows(out)
+
+
+def normalise_rows(durations: np.ndarray) -> np.ndarray:
+    """Rows divided by their sums (rows that sum to 0 stay 0)."""
+    total = durations.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, durations / np.where(total > 0, total, 1.0), 0.0)
+
+
+class UtilisationView(QWidget):
+    """State breakdown bars (per machine or owner) and the breakdown over time."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.group = "machine"
+        self.scenario: Scenario | None = None
+        self.layout_: Layout | None = None
+        self.shares = np.zeros((0, 6))
+        self.row_labels: list[str] = []
+        self._last: RunResult | None = None
+
+        controls = QHBoxLayout()
+        controls.setContentsMargins(8, 6, 8, 0)
+        hint = QLabel("Breakdown per")
+        hint.setObjectName("Hint")
+        controls.addWidget(hint)
+        self.group_buttons = QButtonGroup(self)
+        for key, text in (("machine", "Machine"), ("owner", "Owner")):
+            button = QRadioButton(text)
+            button.setProperty("group", key)
+            button.setChecked(key == self.group)
+            self.group_buttons.addButton(button)
+            controls.addWidget(button)
+        self.group_buttons.buttonClicked.connect(lambda b: self.set_group(str(b.property("group"))))
+        controls.addSpacing(24)
+        legend = QLabel(
+            "&nbsp;&nbsp;".join(
+                f'<span style="color:{c}; font-size:12pt">&#9632;</span> {html.escape(theme.STATE_LABELS[k])}'
+                for k, c in theme.STATE_COLORS.items()
+            )
+        )
+        controls.addWidget(legend)
+        controls.addStretch(1)
+
+        self.bars_widget = pg.PlotWidget()
+        bars_plot = self.bars_widget.getPlotItem()
+        theme.style_plot(bars_plot, bottom="Share of observed time (%)")
+        bars_plot.setTitle("State breakdown", color=theme.TEXT, size="10.5pt")
+        bars_plot.getViewBox().invertY(True)
+        bars_plot.getViewBox().setMouseEnabled(x=False, y=True)
+        bars_plot.showGrid(x=True, y=False, alpha=0.18)
+        self.bar_items: list[pg.BarGraphItem] = []
+        for state in STATES:
+            item = pg.BarGraphItem(
+                x0=[], y=[], width=[], height=0.72, brush=pg.mkBrush(theme.STATE_COLORS[state]), pen=pg.mkPen(None)
+            )
+            bars_plot.addItem(item)
+            self.bar_items.append(item)
+
+        self.time_widget = pg.PlotWidget(axisItems={"bottom": theme.TimeAxisItem("bottom")})
+        time_plot = self.time_widget.getPlotItem()
+        theme.style_plot(time_plot, left="Share of machine time (%)", bottom="Simulated time (day hh:mm)")
+        time_plot.setTitle("Machine states over time (all machines)", color=theme.TEXT, size="10.5pt")
+        time_plot.setYRange(0, 100, padding=0.02)
+        time_plot.getViewBox().setMouseEnabled(x=True, y=False)
+        self.time_curves: list[pg.PlotDataItem] = []
+        self.time_fills: list[pg.FillBetweenItem] = []
+        base = pg.PlotDataItem([0.0], [0.0], pen=pg.mkPen(None))
+        time_plot.addItem(base)
+        below = base
+        for s in STACK_ORDER:
+            color = theme.STATE_COLORS[STATES[s]]
+            curve = pg.PlotDataItem([0.0], [0.0], pen=pg.mkPen(pg.mkColor(color).darker(115), width=1))
+            time_plot.addItem(curve)
+            fill = pg.FillBetweenItem(below, curve, brush=pg.mkBrush(color))
+            time_plot.addItem(fill)
+            self.time_curves.append(curve)
+            self.time_fills.append(fill)
+            below = curve
+        self._time_base = base
+
+        self.empty_note = QLabel("Run the simulation to see how machine time is spent.")
+        self.empty_note.setObjectName("Hint")
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.bars_widget)
+        splitter.addWidget(self.time_widget)
+        splitter.setSizes([500, 700])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        layout.addLayout(controls)
+        layout.addWidget(self.empty_note)
+        layout.addWidget(splitter, 1)
+
+    def set_run(self, scenario: Scenario, layout: Layout) -> None:
+        self.scenario, self.layout_ = scenario, layout
+        self.clear()
+
+    def clear(self) -> None:
+        self._last = None
+        n = len(self.scenario.machines) if self.scenario is not None and self.group == "machine" else 0
+        if self.group == "owner" and self.layout_ is not None:
+            n = len(self.layout_.owners)
+        self._set_rows(np.zeros((n, 6)))
+        for curve in (self._time_base, *self.time_curves):
+            curve.setData([0.0], [0.0])
+        self.empty_note.setVisible(True)
+
+    def set_group(self, group: str) -> None:
+        if group not in ("machine", "owner"):
+            raise ValueError(f"unknown grouping {group!r}; use 'machine' or 'owner'")
+        self.group = group
+        for button in self.group_buttons.buttons():
+            button.setChecked(button.property("group") == group)
+        if self._last is not None:
+            self.update_result(self._last)
+        else:
+            self.clear()
+
+    def update_result(self, result: RunResult) -> None:
+        """Recompute both charts from ``result``."""
+        from twin_app.analysis.utilisation import owner_state_durations, state_durations, utilisation_over_time
+
+        self._last = result
+        self.scenario, self.layout_ = result.scenario, result.layout
+        if self.group == "machine":
+            shares = machine_shares(state_durations(result), result.layout, len(result.scenario.machines))
+        else:
+            shares = normalise_rows(owner_state_durations(result))
+        self._set_rows(shares)
+        bins = int(np.clip(result.duration / 60.0, 1, 120))  # hourly bins, at most 120
+        if result.duration > 0:
+            edges, fractions = utilisation_over_time(result, bins)
+            x = np.repeat(edges, 2)[1:-1]  # step shape: each bin flat over its width
+            cumulative = np.zeros(len(fractions))
+            self._time_base.setData(x, np.zeros(len(x)))
+            for curve, s in zip(self.time_curves, STACK_ORDER, strict=True):
+                cumulative = cumulative + fractions[:, s] * 100.0
+                curve.setData(x, np.repeat(cumulative, 2))
+            self.time_widget.getPlotItem().setXRange(float(edges[0]), float(edges[-1]), padding=0.01)
+        self.empty_note.setVisible(result.duration <= 0)
+
+    def _set_rows(self, shares: np.ndarray) -> None:
+        self.shares = shares
+        if self.group == "machine" and self.scenario is not None:
+            self.row_labels = [m.name or m.id for m in self.scenario.machines]
+        elif self.layout_ is not None and self.scenario is not None:
+            self.row_labels = [o.name or o.id for o in self.scenario.owners]
+        else:
+            self.row_labels = []
+        self.row_labels = self.row_labels[: len(shares)]
+        y = np.arange(len(shares), dtype=float)
+        left = np.zeros(len(shares))
+        for s, item in enumerate(self.bar_items):
+            width = shares[:, s] * 100.0 if len(shares) else np.zeros(0)
+            item.setOpts(x0=left.copy(), y=y, width=width, height=0.72)
+            left = left + width
+        plot = self.bars_widget.getPlotItem()
+        plot.getAxis("left").setTicks([[(float(i), label) for i, label in enumerate(self.row_labels)]])
+        plot.setXRange(0, 100, padding=0.01)
+        rows = max(len(shares), 1)
+        plot.setYRange(-0.6, min(rows, 30) - 0.4, padding=0)
+
+    def bar_widths(self, state: str) -> np.ndarray:
+        """Bar lengths (percent) of ``state`` per row, as drawn (for tests)."""
+        item = self.bar_items[STATES.index(state)]
+        return np.asarray(item.opts["width"], dtype=float)

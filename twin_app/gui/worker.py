@@ -1,0 +1,364 @@
+"""The simulation in a worker thread, and the bridge that brings its events to the GUI.
+
+Two halves with one queue between them, so neither side ever waits for the other:
+
+- :class:`SimRunner` (no Qt) owns the :class:`~twin_app.sim.engine.Simulation` on its own
+  ``threading.Thread``. It runs, pauses, steps and stops on command, and paces the run to a
+  speed in simulated minutes per wall-clock second (or as fast as possible) by advancing in
+  small slices of simulated time and sleeping until the wall clock catches up. Its observer
+  only puts messages into a ``queue.Queue``; any exception in the thread (building the
+  simulation, the engine, an observer) becomes an ``("error", message, traceback)`` message.
+- :class:`SimBridge` (a QObject on the GUI thread) drains that queue with a ~30 Hz QTimer,
+  merges the batches of one tick into one, and emits Qt signals the window connects to.
+
+Message tuples on the queue: ``("start", RunInfo)``, ``("batch", EventBatch)``,
+``("end", RunEnd)``, ``("paused", now)``, ``("error", message, traceback)``.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from twin_app.errors import TwinError
+from twin_app.model.events import EventBatch, RunEnd, RunInfo, RunObserver, empty_events, empty_orders
+
+
+class SimulationLike(Protocol):
+    """What the runner needs of twin_app.sim.engine.Simulation."""
+
+    @property
+    def now(self) -> float: ...
+
+    @property
+    def finished(self) -> bool: ...
+
+    @property
+    def done(self) -> bool: ...
+
+    def advance(self, until: float) -> None: ...
+
+    def step(self) -> None: ...
+
+    def request_stop(self) -> None: ...
+
+    def finish(self, status: str = "stopped") -> RunEnd: ...
+
+
+SimulationFactory = Callable[[Sequence[RunObserver]], SimulationLike]
+"""Builds the simulation with the given observers (called on the worker thread)."""
+
+FRAME_SECONDS = 1.0 / 30.0
+"""Wall time a paced slice aims at: one batch per GUI frame keeps the views smooth."""
+
+FAST_SLICE_SECONDS = 0.04
+"""Wall time a slice aims at when running as fast as possible (pause reacts this quickly)."""
+
+
+class QueueObserver:
+    """A RunObserver that only enqueues: it returns at once, so the engine never waits."""
+
+    def __init__(self, out: queue.Queue[tuple[Any, ...]]) -> None:
+        self._out = out
+        self.ended = False
+
+    def on_start(self, info: RunInfo) -> None:
+        self._out.put(("start", info))
+
+    def on_batch(self, batch: EventBatch) -> None:
+        self._out.put(("batch", batch))
+
+    def on_end(self, end: RunEnd) -> None:
+        if not self.ended:  # a run ends once, whoever reports it
+            self.ended = True
+            self._out.put(("end", end))
+
+
+def default_factory(scenario: Any, seed: int | None = None) -> SimulationFactory:
+    """A factory that builds the engine's Simulation for ``scenario`` (imported lazily)."""
+
+    def build(observers: Sequence[RunObserver]) -> SimulationLike:
+        from twin_app.sim.engine import Simulation
+
+        return Simulation(scenario, seed=seed, observers=observers)  # type: ignore[return-value]
+
+    return build
+
+
+def describe_error(error: BaseException) -> str:
+    """The one-line message a user sees for ``error``."""
+    if isinstance(error, TwinError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def _ended(sim: SimulationLike) -> bool:
+    """The run cannot go on: it reached its horizon, delivered everything, or was finished."""
+    return bool(sim.finished or sim.done)
+
+
+class SimRunner:
+    """Drives one simulation run on a worker thread; every method is safe from any thread.
+
+    The runner starts paused; :meth:`play` runs, :meth:`pause` holds after the current slice,
+    :meth:`step` processes one event, :meth:`stop` ends the run (status 'stopped').
+    ``pause_at`` pauses once simulated time reaches it (capture, benchmark, 'run until').
+    """
+
+    def __init__(
+        self,
+        factory: SimulationFactory,
+        out: queue.Queue[tuple[Any, ...]],
+        *,
+        speed: float = 60.0,
+        fastest: bool = False,
+        pause_at: float | None = None,
+        observers: Sequence[RunObserver] = (),
+    ) -> None:
+        self._factory = factory
+        self._out = out
+        self._observer = QueueObserver(out)
+        self._extra_observers = tuple(observers)
+        self._cond = threading.Condition()
+        self._running = False
+        self._steps = 0
+        self._stop = False
+        self._speed = max(float(speed), 1e-6)
+        self._fastest = fastest
+        self._pause_at = pause_at
+        self._pacing_changed = True
+        self._sim: SimulationLike | None = None
+        self._state = "paused"
+        self._thread = threading.Thread(target=self._main, name="simulation", daemon=True)
+
+    # -- commands (any thread) ----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the thread (still paused: call play or step)."""
+        self._thread.start()
+
+    def play(self) -> None:
+        with self._cond:
+            self._running = True
+            self._pacing_changed = True
+            self._cond.notify_all()
+
+    def pause(self) -> None:
+        with self._cond:
+            self._running = False
+            self._cond.notify_all()
+
+    def step(self, count: int = 1) -> None:
+        with self._cond:
+            self._running = False
+            self._steps += count
+            self._cond.notify_all()
+
+    def stop(self) -> None:
+        """End the run as soon as possible; the thread reports ('end', RunEnd('stopped'))."""
+        with self._cond:
+            self._stop = True
+            self._running = False
+            self._cond.notify_all()
+        sim = self._sim
+        if sim is not None:
+            sim.request_stop()
+
+    def set_speed(self, speed: float, fastest: bool) -> None:
+        with self._cond:
+            self._speed = max(float(speed), 1e-6)
+            self._fastest = fastest
+            self._pacing_changed = True
+            self._cond.notify_all()
+
+    def set_pause_at(self, until: float | None) -> None:
+        with self._cond:
+            self._pause_at = until
+            self._cond.notify_all()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the thread to end; True if it did."""
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    @property
+    def state(self) -> str:
+        """'paused', 'running', 'finished' (ended for any reason) or 'failed'."""
+        return self._state
+
+    # -- the thread -----------------------------------------------------------------------------
+
+    def _main(self) -> None:
+        sim: SimulationLike | None = None
+        try:
+            sim = self._factory((self._observer, *self._extra_observers))
+            self._sim = sim
+            if self._stop:
+                sim.request_stop()
+            self._loop(sim)
+            if not self._observer.ended:
+                sim.finish("completed" if _ended(sim) and not self._stop else "stopped")
+            self._state = "finished"
+        except BaseException as error:  # every failure must reach the user, never silence
+            self._state = "failed"
+            self._out.put(("error", describe_error(error), traceback.format_exc()))
+
+    def _loop(self, sim: SimulationLike) -> None:
+        slice_length = 1.0  # simulated minutes per fast slice, adapted to FAST_SLICE_SECONDS
+        anchor_wall = anchor_sim = 0.0
+        while True:
+            with self._cond:
+                while not (self._stop or self._running or self._steps):
+                    self._state = "paused"
+                    self._cond.wait()
+                if self._stop:
+                    return
+                stepping = not self._running
+                if stepping:
+                    self._steps -= 1
+                speed, fastest, pause_at = self._speed, self._fastest, self._pause_at
+                if self._pacing_changed:
+                    self._pacing_changed = False
+                    anchor_wall, anchor_sim = time.perf_counter(), sim.now
+                self._state = "running"
+            if _ended(sim):
+                return
+            if stepping:
+                sim.step()
+                if _ended(sim):
+                    return
+                continue
+            if pause_at is not None and sim.now >= pause_at:
+                self._pause_reached(sim)
+                continue
+            if fastest:
+                until = sim.now + slice_length
+                if pause_at is not None:
+                    until = min(until, pause_at)
+                began = time.perf_counter()
+                sim.advance(until)
+                spent = time.perf_counter() - began
+                # Grow or shrink the slice so that one slice takes about FAST_SLICE_SECONDS.
+                ratio = FAST_SLICE_SECONDS / max(spent, 1e-4)
+                slice_length = max(1e-3, slice_length * min(4.0, max(0.25, ratio)))
+            else:
+                until = sim.now + speed * FRAME_SECONDS
+                if pause_at is not None:
+                    until = min(until, pause_at)
+                sim.advance(until)
+                due = anchor_wall + (until - anchor_sim) / speed
+                delay = due - time.perf_counter()
+                if delay < -0.5:
+                    # The model is slower than the requested speed: do not burst to catch up.
+                    anchor_wall, anchor_sim = time.perf_counter(), sim.now
+                elif delay > 0:
+                    with self._cond:
+                        if not self._stop and self._running and not self._pacing_changed:
+                            self._cond.wait(delay)
+            if _ended(sim):
+                return
+            if pause_at is not None and sim.now >= pause_at:
+                self._pause_reached(sim)
+
+    def _pause_reached(self, sim: SimulationLike) -> None:
+        with self._cond:
+            self._running = False
+            self._pause_at = None
+        self._out.put(("paused", sim.now))
+
+
+class SimBridge(QObject):
+    """Drains the runner's queue on the GUI thread at ~30 Hz and re-emits it as signals.
+
+    All batches drained in one tick are merged into one EventBatch (one append per view per
+    frame, however fast the simulation runs). ``events_received`` counts every event handed
+    on, so a test can check that the GUI got exactly what the engine produced.
+    """
+
+    started = Signal(object)  # RunInfo
+    batch = Signal(object)  # EventBatch (merged)
+    ended = Signal(object)  # RunEnd
+    paused_at = Signal(float)
+    failed = Signal(str, str)  # message, traceback
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 33) -> None:
+        super().__init__(parent)
+        self.queue: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self.events_received = 0
+        self.orders_received = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.drain)
+        self._timer.start()
+
+    def stop_timer(self) -> None:
+        self._timer.stop()
+
+    def reset_counts(self) -> None:
+        self.events_received = 0
+        self.orders_received = 0
+
+    def discard(self) -> None:
+        """Drop everything still queued (after a reset, old runs' messages are stale)."""
+        while True:
+            try:
+                self.queue.get_nowait()
+            except queue.Empty:
+                return
+
+    def drain(self) -> None:
+        """Hand everything queued so far to the GUI, in order, batches merged per run of them."""
+        events: list[np.ndarray] = []
+        orders: list[np.ndarray] = []
+        now: float | None = None
+
+        def flush() -> None:
+            nonlocal events, orders, now
+            if now is None:
+                return
+            merged = EventBatch(
+                now=now,
+                events=np.concatenate(events) if len(events) > 1 else (events[0] if events else empty_events()),
+                orders=np.concatenate(orders) if len(orders) > 1 else (orders[0] if orders else empty_orders()),
+            )
+            self.events_received += len(merged.events)
+            self.orders_received += len(merged.orders)
+            events, orders, now = [], [], None
+            self.batch.emit(merged)
+
+        while True:
+            try:
+                message = self.queue.get_nowait()
+            except queue.Empty:
+                break
+            kind = message[0]
+            if kind == "batch":
+                b: EventBatch = message[1]
+                if len(b.events):
+                    events.append(b.events)
+                if len(b.orders):
+                    orders.append(b.orders)
+                now = b.now
+                continue
+            flush()
+            if kind == "start":
+                self.started.emit(message[1])
+            elif kind == "end":
+                self.ended.emit(message[1])
+            elif kind == "paused":
+                self.paused_at.emit(float(message[1]))
+            elif kind == "error":
+                self.failed.emit(message[1], message[2])
+        flush()
