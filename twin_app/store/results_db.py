@@ -173,7 +173,7 @@ def _store_error(path: Path, action: str, error: BaseException) -> StoreError:
     text = str(error)
     if isinstance(error, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text):
         hint = "the file is damaged or is not a results database: move it away or choose another file with --db"
-    elif "readonly" in text or "read-only" in text or "unable to open" in text or isinstance(error, PermissionError):
+    elif "readonly" in text or "read-only" in text or "unable to open" in text or isinstance(error, OSError):
         hint = "check that the file and its folder exist and are writable, or choose another file with --db"
     elif "locked" in text:
         hint = "another program holds the database locked: close it and try again"
