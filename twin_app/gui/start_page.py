@@ -81,7 +81,7 @@ class EntryCard(QFrame):
         small.setObjectName("EntryNote")
         layout.addWidget(small)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self.clicked.emit(self.path)
         super().mouseReleaseEvent(event)
@@ -109,6 +109,8 @@ class _EntryList(QScrollArea):
             item = self.box.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()
+                widget.setParent(None)
                 widget.deleteLater()
         self.cards = []
 

@@ -1,0 +1,69 @@
+"""Screenshots of the app for documentation and reports, made without a display.
+
+:func:`capture` opens a scenario in a real main window on Qt's offscreen platform, simulates
+to a given time on the GUI thread (as fast as possible, every batch processed), refreshes all
+views and saves a PNG of the whole window or of one view. The ``twin-app capture`` command
+calls it. Settings go to a throw-away file, so a capture never changes the user's settings.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from twin_app.io.scenario_file import load_scenario
+
+VIEWS = ("window", "map", "gantt", "utilisation", "bottlenecks", "kpis")
+
+
+def capture(
+    scenario_path: Path,
+    until: float,
+    output: Path,
+    view: str = "window",
+    size: tuple[int, int] = (1600, 1000),
+) -> Path:
+    """Run ``scenario_path`` to simulated time ``until`` and save a PNG of ``view`` to ``output``.
+
+    Raises ScenarioError for a bad scenario and ValueError for an unknown view; returns the
+    path written.
+    """
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
+    scenario = load_scenario(scenario_path)  # a bad file raises here, before any window
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from twin_app.gui.app import application
+    from twin_app.gui.main_window import MainWindow
+    from twin_app.gui.settings import AppSettings
+
+    app = application()
+    with tempfile.TemporaryDirectory(prefix="twin-capture-") as scratch:
+        window = MainWindow(AppSettings(Path(scratch) / "settings.ini"))
+        try:
+            window.resize(*size)
+            window.show()
+            window.set_scenario(scenario, Path(scenario_path))
+            if view != "window":
+                window.show_view(view)
+            app.processEvents()
+            window.run_to(until)
+            window.refresh_views()
+            if view != "window":
+                window.show_view(view)
+            for _ in range(3):  # let layouts and the plots' deferred repaints settle
+                app.processEvents()
+                QApplication.sendPostedEvents()
+            target = window if view == "window" else window.view_widget(view)
+            pixmap = target.grab()
+            output = Path(output)
+            output.parent.mkdir(parents=True, exist_ok=True)
+            if not pixmap.save(str(output), "PNG"):
+                raise OSError(f"could not write {output}")
+        finally:
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+    return output
