@@ -65,6 +65,7 @@ class BottleneckView(QWidget):
         self.summary = QLabel("Run the simulation to find the bottlenecks.")
         self.summary.setObjectName("Hint")
         self.summary.setContentsMargins(8, 4, 8, 0)
+        self.summary.setWordWrap(True)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.strip_widget)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QRadioButton,
+    QSizePolicy,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -242,15 +243,17 @@ class NetworkMapView(QWidget):
         switch.addSpacing(16)
         self.legend = QLabel()
         self.legend.setObjectName("Hint")
-        switch.addWidget(self.legend)
-        switch.addStretch(1)
+        # The owner legend can be long: let it be cut rather than widen the window.
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.legend.setMinimumWidth(80)
+        switch.addWidget(self.legend, 1)
         self.flow_note = QLabel("Line width: units transported")
         self.flow_note.setObjectName("Hint")
         switch.addWidget(self.flow_note)
 
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
-        self.details.setMinimumWidth(240)
+        self.details.setMinimumWidth(200)
         self.details.setHtml(self._details_placeholder())
 
         left = QWidget()

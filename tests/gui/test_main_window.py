@@ -1,0 +1,223 @@
+"""The main window end to end: open, run live, controls, bad files, samples, settings, capture."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+
+def _wait_state(qtbot, win, *states, timeout=30_000):
+    qtbot.waitUntil(lambda: win.state in states, timeout=timeout)
+
+
+def test_open_and_run_live_to_the_end(qtbot, window, tiny_path):
+    assert window.open_scenario(tiny_path)
+    assert window.state == "ready"
+    assert "Tiny two-owner network" in window.windowTitle()
+    window.set_speed(None, True)
+    window.show_view("kpis")
+    window.run()
+    _wait_state(qtbot, window, "finished")
+    assert window.run_end.status == "completed"
+    assert window.events_ingested == window.bridge.events_received > 0
+    assert len(window.collector.events) == window.events_ingested
+    assert window.clock.text() == "2d 00:00"
+    assert window.kpi_view.card_text("completed") != "--"
+    assert window.utilisation_view.bar_widths("busy").sum() > 0  # refreshed at the end, though hidden
+    # Run again from a finished run: starts over from time 0.
+    window.run()
+    _wait_state(qtbot, window, "finished")
+    assert window.events_ingested == window.bridge.events_received
+
+
+def test_pause_step_stop_reset(qtbot, window, tiny_path):
+    window.open_scenario(tiny_path)
+    window.set_speed(30.0, False)
+    window.run()
+    qtbot.waitUntil(lambda: window.now > 0, timeout=5000)
+    window.toggle_run()
+    assert window.state == "paused"
+    window.step()
+    assert window.state == "paused"
+    window.stop()
+    _wait_state(qtbot, window, "finished")
+    assert window.run_end.status == "stopped"
+    window.reset()
+    assert window.state == "ready" and window.now == 0 and window.events_ingested == 0
+    assert window.clock.text() == "0d 00:00"
+
+
+def test_shortcuts_switch_views_and_run(qtbot, window, tiny_path):
+    from PySide6.QtCore import Qt
+
+    window.open_scenario(tiny_path)
+    window.show()
+    qtbot.waitExposed(window)
+    for i, action in enumerate(window.view_actions):
+        assert action.shortcut().toString() == f"Ctrl+{i + 1}"
+        action.trigger()
+        assert window.tabs.currentIndex() == i
+    window.tabs.setCurrentIndex(0)
+    window.activateWindow()
+    qtbot.keyClick(window.tabs, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    if window.isActiveWindow():  # the offscreen platform may not activate windows
+        assert window.tabs.currentIndex() == 2
+    shortcuts = {a.text(): [s.toString() for s in a.shortcuts()] for a in window.actions()}
+    assert shortcuts["Run"] == ["Space"]
+    assert shortcuts["S&tep"] == ["F10", "Ctrl+."]
+    assert shortcuts["S&top"] == ["Esc", "Ctrl+Shift+S"]
+    assert shortcuts["R&eset"] == ["Ctrl+R"]
+    assert shortcuts["&Open..."] == ["Ctrl+O"]
+
+
+def test_bad_scenario_keeps_the_old_one(qtbot, window, tiny_path, tmp_path, dialogs):
+    window.open_scenario(tiny_path)
+    window.modified = True  # pretend unsaved edits
+    bad = tmp_path / "bad.json"
+    data = json.loads(tiny_path.read_text())
+    data["machines"][0]["capacity"] = 0
+    data["lanes"][0]["transit"] = -5
+    bad.write_text(json.dumps(data))
+    with qtbot.waitSignal(window.error_shown, timeout=2000) as blocker:
+        assert not window.open_scenario(bad)
+    message = blocker.args[0]
+    assert "bad.json" in message and "2 problems" in message and "capacity" in message
+    assert window.path == tiny_path and window.scenario.name == "Tiny two-owner network"
+    assert window.modified and window.state == "ready"
+    assert dialogs and "Cannot open bad.json" in dialogs[-1][0]
+
+
+def test_opening_while_running_stops_cleanly(qtbot, window, tiny_path, samples_dir):
+    window.open_scenario(tiny_path)
+    window.set_speed(10.0, False)
+    window.run()
+    qtbot.waitUntil(lambda: window.now > 0, timeout=5000)
+    runner = window.runner
+    assert window.open_scenario(samples_dir / "logistics_direct.json")
+    assert not runner.alive
+    assert window.state == "ready" and window.events_ingested == 0 and window.now == 0
+
+
+def test_worker_error_shows_a_dialog(qtbot, window, tiny_path, dialogs):
+    class Exploding:
+        def on_start(self, info):
+            pass
+
+        def on_batch(self, batch):
+            raise ValueError("bad batch on purpose")
+
+        def on_end(self, end):
+            pass
+
+    window.open_scenario(tiny_path)
+    window.extra_observers.append(Exploding())
+    window.set_speed(None, True)
+    with qtbot.waitSignal(window.error_shown, timeout=10_000) as blocker:
+        window.run()
+    assert "bad batch on purpose" in blocker.args[0]
+    assert "Traceback" in blocker.args[1]
+    assert window.state == "failed"
+    assert dialogs[-1][0] == "The simulation failed"
+
+
+def test_every_sample_opens_and_runs(qtbot, window, samples_dir):
+    samples = sorted(samples_dir.glob("*.json"))
+    assert samples
+    listed = window.start_page.sample_names()
+    assert len(listed) == len(samples)
+    for path in samples:
+        assert window.open_scenario(path), path
+        until = 60.0 if "large" in path.name else 2 * 1440.0
+        window.run_to(until)
+        assert window.state in ("paused", "finished"), path
+        assert window.last_error is None, (path, window.last_error)
+        assert window.events_ingested > 0
+
+
+def test_start_page_click_opens_sample(qtbot, window, samples_dir):
+    card = window.start_page.sample_cards()[0]
+    card.clicked.emit(card.path)
+    assert window.path == card.path
+    assert window.settings.recent_files[0] == card.path.resolve()
+
+
+def test_save_as_round_trip(window, tiny_path, tmp_path):
+    from twin_app.io.scenario_file import load_scenario
+
+    window.open_scenario(tiny_path)
+    out = tmp_path / "copy.json"
+    assert window.save_to(out)
+    assert load_scenario(out) == window.scenario
+    assert window.path == out
+
+
+def test_drop_json_opens_it(qtbot, window, tiny_path):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tiny_path))])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    )
+    window.dropEvent(event)
+    assert window.path == tiny_path
+
+
+def test_settings_persist(tmp_path, qtbot, dialogs, tiny_path):
+    from twin_app.gui.main_window import MainWindow
+    from twin_app.gui.settings import SCHEMA_VERSION, AppSettings
+
+    path = tmp_path / "persist.ini"
+    first = MainWindow(AppSettings(path))
+    qtbot.addWidget(first)
+    first.open_scenario(tiny_path)
+    first.set_speed(480.0, True)
+    first.show_view("bottlenecks")
+    first.map_view.set_color_mode("queue")
+    first.close()
+
+    again = AppSettings(path)
+    assert again.schema_version == SCHEMA_VERSION
+    assert again.speed == 480.0 and again.fastest
+    assert again.recent_files[0] == tiny_path.resolve()
+    assert again.current_view == 3
+    assert again.map_color_mode == "queue"
+    assert again.window_state is not None and again.window_geometry is not None
+
+    second = MainWindow(AppSettings(path))
+    qtbot.addWidget(second)
+    assert second.speed == 480.0 and second.fastest_check.isChecked()
+    assert second.tabs.currentIndex() == 3
+    assert second.map_view.mode == "queue"
+
+
+def test_settings_never_touch_the_user_file(_private_settings):
+    from twin_app.gui.settings import AppSettings
+
+    assert Path(AppSettings().file_name) == _private_settings
+
+
+def test_capture_writes_pngs(tmp_path, tiny_path):
+    from PySide6.QtGui import QImage
+
+    from twin_app.gui.capture import capture
+
+    out = capture(tiny_path, 1440.0, tmp_path / "shot.png", size=(1200, 800))
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1200, 800)
+    kpis = capture(tiny_path, 1440.0, tmp_path / "kpis.png", view="kpis", size=(1200, 800))
+    assert QImage(str(kpis)).width() > 800
+    with pytest.raises(ValueError, match="unknown view"):
+        capture(tiny_path, 10.0, tmp_path / "x.png", view="nope")
+
+
+def test_stall_probe(tiny_path):
+    from twin_app.gui.bench_live import measure_stalls
+
+    report = measure_stalls(tiny_path, 1440.0)
+    assert report["state"] == "paused" and report["reached"] == pytest.approx(1440.0)
+    assert report["events"] > 0 and report["ticks"] > 1
+    assert report["max_gap_ms"] >= 0 and report["error"] is None
