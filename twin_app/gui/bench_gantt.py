@@ -113,6 +113,12 @@ def synthetic_events(layout: Layout, n_bars: int, seed: int = 1, wait_share: flo
     offset = np.repeat(ends_cum[row_first] - step[row_first], per_row)
     end = ends_cum - offset - gap
     start = end - dur
+    # Stretch each row to a common horizon, as in a run where every resource sees the same clock.
+    row_last = np.cumsum(per_row) - 1
+    row_span = np.maximum(end[row_last], 1e-9)
+    scale = np.repeat(row_span.mean() / row_span, per_row)
+    start, end = start * scale, end * scale
+    dur = end - start
     order = np.floor(start / 6.0).astype(np.int64) + rng.integers(-3, 4, total)
     order = np.maximum(order, 0)
     has_order = np.isin(kind, (EventKind.PROCESS, EventKind.SETUP, EventKind.TRANSPORT))
@@ -206,9 +212,7 @@ def run_gantt_benchmark(
     out: list[dict[str, Any]] = []
 
     def render(view: GanttView) -> None:
-        painter = QtGui.QPainter(image)
-        view.render(painter)
-        painter.end()
+        view.render(image)
 
     def make_view() -> GanttView:
         view = GanttView()
@@ -223,7 +227,13 @@ def run_gantt_benchmark(
         view = make_view()
         view.set_follow_now(False)
 
-        def build(view: GanttView = view, scenario: Any = scenario, layout: Layout = layout) -> None:
+        def build(
+            view: GanttView = view,
+            scenario: Any = scenario,
+            layout: Layout = layout,
+            orders: np.ndarray = orders,
+            events: np.ndarray = events,
+        ) -> None:
             view.set_run(scenario, layout)
             view.set_order_products(orders)
             view.append(events)

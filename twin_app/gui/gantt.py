@@ -26,6 +26,8 @@ from twin_app.gui.gantt_store import (
     COLOR_MODES,
     EMPH_DIM,
     EMPH_HIGH,
+    EMPTY_KEY,
+    MAX_SLOTS,
     N_FIXED_SLOTS,
     UNKNOWN_SLOT,
     Frame,
@@ -114,22 +116,22 @@ class RowAxis(pg.AxisItem):
         self.picture = None
         self.update()
 
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N802
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
         n = len(self.names)
-        minVal, maxVal = sorted((minVal, maxVal))  # noqa: N806 (the view is y-inverted)
+        minVal, maxVal = sorted((minVal, maxVal))
         if n == 0 or size <= 0 or maxVal <= minVal:
             return []
         px_per_row = size / (maxVal - minVal)
         stride = next((s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if s * px_per_row >= 13), 2000)
-        first = max(int(math.floor(minVal)), 0)
-        last = min(int(math.ceil(maxVal)), n)
+        first = max(math.floor(minVal), 0)
+        last = min(math.ceil(maxVal), n)
         first += (-first) % stride
         return [(float(stride), [r + 0.5 for r in range(first, last, stride)])]
 
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         out = []
         for v in values:
-            r = int(math.floor(v))
+            r = math.floor(v)
             out.append(self.names[r] if 0 <= r < len(self.names) else "")
         return out
 
@@ -137,13 +139,13 @@ class RowAxis(pg.AxisItem):
 class GanttViewBox(pg.ViewBox):
     """Wheel zooms time (Ctrl+wheel zooms rows); drag pans. Tells when the user pans by hand."""
 
-    sigUserPanned = QtCore.Signal()  # noqa: N815 (pyqtgraph naming)
+    sigUserPanned = QtCore.Signal()
 
-    def wheelEvent(self, ev: Any, axis: int | None = None) -> None:  # noqa: N802
+    def wheelEvent(self, ev: Any, axis: int | None = None) -> None:
         ctrl = bool(ev.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier)
         super().wheelEvent(ev, axis=1 if ctrl else 0)
 
-    def mouseDragEvent(self, ev: Any, axis: int | None = None) -> None:  # noqa: N802
+    def mouseDragEvent(self, ev: Any, axis: int | None = None) -> None:
         super().mouseDragEvent(ev, axis=axis)
         if ev.button() == QtCore.Qt.MouseButton.LeftButton:
             self.sigUserPanned.emit()
@@ -169,6 +171,8 @@ class GanttItem(pg.GraphicsObject):
         self.last_frame: Frame | None = None
         self._frame_key: tuple[Any, ...] | None = None
         self._styles: dict[int, _Style] = {}
+        self._lut = np.zeros(1 << 14, dtype=np.uint32)
+        self._lut_known = np.zeros(1 << 14, dtype=bool)
         self._bounds: QtCore.QRectF | None = None
         self.setFlag(self.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
@@ -182,6 +186,7 @@ class GanttItem(pg.GraphicsObject):
     def restyle(self) -> None:
         """Forget brushes (after a colour-mode or palette change) and repaint."""
         self._styles.clear()
+        self._lut_known[:] = False
         self._frame_key = None
         self.update()
 
@@ -223,6 +228,25 @@ class GanttItem(pg.GraphicsObject):
             color = palette.blend(color, amount=0.72)
         return color
 
+    def color_lut(self, keys: np.ndarray) -> np.ndarray:
+        """The ARGB32 colour table of the raster (opaque colours; ``EMPTY_KEY`` transparent).
+
+        Filled once per style for every key the current mode can produce (a few hundred), so a
+        frame never has to look at which keys are present.
+        """
+        if not self._lut_known[0]:
+            n_cat = {"order": len(palette.ORDER_COLORS), "family": len(self.family_colors)}.get(
+                self.store.mode, len(self.owner_colors) if self.store.mode == "owner" else 0
+            )
+            for emph in range(3):
+                for slot in range(min(N_FIXED_SLOTS + n_cat, MAX_SLOTS)):
+                    for kind in range(8):
+                        key = ((emph * MAX_SLOTS) + slot) * 8 + kind
+                        self._lut[key] = palette.qcolor(self.style_color(key)).rgba() | 0xFF000000
+            self._lut[EMPTY_KEY] = 0
+            self._lut_known[0] = True
+        return self._lut
+
     def _style(self, key: int) -> _Style:
         style = self._styles.get(key)
         if style is not None:
@@ -246,14 +270,14 @@ class GanttItem(pg.GraphicsObject):
         return style
 
     # ----- geometry -----
-    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: Any = None) -> tuple[float, float] | None:  # noqa: N802, N803
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: Any = None) -> tuple[float, float] | None:
         if ax == 1:
             return (0.0, float(self.store.n_rows))
         if self.store.n == 0:
             return None
         return (self.store.t_min, self.store.t_max)
 
-    def boundingRect(self) -> QtCore.QRectF:  # noqa: N802
+    def boundingRect(self) -> QtCore.QRectF:
         # Bands and labels span the whole view, so the item claims the view plus the data.
         if self._bounds is None:
             rect = QtCore.QRectF(0.0, 0.0, 1.0, float(max(self.store.n_rows, 1)))
@@ -263,7 +287,7 @@ class GanttItem(pg.GraphicsObject):
             self._bounds = rect.united(vr) if vr is not None else rect
         return self._bounds
 
-    def viewTransformChanged(self) -> None:  # noqa: N802
+    def viewTransformChanged(self) -> None:
         self._bounds = None
         self.prepareGeometryChange()
         super().viewTransformChanged()
@@ -289,7 +313,9 @@ class GanttItem(pg.GraphicsObject):
         xa, xb, ya, yb, w, h, left, top = win
         key = (self.store.version, self.store.mode, self.highlight, *win)
         if key != self._frame_key or self.last_frame is None:
-            self.last_frame = build_frame(self.store, xa, xb, w, ya, yb, h, self.highlight, (left, top))
+            self.last_frame = build_frame(
+                self.store, xa, xb, w, ya, yb, h, self.highlight, (left, top), color_lut=self.color_lut
+            )
             self._frame_key = key
         return self.last_frame
 
@@ -299,7 +325,7 @@ class GanttItem(pg.GraphicsObject):
         win = self._view_window(p)
         if win is None:
             return
-        xa, xb, ya, yb, w, h, left, top = win
+        _xa, _xb, ya, yb, w, h, left, top = win
         frame = self.compute_frame(win)
         t1 = time.perf_counter()
         p.save()
@@ -339,12 +365,15 @@ class GanttItem(pg.GraphicsObject):
                 p.drawLine(QtCore.QPointF(left, y), QtCore.QPointF(left + w, y))
 
     def _paint_rects(self, p: QtGui.QPainter, frame: Frame) -> None:
-        if len(frame.rects) == 0:
-            return
+        """Off-shift backgrounds, then the raster of thin bars, then the other groups."""
         rects = np.ascontiguousarray(frame.rects)
         base = rects.ctypes.data
         no_pen = QtCore.Qt.PenStyle.NoPen
+        image_done = frame.image is None
         for key, start, count in zip(frame.group_keys, frame.group_starts, frame.group_counts, strict=True):
+            if not image_done and int(key) & 7 != EventKind.OFF_SHIFT:
+                self._paint_image(p, frame)
+                image_done = True
             style = self._style(int(key))
             ptr = compat.wrapinstance(base + int(start) * _RECT_BYTES, QtCore.QRectF)
             p.setPen(no_pen)
@@ -357,6 +386,18 @@ class GanttItem(pg.GraphicsObject):
                 p.setPen(style.pen)
                 p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
                 p.drawRects(ptr, int(count))
+
+        if not image_done:
+            self._paint_image(p, frame)
+
+    @staticmethod
+    def _paint_image(p: QtGui.QPainter, frame: Frame) -> None:
+        image = frame.image
+        if image is None:
+            return
+        qimg = pg.functions.ndarray_to_qimage(image, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+        ox, oy = frame.image_origin
+        p.drawImage(QtCore.QPointF(ox, oy), qimg)
 
     def _paint_labels(self, p: QtGui.QPainter, ya: float, sy: float, left: float, top: float, h: float) -> None:
         """Owner stripe at the left edge and the owner name at the top of its band (sticky)."""
@@ -597,7 +638,7 @@ class GanttView(QtWidgets.QWidget):
         if not self.viewbox.sceneBoundingRect().contains(pos) or self.store.n == 0:
             return -1
         pt = self.viewbox.mapSceneToView(pos)
-        row = int(math.floor(pt.y()))
+        row = math.floor(pt.y())
         if not 0 <= row < self.store.n_rows:
             return -1
         px = self.viewbox.viewPixelSize()[0]

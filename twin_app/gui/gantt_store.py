@@ -19,6 +19,7 @@ bars, which keeps a million bars interactive.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -84,7 +85,7 @@ def split_key(key: int) -> tuple[int, int, int]:
 
 def paint_rank(key: int) -> tuple[int, int, int]:
     """Sort key for painting groups: background first, breakdowns late, highlighted last."""
-    slot, kind, emph = split_key(key)
+    _slot, kind, emph = split_key(key)
     return (emph == EMPH_HIGH, int(_KIND_PRIORITY[kind]), key)
 
 
@@ -119,6 +120,11 @@ class Frame:
     """First rect of each group in ``rects`` (groups are contiguous)."""
     group_counts: np.ndarray
     stats: dict[str, int] = field(default_factory=dict)
+    image: np.ndarray | None = None
+    """Rasterised narrow bars as (H, W) uint32 ARGB32-premultiplied device pixels, or None."""
+    image_origin: tuple[float, float] = (0.0, 0.0)
+    grid: np.ndarray | None = None
+    """The raster cells (rows x columns, flattened): -1 empty, else ``priority << 14 | key``."""
 
     def counts(self) -> dict[int, int]:
         """Rectangles per style key."""
@@ -161,6 +167,8 @@ class GanttStore:
         self._kind = _Grow(np.uint8)
         self._order = _Grow(np.int64)
         self._slot = _Grow(np.int16)
+        self._dur = _Grow(np.float64)
+        self._code = _Grow(np.int32)
         self._rec = _Grow(EVENT_DTYPE)
         self._cmin = _Grow(np.float64, 64)
         self._cmax = _Grow(np.float64, 64)
@@ -199,6 +207,15 @@ class GanttStore:
         return self._slot.data[: self.n]
 
     @property
+    def dur(self) -> np.ndarray:
+        return self._dur.data[: self.n]
+
+    @property
+    def code(self) -> np.ndarray:
+        """Raster priority and style key of each bar: ``priority << 14 | key`` (no highlight)."""
+        return self._code.data[: self.n]
+
+    @property
     def records(self) -> np.ndarray:
         """The stored EVENT_DTYPE records (WAIT and unknown resources excluded)."""
         return self._rec.data[: self.n]
@@ -228,7 +245,17 @@ class GanttStore:
         if k == 0:
             return 0
         a, b = self.n, self.n + k
-        for col in (self._x0, self._x1, self._row, self._kind, self._order, self._slot, self._rec):
+        for col in (
+            self._x0,
+            self._x1,
+            self._row,
+            self._kind,
+            self._order,
+            self._slot,
+            self._dur,
+            self._code,
+            self._rec,
+        ):
             col.reserve(b, a)
         self._x0.data[a:b] = ev["start"]
         self._x1.data[a:b] = ev["end"]
@@ -236,7 +263,8 @@ class GanttStore:
         self._kind.data[a:b] = ev["kind"]
         self._order.data[a:b] = ev["order"]
         self._rec.data[a:b] = ev
-        self._slot.data[a:b] = self._slots(a, b)
+        self._dur.data[a:b] = ev["end"] - ev["start"]
+        self._recolor(a, b)
         self.n = b
         self._update_chunks(a, b)
         self.t_min = min(self.t_min, float(ev["start"].min()))
@@ -269,7 +297,7 @@ class GanttStore:
         if mode == self.mode:
             return
         self.mode = mode
-        self._slot.data[: self.n] = self._slots(0, self.n)
+        self._recolor(0, self.n)
         self.version += 1
 
     def set_order_families(self, orders: np.ndarray, families: np.ndarray) -> None:
@@ -288,8 +316,14 @@ class GanttStore:
         self.family_of_order[orders] = families
         if self.mode == "family" and self._unknown_family:
             # Bars that arrived before their order: recolour them now.
-            self._slot.data[: self.n] = self._slots(0, self.n)
+            self._recolor(0, self.n)
             self.version += 1
+
+    def _recolor(self, a: int, b: int) -> None:
+        slot = self._slots(a, b)
+        kind = self._kind.data[a:b]
+        self._slot.data[a:b] = slot
+        self._code.data[a:b] = (_KIND_PRIORITY[kind] << _KEY_BITS) | (slot.astype(np.int32) * 8 + kind)
 
     def _slots(self, a: int, b: int) -> np.ndarray:
         kind = self._kind.data[a:b]
@@ -365,6 +399,17 @@ class GanttStore:
         return np.flatnonzero((self.order == order) & _IS_ORDER_KIND[self.kind])
 
 
+RASTER_BELOW_PX = 4.0
+"""Bars narrower than this many pixels go to the per-pixel raster; wider ones are exact rects."""
+
+IMAGE_ABOVE_CELLS = 20_000
+"""Above this many filled raster cells the raster is drawn as one image, below as merged rects."""
+
+_KEY_MASK = (1 << _KEY_BITS) - 1
+EMPTY_KEY = _KEY_MASK
+"""Key of an empty raster cell (never a real style key); its LUT colour is transparent."""
+
+
 def build_frame(
     store: GanttStore,
     xa: float,
@@ -375,90 +420,108 @@ def build_frame(
     height_px: float,
     highlight: int | None = None,
     origin: tuple[float, float] = (0.0, 0.0),
+    color_lut: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> Frame:
-    """Rectangles (device pixels) for the data window [xa, xb] x [ya, yb] drawn at this size.
+    """Rectangles (device pixels) and a raster image for the data window [xa, xb] x [ya, yb].
 
     ``origin`` is the device position of (xa, ya). Rows are one data unit tall (row r spans
-    y in [r, r+1)). See the module docstring for the level-of-detail rules.
+    y in [r, r+1)). Bars at least ``RASTER_BELOW_PX`` wide become rects grouped by style key;
+    narrower bars are rasterised (highest-priority bar per row and pixel column) into
+    ``Frame.image`` (ARGB32 premultiplied, one pixel per device pixel) when ``color_lut`` is
+    given and the raster is dense — ``color_lut(keys)`` returns a LUT (uint32 colour per key,
+    index ``EMPTY_KEY`` transparent) covering ``keys`` — or else into merged run rects.
     """
     if store.n == 0 or xb <= xa or yb <= ya or width_px < 1 or height_px < 1:
         return empty_frame()
     sx = width_px / (xb - xa)
     sy = height_px / (yb - ya)
-    ra = max(int(math.floor(ya)), 0)
-    rb = min(int(math.ceil(yb)), store.n_rows)
+    ra = max(math.floor(ya), 0)
+    rb = min(math.ceil(yb), store.n_rows)
     if rb <= ra:
         return empty_frame()
-    cand = store.candidates(xa, xb)
-    n_cand = store.n if cand is None else len(cand)
-    idx = store.visible(xa, xb, ra, rb)
-    n_vis = len(idx)
-    if n_vis == 0:
-        return empty_frame()
-    whole = n_vis == store.n  # everything visible: use the columns without gathering
-    x0 = store.x0 if whole else store.x0[idx]
-    x1 = store.x1 if whole else store.x1[idx]
-    row = store.row if whole else store.row[idx]
-    kind = store.kind if whole else store.kind[idx]
-    slot = store.slot if whole else store.slot[idx]
-
-    # Device x relative to the left edge, clipped so huge bars stay finite.
-    lo, hi = -2.0, width_px + 2.0
-    d0 = np.clip((x0 - xa) * sx, lo, hi)
-    d1 = np.clip((x1 - xa) * sx, lo, hi)
-    key = slot.astype(np.int32) * 8 + kind
-    if highlight is not None:
-        order = store.order if whole else store.order[idx]
-        ok = _IS_ORDER_KIND[kind]
-        emph = np.where(ok, np.where(order == highlight, EMPH_HIGH, EMPH_DIM), EMPH_NORMAL)
-        key += emph * (MAX_SLOTS * 8)
+    all_rows = ra == 0 and rb == store.n_rows
+    if all_rows and xa <= store.t_min and xb >= store.t_max:
+        idx = None  # everything is visible: use the columns as they are, no gathering
+        n_cand = n_vis = store.n
     else:
-        emph = None
+        cand = store.candidates(xa, xb)
+        n_cand = store.n if cand is None else len(cand)
+        idx = store.visible(xa, xb, ra, rb)
+        n_vis = len(idx)
+        if n_vis == 0:
+            return empty_frame()
 
-    narrow = (d1 - d0) < 1.0
+    def take(col: np.ndarray, sel: np.ndarray | None = None) -> np.ndarray:
+        if idx is None:
+            return col if sel is None else col[sel]
+        return col[idx] if sel is None else col[idx[sel]]
+
+    dur = take(store.dur)
+    narrow = dur < (RASTER_BELOW_PX / sx)
     wide = np.flatnonzero(~narrow)
-    n_wide = len(wide)
+    nar = np.flatnonzero(narrow)
+    del narrow, dur
 
-    # Exact bars, snapped to whole pixels, at least one pixel wide, with a 1 px gap when wide.
-    wx0 = np.round(d0[wide])
-    wx1 = np.maximum(np.round(d1[wide]), wx0 + 1.0)
+    # Exact bars, snapped to whole pixels, with a 1 px gap so neighbours stay distinct.
+    lo, hi = -2.0, width_px + 2.0
+    wx0 = np.round(np.clip((take(store.x0, wide) - xa) * sx, lo, hi))
+    wx1 = np.maximum(np.round(np.clip((take(store.x1, wide) - xa) * sx, lo, hi)), wx0 + 1.0)
     ww = wx1 - wx0
     ww -= ww >= 4.0
-    w_row = row[wide]
-    w_key = key[wide]
+    w_row = take(store.row, wide)
+    w_code = take(store.code, wide)
+    if highlight is not None:
+        w_code = _emphasise(w_code, take(store.order, wide), highlight)
+    w_key = w_code & _KEY_MASK
 
     # Rasterise the narrow bars: the highest-priority bar of each (row, pixel column) cell.
-    nar = np.flatnonzero(narrow)
-    n_cols = int(math.ceil(width_px)) + 1
+    n_cols = math.ceil(width_px) + 1
     n_grid_rows = rb - ra
+    grid = None
     if len(nar):
-        col = np.clip(((d0[nar] + d1[nar]) * 0.5).astype(np.int64), 0, n_cols - 1)
-        cell = (row[nar].astype(np.int64) - ra) * n_cols + col
-        k_nar = key[nar]
-        prio = _KIND_PRIORITY[kind[nar]]
-        if emph is not None:
-            prio = np.where(emph[nar] == EMPH_HIGH, _HIGHLIGHT_PRIORITY, prio)
-        code = (prio << _KEY_BITS) | k_nar
+        n_code = take(store.code, nar)
+        if highlight is not None:
+            n_code = _emphasise(n_code, take(store.order, nar), highlight)
+        f0 = take(store.x0, nar)
+        f0 -= xa
+        f0 *= sx
+        np.clip(f0, 0.0, n_cols - 1.0, out=f0)
+        c0 = f0.astype(np.int32)
+        f1 = take(store.x1, nar)
+        f1 -= xa
+        f1 *= sx
+        np.clip(f1, 0.0, n_cols - 1.0, out=f1)
+        span = f1.astype(np.int32)
+        span -= c0
+        del f0, f1
+        cell = take(store.row, nar).astype(np.int32)
+        if ra:
+            cell -= ra
+        cell *= n_cols
+        cell += c0
+        del c0
         grid = np.full(n_grid_rows * n_cols, -1, dtype=np.int32)
-        np.maximum.at(grid, cell, code)
-        # Runs of equal codes within a grid row become one rect.
-        change = np.empty(len(grid), dtype=bool)
-        change[0] = True
-        np.not_equal(grid[1:], grid[:-1], out=change[1:])
-        change[::n_cols] = True
-        starts = np.flatnonzero(change)
-        lengths = np.diff(np.append(starts, len(grid)))
-        codes = grid[starts]
-        filled = codes >= 0
-        starts, lengths, codes = starts[filled], lengths[filled], codes[filled]
-        r_row = starts // n_cols + ra
-        r_x = (starts % n_cols).astype(np.float64)
-        r_w = lengths.astype(np.float64)
-        r_key = codes & ((1 << _KEY_BITS) - 1)
+        np.maximum.at(grid, cell, n_code)
+        multi = np.flatnonzero(span > 0)
+        if len(multi):  # bars over 2-4 pixel columns cover each of them
+            m_cell, m_span, m_code = cell[multi], span[multi], n_code[multi]
+            for k in range(1, int(m_span.max()) + 1):
+                sel = m_span >= k
+                np.maximum.at(grid, m_cell[sel] + k, m_code[sel])
+
+    image = None
+    r_x = r_w = np.empty(0)
+    r_row = np.empty(0, np.int64)
+    r_key = np.empty(0, np.int32)
+    n_cells = 0 if grid is None else int(np.count_nonzero(grid >= 0))
+    if grid is not None and color_lut is not None and n_cells > IMAGE_ABOVE_CELLS:
+        image = _grid_image(grid, n_grid_rows, n_cols, ra, ya, sy, height_px, color_lut)
+        n_raster_rects = 0
+    elif grid is not None:
+        r_x, r_w, r_row, r_key = _grid_runs(grid, n_cols, ra)
+        n_raster_rects = len(r_key)
     else:
-        r_row = np.empty(0, np.int64)
-        r_x = r_w = np.empty(0)
-        r_key = np.empty(0, np.int32)
+        n_raster_rects = 0
 
     all_x = np.concatenate([wx0, r_x])
     all_w = np.concatenate([ww, r_w])
@@ -490,11 +553,86 @@ def build_frame(
     stats = {
         "candidates": n_cand,
         "visible": n_vis,
-        "exact": n_wide,
+        "exact": len(wide),
         "raster_bars": len(nar),
-        "raster_rects": len(r_key),
+        "raster_rects": n_raster_rects,
+        "raster_cells": n_cells,
         "rects": n,
         "rows": n_grid_rows,
         "columns": n_cols,
     }
-    return Frame(rects, g_keys, g_starts, g_counts, stats)
+    frame = Frame(rects, g_keys, g_starts, g_counts, stats)
+    frame.image = image
+    frame.image_origin = (ox, oy)
+    frame.grid = grid
+    return frame
+
+
+def _emphasise(code: np.ndarray, order: np.ndarray, highlight: int) -> np.ndarray:
+    """Codes with the highlight applied: that order's bars emphasised and on top, others dimmed."""
+    kind = code & 7
+    ok = _IS_ORDER_KIND[kind]
+    hit = ok & (order == highlight)
+    key = code & _KEY_MASK
+    key = key + np.where(hit, EMPH_HIGH * MAX_SLOTS * 8, np.where(ok, EMPH_DIM * MAX_SLOTS * 8, 0))
+    prio = np.where(hit, _HIGHLIGHT_PRIORITY, code >> _KEY_BITS)
+    return ((prio << _KEY_BITS) | key).astype(np.int32)
+
+
+def _grid_runs(grid: np.ndarray, n_cols: int, ra: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Runs of equal cells within each grid row as rects: (x, width, row, key)."""
+    change = np.empty(len(grid), dtype=bool)
+    change[0] = True
+    np.not_equal(grid[1:], grid[:-1], out=change[1:])
+    change[::n_cols] = True
+    starts = np.flatnonzero(change)
+    lengths = np.diff(np.append(starts, len(grid)))
+    codes = grid[starts]
+    filled = codes >= 0
+    starts, lengths, codes = starts[filled], lengths[filled], codes[filled]
+    return (
+        (starts % n_cols).astype(np.float64),
+        lengths.astype(np.float64),
+        starts // n_cols + ra,
+        codes & _KEY_MASK,
+    )
+
+
+def _grid_image(
+    grid: np.ndarray,
+    n_grid_rows: int,
+    n_cols: int,
+    ra: int,
+    ya: float,
+    sy: float,
+    height_px: float,
+    color_lut: Callable[[np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """The raster grid as device pixels (H x n_cols uint32 ARGB), each kind at its row band.
+
+    Pixel rows that show the same grid row with the same set of visible bands are identical,
+    so each distinct line is computed once and then repeated.
+    """
+    n_h = max(math.ceil(height_px), 1)
+    ys = ya + (np.arange(n_h) + 0.5) / sy
+    r = np.floor(ys).astype(np.int64)
+    frac = ys - r
+    valid = (r >= ra) & (r < ra + n_grid_rows)
+    inside = (frac[:, None] >= _GEOM_TOP[None, :]) & (frac[:, None] < (_GEOM_TOP + _GEOM_H)[None, :])
+    inside &= valid[:, None]
+    bits = (inside * (1 << np.arange(8))).sum(axis=1).astype(np.int32)  # kinds shown on each pixel row
+    gi = np.clip(r - ra, 0, n_grid_rows - 1)
+    ident = gi * 256 + bits
+    new_line = np.empty(n_h, dtype=bool)
+    new_line[0] = True
+    np.not_equal(ident[1:], ident[:-1], out=new_line[1:])
+    first = np.flatnonzero(new_line)
+    kg = np.where(grid >= 0, grid & _KEY_MASK, EMPTY_KEY).reshape(n_grid_rows, n_cols)
+    lut = color_lut(kg)
+    color_rows = lut[kg]
+    kind_rows = (kg & 7).astype(np.uint8)
+    g_first = gi[first]
+    shown = (bits[first].astype(np.uint8)[:, None] >> kind_rows[g_first]) & 1
+    out_lines = color_rows[g_first]
+    out_lines *= shown
+    return np.repeat(out_lines, np.diff(np.append(first, n_h)), axis=0)

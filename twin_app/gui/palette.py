@@ -71,13 +71,14 @@ TOL_LIGHT: tuple[str, ...] = (
     "#AAAA00",
 )
 
-OWNER_COLORS: tuple[str, ...] = TOL_BRIGHT[:6] + ("#332288", "#44AA99", "#999933", "#882255")
+OWNER_COLORS: tuple[str, ...] = (*TOL_BRIGHT[:6], "#332288", "#44AA99", "#999933", "#882255")
 """Owners: few and important, the most saturated distinct colours first."""
 
 FAMILY_COLORS: tuple[str, ...] = TOL_MUTED
 """Product families."""
 
-ORDER_COLORS: tuple[str, ...] = tuple(c for pair in zip(TOL_MUTED[:8], TOL_LIGHT, strict=True) for c in pair) + (
+ORDER_COLORS: tuple[str, ...] = (
+    *tuple(c for pair in zip(TOL_MUTED[:8], TOL_LIGHT, strict=True) for c in pair),
     TOL_MUTED[8],
     "#4477AA",
     "#EE6677",
