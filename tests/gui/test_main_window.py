@@ -25,7 +25,8 @@ def test_open_and_run_live_to_the_end(qtbot, window, tiny_path):
     assert len(window.collector.events) == window.events_ingested
     assert window.clock.text() == "2d 00:00"
     assert window.kpi_view.card_text("completed") != "--"
-    assert window.utilisation_view.bar_widths("busy").sum() > 0  # refreshed at the end, though hidden
+    window.show_view("utilisation")  # hidden views refresh when shown
+    qtbot.waitUntil(lambda: window.utilisation_view.bar_widths("busy").sum() > 0, timeout=5000)
     # Run again from a finished run: starts over from time 0.
     window.run()
     _wait_state(qtbot, window, "finished")

@@ -51,6 +51,7 @@ def capture(
             app.processEvents()
             window.run_to(until)
             window.refresh_views()
+            _select_busiest_site(window)
             if view != "window":
                 window.show_view(view)
             for _ in range(3):  # let layouts and the plots' deferred repaints settle
@@ -67,3 +68,14 @@ def capture(
             window.deleteLater()
             app.processEvents()
     return output
+
+
+def _select_busiest_site(window: object) -> None:
+    """Fill the map's details panel with the most utilised site (a screenshot has no clicks)."""
+    import numpy as np
+
+    model = window.map_view.model  # type: ignore[attr-defined]
+    if model is None or model.n_sites == 0:
+        return
+    util = np.nan_to_num(model.utilisation[: model.n_sites], nan=-1.0)
+    window.map_view.select_node(int(np.argmax(util)))  # type: ignore[attr-defined]

@@ -304,7 +304,7 @@ class MainWindow(QMainWindow):
         self.state_label = QLabel("No scenario")
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.progress.setFixedWidth(220)
+        self.progress.setFixedWidth(280)
         self.progress.setTextVisible(True)
         self.progress.setFormat("")
         self.rate_label = QLabel("0 events/s")
@@ -651,7 +651,8 @@ class MainWindow(QMainWindow):
         self._update_clock()
         self._set_state("failed" if end.status == "failed" else "finished")
         self._stale.update(VIEW_NAMES)
-        self.refresh_views()
+        # Only the visible view now; the others refresh when shown (no long stall at the end).
+        self.refresh_views(only_visible=True)
         if end.status == "failed":
             self.show_error("The simulation failed", end.message or "The run ended with status 'failed'.", "")
 
@@ -659,13 +660,13 @@ class MainWindow(QMainWindow):
         if self.state == "running":
             self._set_state("paused")
         self._stale.update(VIEW_NAMES)
-        self.refresh_views()
+        self.refresh_views(only_visible=True)
 
     def _on_failed(self, message: str, details: str) -> None:
         self._set_state("failed")
         self.runner = None
         self._stale.update(VIEW_NAMES)
-        self.refresh_views()
+        self.refresh_views(only_visible=True)
         self.show_error("The simulation failed", message, details)
 
     def _on_order_clicked(self, order: int) -> None:
