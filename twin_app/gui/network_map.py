@@ -504,6 +504,7 @@ class NetworkMapView(QWidget):
                 f'<td align="right">{util_text}</td><td>{state_text}</td></tr>'
             )
         util_text = f"{util * 100:.0f} %" if np.isfinite(util) else "-"
+        kind = owner.kind.replace("_", " ") if owner else ""
         legend = " ".join(
             f'<span style="color:{c}">&#9632;</span>{theme.STATE_LABELS[k]}' for k, c in theme.STATE_COLORS.items()
         )
@@ -511,7 +512,7 @@ class NetworkMapView(QWidget):
             f'<h3 style="margin-bottom:2px">{html.escape(site.name or site.id)}</h3>'
             f'<p style="margin-top:0"><span style="color:{color}">&#9679;</span> '
             f"{html.escape(owner.name or owner.id if owner else site.owner)} "
-            f'<span style="color:{theme.MUTED}">({html.escape(owner.kind.replace("_", " ") if owner else "")})</span></p>'
+            f'<span style="color:{theme.MUTED}">({html.escape(kind)})</span></p>'
             f"<p>Utilisation <b>{util_text}</b> &middot; queue <b>{model.queue[node]:.1f}</b> waiting (mean)</p>"
             f'<table width="100%" cellspacing="0" cellpadding="3"><tr style="color:{theme.MUTED}">'
             f"<td>Machine</td><td align='right'>Util.</td><td>States (%)</td></tr>{''.join(rows)}</table>"
