@@ -79,6 +79,13 @@ def wip_over_time(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
     return step_function(result, o["release"], completed)
 
 
+def compute_wip_mean(result: RunResult) -> float:
+    """Time-average number of orders in the system over the window (Little's L)."""
+    times, values = wip_over_time(result)
+    mean, _peak = _step_stats(result, times, values)
+    return float("nan") if mean is None else mean
+
+
 def _step_stats(result: RunResult, times: np.ndarray, values: np.ndarray) -> tuple[float | None, float]:
     if result.duration <= 0:
         return None, float(values.max()) if len(values) else 0.0

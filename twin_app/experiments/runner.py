@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Any
 
 from twin_app.analysis.collector import EventCollector
 from twin_app.analysis.kpis import compute_kpis
+from twin_app.analysis.result import RunResult
 from twin_app.analysis.stats import summarise_replications
 from twin_app.model.events import EventBatch, RunEnd, RunInfo, RunObserver
 from twin_app.model.scenario import Scenario
@@ -81,8 +82,13 @@ def run_replication(
     database: Path | None = None,
     progress: bool = False,
     observers: Sequence[RunObserver] = (),
+    measure: Callable[[RunResult], dict[str, Any]] = compute_kpis,
 ) -> Replication:
-    """Run one replication to its end and compute its KPIs (stored too, with a database)."""
+    """Run one replication to its end and compute its KPIs (stored too, with a database).
+
+    ``measure`` turns the run's result into the KPI dictionary (a module-level function, so
+    it can be sent to worker processes); the default is the full KPI set.
+    """
     collector = EventCollector()
     seed = scenario.run.seed if seed is None else seed
     simulation = Simulation(scenario, seed=seed, replication=replication, observers=[collector, *observers])
@@ -110,16 +116,18 @@ def run_replication(
     if progress:
         simulation.observers.append(ProgressBar(scenario.run.horizon, f"replication {replication + 1}"))
     end = simulation.run()
-    kpis = compute_kpis(collector.result(scenario, simulation.layout))
+    kpis = measure(collector.result(scenario, simulation.layout))
     if store is not None:
         store.save_kpis(simulation.run_id, kpis)
         store.close()
     return Replication(simulation.run_id, seed, replication, end.status, kpis)
 
 
-def _replication_job(arguments: tuple[Scenario, int, int, Path | None]) -> Replication:
-    scenario, seed, replication, database = arguments
-    return run_replication(scenario, seed=seed, replication=replication, database=database)
+def _replication_job(
+    arguments: tuple[Scenario, int, int, Path | None, Callable[[RunResult], dict[str, Any]]],
+) -> Replication:
+    scenario, seed, replication, database, measure = arguments
+    return run_replication(scenario, seed=seed, replication=replication, database=database, measure=measure)
 
 
 def run_replications(
@@ -130,15 +138,16 @@ def run_replications(
     database: Path | None = None,
     workers: int = 2,
     progress: bool = False,
+    measure: Callable[[RunResult], dict[str, Any]] = compute_kpis,
 ) -> list[Replication]:
     """Run ``replications`` independent replications (in parallel processes when > 1)."""
     seed = scenario.run.seed if seed is None else seed
     if replications == 1 or workers <= 1:
         return [
-            run_replication(scenario, seed=seed, replication=r, database=database, progress=progress)
+            run_replication(scenario, seed=seed, replication=r, database=database, progress=progress, measure=measure)
             for r in range(replications)
         ]
-    jobs = [(scenario, seed, r, database) for r in range(replications)]
+    jobs = [(scenario, seed, r, database, measure) for r in range(replications)]
     with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
         return list(pool.map(_replication_job, jobs))
 

@@ -11,7 +11,9 @@ Kinds of interval (``start`` to ``end``):
 - SETUP: a changeover before an operation.
 - TRANSPORT: a part (``job``) carried by a vehicle of a lane; ``resource`` is the vehicle.
 - DOWN: a breakdown until repaired. OFF_SHIFT: outside the resource's calendar.
-- WAIT: an operation waited for a resource (ready to start); ``resource`` is the one that took it.
+- WAIT: an operation waited for a resource (ready to start); ``resource`` is the one that took
+  it. Every operation that starts has one (zero-length if it did not wait), so WAIT records
+  count visits.
 - BLOCKED: a finished part held on a resource because its output buffer was full.
 
 Order records come separately: one when an order is released (``completed`` is NaN) and one

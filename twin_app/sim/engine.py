@@ -803,6 +803,8 @@ class Simulation:
             self._start(op, free[0] if len(free) == 1 else self._pick_unit(op, free))
 
     def _head_key(self, group: _Group) -> tuple:
+        if self._pair_spt(group):
+            return self._pair_spt_entry(group)[:3]
         if not self._dynamic:
             return group.heap[0][:3]
         ops = group.dynamic
@@ -833,7 +835,27 @@ class Simulation:
             self._sequencing, now, processing, due, remaining, jobs, self.scenario.platform.atc_k
         )
 
+    def _pair_spt(self, group: _Group) -> bool:
+        """Pull-mode SPT over a pool of several machines ranks (operation, free machine) pairs:
+        an operation's key is its time on the fastest machine free *now*, not on any machine."""
+        return not self._push and self._sequencing == "spt" and len(group.units) > 1
+
+    def _pair_spt_entry(self, group: _Group) -> tuple:
+        machines = {unit.machine for unit in group.free_units()}
+        best: tuple | None = None
+        for entry in group.heap:
+            op = entry[-1]
+            key = (min(self._expected_work(m, op, -1) for m in machines), entry[1], entry[2], entry)
+            if best is None or key[:3] < best[:3]:
+                best = key
+        return best  # type: ignore[return-value]
+
     def _take(self, group: _Group) -> _Operation:
+        if self._pair_spt(group):
+            entry = self._pair_spt_entry(group)[-1]
+            group.heap.remove(entry)
+            heapq.heapify(group.heap)
+            return entry[-1]
         if self._dynamic:
             return group.dynamic.pop(self._pick_dynamic(group))
         return heapq.heappop(group.heap)[-1]
@@ -860,7 +882,7 @@ class Simulation:
         now = self.env.now
         job = op.job
         unit.op = op
-        if now > op.ready:
+        if now >= op.ready:  # zero-length too: one WAIT record per visit, so visits can be counted
             self._log.append(
                 (op.ready, now, _WAIT, unit.index, unit.owner, job.order.index, job.index, op.step, job.quantity, 0.0)
             )
