@@ -39,15 +39,23 @@ def exponential(mean: float) -> dict[str, Any]:
     return {"dist": "exponential", "mean": mean}
 
 
-def scenario(stations: list[dict[str, Any]], routing: list[dict[str, Any]], arrival_rate: float, horizon: float,
-             mode: str = "pull") -> Any:
+def scenario(
+    stations: list[dict[str, Any]],
+    routing: list[dict[str, Any]],
+    arrival_rate: float,
+    horizon: float,
+    mode: str = "pull",
+) -> Any:
     """One site, one customer, Poisson arrivals of one product with ``routing``."""
     machines = []
     for station in stations:
         for copy in range(station.get("servers", 1)):
             machines.append(
-                {"id": f"{station['id']}-{copy}" if station.get("servers", 1) > 1 else station["id"], "site": "floor",
-                 "capabilities": [{"step": station["id"], "time": station["time"]}]}
+                {
+                    "id": f"{station['id']}-{copy}" if station.get("servers", 1) > 1 else station["id"],
+                    "site": "floor",
+                    "capabilities": [{"step": station["id"], "time": station["time"]}],
+                }
             )
     data = {
         "format_version": 1,
@@ -57,7 +65,9 @@ def scenario(stations: list[dict[str, Any]], routing: list[dict[str, Any]], arri
         "machines": machines,
         "products": [{"id": "job", "family": "all", "routing": routing}],
         "customers": [{"id": "world"}],
-        "demand": {"streams": [{"customer": "world", "interarrival": exponential(1 / arrival_rate), "mix": {"job": 1}}]},
+        "demand": {
+            "streams": [{"customer": "world", "interarrival": exponential(1 / arrival_rate), "mix": {"job": 1}}]
+        },
         "platform": {"mode": mode, "sequencing": "fifo"},
         "run": {"horizon": horizon, "warmup": WARMUP, "seed": 2024},
     }
@@ -78,8 +88,12 @@ def assert_matches(measured: dict[str, tuple[float, float]], name: str, expected
 
 def test_mm1_single_machine() -> None:
     ref = reference()["mm1"]
-    model = scenario([{"id": "m", "time": exponential(1 / ref["mu"])}], [{"capabilities": ["m"]}], ref["lam"],
-                     horizon=WARMUP + 100_000)
+    model = scenario(
+        [{"id": "m", "time": exponential(1 / ref["mu"])}],
+        [{"capabilities": ["m"]}],
+        ref["lam"],
+        horizon=WARMUP + 100_000,
+    )
     measured = replicate(model, 10)
     for name, key in (("L", "L"), ("W", "W"), ("Wq[m]", "Wq"), ("utilisation[m]", "rho"), ("L[m]", "L")):
         assert_matches(measured, name, ref[key])
@@ -87,8 +101,12 @@ def test_mm1_single_machine() -> None:
 
 def test_mm3_pooled_queue_in_pull_mode() -> None:
     ref = reference()["mm3"]
-    model = scenario([{"id": "m", "servers": ref["c"], "time": exponential(1 / ref["mu"])}],
-                     [{"capabilities": ["m"]}], ref["lam"], horizon=WARMUP + 60_000)
+    model = scenario(
+        [{"id": "m", "servers": ref["c"], "time": exponential(1 / ref["mu"])}],
+        [{"capabilities": ["m"]}],
+        ref["lam"],
+        horizon=WARMUP + 60_000,
+    )
     measured = replicate(model, 10)
     assert_matches(measured, "L", ref["L"])
     assert_matches(measured, "W", ref["W"])
@@ -110,8 +128,9 @@ def test_md1_constant_service_halves_the_queue() -> None:
 def test_tandem_line_behaves_as_two_independent_mm1() -> None:
     ref = reference()["tandem"]
     stations = [{"id": f"s{i}", "time": exponential(1 / mu)} for i, mu in enumerate(ref["mu"])]
-    model = scenario(stations, [{"capabilities": ["s0"]}, {"capabilities": ["s1"]}], ref["lam"],
-                     horizon=WARMUP + 100_000)
+    model = scenario(
+        stations, [{"capabilities": ["s0"]}, {"capabilities": ["s1"]}], ref["lam"], horizon=WARMUP + 100_000
+    )
     measured = replicate(model, 10)
     assert_matches(measured, "L", ref["L_total"])
     assert_matches(measured, "W", ref["W_total"])
@@ -125,7 +144,8 @@ def test_open_jackson_network_with_rework() -> None:
     ref = reference()["jackson3"]
     # Node 1 -> node 2 with p 0.7 (else straight to node 3); node 3 -> back to node 1 with p 0.1.
     stations = [
-        {"id": f"n{i}", "servers": c, "time": exponential(1 / mu)} for i, (mu, c) in enumerate(zip(ref["mu"], ref["c"], strict=True))
+        {"id": f"n{i}", "servers": c, "time": exponential(1 / mu)}
+        for i, (mu, c) in enumerate(zip(ref["mu"], ref["c"], strict=True))
     ]
     routing = [
         {"capabilities": ["n0"]},
