@@ -73,6 +73,21 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print one JSON object with the KPIs instead of a table")
     run.set_defaults(handler=_run)
 
+    capture = commands.add_parser("capture", help="run a scenario offscreen and save a screenshot of the app")
+    capture.add_argument("scenario", type=Path, metavar="SCENARIO")
+    capture.add_argument("--until", type=float, required=True, metavar="T", help="simulated time to run to")
+    capture.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.png")
+    capture.add_argument(
+        "--view", default="window", choices=["window", "map", "gantt", "utilisation", "bottlenecks", "kpis"]
+    )
+    capture.set_defaults(handler=_capture)
+
+    bench = commands.add_parser("bench", help="measure speed: medians and ratios, side by side in one run")
+    bench.add_argument("parts", nargs="*", choices=["engine", "dispatch", "large", "gui", []], metavar="PART",
+                       help="engine, dispatch, large, gui (default: all)")
+    bench.add_argument("--quick", action="store_true", help="fewer repeats and smaller sizes (about 2 minutes)")
+    bench.set_defaults(handler=_bench)
+
     gui = commands.add_parser("gui", help="open the desktop app")
     gui.add_argument("scenario", nargs="?", type=Path, help="scenario to open (default: the demo)")
     gui.set_defaults(handler=_gui)
@@ -177,6 +192,23 @@ def _run(args: argparse.Namespace) -> int:
         if database is not None:
             print(f"\nStored as run {', '.join(kpis['run_ids'])} in {database}")
     return 0
+
+
+def _capture(args: argparse.Namespace) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not _has_display() else os.environ.get("QT_QPA_PLATFORM", ""))
+    if not os.environ["QT_QPA_PLATFORM"]:
+        del os.environ["QT_QPA_PLATFORM"]
+    from twin_app.gui.capture import capture
+
+    written = capture(args.scenario, args.until, args.output, args.view)
+    print(written)
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from twin_app.benchmarks.command import main as bench_main
+
+    return bench_main(list(args.parts), quick=args.quick)
 
 
 def _gui(args: argparse.Namespace) -> int:

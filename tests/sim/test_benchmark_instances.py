@@ -14,7 +14,7 @@ Reference numbers are parsed from the markdown tables, not copied here.
 from __future__ import annotations
 
 import dataclasses
-import re
+import itertools
 from functools import cache
 from pathlib import Path
 
@@ -104,11 +104,11 @@ def assert_feasible(process: np.ndarray, scenario: Scenario, allowed: dict[tuple
         by_machine.setdefault(machine, []).append((float(record["start"]), float(record["end"])))
     for job, operations in by_job.items():
         operations.sort()
-        for (_a, _s, end), (_b, start, _e) in zip(operations, operations[1:], strict=False):
+        for (_a, _s, end), (_b, start, _e) in itertools.pairwise(operations):
             assert start >= end - 1e-9, f"job {job} starts an operation before the previous one ended"
     for machine, intervals in by_machine.items():
         intervals.sort()
-        for (_s, end), (start, _e) in zip(intervals, intervals[1:], strict=False):
+        for (_s, end), (start, _e) in itertools.pairwise(intervals):
             assert start >= end - 1e-9, f"{machine} does two operations at once"
 
 
