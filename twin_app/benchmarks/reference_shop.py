@@ -7,6 +7,7 @@ Poisson arrivals at the rate that loads every machine to ``utilisation``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -79,9 +80,11 @@ def bare_simpy(
     machines = [simpy.Resource(env, capacity=1) for _ in range(n_machines)]
     rng = np.random.default_rng(seed)
     rate = arrival_rate(n_machines, operations, utilisation)
-    gaps = iter(rng.exponential(1.0 / rate, 10_000_000).tolist())
-    work = iter(rng.exponential(1.0, 50_000_000).tolist())
-    choice = iter(rng.integers(len(paths), size=10_000_000).tolist())
+    # Draw in chunks, as needed: drawing tens of millions of numbers up front (as this did at
+    # first) costs more time and memory than the simulation it feeds.
+    gaps = _chunked(lambda size: rng.exponential(1.0 / rate, size))
+    work = _chunked(lambda size: rng.exponential(1.0, size))
+    choice = _chunked(lambda size: rng.integers(len(paths), size=size))
     done = [0]
 
     def order(path: list[int]):  # type: ignore[no-untyped-def]
@@ -99,3 +102,9 @@ def bare_simpy(
     env.process(arrivals())
     env.run(until=horizon)
     return done[0]
+
+
+def _chunked(draw: Callable[[int], np.ndarray], size: int = 65_536) -> Iterator[Any]:
+    """An endless iterator over ``draw(size)`` chunks, as Python numbers (cheap to consume one by one)."""
+    while True:
+        yield from draw(size).tolist()

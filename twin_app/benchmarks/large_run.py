@@ -1,0 +1,84 @@
+"""The child process of ``twin-app bench large``: one headless run of a scenario, measured.
+
+It does what ``twin-app run --no-db`` does for one replication (an :class:`EventCollector`
+keeping every event, then the full KPI set) and prints one JSON line with the wall time of
+each phase and the peak resident memory of this process (``VmHWM``). It runs in its own
+process so that its peak memory is its own, not the benchmark's or another part's.
+
+Usage: ``python -m twin_app.benchmarks.large_run SCENARIO [--until T]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process in MiB (``VmHWM``; ``ru_maxrss`` where /proc is missing)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def measure_run(path: Path, until: float | None = None) -> dict[str, Any]:
+    """Load, simulate (every event collected) and compute the KPIs of ``path``; times and counts."""
+    began = time.perf_counter()
+    from twin_app.analysis.collector import EventCollector
+    from twin_app.analysis.kpis import compute_kpis
+    from twin_app.experiments.runner import with_horizon
+    from twin_app.io.scenario_file import load_scenario
+    from twin_app.sim.engine import Simulation
+
+    scenario = with_horizon(load_scenario(path), until)
+    loaded = time.perf_counter()
+    collector = EventCollector()
+    simulation = Simulation(scenario, observers=[collector])
+    end = simulation.run()
+    simulated = time.perf_counter()
+    kpis = compute_kpis(collector.result(scenario, simulation.layout))
+    measured = time.perf_counter()
+    orders = collector.orders
+    completed = int(np.isfinite(orders["completed"]).sum())
+    return {
+        "scenario": str(path),
+        "horizon": scenario.run.horizon,
+        "status": end.status,
+        "sim_end": end.now,
+        "orders_released": len(orders),
+        "orders_completed": completed,
+        "events": len(collector.events),
+        "load_s": round(loaded - began, 3),
+        "simulate_s": round(simulated - loaded, 3),
+        "kpis_s": round(measured - simulated, 3),
+        "wall_s": round(measured - began, 3),
+        "kpi_on_time_rate": kpis.get("on_time_rate"),
+        "kpi_lead_time_mean": (kpis.get("lead_time") or {}).get("mean"),
+        "peak_rss_mib": round(peak_rss_mib(), 1),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Measure one run and print it as one JSON line on stdout."""
+    parser = argparse.ArgumentParser(prog="python -m twin_app.benchmarks.large_run")
+    parser.add_argument("scenario", type=Path)
+    parser.add_argument("--until", type=float, default=None, help="simulated time to stop at (default: run.horizon)")
+    args = parser.parse_args(argv)
+    print(json.dumps(measure_run(args.scenario, args.until)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
