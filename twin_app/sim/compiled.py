@@ -25,6 +25,10 @@ class StepOption:
     machine: int
     time: Distribution
     per_unit: bool
+    capability: str
+    """The capability (step name) of the machine that does it."""
+    mean: float
+    """Mean of ``time`` (cached: the dispatch estimates read it on every decision)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,12 @@ class CompiledStep:
     unit_mean: float
     """Mean over the options of the time per unit of quantity (per-unit options)."""
     by_machine: dict[int, StepOption]
+    machine_array: np.ndarray
+    """The options' machines as an array (for vectorised scoring)."""
+    fixed_array: np.ndarray
+    """Per option: expected time per job (mean / speed) if not per unit, else 0."""
+    unit_array: np.ndarray
+    """Per option: expected time per unit of quantity if per unit, else 0."""
 
     def expected(self, quantity: float) -> float:
         """Expected processing time of a job of ``quantity`` units, averaged over the options."""
@@ -93,16 +103,20 @@ class CompiledScenario:
         by_step: dict[str, list[StepOption]] = {}
         for m, machine in enumerate(scenario.machines):
             for capability in machine.capabilities:
-                by_step.setdefault(capability.step, []).append(StepOption(m, capability.time, capability.per_unit))
+                by_step.setdefault(capability.step, []).append(
+                    StepOption(m, capability.time, capability.per_unit, capability.step, capability.time.mean)
+                )
         speed = np.array([m.speed for m in scenario.machines], dtype=float)
         products = []
         product_index = {p.id: i for i, p in enumerate(scenario.products)}
         for p, product in enumerate(scenario.products):
             steps = []
             for step in product.routing:
-                options = tuple(
-                    sorted((o for name in step.capabilities for o in by_step.get(name, [])), key=lambda o: o.machine)
-                )
+                first_per_machine: dict[int, StepOption] = {}
+                for name in step.capabilities:
+                    for option in by_step.get(name, []):
+                        first_per_machine.setdefault(option.machine, option)
+                options = tuple(sorted(first_per_machine.values(), key=lambda o: o.machine))
                 fixed = [o.time.mean / speed[o.machine] if not o.per_unit else 0.0 for o in options]
                 unit = [o.time.mean / speed[o.machine] if o.per_unit else 0.0 for o in options]
                 count = max(len(options), 1)
@@ -116,6 +130,9 @@ class CompiledScenario:
                         fixed_mean=sum(fixed) / count,
                         unit_mean=sum(unit) / count,
                         by_machine={o.machine: o for o in options},
+                        machine_array=np.array([o.machine for o in options], dtype=np.int64),
+                        fixed_array=np.array(fixed, dtype=float),
+                        unit_array=np.array(unit, dtype=float),
                     )
                 )
             fixed_suffix = [0.0] * (len(steps) + 1)

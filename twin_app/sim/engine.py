@@ -8,8 +8,9 @@ job waits until all its components are finished, then all the parts travel to th
 chosen for the assembly (consolidation). A finished order travels to its customer.
 
 Dispatch semantics (non-delay): completions, arrivals and repairs at time t are all processed
-before any dispatch decision at t, because decisions run in a *dispatch epoch* scheduled at
-t with a priority after every ordinary event at t.
+before any dispatch decision at t. Events that make work or machines available only *ask*
+for a dispatch epoch; the run loop holds the epoch until no event at the current time is
+left in SimPy's queue, then runs it, before the clock moves on.
 
 - push: at an epoch, each newly ready operation is assigned to the best capable machine by
   the assignment rule (counting transport and queued work) and joins that machine's queue;
@@ -45,9 +46,6 @@ from twin_app.model.scenario import DemandStream, Scenario, Shifts
 from twin_app.sim.compiled import CompiledProduct, CompiledScenario
 from twin_app.sim.logistics import LaneOperator, Parcel
 from twin_app.sim.rng import stream
-
-_DISPATCH_PRIORITY = 2
-"""After SimPy's URGENT (0) and NORMAL (1): an epoch at t runs after every other event at t."""
 
 _PROCESS = int(EventKind.PROCESS)
 _SETUP = int(EventKind.SETUP)
@@ -180,17 +178,6 @@ class _Group:
         return [unit for unit in self.units if unit.op is None and not unit.down and not unit.off]
 
 
-class _Epoch(Event):
-    """A dispatch decision point at the current time, after all ordinary events at it."""
-
-    def __init__(self, env: simpy.Environment, callback: Callable[[Event], None]) -> None:
-        self.env = env
-        self.callbacks = [callback]
-        self._value = None
-        self._ok = True
-        env.schedule(self, _DISPATCH_PRIORITY)
-
-
 class Simulation:
     """One replication of a scenario; drive it with :meth:`run`, :meth:`advance` or :meth:`step`."""
 
@@ -237,7 +224,7 @@ class Simulation:
         self._orders_open = 0
         self._sources_open = 0
         self._ready: list[_Operation] = []
-        self._epoch_pending = False
+        self._epoch_wanted = False
         self._dirty_groups: dict[int, _Group] = {}
         self._build_units()
         self._build_lanes()
@@ -278,18 +265,29 @@ class Simulation:
                             unit,
                             sampler(machine.failures.mtbf, failure_rng),
                             sampler(machine.failures.mttr, failure_rng),
+                            machine.failures.mttr.mean,
                         )
                     )
             if machine.shifts is not None:
                 self.env.process(self._calendar(units, machine.shifts))
         n = len(scenario.machines)
         # Dispatch-core state, one entry per machine (push estimates of committed work).
-        self._queued_work = np.zeros(n)
-        self._committed_end = np.zeros(n)
-        self._busy_units = np.zeros(n)
-        self._tail_family = np.full(n, -1, dtype=np.int64)
+        # Plain lists: the hot path reads and writes single entries, which numpy makes slow.
+        self._queued_work = [0.0] * n
+        self._committed_end = [0.0] * n
+        self._busy_units = [0] * n
+        self._tail_family = [-1] * n
+        # Per machine: when it is back from an off-shift / expected back from a breakdown.
+        self._off_until = [0.0] * n
+        self._down_until = [0.0] * n
+        self._speed = self.compiled.machine_speed.tolist()
+        self._capacity = self.compiled.machine_capacity.tolist()
+        self._machine_node = self.compiled.machine_node.tolist()
         self._machine_groups = [_Group(units) for units in self.machine_units]
         self._pull_groups: dict[tuple[int, ...], _Group] = {}
+        self._groups_overlap = False
+        self._candidate_cache: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._group_cache: dict[tuple[int, int], _Group] = {}
         self._unit_groups: list[list[_Group]] = [[] for _ in self.units]
         if self._push:
             for group in self._machine_groups:
@@ -373,10 +371,12 @@ class Simulation:
         self._flush()
 
     def step(self) -> None:
-        """Process the next single event, then flush."""
+        """Process the next single event (and the dispatch it leads to), then flush."""
         self.start()
         if not self._complete() and self.env.peek() < float("inf"):
             self.env.step()
+            if self._epoch_wanted and self.env.peek() > self.env.now:
+                self._epoch()
         self._flush()
 
     def request_stop(self) -> None:
@@ -403,6 +403,9 @@ class Simulation:
         limit = self.batch_events
         no_horizon = self.horizon is None
         while not self._stop_requested:
+            if self._epoch_wanted and peek() > env.now:
+                self._epoch()  # every event at this time is done: now decide (non-delay)
+                continue
             if peek() > until:
                 break
             try:
@@ -615,12 +618,10 @@ class Simulation:
     # -----------------------------------------------------------------------------------------
 
     def _request_epoch(self) -> None:
-        if not self._epoch_pending:
-            self._epoch_pending = True
-            _Epoch(self.env, self._epoch)
+        self._epoch_wanted = True
 
-    def _epoch(self, _event: Event) -> None:
-        self._epoch_pending = False
+    def _epoch(self) -> None:
+        self._epoch_wanted = False
         ready = self._ready
         if ready:
             self._ready = []
@@ -632,34 +633,38 @@ class Simulation:
                     self._pool(op)
         self._match()
 
-    def _candidate_machines(self, op: _Operation) -> tuple[list[int], list[float]]:
-        """Capable machines the parts can reach, and the transit time to each (longest part)."""
+    def _candidate_machines(self, op: _Operation) -> tuple[np.ndarray, np.ndarray]:
+        """Capable machines the parts can reach (array of machine indices, scenario order) and
+        the transit time to each (of the part that has furthest to go)."""
         job = op.job
-        machines = job.product.steps[op.step].machines
+        step = job.product.steps[op.step]
+        single = not job.components or op.step != job.product.assembly_step
+        if single:  # one part: the answer depends only on the step and where the part is
+            cached = self._candidate_cache.get((id(step), job.node))
+            if cached is not None:
+                return cached
+        machines = step.machine_array
         nodes = [part.node for part in self._parts(job) if part.node >= 0]
         if not nodes:
-            return list(machines), [0.0] * len(machines)
-        transit = self.network.transit
-        machine_node = self.compiled.machine_node
-        reachable: list[int] = []
-        times: list[float] = []
-        for m in machines:
-            target = machine_node[m]
-            time = max(transit[node, target] for node in nodes)
-            if time < float("inf"):
-                reachable.append(m)
-                times.append(float(time))
-        if not reachable:
-            raise SimulationError(
-                f"no machine for step {op.step} of {self.scenario.products[job.product.index].id} "
-                "can be reached from where its parts are"
-            )
-        return reachable, times
+            result = (machines, np.zeros(len(machines)))
+        else:
+            targets = self.compiled.machine_node[machines]
+            transit = self.network.transit[np.array(nodes)][:, targets].max(axis=0)
+            reachable = np.isfinite(transit)
+            if not reachable.any():
+                raise SimulationError(
+                    f"no machine for step {op.step} of {self.scenario.products[job.product.index].id} "
+                    "can be reached from where its parts are"
+                )
+            result = (machines[reachable], transit[reachable])
+        if single:
+            self._candidate_cache[(id(step), job.node)] = result
+        return result
 
     def _expected_work(self, machine: int, op: _Operation, family_from: int) -> float:
         job = op.job
         option = job.product.steps[op.step].by_machine[machine]
-        base = option.time.mean * (job.quantity if option.per_unit else 1.0) / self.compiled.machine_speed[machine]
+        base = option.mean * (job.quantity if option.per_unit else 1.0) / self._speed[machine]
         if family_from >= 0:
             base += self.compiled.setup_mean[machine, family_from, job.product.family]
         return float(base)
@@ -668,49 +673,57 @@ class Simulation:
         """Push mode: pick the machine for a ready operation and send its parts there."""
         machines, transit = self._candidate_machines(op)
         if len(machines) == 1:
-            chosen = 0
+            machine = int(machines[0])
         else:
-            chosen = self._choose(
-                op,
-                machines,
-                transit,
-                [self._machine_ready(m) for m in machines],
-                [int(self._tail_family[m]) for m in machines],
-            )
-        machine = machines[chosen]
-        op.estimate = self._expected_work(machine, op, int(self._tail_family[machine]))
+            ready = np.fromiter((self._machine_ready(m) for m in machines.tolist()), float, len(machines))
+            tail = self._tail_family
+            families = np.fromiter((tail[m] for m in machines.tolist()), np.int64, len(machines))
+            machine = int(machines[self._choose(op, machines, transit, ready, families)])
+        op.estimate = self._expected_work(machine, op, self._tail_family[machine])
         self._queued_work[machine] += op.estimate
         self._tail_family[machine] = op.job.product.family
         op.machine = machine
         op.group = self._machine_groups[machine]
-        self._send_parts(op, int(self.compiled.machine_node[machine]), lambda: self._arrived_at_queue(op))
+        self._send_parts(op, self._machine_node[machine], lambda: self._arrived_at_queue(op))
 
     def _machine_ready(self, machine: int) -> float:
+        """When the machine could start new work: after its running and queued work, and not
+        before it is back from an off-shift or (expected) repair."""
         now = self.env.now
-        capacity = self.compiled.machine_capacity[machine]
+        start = max(now, self._off_until[machine], self._down_until[machine])
         running = max(self._committed_end[machine] - self._busy_units[machine] * now, 0.0)
-        return float(now + (running + self._queued_work[machine]) / capacity)
+        return start + (running + self._queued_work[machine]) / self._capacity[machine]
 
     def _choose(
-        self, op: _Operation, machines: list[int], transit: list[float], ready: list[float], families: list[int]
+        self, op: _Operation, machines: np.ndarray, transit: np.ndarray, ready: np.ndarray, families: np.ndarray
     ) -> int:
+        """Index into ``machines`` of the one the assignment rule picks (vectorised scores)."""
         now = self.env.now
         job = op.job
-        work = [self._expected_work(m, op, f) for m, f in zip(machines, families, strict=True)]
-        unit_cost = self.network.cost_per_unit
+        step = job.product.steps[op.step]
+        compiled = self.compiled
+        if len(machines) == len(step.machine_array) and (machines is step.machine_array):
+            fixed, unit = step.fixed_array, step.unit_array
+        else:
+            position = np.searchsorted(step.machine_array, machines)
+            fixed, unit = step.fixed_array[position], step.unit_array[position]
+        work = fixed + unit * job.quantity
+        changeover = families >= 0
+        if changeover.any():
+            work = work + np.where(
+                changeover, compiled.setup_mean[machines, np.maximum(families, 0), job.product.family], 0.0
+            )
+        cost = compiled.machine_running_rate[machines] * work
         nodes = [part.node for part in self._parts(job) if part.node >= 0]
-        machine_node = self.compiled.machine_node
-        cost = [
-            self._running_rate[m] * w
-            + (max(unit_cost[n, machine_node[m]] for n in nodes) * job.quantity if nodes else 0.0)
-            for m, w in zip(machines, work, strict=True)
-        ]
+        if nodes:
+            targets = compiled.machine_node[machines]
+            cost = cost + self.network.cost_per_unit[np.array(nodes)][:, targets].max(axis=0) * job.quantity
         candidates = assignment.Candidates(
-            ready=np.array(ready),
-            arrival=now + np.array(transit),
-            work=np.array(work),
-            cost=np.array(cost),
-            unreliability=self.compiled.machine_unreliability[machines],
+            ready=ready,
+            arrival=now + transit,
+            work=work,
+            cost=cost,
+            unreliability=compiled.machine_unreliability[machines],
         )
         return assignment.choose(self._assignment, now, candidates, self._weights, self._dispatch_rng)
 
@@ -733,13 +746,25 @@ class Simulation:
 
     def _pool(self, op: _Operation) -> None:
         """Pull mode: put a ready operation in the pooled queue of the units that can do it."""
+        job = op.job
+        single = not job.components or op.step != job.product.assembly_step
+        if single:  # one part: the queue depends only on the step and where the part is
+            group = self._group_cache.get((id(job.product.steps[op.step]), job.node))
+            if group is not None:
+                op.group = group
+                self._enqueue(op, group)
+                return
         machines, _transit = self._candidate_machines(op)
-        key = tuple(machines)
+        key = tuple(machines.tolist())
         group = self._pull_groups.get(key)
+        if single and group is not None:
+            self._group_cache[(id(job.product.steps[op.step]), job.node)] = group
         if group is None:
-            units = tuple(unit for m in machines for unit in self.machine_units[m])
+            units = tuple(unit for m in key for unit in self.machine_units[m])
             group = self._pull_groups[key] = _Group(units)
             for unit in units:
+                if self._unit_groups[unit.index]:
+                    self._groups_overlap = True  # a unit now serves two queues: rank across them
                 self._unit_groups[unit.index].append(group)
         op.group = group
         self._enqueue(op, group)
@@ -750,21 +775,23 @@ class Simulation:
             group.dynamic.append(op)
             return
         job = op.job
-        product = job.product
-        if op.machine >= 0:
-            processing = self._expected_work(op.machine, op, -1)
+        rule = self._sequencing
+        if rule == "fifo":  # the common case, and the cheapest key
+            key = op.ready
         else:
-            processing = min(self._expected_work(m, op, -1) for m in {u.machine for u in group.units})
-        remaining = product.remaining_work(op.step, job.quantity)
-        key = sequencing.static_key(
-            self._sequencing,
-            op.ready,
-            processing,
-            job.order.due,
-            remaining,
-            len(product.steps) - op.step,
-            product.total_work(job.quantity) - remaining,
-        )
+            product = job.product
+            if rule in ("spt", "fdd_mwkr"):
+                if op.machine >= 0:
+                    processing = self._expected_work(op.machine, op, -1)
+                else:
+                    processing = min(self._expected_work(m, op, -1) for m in {u.machine for u in group.units})
+            else:
+                processing = 0.0
+            remaining = product.remaining_work(op.step, job.quantity)
+            key = sequencing.static_key(
+                rule, op.ready, processing, job.order.due, remaining, len(product.steps) - op.step,
+                product.total_work(job.quantity) - remaining,
+            )
         heapq.heappush(group.heap, (key, job.index, next(self._op_counter), op))
 
     def _match(self) -> None:
@@ -777,16 +804,23 @@ class Simulation:
         if not candidates:
             return
         self._dirty_groups = {}
-        groups = [g for g in candidates.values() if g.has_work()]
-        if self._push:
-            for group in groups:
-                while group.has_work():
+        if self._push or not self._groups_overlap:
+            # Every unit serves one queue: queues do not compete, serve each on its own.
+            for group in candidates.values():
+                units = group.units
+                if len(units) == 1:
+                    unit = units[0]
+                    if unit.op is None and not unit.down and not unit.off and (group.heap or group.dynamic):
+                        self._start(self._take(group), unit)
+                    continue
+                while group.heap or group.dynamic:
                     free = group.free_units()
                     if not free:
                         break
                     op = self._take(group)
                     self._start(op, free[0] if len(free) == 1 else self._pick_unit(op, free))
             return
+        groups = [g for g in candidates.values() if g.has_work()]
         while True:
             best_group = None
             best_key: tuple | None = None
@@ -864,13 +898,14 @@ class Simulation:
         if self._push:
             same_family = [u for u in free if u.family == op.job.product.family]
             return same_family[0] if same_family else free[0]
-        machines = [u.machine for u in free]
-        job = op.job
-        nodes = [part.node for part in self._parts(job) if part.node >= 0]
-        transit = self.network.transit
-        times = [max((float(transit[n, u.node]) for n in nodes), default=0.0) for u in free]
-        now = self.env.now
-        chosen = self._choose(op, machines, times, [now] * len(free), [u.family for u in free])
+        machines = np.array([u.machine for u in free], dtype=np.int64)
+        nodes = [part.node for part in self._parts(op.job) if part.node >= 0]
+        if nodes:
+            transit = self.network.transit[np.array(nodes)][:, self.compiled.machine_node[machines]].max(axis=0)
+        else:
+            transit = np.zeros(len(free))
+        families = np.array([u.family for u in free], dtype=np.int64)
+        chosen = self._choose(op, machines, transit, np.full(len(free), self.env.now), families)
         return free[chosen]
 
     # -----------------------------------------------------------------------------------------
@@ -888,22 +923,33 @@ class Simulation:
             )
         machine = unit.machine
         family = job.product.family
-        setup = self.compiled.setup_time(machine, unit.family, family)
-        unit.setup_left = self._setup_sampler(machine, unit.family, family, setup)() if setup is not None else 0.0
+        unit.setup_left = 0.0
+        if unit.family != family and unit.family >= 0:
+            setup = self.compiled.setup_time(machine, unit.family, family)
+            if setup is not None:
+                unit.setup_left = self._setup_sampler(machine, unit.family, family, setup)()
         option = job.product.steps[op.step].by_machine[machine]
-        draw = self._process_samplers[machine][self._capability_name(op, machine)]()
+        draw = self._process_samplers[machine][option.capability]()
+        speed = self._speed[machine]
         if option.per_unit:
             draw *= job.quantity
-        unit.process_left = draw / self.compiled.machine_speed[machine]
+            unit.busy_until = now + option.mean * job.quantity / speed
+        else:
+            unit.busy_until = now + option.mean / speed
+        unit.process_left = draw / speed
         unit.phase = _SETUP if unit.setup_left > 0 else _PROCESS
         unit.family = family
-        expected = self._expected_work(machine, op, -1)
-        unit.busy_until = now + expected
         if self._push:
             self._queued_work[machine] = max(self._queued_work[machine] - op.estimate, 0.0)
         self._committed_end[machine] += unit.busy_until
         self._busy_units[machine] += 1
         op.machine = machine
+        if job.components or (job.node >= 0 and job.node != unit.node):
+            self._fetch_parts_or_resume(op, unit)
+            return
+        self._resume(unit)
+
+    def _fetch_parts_or_resume(self, op: _Operation, unit: _Unit) -> None:
         if self._parts_elsewhere(op, unit.node):
             unit.waiting_parts = True
             self._send_parts(op, unit.node, lambda: self._parts_arrived(unit))
@@ -911,16 +957,14 @@ class Simulation:
         self._resume(unit)
 
     def _parts_elsewhere(self, op: _Operation, node: int) -> bool:
+        job = op.job
+        if not job.components:
+            return job.node >= 0 and job.node != node
         return any(part.node >= 0 and part.node != node for part in self._parts(op.job))
 
     def _parts_arrived(self, unit: _Unit) -> None:
         unit.waiting_parts = False
         self._resume(unit)
-
-    def _capability_name(self, op: _Operation, machine: int) -> str:
-        names = self.scenario.products[op.job.product.index].routing[op.step].capabilities
-        samplers = self._process_samplers[machine]
-        return next(name for name in names if name in samplers)
 
     def _setup_sampler(self, machine: int, source: int, target: int, time: Distribution) -> Callable[[], float]:
         key = (machine, source, target)
@@ -994,11 +1038,9 @@ class Simulation:
         unit.busy_until = now
         job = op.job  # type: ignore[union-attr]
         job.node = unit.node
-        for component in self._parts(job)[1:]:
-            component.node = unit.node
-        step = job.product.steps[op.step]  # type: ignore[union-attr]
-        if job.step == job.product.assembly_step:
+        if job.components and job.step == job.product.assembly_step:
             job.components = []  # consumed by the assembly
+        step = job.product.steps[op.step]  # type: ignore[union-attr]
         if step.rework_probability > 0 and self._routing_rng(job.product.index).random() < step.rework_probability:
             job.step = step.rework_back_to
         else:
@@ -1012,14 +1054,19 @@ class Simulation:
     # -----------------------------------------------------------------------------------------
 
     def _failures(
-        self, unit: _Unit, time_to_failure: Callable[[], float], time_to_repair: Callable[[], float]
+        self, unit: _Unit, time_to_failure: Callable[[], float], time_to_repair: Callable[[], float],
+        mean_repair: float,
     ) -> Iterator[Event]:
         while True:
             yield self.env.timeout(time_to_failure())
             unit.down = True
             unit.down_since = self.env.now
             self._pause(unit)
-            yield self.env.timeout(time_to_repair())
+            repair = time_to_repair()
+            if len(self.machine_units[unit.machine]) == 1:
+                self._down_until[unit.machine] = self.env.now + mean_repair
+            yield self.env.timeout(repair)
+            self._down_until[unit.machine] = 0.0
             self._log.append(
                 (unit.down_since, self.env.now, EventKind.DOWN, unit.index, unit.owner, -1, -1, -1, 0.0, 0.0)
             )
@@ -1043,6 +1090,7 @@ class Simulation:
                 unit.off = True
                 unit.off_since = self.env.now
                 self._pause(unit)
+            self._off_until[units[0].machine] = end
             yield self.env.timeout(end - self.env.now)
             for unit in units:
                 self._log.append(
