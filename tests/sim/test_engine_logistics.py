@@ -251,3 +251,15 @@ def test_push_earliest_completion_counts_the_transport_to_the_machine(twin, tran
     (paint,) = [r for r in run.log("PROCESS") if r.operation == 1]
     assert paint.resource == machine
     assert run.completed() == [9.0 if machine == 2 else 12.0]
+
+
+def test_transport_in_progress_at_the_horizon_ends_at_the_horizon(twin) -> None:
+    # The part leaves at 4 on a 10-minute trip; the run ends at 10: the vehicle's interval is
+    # in the log, cut at the horizon (like PROCESS, DOWN and OFF_SHIFT), and the order is open.
+    lane = {"transit": 10, "cost_per_shipment": 30}
+    machine = {"id": "M", "site": "s", "capabilities": [{"step": "cut", "time": 4}]}
+    products = [{"id": "P", "routing": [{"capabilities": ["cut"]}]}]
+    lanes = [{"id": "L", "origin": "s", "destination": "c", **lane}]
+    run = twin.simulate(twin.build([machine], products, [{"product": "P"}], lanes=lanes, run={"horizon": 10}))
+    assert run.brief("TRANSPORT") == [("TRANSPORT", 4.0, 10.0, 1, 0)]
+    assert run.orders["completed"][0] != run.orders["completed"][0]  # NaN: not delivered
