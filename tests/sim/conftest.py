@@ -36,10 +36,15 @@ def _round(value: float) -> float:
 
 
 def rows(events: np.ndarray, *kinds: str) -> list[Row]:
-    """The records of ``kinds`` (all kinds if none), sorted by start, end, kind, resource, order."""
+    """The records of ``kinds`` (all kinds if none), sorted by start, end, kind, resource, order.
+
+    An empty vehicle driving back (a TRANSPORT record with no order) is listed as kind
+    "RETURN", so logs of loaded trips read as a person writes them."""
     out = []
     for e in events:
         kind = EventKind(int(e["kind"])).name
+        if kind == "TRANSPORT" and int(e["order"]) < 0:
+            kind = "RETURN"
         if kinds and kind not in kinds:
             continue
         out.append(

@@ -89,9 +89,10 @@ def test_setup_in_progress_pauses_at_a_breakdown_and_resumes(twin) -> None:
 
 def test_work_that_ends_exactly_when_the_machine_fails_is_finished(twin) -> None:
     # 4 minutes of work, failure at 4: the job is done at 4; the breakdown does not hold it
-    # until the repair (no zero-length PROCESS after the DOWN, delivered at 4, not 7).
+    # until the repair (no zero-length PROCESS after the DOWN, delivered at 4, not 7). The
+    # horizon keeps the run going past the delivery so the breakdown shows in the log.
     m = machine(4, failures={"mtbf": 4, "mttr": 3})
-    run = twin.simulate(twin.build([m], PRODUCT, [{"product": "P"}]))
+    run = twin.simulate(twin.build([m], PRODUCT, [{"product": "P"}], run={"horizon": 7}))
     assert run.brief("PROCESS", "DOWN") == [("PROCESS", 0.0, 4.0, 0, 0), ("DOWN", 4.0, 7.0, 0, -1)]
     assert run.completed() == [4.0]
 

@@ -50,7 +50,7 @@ def test_kit_components_made_at_two_sites_consolidated_assembled_and_delivered(t
         ("PROCESS", 15.0, 21.0, 2, 0, 1.0),
         ("TRANSPORT", 21.0, 28.0, 5, 0, 1.0),
     ]
-    assert all(r.order == 0 for r in run.log())
+    assert all(r.order == 0 for r in run.log() if r.kind != "RETURN")
     (release, delivered) = run.recorder.order_records
     assert release == (0, 0.0, None)
     assert delivered == (0, 0.0, 28.0)
@@ -212,6 +212,7 @@ def test_parts_travel_between_steps_at_different_sites(twin) -> None:
         ("TRANSPORT", 2.0, 8.0, 2, 0),
         ("WAIT", 8.0, 8.0, 1, 0),
         ("PROCESS", 8.0, 11.0, 1, 0),
+        ("RETURN", 8.0, 11.0, 2, -1),  # the empty vehicle drives back; the run ends at 11
     ]
     assert run.completed() == [11.0]  # no lane to the customer: delivered where it is finished
 
@@ -263,3 +264,18 @@ def test_transport_in_progress_at_the_horizon_ends_at_the_horizon(twin) -> None:
     run = twin.simulate(twin.build([machine], products, [{"product": "P"}], lanes=lanes, run={"horizon": 10}))
     assert run.brief("TRANSPORT") == [("TRANSPORT", 4.0, 10.0, 1, 0)]
     assert run.orders["completed"][0] != run.orders["completed"][0]  # NaN: not delivered
+
+
+def test_empty_return_trips_are_logged_so_vehicle_use_counts_the_way_back(twin) -> None:
+    # One van, transit 5: it carries the first part 4-9, drives back empty 9-14, and only then
+    # can take the second part (finished at 8), which travels 14-19.
+    machines = [{"id": "M", "site": "s", "capabilities": [{"step": "cut", "time": 4}]}]
+    lanes = [{"id": "L", "origin": "s", "destination": "c", "transit": 5}]
+    products = [{"id": "P", "routing": [{"capabilities": ["cut"]}]}]
+    run = twin.simulate(twin.build(machines, products, [{"product": "P"}, {"product": "P"}], lanes=lanes))
+    assert run.brief("TRANSPORT", "RETURN") == [
+        ("TRANSPORT", 4.0, 9.0, 1, 0),
+        ("RETURN", 9.0, 14.0, 1, -1),
+        ("TRANSPORT", 14.0, 19.0, 1, 1),
+    ]
+    assert run.completed() == [9.0, 19.0]

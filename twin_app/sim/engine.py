@@ -225,6 +225,7 @@ class Simulation:
         self._sources_open = 0
         self._ready: list[_Operation] = []
         self._epoch_wanted = False
+        self._lanes_due: dict[int, LaneOperator] = {}
         self._dirty_groups: dict[int, _Group] = {}
         self._build_units()
         self._build_lanes()
@@ -272,14 +273,18 @@ class Simulation:
                 self.env.process(self._calendar(units, machine.shifts))
         n = len(scenario.machines)
         # Dispatch-core state, one entry per machine (push estimates of committed work).
-        # Plain lists: the hot path reads and writes single entries, which numpy makes slow.
-        self._queued_work = [0.0] * n
-        self._committed_end = [0.0] * n
-        self._busy_units = [0] * n
-        self._tail_family = [-1] * n
+        # The dispatch core's view of each machine, as arrays it scores many machines from at once.
+        self._queued_work = np.zeros(n)
+        """Expected work assigned to the machine and not started (push)."""
+        self._committed_end = np.zeros(n)
+        """Sum over busy units of their expected end time."""
+        self._busy_units = np.zeros(n)
+        self._tail_family = np.full(n, -1, dtype=np.int64)
+        """Family of the last operation assigned to the machine (for changeover estimates)."""
         # Per machine: when it is back from an off-shift / expected back from a breakdown.
-        self._off_until = [0.0] * n
-        self._down_until = [0.0] * n
+        self._off_until = np.zeros(n)
+        self._down_until = np.zeros(n)
+        self._capacity_array = self.compiled.machine_capacity
         self._speed = self.compiled.machine_speed.tolist()
         self._capacity = self.compiled.machine_capacity.tolist()
         self._machine_node = self.compiled.machine_node.tolist()
@@ -308,16 +313,20 @@ class Simulation:
                 LaneOperator(
                     self.env,
                     lane,
-                    k,
                     network.node_index[lane.origin],
                     network.node_index[lane.destination],
                     first_vehicle,
                     int(layout.resource_owner[first_vehicle]),
                     self._rng("lane", lane.id),
                     self._record,
+                    self._wake_lane,
                 )
             )
             first_vehicle += lane.vehicles
+
+    def _wake_lane(self, lane: LaneOperator) -> None:
+        self._lanes_due[id(lane)] = lane
+        self._epoch_wanted = True
 
     def _build_demand(self) -> None:
         demand = self.scenario.demand
@@ -447,6 +456,8 @@ class Simulation:
 
     def _close_open_intervals(self) -> None:
         now = self.now
+        for lane in self.lanes:
+            lane.close(now)
         for unit in self.units:
             op = unit.op
             if op is not None and unit.running and now > unit.phase_start:
@@ -632,6 +643,11 @@ class Simulation:
                 for op in ready:
                     self._pool(op)
         self._match()
+        if self._lanes_due:
+            lanes = self._lanes_due
+            self._lanes_due = {}
+            for lane in lanes.values():
+                lane.decide()
 
     def _candidate_machines(self, op: _Operation) -> tuple[np.ndarray, np.ndarray]:
         """Capable machines the parts can reach (array of machine indices, scenario order) and
@@ -675,24 +691,18 @@ class Simulation:
         if len(machines) == 1:
             machine = int(machines[0])
         else:
-            ready = np.fromiter((self._machine_ready(m) for m in machines.tolist()), float, len(machines))
-            tail = self._tail_family
-            families = np.fromiter((tail[m] for m in machines.tolist()), np.int64, len(machines))
+            now = self.env.now
+            start = np.maximum(np.maximum(self._off_until[machines], self._down_until[machines]), now)
+            running = np.maximum(self._committed_end[machines] - self._busy_units[machines] * now, 0.0)
+            ready = start + (running + self._queued_work[machines]) / self._capacity_array[machines]
+            families = self._tail_family[machines]
             machine = int(machines[self._choose(op, machines, transit, ready, families)])
-        op.estimate = self._expected_work(machine, op, self._tail_family[machine])
+        op.estimate = self._expected_work(machine, op, int(self._tail_family[machine]))
         self._queued_work[machine] += op.estimate
         self._tail_family[machine] = op.job.product.family
         op.machine = machine
         op.group = self._machine_groups[machine]
         self._send_parts(op, self._machine_node[machine], lambda: self._arrived_at_queue(op))
-
-    def _machine_ready(self, machine: int) -> float:
-        """When the machine could start new work: after its running and queued work, and not
-        before it is back from an off-shift or (expected) repair."""
-        now = self.env.now
-        start = max(now, self._off_until[machine], self._down_until[machine])
-        running = max(self._committed_end[machine] - self._busy_units[machine] * now, 0.0)
-        return start + (running + self._queued_work[machine]) / self._capacity[machine]
 
     def _choose(
         self, op: _Operation, machines: np.ndarray, transit: np.ndarray, ready: np.ndarray, families: np.ndarray
@@ -940,7 +950,7 @@ class Simulation:
         unit.phase = _SETUP if unit.setup_left > 0 else _PROCESS
         unit.family = family
         if self._push:
-            self._queued_work[machine] = max(self._queued_work[machine] - op.estimate, 0.0)
+            self._queued_work[machine] = max(float(self._queued_work[machine]) - op.estimate, 0.0)
         self._committed_end[machine] += unit.busy_until
         self._busy_units[machine] += 1
         op.machine = machine
@@ -988,6 +998,9 @@ class Simulation:
         if not unit.running:
             return
         now = self.env.now
+        left = unit.setup_left if unit.phase == _SETUP else unit.process_left
+        if now - unit.phase_start >= left:
+            return  # the phase ends at this very instant: its completion (same time) finishes it
         self._log_phase(unit, now)
         spent = now - unit.phase_start
         if unit.phase == _SETUP:

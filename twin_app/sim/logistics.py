@@ -2,8 +2,8 @@
 
 Each lane keeps one waiting line per direction and a pool of vehicles. A vehicle that leaves
 carries waiting parts first come first served up to its capacity (always at least one part,
-so an oversize part still travels alone), is busy for the trip there and back, and returns
-empty. Departure policies:
+so an oversize part still travels alone), delivers them after the transit time, and drives
+back empty for the same time before it can leave again. Departure policies:
 
 - ``on_demand``: leave as soon as there is load and a free vehicle;
 - ``when_full``: leave when the waiting load fills a vehicle, or when the oldest part has
@@ -11,14 +11,20 @@ empty. Departure policies:
 - ``timetable``: leave only at the ``times`` of each ``period``; at each of those times
   vehicles leave while there is load and a free vehicle.
 
+Departure decisions follow the same non-delay rule as machine dispatch: anything that could
+make a vehicle leave (a part arriving in line, a vehicle coming back, a timetable slot, a
+max-wait timer) only *wakes* the lane; the engine calls :meth:`LaneOperator.decide` once all
+events of the current instant are done, so parts finished at the same instant ride together.
+
 A trip's shipment cost is shared among its parts by quantity; each part also pays the lane's
-cost per unit. One TRANSPORT record per part is logged when it arrives.
+cost per unit. Logged: one TRANSPORT record per part when it arrives, and one record with
+order -1 (no load) for each empty return trip, so vehicle use counts the way back too.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,6 +36,8 @@ from twin_app.model.scenario import Lane
 
 if TYPE_CHECKING:
     import simpy
+
+_TRANSPORT = int(EventKind.TRANSPORT)
 
 
 @dataclass(slots=True)
@@ -43,6 +51,14 @@ class Parcel:
     on_arrival: Callable[[], None]
 
 
+@dataclass(slots=True)
+class _Trip:
+    vehicle: int
+    departed: float
+    load: list[Parcel]
+    carried: float
+
+
 class LaneOperator:
     """Runs one lane: its waiting lines, its vehicles and its departure policy."""
 
@@ -50,17 +66,16 @@ class LaneOperator:
         self,
         env: simpy.Environment,
         lane: Lane,
-        index: int,
         origin_node: int,
         destination_node: int,
         first_vehicle: int,
         owner: int,
         rng: np.random.Generator,
         record: Callable[[tuple], None],
+        wake: Callable[[LaneOperator], None],
     ) -> None:
         self.env = env
         self.lane = lane
-        self.index = index
         self.nodes = (origin_node, destination_node)
         self.owner = owner
         self.capacity = lane.vehicle_capacity
@@ -68,47 +83,67 @@ class LaneOperator:
         self.waiting: tuple[deque[Parcel], deque[Parcel]] = (deque(), deque())
         self.transit = sampler(lane.transit, rng)
         self.record = record
+        self.wake = wake
         self.policy = lane.departure.policy
+        self.max_wait = lane.departure.max_wait
         self.shipments = 0
+        self._slot_open = False
+        self._timer_due: list[float | None] = [None, None]
+        self._trips: dict[int, _Trip] = {}
+        self._returning: dict[int, float] = {}
         if self.policy == "timetable":
             env.process(self._timetable())
 
+    # --- what wakes the lane ------------------------------------------------------------------
+
     def ship(self, parcel: Parcel, from_node: int) -> None:
         """Put ``parcel`` in line at ``from_node`` (one end of this lane)."""
-        direction = 0 if from_node == self.nodes[0] else 1
-        line = self.waiting[direction]
-        line.append(parcel)
-        if self.policy == "on_demand":
-            self._depart_while_possible(direction)
-        elif self.policy == "when_full":
-            if sum(p.quantity for p in line) >= self.capacity:
-                self._depart_while_possible(direction, full_only=True)
-            elif len(line) == 1 and self.lane.departure.max_wait is not None:
-                timer = self.env.timeout(self.lane.departure.max_wait)
-                timer.callbacks.append(lambda _event, d=direction: self._on_max_wait(d))
+        self.waiting[0 if from_node == self.nodes[0] else 1].append(parcel)
+        self.wake(self)
 
-    def _on_max_wait(self, direction: int) -> None:
-        line = self.waiting[direction]
-        max_wait = self.lane.departure.max_wait or 0.0
-        if line and self.env.now - line[0].waiting_since >= max_wait - 1e-9:
-            self._depart_while_possible(direction)
-        if line and self.lane.departure.max_wait is not None:
-            delay = max(line[0].waiting_since + max_wait - self.env.now, 0.0)
-            if delay > 0:
-                timer = self.env.timeout(delay)
-                timer.callbacks.append(lambda _event, d=direction: self._on_max_wait(d))
+    def _timetable(self) -> Iterator[simpy.Event]:
+        departure = self.lane.departure
+        period = departure.period or 1.0
+        cycle = 0
+        while True:
+            for offset in departure.times:
+                yield self.env.timeout(max(cycle * period + offset - self.env.now, 0.0))
+                self._slot_open = True
+                self.wake(self)
+            cycle += 1
 
-    def _overdue(self, direction: int) -> bool:
-        line = self.waiting[direction]
-        max_wait = self.lane.departure.max_wait
-        return bool(line) and max_wait is not None and self.env.now - line[0].waiting_since >= max_wait - 1e-9
+    # --- deciding -----------------------------------------------------------------------------
 
-    def _depart_while_possible(self, direction: int, full_only: bool = False) -> None:
+    def decide(self) -> None:
+        """Send off what the policy allows now (called once the current instant is settled)."""
+        for direction in (0, 1):
+            line = self.waiting[direction]
+            if self.policy == "on_demand" or (self.policy == "timetable" and self._slot_open):
+                while line and self.free_vehicles:
+                    self._depart(direction)
+            elif self.policy == "when_full":
+                while line and self.free_vehicles and (self._full(line) or self._overdue(line)):
+                    self._depart(direction)
+                self._arm_timer(direction)
+        self._slot_open = False
+
+    def _full(self, line: deque[Parcel]) -> bool:
+        return sum(p.quantity for p in line) >= self.capacity
+
+    def _overdue(self, line: deque[Parcel]) -> bool:
+        return self.max_wait is not None and self.env.now - line[0].waiting_since >= self.max_wait - 1e-9
+
+    def _arm_timer(self, direction: int) -> None:
+        """Wake the lane when the oldest waiting part reaches its maximum wait."""
         line = self.waiting[direction]
-        while line and self.free_vehicles:
-            if full_only and sum(p.quantity for p in line) < self.capacity:
-                return
-            self._depart(direction)
+        if self.max_wait is None or not line:
+            return
+        due = line[0].waiting_since + self.max_wait
+        if due <= self.env.now or self._timer_due[direction] == due:
+            return
+        self._timer_due[direction] = due
+        timer = self.env.timeout(due - self.env.now)
+        timer.callbacks.append(lambda _event: self.wake(self))
 
     def _depart(self, direction: int) -> None:
         line = self.waiting[direction]
@@ -121,52 +156,42 @@ class LaneOperator:
             carried += parcel.quantity
         self.shipments += 1
         duration = self.transit()
-        departed = self.env.now
-        lane = self.lane
+        self._trips[vehicle] = _Trip(vehicle, self.env.now, load, carried)
         arrival = self.env.timeout(duration)
+        arrival.callbacks.append(lambda _event: self._arrive(vehicle, duration))
 
-        def arrive(_event: object) -> None:
-            for parcel in load:
-                share = lane.cost_per_shipment * parcel.quantity / carried if carried > 0 else 0.0
-                cost = share + lane.cost_per_unit * parcel.quantity
-                self.record(
-                    (
-                        departed,
-                        self.env.now,
-                        EventKind.TRANSPORT,
-                        vehicle,
-                        self.owner,
-                        parcel.order,
-                        parcel.job,
-                        -1,
-                        parcel.quantity,
-                        cost,
-                    )
-                )
-                parcel.on_arrival()
+    def _cost(self, parcel: Parcel, carried: float) -> float:
+        share = self.lane.cost_per_shipment * parcel.quantity / carried if carried > 0 else 0.0
+        return share + self.lane.cost_per_unit * parcel.quantity
 
-        arrival.callbacks.append(arrive)
-        back = self.env.timeout(2 * duration)
-        back.callbacks.append(lambda _event: self._vehicle_back(vehicle))
+    def _arrive(self, vehicle: int, duration: float) -> None:
+        trip = self._trips.pop(vehicle)
+        now = self.env.now
+        for parcel in trip.load:
+            self.record(
+                (trip.departed, now, _TRANSPORT, vehicle, self.owner, parcel.order, parcel.job, -1, parcel.quantity,
+                 self._cost(parcel, trip.carried))
+            )
+        self._returning[vehicle] = now
+        back = self.env.timeout(duration)
+        back.callbacks.append(lambda _event: self._back(vehicle))
+        for parcel in trip.load:
+            parcel.on_arrival()
 
-    def _vehicle_back(self, vehicle: int) -> None:
+    def _back(self, vehicle: int) -> None:
+        since = self._returning.pop(vehicle)
+        self.record((since, self.env.now, _TRANSPORT, vehicle, self.owner, -1, -1, -1, 0.0, 0.0))
         self.free_vehicles.append(vehicle)
-        for direction in (0, 1):
-            if self.policy == "on_demand":
-                self._depart_while_possible(direction)
-            elif self.policy == "when_full":
-                if self._overdue(direction):
-                    self._depart_while_possible(direction)
-                else:
-                    self._depart_while_possible(direction, full_only=True)
+        self.wake(self)
 
-    def _timetable(self):  # type: ignore[no-untyped-def]
-        departure = self.lane.departure
-        period = departure.period or 1.0
-        cycle = 0
-        while True:
-            for offset in departure.times:
-                yield self.env.timeout(max(cycle * period + offset - self.env.now, 0.0))
-                for direction in (0, 1):
-                    self._depart_while_possible(direction)
-            cycle += 1
+    def close(self, now: float) -> None:
+        """Log the trips still under way at the end of the run, up to ``now``."""
+        for trip in self._trips.values():
+            for parcel in trip.load:
+                self.record(
+                    (trip.departed, now, _TRANSPORT, trip.vehicle, self.owner, parcel.order, parcel.job, -1,
+                     parcel.quantity, self._cost(parcel, trip.carried))
+                )
+        for vehicle, since in self._returning.items():
+            if now > since:
+                self.record((since, now, _TRANSPORT, vehicle, self.owner, -1, -1, -1, 0.0, 0.0))
