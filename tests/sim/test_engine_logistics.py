@@ -38,14 +38,14 @@ def kit_network(twin, **assembly):
 
 
 def test_kit_components_made_at_two_sites_consolidated_assembled_and_delivered(twin) -> None:
-    # Jobs: kit 0, frame 1, cover 2 (x2 per kit). Frame 0-5 at S1, cover 0-3 at S2. Once all
-    # components are finished (5) the parts travel to the assembly site: frame 5-15 on L1,
-    # cover 5-9 on L2. Assembly waits for both: 15-21. Delivery 21-28 on L3.
+    # Jobs: kit 0, frame 1, cover 2 (x2 per kit). Frame 0-5 at S1, cover 0-3 at S2. Each
+    # component travels to the consolidation (assembly) site as soon as it is made: cover 3-7
+    # on L2, frame 5-15 on L1. Assembly waits for both: 15-21. Delivery 21-28 on L3.
     run = twin.simulate(kit_network(twin))
     assert [(r.kind, r.start, r.end, r.resource, r.job, r.quantity) for r in run.log("PROCESS", "TRANSPORT")] == [
         ("PROCESS", 0.0, 3.0, 1, 2, 2.0),
         ("PROCESS", 0.0, 5.0, 0, 1, 1.0),
-        ("TRANSPORT", 5.0, 9.0, 4, 2, 2.0),
+        ("TRANSPORT", 3.0, 7.0, 4, 2, 2.0),
         ("TRANSPORT", 5.0, 15.0, 3, 1, 1.0),
         ("PROCESS", 15.0, 21.0, 2, 0, 1.0),
         ("TRANSPORT", 21.0, 28.0, 5, 0, 1.0),
@@ -55,7 +55,7 @@ def test_kit_components_made_at_two_sites_consolidated_assembled_and_delivered(t
     assert release == (0, 0.0, None)
     assert delivered == (0, 0.0, 28.0)
     lead_time = run.orders["completed"][0] - run.orders["release"][0]
-    assert lead_time == 28.0  # max(frame 5 + 10, cover 5 + 4) + assembly 6 + delivery 7
+    assert lead_time == 28.0  # max(frame 5 + 10, cover 3 + 4) + assembly 6 + delivery 7
     # shipment cost + per-unit cost: frame 20 + 1 x 1, cover 8 + 0.5 x 2
     assert {r.job: r.cost for r in run.log("TRANSPORT")} == {1: 21.0, 2: 9.0, 0: 0.0}
 

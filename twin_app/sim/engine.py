@@ -31,6 +31,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 
@@ -73,6 +74,7 @@ class _Order:
 class _Job:
     __slots__ = (
         "components",
+        "consolidation",
         "index",
         "missing",
         "node",
@@ -96,6 +98,7 @@ class _Job:
         self.node = -1  # -1: raw material, available wherever the first step is done
         self.missing = len(product.components)
         self.components: list[_Job] = []
+        self.consolidation = -1  # node where components gather for the assembly (-1: none)
         self.waiting_assembly = False
 
 
@@ -116,10 +119,12 @@ class _Unit:
     """One machine unit (a server): what it is doing and whether it may work now."""
 
     __slots__ = (
+        "arrived",
         "busy_until",
         "down",
         "down_since",
         "family",
+        "inbound",
         "index",
         "machine",
         "node",
@@ -155,6 +160,8 @@ class _Unit:
         self.down_since = 0.0
         self.off_since = 0.0
         self.busy_until = 0.0
+        self.inbound = 0.0  # expected work pulled from other sites whose parts are on their way
+        self.arrived: deque[_Operation] = deque()  # pulled operations whose parts are here
 
     @property
     def available(self) -> bool:
@@ -545,6 +552,8 @@ class Simulation:
 
     def _create_job(self, order: _Order, product: CompiledProduct, quantity: float, parent: _Job | None) -> _Job:
         job = _Job(next(self._job_counter), order, product, quantity, parent)
+        if product.components:
+            job.consolidation = self._consolidation_node(job)
         for component, per_unit in product.components:
             self._create_job(order, self.compiled.products[component], quantity * per_unit, job)
         self._walk(job)
@@ -579,14 +588,30 @@ class Simulation:
             rng = self._routing_rngs[product] = self._rng("routing", self.scenario.products[product].id)
         return rng
 
+    def _consolidation_node(self, job: _Job) -> int:
+        """Where a kit's components gather: the site of the assembly machine the platform
+        would pick now (by its assignment rule, before knowing where the parts will be), so
+        each component travels there as soon as it is made instead of waiting for the rest."""
+        op = _Operation(job, self.env.now)
+        op.step = job.product.assembly_step
+        machines = job.product.steps[op.step].machine_array
+        if len(machines) == 1:
+            return self._machine_node[int(machines[0])]
+        now = self.env.now
+        start = np.maximum(np.maximum(self._off_until[machines], self._down_until[machines]), now)
+        running = np.maximum(self._committed_end[machines] - self._busy_units[machines] * now, 0.0)
+        ready = start + (running + self._queued_work[machines]) / self._capacity_array[machines]
+        chosen = self._choose(op, machines, np.zeros(len(machines)), ready, self._tail_family[machines])
+        return self._machine_node[int(machines[chosen])]
+
     def _job_finished(self, job: _Job) -> None:
         parent = job.parent
         if parent is not None:
-            parent.missing -= 1
-            parent.components.append(job)
-            if parent.waiting_assembly and parent.missing == 0:
-                parent.waiting_assembly = False
-                self._walk(parent)
+            target = parent.consolidation
+            if 0 <= job.node != target >= 0 and np.isfinite(self.network.transit[job.node, target]):
+                self._move(job, job.node, target, lambda: self._component_ready(parent, job))
+            else:
+                self._component_ready(parent, job)
             return
         order = job.order
         customer_node = len(self.scenario.sites) + order.customer
@@ -594,6 +619,13 @@ class Simulation:
             self._move(job, job.node, customer_node, lambda: self._deliver(order))
         else:
             self._deliver(order)
+
+    def _component_ready(self, parent: _Job, component: _Job) -> None:
+        parent.missing -= 1
+        parent.components.append(component)
+        if parent.waiting_assembly and parent.missing == 0:
+            parent.waiting_assembly = False
+            self._walk(parent)
 
     def _deliver(self, order: _Order) -> None:
         self._orders_open -= 1
@@ -808,6 +840,8 @@ class Simulation:
         """Start waiting operations on free units until no queue has both (non-delay)."""
         candidates = self._dirty_groups
         for unit in self._freed:
+            if unit.arrived and unit.op is None and not unit.down and not unit.off:
+                self._start(unit.arrived.popleft(), unit)  # pulled work that has arrived goes first
             for group in self._unit_groups[unit.index]:
                 candidates[id(group)] = group
         self._freed.clear()
@@ -821,10 +855,12 @@ class Simulation:
                 if len(units) == 1:
                     unit = units[0]
                     if unit.op is None and not unit.down and not unit.off and (group.heap or group.dynamic):
+                        if unit.inbound and not self._may_pull(unit, self._peek(group)):
+                            continue
                         self._start(self._take(group), unit)
                     continue
                 while group.heap or group.dynamic:
-                    free = group.free_units()
+                    free = self._eligible_units(group)
                     if not free:
                         break
                     op = self._take(group)
@@ -834,17 +870,50 @@ class Simulation:
         while True:
             best_group = None
             best_key: tuple | None = None
+            best_free: list[_Unit] = []
             for group in groups:
-                if not group.has_work() or not group.free_units():
+                if not group.has_work():
+                    continue
+                free = self._eligible_units(group)
+                if not free:
                     continue
                 key = self._head_key(group)
                 if best_key is None or key < best_key:
-                    best_group, best_key = group, key
+                    best_group, best_key, best_free = group, key, free
             if best_group is None:
                 return
-            free = best_group.free_units()
             op = self._take(best_group)
-            self._start(op, free[0] if len(free) == 1 else self._pick_unit(op, free))
+            self._start(op, best_free[0] if len(best_free) == 1 else self._pick_unit(op, best_free))
+
+    def _is_remote(self, op: _Operation, unit: _Unit) -> bool:
+        job = op.job
+        return bool(job.components or 0 <= job.node != unit.node) and self._parts_elsewhere(op, unit.node)
+
+    def _may_pull(self, unit: _Unit, op: _Operation) -> bool:
+        """Pull mode: a unit pulls work from another site only while the work it already has
+        on the way is shorter than this part's transit time: enough in the pipeline to cover
+        the transport, no hoarding (a kanban loop sized by Little's law)."""
+        if not unit.inbound or not self._is_remote(op, unit):
+            return True
+        nodes = [part.node for part in self._parts(op.job) if part.node >= 0]
+        transit = max(float(self.network.transit[node, unit.node]) for node in nodes)
+        return unit.inbound < transit
+
+    def _eligible_units(self, group: _Group) -> list[_Unit]:
+        """Free units of the group that may take its next operation (see :meth:`_may_pull`)."""
+        free = group.free_units()
+        if self._push or not any(unit.inbound for unit in free):
+            return free
+        head = self._peek(group)
+        return [unit for unit in free if self._may_pull(unit, head)]
+
+    def _peek(self, group: _Group) -> _Operation:
+        """The operation :meth:`_take` would take next, left in the queue."""
+        if self._pair_spt(group):
+            return self._pair_spt_entry(group)[-1][-1]
+        if self._dynamic:
+            return group.dynamic[self._pick_dynamic(group)]
+        return group.heap[0][-1]
 
     def _head_key(self, group: _Group) -> tuple:
         if self._pair_spt(group):
@@ -926,6 +995,13 @@ class Simulation:
         """``unit`` takes ``op``: log its wait, fetch parts if needed, then set up and process."""
         now = self.env.now
         job = op.job
+        if not self._push and self._is_remote(op, unit):
+            # Pulled from another site: the unit stays free for local work while parts travel.
+            op.estimate = self._expected_work(unit.machine, op, -1)
+            unit.inbound += op.estimate
+            op.machine = unit.machine
+            self._send_parts(op, unit.node, lambda: self._inbound_arrived(op, unit))
+            return
         unit.op = op
         if now >= op.ready:  # zero-length too: one WAIT record per visit, so visits can be counted
             self._log.append(
@@ -958,6 +1034,13 @@ class Simulation:
             self._fetch_parts_or_resume(op, unit)
             return
         self._resume(unit)
+
+    def _inbound_arrived(self, op: _Operation, unit: _Unit) -> None:
+        # op.ready stays: its WAIT record runs from ready to the start, transit included.
+        unit.inbound = max(unit.inbound - op.estimate, 0.0)
+        unit.arrived.append(op)
+        self._freed.append(unit)
+        self._request_epoch()
 
     def _fetch_parts_or_resume(self, op: _Operation, unit: _Unit) -> None:
         if self._parts_elsewhere(op, unit.node):
