@@ -83,8 +83,13 @@ def _parser() -> argparse.ArgumentParser:
     capture.set_defaults(handler=_capture)
 
     bench = commands.add_parser("bench", help="measure speed: medians and ratios, side by side in one run")
-    bench.add_argument("parts", nargs="*", choices=["engine", "dispatch", "large", "gui", []], metavar="PART",
-                       help="engine, dispatch, large, gui (default: all)")
+    bench.add_argument(
+        "parts",
+        nargs="*",
+        choices=["engine", "dispatch", "large", "gui", []],
+        metavar="PART",
+        help="engine, dispatch, large, gui (default: all)",
+    )
     bench.add_argument("--quick", action="store_true", help="fewer repeats and smaller sizes (about 2 minutes)")
     bench.set_defaults(handler=_bench)
 
@@ -195,9 +200,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _capture(args: argparse.Namespace) -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not _has_display() else os.environ.get("QT_QPA_PLATFORM", ""))
-    if not os.environ["QT_QPA_PLATFORM"]:
-        del os.environ["QT_QPA_PLATFORM"]
+    if not _has_display():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from twin_app.gui.capture import capture
 
     written = capture(args.scenario, args.until, args.output, args.view)

@@ -28,7 +28,8 @@ import numpy as np
 
 STATIC_RULES = ("fifo", "spt", "edd", "mwkr", "mopnr", "fdd_mwkr")
 DYNAMIC_RULES = ("cr", "atc")
-NUMPY_FROM = 48
+NUMPY_FROM = 32
+"""Waiting operations from which numpy scoring beats the loop (measured: 24 for atc, 32 for cr)."""
 
 
 def static_key(

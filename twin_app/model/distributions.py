@@ -239,9 +239,9 @@ _KINDS: dict[str, tuple[tuple[str, ...], Callable[..., str]]] = {
     ),
     "triangular": (
         ("low", "mode", "high"),
-        lambda low, mode, high: "'low' must be >= 0"
-        if low < 0
-        else ("" if low <= mode <= high else "need low <= mode <= high"),
+        lambda low, mode, high: (
+            "'low' must be >= 0" if low < 0 else ("" if low <= mode <= high else "need low <= mode <= high")
+        ),
     ),
     "normal": (
         ("mean", "sd"),
@@ -257,9 +257,9 @@ _KINDS: dict[str, tuple[tuple[str, ...], Callable[..., str]]] = {
     ),
     "erlang": (
         ("k", "mean"),
-        lambda k, mean: "'k' must be a whole number >= 1"
-        if k < 1 or k != int(k)
-        else ("'mean' must be > 0" if mean <= 0 else ""),
+        lambda k, mean: (
+            "'k' must be a whole number >= 1" if k < 1 or k != int(k) else ("'mean' must be > 0" if mean <= 0 else "")
+        ),
     ),
 }
 DISTRIBUTION_KINDS: tuple[str, ...] = (*_KINDS, "empirical")
@@ -279,7 +279,7 @@ def parse_distribution(raw: object) -> Distribution:
         return raw
     if not isinstance(raw, Mapping):
         raise DistributionSpecError(
-            f"expected a number or an object like {{\"dist\": \"exponential\", \"mean\": 5}}, got {raw!r}"
+            f'expected a number or an object like {{"dist": "exponential", "mean": 5}}, got {raw!r}'
         )
     kind = raw.get("dist")
     if kind is None:

@@ -60,12 +60,12 @@ class Layout:
             first_unit.append(len(resources))
             for unit in range(machine.capacity):
                 name = machine.id if machine.capacity == 1 else f"{machine.id}.{unit + 1}"
-                resources.append(
-                    Resource(name, "machine", site_owner.get(machine.site, -1), site_index.get(machine.site, -1), m, -1, unit)
-                )
+                owner = site_owner.get(machine.site, -1)
+                resources.append(Resource(name, "machine", owner, site_index.get(machine.site, -1), m, -1, unit))
         n_machine_units = len(resources)
         for k, lane in enumerate(scenario.lanes):
-            owner = owner_index.get(lane.owner, site_owner.get(lane.origin, -1)) if lane.owner else site_owner.get(lane.origin, -1)
+            origin_owner = site_owner.get(lane.origin, -1)
+            owner = owner_index.get(lane.owner, origin_owner) if lane.owner else origin_owner
             for unit in range(lane.vehicles):
                 name = lane.id if lane.vehicles == 1 else f"{lane.id}/{unit + 1}"
                 resources.append(Resource(name, "vehicle", owner, site_index.get(lane.origin, -1), -1, k, unit))

@@ -8,6 +8,7 @@ hop, as numpy arrays the dispatch core indexes directly.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import networkx as nx
@@ -68,7 +69,7 @@ class Network:
                 if i == j:
                     continue
                 path = paths[target]
-                lanes = [graph.edges[a, b]["lane"] for a, b in zip(path, path[1:], strict=False)]
+                lanes = [graph.edges[a, b]["lane"] for a, b in itertools.pairwise(path)]
                 transit[i, j] = distance
                 cost[i, j] = sum(scenario.lanes[k].cost_per_unit for k in lanes)
                 co2[i, j] = sum(scenario.lanes[k].co2_per_unit for k in lanes)

@@ -52,6 +52,7 @@ Probability = Annotated[float, Ge(0), Le(1)]
 PositiveInt = Annotated[int, Gt(0)]
 
 ZERO = Constant(0.0)
+ONE = Constant(1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +253,7 @@ class DemandStream:
     interarrival: Time
     mix: dict[str, Probability]
     """Product id -> probability; the probabilities sum to 1."""
-    quantity: Time = Constant(1.0)
+    quantity: Time = ONE
     """Units per order (rounded to a whole number, at least 1)."""
     due: DueDateRule = field(default_factory=DueDateRule)
     price_per_unit: NonNegativeFloat = 0.0

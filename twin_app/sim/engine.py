@@ -315,7 +315,7 @@ class Simulation:
         network = self.network
         self.lanes: list[LaneOperator] = []
         first_vehicle = layout.n_machine_units
-        for k, lane in enumerate(self.scenario.lanes):
+        for lane in self.scenario.lanes:
             self.lanes.append(
                 LaneOperator(
                     self.env,
@@ -831,7 +831,12 @@ class Simulation:
                 processing = 0.0
             remaining = product.remaining_work(op.step, job.quantity)
             key = sequencing.static_key(
-                rule, op.ready, processing, job.order.due, remaining, len(product.steps) - op.step,
+                rule,
+                op.ready,
+                processing,
+                job.order.due,
+                remaining,
+                len(product.steps) - op.step,
                 product.total_work(job.quantity) - remaining,
             )
         heapq.heappush(group.heap, (key, job.index, next(self._op_counter), op))
@@ -1150,7 +1155,10 @@ class Simulation:
     # -----------------------------------------------------------------------------------------
 
     def _failures(
-        self, unit: _Unit, time_to_failure: Callable[[], float], time_to_repair: Callable[[], float],
+        self,
+        unit: _Unit,
+        time_to_failure: Callable[[], float],
+        time_to_repair: Callable[[], float],
         mean_repair: float,
     ) -> Iterator[Event]:
         while True:

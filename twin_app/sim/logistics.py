@@ -169,8 +169,18 @@ class LaneOperator:
         now = self.env.now
         for parcel in trip.load:
             self.record(
-                (trip.departed, now, _TRANSPORT, vehicle, self.owner, parcel.order, parcel.job, -1, parcel.quantity,
-                 self._cost(parcel, trip.carried))
+                (
+                    trip.departed,
+                    now,
+                    _TRANSPORT,
+                    vehicle,
+                    self.owner,
+                    parcel.order,
+                    parcel.job,
+                    -1,
+                    parcel.quantity,
+                    self._cost(parcel, trip.carried),
+                )
             )
         self._returning[vehicle] = now
         back = self.env.timeout(duration)
@@ -189,8 +199,18 @@ class LaneOperator:
         for trip in self._trips.values():
             for parcel in trip.load:
                 self.record(
-                    (trip.departed, now, _TRANSPORT, trip.vehicle, self.owner, parcel.order, parcel.job, -1,
-                     parcel.quantity, self._cost(parcel, trip.carried))
+                    (
+                        trip.departed,
+                        now,
+                        _TRANSPORT,
+                        trip.vehicle,
+                        self.owner,
+                        parcel.order,
+                        parcel.job,
+                        -1,
+                        parcel.quantity,
+                        self._cost(parcel, trip.carried),
+                    )
                 )
         for vehicle, since in self._returning.items():
             if now > since:
