@@ -17,9 +17,10 @@ What it builds:
   PCB test, assembly, testing, packing) and sometimes one or two secondary ones, varied speed,
   triangular times, setups between families, failures on some, two-shift calendars on some,
   cost rates and capex or leases;
-* lanes: every site to its regional hub (vans, on demand), the hubs fully meshed (trucks, when
-  full or after 6 h), and each region's customer served from its hub, so every pair of sites
-  is reachable;
+* lanes: every site to its regional hub (vans that leave when full or after 1 h), the hubs
+  fully meshed (trucks, when full or after 6 h), and each region's customer served from its
+  hub (trucks, when full or after 2 h), so every pair of sites is reachable; vehicle counts
+  are sized for the flow (a vehicle drives back empty, so a trip ties it up twice the transit);
 * 4 component products and 2 assembled products with bills of materials, plus a spare part;
 * 8 customers (one per region), each with a Poisson stream of 12,500 orders (``max_orders``),
   100,000 orders in all, at a rate that loads the busiest step pools to about 0.7 (estimated
@@ -162,8 +163,9 @@ def generate(seed: int = SEED) -> dict[str, Any]:
                 "cost_per_shipment": 80,
                 "cost_per_unit": 1.0,
                 "co2_per_unit": 1.5,
-                "vehicles": 4,
+                "vehicles": 8,
                 "vehicle_capacity": 40,
+                "departure": {"policy": "when_full", "max_wait": 120},
                 "bidirectional": False,
             }
         )
@@ -192,8 +194,9 @@ def generate(seed: int = SEED) -> dict[str, Any]:
                     "cost_per_shipment": _r(20 + 0.9 * distance),
                     "cost_per_unit": 0.6,
                     "co2_per_unit": _r(0.03 * distance),
-                    "vehicles": 2,
-                    "vehicle_capacity": 20,
+                    "vehicles": 8,
+                    "vehicle_capacity": 60,
+                    "departure": {"policy": "when_full", "max_wait": 60},
                 }
             )
             asset_light = rng.random() < 0.5

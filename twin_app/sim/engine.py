@@ -298,7 +298,7 @@ class Simulation:
         self._machine_groups = [_Group(units) for units in self.machine_units]
         self._pull_groups: dict[tuple[int, ...], _Group] = {}
         self._groups_overlap = False
-        self._candidate_cache: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._candidate_cache: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
         self._group_cache: dict[tuple[int, int], _Group] = {}
         self._unit_groups: list[list[_Group]] = [[] for _ in self.units]
         if self._push:
@@ -590,8 +590,9 @@ class Simulation:
 
     def _consolidation_node(self, job: _Job) -> int:
         """Where a kit's components gather: the site of the assembly machine the platform
-        would pick now (by its assignment rule, before knowing where the parts will be), so
-        each component travels there as soon as it is made instead of waiting for the rest."""
+        would pick now by its assignment rule, counting the way on to the kit's own
+        destination (its customer), so each component travels there as soon as it is made
+        instead of waiting for the rest."""
         op = _Operation(job, self.env.now)
         op.step = job.product.assembly_step
         machines = job.product.steps[op.step].machine_array
@@ -601,7 +602,16 @@ class Simulation:
         start = np.maximum(np.maximum(self._off_until[machines], self._down_until[machines]), now)
         running = np.maximum(self._committed_end[machines] - self._busy_units[machines] * now, 0.0)
         ready = start + (running + self._queued_work[machines]) / self._capacity_array[machines]
-        chosen = self._choose(op, machines, np.zeros(len(machines)), ready, self._tail_family[machines])
+        onward = None
+        destination = self._destination(job)
+        if destination >= 0:
+            onward = self.network.transit[self.compiled.machine_node[machines], destination]
+            reachable = np.isfinite(onward)
+            if not reachable.any():
+                onward = None
+            elif not reachable.all():
+                machines, ready, onward = machines[reachable], ready[reachable], onward[reachable]
+        chosen = self._choose(op, machines, np.zeros(len(machines)), ready, self._tail_family[machines], onward)
         return self._machine_node[int(machines[chosen])]
 
     def _job_finished(self, job: _Job) -> None:
@@ -681,20 +691,34 @@ class Simulation:
             for lane in lanes.values():
                 lane.decide()
 
-    def _candidate_machines(self, op: _Operation) -> tuple[np.ndarray, np.ndarray]:
-        """Capable machines the parts can reach (array of machine indices, scenario order) and
-        the transit time to each (of the part that has furthest to go)."""
+    def _candidate_machines(self, op: _Operation) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Capable machines the parts can reach (array of machine indices, scenario order),
+        the transit time to each (of the part that has furthest to go), and, for a job not yet
+        anywhere (raw material can be sourced at any site), the transit from each machine on
+        to where the job must go next: the first step is placed by where the part is needed."""
         job = op.job
         step = job.product.steps[op.step]
         single = not job.components or op.step != job.product.assembly_step
-        if single:  # one part: the answer depends only on the step and where the part is
-            cached = self._candidate_cache.get((id(step), job.node))
+        key = (id(step), job.node if job.node >= 0 else -2 - self._destination(job))
+        if single:  # one part: the answer depends only on the step and where the part is (going)
+            cached = self._candidate_cache.get(key)
             if cached is not None:
                 return cached
         machines = step.machine_array
         nodes = [part.node for part in self._parts(job) if part.node >= 0]
+        result: tuple[np.ndarray, np.ndarray, np.ndarray | None]
         if not nodes:
-            result = (machines, np.zeros(len(machines)))
+            destination = self._destination(job)
+            onward = None
+            if destination >= 0:
+                onward = self.network.transit[self.compiled.machine_node[machines], destination]
+                if not np.isfinite(onward).any():
+                    onward = None
+            if onward is None:
+                result = (machines, np.zeros(len(machines)), None)
+            else:
+                reachable = np.isfinite(onward)
+                result = (machines[reachable], np.zeros(int(reachable.sum())), onward[reachable])
         else:
             targets = self.compiled.machine_node[machines]
             transit = self.network.transit[np.array(nodes)][:, targets].max(axis=0)
@@ -704,10 +728,18 @@ class Simulation:
                     f"no machine for step {op.step} of {self.scenario.products[job.product.index].id} "
                     "can be reached from where its parts are"
                 )
-            result = (machines[reachable], transit[reachable])
+            result = (machines[reachable], transit[reachable], None)
         if single:
-            self._candidate_cache[(id(step), job.node)] = result
+            self._candidate_cache[key] = result
         return result
+
+    def _destination(self, job: _Job) -> int:
+        """Where the job's part goes when it is finished: its kit's consolidation site, or the
+        customer (-1 when there is no route there, e.g. no lanes to customers)."""
+        if job.parent is not None:
+            return job.parent.consolidation
+        node = len(self.scenario.sites) + job.order.customer
+        return node if self.network.next_lane[:, node].max() >= 0 else -1
 
     def _expected_work(self, machine: int, op: _Operation, family_from: int) -> float:
         job = op.job
@@ -719,7 +751,7 @@ class Simulation:
 
     def _assign(self, op: _Operation) -> None:
         """Push mode: pick the machine for a ready operation and send its parts there."""
-        machines, transit = self._candidate_machines(op)
+        machines, transit, onward = self._candidate_machines(op)
         if len(machines) == 1:
             machine = int(machines[0])
         else:
@@ -728,7 +760,7 @@ class Simulation:
             running = np.maximum(self._committed_end[machines] - self._busy_units[machines] * now, 0.0)
             ready = start + (running + self._queued_work[machines]) / self._capacity_array[machines]
             families = self._tail_family[machines]
-            machine = int(machines[self._choose(op, machines, transit, ready, families)])
+            machine = int(machines[self._choose(op, machines, transit, ready, families, onward)])
         op.estimate = self._expected_work(machine, op, int(self._tail_family[machine]))
         self._queued_work[machine] += op.estimate
         self._tail_family[machine] = op.job.product.family
@@ -737,9 +769,18 @@ class Simulation:
         self._send_parts(op, self._machine_node[machine], lambda: self._arrived_at_queue(op))
 
     def _choose(
-        self, op: _Operation, machines: np.ndarray, transit: np.ndarray, ready: np.ndarray, families: np.ndarray
+        self,
+        op: _Operation,
+        machines: np.ndarray,
+        transit: np.ndarray,
+        ready: np.ndarray,
+        families: np.ndarray,
+        onward: np.ndarray | None = None,
     ) -> int:
-        """Index into ``machines`` of the one the assignment rule picks (vectorised scores)."""
+        """Index into ``machines`` of the one the assignment rule picks (vectorised scores).
+
+        ``onward``: transit from each machine to where the part goes next, counted in the
+        completion time (earliest completion, weighted) when the part has no location yet."""
         now = self.env.now
         job = op.job
         step = job.product.steps[op.step]
@@ -760,6 +801,11 @@ class Simulation:
         if nodes:
             targets = compiled.machine_node[machines]
             cost = cost + self.network.cost_per_unit[np.array(nodes)][:, targets].max(axis=0) * job.quantity
+        if onward is not None:
+            if self._assignment in ("earliest_completion", "weighted"):
+                work = work + onward
+            destination = self._destination(job)
+            cost = cost + self.network.cost_per_unit[compiled.machine_node[machines], destination] * job.quantity
         candidates = assignment.Candidates(
             ready=ready,
             arrival=now + transit,
@@ -796,7 +842,7 @@ class Simulation:
                 op.group = group
                 self._enqueue(op, group)
                 return
-        machines, _transit = self._candidate_machines(op)
+        machines, _transit, _onward = self._candidate_machines(op)
         key = tuple(machines.tolist())
         group = self._pull_groups.get(key)
         if single and group is not None:
