@@ -264,7 +264,7 @@ def generate(seed: int = SEED) -> dict[str, Any]:
             "interarrival": {"dist": "exponential", "mean": INTERARRIVAL},
             "mix": mixes[r % 2],
             "quantity": {"dist": "empirical", "values": [1, 2, 3], "weights": [6, 3, 1]},
-            "due": {"rule": "total_work", "factor": 4},
+            "due": {"rule": "lead_time", "lead": {"dist": "uniform", "low": 2160, "high": 3600}},
             "price_per_unit": 300 + 20 * r,
             "max_orders": ORDERS_PER_STREAM,
         }

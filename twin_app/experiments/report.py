@@ -5,6 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 
+OWNERS_SHOWN = 15
+"""Owners listed in the utilisation table; the busiest first when there are more."""
+
+
+def _sort_value(value: Any) -> float:
+    if isinstance(value, dict):
+        value = value.get("mean")
+    return float(value) if isinstance(value, int | float) else -1.0
+
+
 def _value(node: Any, *path: str) -> Any:
     for key in path:
         if not isinstance(node, dict) or key not in node:
@@ -80,7 +90,13 @@ def format_kpis(kpis: dict[str, Any], title: str = "") -> str:
     by_owner = _value(kpis, "utilisation", "by_owner") or {}
     shown = [(owner, value) for owner, value in by_owner.items() if _fmt(value) != "-"]
     if shown:
-        lines += ["", "Utilisation by owner"]
+        lines += [
+            "",
+            "Utilisation by owner"
+            + (f" (busiest {OWNERS_SHOWN} of {len(shown)})" if len(shown) > OWNERS_SHOWN else ""),
+        ]
+        if len(shown) > OWNERS_SHOWN:
+            shown = sorted(shown, key=lambda item: -_sort_value(item[1]))[:OWNERS_SHOWN]
         owner_width = max(len(owner) for owner, _ in shown)
         lines += [f"  {owner:<{owner_width}}  {_fmt(value, percent=True)}" for owner, value in shown]
     return "\n".join(lines)
