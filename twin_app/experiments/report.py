@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 OWNERS_SHOWN = 15
 """Owners listed in the utilisation table; the busiest first when there are more."""
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from twin_app.errors import Problem, ScenarioError
+from twin_app.io.scenario_file import read_text
 from twin_app.model.distributions import Constant
 from twin_app.model.scenario import (
     FORMAT_VERSION,
@@ -160,12 +161,7 @@ class _Lines:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ScenarioError(str(path), [Problem("", "file not found", "check the path")]) from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise ScenarioError(str(path), [Problem("", f"cannot read the file: {error}")]) from None
+        text = read_text(path)
         self.rows: list[tuple[int, list[str]]] = [
             (number, line.split())
             for number, line in enumerate(text.splitlines(), 1)

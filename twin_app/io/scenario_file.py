@@ -47,16 +47,20 @@ def _adapter() -> TypeAdapter[Scenario]:
     return TypeAdapter(Scenario)
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """The scenario in the file at ``path``; raises ScenarioError naming every problem."""
-    path = Path(path)
+def read_text(path: Path) -> str:
+    """The text of an input file; a missing or unreadable file is a ScenarioError saying so."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError(str(path), [Problem("", "file not found", "check the path")]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError(str(path), [Problem("", f"cannot read the file: {error}")]) from None
-    return loads_scenario(text, source=str(path), base_dir=path.parent)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """The scenario in the file at ``path``; raises ScenarioError naming every problem."""
+    path = Path(path)
+    return loads_scenario(read_text(path), source=str(path), base_dir=path.parent)
 
 
 def loads_scenario(text: str, source: str = "<text>", base_dir: Path | None = None) -> Scenario:

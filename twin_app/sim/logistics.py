@@ -164,24 +164,17 @@ class LaneOperator:
         share = self.lane.cost_per_shipment * parcel.quantity / carried if carried > 0 else 0.0
         return share + self.lane.cost_per_unit * parcel.quantity
 
+    def _log_trip(self, trip: _Trip, end: float) -> None:
+        """One TRANSPORT record per part of a loaded trip, from departure to ``end``."""
+        for parcel in trip.load:
+            cost = self._cost(parcel, trip.carried)
+            record = (trip.departed, end, _TRANSPORT, trip.vehicle, self.owner, parcel.order, parcel.job, -1)
+            self.record((*record, parcel.quantity, cost))
+
     def _arrive(self, vehicle: int, duration: float) -> None:
         trip = self._trips.pop(vehicle)
         now = self.env.now
-        for parcel in trip.load:
-            self.record(
-                (
-                    trip.departed,
-                    now,
-                    _TRANSPORT,
-                    vehicle,
-                    self.owner,
-                    parcel.order,
-                    parcel.job,
-                    -1,
-                    parcel.quantity,
-                    self._cost(parcel, trip.carried),
-                )
-            )
+        self._log_trip(trip, now)
         self._returning[vehicle] = now
         back = self.env.timeout(duration)
         back.callbacks.append(lambda _event: self._back(vehicle))
@@ -197,21 +190,7 @@ class LaneOperator:
     def close(self, now: float) -> None:
         """Log the trips still under way at the end of the run, up to ``now``."""
         for trip in self._trips.values():
-            for parcel in trip.load:
-                self.record(
-                    (
-                        trip.departed,
-                        now,
-                        _TRANSPORT,
-                        trip.vehicle,
-                        self.owner,
-                        parcel.order,
-                        parcel.job,
-                        -1,
-                        parcel.quantity,
-                        self._cost(parcel, trip.carried),
-                    )
-                )
+            self._log_trip(trip, now)
         for vehicle, since in self._returning.items():
             if now > since:
                 self.record((since, now, _TRANSPORT, vehicle, self.owner, -1, -1, -1, 0.0, 0.0))
