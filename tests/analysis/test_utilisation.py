@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -145,7 +143,9 @@ def test_mean_queue_length_is_the_time_average_over_the_window(make_result) -> N
     assert mean_queue_length(result) == pytest.approx([35 / 30, 20 / 30, 0])
 
 
-def test_a_million_events_are_resolved_quickly(small_scenario, small_layout) -> None:
+def test_a_million_overlapping_events_partition_each_resources_time(small_scenario, small_layout) -> None:
+    # Speed is measured by `twin-app bench`, not here; this checks the vectorised sweep keeps
+    # every state's time on a large, heavily overlapping log.
     rng = np.random.default_rng(1)
     n = 1_000_000
     events = np.zeros(n, dtype=EVENT_DTYPE)
@@ -154,10 +154,8 @@ def test_a_million_events_are_resolved_quickly(small_scenario, small_layout) -> 
     events["kind"] = rng.choice([P, S, D, OFF, B, W], n)
     events["resource"] = rng.integers(0, 2, n)
     result = RunResult(small_scenario, small_layout, events, np.empty(0, dtype=ORDER_DTYPE), 100, 1e5)
-    began = time.perf_counter()
     d = state_durations(result)
-    utilisation_over_time(result)
-    mean_queue_length(result)
-    elapsed = time.perf_counter() - began
     assert d[:2].sum(axis=1) == pytest.approx([1e5 - 100] * 2)
-    assert elapsed < 10.0, f"state analysis of 10^6 events took {elapsed:.1f} s"
+    _edges, fractions = utilisation_over_time(result)
+    assert fractions.sum(axis=1) == pytest.approx(np.ones(len(fractions)))
+    assert (mean_queue_length(result)[:2] > 0).all()
