@@ -101,9 +101,39 @@ def _parser() -> argparse.ArgumentParser:
 
 def _default(args: argparse.Namespace) -> int:
     if _has_display():
-        return _gui(argparse.Namespace(scenario=None))
-    print("No display found: running the demo network headless (twin-app run --help for options).", file=sys.stderr)
+        problem = _gui_problem()
+        if problem is None:
+            return _gui(argparse.Namespace(scenario=None))
+        print(f"{problem}\nRunning the demo network headless instead.", file=sys.stderr)
+    else:
+        print("No display found: running the demo network headless (twin-app run --help for options).", file=sys.stderr)
     return main(["run", str(DEFAULT_SAMPLE)])
+
+
+def _gui_problem() -> str | None:
+    """Why Qt's X11 platform plugin cannot start here, or None.
+
+    Qt aborts the whole process (no exception) when a system library of its xcb plugin is
+    missing, so load the plugin first and turn a failure into advice.
+    """
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM", "xcb") != "xcb" or not os.environ.get("DISPLAY"):
+        return None
+    import ctypes
+
+    import PySide6
+
+    plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if not plugin.exists():
+        return None
+    try:
+        ctypes.CDLL(str(plugin))
+    except OSError as error:
+        return (
+            f"The desktop app cannot use this X11 display: {error}.\n"
+            "Install Qt's X11 libraries, e.g. on Debian/Ubuntu: sudo apt-get install libxcb-cursor0 "
+            "libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0"
+        )
+    return None
 
 
 def _has_display() -> bool:
@@ -216,6 +246,9 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _gui(args: argparse.Namespace) -> int:
+    problem = _gui_problem()
+    if problem is not None:
+        raise TwinError(problem)
     from twin_app.gui.app import run_app
 
     return run_app(args.scenario)
