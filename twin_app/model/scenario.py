@@ -133,6 +133,10 @@ class Machine:
     """Identical parallel units (servers) sharing this machine's queue."""
     speed: PositiveFloat = 1.0
     """Processing times are divided by the speed."""
+    buffer: PositiveInt | None = None
+    """Push mode: at most this many operations may wait for the machine (parts on their way
+    included). When every capable machine's buffer is full, the part stays on the machine
+    that finished it, which is then *blocked*. None: no limit."""
     setup: dict[str, dict[str, Time]] = field(default_factory=dict)
     """Changeover time from product family (outer key) to family (inner key)."""
     setup_default: Time = ZERO

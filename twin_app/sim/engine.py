@@ -51,6 +51,7 @@ from twin_app.sim.rng import stream
 _PROCESS = int(EventKind.PROCESS)
 _SETUP = int(EventKind.SETUP)
 _WAIT = int(EventKind.WAIT)
+_BLOCKED = int(EventKind.BLOCKED)
 
 
 class _Order:
@@ -75,6 +76,7 @@ class _Job:
     __slots__ = (
         "components",
         "consolidation",
+        "holder",
         "index",
         "missing",
         "node",
@@ -99,11 +101,12 @@ class _Job:
         self.missing = len(product.components)
         self.components: list[_Job] = []
         self.consolidation = -1  # node where components gather for the assembly (-1: none)
+        self.holder: _Unit | None = None  # the unit that just finished the job's previous step
         self.waiting_assembly = False
 
 
 class _Operation:
-    __slots__ = ("estimate", "group", "job", "machine", "parts_pending", "ready", "step")
+    __slots__ = ("estimate", "group", "holder", "job", "machine", "parts_pending", "ready", "step")
 
     def __init__(self, job: _Job, ready: float) -> None:
         self.job = job
@@ -113,6 +116,7 @@ class _Operation:
         self.machine = -1
         self.parts_pending = 0
         self.estimate = 0.0
+        self.holder = job.holder  # blocked if no capable machine has buffer space (push)
 
 
 class _Unit:
@@ -120,6 +124,8 @@ class _Unit:
 
     __slots__ = (
         "arrived",
+        "blocked",
+        "blocked_since",
         "busy_until",
         "down",
         "down_since",
@@ -161,11 +167,13 @@ class _Unit:
         self.off_since = 0.0
         self.busy_until = 0.0
         self.inbound = 0.0  # expected work pulled from other sites whose parts are on their way
+        self.blocked = False  # holding a finished part no capable machine has room for
+        self.blocked_since = 0.0
         self.arrived: deque[_Operation] = deque()  # pulled operations whose parts are here
 
     @property
     def available(self) -> bool:
-        return self.op is None and not self.down and not self.off
+        return self.op is None and not self.down and not self.off and not self.blocked
 
 
 class _Group:
@@ -182,7 +190,7 @@ class _Group:
         return bool(self.heap) or bool(self.dynamic)
 
     def free_units(self) -> list[_Unit]:
-        return [unit for unit in self.units if unit.op is None and not unit.down and not unit.off]
+        return [unit for unit in self.units if unit.op is None and not unit.down and not unit.off and not unit.blocked]
 
 
 class Simulation:
@@ -292,6 +300,10 @@ class Simulation:
         self._off_until = np.zeros(n)
         self._down_until = np.zeros(n)
         self._capacity_array = self.compiled.machine_capacity
+        self._buffer = [m.buffer or 0 for m in self.scenario.machines]  # 0: no limit
+        self._has_buffers = any(self._buffer)
+        self._waiting_count = [0] * n  # operations assigned to the machine and not started
+        self._blocked_ops: list[_Operation] = []
         self._speed = self.compiled.machine_speed.tolist()
         self._capacity = self.compiled.machine_capacity.tolist()
         self._machine_node = self.compiled.machine_node.tolist()
@@ -471,6 +483,8 @@ class Simulation:
                 self._log_phase(unit, now)
             if unit.down and now > unit.down_since:
                 self._log.append((unit.down_since, now, EventKind.DOWN, unit.index, unit.owner, -1, -1, -1, 0.0, 0.0))
+            if unit.blocked and now > unit.blocked_since:
+                self._log.append((unit.blocked_since, now, _BLOCKED, unit.index, unit.owner, -1, -1, -1, 0.0, 0.0))
             if unit.off and now > unit.off_since:
                 self._log.append(
                     (unit.off_since, now, EventKind.OFF_SHIFT, unit.index, unit.owner, -1, -1, -1, 0.0, 0.0)
@@ -675,12 +689,15 @@ class Simulation:
 
     def _epoch(self) -> None:
         self._epoch_wanted = False
+        if self._blocked_ops:
+            self._retry_blocked()
         ready = self._ready
         if ready:
             self._ready = []
             if self._push:
                 for op in ready:
-                    self._assign(op)
+                    if not self._assign(op):
+                        self._blocked_ops.append(op)
             else:
                 for op in ready:
                     self._pool(op)
@@ -749,9 +766,24 @@ class Simulation:
             base += self.compiled.setup_mean[machine, family_from, job.product.family]
         return float(base)
 
-    def _assign(self, op: _Operation) -> None:
-        """Push mode: pick the machine for a ready operation and send its parts there."""
+    def _assign(self, op: _Operation) -> bool:
+        """Push mode: pick the machine for a ready operation and send its parts there.
+
+        False when every capable machine's buffer is full: the operation is kept for a retry
+        and the unit holding its part is blocked."""
         machines, transit, onward = self._candidate_machines(op)
+        if self._has_buffers:
+            waiting, buffer = self._waiting_count, self._buffer
+            room = np.array([not (0 < buffer[m] <= waiting[m]) for m in machines.tolist()])
+            if not room.any():
+                holder = op.holder
+                if holder is not None and not holder.blocked:
+                    holder.blocked = True
+                    holder.blocked_since = self.env.now
+                return False
+            if not room.all():
+                machines, transit = machines[room], transit[room]
+                onward = onward[room] if onward is not None else None
         if len(machines) == 1:
             machine = int(machines[0])
         else:
@@ -766,7 +798,27 @@ class Simulation:
         self._tail_family[machine] = op.job.product.family
         op.machine = machine
         op.group = self._machine_groups[machine]
+        self._waiting_count[machine] += 1
         self._send_parts(op, self._machine_node[machine], lambda: self._arrived_at_queue(op))
+        return True
+
+    def _retry_blocked(self) -> None:
+        """Assign the operations that found every buffer full, oldest first; unblock the
+        units that held their parts."""
+        waiting, self._blocked_ops = self._blocked_ops, []
+        for op in waiting:
+            if self._assign(op):
+                holder = op.holder
+                if holder is not None and holder.blocked:
+                    now = self.env.now
+                    if now > holder.blocked_since:
+                        self._log.append(
+                            (holder.blocked_since, now, _BLOCKED, holder.index, holder.owner, -1, -1, -1, 0.0, 0.0)
+                        )
+                    holder.blocked = False
+                    self._freed.append(holder)
+            else:
+                self._blocked_ops.append(op)
 
     def _choose(
         self,
@@ -905,7 +957,11 @@ class Simulation:
                 units = group.units
                 if len(units) == 1:
                     unit = units[0]
-                    if unit.op is None and not unit.down and not unit.off and (group.heap or group.dynamic):
+                    if (
+                        unit.op is None
+                        and not (unit.down or unit.off or unit.blocked)
+                        and (group.heap or group.dynamic)
+                    ):
                         if unit.inbound and not self._may_pull(unit, self._peek(group)):
                             continue
                         self._start(self._take(group), unit)
@@ -1078,6 +1134,9 @@ class Simulation:
         unit.family = family
         if self._push:
             self._queued_work[machine] = max(float(self._queued_work[machine]) - op.estimate, 0.0)
+            self._waiting_count[machine] -= 1
+            if self._blocked_ops:
+                self._epoch_wanted = True  # room in a buffer: a blocked part may move on
         self._committed_end[machine] += unit.busy_until
         self._busy_units[machine] += 1
         op.machine = machine
@@ -1192,7 +1251,9 @@ class Simulation:
             job.step = step.rework_back_to
         else:
             job.step += 1
+        job.holder = unit
         self._walk(job)
+        job.holder = None
         self._freed.append(unit)
         self._request_epoch()
 
