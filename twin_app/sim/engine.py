@@ -28,6 +28,7 @@ waits for them.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 import uuid
@@ -534,6 +535,7 @@ class Simulation:
         products = [compiled.products[compiled.product_index[p]] for p in spec.mix]
         weights = np.array(list(spec.mix.values()), dtype=float)
         cumulative = np.cumsum(weights / weights.sum()).tolist()
+        last = len(products) - 1
         lead = sampler(spec.due.lead, self._rng("due", name)) if spec.due.lead is not None else None
         customer = compiled.customer_index[spec.customer]
         released = 0
@@ -543,12 +545,9 @@ class Simulation:
             yield self.env.timeout(gap())
             if spec.stop is not None and self.env.now >= spec.stop:
                 break
-            draw = mix_rng.random()
-            product = products[-1]
-            for candidate, edge in zip(products, cumulative, strict=True):
-                if draw < edge:
-                    product = candidate
-                    break
+            # first product whose cumulative share exceeds the draw (the last one if rounding
+            # left the total a hair under 1)
+            product = products[min(bisect.bisect_right(cumulative, mix_rng.random()), last)]
             amount = float(max(1, round(quantity())))
             if spec.due.rule == "lead_time" and lead is not None:
                 due = self.env.now + lead()
