@@ -47,7 +47,9 @@ def test_order_counts_throughput_and_makespan(make_result) -> None:
 def test_lead_time_statistics_exclude_warm_up_and_open_orders(make_result) -> None:
     kpis = compute_kpis(make_result(orders=lead_time_orders(), start=100, end=1100))
     # Lead times 10, 20, ..., 100; the p95 interpolates between 90 and 100 at 0.55.
+    histogram = kpis["lead_time"].pop("histogram")
     assert kpis["lead_time"] == pytest.approx({"mean": 55, "p50": 55, "p95": 95.5, "max": 100, "count": 10})
+    assert sum(histogram["counts"]) == 10 and len(histogram["edges"]) == len(histogram["counts"]) + 1
 
 
 def test_on_time_rate_and_tardiness(make_result) -> None:

@@ -31,7 +31,7 @@ import numpy as np
 
 from twin_app.analysis.bottleneck import analyse_bottlenecks, ranking
 from twin_app.analysis.result import RunResult
-from twin_app.analysis.utilisation import BUSY, IDLE, STATES, state_durations, step_function
+from twin_app.analysis.utilisation import BUSY, IDLE, STATES, mean_queue_length, state_durations, step_function
 from twin_app.model.events import EventKind
 
 DAY = 1440.0
@@ -249,8 +249,8 @@ def compute_kpis(result: RunResult) -> dict[str, Any]:
     - ``makespan``: time of the last delivery, or of the last event end if none.
     - ``throughput``: {per_time_unit, per_day (x1440), units_per_time_unit}: deliveries in the
       window per time unit.
-    - ``lead_time``: {mean, p50, p95, max, count} over counted orders (released in the window,
-      delivered); percentiles interpolate linearly.
+    - ``lead_time``: {mean, p50, p95, max, count, histogram: {edges, counts}} over counted
+      orders (released in the window, delivered); percentiles interpolate linearly.
     - ``on_time_rate``: share of counted orders (with a due date) delivered by their due date.
     - ``tardiness``: {mean, max} of max(0, delivery - due) over the same orders.
     - ``wip``: {mean, max}: time-average and peak number of orders in the system.
@@ -259,10 +259,11 @@ def compute_kpis(result: RunResult) -> dict[str, Any]:
       machine-unit time}}.
     - ``bottleneck``: {resource: id of the top sole+shifting bottleneck (None if none), sole,
       shifting, ranking: top 5 [{resource, sole, shifting}]} (active period method).
-    - ``cost``: {running, idle, setup, transport, capex, lease, total, by_owner: {owner id:
-      total}}.
-    - ``revenue``: {total, platform_fee, unallocated, by_owner: {owner id: revenue}} by the
-      fairness rule of this module.
+    - ``cost``: {running, idle, setup, transport, capex, lease, total, per_order, per_unit
+      (of the orders and units delivered in the window), by_owner: {owner id: total}}.
+    - ``queue_length``: {mean, max, by_resource}: time-average operations waiting per machine unit.
+    - ``revenue``: {total, per_order, platform_fee, unallocated, by_owner: {owner id: revenue}}
+      by the fairness rule of this module.
     - ``profit``: {total, by_owner: {owner id: revenue - cost}}.
     - ``co2``: {total, by_owner}: transported units x lane co2_per_unit.
     - ``events``: number of event records.
@@ -341,7 +342,7 @@ def compute_kpis(result: RunResult) -> dict[str, Any]:
             "per_day": per_time * DAY if per_time is not None else None,
             "units_per_time_unit": units_done / window if window > 0 else None,
         },
-        "lead_time": lead_block,
+        "lead_time": {**lead_block, "histogram": _histogram(result)},
         "on_time_rate": on_time,
         "tardiness": tardiness,
         "wip": {"mean": wip_mean, "max": wip_max},
@@ -367,10 +368,14 @@ def compute_kpis(result: RunResult) -> dict[str, Any]:
             "capex": float(acc.capex.sum()),
             "lease": float(acc.lease.sum()),
             "total": float(cost_total.sum()),
+            "per_order": float(cost_total.sum() / n_done) if n_done else None,
+            "per_unit": float(cost_total.sum() / units_done) if units_done else None,
             "by_owner": {owner_ids[i]: float(cost_total[i]) for i in range(result.n_owners)},
         },
+        "queue_length": _queue_lengths(result),
         "revenue": {
             "total": float(acc.revenue.sum() + acc.unallocated),
+            "per_order": float((acc.revenue.sum() + acc.unallocated) / n_done) if n_done else None,
             "platform_fee": acc.platform_fee,
             "unallocated": acc.unallocated,
             "by_owner": {owner_ids[i]: float(acc.revenue[i]) for i in range(result.n_owners)},
@@ -384,6 +389,23 @@ def compute_kpis(result: RunResult) -> dict[str, Any]:
             "by_owner": {owner_ids[i]: float(acc.co2[i]) for i in range(result.n_owners)},
         },
         "events": len(result.events),
+    }
+
+
+def _histogram(result: RunResult, bins: int = 20) -> dict[str, list[float]]:
+    edges, counts = lead_time_histogram(result, bins)
+    return {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}
+
+
+def _queue_lengths(result: RunResult) -> dict[str, Any]:
+    """Time-average number of operations waiting per machine unit, and their mean."""
+    m = result.n_machine_units
+    lengths = mean_queue_length(result)[:m]
+    ids = [r.id for r in result.layout.resources[:m]]
+    return {
+        "mean": float(lengths.mean()) if m else None,
+        "max": float(lengths.max()) if m else None,
+        "by_resource": {ids[r]: float(lengths[r]) for r in range(m)},
     }
 
 
