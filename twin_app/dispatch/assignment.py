@@ -112,42 +112,31 @@ def _scaled(values: np.ndarray) -> np.ndarray:
 
 
 def choose_loop(rule: str, now: float, c: Candidates, weights: Weights = Weights()) -> int:
-    """The plain-Python path: the same arithmetic, element by element."""
-    ready = c.ready.tolist()
-    arrival = c.arrival.tolist()
-    work = c.work.tolist()
+    """The plain-Python path: the same arithmetic, element by element (first minimum wins)."""
     if rule == "earliest_completion":
-        scores = [max(a, r) + w for a, r, w in zip(arrival, ready, work, strict=True)]
+        scores = [max(a, r) + w for a, r, w in zip(c.arrival.tolist(), c.ready.tolist(), c.work.tolist())]  # noqa: B905
     elif rule == "fastest":
-        scores = work
+        scores = c.work.tolist()
     elif rule == "cheapest":
         scores = c.cost.tolist()
     elif rule == "least_loaded":
-        scores = [r - now for r in ready]
+        scores = [r - now for r in c.ready.tolist()]
     elif rule == "weighted":
-        completion = [max(a, r) + w - now for a, r, w in zip(arrival, ready, work, strict=True)]
-        load = [r - now for r in ready]
-        parts = (
-            (weights.completion, _scaled_list(completion)),
-            (weights.cost, _scaled_list(c.cost.tolist())),
-            (weights.load, _scaled_list(load)),
-        )
+        ready, arrival, work = c.ready.tolist(), c.arrival.tolist(), c.work.tolist()
+        completion = _scaled_list([max(a, r) + w - now for a, r, w in zip(arrival, ready, work, strict=True)])
+        cost = _scaled_list(c.cost.tolist())
+        load = _scaled_list([r - now for r in ready])
         unreliability = c.unreliability.tolist()
         scores = [
-            parts[0][0] * parts[0][1][i]
-            + parts[1][0] * parts[1][1][i]
-            + parts[2][0] * parts[2][1][i]
+            weights.completion * completion[i]
+            + weights.cost * cost[i]
+            + weights.load * load[i]
             + weights.reliability * unreliability[i]
             for i in range(len(work))
         ]
     else:
         raise ValueError(f"unknown assignment rule {rule!r}")
-    best = 0
-    best_score = scores[0]
-    for index in range(1, len(scores)):
-        if scores[index] < best_score:
-            best, best_score = index, scores[index]
-    return best
+    return scores.index(min(scores))
 
 
 def _scaled_list(values: list[float]) -> list[float]:
