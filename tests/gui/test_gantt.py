@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
-from twin_app.gui import gantt_store
+from twin_app.gui import gantt, gantt_store
 from twin_app.gui.bench_gantt import synthetic_layout, synthetic_run
 from twin_app.gui.gantt import GanttView, row_order
 from twin_app.gui.gantt_store import EMPH_DIM, EMPH_HIGH, EMPH_NORMAL, GanttStore, build_frame
@@ -238,10 +238,11 @@ def test_follow_now_keeps_the_clock_at_the_right_edge(view):
     view.set_follow_now(True)
     view.set_now(100.0)
     xa, xb = view.x_range()
-    assert xb == pytest.approx(100.0) and xb - xa == pytest.approx(20.0)
+    assert xb - xa == pytest.approx(20.0)  # the user's zoom width is kept
+    assert xa < 100.0 < xb and xb - 100.0 == pytest.approx(20.0 * gantt.FOLLOW_MARGIN)  # now near the right edge
     view.set_follow_now(False)
     view.set_now(150.0)
-    assert view.x_range()[1] == pytest.approx(100.0)
+    assert view.x_range()[1] == pytest.approx(xb)
     assert not view.follow_check.isChecked()
 
 
@@ -268,3 +269,177 @@ def test_appending_in_batches_loses_no_bar(qtbot, tiny, layout):
     v.zoom_to_fit()
     v.grab()
     assert v.item.last_paint_stats["visible"] == total
+
+
+# ----- following, time axis, rows, empty returns -------------------------------------------------
+
+
+@pytest.fixture
+def demo():
+    from twin_app.io.scenario_file import load_scenario
+
+    from .conftest import SAMPLES
+
+    scenario = load_scenario(SAMPLES / "cloud_factory_demo.json")
+    return scenario, Layout.build(scenario)
+
+
+@pytest.fixture
+def demo_view(qtbot, demo) -> GanttView:
+    scenario, lay = demo
+    v = GanttView()
+    qtbot.addWidget(v)
+    v.resize(1600, 900)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_run(scenario, lay)
+    return v
+
+
+def test_follow_now_shows_a_day_with_now_near_the_right_edge(demo_view, demo):
+    scenario, _lay = demo
+    assert scenario.run.horizon > 1440  # a week: the default window is one day, not the horizon
+    v = demo_view
+    assert v.follow_now()
+    assert v.x_range() == pytest.approx((0.0, 1440.0))
+    v.set_now(3000.0)
+    xa, xb = v.x_range()
+    assert xb - xa == pytest.approx(1440.0)
+    assert xa < 3000.0 < xb and (xb - 3000.0) / (xb - xa) == pytest.approx(gantt.FOLLOW_MARGIN)
+    # A zoom changes the width; following keeps the new width.
+    v.viewbox.setXRange(2900.0, 3020.0, padding=0)
+    v._on_user_zoomed()
+    v.set_now(3500.0)
+    xa, xb = v.x_range()
+    assert xb - xa == pytest.approx(120.0) and xa < 3500.0 < xb
+    # Zoom to fit shows everything, and keeps doing so while the run goes on.
+    v.append(make_events([(0, K.PROCESS, 10.0, 3400.0, 1)]))
+    v.zoom_to_fit()
+    xa, xb = v.x_range()
+    assert xa <= 0.0 and xb >= 3500.0 and v.y_range() == pytest.approx((0.0, len(v.rows)))
+    v.set_now(5000.0)
+    xa, xb = v.x_range()
+    assert xa <= 0.0 and xb >= 5000.0 and v.follow_now()
+
+
+def test_time_axis_reads_in_days_and_hours_for_minutes(demo_view, tiny, layout):
+    axis = demo_view.time_axis
+    assert axis.tickStrings([1800.0, 2880.0], 1.0, 360.0) == ["1d 06:00", "2d 00:00"]
+    assert "days" in axis.labelText
+    major, _minor = axis.tickSpacing(0.0, 1440.0, 1200.0)
+    assert major[0] in (60.0, 120.0, 180.0, 240.0)  # ticks on whole hours of a one-day window
+    import dataclasses
+
+    hours = dataclasses.replace(tiny, run=dataclasses.replace(tiny.run, time_unit="h"))
+    demo_view.set_run(hours, layout)
+    assert demo_view.time_axis.tickStrings([30.0], 1.0, 10.0) == ["30"]
+    assert demo_view.x_range()[1] == pytest.approx(min(24.0, tiny.run.horizon))
+
+
+def test_rows_keep_a_readable_height_and_scroll(demo_view, demo, qtbot):
+    _scenario, lay = demo
+    v = demo_view
+    v.grab()
+    n = len(v.rows)
+    assert n == len(lay.resources)  # one row per machine unit and per vehicle
+    ya, yb = v.y_range()
+    px_per_row = v.viewbox.height() / (yb - ya)
+    assert ya == 0.0 and yb - ya < n and px_per_row >= gantt.MIN_ROW_PX
+    assert v.row_scroll.isVisible() and v.row_scroll.maximum() > 0
+    v.row_scroll.setValue(v.row_scroll.maximum())  # scroll to the last rows
+    ya2, yb2 = v.y_range()
+    assert yb2 == pytest.approx(n) and yb2 - ya2 == pytest.approx(yb - ya)
+    v.grab()
+    assert v.row_axis.tickValues(ya2, yb2, v.viewbox.height())[0][0] == 1.0  # every row named
+
+
+def test_vehicles_collapse_to_one_row_per_lane(demo_view, demo):
+    scenario, lay = demo
+    v = demo_view
+    vehicle = lay.n_machine_units + 5
+    v.append(make_events([(vehicle, K.TRANSPORT, 10.0, 20.0, 1), (0, K.PROCESS, 0.0, 5.0, 1)]))
+    assert v.vehicles_check.isChecked() and v.show_vehicles()
+    v.vehicles_check.setChecked(False)
+    assert not v.show_vehicles()
+    assert len(v.rows) == lay.n_machine_units + len(scenario.lanes)
+    lane = lay.resources[vehicle].lane
+    row = int(v.store.row[0])
+    assert v.row_names[row].startswith(scenario.lanes[lane].id) and v.store.n == 2
+    assert v.store.n_rows == len(v.rows) and int(v.store.row[1]) == v.store.row_of_resource[0]
+    assert v.item.groups[-1].vehicles and v.item.groups[-1].end == len(v.rows)
+    v.set_show_vehicles(True)
+    assert len(v.rows) == len(lay.resources) and v.row_names[int(v.store.row[0])] == lay.resources[vehicle].id
+
+
+def test_owner_labels_are_dark_text_with_a_colour_swatch(demo_view):
+    from PySide6.QtGui import QColor
+
+    def luminance(c: str) -> float:
+        rgb = [x / 255 for x in QColor(c).getRgb()[:3]]
+        lin = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    item = demo_view.item
+    light = [g for g in item.groups if luminance(item.owner_colors[g.owner]) > 0.4]
+    assert light  # the demo has pale owner colours (hansaweld, turnwerk...)
+    for g in item.groups:
+        contrast = 1.05 / (luminance(item.label_text_color(g)) + 0.05)
+        assert contrast >= 4.5, g.label
+
+
+EMPTY = [
+    (4, K.TRANSPORT, 10, 15, 1),  # a loaded trip of order 1...
+    (4, K.TRANSPORT, 15, 20, -1),  # ...and the empty way back
+    (0, K.PROCESS, 0, 10, 1),
+]
+
+
+@pytest.mark.parametrize("mode", ["order", "family", "owner", "state"])
+def test_empty_returns_are_drawn_distinctly_in_every_mode(qtbot, tiny, layout, mode):
+    v = GanttView()
+    qtbot.addWidget(v)
+    v.resize(1200, 600)
+    v.show()
+    v.set_run(tiny, layout)
+    v.append(make_events(EMPTY))
+    v.set_follow_now(False)
+    v.zoom_to_fit()
+    v.set_color_mode(mode)
+    counts = painted(v)
+    empty = {(slot, kind, e): n for (slot, kind, e), n in counts.items() if kind == gantt_store.EMPTY_RETURN}
+    assert sum(empty.values()) == 1
+    (key,) = empty
+    assert v.item.style_color(gantt_store.make_key(*key)) == gantt.EMPTY_RETURN_COLOR
+    loaded = [k for k in counts if k[1] == K.TRANSPORT]
+    assert len(loaded) == 1 and v.item.style_color(gantt_store.make_key(*loaded[0])) != gantt.EMPTY_RETURN_COLOR
+    _top, height = gantt_store.KIND_GEOMETRY[gantt_store.EMPTY_RETURN]
+    assert height < gantt_store.KIND_GEOMETRY[K.TRANSPORT][1] / 2  # thinner than a loaded trip
+    assert "empty return" in v.legend.text()
+    v.highlight_order(1)  # an order's highlight never takes the empty trip along
+    counts = painted(v)
+    assert {e for (_s, kind, e), _n in counts.items() if kind == gantt_store.EMPTY_RETURN} == {EMPH_NORMAL}
+    assert len(v.store.indices_of_order(1)) == 2 and len(v.store.indices_of_order(-1)) == 0
+
+
+def test_an_empty_return_is_not_an_order(qtbot, tiny, layout):
+    v = GanttView()
+    qtbot.addWidget(v)
+    v.resize(1200, 600)
+    v.show()
+    v.set_run(tiny, layout)
+    v.append(make_events(EMPTY))
+    v.set_follow_now(False)
+    v.zoom_to_fit()
+    v.grab()
+    v.highlight_order(1)
+    row = v.store.row_of_resource[4]
+    scene = v.viewbox.mapViewToScene(QtCore.QPointF(17.5, row + 0.5))
+    index = v.bar_at_scene(scene)
+    assert index >= 0 and v.store.order[index] == -1
+    text = v.describe(index)
+    assert "empty return" in text and "order" not in text.replace("(no load)", "")
+    emitted: list[int] = []
+    v.order_clicked.connect(emitted.append)
+    pos = v.plot.mapFromScene(scene)
+    qtbot.mouseClick(v.plot.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=pos)
+    assert emitted == [] and v.highlighted_order() is None

@@ -154,3 +154,64 @@ def test_time_axis_and_clock_format():
     assert format_clock(1440 + 61) == "1d 01:01"
     assert format_duration(30) == "30 min"
     assert format_duration(300) == "5.0 h"
+
+
+def test_wip_curve_ends_at_the_last_wip_value(qtbot, tiny, tiny_half_result):
+    from twin_app.analysis.kpis import wip_over_time
+    from twin_app.gui.kpi_view import KpiView
+
+    view = KpiView()
+    qtbot.addWidget(view)
+    view.set_run(tiny, tiny_half_result.layout)
+    view.update_result(tiny_half_result)
+    times, wip = wip_over_time(tiny_half_result)
+    assert wip[-1] > 0  # orders still open at the end of the half run
+    x, y = view.wip_curve.getData()
+    # A plain polyline (no stepMode, which draws a drop to the fill level at the last edge).
+    assert not view.wip_curve.opts.get("stepMode") and len(x) == len(y)
+    assert x[-1] == pytest.approx(tiny_half_result.end) and y[-1] == wip[-1]
+    assert x[0] == pytest.approx(times[0]) and y[0] == wip[0]
+    assert np.all(np.diff(x) >= 0)
+
+
+def test_kpi_and_owner_views_ignore_empty_return_trips(qtbot, tiny, hand_result):
+    """An empty way back (TRANSPORT, order -1, no load, no cost) is no order anywhere."""
+    from PySide6.QtCore import Qt
+
+    from twin_app.analysis.result import RunResult
+    from twin_app.gui.kpi_view import KpiView
+    from twin_app.gui.network_map import lane_flows
+    from twin_app.model.events import EventKind
+
+    empty = np.zeros(1, dtype=hand_result.events.dtype)
+    vehicle = hand_result.layout.n_machine_units
+    empty[0] = (40.0, 70.0, EventKind.TRANSPORT, vehicle, 2, -1, -1, -1, 0.0, 0.0)
+    with_empty = RunResult(
+        tiny, hand_result.layout, np.concatenate([hand_result.events, empty]), hand_result.orders, 0.0, 100.0
+    )
+    views = []
+    for result in (hand_result, with_empty):
+        view = KpiView()
+        qtbot.addWidget(view)
+        view.set_run(tiny, result.layout)
+        view.update_result(result)
+        views.append(view)
+    base, other = views
+    for key in ("completed", "throughput", "lead_mean", "on_time", "wip", "cost", "revenue"):
+        assert other.card_text(key) == base.card_text(key), key
+    rows = base.proxy.rowCount()
+    assert other.proxy.rowCount() == rows
+    for column in (4, 5, 6):  # cost, revenue, profit per owner
+        got = sorted(other.proxy.index(r, column).data(Qt.ItemDataRole.UserRole + 1) for r in range(rows))
+        want = sorted(base.proxy.index(r, column).data(Qt.ItemDataRole.UserRole + 1) for r in range(rows))
+        assert got == want
+    lanes = np.arange(len(tiny.lanes))
+    assert np.array_equal(lane_flows(with_empty, lanes), lane_flows(hand_result, lanes))
+
+
+def test_map_labels_of_close_nodes_go_to_opposite_sides():
+    from twin_app.gui.network_map import labels_above
+
+    pos = np.array([[50.0, 50.0], [51.0, 48.0], [10.0, 90.0], [90.0, 10.0]])  # a hub, its site, two far
+    above = labels_above(pos)
+    assert above.tolist() == [True, False, False, False]  # the upper of the close pair goes above

@@ -283,6 +283,8 @@ def run_gantt_benchmark(
                 view.zoom_to_fit()
             else:
                 view.viewbox.setXRange(0.0, now * 0.05, padding=0)
+                # All rows, as before rows got a readable minimum height (comparable numbers).
+                view.viewbox.setYRange(0.0, float(len(view.rows)), padding=0)
                 view.set_follow_now(True)
             view.set_now(now)
             render(view)

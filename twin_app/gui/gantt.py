@@ -5,7 +5,9 @@ Built for a million bars: the data stays in numpy columns (:mod:`twin_app.gui.ga
 one :class:`GanttItem` paints everything with one ``QPainter.drawRects`` call per colour group
 (never one Qt item or one brush per bar), draws only what intersects the view and rasterises
 bars thinner than a pixel. :class:`GanttView` is the widget the main window embeds: a small
-toolbar (colour mode, follow now, zoom to fit, legend) over a pyqtgraph plot.
+toolbar (colour mode, follow now, zoom to fit, show vehicles, legend) over a pyqtgraph plot
+with a vertical scroll bar: rows keep a readable minimum height and the view shows a window of
+them (Shift+wheel or the scroll bar scrolls, Ctrl+wheel zooms rows, the wheel zooms time).
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ import pyqtgraph as pg
 from pyqtgraph.Qt import compat
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from twin_app.gui import palette
+from twin_app.gui import palette, theme
 from twin_app.gui.gantt_store import (
     COLOR_MODES,
     EMPH_DIM,
     EMPH_HIGH,
     EMPTY_KEY,
+    EMPTY_RETURN,
     MAX_SLOTS,
     N_FIXED_SLOTS,
     UNKNOWN_SLOT,
@@ -41,6 +44,18 @@ from twin_app.model.layout import Layout
 MODE_LABELS: dict[str, str] = {"order": "Order", "family": "Product family", "owner": "Owner", "state": "State"}
 
 _RECT_BYTES = 32  # a QRectF is four doubles
+
+MIN_ROW_PX = 17.0
+"""Rows never start smaller than this (labels stay readable); more rows scroll."""
+
+FOLLOW_MARGIN = 0.04
+"""While following, the clock sits this fraction of the view width left of the right edge."""
+
+DAY_IN_UNIT: dict[str, float] = {"min": 1440.0, "s": 86400.0, "h": 24.0, "d": 1.0}
+"""One simulated day in the scenario's time unit: the default width of the following window."""
+
+EMPTY_RETURN_COLOR = "#BCC3CD"
+"""Empty return trips: light slate grey, thin, in every colour mode."""
 
 _HATCH: dict[int, QtCore.Qt.BrushStyle] = {
     EventKind.SETUP: QtCore.Qt.BrushStyle.BDiagPattern,
@@ -79,6 +94,59 @@ def row_order(layout: Layout) -> list[int]:
     units.sort(key=lambda ir: (big(ir[1].owner), big(ir[1].site), ir[1].machine, ir[1].unit, ir[0]))
     vehicles = [i for i, r in enumerate(layout.resources) if r.kind != "machine"]
     return [i for i, _ in units] + vehicles
+
+
+@dataclass(frozen=True, slots=True)
+class RowPlan:
+    """The display rows of a layout: which row each resource is on, and what each row is."""
+
+    row_of_resource: np.ndarray
+    rows: list[int]
+    """A representative resource per row (the row's resource, or a lane's first vehicle)."""
+    names: list[str]
+    row_owner: np.ndarray
+    groups: list[RowGroup]
+
+
+def _lane_name(layout: Layout, scenario: Any, lane: int, vehicle: int) -> str:
+    lanes = getattr(scenario, "lanes", None) or ()
+    if 0 <= lane < len(lanes) and getattr(lanes[lane], "id", None):
+        return str(lanes[lane].id)
+    name = layout.resources[vehicle].id
+    base, sep, tail = name.rpartition("/")
+    return base if sep and tail.isdigit() else name
+
+
+def row_plan(layout: Layout, show_vehicles: bool = True, scenario: Any = None) -> RowPlan:
+    """Rows of :func:`row_order`; with ``show_vehicles`` off, one row per lane for all its vehicles."""
+    order = row_order(layout)
+    row_of_resource = np.full(len(layout.resources), -1, dtype=np.int32)
+    if show_vehicles:
+        rows = order
+        names = [layout.resources[r].id for r in rows]
+        row_of_resource[np.array(rows, dtype=np.int64)] = np.arange(len(rows), dtype=np.int32)
+    else:
+        rows, names = [], []
+        lane_row: dict[int, int] = {}
+        count: dict[int, int] = {}
+        for r in order:
+            res = layout.resources[r]
+            if res.kind == "machine" or res.lane < 0:
+                row_of_resource[r] = len(rows)
+                rows.append(r)
+                names.append(res.id)
+                continue
+            if res.lane not in lane_row:
+                lane_row[res.lane] = len(rows)
+                rows.append(r)
+                names.append(_lane_name(layout, scenario, res.lane, r))
+            row_of_resource[r] = lane_row[res.lane]
+            count[res.lane] = count.get(res.lane, 0) + 1
+        for lane, row in lane_row.items():
+            if count[lane] > 1:
+                names[row] = f"{names[row]} ×{count[lane]}"
+    row_owner = np.array([layout.resources[r].owner for r in rows], dtype=np.int32)
+    return RowPlan(row_of_resource, list(rows), names, row_owner, row_groups(layout, rows))
 
 
 def row_groups(layout: Layout, order: Sequence[int]) -> list[RowGroup]:
@@ -136,18 +204,71 @@ class RowAxis(pg.AxisItem):
         return out
 
 
+class GanttTimeAxis(theme.TimeAxisItem):
+    """Bottom axis: with a time unit of minutes, ticks read like the clock ('1d 06:00');
+    in any other unit, plain numbers."""
+
+    def __init__(self) -> None:
+        super().__init__("bottom")
+        self.clock = True
+        self.setPen(pg.mkPen(palette.GRID))
+        self.setTextPen(pg.mkPen(palette.TEXT))
+
+    def set_clock(self, on: bool) -> None:
+        self.clock = bool(on)
+        self.picture = None
+        self.update()
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        if not self.clock:
+            return pg.AxisItem.tickSpacing(self, minVal, maxVal, size)
+        return super().tickSpacing(minVal, maxVal, size)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if not self.clock:
+            return pg.AxisItem.tickStrings(self, values, scale, spacing)
+        out = []
+        for v in values:
+            if v < -1e-9:
+                out.append("")
+            elif spacing >= 1:
+                out.append(theme.format_clock(v + 1e-6))
+            else:
+                seconds = round(v * 60.0) % 60
+                out.append(f"{theme.format_clock(v + 1e-6)}:{seconds:02d}")
+        return out
+
+
 class GanttViewBox(pg.ViewBox):
-    """Wheel zooms time (Ctrl+wheel zooms rows); drag pans. Tells when the user pans by hand."""
+    """Wheel zooms time, Ctrl+wheel zooms rows, Shift+wheel scrolls rows; drag pans.
+
+    Tells when the user moves the time window by hand (a drag that pans time, a zoom).
+    """
 
     sigUserPanned = QtCore.Signal()
+    sigUserZoomed = QtCore.Signal()
+    sigRowsZoomed = QtCore.Signal()
 
     def wheelEvent(self, ev: Any, axis: int | None = None) -> None:
-        ctrl = bool(ev.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier)
+        mods = ev.modifiers()
+        if mods & QtCore.Qt.KeyboardModifier.ShiftModifier:
+            try:
+                delta = ev.delta()
+            except AttributeError:
+                delta = ev.angleDelta().y()
+            (_xa, _xb), (ya, yb) = self.viewRange()
+            step = -3.0 * delta / 120.0
+            self.setYRange(ya + step, yb + step, padding=0)
+            ev.accept()
+            return
+        ctrl = bool(mods & QtCore.Qt.KeyboardModifier.ControlModifier)
         super().wheelEvent(ev, axis=1 if ctrl else 0)
+        (self.sigRowsZoomed if ctrl else self.sigUserZoomed).emit()
 
     def mouseDragEvent(self, ev: Any, axis: int | None = None) -> None:
+        before = self.viewRange()[0]
         super().mouseDragEvent(ev, axis=axis)
-        if ev.button() == QtCore.Qt.MouseButton.LeftButton:
+        if ev.button() == QtCore.Qt.MouseButton.LeftButton and self.viewRange()[0] != before:
             self.sigUserPanned.emit()
 
 
@@ -221,6 +342,8 @@ class GanttItem(pg.GraphicsObject):
     def style_color(self, key: int) -> str:
         """Fill colour of a style key (after dimming), e.g. for tests and legends."""
         slot, kind, emph = split_key(key)
+        if kind == EMPTY_RETURN:  # the same in every mode, never dimmed (not an order's bar)
+            return EMPTY_RETURN_COLOR
         color = self.slot_color(slot)
         if kind == EventKind.OFF_SHIFT:
             color = palette.blend(color, amount=0.55)
@@ -400,12 +523,18 @@ class GanttItem(pg.GraphicsObject):
         p.drawImage(QtCore.QPointF(ox, oy), qimg)
 
     def _paint_labels(self, p: QtGui.QPainter, ya: float, sy: float, left: float, top: float, h: float) -> None:
-        """Owner stripe at the left edge and the owner name at the top of its band (sticky)."""
+        """Owner stripe at the left edge and, at the top of its band (sticky), a white chip with
+        a swatch of the owner's colour and the owner's name in dark text (light owner colours
+        such as pale blue or orange would not read as text on white)."""
         font = QtGui.QFont(p.font())
         font.setBold(True)
         font.setPointSizeF(max(font.pointSizeF(), 8.0))
         p.setFont(font)
         fm = QtGui.QFontMetricsF(font)
+        border = QtGui.QPen(palette.qcolor(palette.GRID))
+        border.setCosmetic(True)
+        swatch_edge = QtGui.QPen(palette.qcolor("#000000", 70))
+        swatch_edge.setCosmetic(True)
         for g in self.groups:
             y0 = top + (g.first - ya) * sy
             y1 = top + (g.end - ya) * sy
@@ -415,14 +544,27 @@ class GanttItem(pg.GraphicsObject):
             color = self.owner_colors[g.owner] if 0 <= g.owner < len(self.owner_colors) else palette.UNKNOWN_COLOR
             p.setPen(QtCore.Qt.PenStyle.NoPen)
             p.fillRect(QtCore.QRectF(left, vis0, 4.0, vis1 - vis0), palette.qcolor(color))
-            if vis1 - vis0 < fm.height() + 2:
+            chip_h = fm.height() + 2
+            if vis1 - vis0 < chip_h + 1:
                 continue
-            text_w = fm.horizontalAdvance(g.label) + 12
-            box = QtCore.QRectF(left + 8, vis0 + 2, text_w, fm.height() + 2)
-            p.setBrush(palette.qcolor("#FFFFFF", 215))
+            sw = round(fm.height() * 0.62)
+            text_w = fm.horizontalAdvance(g.label)
+            box = QtCore.QRectF(left + 8, vis0 + 1, text_w + sw + 16, chip_h)
+            p.setPen(border)
+            p.setBrush(palette.qcolor("#FFFFFF", 235))
             p.drawRoundedRect(box, 3, 3)
-            p.setPen(palette.qcolor(color if not g.vehicles else palette.TEXT_MUTED))
-            p.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, g.label)
+            p.setPen(swatch_edge)
+            p.setBrush(palette.qcolor(color))
+            p.drawRect(QtCore.QRectF(box.left() + 5, box.center().y() - sw / 2, sw, sw))
+            p.setPen(palette.qcolor(self.label_text_color(g)))
+            text_box = QtCore.QRectF(box.left() + sw + 10, box.top(), text_w + 2, box.height())
+            p.drawText(text_box, QtCore.Qt.AlignmentFlag.AlignVCenter | QtCore.Qt.AlignmentFlag.AlignLeft, g.label)
+        p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+
+    @staticmethod
+    def label_text_color(group: RowGroup) -> str:
+        """Text colour of an owner band's label: always dark (the owner colour is the swatch)."""
+        return palette.TEXT_MUTED if group.vehicles else palette.TEXT
 
     # ----- inspection -----
     def visible_rect_counts(self) -> dict[tuple[int, int, int], int]:
@@ -437,7 +579,13 @@ class GanttView(QtWidgets.QWidget):
 
     API for the main window: :meth:`set_run`, :meth:`append`, :meth:`set_now`,
     :meth:`set_order_products`, :meth:`set_color_mode`, :meth:`highlight_order`, the signal
-    :attr:`order_clicked`, and :meth:`zoom_to_fit`.
+    :attr:`order_clicked`, :meth:`zoom_to_fit` and :meth:`set_show_vehicles`.
+
+    Time window: following the clock (the default) keeps ``now`` near the right edge of a window
+    one simulated day wide (or the horizon if shorter); a zoom changes that width and following
+    keeps it. "Zoom to fit" shows the whole run and every row (and, while following, keeps
+    showing all of it as the run grows, until the user zooms or pans). Rows: a window of rows at
+    least ``MIN_ROW_PX`` tall, scrolled with the scroll bar or Shift+wheel.
     """
 
     order_clicked = QtCore.Signal(int)
@@ -454,8 +602,14 @@ class GanttView(QtWidgets.QWidget):
         self.now = 0.0
         self.time_unit = "min"
         self._product_family = np.zeros(0, dtype=np.int32)
-        self._default_width = 480.0
+        self._default_width = 1440.0
         self._follow = True
+        self._fit_all = False
+        """While following: keep the whole run in view (after "Zoom to fit") instead of a window."""
+        self._rows_auto = True
+        """Rows at the readable default height (re-applied on resize) until the user zooms rows."""
+        self._show_vehicles = True
+        self._syncing_scroll = False
         self._build_ui()
 
     # ----- construction -----
@@ -475,15 +629,23 @@ class GanttView(QtWidgets.QWidget):
         self.fit_button = QtWidgets.QPushButton("Zoom to fit")
         self.fit_button.setToolTip("Show the whole run and all rows")
         self.fit_button.clicked.connect(self.zoom_to_fit)
+        self.vehicles_check = QtWidgets.QCheckBox("Show vehicles")
+        self.vehicles_check.setChecked(True)
+        self.vehicles_check.setToolTip("One row per vehicle; unchecked, one row per lane (all its vehicles)")
+        self.vehicles_check.toggled.connect(self.set_show_vehicles)
         self.legend = QtWidgets.QLabel()
         self.legend.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.info = QtWidgets.QLabel()
         self.info.setStyleSheet(f"color: {palette.TEXT_MUTED};")
         self.info.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Long legends and hover texts are clipped rather than widening the window.
+        self.legend.setMinimumWidth(60)
+        self.info.setMinimumWidth(60)
         bar.addWidget(QtWidgets.QLabel("Colour by"))
         bar.addWidget(self.mode_combo)
         bar.addWidget(self.follow_check)
         bar.addWidget(self.fit_button)
+        bar.addWidget(self.vehicles_check)
         bar.addSpacing(12)
         bar.addWidget(self.legend, 1)
         bar.addWidget(self.info)
@@ -492,9 +654,7 @@ class GanttView(QtWidgets.QWidget):
         self.viewbox.invertY(True)
         self.viewbox.setBackgroundColor(palette.BACKGROUND)
         self.row_axis = RowAxis()
-        self.time_axis = pg.AxisItem("bottom")
-        self.time_axis.setPen(pg.mkPen(palette.GRID))
-        self.time_axis.setTextPen(pg.mkPen(palette.TEXT))
+        self.time_axis = GanttTimeAxis()
         self.plot = pg.PlotWidget(viewBox=self.viewbox, axisItems={"left": self.row_axis, "bottom": self.time_axis})
         self.plot.setBackground(palette.BACKGROUND)
         self.plot.setMenuEnabled(False)
@@ -506,7 +666,15 @@ class GanttView(QtWidgets.QWidget):
         self.now_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(palette.NOW_LINE, width=1.5))
         self.now_line.setZValue(10)
         self.plot.addItem(self.now_line)
-        self.viewbox.sigUserPanned.connect(lambda: self.set_follow_now(False))
+        self.viewbox.sigUserPanned.connect(self._on_user_panned)
+        self.viewbox.sigUserZoomed.connect(self._on_user_zoomed)
+        self.viewbox.sigRowsZoomed.connect(self._on_rows_zoomed)
+        self.viewbox.sigYRangeChanged.connect(lambda *_: self._sync_scrollbar())
+        self.viewbox.sigResized.connect(lambda *_: self._on_resized())
+        self.row_scroll = QtWidgets.QScrollBar(QtCore.Qt.Orientation.Vertical)
+        self.row_scroll.setToolTip("Scroll the rows (Shift+wheel); Ctrl+wheel zooms rows")
+        self.row_scroll.valueChanged.connect(self._on_scroll)
+        self.row_scroll.hide()
 
         self._hover_proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse_moved)
         self.plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
@@ -515,7 +683,12 @@ class GanttView(QtWidgets.QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
         box.addLayout(bar)
-        box.addWidget(self.plot, 1)
+        body = QtWidgets.QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.plot, 1)
+        body.addWidget(self.row_scroll)
+        box.addLayout(body, 1)
         self._update_legend()
 
     # ----- API -----
@@ -523,37 +696,73 @@ class GanttView(QtWidgets.QWidget):
         """Reset for a new run of ``scenario`` with its ``layout`` (rows, owners, families)."""
         self.scenario = scenario
         self.layout_ = layout
-        self.rows = row_order(layout)
-        row_of_resource = np.full(len(layout.resources), -1, dtype=np.int32)
-        row_of_resource[np.array(self.rows, dtype=np.int64)] = np.arange(len(self.rows), dtype=np.int32)
-        row_owner = np.array([layout.resources[r].owner for r in self.rows], dtype=np.int32)
+        plan = row_plan(layout, self._show_vehicles, scenario)
         mode = self.store.mode
-        self.store.reset(row_of_resource, row_owner)
+        self.store.reset(plan.row_of_resource, plan.row_owner)
         self.store.set_mode(mode)
-        self.row_names = [layout.resources[r].id for r in self.rows]
-        self.row_axis.set_names(self.row_names)
         owners = list(getattr(scenario, "owners", ()) or layout.owners)
         if len(owners) != len(layout.owners):
             owners = list(layout.owners)
         family_index = {f: i for i, f in enumerate(layout.families)}
         products = getattr(scenario, "products", ()) or ()
         self._product_family = np.array([family_index.get(p.family, -1) for p in products], dtype=np.int32)
-        self.item.set_rows(
-            row_groups(layout, self.rows), palette.owner_colors(owners), palette.family_colors(layout.families)
-        )
+        self._owner_colors = palette.owner_colors(owners)
+        self._apply_plan(plan)
         self.item.set_highlight(None)
         run = getattr(scenario, "run", None)
         self.time_unit = getattr(run, "time_unit", "min") or "min"
         horizon = getattr(run, "horizon", None)
-        self._default_width = float(horizon) if horizon else 480.0
-        self.time_axis.setLabel(f"time [{self.time_unit}]", color=palette.TEXT_MUTED)
+        day = DAY_IN_UNIT.get(self.time_unit, 1440.0)
+        self._default_width = min(day, float(horizon)) if horizon else day
+        clock = self.time_unit == "min"
+        self.time_axis.set_clock(clock)
+        label = "simulated time (days hh:mm)" if clock else f"time [{self.time_unit}]"
+        self.time_axis.setLabel(label, color=palette.TEXT_MUTED)
         self.now = 0.0
         self.now_line.setValue(0.0)
-        self.viewbox.setLimits(yMin=-0.5, yMax=max(len(self.rows), 1) + 0.5)
-        self.viewbox.setRange(xRange=(0.0, self._default_width), yRange=(0.0, max(len(self.rows), 1)), padding=0)
+        self._fit_all = False
+        self._rows_auto = True
+        self.viewbox.setRange(xRange=(0.0, self._default_width), yRange=self._default_rows(0.0), padding=0)
         self.item.data_changed()
         self._update_legend()
         self.info.setText("")
+
+    def _apply_plan(self, plan: RowPlan) -> None:
+        self.rows = plan.rows
+        self.row_names = plan.names
+        self.row_axis.set_names(self.row_names)
+        self.item.set_rows(plan.groups, self._owner_colors, palette.family_colors(self.layout_.families))
+        n = max(len(self.rows), 1)
+        self.viewbox.setLimits(yMin=0.0, yMax=float(n), maxYRange=float(n))
+
+    def set_show_vehicles(self, on: bool) -> None:
+        """One row per vehicle (on) or one row per lane for all its vehicles (off); keeps the bars."""
+        on = bool(on)
+        if self.vehicles_check.isChecked() != on:
+            self.vehicles_check.blockSignals(True)
+            self.vehicles_check.setChecked(on)
+            self.vehicles_check.blockSignals(False)
+        if on == self._show_vehicles:
+            return
+        self._show_vehicles = on
+        if self.layout_ is None:
+            return
+        plan = row_plan(self.layout_, on, self.scenario)
+        self.store.remap(plan.row_of_resource, plan.row_owner)
+        self._apply_plan(plan)
+        self.item.restyle()
+        self.item.data_changed()
+        (_xa, _xb), (ya, yb) = self.viewbox.viewRange()
+        if self._rows_auto:
+            self.viewbox.setYRange(*self._default_rows(ya), padding=0)
+        else:
+            n = float(max(len(self.rows), 1))
+            span = min(yb - ya, n)
+            top = min(max(ya, 0.0), n - span)
+            self.viewbox.setYRange(top, top + span, padding=0)
+
+    def show_vehicles(self) -> bool:
+        return self._show_vehicles
 
     def append(self, events: np.ndarray) -> None:
         """Add new EVENT_DTYPE records (a batch from the running simulation); O(batch)."""
@@ -575,7 +784,7 @@ class GanttView(QtWidgets.QWidget):
             self.item.update()
 
     def set_now(self, t: float) -> None:
-        """The simulated clock; with follow-now on, scroll so ``t`` stays at the right edge."""
+        """The simulated clock; with follow-now on, scroll so ``t`` stays near the right edge."""
         self.now = float(t)
         self.now_line.setValue(self.now)
         if self._follow:
@@ -613,6 +822,8 @@ class GanttView(QtWidgets.QWidget):
     def set_follow_now(self, on: bool) -> None:
         """Turn following the clock on or off (dragging the chart turns it off)."""
         self._follow = bool(on)
+        if not self._follow:
+            self._fit_all = False
         if self.follow_check.isChecked() != self._follow:
             self.follow_check.blockSignals(True)
             self.follow_check.setChecked(self._follow)
@@ -621,12 +832,21 @@ class GanttView(QtWidgets.QWidget):
             self._scroll_to_now()
 
     def zoom_to_fit(self) -> None:
-        """Show every bar (up to now) and every row."""
+        """Show every bar (up to now) and every row; while following, keep showing all of it."""
+        self._fit_all = self._follow
+        self._rows_auto = False
+        self.viewbox.setRange(xRange=self._fit_x(), yRange=(0.0, max(len(self.rows), 1)), padding=0)
+
+    def _fit_x(self) -> tuple[float, float]:
         lo = min(self.store.t_min, 0.0) if self.store.n else 0.0
         hi = max(self.store.t_max if self.store.n else 0.0, self.now)
         if hi <= lo:
             hi = lo + self._default_width
-        self.viewbox.setRange(xRange=(lo, hi + 0.01 * (hi - lo)), yRange=(0.0, max(len(self.rows), 1)), padding=0)
+        return lo, hi + 0.01 * (hi - lo)
+
+    def y_range(self) -> tuple[float, float]:
+        _, (ya, yb) = self.viewbox.viewRange()
+        return float(ya), float(yb)
 
     def x_range(self) -> tuple[float, float]:
         (xa, xb), _ = self.viewbox.viewRange()
@@ -650,12 +870,16 @@ class GanttView(QtWidgets.QWidget):
         row = int(self.store.row[index])
         name = self.row_names[row] if row < len(self.row_names) else str(int(rec["resource"]))
         kind = EventKind(int(rec["kind"])).name.replace("_", " ").lower()
+        if int(self.store.kind[index]) == EMPTY_RETURN:
+            kind = "empty return (no load)"
         start, end = float(rec["start"]), float(rec["end"])
         lines = [f"{name} — {kind}"]
         if rec["order"] >= 0:
             lines.append(f"order {int(rec['order'])}   job {int(rec['job'])}   operation {int(rec['operation'])}")
         u = self.time_unit
         lines.append(f"{start:,.2f} → {end:,.2f} {u}   (duration {end - start:,.2f} {u})")
+        if u == "min":
+            lines.append(f"{theme.format_clock(start)} → {theme.format_clock(end)}")
         lines.append(f"quantity {float(rec['quantity']):g}   cost {float(rec['cost']):,.2f}")
         return "\n".join(lines)
 
@@ -685,11 +909,69 @@ class GanttView(QtWidgets.QWidget):
 
     # ----- internals -----
     def _scroll_to_now(self) -> None:
+        if self._fit_all:
+            self.viewbox.setXRange(*self._fit_x(), padding=0)
+            return
         xa, xb = self.x_range()
         width = xb - xa if xb > xa else self._default_width
         origin = min(self.store.t_min, 0.0) if self.store.n else 0.0
-        lo = max(origin, self.now - width)
+        lo = max(origin, self.now - (1.0 - FOLLOW_MARGIN) * width)
         self.viewbox.setXRange(lo, lo + width, padding=0)
+
+    def _on_user_panned(self) -> None:
+        self.set_follow_now(False)
+
+    def _on_user_zoomed(self) -> None:
+        """A wheel zoom of time: following goes on with the new width (not the whole run)."""
+        self._fit_all = False
+        if self._follow:
+            self._scroll_to_now()
+
+    def _on_rows_zoomed(self) -> None:
+        self._rows_auto = False
+
+    def _rows_visible(self) -> float:
+        """How many rows fit at ``MIN_ROW_PX`` (all rows if the view is not laid out yet)."""
+        n = float(max(len(self.rows), 1))
+        height = self.viewbox.height()
+        if height < 2 * MIN_ROW_PX:
+            return n
+        return min(n, max(math.floor(height / MIN_ROW_PX), 1))
+
+    def _default_rows(self, top: float) -> tuple[float, float]:
+        n = float(max(len(self.rows), 1))
+        span = self._rows_visible()
+        top = min(max(math.floor(top), 0.0), n - span)
+        return top, top + span
+
+    def _on_resized(self) -> None:
+        if self._rows_auto and self.rows:
+            self.viewbox.setYRange(*self._default_rows(self.y_range()[0]), padding=0)
+        self._sync_scrollbar()
+
+    def _sync_scrollbar(self) -> None:
+        """The scroll bar mirrors the row window (in tenths of a row); hidden if all rows show."""
+        n = max(len(self.rows), 1)
+        ya, yb = self.y_range()
+        span = yb - ya
+        hidden = span >= n - 1e-6
+        self._syncing_scroll = True
+        try:
+            self.row_scroll.setRange(0, max(round((n - span) * 10), 0))
+            self.row_scroll.setPageStep(max(round(span * 10), 1))
+            self.row_scroll.setSingleStep(10)
+            self.row_scroll.setValue(round(ya * 10))
+        finally:
+            self._syncing_scroll = False
+        if self.row_scroll.isHidden() != hidden:
+            self.row_scroll.setVisible(not hidden)
+
+    def _on_scroll(self, value: int) -> None:
+        if self._syncing_scroll:
+            return
+        ya, yb = self.y_range()
+        top = value / 10.0
+        self.viewbox.setYRange(top, top + (yb - ya), padding=0)
 
     def _update_legend(self) -> None:
         mode = self.store.mode
@@ -705,14 +987,22 @@ class GanttView(QtWidgets.QWidget):
         else:
             entries = [(palette.ORDER_COLORS[i], "") for i in range(6)]
         entries = entries[:10]
+        # Kinds drawn the same in every mode come first, so a narrow window clips categories only.
+        fixed = f"<span style='color:{EMPTY_RETURN_COLOR}; font-size:13px'>▬</span>&nbsp;empty return"
+        if mode != "state":
+            fixed = (
+                f"<span style='color:{palette.STATE_COLORS['setup']}'>▨</span>&nbsp;setup"
+                f"&nbsp;&nbsp;<span style='color:{palette.STATE_COLORS['down']}'>▩</span>&nbsp;down"
+                f"&nbsp;&nbsp;{fixed}"
+            )
         chips = "&nbsp;&nbsp;".join(
             f"<span style='color:{c}; font-size:13px'>■</span>&nbsp;{name}" for c, name in entries
         )
         if mode == "order":
             chips += "&nbsp;one colour per order"
-        if mode != "state":
-            chips += (
-                f"&nbsp;&nbsp;<span style='color:{palette.STATE_COLORS['setup']}'>▨</span>&nbsp;setup"
-                f"&nbsp;&nbsp;<span style='color:{palette.STATE_COLORS['down']}'>▩</span>&nbsp;down"
-            )
+        if mode == "state":
+            chips = f"{chips}&nbsp;&nbsp;{fixed}"
+        else:
+            chips = f"{fixed}&nbsp;&nbsp;<span style='color:{palette.GRID}'>|</span>&nbsp;&nbsp;{chips}"
         self.legend.setText(f"<span style='color:{palette.TEXT_MUTED}'>{chips}</span>")
+        self.legend.setToolTip(self.legend.text())

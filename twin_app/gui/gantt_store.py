@@ -43,6 +43,13 @@ COLOR_MODES = ("order", "family", "owner", "state")
 ORDER_KINDS = np.array([EventKind.PROCESS, EventKind.SETUP, EventKind.TRANSPORT], dtype=np.uint8)
 """Kinds that belong to an order and take the colour of the mode; others keep a state colour."""
 
+EMPTY_RETURN = 7
+"""The store's own kind for a TRANSPORT record without an order (a vehicle driving back empty).
+
+EventKind uses 0..6, so the free 3-bit value 7 gives empty trips their own style key in every
+colour mode: a thin light-grey bar that is never an order's bar (not coloured, highlighted or
+dimmed with orders)."""
+
 _IS_ORDER_KIND = np.zeros(8, dtype=bool)
 _IS_ORDER_KIND[ORDER_KINDS] = True
 
@@ -55,6 +62,7 @@ KIND_GEOMETRY: dict[int, tuple[float, float]] = {
     EventKind.DOWN: (0.06, 0.88),
     EventKind.OFF_SHIFT: (0.0, 1.0),
     EventKind.WAIT: (0.0, 0.0),
+    EMPTY_RETURN: (0.38, 0.24),
 }
 _GEOM_TOP = np.array([KIND_GEOMETRY.get(k, (0.0, 0.0))[0] for k in range(8)])
 _GEOM_H = np.array([KIND_GEOMETRY.get(k, (0.0, 0.0))[1] for k in range(8)])
@@ -62,12 +70,13 @@ _GEOM_H = np.array([KIND_GEOMETRY.get(k, (0.0, 0.0))[1] for k in range(8)])
 # Which bar wins a rasterised pixel cell (higher wins), and the paint order of groups.
 _KIND_PRIORITY = np.zeros(8, dtype=np.int32)
 _KIND_PRIORITY[EventKind.OFF_SHIFT] = 0
-_KIND_PRIORITY[EventKind.PROCESS] = 1
-_KIND_PRIORITY[EventKind.TRANSPORT] = 1
-_KIND_PRIORITY[EventKind.BLOCKED] = 2
-_KIND_PRIORITY[EventKind.SETUP] = 3
-_KIND_PRIORITY[EventKind.DOWN] = 4
-_HIGHLIGHT_PRIORITY = 5
+_KIND_PRIORITY[EMPTY_RETURN] = 1
+_KIND_PRIORITY[EventKind.PROCESS] = 2
+_KIND_PRIORITY[EventKind.TRANSPORT] = 2
+_KIND_PRIORITY[EventKind.BLOCKED] = 3
+_KIND_PRIORITY[EventKind.SETUP] = 4
+_KIND_PRIORITY[EventKind.DOWN] = 5
+_HIGHLIGHT_PRIORITY = 6
 _KEY_BITS = 14
 
 
@@ -146,7 +155,9 @@ class GanttStore:
 
     ``row_of_resource[r]`` maps a layout resource to its display row; ``row_owner[row]`` is the
     owner index of a row (for colouring by owner). WAIT intervals are queue time, not bars, and
-    are dropped on append; so are events of unknown resources.
+    are dropped on append; so are events of unknown resources. A TRANSPORT record with no order
+    (an empty return trip) is stored with the kind :data:`EMPTY_RETURN`; ``records`` keeps the
+    original record.
     """
 
     def __init__(self, row_of_resource: np.ndarray | None = None, row_owner: np.ndarray | None = None) -> None:
@@ -260,7 +271,8 @@ class GanttStore:
         self._x0.data[a:b] = ev["start"]
         self._x1.data[a:b] = ev["end"]
         self._row.data[a:b] = rows
-        self._kind.data[a:b] = ev["kind"]
+        kind = ev["kind"]
+        self._kind.data[a:b] = np.where((kind == EventKind.TRANSPORT) & (ev["order"] < 0), EMPTY_RETURN, kind)
         self._order.data[a:b] = ev["order"]
         self._rec.data[a:b] = ev
         self._dur.data[a:b] = ev["end"] - ev["start"]
@@ -288,6 +300,22 @@ class GanttStore:
             maxs[0] = max(maxs[0], self._cmax.data[first])
         self._cmin.data[first:n_chunks] = mins
         self._cmax.data[first:n_chunks] = maxs
+
+    def remap(self, row_of_resource: np.ndarray, row_owner: np.ndarray) -> None:
+        """New display rows for the same bars (e.g. vehicles collapsed to one row per lane).
+
+        Every resource that had a row must still have one. O(n), no reallocation.
+        """
+        row_of_resource = np.asarray(row_of_resource, dtype=np.int32)
+        rows = row_of_resource[self.records["resource"].astype(np.int64)] if self.n else np.zeros(0, np.int32)
+        if np.any(rows < 0):
+            raise ValueError("remap would leave stored bars without a row")
+        self.row_of_resource = row_of_resource
+        self.row_owner = np.asarray(row_owner, dtype=np.int32)
+        self.n_rows = len(self.row_owner)
+        self._row.data[: self.n] = rows
+        self._recolor(0, self.n)
+        self.version += 1
 
     # ----- colouring -----
     def set_mode(self, mode: str) -> None:
@@ -395,7 +423,7 @@ class GanttStore:
         return int(idx[best])
 
     def indices_of_order(self, order: int) -> np.ndarray:
-        """Indices of all bars of one order (PROCESS, SETUP and TRANSPORT)."""
+        """Indices of all bars of one order (PROCESS, SETUP and loaded TRANSPORT)."""
         return np.flatnonzero((self.order == order) & _IS_ORDER_KIND[self.kind])
 
 

@@ -121,6 +121,20 @@ def card_texts(kpis: dict[str, Any]) -> dict[str, tuple[str, str]]:
     }
 
 
+def step_xy(times: np.ndarray, values: np.ndarray, end: float) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices of a step function (``values[i]`` from ``times[i]`` to the next time, the last
+    until ``end``) as a plain polyline: it ends at the last value, with no drop to the fill
+    level at either edge (what ``stepMode='center'`` draws)."""
+    t = np.asarray(times, dtype=float)
+    v = np.asarray(values, dtype=float)
+    if len(t) == 0:
+        return np.zeros(0), np.zeros(0)
+    right = np.append(t[1:], max(float(end), float(t[-1])))
+    x = np.column_stack([t, right]).ravel()
+    y = np.repeat(v, 2)
+    return x, y
+
+
 class OwnerTableModel(QAbstractTableModel):
     """Rows of twin_app.analysis.kpis.owner_table as a Qt model (display text and sort keys)."""
 
@@ -298,8 +312,8 @@ class KpiView(QWidget):
             self.hist_bars.setOpts(x0=[], width=[], height=[])
         times, wip = wip_over_time(result)
         if len(times):
-            x = np.append(times, result.end)
-            self.wip_curve.setData(x, np.asarray(wip, dtype=float), stepMode="center")
+            x, y = step_xy(times, wip, float(result.end))
+            self.wip_curve.setData(x, y)
             self.wip_widget.getPlotItem().setXRange(float(result.start), float(result.end), padding=0.01)
         header = self.table.horizontalHeader()
         section, order = header.sortIndicatorSection(), header.sortIndicatorOrder()

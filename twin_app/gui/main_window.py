@@ -672,6 +672,8 @@ class MainWindow(QMainWindow):
     def _on_order_clicked(self, order: int) -> None:
         if hasattr(self.gantt_view, "highlight_order"):
             self.gantt_view.highlight_order(order if order >= 0 else None)
+        if order < 0:  # no order (an empty return trip, a breakdown): nothing to describe
+            return
         orders = self.collector.orders
         hit = orders[orders["order"] == order]
         if len(hit) and self.layout_ is not None:

@@ -178,6 +178,23 @@ def lane_flows(result: RunResult, lane_index: np.ndarray) -> np.ndarray:
     return per_lane[lane_index] if len(lane_index) else np.zeros(0)
 
 
+def labels_above(positions: np.ndarray, near: float = 0.06) -> np.ndarray:
+    """Which node labels go above their node (else below): a node whose nearest neighbour is
+    close (within ``near`` of the map's extent) and lower puts its label above, away from the
+    neighbour's, so a hub and the site next to it do not print their names over each other."""
+    xy = np.asarray(positions, dtype=float).reshape(-1, 2)
+    n = len(xy)
+    out = np.zeros(n, dtype=bool)
+    if n < 2:
+        return out
+    extent = float(np.ptp(xy, axis=0).max()) or 1.0
+    d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    np.fill_diagonal(d, np.inf)
+    nearest = np.argmin(d, axis=1)
+    close = d[np.arange(n), nearest] < near * extent
+    return close & (xy[nearest, 1] < xy[:, 1])
+
+
 def width_classes(flow: np.ndarray) -> np.ndarray:
     """Class of each lane: -1 no flow, else 0..len(WIDTH_CLASSES)-1 by share of the maximum flow."""
     out = np.full(len(flow), -1, dtype=np.int64)
@@ -284,8 +301,9 @@ class NetworkMapView(QWidget):
             plot.removeItem(label)
         self._labels = []
         if len(self.model.positions) <= 80:
-            for name, (x, y) in zip(network.node_ids, self.model.positions, strict=True):
-                label = pg.TextItem(name, color=theme.TEXT, anchor=(0.5, -0.55))
+            above = labels_above(self.model.positions)
+            for name, (x, y), up in zip(network.node_ids, self.model.positions, above, strict=True):
+                label = pg.TextItem(name, color=theme.TEXT, anchor=(0.5, 1.55) if up else (0.5, -0.55))
                 label.setFont(theme.ui_font(8.5))
                 label.setPos(float(x), float(y))
                 plot.addItem(label)
