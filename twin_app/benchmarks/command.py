@@ -348,8 +348,8 @@ def bench_dispatch(config: Settings, out: TextIO) -> list[str]:
         out,
         f"decisions per second (median of {repeats} side-by-side repeats, each >= {min_s * 1e3:g} ms of calls "
         f"over 32 random candidate sets); numpy/loop = speed-up of numpy; auto/loop = the automatic "
-        f"choice against the loop (it switches at NUMPY_FROM: assignment {assignment.NUMPY_FROM}, "
-        f"sequencing {sequencing.NUMPY_FROM})",
+        f"choice against the loop (it switches at NUMPY_FROM: assignment per rule "
+        f"{assignment.NUMPY_FROM_BY_RULE}, sequencing {sequencing.NUMPY_FROM})",
     )
     head = f"{'decision':<28} {'n':>5} {'loop/s':>11} {'numpy/s':>11} {'auto/s':>11} "
     head += f"{'numpy/loop':>10} {'auto/loop':>9}"
@@ -399,7 +399,7 @@ def bench_dispatch(config: Settings, out: TextIO) -> list[str]:
             numpys.append(medians["numpy"])
         found = crossover(sizes, loops, numpys)
         crossovers[label] = found
-        current = assignment.NUMPY_FROM if label.startswith("assign") else sequencing.NUMPY_FROM
+        current = assignment.numpy_from(rule) if label.startswith("assign") else sequencing.NUMPY_FROM
         by_n = " ".join(f"{n}:{lp / np_:.2f}" for n, lp, np_ in zip(sizes, loops, numpys, strict=True))
         _say(out, f"{label:<28} {current:>10} {_maybe(found):>9}   {by_n}")
     verdicts = []
@@ -418,7 +418,8 @@ def bench_dispatch(config: Settings, out: TextIO) -> list[str]:
     assign = [v for k, v in crossovers.items() if k.startswith("assign") and v is not None]
     sequence = [v for k, v in crossovers.items() if k.startswith("sequence") and v is not None]
     verdicts.append(
-        f"dispatch: measured crossover assignment n = {_span(assign)} (NUMPY_FROM = {assignment.NUMPY_FROM}), "
+        f"dispatch: measured crossover assignment n = {_span(assign)} "
+        f"(NUMPY_FROM = {_span(list(assignment.NUMPY_FROM_BY_RULE.values()))} by rule), "
         f"dynamic sequencing n = {_span(sequence)} (NUMPY_FROM = {sequencing.NUMPY_FROM})"
     )
     for line in verdicts:

@@ -15,7 +15,8 @@ are reproducible. Scores per rule:
 
 Candidate counts range from 1 (a job shop) to thousands (a large network). Numpy has a fixed
 cost of a few microseconds a call, a plain loop ~0.1 us per candidate; :func:`choose` takes
-the loop below :data:`NUMPY_FROM` candidates and numpy above, and both decide identically
+the loop below a measured per-rule threshold (:func:`numpy_from`) and numpy above, and both
+decide identically
 (the same float operations in the same order; a property test checks it).
 """
 
@@ -25,9 +26,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-NUMPY_FROM = 16
-"""Candidate count from which the numpy path is faster than the loop: measured by ``twin-app
-bench dispatch`` at 8 (earliest completion) to 20 (other rules) candidates on this machine."""
+NUMPY_FROM_BY_RULE = {"earliest_completion": 8, "weighted": 20, "least_loaded": 32, "fastest": 40, "cheapest": 40}
+"""Candidate count from which numpy beats the loop, per rule, as ``twin-app bench dispatch``
+measured it on this kind of machine (the cheaper a rule's loop, the later numpy pays off)."""
+NUMPY_FROM = min(NUMPY_FROM_BY_RULE.values())
+"""The smallest of those thresholds (below it every rule takes the loop)."""
+
+
+def numpy_from(rule: str) -> int:
+    """Candidate count from which :func:`choose` takes the numpy path for ``rule``."""
+    return NUMPY_FROM_BY_RULE.get(rule, NUMPY_FROM)
+
 
 RULES = ("earliest_completion", "fastest", "cheapest", "least_loaded", "random", "weighted")
 
@@ -75,7 +84,7 @@ def choose(
         if rng is None:
             raise ValueError("the 'random' rule needs a random generator")
         return int(rng.integers(count))
-    if count >= NUMPY_FROM:
+    if count >= NUMPY_FROM and count >= NUMPY_FROM_BY_RULE.get(rule, NUMPY_FROM):
         return choose_numpy(rule, now, candidates, weights)
     if count == 1:
         return 0
