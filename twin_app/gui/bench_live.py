@@ -57,6 +57,7 @@ def measure_stalls(
 
             window.state_changed.connect(on_state)
             began = time.perf_counter()
+            ticks.append(began)  # a stall before the first tick counts too
             probe.start()
             deadline.start(int(timeout * 1000))
             window.run(pause_at=sim_minutes)
