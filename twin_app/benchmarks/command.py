@@ -267,7 +267,7 @@ def candidate_sets(count: int, sets: int = 32, seed: int = 0) -> list[assignment
 def queue_sets(count: int, sets: int = 32, seed: int = 0) -> list[tuple[np.ndarray, ...]]:
     """``sets`` random waiting queues of ``count`` operations: (processing, due, remaining work, job index)."""
     rng = np.random.default_rng(seed + 7 * count)
-    out = []
+    out: list[tuple[np.ndarray, ...]] = []
     for _ in range(sets):
         processing = rng.gamma(2.0, 5.0, count)
         remaining = processing + rng.gamma(2.0, 15.0, count)

@@ -39,7 +39,8 @@ class Distribution:
 
     def to_json(self) -> Any:
         """The form written to a scenario file (a number for a constant)."""
-        fields = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        names: tuple[str, ...] = self.__slots__  # type: ignore[attr-defined]
+        fields = {name: getattr(self, name) for name in names}
         return {"dist": self.kind, **{k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}}
 
 

@@ -33,7 +33,7 @@ import heapq
 import itertools
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from functools import partial
 
 import numpy as np
@@ -515,7 +515,7 @@ class Simulation:
     # Demand
     # -----------------------------------------------------------------------------------------
 
-    def _order_book(self, book: list) -> Iterator[Event]:
+    def _order_book(self, book: list) -> Generator[Event, object, None]:
         compiled = self.compiled
         for _position, spec in book:
             if spec.release > self.env.now:
@@ -525,7 +525,7 @@ class Simulation:
             self._release(compiled.customer_index[spec.customer], product, float(spec.quantity), due, spec.price)
         self._sources_open -= 1
 
-    def _arrivals(self, index: int, spec: DemandStream) -> Iterator[Event]:
+    def _arrivals(self, index: int, spec: DemandStream) -> Generator[Event, object, None]:
         compiled = self.compiled
         name = f"stream{index}:{spec.customer}"
         rng = self._rng("arrivals", name)
@@ -1204,7 +1204,8 @@ class Simulation:
 
     def _log_phase(self, unit: _Unit, end: float) -> None:
         op = unit.op
-        job = op.job  # type: ignore[union-attr]
+        assert op is not None, "only a unit at work has a phase to log"
+        job = op.job
         duration = end - unit.phase_start
         rate = self._setup_rate[unit.machine] if unit.phase == _SETUP else self._running_rate[unit.machine]
         self._log.append(
@@ -1220,7 +1221,7 @@ class Simulation:
                 job.quantity,
                 rate * duration,
             )
-        )  # type: ignore[union-attr]
+        )
 
     def _phase_done(self, unit: _Unit, token: int, _event: Event) -> None:
         if token != unit.token:
@@ -1234,6 +1235,7 @@ class Simulation:
             self._resume(unit)
             return
         op = unit.op
+        assert op is not None, "a phase ends only on a unit at work"
         unit.op = None
         machine = unit.machine
         self._committed_end[machine] -= unit.busy_until
@@ -1241,11 +1243,11 @@ class Simulation:
         if self._busy_units[machine] == 0:
             self._committed_end[machine] = 0.0
         unit.busy_until = now
-        job = op.job  # type: ignore[union-attr]
+        job = op.job
         job.node = unit.node
         if job.components and job.step == job.product.assembly_step:
             job.components = []  # consumed by the assembly
-        step = job.product.steps[op.step]  # type: ignore[union-attr]
+        step = job.product.steps[op.step]
         if step.rework_probability > 0 and self._routing_rng(job.product.index).random() < step.rework_probability:
             job.step = step.rework_back_to
         else:
@@ -1266,7 +1268,7 @@ class Simulation:
         time_to_failure: Callable[[], float],
         time_to_repair: Callable[[], float],
         mean_repair: float,
-    ) -> Iterator[Event]:
+    ) -> Generator[Event, object, None]:
         while True:
             yield self.env.timeout(time_to_failure())
             unit.down = True
@@ -1292,7 +1294,7 @@ class Simulation:
             self._freed.append(unit)
             self._request_epoch()
 
-    def _calendar(self, units: tuple[_Unit, ...], shifts: Shifts) -> Iterator[Event]:
+    def _calendar(self, units: tuple[_Unit, ...], shifts: Shifts) -> Generator[Event, object, None]:
         for start, end in off_shift_intervals(shifts):
             if start > self.env.now:
                 yield self.env.timeout(start - self.env.now)

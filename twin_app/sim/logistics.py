@@ -24,7 +24,7 @@ order -1 (no load) for each empty return trip, so vehicle use counts the way bac
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -101,7 +101,7 @@ class LaneOperator:
         self.waiting[0 if from_node == self.nodes[0] else 1].append(parcel)
         self.wake(self)
 
-    def _timetable(self) -> Iterator[simpy.Event]:
+    def _timetable(self) -> Generator[simpy.Event, object, None]:
         departure = self.lane.departure
         period = departure.period or 1.0
         cycle = 0

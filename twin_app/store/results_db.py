@@ -419,7 +419,7 @@ class StoreWriter:
             # In WAL mode NORMAL still survives any crash of the program (SIGKILL included);
             # only a power cut may lose the last batches, never corrupt the file.
             self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db["runs"].insert(
+            self._db.table("runs").insert(
                 {
                     "id": info.run_id,
                     "scenario_name": info.scenario_name or self._scenario_name,
