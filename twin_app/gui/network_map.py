@@ -17,7 +17,7 @@ import networkx as nx
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -44,6 +44,7 @@ WIDTH_CLASSES = (1.5, 3.0, 4.5, 6.5, 9.0)
 _HEAT_STOPS = (0.0, 0.5, 1.0)
 _HEAT_COLORS = ((214, 230, 245), (246, 195, 67), (214, 69, 69))
 HEAT_MAP = pg.ColorMap(np.array(_HEAT_STOPS), np.array([(*c, 255) for c in _HEAT_COLORS], dtype=np.ubyte))
+_HEAT_STEPS = 20
 """Low (pale blue) to high (red): utilisation 0..100 %, queue 0..max."""
 
 
@@ -212,6 +213,9 @@ class NetworkMapView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._heat_cache: dict[int, QColor] = {}
+        self._pen_cache: dict[tuple[str, float], QPen] = {}
+        self._brush_cache: dict[int, QBrush] = {}
         self.model: MapModel | None = None
         self.mode = "utilisation"
         self.selected: int | None = None
@@ -350,13 +354,22 @@ class NetworkMapView(QWidget):
             if self.mode == "utilisation"
             else max(1.0, float(np.nanmax(values)) if np.any(np.isfinite(values)) else 1.0)
         )
+        # Colours in 5 % steps: few distinct brushes (and pens), reused as the same objects, so
+        # pyqtgraph's symbol atlas renders each node symbol once instead of on every refresh.
         colors = []
         for v in values:
             if not np.isfinite(v):
-                colors.append(QColor("#e4e7eb"))
+                colors.append(self._heat(-1))
             else:
-                colors.append(HEAT_MAP.map(float(min(max(v / top, 0.0), 1.0)), mode="qcolor"))
+                colors.append(self._heat(round(min(max(v / top, 0.0), 1.0) * _HEAT_STEPS)))
         return colors
+
+    def _heat(self, step: int) -> QColor:
+        color = self._heat_cache.get(step)
+        if color is None:
+            color = QColor("#e4e7eb") if step < 0 else HEAT_MAP.map(step / _HEAT_STEPS, mode="qcolor")
+            self._heat_cache[step] = color
+        return color
 
     def redraw(self) -> None:
         model = self.model
@@ -372,9 +385,10 @@ class NetworkMapView(QWidget):
                 machines_per_site[site_index[machine.site]] += machine.capacity
         sizes = 14 + 5 * np.sqrt(machines_per_site)
         if self.mode == "owner":
-            pens = [pg.mkPen("w", width=1.5) for _ in range(n)]
+            pens = [self._pen("w", 1.5)] * n
         else:
-            pens = [pg.mkPen(self._owner_color(int(o)), width=3) for o in model.node_owner[:n]]
+            pens = [self._pen(self._owner_color(int(o)), 3) for o in model.node_owner[:n]]
+        brushes = [self._brush(color) for color in brushes]
         self.sites.setData(pos=pos[:n], size=sizes, brush=brushes, pen=pens, data=np.arange(n), symbol="o")
         self.customers.setData(
             pos=pos[n:],
@@ -405,6 +419,19 @@ class NetworkMapView(QWidget):
         self.plot_widget.getPlotItem().getViewBox().setRange(
             xRange=(lo[0] - pad[0], hi[0] + pad[0]), yRange=(lo[1] - pad[1], hi[1] + pad[1]), padding=0
         )
+
+    def _brush(self, color: QColor) -> QBrush:
+        """The same brush object for the same colour: pyqtgraph's symbol atlas keys on identity."""
+        brush = self._brush_cache.get(color.rgba())
+        if brush is None:
+            brush = self._brush_cache[color.rgba()] = QBrush(color)
+        return brush
+
+    def _pen(self, color: str, width: float) -> QPen:
+        pen = self._pen_cache.get((color, width))
+        if pen is None:
+            pen = self._pen_cache[(color, width)] = pg.mkPen(color, width=width)
+        return pen
 
     def _owner_color(self, owner: int) -> str:
         return self._owner_colors[owner] if 0 <= owner < len(self._owner_colors) else "#9aa5b1"

@@ -61,6 +61,9 @@ FRAME_SECONDS = 1.0 / 30.0
 FAST_SLICE_SECONDS = 0.04
 """Wall time a slice aims at when running as fast as possible (pause reacts this quickly)."""
 
+YIELD_SECONDS = 0.002
+"""Pause between two fast slices, in which the GUI thread gets the interpreter (5% of a slice)."""
+
 
 class QueueObserver:
     """A RunObserver that only enqueues: it returns at once, so the engine never waits."""
@@ -253,6 +256,9 @@ class SimRunner:
                 # Grow or shrink the slice so that one slice takes about FAST_SLICE_SECONDS.
                 ratio = FAST_SLICE_SECONDS / max(spent, 1e-4)
                 slice_length = max(1e-3, slice_length * min(4.0, max(0.25, ratio)))
+                # Let the GUI thread take the GIL: without a pause between slices a busy
+                # simulation thread can keep it for a whole run (the window freezes).
+                time.sleep(YIELD_SECONDS)
             else:
                 until = sim.now + speed * FRAME_SECONDS
                 if pause_at is not None:
