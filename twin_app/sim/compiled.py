@@ -23,18 +23,15 @@ class StepOption:
     """One machine that can do a product step, and the time it takes there (before speed)."""
 
     machine: int
-    time: Distribution
     per_unit: bool
     capability: str
     """The capability (step name) of the machine that does it."""
     mean: float
-    """Mean of ``time`` (cached: the dispatch estimates read it on every decision)."""
+    """Mean processing time (cached: the dispatch estimates read it on every decision)."""
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledStep:
-    options: tuple[StepOption, ...]
-    machines: tuple[int, ...]
     probability: float
     rework_probability: float
     rework_back_to: int
@@ -76,7 +73,6 @@ class CompiledProduct:
 
 @dataclass(frozen=True, eq=False)
 class CompiledScenario:
-    scenario: Scenario
     layout: Layout
     network: Network
     products: tuple[CompiledProduct, ...]
@@ -99,12 +95,11 @@ class CompiledScenario:
         layout = Layout.build(scenario)
         network = Network.build(scenario)
         family_index = {name: i for i, name in enumerate(layout.families)}
-        machine_index = {m.id: i for i, m in enumerate(scenario.machines)}
         by_step: dict[str, list[StepOption]] = {}
         for m, machine in enumerate(scenario.machines):
             for capability in machine.capabilities:
                 by_step.setdefault(capability.step, []).append(
-                    StepOption(m, capability.time, capability.per_unit, capability.step, capability.time.mean)
+                    StepOption(m, capability.per_unit, capability.step, capability.time.mean)
                 )
         speed = np.array([m.speed for m in scenario.machines], dtype=float)
         products = []
@@ -117,13 +112,11 @@ class CompiledScenario:
                     for option in by_step.get(name, []):
                         first_per_machine.setdefault(option.machine, option)
                 options = tuple(sorted(first_per_machine.values(), key=lambda o: o.machine))
-                fixed = [o.time.mean / speed[o.machine] if not o.per_unit else 0.0 for o in options]
-                unit = [o.time.mean / speed[o.machine] if o.per_unit else 0.0 for o in options]
+                fixed = [o.mean / speed[o.machine] if not o.per_unit else 0.0 for o in options]
+                unit = [o.mean / speed[o.machine] if o.per_unit else 0.0 for o in options]
                 count = max(len(options), 1)
                 steps.append(
                     CompiledStep(
-                        options=options,
-                        machines=tuple(o.machine for o in options),
                         probability=step.probability,
                         rework_probability=step.rework.probability if step.rework else 0.0,
                         rework_back_to=step.rework.back_to if step.rework else 0,
@@ -174,9 +167,7 @@ class CompiledScenario:
                 for m in scenario.machines
             ]
         )
-        del machine_index
         return cls(
-            scenario=scenario,
             layout=layout,
             network=network,
             products=tuple(products),

@@ -3,9 +3,14 @@
 What happens to an order: it is released (from a demand stream or the order book) and split
 by its bill of materials into jobs, one per product instance (components recursively). A job
 walks its routing: each step becomes an *operation* that waits until the platform dispatches
-it to a machine unit, possibly after its parts travel along lanes. Before the assembly step a
-job waits until all its components are finished, then all the parts travel to the machine
-chosen for the assembly (consolidation). A finished order travels to its customer.
+it to a machine unit, possibly after its parts travel along lanes. A job's first step has no
+part anywhere yet (raw material): it is placed by where the part must go next, the transit on
+from each capable machine to the kit's consolidation site or the customer counting in the
+choice. When an order is split, each kit gets its consolidation site: the site of the
+assembly machine the assignment rule would pick at that moment, counting the way on to the
+kit's own destination. Each component travels there as soon as it is finished; before the
+assembly step the kit waits until all its components have arrived, then the assembly is
+dispatched like any other step. A finished order travels to its customer.
 
 Dispatch semantics (non-delay): completions, arrivals and repairs at time t are all processed
 before any dispatch decision at t. Events that make work or machines available only *ask*
@@ -14,11 +19,17 @@ left in SimPy's queue, then runs it, before the clock moves on.
 
 - push: at an epoch, each newly ready operation is assigned to the best capable machine by
   the assignment rule (counting transport and queued work) and joins that machine's queue;
-  free units of a machine take work from its queue by the sequencing rule.
+  free units of a machine take work from its queue by the sequencing rule. A machine with a
+  ``buffer`` accepts at most that many waiting operations (parts on their way included);
+  when every capable machine is full, the operation is retried at later epochs and the unit
+  that finished its part stays *blocked* (logged as BLOCKED) until it moves on.
 - pull: ready operations wait in pooled queues (one per set of capable units); while some
   queue has work and a capable unit is free, the best operation over all such queues (by the
   sequencing rule) goes to the best free capable unit (by the assignment rule). A unit that
-  pulls work from another site waits, reserved, until the parts arrive.
+  pulls work from another site stays free for local work while the parts travel, and takes
+  the pulled work first once they are there; it pulls more remote work only while the work
+  already on its way is shorter than the part's transit time (a kanban window sized by
+  Little's law).
 
 Machine units are interrupted by breakdowns and calendar off-shift time: work in progress
 (setup or processing) pauses and resumes where it stopped. Every interval lands in one flat
@@ -172,10 +183,6 @@ class _Unit:
         self.blocked_since = 0.0
         self.arrived: deque[_Operation] = deque()  # pulled operations whose parts are here
 
-    @property
-    def available(self) -> bool:
-        return self.op is None and not self.down and not self.off and not self.blocked
-
 
 class _Group:
     """Operations waiting for one set of units (a machine's queue, or a pooled queue)."""
@@ -288,7 +295,6 @@ class Simulation:
             if machine.shifts is not None:
                 self.env.process(self._calendar(units, machine.shifts))
         n = len(scenario.machines)
-        # Dispatch-core state, one entry per machine (push estimates of committed work).
         # The dispatch core's view of each machine, as arrays it scores many machines from at once.
         self._queued_work = np.zeros(n)
         """Expected work assigned to the machine and not started (push)."""
@@ -306,7 +312,6 @@ class Simulation:
         self._waiting_count = [0] * n  # operations assigned to the machine and not started
         self._blocked_ops: list[_Operation] = []
         self._speed = self.compiled.machine_speed.tolist()
-        self._capacity = self.compiled.machine_capacity.tolist()
         self._machine_node = self.compiled.machine_node.tolist()
         self._machine_groups = [_Group(units) for units in self.machine_units]
         self._pull_groups: dict[tuple[int, ...], _Group] = {}
@@ -321,7 +326,6 @@ class Simulation:
         self._freed: list[_Unit] = []
         self._running_rate = [m.cost.running for m in scenario.machines]
         self._setup_rate = [m.cost.setup for m in scenario.machines]
-        self._per_unit = [{cap.step: cap.per_unit for cap in m.capabilities} for m in scenario.machines]
 
     def _build_lanes(self) -> None:
         layout = self.layout
@@ -350,7 +354,6 @@ class Simulation:
 
     def _build_demand(self) -> None:
         demand = self.scenario.demand
-        compiled = self.compiled
         self._order_counter = itertools.count()
         if demand.orders:
             book = sorted(enumerate(demand.orders), key=lambda item: (item[1].release, item[0]))
@@ -359,7 +362,6 @@ class Simulation:
         for s, stream_spec in enumerate(demand.streams):
             self._sources_open += 1
             self.env.process(self._arrivals(s, stream_spec))
-        del compiled
 
     # -----------------------------------------------------------------------------------------
     # Driving the run
@@ -611,10 +613,7 @@ class Simulation:
         machines = job.product.steps[op.step].machine_array
         if len(machines) == 1:
             return self._machine_node[int(machines[0])]
-        now = self.env.now
-        start = np.maximum(np.maximum(self._off_until[machines], self._down_until[machines]), now)
-        running = np.maximum(self._committed_end[machines] - self._busy_units[machines] * now, 0.0)
-        ready = start + (running + self._queued_work[machines]) / self._capacity_array[machines]
+        ready = self._ready_times(machines)
         onward = None
         destination = self._destination(job)
         if destination >= 0:
@@ -757,6 +756,14 @@ class Simulation:
         node = len(self.scenario.sites) + job.order.customer
         return node if self.network.next_lane[:, node].max() >= 0 else -1
 
+    def _ready_times(self, machines: np.ndarray) -> np.ndarray:
+        """When each of ``machines`` is expected to be free for new work (push estimates): back
+        from off-shift or repair, then through its running and queued work over its units."""
+        now = self.env.now
+        start = np.maximum(np.maximum(self._off_until[machines], self._down_until[machines]), now)
+        running = np.maximum(self._committed_end[machines] - self._busy_units[machines] * now, 0.0)
+        return start + (running + self._queued_work[machines]) / self._capacity_array[machines]
+
     def _expected_work(self, machine: int, op: _Operation, family_from: int) -> float:
         job = op.job
         option = job.product.steps[op.step].by_machine[machine]
@@ -786,10 +793,7 @@ class Simulation:
         if len(machines) == 1:
             machine = int(machines[0])
         else:
-            now = self.env.now
-            start = np.maximum(np.maximum(self._off_until[machines], self._down_until[machines]), now)
-            running = np.maximum(self._committed_end[machines] - self._busy_units[machines] * now, 0.0)
-            ready = start + (running + self._queued_work[machines]) / self._capacity_array[machines]
+            ready = self._ready_times(machines)
             families = self._tail_family[machines]
             machine = int(machines[self._choose(op, machines, transit, ready, families, onward)])
         op.estimate = self._expected_work(machine, op, int(self._tail_family[machine]))
@@ -1139,8 +1143,9 @@ class Simulation:
         self._committed_end[machine] += unit.busy_until
         self._busy_units[machine] += 1
         op.machine = machine
-        if job.components or (job.node >= 0 and job.node != unit.node):
-            self._fetch_parts_or_resume(op, unit)
+        if self._is_remote(op, unit):
+            unit.waiting_parts = True
+            self._send_parts(op, unit.node, lambda: self._parts_arrived(unit))
             return
         self._resume(unit)
 
@@ -1150,13 +1155,6 @@ class Simulation:
         unit.arrived.append(op)
         self._freed.append(unit)
         self._request_epoch()
-
-    def _fetch_parts_or_resume(self, op: _Operation, unit: _Unit) -> None:
-        if self._parts_elsewhere(op, unit.node):
-            unit.waiting_parts = True
-            self._send_parts(op, unit.node, lambda: self._parts_arrived(unit))
-            return
-        self._resume(unit)
 
     def _parts_elsewhere(self, op: _Operation, node: int) -> bool:
         job = op.job
