@@ -103,13 +103,6 @@ def owner_state_durations(result: RunResult) -> np.ndarray:
     return out
 
 
-def busy_fraction(result: RunResult) -> np.ndarray:
-    """Share of the window each resource was busy (working or carrying)."""
-    if result.duration <= 0:
-        return np.zeros(result.n_resources)
-    return state_durations(result)[:, BUSY] / result.duration
-
-
 def utilisation_over_time(result: RunResult, bins: int = 100) -> tuple[np.ndarray, np.ndarray]:
     """State shares of all machine units in ``bins`` equal time bins over the window.
 

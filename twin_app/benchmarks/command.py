@@ -53,8 +53,6 @@ GUI_LIVE_FPS = 30.0
 GUI_1M_FPS = 10.0
 GUI_STALL_MS = 100.0
 
-ASSIGNMENT_RULES = tuple(r for r in assignment.RULES if r != "random")
-"""The rules that have both a numpy and a loop path (``random`` is decided by ``choose`` alone)."""
 WEIGHTS = assignment.Weights(completion=1.0, cost=0.5, load=0.3, reliability=0.2)
 
 

@@ -803,9 +803,6 @@ class GanttView(QtWidgets.QWidget):
             self.mode_combo.blockSignals(False)
         self._update_legend()
 
-    def color_mode(self) -> str:
-        return self.store.mode
-
     def highlight_order(self, order: int | None) -> None:
         """Emphasise all bars of ``order`` (others dimmed); None clears the highlight."""
         order = None if order is None or order < 0 else int(order)

@@ -186,7 +186,6 @@ class GanttStore:
         self.family_of_order = np.full(0, -1, dtype=np.int32)
         self.mode = "order"
         self.n_order_colors = 20
-        self.n_family_colors = 9
         self.t_min = math.inf
         self.t_max = -math.inf
         self.version = 0

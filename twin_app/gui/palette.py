@@ -121,16 +121,6 @@ def family_colors(families: Sequence[str]) -> list[str]:
     return categorical(len(families), FAMILY_COLORS)
 
 
-def order_color(order: int) -> str:
-    """Colour of an order id (stable for a given id; -1 and other negatives: unknown)."""
-    return UNKNOWN_COLOR if order < 0 else ORDER_COLORS[order % len(ORDER_COLORS)]
-
-
-def kind_color(kind: int) -> str:
-    """Colour of an event kind (``EventKind``)."""
-    return KIND_COLORS[int(kind)]
-
-
 @lru_cache(maxsize=1024)
 def qcolor(color: str, alpha: int = 255) -> QColor:
     """A ``QColor`` for ``#rrggbb`` with an alpha; cached, so treat the result as read-only."""

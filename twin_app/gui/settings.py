@@ -109,10 +109,6 @@ class AppSettings:
         entries = [str(p) for p in self.recent_files if str(p) != resolved]
         self._qs.setValue("files/recent", [resolved, *entries][:MAX_RECENT])
 
-    def remove_recent_file(self, path: Path) -> None:
-        resolved = str(Path(path).resolve())
-        self._qs.setValue("files/recent", [str(p) for p in self.recent_files if str(p) != resolved])
-
     def clear_recent_files(self) -> None:
         self._qs.setValue("files/recent", [])
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from twin_app.gui import palette
 
@@ -28,8 +28,6 @@ STATE_LABELS: dict[str, str] = {
     "off_shift": "Off shift",
 }
 
-OWNER_PALETTE: tuple[str, ...] = palette.OWNER_COLORS
-
 ACCENT = "#2f6fde"
 TEXT = "#1f2933"
 MUTED = "#616e7c"
@@ -37,13 +35,6 @@ GRID = "#e4e7eb"
 BACKGROUND = "#f5f7fa"
 PANEL = "#ffffff"
 CUSTOMER_COLOR = "#323f4b"
-
-
-def owner_color(scenario_color: str, index: int) -> str:
-    """The owner's colour from the scenario file, else the palette entry for its index."""
-    if scenario_color and QColor(scenario_color).isValid():
-        return scenario_color
-    return OWNER_PALETTE[index % len(OWNER_PALETTE)] if index >= 0 else "#9aa5b1"
 
 
 def owner_colors(scenario: object) -> list[str]:

@@ -26,7 +26,7 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     _check_references(scenario, ids, problems)
     _check_machines(scenario, problems)
     _check_lanes(scenario, problems)
-    _check_products(scenario, ids, problems)
+    _check_products(scenario, problems)
     _check_demand(scenario, problems)
     _check_run(scenario, problems)
     if not problems:  # reachability needs consistent references
@@ -198,7 +198,7 @@ def _check_lanes(scenario: Scenario, problems: list[Problem]) -> None:
             )
 
 
-def _check_products(scenario: Scenario, ids: dict[str, set[str]], problems: list[Problem]) -> None:
+def _check_products(scenario: Scenario, problems: list[Problem]) -> None:
     graph = nx.DiGraph()
     for p, product in enumerate(scenario.products):
         n_steps = len(product.routing)
