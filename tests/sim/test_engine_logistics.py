@@ -279,3 +279,32 @@ def test_empty_return_trips_are_logged_so_vehicle_use_counts_the_way_back(twin) 
         ("TRANSPORT", 14.0, 19.0, 1, 1),
     ]
     assert run.completed() == [9.0, 19.0]
+
+
+@pytest.mark.parametrize("mode", ["push", "pull"])
+def test_first_step_goes_where_the_part_can_reach_its_own_customer(twin, mode) -> None:
+    # North reaches only customer cn, south only cs. Orders for cn, cs, cn, cs: each order's
+    # only step must run at the site with a lane to its customer, in pull mode too (the pooled
+    # queue of a part that is not anywhere yet depends on where it goes, not only on the step).
+    sites = [{"id": "north", "owner": "o"}, {"id": "south", "owner": "o"}]
+    machines = [
+        {"id": "M-north", "site": "north", "capabilities": [{"step": "cut", "time": 5}]},  # resource 0
+        {"id": "M-south", "site": "south", "capabilities": [{"step": "cut", "time": 5}]},  # resource 1
+    ]
+    lanes = [
+        {"id": "to-n", "origin": "north", "destination": "cn", "transit": 100, "bidirectional": False},
+        {"id": "to-s", "origin": "south", "destination": "cs", "transit": 100, "bidirectional": False},
+    ]
+    orders = [{"customer": c, "product": "P", "release": r} for r, c in enumerate(["cn", "cs", "cn", "cs"])]
+    scenario = twin.build(
+        machines,
+        [{"id": "P", "routing": [{"capabilities": ["cut"]}]}],
+        orders,
+        sites=sites,
+        lanes=lanes,
+        customers=[{"id": "cn"}, {"id": "cs"}],
+        platform={"mode": mode},
+    )
+    run = twin.simulate(scenario)
+    assert [(r.order, r.resource) for r in run.log("PROCESS")] == [(0, 0), (1, 1), (2, 0), (3, 1)]
+    assert all(t >= 100 for t in run.completed())  # every order went over its lane

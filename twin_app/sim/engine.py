@@ -56,7 +56,7 @@ from twin_app.errors import SimulationError
 from twin_app.model.distributions import Distribution, sampler
 from twin_app.model.events import EVENT_DTYPE, ORDER_DTYPE, EventBatch, EventKind, RunEnd, RunInfo, RunObserver
 from twin_app.model.scenario import DemandStream, Scenario, Shifts
-from twin_app.sim.compiled import CompiledProduct, CompiledScenario
+from twin_app.sim.compiled import CompiledProduct, CompiledScenario, CompiledStep
 from twin_app.sim.logistics import LaneOperator, Parcel
 from twin_app.sim.rng import stream
 
@@ -714,7 +714,7 @@ class Simulation:
         job = op.job
         step = job.product.steps[op.step]
         single = not job.components or op.step != job.product.assembly_step
-        key = (id(step), job.node if job.node >= 0 else -2 - self._destination(job))
+        key = self._place_key(job, step)
         if single:  # one part: the answer depends only on the step and where the part is (going)
             cached = self._candidate_cache.get(key)
             if cached is not None:
@@ -747,6 +747,12 @@ class Simulation:
         if single:
             self._candidate_cache[key] = result
         return result
+
+    def _place_key(self, job: _Job, step: CompiledStep) -> tuple[int, int]:
+        """Cache key of a one-part operation's candidate machines: the step and where the part
+        is, or, for a part not yet anywhere, where it must go next (that decides which machines
+        qualify, see :meth:`_candidate_machines`)."""
+        return (id(step), job.node if job.node >= 0 else -2 - self._destination(job))
 
     def _destination(self, job: _Job) -> int:
         """Where the job's part goes when it is finished: its kit's consolidation site, or the
@@ -891,8 +897,9 @@ class Simulation:
         """Pull mode: put a ready operation in the pooled queue of the units that can do it."""
         job = op.job
         single = not job.components or op.step != job.product.assembly_step
-        if single:  # one part: the queue depends only on the step and where the part is
-            group = self._group_cache.get((id(job.product.steps[op.step]), job.node))
+        cache_key = self._place_key(job, job.product.steps[op.step])
+        if single:  # one part: the queue depends only on the step and where the part is (going)
+            group = self._group_cache.get(cache_key)
             if group is not None:
                 op.group = group
                 self._enqueue(op, group)
@@ -901,7 +908,7 @@ class Simulation:
         key = tuple(machines.tolist())
         group = self._pull_groups.get(key)
         if single and group is not None:
-            self._group_cache[(id(job.product.steps[op.step]), job.node)] = group
+            self._group_cache[cache_key] = group
         if group is None:
             units = tuple(unit for m in key for unit in self.machine_units[m])
             group = self._pull_groups[key] = _Group(units)
