@@ -773,10 +773,6 @@ class MainWindow(QMainWindow):
         self._events_mark = (now, received)
         self.rate_label.setText(f"{self._events_rate:,.0f} events/s")
 
-    @property
-    def events_per_second(self) -> float:
-        return self._events_rate
-
     # =========================================================================================
     # Synchronous running (capture, benchmarks, tests)
     # =========================================================================================
