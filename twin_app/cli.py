@@ -111,29 +111,10 @@ def _default(args: argparse.Namespace) -> int:
 
 
 def _gui_problem() -> str | None:
-    """Why Qt's X11 platform plugin cannot start here, or None.
+    """Why the desktop app cannot start on this display, or None (see twin_app.gui.platform)."""
+    from twin_app.gui.platform import x11_problem
 
-    Qt aborts the whole process (no exception) when a system library of its xcb plugin is
-    missing, so load the plugin first and turn a failure into advice.
-    """
-    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM", "xcb") != "xcb" or not os.environ.get("DISPLAY"):
-        return None
-    import ctypes
-
-    import PySide6
-
-    plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
-    if not plugin.exists():
-        return None
-    try:
-        ctypes.CDLL(str(plugin))
-    except OSError as error:
-        return (
-            f"The desktop app cannot use this X11 display: {error}.\n"
-            "Install Qt's X11 libraries, e.g. on Debian/Ubuntu: sudo apt-get install libxcb-cursor0 "
-            "libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0"
-        )
-    return None
+    return x11_problem()
 
 
 def _has_display() -> bool:
