@@ -54,13 +54,9 @@ class BottleneckView(QWidget):
         strip.getViewBox().setMouseEnabled(x=True, y=False)
         strip.showGrid(x=True, y=False, alpha=0.18)
 
-        self.rank_widget = pg.PlotWidget()
-        rank = self.rank_widget.getPlotItem()
-        theme.style_plot(rank, bottom="Share of observed time as bottleneck (%)")
-        rank.setTitle("Bottleneck ranking (active period method)", color=theme.TEXT, size="10.5pt")
-        rank.getViewBox().invertY(True)
-        rank.getViewBox().setMouseEnabled(x=False, y=False)
-        rank.showGrid(x=True, y=False, alpha=0.18)
+        self.rank_widget = theme.bar_chart(
+            "Bottleneck ranking (active period method)", "Share of observed time as bottleneck (%)", pan_rows=False
+        )
 
         self.summary = QLabel("Run the simulation to find the bottlenecks.")
         self.summary.setObjectName("Hint")

@@ -74,6 +74,19 @@ def style_plot(plot: pg.PlotItem, *, left: str = "", bottom: str = "", grid: boo
     plot.hideButtons()
 
 
+def bar_chart(title: str, bottom: str, *, pan_rows: bool) -> pg.PlotWidget:
+    """A horizontal bar chart in the house style: first row at the top, no zooming on the
+    value axis (shares run 0-100 %), rows pannable when there can be many of them."""
+    widget = pg.PlotWidget()
+    plot = widget.getPlotItem()
+    style_plot(plot, bottom=bottom)
+    plot.setTitle(title, color=TEXT, size="10.5pt")
+    plot.getViewBox().invertY(True)
+    plot.getViewBox().setMouseEnabled(x=False, y=pan_rows)
+    plot.showGrid(x=True, y=False, alpha=0.18)
+    return widget
+
+
 def format_clock(minutes: float) -> str:
     """Simulated minutes as 'Nd hh:mm' (the clock in the toolbar and the status bar)."""
     if not math.isfinite(minutes):

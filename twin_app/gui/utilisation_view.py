@@ -80,13 +80,8 @@ class UtilisationView(QWidget):
         controls.addWidget(legend)
         controls.addStretch(1)
 
-        self.bars_widget = pg.PlotWidget()
+        self.bars_widget = theme.bar_chart("State breakdown", "Share of observed time (%)", pan_rows=True)
         bars_plot = self.bars_widget.getPlotItem()
-        theme.style_plot(bars_plot, bottom="Share of observed time (%)")
-        bars_plot.setTitle("State breakdown", color=theme.TEXT, size="10.5pt")
-        bars_plot.getViewBox().invertY(True)
-        bars_plot.getViewBox().setMouseEnabled(x=False, y=True)
-        bars_plot.showGrid(x=True, y=False, alpha=0.18)
         self.bar_items: list[pg.BarGraphItem] = []
         for state in STATES:
             item = pg.BarGraphItem(
