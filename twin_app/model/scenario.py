@@ -320,6 +320,9 @@ class Platform:
     weights: AssignmentWeights = field(default_factory=AssignmentWeights)
     atc_k: PositiveFloat = 2.0
     """Look-ahead parameter of the ATC rule."""
+    batch_families: bool = False
+    """Save changeovers: a unit that frees up takes the best waiting operation of the family
+    it is set up for, if there is one, before any other (in each machine's own queue)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -237,6 +237,7 @@ class Simulation:
         self._assignment = platform.assignment
         self._sequencing = platform.sequencing
         self._dynamic = platform.sequencing in sequencing.DYNAMIC_RULES
+        self._batch_families = platform.batch_families
         self._weights = assignment.Weights(
             **{k: getattr(platform.weights, k) for k in ("completion", "cost", "load", "reliability")}
         )
@@ -974,12 +975,16 @@ class Simulation:
                     ):
                         if unit.inbound and not self._may_pull(unit, self._peek(group)):
                             continue
-                        self._start(self._take(group), unit)
+                        self._start(self._take_for(group, unit), unit)
                     continue
                 while group.heap or group.dynamic:
                     free = self._eligible_units(group)
                     if not free:
                         break
+                    if self._batch_families:
+                        unit = free[0]
+                        self._start(self._take_for(group, unit), unit)
+                        continue
                     op = self._take(group)
                     self._start(op, free[0] if len(free) == 1 else self._pick_unit(op, free))
             return
@@ -1079,6 +1084,28 @@ class Simulation:
             if best is None or key[:3] < best[:3]:
                 best = key
         return best  # type: ignore[return-value]
+
+    def _take_for(self, group: _Group, unit: _Unit) -> _Operation:
+        """The operation ``unit`` takes next: with family batching, the best one of the family
+        it is set up for (no changeover) if any waits, else the best by the rule."""
+        family = unit.family
+        if not self._batch_families or family < 0 or self._pair_spt(group):
+            return self._take(group)
+        if self._dynamic:
+            same = [i for i, op in enumerate(group.dynamic) if op.job.product.family == family]
+            if not same:
+                return self._take(group)
+            ops = group.dynamic
+            subset = _Group(group.units)
+            subset.dynamic = [ops[i] for i in same]
+            return ops.pop(same[self._pick_dynamic(subset)])
+        same_family = [entry for entry in group.heap if entry[-1].job.product.family == family]
+        if not same_family:
+            return self._take(group)
+        entry = min(same_family, key=lambda e: e[:3])
+        group.heap.remove(entry)
+        heapq.heapify(group.heap)
+        return entry[-1]
 
     def _take(self, group: _Group) -> _Operation:
         if self._pair_spt(group):
