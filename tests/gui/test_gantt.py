@@ -53,17 +53,22 @@ def layout(tiny) -> Layout:
     return Layout.build(tiny)
 
 
-@pytest.fixture
-def view(qtbot, tiny, layout) -> GanttView:
+def shown_view(qtbot, scenario, layout, events, size=(1600, 900)) -> GanttView:
+    """A Gantt view on screen over ``events``, not following now, zoomed to fit."""
     v = GanttView()
     qtbot.addWidget(v)
-    v.resize(1600, 900)
+    v.resize(*size)
     v.show()
-    v.set_run(tiny, layout)
-    v.append(make_events(BARS))
+    v.set_run(scenario, layout)
+    v.append(events)
     v.set_follow_now(False)
     v.zoom_to_fit()
     return v
+
+
+@pytest.fixture
+def view(qtbot, tiny, layout) -> GanttView:
+    return shown_view(qtbot, tiny, layout, make_events(BARS))
 
 
 def painted(view: GanttView) -> dict[tuple[int, int, int], int]:
@@ -396,14 +401,7 @@ EMPTY = [
 
 @pytest.mark.parametrize("mode", ["order", "family", "owner", "state"])
 def test_empty_returns_are_drawn_distinctly_in_every_mode(qtbot, tiny, layout, mode):
-    v = GanttView()
-    qtbot.addWidget(v)
-    v.resize(1200, 600)
-    v.show()
-    v.set_run(tiny, layout)
-    v.append(make_events(EMPTY))
-    v.set_follow_now(False)
-    v.zoom_to_fit()
+    v = shown_view(qtbot, tiny, layout, make_events(EMPTY), size=(1200, 600))
     v.set_color_mode(mode)
     counts = painted(v)
     empty = {(slot, kind, e): n for (slot, kind, e), n in counts.items() if kind == gantt_store.EMPTY_RETURN}
@@ -422,14 +420,7 @@ def test_empty_returns_are_drawn_distinctly_in_every_mode(qtbot, tiny, layout, m
 
 
 def test_an_empty_return_is_not_an_order(qtbot, tiny, layout):
-    v = GanttView()
-    qtbot.addWidget(v)
-    v.resize(1200, 600)
-    v.show()
-    v.set_run(tiny, layout)
-    v.append(make_events(EMPTY))
-    v.set_follow_now(False)
-    v.zoom_to_fit()
+    v = shown_view(qtbot, tiny, layout, make_events(EMPTY), size=(1200, 600))
     v.grab()
     v.highlight_order(1)
     row = v.store.row_of_resource[4]
