@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from twin_app.benchmarks import command, reference_shop
+from twin_app.benchmarks import command, common, dispatch, large, reference_shop
 
 RATIO = re.compile(r"\d+\.\d\dx")
 
@@ -65,9 +65,9 @@ def test_unknown_part_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_large_part_runs_the_scenario_in_a_child_and_reports_its_peak_memory(tiny_path: Path) -> None:
-    config = command.settings(quick=True)
+    config = common.settings(quick=True)
     out = io.StringIO()
-    verdicts = command.bench_large(config, out, scenario=tiny_path)
+    verdicts = large.bench(config, out, scenario=tiny_path)
     text = out.getvalue()
     assert "peak memory (VmHWM)" in text
     assert "orders released / completed" in text
@@ -76,12 +76,12 @@ def test_large_part_runs_the_scenario_in_a_child_and_reports_its_peak_memory(tin
 
 
 def test_quick_settings_are_smaller_than_the_full_ones() -> None:
-    quick, full = command.settings(quick=True), command.settings(quick=False)
+    quick, full = common.settings(quick=True), common.settings(quick=False)
     assert quick.engine_horizon < full.engine_horizon
     assert quick.large_until == 1440.0 and full.large_until is None
     assert max(full.gantt_sizes) == 1_000_000
     assert full.dispatch_sizes == (10, 100, 1000)
-    small = command.settings(quick=False, horizon=5.0, dispatch_sizes=(3, 30))
+    small = common.settings(quick=False, horizon=5.0, dispatch_sizes=(3, 30))
     assert small.engine_horizon == 5.0
     assert small.dispatch_sizes == (3, 30)
     assert max(small.crossover_sizes) <= 30
@@ -90,10 +90,10 @@ def test_quick_settings_are_smaller_than_the_full_ones() -> None:
 def test_crossover_is_where_numpy_stays_faster() -> None:
     sizes = [4, 8, 16, 32, 64]
     loop = [1.0, 2.0, 4.0, 8.0, 16.0]
-    assert command.crossover(sizes, loop, [3.0, 3.0, 3.0, 3.0, 3.0]) == 16
-    assert command.crossover(sizes, loop, [0.5, 3.0, 3.0, 3.0, 3.0]) == 16  # a noisy win below does not count
-    assert command.crossover(sizes, loop, [9.0, 9.0, 9.0, 9.0, 17.0]) is None
-    assert command.crossover(sizes, loop, [0.1] * 5) == 4
+    assert dispatch.crossover(sizes, loop, [3.0, 3.0, 3.0, 3.0, 3.0]) == 16
+    assert dispatch.crossover(sizes, loop, [0.5, 3.0, 3.0, 3.0, 3.0]) == 16  # a noisy win below does not count
+    assert dispatch.crossover(sizes, loop, [9.0, 9.0, 9.0, 9.0, 17.0]) is None
+    assert dispatch.crossover(sizes, loop, [0.1] * 5) == 4
 
 
 def test_bare_simpy_reference_completes_orders_at_the_expected_rate() -> None:
