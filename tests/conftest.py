@@ -12,7 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLES = ROOT / "sample_networks"
-BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
+BENCHMARKS = DATA / "benchmarks"
 
 
 @pytest.fixture

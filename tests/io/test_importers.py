@@ -16,7 +16,7 @@ from twin_app.io.importers import import_fjsp, import_jssp
 from twin_app.io.scenario_file import load_scenario, save_scenario
 from twin_app.model.scenario import Scenario
 
-BENCHMARKS = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks"
+BENCHMARKS = Path(__file__).resolve().parents[1] / "data" / "benchmarks"
 BEST_KNOWN = json.loads((BENCHMARKS / "best_known.json").read_text(encoding="utf-8"))
 JSSP = sorted(BEST_KNOWN["jssp"])
 FJSP = sorted(BEST_KNOWN["fjsp"])

@@ -1,4 +1,4 @@
-"""The twin against public scheduling benchmarks (../shared/benchmarks).
+"""The twin against public scheduling benchmarks (tests/data/benchmarks).
 
 - Job shop: every instance, imported and run in pull mode under deterministic non-delay
   semantics, reproduces the appendix makespans of dispatch_rule_results.md *exactly* for
@@ -28,7 +28,7 @@ from twin_app.model.layout import Layout
 from twin_app.model.scenario import Scenario
 from twin_app.sim.engine import Simulation
 
-BENCHMARKS = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks"
+BENCHMARKS = Path(__file__).resolve().parents[1] / "data" / "benchmarks"
 RULE_COLUMNS = {"SPT": "spt", "MWKR": "mwkr", "MOPNR": "mopnr", "FDD/MWKR": "fdd_mwkr", "FIFO": "fifo"}
 FJSP_COLUMNS = {"FIFO": "fifo", "MOR (=MOPNR)": "mopnr", "SPT": "spt", "MWKR": "mwkr"}
 

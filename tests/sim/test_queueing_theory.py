@@ -1,4 +1,4 @@
-"""The twin against queueing theory (../shared/benchmarks/queueing_reference.md).
+"""The twin against queueing theory (tests/data/benchmarks/queueing_reference.md).
 
 Each model is written as an ordinary scenario (Poisson orders, exponential or constant
 machine times, FIFO, no setups or failures), run for independent replications, and each
@@ -21,7 +21,7 @@ from twin_app.analysis.stats import mean_ci
 from twin_app.experiments.runner import run_replications
 from twin_app.io.scenario_file import scenario_from_data
 
-BENCHMARKS = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks"
+BENCHMARKS = Path(__file__).resolve().parents[1] / "data" / "benchmarks"
 
 pytestmark = pytest.mark.slow
 
