@@ -53,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import", help="turn a benchmark instance into a scenario file")
     importer.add_argument("format", choices=["jssp", "fjsp"], help="OR-Library job shop or Brandimarte .fjs")
     importer.add_argument("file", type=Path, metavar="FILE")
-    importer.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.json")
+    importer.add_argument(
+        "-o", "--output", required=True, metavar="OUT.json", help="scenario file to write (missing folders are created)"
+    )
     importer.set_defaults(handler=_import)
 
     run = commands.add_parser("run", help="simulate a scenario headless and print its KPIs")
@@ -68,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--assignment", metavar="RULE", help="override the assignment rule (" + ", ".join(_ASSIGNMENT) + ")"
     )
-    run.add_argument("--db", type=Path, metavar="PATH", help="results database (default: in the user data folder)")
+    run.add_argument(
+        "--db", metavar="PATH", help="results database (default: in the user data folder; missing folders are created)"
+    )
     run.add_argument("--no-db", action="store_true", help="do not store the results")
     run.add_argument("--json", action="store_true", help="print one JSON object with the KPIs instead of a table")
     run.set_defaults(handler=_run)
@@ -76,7 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     capture = commands.add_parser("capture", help="run a scenario offscreen and save a screenshot of the app")
     capture.add_argument("scenario", type=Path, metavar="SCENARIO")
     capture.add_argument("--until", type=float, required=True, metavar="T", help="simulated time to run to")
-    capture.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.png")
+    capture.add_argument(
+        "-o", "--output", required=True, metavar="OUT.png", help="PNG file to write (missing folders are created)"
+    )
     capture.add_argument(
         "--view", default="window", choices=["window", "map", "gantt", "utilisation", "bottlenecks", "kpis"]
     )
@@ -143,10 +149,12 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from twin_app.io.importers import import_fjsp, import_jssp
+    from twin_app.io.output_path import check_output_path
     from twin_app.io.scenario_file import save_scenario
 
+    output = check_output_path(args.output, "-o")
     scenario = import_jssp(args.file) if args.format == "jssp" else import_fjsp(args.file)
-    save_scenario(scenario, args.output)
+    save_scenario(scenario, output, "-o")
     print(
         f"{args.output}: {len(scenario.machines)} machines, {len(scenario.demand.orders)} orders "
         f"({sum(len(p.routing) for p in scenario.products)} operations)"
@@ -188,9 +196,10 @@ def _run(args: argparse.Namespace) -> int:
         raise TwinError("--replications must be at least 1")
     database = None
     if not args.no_db:
+        from twin_app.io.output_path import check_output_path
         from twin_app.store.results_db import default_database_path
 
-        database = args.db or default_database_path()
+        database = default_database_path() if args.db is None else check_output_path(args.db, "--db", streams=False)
     results = run_replications(
         scenario, replications, seed=args.seed, database=database, progress=not args.json and sys.stderr.isatty()
     )

@@ -12,6 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from twin_app.errors import TwinError
+from twin_app.io.output_path import check_output_path, write_output
 from twin_app.io.scenario_file import load_scenario
 
 VIEWS = ("window", "map", "gantt", "utilisation", "bottlenecks", "kpis")
@@ -20,19 +22,22 @@ VIEWS = ("window", "map", "gantt", "utilisation", "bottlenecks", "kpis")
 def capture(
     scenario_path: Path,
     until: float,
-    output: Path,
+    output: str | Path,
     view: str = "window",
     size: tuple[int, int] = (1600, 1000),
 ) -> Path:
     """Run ``scenario_path`` to simulated time ``until`` and save a PNG of ``view`` to ``output``.
 
-    Raises ScenarioError for a bad scenario and ValueError for an unknown view; returns the
+    Raises ScenarioError for a bad scenario, OutputPathError for an output path that cannot
+    be written (checked before the run) and ValueError for an unknown view; returns the
     path written.
     """
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
+    output = check_output_path(output, "-o")  # a bad path fails before the run, not after it
     scenario = load_scenario(scenario_path)  # a bad file raises here, before any window
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtWidgets import QApplication
 
     from twin_app.gui.app import application
@@ -59,10 +64,13 @@ def capture(
                 QApplication.sendPostedEvents()
             target = window if view == "window" else window.view_widget(view)
             pixmap = target.grab()
-            output = Path(output)
-            output.parent.mkdir(parents=True, exist_ok=True)
-            if not pixmap.save(str(output), "PNG"):
-                raise OSError(f"could not write {output}")
+            png = QByteArray()
+            buffer = QBuffer(png)
+            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+            if not pixmap.save(buffer, "PNG"):
+                raise TwinError(f"{output}: Qt could not encode the screenshot as PNG")
+            buffer.close()
+            output = write_output(output, png.data(), "-o")
         finally:
             window.close()
             window.deleteLater()

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from twin_app.analysis.collector import EventCollector
 from twin_app.analysis.result import RunResult
-from twin_app.errors import ScenarioError
+from twin_app.errors import ScenarioError, TwinError
 from twin_app.gui import theme
 from twin_app.gui.bottleneck_view import BottleneckView
 from twin_app.gui.kpi_view import KpiView
@@ -437,6 +437,9 @@ class MainWindow(QMainWindow):
             save_scenario(self.scenario, path)
         except OSError as error:
             self.show_error(f"Cannot save {path.name}", f"{path}: {error.strerror or error}", "")
+            return False
+        except TwinError as error:
+            self.show_error(f"Cannot save {path.name}", str(error), "")
             return False
         self.path = path
         self.modified = False

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from twin_app.errors import Problem, ScenarioError
+from twin_app.io.output_path import write_output
 from twin_app.model.scenario import OrderSpec, Scenario
 from twin_app.model.suggest import did_you_mean
 
@@ -78,9 +79,7 @@ def write_order_book(orders: Iterable[OrderSpec], path: Path) -> None:
                 _number(order.price),
             ]
         )
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(buffer.getvalue(), encoding="utf-8")
-    temporary.replace(path)
+    write_output(path, buffer.getvalue(), "order book")
 
 
 def _number(value: float) -> str:

@@ -68,7 +68,7 @@ def check_output_path(path: str | os.PathLike[str] | None, option: str, *, strea
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
             raise OutputPathError(
-                f"{option} {text}: is a folder; give a file name inside it, e.g. {Path(text) / 'out'}"
+                f"{option} {text}: is a folder; give a file name inside it, e.g. {os.path.join(text, 'out')}"
             )
         if stat.S_ISFIFO(info.st_mode) or stat.S_ISCHR(info.st_mode):
             if not streams:

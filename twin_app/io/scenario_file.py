@@ -151,12 +151,13 @@ def dumps_scenario(scenario: Scenario) -> str:
     return json.dumps(scenario_to_data(scenario), indent=2, ensure_ascii=False) + "\n"
 
 
-def save_scenario(scenario: Scenario, path: str | Path) -> None:
-    """Write ``scenario`` to ``path`` atomically (a crash never leaves half a file)."""
-    path = Path(path)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(dumps_scenario(scenario), encoding="utf-8")
-    temporary.replace(path)
+def save_scenario(scenario: Scenario, path: str | Path, option: str = "scenario file") -> Path:
+    """Write ``scenario`` to ``path`` atomically (a crash never leaves half a file) and
+    return the path written; a path that cannot be written is an OutputPathError naming
+    ``option`` (see :mod:`twin_app.io.output_path`)."""
+    from twin_app.io.output_path import write_output
+
+    return write_output(path, dumps_scenario(scenario), option)
 
 
 def scenario_json_schema() -> dict[str, Any]:
