@@ -15,11 +15,10 @@ from pathlib import Path
 
 from twin_app import __version__
 from twin_app.errors import ScenarioError, TwinError
+from twin_app.samples import DEFAULT_SAMPLE
 
 _SEQUENCING = ("fifo", "spt", "edd", "mwkr", "mopnr", "fdd_mwkr", "cr", "atc")
 _ASSIGNMENT = ("earliest_completion", "fastest", "cheapest", "least_loaded", "random", "weighted")
-SAMPLES_DIR = Path(__file__).resolve().parent.parent / "sample_networks"
-DEFAULT_SAMPLE = SAMPLES_DIR / "cloud_factory_demo.json"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

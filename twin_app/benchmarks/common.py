@@ -9,10 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, TextIO
-
-SAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "sample_networks"
 
 
 @dataclass(frozen=True, slots=True)

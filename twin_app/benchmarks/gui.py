@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
-from twin_app.benchmarks.common import SAMPLES_DIR, Settings, say, verdict_word
+from twin_app.benchmarks.common import Settings, say, verdict_word
+from twin_app.samples import DEFAULT_SAMPLE as DEMO_NETWORK
 
-DEMO_NETWORK = SAMPLES_DIR / "cloud_factory_demo.json"
 GUI_LIVE_FPS = 30.0
 GUI_1M_FPS = 10.0
 GUI_STALL_MS = 100.0

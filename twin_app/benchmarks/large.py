@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from twin_app.benchmarks.common import SAMPLES_DIR, Settings, maybe, say, verdict_word
+from twin_app.benchmarks.common import Settings, maybe, say, verdict_word
+from twin_app.samples import LARGE_NETWORK
 
-LARGE_NETWORK = SAMPLES_DIR / "large_network.json"
 LARGE_TARGET_MIB = 2048.0
 
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from twin_app.gui.main_window import MainWindow, app_icon
 from twin_app.gui.settings import APPLICATION, ORGANISATION, AppSettings
+from twin_app.samples import DEFAULT_SAMPLE
 
 
 def application() -> QApplication:
@@ -30,8 +31,6 @@ def application() -> QApplication:
 
 def create_window(path: Path | None = None, settings: AppSettings | None = None) -> MainWindow:
     """A main window showing ``path`` (or the demo network when None)."""
-    from twin_app.cli import DEFAULT_SAMPLE
-
     window = MainWindow(settings)
     window.setWindowIcon(app_icon())
     target = path if path is not None else DEFAULT_SAMPLE

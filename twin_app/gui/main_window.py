@@ -56,6 +56,7 @@ from twin_app.model.events import EventBatch, RunEnd, RunInfo, RunObserver
 from twin_app.model.layout import Layout
 from twin_app.model.network import Network
 from twin_app.model.scenario import Scenario
+from twin_app.samples import SAMPLES_DIR
 
 VIEW_NAMES = ("map", "gantt", "utilisation", "bottlenecks", "kpis")
 VIEW_TITLES = ("Network map", "Gantt", "Utilisation", "Bottlenecks", "KPIs")
@@ -102,11 +103,9 @@ class MainWindow(QMainWindow):
         factory_builder: Any = None,
     ) -> None:
         super().__init__()
-        from twin_app import cli
-
         theme.configure_pyqtgraph()
         self.settings = settings if settings is not None else AppSettings()
-        self.samples_dir = samples_dir if samples_dir is not None else cli.SAMPLES_DIR
+        self.samples_dir = samples_dir if samples_dir is not None else SAMPLES_DIR
         self._factory_builder = factory_builder or default_factory
         """(scenario) -> SimulationFactory; tests swap in a failing one."""
         self.extra_observers: list[RunObserver] = []
