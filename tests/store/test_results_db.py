@@ -114,7 +114,7 @@ def test_a_run_is_written_from_the_simulation_thread_while_read_here(store, tiny
 def test_new_database_has_the_schema_version_and_wal(store, db_path) -> None:
     conn = sqlite3.connect(db_path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == results_db.schema_version()
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert {"runs", "events", "orders"} <= tables
@@ -130,22 +130,23 @@ def test_migration_backs_up_the_file_first(db_path, tiny, run_info, random_event
     def add_notes(db) -> None:
         db.execute("ALTER TABLE runs ADD COLUMN notes TEXT NOT NULL DEFAULT ''")
 
-    monkeypatch.setitem(results_db.MIGRATIONS, 2, add_notes)
+    old = results_db.schema_version()
+    monkeypatch.setitem(results_db.MIGRATIONS, old + 1, add_notes)
     with ResultsStore(db_path) as store:
         run = store.load_run("run-1")
         assert run["notes"] == "" and run["status"] == "completed"
         assert len(store.load_events("run-1")) == 20
-    backups = list(db_path.parent.glob("results.sqlite.v1-*.bak"))
+    backups = list(db_path.parent.glob(f"results.sqlite.v{old}-*.bak"))
     assert len(backups) == 1
     backup = sqlite3.connect(backups[0])
     try:
-        assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert backup.execute("PRAGMA user_version").fetchone()[0] == old
         assert backup.execute("SELECT id FROM runs").fetchall() == [("run-1",)]
         assert backup.execute("SELECT count(*) FROM events").fetchone()[0] == 20
     finally:
         backup.close()
     conn = sqlite3.connect(db_path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == old + 1
     conn.close()
 
 
@@ -156,11 +157,12 @@ def test_a_failed_migration_leaves_the_old_version(db_path, monkeypatch) -> None
         db.execute("ALTER TABLE runs ADD COLUMN notes TEXT")
         db.execute("ALTER TABLE nowhere ADD COLUMN x TEXT")
 
-    monkeypatch.setitem(results_db.MIGRATIONS, 2, broken)
+    old = results_db.schema_version()
+    monkeypatch.setitem(results_db.MIGRATIONS, old + 1, broken)
     with pytest.raises(StoreError, match="no such table"):
         ResultsStore(db_path)
     conn = sqlite3.connect(db_path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == old
     columns = [row[1] for row in conn.execute("PRAGMA table_info(runs)")]
     conn.close()
     assert "notes" not in columns  # the half-done migration was rolled back

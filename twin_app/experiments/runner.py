@@ -112,13 +112,13 @@ def run_replication(
             "horizon": scenario.run.horizon,
             "warmup": scenario.run.warmup,
         }
-        simulation.observers.append(store.writer(scenario, info, settings))
+        simulation.observers.append(store.writer(scenario, info, settings, hold_status=True))
     if progress:
         simulation.observers.append(ProgressBar(scenario.run.horizon, f"replication {replication + 1}"))
     end = simulation.run()
     kpis = measure(collector.result(scenario, simulation.layout))
     if store is not None:
-        store.save_kpis(simulation.run_id, kpis)
+        store.complete_run(simulation.run_id, end.status, end.message, kpis)
         store.close()
     return Replication(simulation.run_id, seed, replication, end.status, kpis)
 
@@ -142,6 +142,10 @@ def run_replications(
 ) -> list[Replication]:
     """Run ``replications`` independent replications (in parallel processes when > 1)."""
     seed = scenario.run.seed if seed is None else seed
+    if database is not None:
+        from twin_app.store.results_db import ResultsStore
+
+        ResultsStore(database).close()  # create and migrate the file once, before any worker opens it
     if replications == 1 or workers <= 1:
         return [
             run_replication(scenario, seed=seed, replication=r, database=database, progress=progress, measure=measure)

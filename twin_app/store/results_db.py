@@ -93,7 +93,37 @@ def _migrate_to_1(db: Database) -> None:
     db.execute("CREATE INDEX runs_scenario_hash ON runs (scenario_hash)")
 
 
-MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _migrate_to_1}
+def _migrate_to_2(db: Database) -> None:
+    """Version 2: experiments (compare, sweep) and their task runs.
+
+    A task run is a ``runs`` row with ``experiment_id`` and ``point`` set: its KPIs and its
+    summary curves (WIP over time, lead-time quantiles) are kept, its event log is not
+    (``events_kept`` 0), because a task returns its KPIs from wherever it ran.
+    """
+    db.execute("ALTER TABLE runs ADD COLUMN experiment_id TEXT")
+    db.execute("ALTER TABLE runs ADD COLUMN point INTEGER")
+    db.execute("ALTER TABLE runs ADD COLUMN curves_json TEXT")
+    db.execute("ALTER TABLE runs ADD COLUMN events_kept INTEGER NOT NULL DEFAULT 1")
+    db.execute("CREATE INDEX runs_experiment ON runs (experiment_id, point, replication)")
+    db.execute(
+        """CREATE TABLE experiments (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('compare', 'sweep')),
+            name TEXT NOT NULL DEFAULT '',
+            spec_hash TEXT NOT NULL,
+            spec_json TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'stopped', 'failed')),
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            summary_json TEXT,
+            writer_pid INTEGER,
+            writer_host TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX experiments_spec ON experiments (kind, spec_hash)")
+
+
+MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _migrate_to_1, 2: _migrate_to_2}
 """Version -> function that upgrades a database of version - 1 to it (run in a transaction)."""
 
 
@@ -205,24 +235,46 @@ class ResultsStore:
         except (sqlite3.Error, OSError) as error:
             raise _store_error(self._path, "open", error) from None
         try:
-            version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
-            latest = schema_version()
-            if version > latest:
-                raise StoreError(
-                    f"{self._path}: the results database has schema version {version}, newer than this program's "
-                    f"{latest}; update Cloud Factory Twin or choose another file with --db"
-                )
             self._db.enable_wal()
-            if version < latest:
-                if existed:
-                    self._backup(version)
-                self._migrate(version, latest)
+            self._prepare_schema(existed)
         except StoreError:
             self._db.close()
             raise
         except (sqlite3.Error, OSError) as error:
             self._db.close()
             raise _store_error(self._path, "open", error) from None
+
+    def _prepare_schema(self, existed: bool) -> None:
+        """Check the schema version and migrate, under the database's write lock.
+
+        Several processes may open a new file at once (parallel replications, sweeps): the
+        version is read and the tables are made inside one ``BEGIN IMMEDIATE`` transaction,
+        so exactly one of them migrates and the others then see the new version.
+        """
+        latest = schema_version()
+        found = self._read_version()
+        if found == latest:
+            return  # the common case, without taking the write lock
+        if existed and 0 < found < latest:
+            self._backup(found)  # before the lock: SQLite cannot copy a file its copier holds locked
+        conn = self._db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._read_version()
+            if version > latest:
+                raise StoreError(
+                    f"{self._path}: the results database has schema version {version}, newer than this program's "
+                    f"{latest}; update Cloud Factory Twin or choose another file with --db"
+                )
+            if version < latest:
+                self._migrate(version, latest)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _read_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     @property
     def path(self) -> Path:
@@ -245,14 +297,35 @@ class ResultsStore:
                 raise StoreError(
                     f"{self._path}: no migration to schema version {target}; this is a bug, please report it"
                 )
-            with self._db.atomic():
-                step(self._db)
-                self._db.execute(f"PRAGMA user_version = {int(target)}")
+            step(self._db)  # inside the caller's BEGIN IMMEDIATE transaction
+            self._db.execute(f"PRAGMA user_version = {int(target)}")
 
     # --- writing ---------------------------------------------------------------------------
-    def writer(self, scenario: Scenario, info: RunInfo, settings: dict[str, Any]) -> StoreWriter:
-        """A RunObserver that records the run ``info`` of ``scenario`` into this database."""
-        return StoreWriter(self._path, scenario, info, settings)
+    def writer(
+        self, scenario: Scenario, info: RunInfo, settings: dict[str, Any], *, hold_status: bool = False
+    ) -> StoreWriter:
+        """A RunObserver that records the run ``info`` of ``scenario`` into this database.
+
+        With ``hold_status`` the run stays 'running' after its end until :meth:`complete_run`
+        stores the final status together with the KPIs, so a process killed in between leaves
+        an 'incomplete' run, never a 'completed' one without KPIs.
+        """
+        return StoreWriter(self._path, scenario, info, settings, hold_status=hold_status)
+
+    def complete_run(self, run_id: str, status: str, message: str, kpis: dict[str, Any]) -> None:
+        """Store a run's KPIs and its final status in one transaction."""
+        if status not in STATUSES or status == "running":
+            status = "failed"
+        with self._lock:
+            self._require(run_id)
+            try:
+                with self._db.atomic():
+                    self._db.execute(
+                        "UPDATE runs SET kpis_json = ?, status = ?, message = ? WHERE id = ?",
+                        [_dumps(kpis), status, message, run_id],
+                    )
+            except sqlite3.Error as error:
+                raise _store_error(self._path, "write to", error) from None
 
     def save_kpis(self, run_id: str, kpis: dict[str, Any]) -> None:
         """Store (replace) the KPI dictionary of a run."""
@@ -390,8 +463,11 @@ class StoreWriter:
     database cannot be written.
     """
 
-    def __init__(self, path: Path, scenario: Scenario, info: RunInfo, settings: dict[str, Any]) -> None:
+    def __init__(
+        self, path: Path, scenario: Scenario, info: RunInfo, settings: dict[str, Any], *, hold_status: bool = False
+    ) -> None:
         self._path = path
+        self._hold_status = hold_status
         self._scenario_json = scenario_json(scenario)
         self._hash = hashlib.sha256(self._scenario_json.encode("utf-8")).hexdigest()
         self._scenario_name = scenario.name
@@ -463,6 +539,8 @@ class StoreWriter:
     def on_end(self, end: RunEnd) -> None:
         db = self._require_open()
         status = end.status if end.status in STATUSES and end.status != "running" else "failed"
+        if self._hold_status:
+            status = "running"  # the caller stores the final status with the KPIs
         try:
             db.execute(
                 "UPDATE runs SET status = ?, message = ?, finished_at = ?, sim_time = ? WHERE id = ?",
