@@ -152,10 +152,10 @@ CASES = [
     ),
     Case("sequencing-unknown", _set("platform.sequencing", "lifo"), "platform.sequencing", "is not one of"),
     # --- pass 2: ranges ------------------------------------------------------------------------
-    Case("zero-speed", _set("machines.0.speed", 0), "machines[0].speed", "must be > 0, got 0"),
+    Case("zero-speed", _set("machines.0.speed", 0), "machines[0].speed", "must be >= 1e-06, got 0"),
     Case("negative-capacity", _set("machines.0.capacity", -1), "machines[0].capacity", "must be > 0"),
     Case("zero-vehicle-capacity", _set("lanes.0.vehicle_capacity", 0), "lanes[0].vehicle_capacity", "must be > 0"),
-    Case("zero-shift-period", _set("machines.1.shifts.period", 0), "machines[1].shifts.period", "must be > 0"),
+    Case("zero-shift-period", _set("machines.1.shifts.period", 0), "machines[1].shifts.period", "must be >= 0.0166667"),
     Case(
         "negative-time",
         _set("machines.1.capabilities.0.time", -4),

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from twin_app.errors import Problem, ScenarioError
+from twin_app.io.input_file import InputFileError, read_input_text
 from twin_app.io.output_path import write_output
 from twin_app.model.scenario import OrderSpec, Scenario
 from twin_app.model.suggest import did_you_mean
@@ -40,7 +41,7 @@ def read_order_book(scenario: Scenario, path: Path) -> Scenario:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_input_text(path, encoding="utf-8-sig")
     except FileNotFoundError:
         problem = Problem(
             "demand.order_book",
@@ -48,8 +49,8 @@ def read_order_book(scenario: Scenario, path: Path) -> Scenario:
             "the path is relative to the scenario file; check the name and folder",
         )
         raise ScenarioError(str(path), [problem]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(str(path), [Problem("demand.order_book", f"cannot read the order book: {error}")]) from None
+    except InputFileError as error:
+        raise ScenarioError(str(path), [Problem("demand.order_book", f"the order book {error}")]) from None
     orders, problems = _parse(text, path.name, scenario)
     if problems:
         raise ScenarioError(str(path), problems)
@@ -85,6 +86,11 @@ def write_order_book(orders: Iterable[OrderSpec], path: Path) -> None:
 def _number(value: float) -> str:
     """Shortest text that reads back as exactly ``value`` (``10`` rather than ``10.0``)."""
     return str(int(value)) if float(value).is_integer() and abs(value) < 2**53 else repr(float(value))
+
+
+def _cell(value: str) -> str:
+    """A cell quoted for a message, cut short: a message shows the offending cell, no more."""
+    return repr(value if len(value) <= 40 else value[:37] + "...")
 
 
 def _delimiter(header_line: str) -> str:
@@ -140,18 +146,35 @@ def _parse(text: str, name: str, scenario: Scenario) -> tuple[list[OrderSpec], l
 
 
 def _read_header(header: Sequence[str], where: str, problems: list[Problem]) -> dict[str, int]:
-    """Column name -> index, reporting unknown, repeated and missing columns."""
+    """Column name -> index, reporting unknown, repeated and missing columns.
+
+    A first line that names no column at all is not quoted back: the file is probably not an
+    order book, and its content is nobody's business in an error message.
+    """
     columns: dict[str, int] = {}
+    if not any(column in COLUMNS for column in header):
+        problems.append(
+            Problem(
+                where,
+                "missing columns " + ", ".join(repr(m) for m in REQUIRED) + ": the first row is not a header row",
+                "add a header row naming "
+                + ", ".join(REQUIRED)
+                + " (due and price are optional), and check that demand.order_book names the order book",
+            )
+        )
+        return columns
     for index, column in enumerate(header):
         if column in columns:
-            problems.append(Problem(f"{where}, column {column!r}", "column appears twice", "keep one of them"))
+            problems.append(Problem(f"{where}, column {_cell(column)}", "column appears twice", "keep one of them"))
         elif column in COLUMNS:
             columns[column] = index
         else:
             hint = did_you_mean(column, COLUMNS).removeprefix("; ")
             problems.append(
                 Problem(
-                    f"{where}, column {column!r}", "unknown column", hint or "the columns are " + ", ".join(COLUMNS)
+                    f"{where}, column {_cell(column)}",
+                    "unknown column",
+                    hint or "the columns are " + ", ".join(COLUMNS),
                 )
             )
     missing = [column for column in REQUIRED if column not in columns]
@@ -199,7 +222,7 @@ def _read_row(
         elif known is not None and value not in known:
             hint = did_you_mean(value, known).removeprefix("; ")
             problems.append(
-                Problem(at(column), f"unknown {what} {value!r}", hint or f"use one of the scenario's {what}s")
+                Problem(at(column), f"unknown {what} {_cell(value)}", hint or f"use one of the scenario's {what}s")
             )
         return value
 
@@ -211,13 +234,15 @@ def _read_row(
             parsed = float(value)
         except ValueError:
             hint = "use a point as the decimal separator" if "," in value else "write a number, e.g. 12.5"
-            problems.append(Problem(at(column), f"{value!r} is not a number", hint))
+            problems.append(Problem(at(column), f"{_cell(value)} is not a number", hint))
             return None
         if not math.isfinite(parsed):
-            problems.append(Problem(at(column), f"{value!r} is not a finite number", "write a number, e.g. 12.5"))
+            problems.append(Problem(at(column), f"{_cell(value)} is not a finite number", "write a number, e.g. 12.5"))
             return None
         if whole and not parsed.is_integer():
-            problems.append(Problem(at(column), f"{value!r} is not a whole number", "write a whole number, e.g. 3"))
+            problems.append(
+                Problem(at(column), f"{_cell(value)} is not a whole number", "write a whole number, e.g. 3")
+            )
             return None
         return parsed
 

@@ -35,6 +35,8 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from twin_app.errors import Problem, ScenarioError
+from twin_app.io.input_file import InputFileError, read_input_text
+from twin_app.model import limits
 from twin_app.model import scenario as scenario_module
 from twin_app.model.checks import check_scenario
 from twin_app.model.distributions import distribution_json_schema
@@ -48,33 +50,46 @@ def _adapter() -> TypeAdapter[Scenario]:
 
 
 def read_text(path: Path) -> str:
-    """The text of an input file; a missing or unreadable file is a ScenarioError saying so."""
+    """The text of an input file; a missing, unreadable, binary or endless file (a folder,
+    /dev/zero, a name with a NUL byte...) is a ScenarioError saying so."""
+    source = str(path).replace("\0", "\\0")
     try:
-        return path.read_text(encoding="utf-8")
+        return read_input_text(path)
     except FileNotFoundError:
-        raise ScenarioError(str(path), [Problem("", "file not found", "check the path")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(str(path), [Problem("", f"cannot read the file: {error}")]) from None
+        raise ScenarioError(source, [Problem("", "file not found", "check the path")]) from None
+    except InputFileError as error:
+        raise ScenarioError(source, [Problem("", str(error))]) from None
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """The scenario in the file at ``path``; raises ScenarioError naming every problem."""
+def load_scenario(path: str | Path, *, allow_outside_files: bool = False) -> Scenario:
+    """The scenario in the file at ``path``; raises ScenarioError naming every problem.
+
+    An order book it names must lie in the scenario's folder (or below it) unless
+    ``allow_outside_files``: a scenario from someone else must not read any file on disk.
+    """
     path = Path(path)
-    return loads_scenario(read_text(path), source=str(path), base_dir=path.parent)
+    text = read_text(path)
+    return loads_scenario(text, source=str(path), base_dir=path.parent, allow_outside_files=allow_outside_files)
 
 
-def loads_scenario(text: str, source: str = "<text>", base_dir: Path | None = None) -> Scenario:
+def loads_scenario(
+    text: str, source: str = "<text>", base_dir: Path | None = None, *, allow_outside_files: bool = False
+) -> Scenario:
     """The scenario written in ``text``; ``source`` names it in error messages and
     ``base_dir`` is where a referenced order-book CSV is looked for."""
     data = _parse_json(text, source)
-    return scenario_from_data(data, source, base_dir)
+    return scenario_from_data(data, source, base_dir, allow_outside_files=allow_outside_files)
 
 
-def scenario_from_data(data: Any, source: str = "<data>", base_dir: Path | None = None) -> Scenario:
+def scenario_from_data(
+    data: Any, source: str = "<data>", base_dir: Path | None = None, *, allow_outside_files: bool = False
+) -> Scenario:
     """The scenario in already-parsed JSON ``data`` (dicts, lists, numbers, strings).
 
     Data that is not pure JSON (tuples, model objects, as a program may build) is validated
-    leniently instead of strictly. Raises ScenarioError with every problem found.
+    leniently instead of strictly. An order book is read from ``base_dir`` (default: the
+    current folder) or below it, anywhere with ``allow_outside_files``. Raises ScenarioError
+    with every problem found.
     """
     if not isinstance(data, dict):
         raise ScenarioError(
@@ -113,7 +128,7 @@ def scenario_from_data(data: Any, source: str = "<data>", base_dir: Path | None 
     if problems:  # non-finite numbers in fields that also accept null
         raise ScenarioError(source, problems)
     if scenario.demand.order_book:
-        scenario, problems = _with_order_book(scenario, (base_dir or Path.cwd()) / scenario.demand.order_book)
+        scenario, problems = _with_order_book(scenario, base_dir or Path.cwd(), allow_outside_files)
     meaning = check_scenario(scenario)
     if problems:  # the book's orders are missing, so 'no demand' would only be noise
         meaning = [problem for problem in meaning if problem.place != "demand"]
@@ -123,18 +138,45 @@ def scenario_from_data(data: Any, source: str = "<data>", base_dir: Path | None 
     return scenario
 
 
-def _with_order_book(scenario: Scenario, path: Path) -> tuple[Scenario, list[Problem]]:
+def _with_order_book(scenario: Scenario, base_dir: Path, allow_outside: bool) -> tuple[Scenario, list[Problem]]:
     """The scenario with the order book's orders inlined and ``order_book`` cleared, and the
     book's problems (reported together with the scenario's own)."""
     from twin_app.io.order_book import read_order_book
 
     problems: list[Problem] = []
-    try:
-        scenario = read_order_book(scenario, path)
-    except ScenarioError as error:
-        problems = list(error.problems)
+    path = _order_book_path(scenario.demand.order_book, base_dir, allow_outside)
+    if isinstance(path, Problem):
+        problems = [path]
+    else:
+        try:
+            scenario = read_order_book(scenario, path)
+        except ScenarioError as error:
+            problems = list(error.problems)
     demand = dataclasses.replace(scenario.demand, order_book="")
     return dataclasses.replace(scenario, demand=demand), problems
+
+
+def _order_book_path(name: str, base_dir: Path, allow_outside: bool) -> Path | Problem:
+    """Where the order book ``name`` is: relative to ``base_dir`` and inside it (symbolic
+    links followed), or anywhere when ``allow_outside``; else the problem to report."""
+    where = "demand.order_book"
+    if "\0" in name:
+        return Problem(where, "the file name contains a NUL byte", "write the name of a CSV file")
+    path = base_dir / name
+    if allow_outside:
+        return path
+    try:
+        folder, resolved = base_dir.resolve(), path.resolve()
+    except (OSError, RuntimeError) as error:  # a loop of symbolic links
+        return Problem(where, f"cannot follow the path ({error.__class__.__name__})", "name the CSV file directly")
+    if not resolved.is_relative_to(folder):
+        return Problem(
+            where,
+            f"the order book {_show(name)} is outside the scenario's folder",
+            "put it in the scenario's folder or below it (the path is relative to the scenario), "
+            "or allow it explicitly with --allow-outside-files",
+        )
+    return path
 
 
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
@@ -325,6 +367,7 @@ _TYPE_WORDS: dict[str, tuple[str, str]] = {
     "finite_number": ("a finite number", "write a finite number"),
 }
 _BOUNDS = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
+_LIMIT_VALUES = {value for name, value in vars(limits).items() if name.isupper()}
 _DISTRIBUTION_HINT = "see 'Times and distributions' in docs/scenario-format.md"
 
 
@@ -350,7 +393,10 @@ def _problem(loc: _Loc, kind: str, given: Any, ctx: dict[str, Any], raw_message:
         return Problem(place(loc[:-1]) or "(top level)", f"unknown field {field_name!r}", hint)
     if kind in _BOUNDS:
         bound = next(iter(ctx.values()))
-        return Problem(where, f"must be {_BOUNDS[kind]} {bound:g}, got {_show(given)}", "change the value")
+        hint = "change the value"
+        if bound in _LIMIT_VALUES:
+            hint += "; the limits and how to raise them: README, 'Limits'"
+        return Problem(where, f"must be {_BOUNDS[kind]} {bound:g}, got {_show(given)}", hint)
     if kind == "literal_error":
         expected = str(ctx.get("expected", ""))
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",") if c.strip()]
@@ -395,7 +441,10 @@ def _without_noise(problems: list[Problem]) -> list[Problem]:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value) if _is_jsonable(value) else repr(value)
+    try:
+        text = json.dumps(value) if _is_jsonable(value) else repr(value)
+    except ValueError:  # an int with more digits than Python converts to text
+        return "a number with thousands of digits"
     return text if len(text) <= 40 else text[:37] + "..."
 
 

@@ -17,6 +17,7 @@ import networkx as nx
 from twin_app.errors import Problem
 from twin_app.model.scenario import Scenario
 from twin_app.model.suggest import did_you_mean
+from twin_app.model.workload import check_workload
 
 
 def check_scenario(scenario: Scenario) -> list[Problem]:
@@ -29,6 +30,7 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     _check_products(scenario, problems)
     _check_demand(scenario, problems)
     _check_run(scenario, problems)
+    problems += check_workload(scenario)
     if not problems:  # reachability needs consistent references
         _check_reachability(scenario, problems)
     return problems
@@ -56,9 +58,8 @@ def _check_unique_ids(scenario: Scenario, problems: list[Problem]) -> dict[str, 
     return ids
 
 
-def _reference(problems: list[Problem], where: str, value: str, known: Iterable[str], what: str) -> None:
+def _reference(problems: list[Problem], where: str, value: str, known: set[str], what: str) -> None:
     """Report ``value`` at ``where`` unless it is one of the ``known`` ids of ``what``."""
-    known = set(known)
     if value not in known:
         hint = did_you_mean(value, sorted(known)).removeprefix("; ")
         problems.append(Problem(where, f"unknown {what} {value!r}", hint or _known_hint(known, what)))
@@ -115,12 +116,13 @@ def _check_machines(scenario: Scenario, problems: list[Problem]) -> None:
             _family(problems, f'machines[{i}].setup["{source}"]', source, families)
             for target in targets:
                 _family(problems, f'machines[{i}].setup["{source}"]["{target}"]', target, families)
-        steps = [cap.step for cap in machine.capabilities]
-        for c, step in enumerate(steps):
-            if step in steps[:c]:
+        listed: set[str] = set()
+        for c, step in enumerate(cap.step for cap in machine.capabilities):
+            if step in listed:
                 problems.append(
                     Problem(f"machines[{i}].capabilities[{c}].step", f"step {step!r} listed twice", "keep one entry")
                 )
+            listed.add(step)
         if machine.shifts is not None:
             previous_end = 0.0
             for w, (start, end) in enumerate(machine.shifts.windows):
@@ -221,15 +223,25 @@ def _check_products(scenario: Scenario, problems: list[Problem]) -> None:
                 )
         for item in product.bom:
             graph.add_edge(product.id, item.product)
-    try:
-        cycle = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
+    # Strongly connected components are linear in the graph; find_cycle on a whole long
+    # chain is quadratic, so it only searches the component with the first product in a cycle.
+    components = [c for c in nx.strongly_connected_components(graph) if len(c) > 1 or _self_loop(graph, c)]
+    if not components:
         return
+    position = {product.id: i for i, product in enumerate(scenario.products)}
+    first = min((name for c in components for name in c), key=lambda name: position.get(name, len(position)))
+    component = next(c for c in components if first in c)
+    cycle = nx.find_cycle(graph.subgraph(component), source=first)
     chain = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
     index = next(i for i, product in enumerate(scenario.products) if product.id == cycle[0][0])
     problems.append(
         Problem(f"products[{index}].bom", f"bill-of-materials cycle {chain}", "a product cannot contain itself")
     )
+
+
+def _self_loop(graph: nx.DiGraph, component: set[str]) -> bool:
+    name = next(iter(component))
+    return bool(graph.has_edge(name, name))
 
 
 def _check_demand(scenario: Scenario, problems: list[Problem]) -> None:
@@ -283,14 +295,23 @@ def _check_reachability(scenario: Scenario, problems: list[Problem]) -> None:
     """Parts must be able to travel between the sites of consecutive steps and to assembly."""
     from twin_app.model.network import Network
 
-    network = Network.build(scenario)
+    network = Network.build(scenario)  # the graph only: the route tables are never built here
     sites_for_step = network.sites_by_capability
+    searches: dict[frozenset[str], set[str]] = {}
+    products = {product.id: product for product in scenario.products}
+
+    def reach(origins: set[str]) -> set[str]:
+        key = frozenset(origins)
+        if key not in searches:
+            searches[key] = network.reachable_from(key)
+        return searches[key]
+
     for p, product in enumerate(scenario.products):
         reachable: set[str] | None = None  # sites the job can be at after the previous step
         for s, step in enumerate(product.routing):
             candidates = set().union(*(sites_for_step.get(name, set()) for name in step.capabilities))
             if reachable is not None:
-                ok = {b for b in candidates if any(network.connected(a, b) for a in reachable)}
+                ok = candidates & reach(reachable)
                 if not ok:
                     problems.append(
                         Problem(
@@ -308,10 +329,10 @@ def _check_reachability(scenario: Scenario, problems: list[Problem]) -> None:
             assembly = product.routing[product.assembly_step].capabilities
             assembly_sites = set().union(*(sites_for_step.get(name, set()) for name in assembly))
             for b, item in enumerate(product.bom):
-                component = next(c for c in scenario.products if c.id == item.product)
+                component = products[item.product]
                 last = component.routing[-1].capabilities
                 ends = set().union(*(sites_for_step.get(name, set()) for name in last))
-                if not any(network.connected(a, z) for a in ends for z in assembly_sites):
+                if not reach(ends) & assembly_sites:
                     problems.append(
                         Problem(
                             f"products[{p}].bom[{b}]",

@@ -16,6 +16,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from twin_app.model.limits import MAX_COEFFICIENT_OF_VARIATION, MAX_NUMBER, MAX_TIME, MIN_GAMMA_SHAPE
+
 _BLOCK = 512
 
 
@@ -196,12 +198,17 @@ class Empirical(Distribution):
 
     @property
     def mean(self) -> float:
-        total = sum(self.weights)
-        return sum(v * w for v, w in zip(self.values, self.weights, strict=True)) / total
+        p = self.probabilities()
+        return float(np.dot(np.asarray(self.values), p))
+
+    def probabilities(self) -> np.ndarray:
+        """The weights scaled to sum to 1 (scaled by the largest first, so no sum overflows)."""
+        weights = np.asarray(self.weights, dtype=float)
+        weights = weights / weights.max()
+        return weights / weights.sum()
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        p = np.asarray(self.weights) / sum(self.weights)
-        return rng.choice(np.asarray(self.values), size=size, p=p)
+        return rng.choice(np.asarray(self.values), size=size, p=self.probabilities())
 
     def to_json(self) -> Any:
         return {"dist": self.kind, "values": list(self.values), "weights": list(self.weights)}
@@ -250,11 +257,32 @@ _KINDS: dict[str, tuple[tuple[str, ...], Callable[..., str]]] = {
     ),
     "lognormal": (
         ("mean", "sd"),
-        lambda mean, sd: "'mean' must be > 0" if mean <= 0 else ("'sd' must be >= 0" if sd < 0 else ""),
+        lambda mean, sd: (
+            "'mean' must be > 0"
+            if mean <= 0
+            else (
+                "'sd' must be >= 0"
+                if sd < 0
+                else (
+                    f"'sd' must be at most {MAX_COEFFICIENT_OF_VARIATION:g} x 'mean' "
+                    "(the MAX_COEFFICIENT_OF_VARIATION limit)"
+                    if sd > MAX_COEFFICIENT_OF_VARIATION * mean
+                    else ""
+                )
+            )
+        ),
     ),
     "gamma": (
         ("shape", "mean"),
-        lambda shape, mean: "'shape' must be > 0" if shape <= 0 else ("'mean' must be > 0" if mean <= 0 else ""),
+        lambda shape, mean: (
+            "'shape' must be > 0"
+            if shape <= 0
+            else (
+                f"'shape' must be at least {MIN_GAMMA_SHAPE:g} (the MIN_GAMMA_SHAPE limit)"
+                if shape < MIN_GAMMA_SHAPE
+                else ("'mean' must be > 0" if mean <= 0 else "")
+            )
+        ),
     ),
     "erlang": (
         ("k", "mean"),
@@ -267,14 +295,24 @@ DISTRIBUTION_KINDS: tuple[str, ...] = (*_KINDS, "empirical")
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite int or float (not a bool); an int of any size counts (bounds are checked apart)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
+def _too_large(value: float, limit: float = MAX_TIME) -> bool:
+    """Whether ``value`` exceeds ``limit`` (exact for ints too large for a float)."""
+    return abs(value) > limit
 
 
 def parse_distribution(raw: object) -> Distribution:
     """The distribution a file writes as ``raw``; raises DistributionSpecError saying why not."""
     if _is_number(raw):
         if raw < 0:  # type: ignore[operator]
-            raise DistributionSpecError(f"a time cannot be negative (got {raw})")
+            raise DistributionSpecError(f"a time cannot be negative (got {_short(raw)})")
+        if _too_large(raw):  # type: ignore[arg-type]
+            raise DistributionSpecError(f"a time must be at most {MAX_TIME:g} (the MAX_TIME limit), got {_short(raw)}")
         return Constant(float(raw))  # type: ignore[arg-type]
     if isinstance(raw, Distribution):
         return raw
@@ -307,7 +345,11 @@ def parse_distribution(raw: object) -> Distribution:
     values = [raw[name] for name in names]
     for name, value in zip(names, values, strict=True):
         if not _is_number(value):
-            raise DistributionSpecError(f"{kind} '{name}' must be a number, got {value!r}")
+            raise DistributionSpecError(f"{kind} '{name}' must be a number, got {_short(value)}")
+        if _too_large(value):
+            raise DistributionSpecError(
+                f"{kind} '{name}' must be at most {MAX_TIME:g} (the MAX_TIME limit), got {_short(value)}"
+            )
     problem = check(*values)
     if problem:
         raise DistributionSpecError(f"{kind}: {problem}")
@@ -343,12 +385,25 @@ def _parse_empirical(raw: Mapping[str, Any]) -> Empirical:
         raise DistributionSpecError("empirical 'values' must be a non-empty list of numbers")
     if any(v < 0 for v in values):
         raise DistributionSpecError("empirical 'values' cannot be negative")
+    if any(_too_large(v) for v in values):
+        raise DistributionSpecError(f"empirical 'values' must be at most {MAX_TIME:g} (the MAX_TIME limit)")
     weights = raw.get("weights", [1.0] * len(values))
     if not isinstance(weights, list) or len(weights) != len(values) or not all(_is_number(w) for w in weights):
         raise DistributionSpecError("empirical 'weights' must be a list of numbers, one per value")
-    if any(w < 0 for w in weights) or sum(weights) <= 0:
+    if any(w < 0 for w in weights) or not any(w > 0 for w in weights):
         raise DistributionSpecError("empirical 'weights' must be >= 0 and not all zero")
+    if any(_too_large(w, MAX_NUMBER) for w in weights):
+        raise DistributionSpecError(f"empirical 'weights' must be at most {MAX_NUMBER:g} (the MAX_NUMBER limit)")
     return Empirical(tuple(float(v) for v in values), tuple(float(w) for w in weights))
+
+
+def _short(value: object) -> str:
+    """``value`` for a message, cut short (a 5,000-digit number is not worth printing)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int with more digits than Python converts to text
+        return "a number with thousands of digits"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def distribution_json_schema() -> dict[str, Any]:

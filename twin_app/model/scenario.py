@@ -16,6 +16,7 @@ from annotated_types import Ge, Gt, Le, Lt, MinLen
 from pydantic import BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from twin_app.model import limits
 from twin_app.model.distributions import (
     Constant,
     Distribution,
@@ -46,10 +47,16 @@ Time = Annotated[
 """A time in the file: a number (constant) or a distribution object."""
 
 Id = Annotated[str, MinLen(1)]
-PositiveFloat = Annotated[float, Gt(0)]
-NonNegativeFloat = Annotated[float, Ge(0)]
+# Numbers carry the limits of twin_app/model/limits.py, so the reader rejects (and the JSON
+# Schema states) values no run could handle.
+Coordinate = Annotated[float, Ge(-limits.MAX_NUMBER), Le(limits.MAX_NUMBER)]
+PositiveFloat = Annotated[float, Gt(0), Le(limits.MAX_NUMBER)]
+NonNegativeFloat = Annotated[float, Ge(0), Le(limits.MAX_NUMBER)]
+TimePoint = Annotated[float, Ge(0), Le(limits.MAX_TIME)]
+PositiveTime = Annotated[float, Gt(0), Le(limits.MAX_TIME)]
+CalendarPeriod = Annotated[float, Ge(limits.MIN_CALENDAR_STEP), Le(limits.MAX_TIME)]
 Probability = Annotated[float, Ge(0), Le(1)]
-PositiveInt = Annotated[int, Gt(0)]
+Quantity = Annotated[int, Gt(0), Le(limits.MAX_QUANTITY)]
 
 ZERO = Constant(0.0)
 ONE = Constant(1.0)
@@ -76,8 +83,8 @@ class Site:
     id: Id
     owner: Id
     name: str = ""
-    x: float = 0.0
-    y: float = 0.0
+    x: Coordinate = 0.0
+    y: Coordinate = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +112,8 @@ class Shifts:
     """A repeating calendar: the machine works inside ``windows`` of each ``period``."""
 
     __pydantic_config__ = _FORBID_UNKNOWN
-    period: PositiveFloat
-    windows: tuple[tuple[NonNegativeFloat, NonNegativeFloat], ...]
+    period: CalendarPeriod
+    windows: tuple[tuple[TimePoint, TimePoint], ...]
     """[start, end) pairs within one period, sorted and not overlapping, e.g. [[360, 840]]."""
 
 
@@ -129,11 +136,11 @@ class Machine:
     site: Id
     capabilities: Annotated[tuple[Capability, ...], MinLen(1)]
     name: str = ""
-    capacity: PositiveInt = 1
+    capacity: Annotated[int, Gt(0), Le(limits.MAX_MACHINE_CAPACITY)] = 1
     """Identical parallel units (servers) sharing this machine's queue."""
-    speed: PositiveFloat = 1.0
+    speed: Annotated[float, Gt(0), Ge(limits.MIN_SPEED), Le(limits.MAX_NUMBER)] = 1.0
     """Processing times are divided by the speed."""
-    buffer: PositiveInt | None = None
+    buffer: Quantity | None = None
     """Push mode: at most this many operations may wait for the machine (parts on their way
     included). When every capable machine's buffer is full, the part stays on the machine
     that finished it, which is then *blocked*. None: no limit."""
@@ -156,9 +163,9 @@ class Departure:
 
     __pydantic_config__ = _FORBID_UNKNOWN
     policy: Literal["on_demand", "when_full", "timetable"] = "on_demand"
-    max_wait: PositiveFloat | None = None
-    period: PositiveFloat | None = None
-    times: tuple[NonNegativeFloat, ...] = ()
+    max_wait: PositiveTime | None = None
+    period: CalendarPeriod | None = None
+    times: tuple[TimePoint, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +182,7 @@ class Lane:
     cost_per_shipment: NonNegativeFloat = 0.0
     cost_per_unit: NonNegativeFloat = 0.0
     co2_per_unit: NonNegativeFloat = 0.0
-    vehicles: PositiveInt = 1
+    vehicles: Annotated[int, Gt(0), Le(limits.MAX_VEHICLES)] = 1
     vehicle_capacity: PositiveFloat = 1.0e9
     """Units one vehicle carries; the default is 'no limit'."""
     departure: Departure = field(default_factory=Departure)
@@ -187,7 +194,7 @@ class Rework:
     """A quality loop: with ``probability`` the job goes back to step ``back_to`` (0-based)."""
 
     __pydantic_config__ = _FORBID_UNKNOWN
-    probability: Annotated[float, Ge(0), Lt(1)]
+    probability: Annotated[float, Ge(0), Le(limits.MAX_REWORK_PROBABILITY)]
     back_to: Annotated[int, Ge(0)]
 
 
@@ -209,7 +216,7 @@ class BomItem:
 
     __pydantic_config__ = _FORBID_UNKNOWN
     product: Id
-    quantity: PositiveInt = 1
+    quantity: Quantity = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,8 +240,8 @@ class Customer:
     __pydantic_config__ = _FORBID_UNKNOWN
     id: Id
     name: str = ""
-    x: float = 0.0
-    y: float = 0.0
+    x: Coordinate = 0.0
+    y: Coordinate = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,9 +268,9 @@ class DemandStream:
     """Units per order (rounded to a whole number, at least 1)."""
     due: DueDateRule = field(default_factory=DueDateRule)
     price_per_unit: NonNegativeFloat = 0.0
-    start: NonNegativeFloat = 0.0
-    stop: PositiveFloat | None = None
-    max_orders: PositiveInt | None = None
+    start: TimePoint = 0.0
+    stop: PositiveTime | None = None
+    max_orders: Annotated[int, Gt(0), Le(limits.MAX_EXPECTED_ORDERS)] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,9 +281,9 @@ class OrderSpec:
     id: Id
     customer: Id
     product: Id
-    quantity: PositiveInt = 1
-    release: NonNegativeFloat = 0.0
-    due: NonNegativeFloat | None = None
+    quantity: Quantity = 1
+    release: TimePoint = 0.0
+    due: TimePoint | None = None
     price: NonNegativeFloat = 0.0
     """Price of the whole order."""
 
@@ -330,13 +337,13 @@ class RunSettings:
     """How long to run, what to discard, and the random seed."""
 
     __pydantic_config__ = _FORBID_UNKNOWN
-    horizon: PositiveFloat | None = None
+    horizon: PositiveTime | None = None
     """Simulated time to stop at; none means 'until every order is delivered'."""
-    warmup: NonNegativeFloat = 0.0
-    seed: Annotated[int, Ge(0)] = 1
-    replications: PositiveInt = 1
+    warmup: TimePoint = 0.0
+    seed: Annotated[int, Ge(0), Le(limits.MAX_SEED)] = 1
+    replications: Annotated[int, Gt(0), Le(limits.MAX_REPLICATIONS)] = 1
     time_unit: str = "min"
-    cost_period: PositiveFloat = 10080.0
+    cost_period: PositiveTime = 10080.0
     """Length of the period that capex_per_period and lease_per_period refer to (a week in minutes)."""
 
 
