@@ -108,7 +108,8 @@ def test_mm3_pooled_queue_in_pull_mode() -> None:
         horizon=WARMUP + 30_000,
     )
     assert len(model.machines) == ref["c"], "three interchangeable machines sharing one pooled queue"
-    measured = replicate(model, 10)
+    # Wq of the pooled queue varies most between replications: 20 keep its CI within 5%
+    measured = replicate(model, 20)
     for name, key in (("L", "L"), ("W", "W"), ("Wq[m]", "Wq"), ("utilisation[m]", "rho"), ("L[m]", "L")):
         assert_matches(measured, name, ref[key])
 

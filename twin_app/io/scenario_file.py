@@ -129,13 +129,32 @@ def scenario_from_data(
         raise ScenarioError(source, problems)
     if scenario.demand.order_book:
         scenario, problems = _with_order_book(scenario, base_dir or Path.cwd(), allow_outside_files)
-    meaning = check_scenario(scenario)
+    meaning = check_scenario(scenario) + _stream_id_problems(scenario)
     if problems:  # the book's orders are missing, so 'no demand' would only be noise
         meaning = [problem for problem in meaning if problem.place != "demand"]
     problems += meaning
     if problems:
         raise ScenarioError(source, problems)
     return scenario
+
+
+def _stream_id_problems(scenario: Scenario) -> list[Problem]:
+    """Demand streams must have distinct ids: an id names the stream's random numbers."""
+    problems = []
+    seen: dict[str, int] = {}
+    for s, spec in enumerate(scenario.demand.streams):
+        if spec.id is None:
+            continue
+        if spec.id in seen:
+            problems.append(
+                Problem(
+                    f"demand.streams[{s}].id",
+                    f"'{spec.id}' is already the id of demand.streams[{seen[spec.id]}]",
+                    "give each stream its own id",
+                )
+            )
+        seen.setdefault(spec.id, s)
+    return problems
 
 
 def _with_order_book(scenario: Scenario, base_dir: Path, allow_outside: bool) -> tuple[Scenario, list[Problem]]:

@@ -9,6 +9,7 @@ Ids are strings that other objects refer to (a machine names its ``site``, a sit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -271,6 +272,33 @@ class DemandStream:
     start: TimePoint = 0.0
     stop: PositiveTime | None = None
     max_orders: Annotated[int, Gt(0), Le(limits.MAX_EXPECTED_ORDERS)] | None = None
+    id: Id | None = None
+    """Names the stream's random numbers, so adding or reordering other streams leaves its
+    orders alone. Default: the customer id (its 2nd stream without an id: '<customer>#2')."""
+
+
+def demand_stream_ids(streams: Sequence[DemandStream]) -> list[str]:
+    """The stable id of each stream, which keys its random numbers.
+
+    A stream's own ``id`` if it has one; otherwise its customer's id, and for a further
+    stream of the same customer without an id ``<customer>#2``, ``#3``... (counted over that
+    customer's streams only, skipping ids already taken). So adding, removing or reordering
+    the streams of *other* customers never changes a stream's id. Duplicate explicit ids are
+    kept as they are (the reader reports them).
+    """
+    taken = {s.id for s in streams if s.id is not None}
+    ids: list[str] = []
+    for spec in streams:
+        if spec.id is not None:
+            ids.append(spec.id)
+            continue
+        candidate, count = spec.customer, 1
+        while candidate in taken:
+            count += 1
+            candidate = f"{spec.customer}#{count}"
+        taken.add(candidate)
+        ids.append(candidate)
+    return ids
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,7 @@ from twin_app.dispatch import assignment, sequencing
 from twin_app.errors import SimulationError
 from twin_app.model.distributions import Distribution, sampler
 from twin_app.model.events import EVENT_DTYPE, ORDER_DTYPE, EventBatch, EventKind, RunEnd, RunInfo, RunObserver
-from twin_app.model.scenario import DemandStream, Scenario, Shifts
+from twin_app.model.scenario import DemandStream, Scenario, Shifts, demand_stream_ids
 from twin_app.sim.compiled import CompiledProduct, CompiledScenario, CompiledStep
 from twin_app.sim.logistics import LaneOperator, Parcel
 from twin_app.sim.rng import stream
@@ -242,7 +242,7 @@ class Simulation:
             **{k: getattr(platform.weights, k) for k in ("completion", "cost", "load", "reliability")}
         )
         self._dispatch_rng = self._rng("dispatch")
-        self._routing_rngs: dict[int, np.random.Generator] = {}
+        self._routing_rngs: dict[tuple[str, int, int], np.random.Generator] = {}
         self._job_counter = itertools.count()
         self._op_counter = itertools.count()
         self._orders_open = 0
@@ -269,7 +269,6 @@ class Simulation:
         self.units: list[_Unit] = []
         self.machine_units: list[tuple[_Unit, ...]] = []
         self._process_samplers: list[dict[str, Callable[[], float]]] = []
-        self._setup_rngs: list[np.random.Generator] = []
         self._setup_samplers: dict[tuple[int, int, int], Callable[[], float]] = {}
         for m, machine in enumerate(scenario.machines):
             first = layout.machine_first_unit[m]
@@ -279,17 +278,20 @@ class Simulation:
             )
             self.units.extend(units)
             self.machine_units.append(units)
-            rng = self._rng("process", machine.id)
-            self._process_samplers.append({cap.step: sampler(cap.time, rng) for cap in machine.capabilities})
-            self._setup_rngs.append(self._rng("setup", machine.id))
+            self._process_samplers.append(
+                {
+                    cap.step: sampler(cap.time, self._rng("process", machine.id, cap.step))
+                    for cap in machine.capabilities
+                }
+            )
             if machine.failures is not None:
                 for unit in units:
-                    failure_rng = self._rng("failures", layout.resources[unit.index].id)
+                    resource = layout.resources[unit.index].id
                     self.env.process(
                         self._failures(
                             unit,
-                            sampler(machine.failures.mtbf, failure_rng),
-                            sampler(machine.failures.mttr, failure_rng),
+                            sampler(machine.failures.mtbf, self._rng("uptime", resource)),
+                            sampler(machine.failures.mttr, self._rng("repair", resource)),
                             machine.failures.mttr.mean,
                         )
                     )
@@ -360,9 +362,9 @@ class Simulation:
             book = sorted(enumerate(demand.orders), key=lambda item: (item[1].release, item[0]))
             self._sources_open += 1
             self.env.process(self._order_book(book))
-        for s, stream_spec in enumerate(demand.streams):
+        for stream_id, stream_spec in zip(demand_stream_ids(demand.streams), demand.streams, strict=True):
             self._sources_open += 1
-            self.env.process(self._arrivals(s, stream_spec))
+            self.env.process(self._arrivals(stream_id, stream_spec))
 
     # -----------------------------------------------------------------------------------------
     # Driving the run
@@ -528,9 +530,9 @@ class Simulation:
             self._release(compiled.customer_index[spec.customer], product, float(spec.quantity), due, spec.price)
         self._sources_open -= 1
 
-    def _arrivals(self, index: int, spec: DemandStream) -> Generator[Event, object, None]:
+    def _arrivals(self, name: str, spec: DemandStream) -> Generator[Event, object, None]:
+        """Release the orders of the stream with id ``name`` (which keys its random numbers)."""
         compiled = self.compiled
-        name = f"stream{index}:{spec.customer}"
         rng = self._rng("arrivals", name)
         gap = sampler(spec.interarrival, rng)
         quantity = sampler(spec.quantity, self._rng("quantity", name))
@@ -591,17 +593,21 @@ class Simulation:
                 job.waiting_assembly = True
                 return
             probability = steps[job.step].probability
-            if probability < 1.0 and self._routing_rng(product.index).random() >= probability:
+            if probability < 1.0 and self._routing_rng("skip", product.index, job.step).random() >= probability:
                 job.step += 1
                 continue
             break
         self._ready.append(_Operation(job, self.env.now))
         self._request_epoch()
 
-    def _routing_rng(self, product: int) -> np.random.Generator:
-        rng = self._routing_rngs.get(product)
+    def _routing_rng(self, purpose: str, product: int, step: int) -> np.random.Generator:
+        """The stream deciding whether step ``step`` of a product is done (``"skip"``) or sends
+        the job back (``"rework"``): one per product step and purpose, so changing one step's
+        probability leaves every other step's draws alone."""
+        key = (purpose, product, step)
+        rng = self._routing_rngs.get(key)
         if rng is None:
-            rng = self._routing_rngs[product] = self._rng("routing", self.scenario.products[product].id)
+            rng = self._routing_rngs[key] = self._rng(purpose, self.scenario.products[product].id, str(step))
         return rng
 
     def _consolidation_node(self, job: _Job) -> int:
@@ -1204,7 +1210,9 @@ class Simulation:
         key = (machine, source, target)
         draw = self._setup_samplers.get(key)
         if draw is None:
-            draw = self._setup_samplers[key] = sampler(time, self._setup_rngs[machine])
+            families = self.layout.families
+            rng = self._rng("setup", self.scenario.machines[machine].id, families[source], families[target])
+            draw = self._setup_samplers[key] = sampler(time, rng)
         return draw
 
     def _resume(self, unit: _Unit) -> None:
@@ -1280,7 +1288,10 @@ class Simulation:
         if job.components and job.step == job.product.assembly_step:
             job.components = []  # consumed by the assembly
         step = job.product.steps[op.step]
-        if step.rework_probability > 0 and self._routing_rng(job.product.index).random() < step.rework_probability:
+        if (
+            step.rework_probability > 0
+            and self._routing_rng("rework", job.product.index, op.step).random() < step.rework_probability
+        ):
             job.step = step.rework_back_to
         else:
             job.step += 1
