@@ -8,6 +8,7 @@ The GUI package is imported only by the commands that need it.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from twin_app import __version__
 from twin_app.errors import ScenarioError, TwinError
+from twin_app.model import limits
 from twin_app.samples import DEFAULT_SAMPLE
 
 _SEQUENCING = ("fifo", "spt", "edd", "mwkr", "mopnr", "fdd_mwkr", "cr", "atc")
@@ -29,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return command(args)
     except TwinError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {_printable(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -47,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check scenario files and summarise them")
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    _allow_outside_files_option(validate)
     validate.set_defaults(handler=_validate)
 
     importer = commands.add_parser("import", help="turn a benchmark instance into a scenario file")
@@ -59,11 +62,15 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="simulate a scenario headless and print its KPIs")
     run.add_argument("scenario", type=Path, metavar="SCENARIO")
-    run.add_argument("--seed", type=int, help="random seed (default: the scenario's run.seed)")
-    run.add_argument("--until", type=float, metavar="T", help="simulated time to stop at (default: run.horizon)")
+    run.add_argument("--seed", type=_seed_arg, help="random seed (default: the scenario's run.seed)")
+    run.add_argument("--until", type=_time_arg, metavar="T", help="simulated time to stop at (default: run.horizon)")
     run.add_argument(
-        "--replications", type=int, metavar="N", help="independent replications (default: run.replications)"
+        "--replications",
+        type=_replications_arg,
+        metavar="N",
+        help="independent replications (default: run.replications)",
     )
+    _allow_outside_files_option(run)
     run.add_argument("--mode", choices=["push", "pull"], help="override the platform's dispatch mode")
     run.add_argument("--rule", metavar="RULE", help="override the sequencing rule (" + ", ".join(_SEQUENCING) + ")")
     run.add_argument(
@@ -78,7 +85,8 @@ def _parser() -> argparse.ArgumentParser:
 
     capture = commands.add_parser("capture", help="run a scenario offscreen and save a screenshot of the app")
     capture.add_argument("scenario", type=Path, metavar="SCENARIO")
-    capture.add_argument("--until", type=float, required=True, metavar="T", help="simulated time to run to")
+    capture.add_argument("--until", type=_time_arg, required=True, metavar="T", help="simulated time to run to")
+    _allow_outside_files_option(capture)
     capture.add_argument(
         "-o", "--output", required=True, metavar="OUT.png", help="PNG file to write (missing folders are created)"
     )
@@ -134,13 +142,13 @@ def _validate(args: argparse.Namespace) -> int:
     failures = 0
     for path in args.files:
         try:
-            scenario = load_scenario(path)
+            scenario = load_scenario(path, allow_outside_files=args.allow_outside_files)
         except ScenarioError as error:
             failures += 1
-            print(error.report())
+            print(_printable(error.report()))
             continue
         print(
-            f"{path}: ok: {len(scenario.owners)} owners, {len(scenario.sites)} sites, "
+            f"{_printable(str(path))}: ok: {len(scenario.owners)} owners, {len(scenario.sites)} sites, "
             f"{len(scenario.machines)} machines, {len(scenario.lanes)} lanes, {len(scenario.products)} products"
         )
     return 0 if failures == 0 else 1
@@ -169,7 +177,12 @@ def _run(args: argparse.Namespace) -> int:
     from twin_app.experiments.runner import run_replications, summarise, with_horizon
     from twin_app.io.scenario_file import load_scenario
 
-    scenario = with_horizon(load_scenario(args.scenario), args.until)
+    scenario = with_horizon(load_scenario(args.scenario, allow_outside_files=args.allow_outside_files), args.until)
+    if args.until is not None:  # the work the file implies changes with the horizon
+        from twin_app.model.workload import check_workload
+
+        if problems := check_workload(scenario):
+            raise ScenarioError(f"{args.scenario} with --until {args.until:g}", problems)
     platform = scenario.platform
     if args.rule is not None and args.rule not in _SEQUENCING:
         raise TwinError(f"--rule {args.rule!r} is not a sequencing rule; use one of {', '.join(_SEQUENCING)}")
@@ -205,14 +218,14 @@ def _run(args: argparse.Namespace) -> int:
     kpis = summarise(results)
     kpis["run_ids"] = [r.run_id for r in results]
     if args.json:
-        print(json.dumps(kpis, indent=2, allow_nan=False))
+        print(json.dumps(_finite_or_null(kpis), indent=2, allow_nan=False))
     else:
         title = (
             f"{scenario.name or args.scenario.stem}: {platform.mode} / {platform.assignment} / {platform.sequencing}"
         )
         if replications > 1:
             title += f", {replications} replications (mean ± 95% CI)"
-        print(format_kpis(kpis, title))
+        print(_printable(format_kpis(kpis, title)))
         if database is not None:
             print(f"\nStored as run {', '.join(kpis['run_ids'])} in {database}")
     return 0
@@ -223,7 +236,7 @@ def _capture(args: argparse.Namespace) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from twin_app.gui.capture import capture
 
-    written = capture(args.scenario, args.until, args.output, args.view)
+    written = capture(args.scenario, args.until, args.output, args.view, allow_outside_files=args.allow_outside_files)
     print(written)
     return 0
 
@@ -235,12 +248,80 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _gui(args: argparse.Namespace) -> int:
+    if not _has_display() and not os.environ.get("QT_QPA_PLATFORM"):
+        raise TwinError(
+            "no display found (DISPLAY and WAYLAND_DISPLAY are unset): the desktop app needs one; "
+            "use twin-app run for a headless run, or twin-app capture for a screenshot"
+        )
     problem = _gui_problem()
     if problem is not None:
         raise TwinError(problem)
     from twin_app.gui.app import run_app
 
     return run_app(args.scenario)
+
+
+def _allow_outside_files_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-outside-files",
+        action="store_true",
+        help="let the scenario read an order book outside its own folder (off: a scenario from "
+        "someone else cannot make the twin read other files)",
+    )
+
+
+def _number_arg(text: str, whole: bool = False) -> float:
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if whole else ''}number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def _time_arg(text: str) -> float:
+    """A simulated time for --until: finite, > 0 and at most MAX_TIME."""
+    value = _number_arg(text)
+    if not 0 < value <= limits.MAX_TIME:
+        raise argparse.ArgumentTypeError(f"must be > 0 and at most {limits.MAX_TIME:g} (MAX_TIME), got {text}")
+    return value
+
+
+def _seed_arg(text: str) -> int:
+    value = int(_number_arg(text, whole=True))
+    if not 0 <= value <= limits.MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {limits.MAX_SEED} (MAX_SEED), got {text}")
+    return value
+
+
+def _replications_arg(text: str) -> int:
+    value = int(_number_arg(text, whole=True))
+    if not 1 <= value <= limits.MAX_REPLICATIONS:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {limits.MAX_REPLICATIONS} (MAX_REPLICATIONS), got {text}")
+    return value
+
+
+def _finite_or_null(value: object) -> object:
+    """``value`` with every NaN or infinite float as None: JSON has no such numbers, and a
+    KPI that overflowed is better shown as null than as an error."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite_or_null(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_or_null(item) for item in value]
+    return value
+
+
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if chr(code) not in "\n\t"}
+_CONTROL.update({code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters (ANSI escapes, bidi overrides...) shown as escapes:
+    names in a scenario file must not recolour or rewrite the user's terminal."""
+    return text.translate(_CONTROL)
 
 
 if __name__ == "__main__":

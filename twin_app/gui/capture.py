@@ -25,9 +25,12 @@ def capture(
     output: str | Path,
     view: str = "window",
     size: tuple[int, int] = (1600, 1000),
+    *,
+    allow_outside_files: bool = False,
 ) -> Path:
     """Run ``scenario_path`` to simulated time ``until`` and save a PNG of ``view`` to ``output``.
 
+    ``allow_outside_files`` lets the scenario read an order book outside its folder.
     Raises ScenarioError for a bad scenario, OutputPathError for an output path that cannot
     be written (checked before the run) and ValueError for an unknown view; returns the
     path written.
@@ -35,7 +38,7 @@ def capture(
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
     output = check_output_path(output, "-o")  # a bad path fails before the run, not after it
-    scenario = load_scenario(scenario_path)  # a bad file raises here, before any window
+    scenario = load_scenario(scenario_path, allow_outside_files=allow_outside_files)  # raises before any window
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtWidgets import QApplication

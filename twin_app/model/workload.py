@@ -90,7 +90,7 @@ def _check_expected_orders(scenario: Scenario, problems: list[Problem]) -> None:
         busiest = int(np.argmax(per_stream))
         where, fix = (
             f"demand.streams[{busiest}].interarrival",
-            "raise the mean time between orders, set 'stop' or 'max_orders', or shorten run.horizon",
+            "raise the mean time between orders, set 'stop' or 'max_orders', or shorten run.horizon (or --until)",
         )
     else:
         where, fix = "demand.orders", "split the order book into several scenarios"
@@ -133,7 +133,7 @@ def _check_calendar_events(scenario: Scenario, problems: list[Problem]) -> None:
             f"shift changes, breakdowns and timetable departures come to about {total:,.0f} events up to the "
             f"horizon {horizon:g} (this one {count:,.0f}), more than the limit "
             f"{limits.MAX_EXPECTED_CALENDAR_EVENTS:,} (MAX_EXPECTED_CALENDAR_EVENTS)",
-            f"lengthen the period, or shorten run.horizon; {_LIMITS_HINT}",
+            f"lengthen the period, or shorten run.horizon (or --until); {_LIMITS_HINT}",
         )
     )
 
