@@ -1,0 +1,177 @@
+"""Where tasks run: in this process, in local worker processes, or on a Dask cluster.
+
+Each backend takes a list of :class:`~twin_app.experiments.tasks.Task` and yields their
+results *as they complete* (not in order), so the caller can store each one at once and show
+progress. Because a task's numbers depend only on its own seed and replication, every backend
+gives the same results, number for number.
+
+A worker that dies (killed, out of memory) does not lose the experiment: its tasks are run
+again once, each in a fresh process of its own, and a task that kills its process twice is
+reported as failed. Every other result is kept.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from twin_app.errors import TwinError
+from twin_app.experiments.tasks import Task, TaskResult, run_task
+
+DASK_CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for a Dask scheduler before giving up with an error."""
+
+
+def default_workers() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Backend:
+    """Where to run: ``workers`` local processes (1: in this process), or a Dask scheduler.
+
+    ``dask`` is None (local processes), ``"local"`` (start a ``distributed.LocalCluster`` of
+    ``workers`` processes) or a scheduler address such as ``"tcp://host:8786"``.
+    """
+
+    workers: int = 1
+    dask: str | None = None
+
+    def describe(self) -> str:
+        if self.dask == "local":
+            return f"Dask LocalCluster of {self.workers} workers"
+        if self.dask:
+            return f"Dask scheduler {self.dask}"
+        return "this process" if self.workers <= 1 else f"{self.workers} local processes"
+
+
+def execute(tasks: Iterable[Task], backend: Backend) -> Iterator[TaskResult]:
+    """Run ``tasks`` on ``backend`` and yield each result as it completes."""
+    tasks = list(tasks)
+    if not tasks:
+        return iter(())
+    if backend.dask:
+        return _on_dask(tasks, backend)
+    if backend.workers <= 1 or len(tasks) == 1:
+        return (run_task(task) for task in tasks)
+    return _on_processes(tasks, min(backend.workers, len(tasks)))
+
+
+# --- local processes ---------------------------------------------------------------------------
+def _context() -> multiprocessing.context.BaseContext:
+    """fork where it is safe (one thread: fast, and a script needs no ``__main__`` guard);
+    forkserver when this process runs threads (the desktop app), which a fork would copy in
+    whatever state they hold."""
+    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
+
+
+def _on_processes(tasks: list[Task], workers: int) -> Iterator[TaskResult]:
+    suspects: list[Task] = []
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    try:
+        pending: dict[Future[TaskResult], Task] = {pool.submit(run_task, task): task for task in tasks}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = pending.pop(future)
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    suspects.append(task)  # this task, or another in the pool, killed a worker
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    for task in suspects:
+        yield _alone(task)
+
+
+def _alone(task: Task) -> TaskResult:
+    """Run a task again in a process of its own; if that process dies too, the task failed."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+        try:
+            return pool.submit(run_task, task).result()
+        except BrokenProcessPool:
+            return TaskResult(
+                task.point,
+                task.replication,
+                task.seed,
+                "failed",
+                message="its worker process died twice (killed or out of memory)",
+            )
+
+
+# --- Dask ----------------------------------------------------------------------------------------
+def dask_client(address: str, workers: int) -> object:
+    """A ``distributed.Client`` for ``address`` ('local' starts a LocalCluster).
+
+    Raises :class:`TwinError` when Dask is not installed or the scheduler cannot be reached
+    within :data:`DASK_CONNECT_TIMEOUT` seconds.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise TwinError(
+            "--dask needs the Dask distributed package: pip install 'cloud-factory-twin[cluster]'"
+        ) from None
+    if address == "local":
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+        )
+        return Client(cluster)
+    try:
+        return Client(address, timeout=f"{DASK_CONNECT_TIMEOUT}s")
+    except (OSError, TimeoutError, ValueError) as error:
+        raise TwinError(
+            f"--dask {address}: cannot reach the Dask scheduler within {DASK_CONNECT_TIMEOUT:g} s ({error}); "
+            "start one with 'dask scheduler' and workers with 'dask worker ADDRESS', or use local processes"
+        ) from None
+
+
+def _on_dask(tasks: list[Task], backend: Backend) -> Iterator[TaskResult]:
+    assert backend.dask is not None
+    client = dask_client(backend.dask, backend.workers)
+    try:
+        yield from run_on_client(client, tasks)
+    finally:
+        cluster = getattr(client, "cluster", None)
+        client.close()  # type: ignore[attr-defined]
+        if backend.dask == "local" and cluster is not None:
+            cluster.close()
+
+
+def run_on_client(client: object, tasks: list[Task]) -> Iterator[TaskResult]:
+    """Run tasks on an existing ``distributed.Client`` and yield results as they complete.
+
+    Each scenario is sent to the cluster once (scattered) and shared by its tasks. A task whose
+    worker dies is retried once by Dask; after that it is reported as failed.
+    """
+    from distributed import as_completed
+
+    scenarios: dict[int, object] = {}
+    for task in tasks:
+        if task.point not in scenarios:
+            scenarios[task.point] = client.scatter(task.scenario, broadcast=False)  # type: ignore[attr-defined]
+    futures = {
+        client.submit(  # type: ignore[attr-defined]
+            _run_remote, scenarios[t.point], t.point, t.replication, t.seed, pure=False, retries=1
+        ): t
+        for t in tasks
+    }
+    for future in as_completed(futures):
+        task = futures[future]
+        try:
+            yield future.result()
+        except Exception as error:
+            yield TaskResult(task.point, task.replication, task.seed, "failed", message=f"on the cluster: {error}")
+
+
+def _run_remote(scenario: object, point: int, replication: int, seed: int) -> TaskResult:
+    return run_task(Task(point, replication, scenario, seed))  # type: ignore[arg-type]

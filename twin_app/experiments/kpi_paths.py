@@ -1,0 +1,130 @@
+"""KPIs as flat paths: ``"lead_time.p95"``, ``"profit.by_owner.bikeworks"``.
+
+Experiments compare numbers, one KPI at a time. The KPI dictionary of a run (see
+:func:`twin_app.analysis.kpis.compute_kpis`) is nested; here it becomes a flat mapping from a
+dotted path to a number (or None where the run had none), and each path gets a readable
+label and the direction in which it is better, so tables can say "lower is better".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Better = Literal["lower", "higher", "neither"]
+
+SKIPPED_PREFIXES = ("window.", "histogram", "lead_time.histogram", "bottleneck.ranking")
+"""Leaves that are not KPIs to compare: the observation window and the histogram bins."""
+
+
+@dataclass(frozen=True, slots=True)
+class KpiInfo:
+    """How a KPI path is shown: its label, its unit kind and which way is better."""
+
+    path: str
+    label: str
+    better: Better = "neither"
+    percent: bool = False
+
+
+HEADLINE: tuple[KpiInfo, ...] = (
+    KpiInfo("orders_completed", "Orders completed", "higher"),
+    KpiInfo("throughput.per_day", "Throughput (orders/day)", "higher"),
+    KpiInfo("lead_time.mean", "Lead time mean (min)", "lower"),
+    KpiInfo("lead_time.p95", "Lead time p95 (min)", "lower"),
+    KpiInfo("on_time_rate", "On-time rate", "higher", percent=True),
+    KpiInfo("tardiness.mean", "Mean tardiness (min)", "lower"),
+    KpiInfo("wip.mean", "WIP mean (orders)", "lower"),
+    KpiInfo("utilisation.mean", "Machine utilisation", "neither", percent=True),
+    KpiInfo("cost.total", "Cost total", "lower"),
+    KpiInfo("cost.per_unit", "Cost per unit", "lower"),
+    KpiInfo("cost.transport", "Transport cost", "lower"),
+    KpiInfo("revenue.total", "Revenue", "higher"),
+    KpiInfo("profit.total", "Profit", "higher"),
+    KpiInfo("co2.total", "CO2 (kg)", "lower"),
+)
+"""The KPIs every comparison table shows first, in this order."""
+
+_HEADLINE_BY_PATH = {info.path: info for info in HEADLINE}
+
+OWNER_GROUPS: tuple[tuple[str, str, Better, bool], ...] = (
+    ("profit.by_owner.", "Profit", "higher", False),
+    ("revenue.by_owner.", "Revenue", "higher", False),
+    ("cost.by_owner.", "Cost", "lower", False),
+    ("utilisation.by_owner.", "Utilisation", "neither", True),
+    ("co2.by_owner.", "CO2", "lower", False),
+)
+"""Per-owner KPI families: path prefix, label, direction, percent."""
+
+DEFAULT_PRECISION_KPIS = ("cost.per_unit", "profit.total", "lead_time.mean", "on_time_rate")
+"""The KPIs whose paired differences ``--precision`` makes precise unless others are named."""
+
+
+def flatten(kpis: dict[str, Any]) -> dict[str, float | None]:
+    """Every numeric leaf of a KPI dictionary by its dotted path (None stays None).
+
+    Lists (histograms, rankings), strings (the bottleneck's name) and the observation window
+    are left out: they are not numbers to average or compare.
+    """
+    flat: dict[str, float | None] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{prefix}{key}.")
+            return
+        path = prefix[:-1]
+        if path.startswith(SKIPPED_PREFIXES):
+            return
+        if node is None:
+            flat[path] = None
+        elif isinstance(node, bool):
+            return
+        elif isinstance(node, int | float):
+            value = float(node)
+            flat[path] = value if math.isfinite(value) else None
+
+    walk(kpis, "")
+    return flat
+
+
+def info(path: str) -> KpiInfo:
+    """Label and direction of any KPI path (per-owner ones included)."""
+    known = _HEADLINE_BY_PATH.get(path)
+    if known is not None:
+        return known
+    for prefix, label, better, percent in OWNER_GROUPS:
+        if path.startswith(prefix):
+            return KpiInfo(path, f"{label}: {path[len(prefix) :]}", better, percent)
+    better: Better = "neither"
+    if path.startswith(("cost.", "co2.", "lead_time.", "tardiness.", "queue_length.", "wip.")):
+        better = "lower"
+    elif path.startswith(("revenue.", "profit.", "throughput.")) or path == "on_time_rate":
+        better = "higher"
+    return KpiInfo(path, path, better, path.startswith("utilisation.") or path.endswith("_rate"))
+
+
+def shown_paths(paths: Iterable[str]) -> list[str]:
+    """The paths a comparison table shows: the headline KPIs, then the per-owner families."""
+    available = set(paths)
+    shown = [info.path for info in HEADLINE if info.path in available]
+    for prefix, *_ in OWNER_GROUPS:
+        shown.extend(sorted(p for p in available if p.startswith(prefix)))
+    return shown
+
+
+def format_value(value: float | None, kpi: KpiInfo, signed: bool = False, delta: bool = False) -> str:
+    """A number as the tables show it: percentages for rates, thousands separators.
+
+    ``delta`` marks a difference or a half-width: rates are then in percentage points.
+    """
+    if value is None or not math.isfinite(value):
+        return "-"
+    sign = "+" if signed else ""
+    if kpi.percent:
+        return f"{100 * value:{sign}.1f} pp" if delta else f"{100 * value:{sign}.1f}%"
+    magnitude = abs(value)
+    digits = 0 if magnitude >= 1000 else 1 if magnitude >= 10 else 2 if magnitude >= 0.1 else 3
+    return f"{value:{sign},.{digits}f}"
