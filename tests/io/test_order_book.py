@@ -116,3 +116,15 @@ def test_export_of_the_scenario_orders_reads_back_into_an_empty_demand(tiny: Sce
     write_order_book(tiny.demand.orders, path)
     without_orders = replace(tiny, demand=replace(tiny.demand, orders=()))
     assert read_order_book(without_orders, path) == tiny
+
+
+def test_ids_that_would_start_a_spreadsheet_formula_are_written_as_text(tiny: Scenario, tmp_path: Path) -> None:
+    orders = tuple(
+        OrderSpec(order_id, "shop", "kit", 1, 0.0, None, 0.0)
+        for order_id in ('=HYPERLINK("http://x","y")', "+1+cmd|' /C calc'!A0", "-2", "@SUM(A1)", "'plain")
+    )
+    path = tmp_path / "export.csv"
+    write_order_book(orders, path)
+    cells = [line.split(",")[0] for line in path.read_text(encoding="utf-8").splitlines()[1:]]
+    assert all(not cell.lstrip('"').startswith(("=", "+", "-", "@")) for cell in cells)
+    assert read_order_book(tiny, path).demand.orders[1:] == orders

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from twin_app.errors import Problem, ScenarioError
+from twin_app.io.csv_cells import safe_cell, unescape_cell
 from twin_app.io.input_file import InputFileError, read_input_text
 from twin_app.io.output_path import write_output
 from twin_app.model.scenario import OrderSpec, Scenario
@@ -62,7 +63,8 @@ def write_order_book(orders: Iterable[OrderSpec], path: Path) -> None:
     """Write ``orders`` as a CSV order book that :func:`read_order_book` reads back equal.
 
     Written atomically (a crash never leaves half a file); an order without a due date gets
-    an empty ``due`` cell.
+    an empty ``due`` cell; an id that would start a spreadsheet formula gets an apostrophe
+    in front (see :mod:`twin_app.io.csv_cells`), which the reader takes off.
     """
     path = Path(path)
     buffer = io.StringIO()
@@ -71,9 +73,9 @@ def write_order_book(orders: Iterable[OrderSpec], path: Path) -> None:
     for order in orders:
         writer.writerow(
             [
-                order.id,
-                order.customer,
-                order.product,
+                safe_cell(order.id),
+                safe_cell(order.customer),
+                safe_cell(order.product),
                 order.quantity,
                 _number(order.release),
                 "" if order.due is None else _number(order.due),
@@ -209,7 +211,7 @@ def _read_row(
             )
         )
         return None
-    cells = {column: row[index].strip() for column, index in columns.items()}
+    cells = {column: unescape_cell(row[index].strip()) for column, index in columns.items()}
     before = len(problems)
 
     def at(column: str) -> str:
