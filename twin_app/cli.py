@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from twin_app import __version__
+from twin_app.commands import decisions, history
 from twin_app.errors import ScenarioError, TwinError
 from twin_app.model import limits
 from twin_app.samples import DEFAULT_SAMPLE
@@ -36,6 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped (twin-app history | head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -105,6 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--quick", action="store_true", help="fewer repeats and smaller sizes (about 2 minutes)")
     bench.set_defaults(handler=_bench)
+
+    decisions.register(commands, _number_arg, _time_arg, _seed_arg)
+    history.register(commands)
 
     gui = commands.add_parser("gui", help="open the desktop app")
     gui.add_argument("scenario", nargs="?", type=Path, help="scenario to open (default: the demo)")

@@ -160,8 +160,11 @@ def sweep_table(result: SweepResult, paths: Sequence[str] | None = None) -> str:
             )
     if result.pareto:
         a, b = result.pareto
-        lines += ["", f"Pareto front ({a.goal} {info(a.kpi).label}, {b.goal} {info(b.kpi).label}): "
-                  + ", ".join(f"#{i + 1}" for i in result.front)]  # fmt: skip
+        lines += [
+            "",
+            f"Pareto front ({a.goal} {info(a.kpi).label}, {b.goal} {info(b.kpi).label}): "
+            + ", ".join(f"#{i + 1}" for i in result.front),
+        ]
     if result.failed:
         lines += ["", f"{len(result.failed)} failed tasks (left out):", *(f"  {f}" for f in result.failed)]
     if result.experiment_id:
