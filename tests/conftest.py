@@ -6,8 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# `pytest --hypothesis-profile=soak` (e.g. on tests/cli/test_fuzz_scenarios.py): 10,000 random
+# examples per property that does not fix its own count (README, "Fuzzing").
+settings.register_profile("soak", max_examples=10_000, deadline=None)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
