@@ -1,0 +1,197 @@
+"""Where an operation can go, and what each candidate machine would cost: the estimates
+both dispatchers score with the assignment rule.
+
+The candidates of an operation are the capable machines its parts can reach; for a part not
+yet anywhere (raw material, sourced at any site) they are the capable machines from which
+the part can go on to where it is needed next, and that onward transit counts in the score.
+The answers for one-part operations depend only on the step and where the part is (going),
+so they are cached.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import simpy
+
+from twin_app.dispatch import assignment
+from twin_app.errors import SimulationError
+from twin_app.model.scenario import Scenario
+from twin_app.sim.compiled import CompiledScenario, CompiledStep
+from twin_app.sim.state import Job, MachineBoard, Operation
+
+Candidates = tuple[np.ndarray, np.ndarray, np.ndarray | None]
+"""(machine indices in scenario order, transit of the parts to each, onward transit or None)."""
+
+
+class Placement:
+    """Candidate machines of an operation and the assignment rule's choice among them."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        compiled: CompiledScenario,
+        board: MachineBoard,
+        rng: np.random.Generator,
+    ) -> None:
+        self.env = env
+        self.scenario = scenario
+        self.compiled = compiled
+        self.network = compiled.network
+        self.board = board
+        self.rng = rng
+        platform = scenario.platform
+        self.rule = platform.assignment
+        self.weights = assignment.Weights(
+            **{k: getattr(platform.weights, k) for k in ("completion", "cost", "load", "reliability")}
+        )
+        self.speed = compiled.machine_speed.tolist()
+        self.machine_node = compiled.machine_node.tolist()
+        self._n_sites = len(scenario.sites)
+        self._cache: dict[tuple[int, int], Candidates] = {}
+
+    def candidates(self, op: Operation) -> Candidates:
+        """Capable machines the parts can reach (array of machine indices, scenario order),
+        the transit time to each (of the part that has furthest to go), and, for a job not yet
+        anywhere (raw material can be sourced at any site), the transit from each machine on
+        to where the job must go next: the first step is placed by where the part is needed."""
+        job = op.job
+        step = job.product.steps[op.step]
+        single = not job.components or op.step != job.product.assembly_step
+        key = self.place_key(job, step)
+        if single:  # one part: the answer depends only on the step and where the part is (going)
+            cached = self._cache.get(key)
+            if cached is not None:
+                return cached
+        machines = step.machine_array
+        nodes = [part.node for part in job.parts() if part.node >= 0]
+        result: Candidates
+        if not nodes:
+            destination = self.destination(job)
+            onward = None
+            if destination >= 0:
+                onward = self.network.transit[self.compiled.machine_node[machines], destination]
+                if not np.isfinite(onward).any():
+                    onward = None
+            if onward is None:
+                result = (machines, np.zeros(len(machines)), None)
+            else:
+                reachable = np.isfinite(onward)
+                result = (machines[reachable], np.zeros(int(reachable.sum())), onward[reachable])
+        else:
+            targets = self.compiled.machine_node[machines]
+            transit = self.network.transit[np.array(nodes)][:, targets].max(axis=0)
+            reachable = np.isfinite(transit)
+            if not reachable.any():
+                raise SimulationError(
+                    f"no machine for step {op.step} of {self.scenario.products[job.product.index].id} "
+                    "can be reached from where its parts are"
+                )
+            result = (machines[reachable], transit[reachable], None)
+        if single:
+            self._cache[key] = result
+        return result
+
+    def place_key(self, job: Job, step: CompiledStep) -> tuple[int, int]:
+        """Cache key of a one-part operation's candidate machines: the step and where the part
+        is, or, for a part not yet anywhere, where it must go next (that decides which machines
+        qualify, see :meth:`candidates`)."""
+        return (id(step), job.node if job.node >= 0 else -2 - self.destination(job))
+
+    def destination(self, job: Job) -> int:
+        """Where the job's part goes when it is finished: its kit's consolidation site, or the
+        customer (-1 when there is no route there, e.g. no lanes to customers)."""
+        if job.parent is not None:
+            return job.parent.consolidation
+        node = self._n_sites + job.order.customer
+        return node if self.network.next_lane[:, node].max() >= 0 else -1
+
+    def ready_times(self, machines: np.ndarray) -> np.ndarray:
+        """When each of ``machines`` is expected to be free for new work (push estimates): back
+        from off-shift or repair, then through its running and queued work over its units."""
+        now = self.env.now
+        board = self.board
+        start = np.maximum(np.maximum(board.off_until[machines], board.down_until[machines]), now)
+        running = np.maximum(board.committed_end[machines] - board.busy_units[machines] * now, 0.0)
+        return start + (running + board.queued_work[machines]) / board.capacity[machines]
+
+    def expected_work(self, machine: int, op: Operation, family_from: int) -> float:
+        """Expected processing time of ``op`` on ``machine``, plus the changeover from
+        ``family_from`` (-1: none)."""
+        job = op.job
+        option = job.product.steps[op.step].by_machine[machine]
+        base = option.mean * (job.quantity if option.per_unit else 1.0) / self.speed[machine]
+        if family_from >= 0:
+            base += self.compiled.setup_mean[machine, family_from, job.product.family]
+        return float(base)
+
+    def consolidation_node(self, job: Job) -> int:
+        """Where a kit's components gather: the site of the assembly machine the platform
+        would pick now by its assignment rule, counting the way on to the kit's own
+        destination (its customer), so each component travels there as soon as it is made
+        instead of waiting for the rest."""
+        op = Operation(job, self.env.now)
+        op.step = job.product.assembly_step
+        machines = job.product.steps[op.step].machine_array
+        if len(machines) == 1:
+            return self.machine_node[int(machines[0])]
+        ready = self.ready_times(machines)
+        onward = None
+        destination = self.destination(job)
+        if destination >= 0:
+            onward = self.network.transit[self.compiled.machine_node[machines], destination]
+            reachable = np.isfinite(onward)
+            if not reachable.any():
+                onward = None
+            elif not reachable.all():
+                machines, ready, onward = machines[reachable], ready[reachable], onward[reachable]
+        families = self.board.tail_family[machines]
+        chosen = self.choose(op, machines, np.zeros(len(machines)), ready, families, onward)
+        return self.machine_node[int(machines[chosen])]
+
+    def choose(
+        self,
+        op: Operation,
+        machines: np.ndarray,
+        transit: np.ndarray,
+        ready: np.ndarray,
+        families: np.ndarray,
+        onward: np.ndarray | None = None,
+    ) -> int:
+        """Index into ``machines`` of the one the assignment rule picks (vectorised scores).
+
+        ``onward``: transit from each machine to where the part goes next, counted in the
+        completion time (earliest completion, weighted) when the part has no location yet."""
+        now = self.env.now
+        job = op.job
+        step = job.product.steps[op.step]
+        compiled = self.compiled
+        if len(machines) == len(step.machine_array) and (machines is step.machine_array):
+            fixed, unit = step.fixed_array, step.unit_array
+        else:
+            position = np.searchsorted(step.machine_array, machines)
+            fixed, unit = step.fixed_array[position], step.unit_array[position]
+        work = fixed + unit * job.quantity
+        changeover = families >= 0
+        if changeover.any():
+            work = work + np.where(
+                changeover, compiled.setup_mean[machines, np.maximum(families, 0), job.product.family], 0.0
+            )
+        cost = compiled.machine_running_rate[machines] * work
+        nodes = [part.node for part in job.parts() if part.node >= 0]
+        if nodes:
+            targets = compiled.machine_node[machines]
+            cost = cost + self.network.cost_per_unit[np.array(nodes)][:, targets].max(axis=0) * job.quantity
+        if onward is not None:
+            if self.rule in ("earliest_completion", "weighted"):
+                work = work + onward
+            destination = self.destination(job)
+            cost = cost + self.network.cost_per_unit[compiled.machine_node[machines], destination] * job.quantity
+        candidates = assignment.Candidates(
+            ready=ready,
+            arrival=now + transit,
+            work=work,
+            cost=cost,
+            unreliability=compiled.machine_unreliability[machines],
+        )
+        return assignment.choose(self.rule, now, candidates, self.weights, self.rng)

@@ -1,0 +1,201 @@
+"""The simulation's entities and their state: orders, jobs, operations, machine units, queues.
+
+Plain slotted classes (not dataclasses): they are created and read millions of times in a
+large run, and attribute access on ``__slots__`` is the cheapest Python has. The dispatch
+core's view of the machines lives in :class:`MachineBoard`, arrays updated in place.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from twin_app.model.events import EventKind
+from twin_app.sim.compiled import CompiledProduct
+
+PROCESS = int(EventKind.PROCESS)
+SETUP = int(EventKind.SETUP)
+TRANSPORT = int(EventKind.TRANSPORT)
+DOWN = int(EventKind.DOWN)
+OFF_SHIFT = int(EventKind.OFF_SHIFT)
+WAIT = int(EventKind.WAIT)
+BLOCKED = int(EventKind.BLOCKED)
+
+
+class Order:
+    __slots__ = ("customer", "due", "index", "price", "product", "quantity", "release")
+
+    def __init__(
+        self, index: int, customer: int, product: int, quantity: float, release: float, due: float, price: float
+    ) -> None:
+        self.index = index
+        self.customer = customer
+        self.product = product
+        self.quantity = quantity
+        self.release = release
+        self.due = due
+        self.price = price
+
+    def record(self, completed: float) -> tuple:
+        """The order's row of the order log (``completed`` NaN while it is open)."""
+        return (self.index, self.customer, self.product, self.quantity, self.release, self.due, completed, self.price)
+
+
+class Job:
+    """One product instance walking its routing (an order's product, or one of its components)."""
+
+    __slots__ = (
+        "components",
+        "consolidation",
+        "holder",
+        "index",
+        "missing",
+        "node",
+        "order",
+        "parent",
+        "product",
+        "quantity",
+        "step",
+        "waiting_assembly",
+    )
+
+    def __init__(self, index: int, order: Order, product: CompiledProduct, quantity: float, parent: Job | None) -> None:
+        self.index = index
+        self.order = order
+        self.product = product
+        self.quantity = quantity
+        self.parent = parent
+        self.step = 0
+        self.node = -1  # -1: raw material, available wherever the first step is done
+        self.missing = len(product.components)
+        self.components: list[Job] = []
+        self.consolidation = -1  # node where components gather for the assembly (-1: none)
+        self.holder: Unit | None = None  # the unit that just finished the job's previous step
+        self.waiting_assembly = False
+
+    def parts(self) -> list[Job]:
+        """The parts an operation of this job needs at the machine: the job, plus its
+        components at the assembly step."""
+        if self.components and self.step == self.product.assembly_step:
+            return [self, *self.components]
+        return [self]
+
+
+class Operation:
+    """One step of one job, from ready until a unit takes it."""
+
+    __slots__ = ("estimate", "group", "holder", "job", "machine", "parts_pending", "ready", "step")
+
+    def __init__(self, job: Job, ready: float) -> None:
+        self.job = job
+        self.step = job.step
+        self.ready = ready
+        self.group: Group | None = None
+        self.machine = -1
+        self.parts_pending = 0
+        self.estimate = 0.0
+        self.holder = job.holder  # blocked if no capable machine has buffer space (push)
+
+
+class Unit:
+    """One machine unit (a server): what it is doing and whether it may work now."""
+
+    __slots__ = (
+        "arrived",
+        "blocked",
+        "blocked_since",
+        "busy_until",
+        "down",
+        "down_since",
+        "family",
+        "inbound",
+        "index",
+        "machine",
+        "node",
+        "off",
+        "off_since",
+        "op",
+        "owner",
+        "phase",
+        "phase_start",
+        "process_left",
+        "running",
+        "setup_left",
+        "token",
+        "waiting_parts",
+    )
+
+    def __init__(self, index: int, machine: int, owner: int, node: int) -> None:
+        self.index = index
+        self.machine = machine
+        self.owner = owner
+        self.node = node
+        self.family = -1
+        self.op: Operation | None = None
+        self.phase = PROCESS
+        self.phase_start = 0.0
+        self.setup_left = 0.0
+        self.process_left = 0.0
+        self.running = False
+        self.waiting_parts = False
+        self.token = 0
+        self.down = False
+        self.off = False
+        self.down_since = 0.0
+        self.off_since = 0.0
+        self.busy_until = 0.0
+        self.inbound = 0.0  # expected work pulled from other sites whose parts are on their way
+        self.blocked = False  # holding a finished part no capable machine has room for
+        self.blocked_since = 0.0
+        self.arrived: deque[Operation] = deque()  # pulled operations whose parts are here
+
+    def is_free(self) -> bool:
+        return self.op is None and not self.down and not self.off and not self.blocked
+
+
+class Group:
+    """Operations waiting for one set of units (a machine's queue, or a pooled queue)."""
+
+    __slots__ = ("dynamic", "heap", "units")
+
+    def __init__(self, units: tuple[Unit, ...]) -> None:
+        self.units = units
+        self.heap: list[tuple] = []
+        self.dynamic: list[Operation] = []
+
+    def has_work(self) -> bool:
+        return bool(self.heap) or bool(self.dynamic)
+
+    def free_units(self) -> list[Unit]:
+        return [unit for unit in self.units if unit.op is None and not unit.down and not unit.off and not unit.blocked]
+
+
+class MachineBoard:
+    """The dispatch core's view of each machine, as arrays it scores many machines from at once."""
+
+    def __init__(self, n: int, capacity: np.ndarray, buffers: list[int]) -> None:
+        self.queued_work = np.zeros(n)
+        """Expected work assigned to the machine and not started (push)."""
+        self.committed_end = np.zeros(n)
+        """Sum over busy units of their expected end time."""
+        self.busy_units = np.zeros(n)
+        self.tail_family = np.full(n, -1, dtype=np.int64)
+        """Family of the last operation assigned to the machine (for changeover estimates)."""
+        self.off_until = np.zeros(n)
+        """When the machine is back from an off-shift."""
+        self.down_until = np.zeros(n)
+        """When a one-unit machine is expected back from a breakdown."""
+        self.capacity = capacity
+        self.buffer = buffers  # 0: no limit
+        self.has_buffers = any(buffers)
+        self.waiting_count = [0] * n
+        """Operations assigned to the machine and not started (push)."""
+
+
+def is_remote(op: Operation, unit: Unit) -> bool:
+    """Whether some part ``op`` needs is at another site than ``unit``'s."""
+    job = op.job
+    if not job.components:
+        return 0 <= job.node != unit.node
+    return any(part.node >= 0 and part.node != unit.node for part in job.parts())
