@@ -16,12 +16,13 @@ from pathlib import Path
 
 from twin_app import __version__
 from twin_app.commands import decisions, history
+from twin_app.dispatch import assignment, sequencing
 from twin_app.errors import ScenarioError, TwinError
 from twin_app.model import limits
 from twin_app.samples import DEFAULT_SAMPLE
 
-_SEQUENCING = ("fifo", "spt", "edd", "mwkr", "mopnr", "fdd_mwkr", "cr", "atc")
-_ASSIGNMENT = ("earliest_completion", "fastest", "cheapest", "least_loaded", "random", "weighted")
+_SEQUENCING = sequencing.RULES.names()
+_ASSIGNMENT = assignment.RULES.names()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -181,10 +182,11 @@ def _run(args: argparse.Namespace) -> int:
     import json
 
     from twin_app.experiments.report import format_kpis
-    from twin_app.experiments.runner import run_replications, summarise, with_horizon
+    from twin_app.experiments.runner import run_replications, summarise
     from twin_app.io.scenario_file import load_scenario
 
-    scenario = with_horizon(load_scenario(args.scenario, allow_outside_files=args.allow_outside_files), args.until)
+    overrides = None if args.until is None else {"horizon": args.until}  # validated as the run actually made
+    scenario = load_scenario(args.scenario, allow_outside_files=args.allow_outside_files, run=overrides)
     if args.until is not None:  # the work the file implies changes with the horizon
         from twin_app.model.workload import check_workload
 

@@ -129,6 +129,8 @@ class CompareResult:
     curves: tuple[dict[str, Any], ...]
     bottlenecks: tuple[list[tuple[str, float, float]], ...]
     backend: str
+    by_owner: tuple[dict[str, Estimate], ...] = ()
+    """Per scenario: every per-owner KPI (profit, revenue, cost, utilisation, CO2), shared or not."""
     experiment_id: str | None = None
     database: str | None = None
     versions: dict[str, str] = field(default_factory=dict)
@@ -159,6 +161,7 @@ class CompareResult:
             "curves": list(self.curves),
             "bottlenecks": [[list(b) for b in ranking] for ranking in self.bottlenecks],
             "backend": self.backend,
+            "by_owner": [{k: e.to_dict() for k, e in own.items()} for own in self.by_owner],
             "experiment_id": self.experiment_id,
             "database": self.database,
             "versions": self.versions,
@@ -213,6 +216,9 @@ class CompareResult:
             tuple(data["curves"]),
             tuple([tuple(b) for b in ranking] for ranking in data["bottlenecks"]),  # type: ignore[misc]
             data["backend"],
+            tuple(
+                {k: Estimate(e["mean"], e["ci95"], e["n"]) for k, e in own.items()} for own in data.get("by_owner", [])
+            ),
             data.get("experiment_id"),
             data.get("database"),
             data.get("versions") or {},
@@ -248,8 +254,11 @@ def prepare(scenario: Scenario, source: str, *, until: float | None = None, warm
     return prepared
 
 
-def load_named(sources: Sequence[Scenario | str | Path]) -> list[tuple[str, str, Scenario]]:
-    """(name, source, scenario) for each input: a file is loaded and validated; names are unique."""
+def load_named(
+    sources: Sequence[Scenario | str | Path], run: dict[str, float] | None = None
+) -> list[tuple[str, str, Scenario]]:
+    """(name, source, scenario) for each input: a file is loaded and validated with the run
+    settings ``run`` overrides (``--until``, ``--warmup``); names are made unique."""
     from twin_app.io.scenario_file import load_scenario
 
     loaded: list[tuple[str, str, Scenario]] = []
@@ -258,7 +267,7 @@ def load_named(sources: Sequence[Scenario | str | Path]) -> list[tuple[str, str,
             loaded.append((item.name or f"scenario {len(loaded) + 1}", "<object>", item))
         else:
             path = Path(item)
-            scenario = load_scenario(path)  # ScenarioError names the failing file
+            scenario = load_scenario(path, run=run)  # ScenarioError names the failing file
             loaded.append((path.stem, str(path), scenario))
     names = [name for name, _, _ in loaded]
     unique = []
@@ -299,7 +308,8 @@ def compare(
         raise TwinError(f"--precision is a fraction between 0 and 1 (e.g. 0.05 for 5%), got {precision:g}")
     if max_replications < replications:
         max_replications = replications
-    loaded = load_named(scenarios)
+    overrides = {k: v for k, v in (("horizon", until), ("warmup", warmup)) if v is not None}
+    loaded = load_named(scenarios, overrides)
     points = [Point(name, prepare(s, source, until=until, warmup=warmup)) for name, source, s in loaded]
     seed = loaded[0][2].run.seed if seed is None else seed
     workers = default_workers() if workers is None else workers
@@ -424,6 +434,7 @@ def _summarise(
         tuple(mean_curves(rs) for rs in by_point),
         tuple(bottleneck_shares(rs) for rs in by_point),
         backend.describe(),
+        tuple({k: e for k, e in est.items() if ".by_owner." in k} for est in per_point),
         versions=versions(),
     )
 

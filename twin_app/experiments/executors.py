@@ -15,7 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -54,16 +54,22 @@ class Backend:
         return "this process" if self.workers <= 1 else f"{self.workers} local processes"
 
 
-def execute(tasks: Iterable[Task], backend: Backend) -> Iterator[TaskResult]:
-    """Run ``tasks`` on ``backend`` and yield each result as it completes."""
+Runner = Callable[[Task], TaskResult]
+
+
+def execute(tasks: Iterable[Task], backend: Backend, runner: Runner = run_task) -> Iterator[TaskResult]:
+    """Run ``tasks`` on ``backend`` and yield each result as it completes.
+
+    ``runner`` runs one task (a module-level function, so worker processes can receive it).
+    """
     tasks = list(tasks)
     if not tasks:
         return iter(())
     if backend.dask:
-        return _on_dask(tasks, backend)
+        return _on_dask(tasks, backend, runner)
     if backend.workers <= 1 or len(tasks) == 1:
-        return (run_task(task) for task in tasks)
-    return _on_processes(tasks, min(backend.workers, len(tasks)))
+        return (runner(task) for task in tasks)
+    return _on_processes(tasks, min(backend.workers, len(tasks)), runner)
 
 
 # --- local processes ---------------------------------------------------------------------------
@@ -74,11 +80,11 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
 
 
-def _on_processes(tasks: list[Task], workers: int) -> Iterator[TaskResult]:
+def _on_processes(tasks: list[Task], workers: int, runner: Runner) -> Iterator[TaskResult]:
     suspects: list[Task] = []
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
     try:
-        pending: dict[Future[TaskResult], Task] = {pool.submit(run_task, task): task for task in tasks}
+        pending: dict[Future[TaskResult], Task] = {pool.submit(runner, task): task for task in tasks}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -90,14 +96,14 @@ def _on_processes(tasks: list[Task], workers: int) -> Iterator[TaskResult]:
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     for task in suspects:
-        yield _alone(task)
+        yield _alone(task, runner)
 
 
-def _alone(task: Task) -> TaskResult:
+def _alone(task: Task, runner: Runner) -> TaskResult:
     """Run a task again in a process of its own; if that process dies too, the task failed."""
     with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
         try:
-            return pool.submit(run_task, task).result()
+            return pool.submit(runner, task).result()
         except BrokenProcessPool:
             return TaskResult(
                 task.point,
@@ -135,11 +141,11 @@ def dask_client(address: str, workers: int) -> object:
         ) from None
 
 
-def _on_dask(tasks: list[Task], backend: Backend) -> Iterator[TaskResult]:
+def _on_dask(tasks: list[Task], backend: Backend, runner: Runner) -> Iterator[TaskResult]:
     assert backend.dask is not None
     client = dask_client(backend.dask, backend.workers)
     try:
-        yield from run_on_client(client, tasks)
+        yield from run_on_client(client, tasks, runner)
     finally:
         cluster = getattr(client, "cluster", None)
         client.close()  # type: ignore[attr-defined]
@@ -147,7 +153,7 @@ def _on_dask(tasks: list[Task], backend: Backend) -> Iterator[TaskResult]:
             cluster.close()
 
 
-def run_on_client(client: object, tasks: list[Task]) -> Iterator[TaskResult]:
+def run_on_client(client: object, tasks: list[Task], runner: Runner = run_task) -> Iterator[TaskResult]:
     """Run tasks on an existing ``distributed.Client`` and yield results as they complete.
 
     Each scenario is sent to the cluster once (scattered) and shared by its tasks. A task whose
@@ -161,7 +167,7 @@ def run_on_client(client: object, tasks: list[Task]) -> Iterator[TaskResult]:
             scenarios[task.point] = client.scatter(task.scenario, broadcast=False)  # type: ignore[attr-defined]
     futures = {
         client.submit(  # type: ignore[attr-defined]
-            _run_remote, scenarios[t.point], t.point, t.replication, t.seed, pure=False, retries=1
+            _run_remote, runner, scenarios[t.point], t.point, t.replication, t.seed, pure=False, retries=1
         ): t
         for t in tasks
     }
@@ -173,5 +179,5 @@ def run_on_client(client: object, tasks: list[Task]) -> Iterator[TaskResult]:
             yield TaskResult(task.point, task.replication, task.seed, "failed", message=f"on the cluster: {error}")
 
 
-def _run_remote(scenario: object, point: int, replication: int, seed: int) -> TaskResult:
-    return run_task(Task(point, replication, scenario, seed))  # type: ignore[arg-type]
+def _run_remote(runner: Runner, scenario: object, point: int, replication: int, seed: int) -> TaskResult:
+    return runner(Task(point, replication, scenario, seed))  # type: ignore[arg-type]

@@ -155,6 +155,9 @@ def build_points(spec: SweepSpec) -> list[Point]:
     problems: list[Problem] = []
     for index, values in enumerate(spec.points):
         data = apply(spec.base_data, values)
+        overrides = {k: v for k, v in (("horizon", spec.until), ("warmup", spec.warmup)) if v is not None}
+        if overrides and isinstance(data.get("run", {}), dict):
+            data["run"] = {**data.get("run", {}), **overrides}  # validated as the run that will be made
         label = f"point {index + 1}"
         try:
             scenario = scenario_from_data(data, source=f"{spec.base} ({label})", base_dir=spec.base.parent)

@@ -61,15 +61,27 @@ def read_text(path: Path) -> str:
         raise ScenarioError(source, [Problem("", str(error))]) from None
 
 
-def load_scenario(path: str | Path, *, allow_outside_files: bool = False) -> Scenario:
+def load_scenario(
+    path: str | Path, *, allow_outside_files: bool = False, run: dict[str, Any] | None = None
+) -> Scenario:
     """The scenario in the file at ``path``; raises ScenarioError naming every problem.
 
     An order book it names must lie in the scenario's folder (or below it) unless
     ``allow_outside_files``: a scenario from someone else must not read any file on disk.
+    ``run`` overrides fields of the file's run settings (``{"horizon": 20160}`` for
+    ``--until``) *before* validation, so the checks see the run that will actually be made:
+    a file whose warm-up exceeds its own horizon loads when the override makes the run long
+    enough.
     """
     path = Path(path)
     text = read_text(path)
-    return loads_scenario(text, source=str(path), base_dir=path.parent, allow_outside_files=allow_outside_files)
+    if not run:
+        return loads_scenario(text, source=str(path), base_dir=path.parent, allow_outside_files=allow_outside_files)
+    data = _parse_json(text, str(path))
+    if isinstance(data, dict):
+        settings = data.get("run")
+        data = {**data, "run": {**(settings if isinstance(settings, dict) else {}), **run}}
+    return scenario_from_data(data, str(path), path.parent, allow_outside_files=allow_outside_files)
 
 
 def loads_scenario(
