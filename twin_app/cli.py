@@ -185,13 +185,13 @@ def _run(args: argparse.Namespace) -> int:
     from twin_app.experiments.runner import run_replications, summarise
     from twin_app.io.scenario_file import load_scenario
 
-    overrides = None if args.until is None else {"horizon": args.until}  # validated as the run actually made
-    scenario = load_scenario(args.scenario, allow_outside_files=args.allow_outside_files, run=overrides)
-    if args.until is not None:  # the work the file implies changes with the horizon
-        from twin_app.model.workload import check_workload
-
-        if problems := check_workload(scenario):
-            raise ScenarioError(f"{args.scenario} with --until {args.until:g}", problems)
+    overrides = None if args.until is None else {"horizon": args.until}
+    try:  # validated as the run actually made: warm-up and workload against the --until horizon
+        scenario = load_scenario(args.scenario, allow_outside_files=args.allow_outside_files, run=overrides)
+    except ScenarioError as error:
+        if overrides is None:
+            raise
+        raise ScenarioError(f"{args.scenario} with --until {args.until:g}", error.problems) from None
     platform = scenario.platform
     if args.rule is not None and args.rule not in _SEQUENCING:
         raise TwinError(f"--rule {args.rule!r} is not a sequencing rule; use one of {', '.join(_SEQUENCING)}")

@@ -56,7 +56,7 @@ def test_names_cannot_send_escape_codes_to_the_terminal(
     data["name"] = "\x1b[2J\x1b[31mred\u202e"
     path = tmp_path / "escapes.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    assert cli.main(["run", str(path), "--until", "120", "--no-db"]) == 0
+    assert cli.main(["run", str(path), "--until", "300", "--no-db"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\u202e" not in out
     assert "\\x1b[31mred\\u202e" in out
@@ -130,6 +130,6 @@ def test_kpis_that_overflow_are_null_in_json(
         return kpis
 
     monkeypatch.setattr(runner, "summarise", overflowing)
-    assert cli.main(["run", str(tiny_path), "--until", "120", "--no-db", "--json"]) == 0
+    assert cli.main(["run", str(tiny_path), "--until", "300", "--no-db", "--json"]) == 0
     kpis = json.loads(capsys.readouterr().out)
     assert kpis["cost"] == {"total": None, "per_order": None}

@@ -45,7 +45,7 @@ def test_run_with_a_database_it_cannot_write_says_why(
     case: str, tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     output, words = _blocked_paths(tmp_path)[case]
-    assert cli.main(["run", str(tiny_path), "--until", "60", "--db", output]) == 2
+    assert cli.main(["run", str(tiny_path), "--until", "300", "--db", output]) == 2
     error = capsys.readouterr().err
     assert error.startswith("error: --db") and words in error
 
@@ -65,7 +65,7 @@ def test_import_creates_missing_folders_and_keeps_a_symlink(tmp_path: Path, caps
 def test_a_database_cannot_be_a_fifo(tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     fifo = tmp_path / "results.sqlite"
     os.mkfifo(fifo)
-    assert cli.main(["run", str(tiny_path), "--until", "60", "--db", str(fifo)]) == 2
+    assert cli.main(["run", str(tiny_path), "--until", "300", "--db", str(fifo)]) == 2
     assert "is a pipe or device" in capsys.readouterr().err
 
 
@@ -74,6 +74,6 @@ def test_capture_checks_its_output_before_running(
     case: str, tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     output, words = _blocked_paths(tmp_path)[case]
-    assert cli.main(["capture", str(tiny_path), "--until", "60", "-o", output]) == 2
+    assert cli.main(["capture", str(tiny_path), "--until", "300", "-o", output]) == 2
     error = capsys.readouterr().err
     assert error.startswith("error: -o") and words in error

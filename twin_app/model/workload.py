@@ -7,7 +7,7 @@ that a job passes ten billion times, a bill of materials a thousand levels deep.
 estimate the work in expectation (orders released, calendar events, passes through rework
 loops, jobs per order) and report the element that explodes it, with the fix.
 
-The run command calls :func:`check_workload` again after ``--until`` replaces the horizon.
+Commands that change the horizon (``--until``) apply it before validation, so this check sees the run made.
 """
 
 from __future__ import annotations
