@@ -76,19 +76,21 @@ def _styled(draw: Any) -> Any:
 
 
 @_styled
-def difference_chart(labels: Sequence[str], relative: Sequence[tuple[float, float, bool]], title: str) -> str:
+def difference_chart(labels: Sequence[str], relative: Sequence[tuple[float, float, str]], title: str) -> str:
     """Paired differences as % of the baseline with their 95% CI, one row per KPI.
 
-    ``relative`` holds (difference %, half-width %, significant) per label.
+    ``relative`` holds (difference %, half-width %, state) per label; the state ('good',
+    'bad', 'higher', 'neutral') colours the row as the table does.
     """
-    figure, axes = _figure(7.0, 0.35 * len(labels) + 1.0)
+    figure, axes = _figure(8.0, 0.32 * len(labels) + 1.0)
     y = np.arange(len(labels))[::-1]
-    for row, (mean, half, significant) in zip(y, relative, strict=True):
-        tone = "#2b6cb0" if significant else "#a0aec0"
+    tones = {"good": "#2f855a", "bad": "#c53030", "higher": "#2b6cb0", "neutral": "#a0aec0"}
+    for row, (mean, half, state) in zip(y, relative, strict=True):
+        tone = tones.get(state, "#a0aec0")
         axes.errorbar(mean, row, xerr=half, fmt="o", color=tone, ecolor=tone, capsize=3, markersize=4)
     axes.axvline(0.0, color=TEXT, linewidth=0.8)
     axes.set_yticks(y, labels)
-    axes.set_xlabel("difference to the baseline, % of its mean (95% CI; grey: not significant)")
+    axes.set_xlabel("difference to the baseline, % of its mean (95% CI; green better, red worse, grey not significant)")
     axes.set_title(title, loc="left")
     return _svg(figure)
 
@@ -132,9 +134,16 @@ def wip_chart(
 
 @_styled
 def grouped_bars(
-    categories: Sequence[str], names: Sequence[str], values: Sequence[Sequence[float | None]], title: str, unit: str
+    categories: Sequence[str],
+    names: Sequence[str],
+    values: Sequence[Sequence[float | None]],
+    title: str,
+    unit: str,
+    percent: bool = False,
 ) -> str:
     """Bars per category, one colour per scenario (e.g. utilisation or profit by owner)."""
+    if percent:
+        values = [[None if v is None else 100 * v for v in series] for series in values]
     figure, axes = _figure(7.0, max(2.6, 0.28 * len(categories) * max(1, len(names)) + 1.0))
     y = np.arange(len(categories))[::-1]
     height = 0.8 / max(1, len(names))

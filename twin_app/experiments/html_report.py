@@ -57,11 +57,9 @@ def _compare_context(result: CompareResult) -> dict[str, Any]:
         diffs = []
         for diff in row.differences[1:]:
             assert diff is not None
-            state = "neutral"
-            if diff.significant:
-                up = (diff.mean or 0) > 0
-                state = "higher" if kpi.better == "neither" else ("good" if up == (kpi.better == "higher") else "bad")
-            diffs.append({"text": difference_text(diff, kpi), "verdict": verdict(diff, kpi), "state": state})
+            diffs.append(
+                {"text": difference_text(diff, kpi), "verdict": verdict(diff, kpi), "state": _state(diff, kpi)}
+            )
         rows.append({"label": kpi.label, "values": [estimate_text(e, kpi) for e in row.estimates], "diffs": diffs})
     headline = [h for h in HEADLINE if any(r.path == h.path for r in result.kpis)]
     difference_charts = []
@@ -75,7 +73,7 @@ def _compare_context(result: CompareResult) -> dict[str, Any]:
                 continue
             half = abs(diff.half_width / base) * 100
             labels.append(kpi.label)
-            relative.append((diff.relative * 100, half, diff.significant))
+            relative.append((diff.relative * 100, half, _state(diff, kpi)))
         if labels:
             title = f"{names[index]} against {names[0]}"
             difference_charts.append(charts.difference_chart(labels, relative, title))
@@ -94,13 +92,32 @@ def _compare_context(result: CompareResult) -> dict[str, Any]:
         ],
     }
     if utilisation is not None:
+        used = [i for i, _ in enumerate(utilisation["owners"]) if any(s[i] is not None for s in utilisation["raw"])]
         figures["utilisation"] = charts.grouped_bars(
-            utilisation["owners"], names, utilisation["raw"], "Utilisation by owner", "busy share of the time"
+            [utilisation["owners"][i] for i in used],
+            names,
+            [[series[i] for i in used] for series in utilisation["raw"]],
+            "Utilisation of machines by owner",
+            "busy share of the observed time (%)",
+            percent=True,
         )
     if "Profit" in owners:
         figures["profit"] = charts.grouped_bars(
             owners["Profit"]["owners"], names, owners["Profit"]["raw"], "Profit by owner", "profit over the window"
         )
+    findings = []
+    for index in range(1, len(names)):
+        for kpi in headline:
+            diff = result.kpi(kpi.path).differences[index]
+            if diff is not None and diff.significant and kpi.better != "neither":
+                findings.append(
+                    {
+                        "scenario": names[index],
+                        "label": kpi.label,
+                        "text": difference_text(diff, kpi),
+                        "state": _state(diff, kpi),
+                    }
+                )
     files = [s.source for s in result.scenarios]
     command = ["twin-app", "compare", *files, "--replications", str(result.replications), "--seed", str(result.seed)]
     return {
@@ -109,6 +126,7 @@ def _compare_context(result: CompareResult) -> dict[str, Any]:
         "names": names,
         "scenarios": result.scenarios,
         "rows": rows,
+        "findings": findings,
         "owner_tables": owners,
         "figures": figures,
         "left_out": list(result.left_out),
@@ -127,6 +145,16 @@ def _compare_context(result: CompareResult) -> dict[str, Any]:
         ],
         "command": shlex.join(command),
     }
+
+
+def _state(diff: Any, kpi: Any) -> str:
+    """'good' / 'bad' (significant, by the KPI's better direction), 'higher' (significant,
+    no direction) or 'neutral' (not significant): how tables and charts colour a difference."""
+    if not diff.significant:
+        return "neutral"
+    if kpi.better == "neither":
+        return "higher"
+    return "good" if ((diff.mean or 0) > 0) == (kpi.better == "higher") else "bad"
 
 
 def _owner_tables(names: Sequence[str], by_owner: Sequence[dict[str, Estimate]]) -> dict[str, dict[str, Any]]:
