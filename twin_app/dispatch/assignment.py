@@ -15,9 +15,12 @@ are reproducible. Scores per rule:
 
 Candidate counts range from 1 (a job shop) to thousands (a large network). Numpy has a fixed
 cost of a few microseconds a call, a plain loop ~0.1 us per candidate; :func:`choose` takes
-the loop below a measured per-rule threshold (:func:`numpy_from`) and numpy above, and both
-decide identically
-(the same float operations in the same order; a property test checks it).
+the loop below a measured per-rule threshold (``numpy_from`` of each rule, as ``twin-app
+bench dispatch`` measured it on this kind of machine: the cheaper a rule's loop, the later
+numpy pays off) and numpy above, and both decide identically (the same float operations in
+the same order; a property test checks every rule of the registry).
+
+Each rule is one :class:`~twin_app.dispatch.rules.AssignmentRule` in :data:`RULES`.
 """
 
 from __future__ import annotations
@@ -26,19 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-NUMPY_FROM_BY_RULE = {"earliest_completion": 8, "weighted": 20, "least_loaded": 32, "fastest": 40, "cheapest": 40}
-"""Candidate count from which numpy beats the loop, per rule, as ``twin-app bench dispatch``
-measured it on this kind of machine (the cheaper a rule's loop, the later numpy pays off)."""
-NUMPY_FROM = min(NUMPY_FROM_BY_RULE.values())
-"""The smallest of those thresholds (below it every rule takes the loop)."""
-
-
-def numpy_from(rule: str) -> int:
-    """Candidate count from which :func:`choose` takes the numpy path for ``rule``."""
-    return NUMPY_FROM_BY_RULE.get(rule, NUMPY_FROM)
-
-
-RULES = ("earliest_completion", "fastest", "cheapest", "least_loaded", "random", "weighted")
+from twin_app.dispatch.rules import AssignmentRule, Registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,85 +60,149 @@ class Candidates:
         return len(self.work)
 
 
+def _scaled(values: np.ndarray) -> np.ndarray:
+    top = float(values.max())
+    return values / top if top > 0 else values * 0.0
+
+
+def _scaled_list(values: list[float]) -> list[float]:
+    top = max(values)
+    return [v / top for v in values] if top > 0 else [v * 0.0 for v in values]
+
+
+def _weighted_numpy(now: float, c: Candidates, weights: Weights) -> np.ndarray:
+    completion = np.maximum(c.arrival, c.ready) + c.work - now
+    load = c.ready - now
+    return (
+        weights.completion * _scaled(completion)
+        + weights.cost * _scaled(c.cost)
+        + weights.load * _scaled(load)
+        + weights.reliability * c.unreliability
+    )
+
+
+def _weighted_loop(now: float, c: Candidates, weights: Weights) -> list[float]:
+    ready, arrival, work = c.ready.tolist(), c.arrival.tolist(), c.work.tolist()
+    completion = _scaled_list([max(a, r) + w - now for a, r, w in zip(arrival, ready, work, strict=True)])
+    cost = _scaled_list(c.cost.tolist())
+    load = _scaled_list([r - now for r in ready])
+    unreliability = c.unreliability.tolist()
+    return [
+        weights.completion * completion[i]
+        + weights.cost * cost[i]
+        + weights.load * load[i]
+        + weights.reliability * unreliability[i]
+        for i in range(len(work))
+    ]
+
+
+RULES: Registry[AssignmentRule] = Registry("assignment")
+"""Every assignment rule, by name (in the order the CLI and the docs list them)."""
+
+RULES.add(
+    AssignmentRule(
+        "earliest_completion",
+        numpy=lambda now, c, w: np.maximum(c.arrival, c.ready) + c.work,
+        loop=lambda now, c, w: [
+            max(a, r) + x
+            for a, r, x in zip(c.arrival.tolist(), c.ready.tolist(), c.work.tolist())  # noqa: B905
+        ],
+        numpy_from=8,
+        counts_onward=True,
+        description="when the operation would be done there, transport and queued work included",
+    )
+)
+RULES.add(
+    AssignmentRule(
+        "fastest",
+        numpy=lambda now, c, w: c.work,
+        loop=lambda now, c, w: c.work.tolist(),
+        numpy_from=40,
+        description="the expected processing (plus changeover) time alone",
+    )
+)
+RULES.add(
+    AssignmentRule(
+        "cheapest",
+        numpy=lambda now, c, w: c.cost,
+        loop=lambda now, c, w: c.cost.tolist(),
+        numpy_from=40,
+        description="running cost of the processing plus transport cost of getting there",
+    )
+)
+RULES.add(
+    AssignmentRule(
+        "least_loaded",
+        numpy=lambda now, c, w: c.ready - now,
+        loop=lambda now, c, w: [r - now for r in c.ready.tolist()],
+        numpy_from=32,
+        description="the work already running or queued there",
+    )
+)
+RULES.add(
+    AssignmentRule(
+        "random", numpy=None, loop=None, random=True, description="a uniformly random candidate (benchmark rules)"
+    )
+)
+RULES.add(
+    AssignmentRule(
+        "weighted",
+        numpy=_weighted_numpy,
+        loop=_weighted_loop,
+        numpy_from=20,
+        counts_onward=True,
+        description="weighted sum of completion, cost and load (each scaled by its largest value) and unreliability",
+    )
+)
+
+NUMPY_FROM_BY_RULE = {rule.name: rule.numpy_from for rule in RULES.rules() if rule.numpy is not None}
+"""Candidate count from which numpy beats the loop, per scoring rule."""
+NUMPY_FROM = min(NUMPY_FROM_BY_RULE.values())
+"""The smallest of those thresholds (below it every rule takes the loop)."""
+
+
+def numpy_from(rule: str) -> int:
+    """Candidate count from which :func:`choose` takes the numpy path for ``rule``."""
+    return RULES[rule].numpy_from
+
+
 def choose(
-    rule: str,
+    rule: str | AssignmentRule,
     now: float,
     candidates: Candidates,
     weights: Weights = Weights(),
     rng: np.random.Generator | None = None,
 ) -> int:
     """Index (into the candidate arrays) of the machine ``rule`` picks."""
+    chosen = RULES[rule] if isinstance(rule, str) else rule
     count = candidates.work.shape[0]  # (not len(): this sits on the hot path)
-    if rule == "random":
+    if chosen.random:
         if count == 1:
             return 0
         if rng is None:
-            raise ValueError("the 'random' rule needs a random generator")
+            raise ValueError(f"the {chosen.name!r} rule needs a random generator")
         return int(rng.integers(count))
-    if count >= NUMPY_FROM and count >= NUMPY_FROM_BY_RULE.get(rule, NUMPY_FROM):
-        return choose_numpy(rule, now, candidates, weights)
+    if count >= chosen.numpy_from:
+        return int(np.argmin(chosen.numpy(now, candidates, weights)))  # type: ignore[misc]
     if count == 1:
         return 0
-    return choose_loop(rule, now, candidates, weights)
+    scores = chosen.loop(now, candidates, weights)  # type: ignore[misc]
+    return scores.index(min(scores))
+
+
+def _scoring(rule: str) -> AssignmentRule:
+    chosen = RULES[rule]
+    if chosen.numpy is None or chosen.loop is None:
+        raise ValueError(f"assignment rule {rule!r} does not score candidates")
+    return chosen
 
 
 def choose_numpy(rule: str, now: float, c: Candidates, weights: Weights = Weights()) -> int:
     """The vectorised path: one pass of array operations and an argmin (first minimum)."""
-    if rule == "earliest_completion":
-        score = np.maximum(c.arrival, c.ready) + c.work
-    elif rule == "fastest":
-        score = c.work
-    elif rule == "cheapest":
-        score = c.cost
-    elif rule == "least_loaded":
-        score = c.ready - now
-    elif rule == "weighted":
-        completion = np.maximum(c.arrival, c.ready) + c.work - now
-        load = c.ready - now
-        score = (
-            weights.completion * _scaled(completion)
-            + weights.cost * _scaled(c.cost)
-            + weights.load * _scaled(load)
-            + weights.reliability * c.unreliability
-        )
-    else:
-        raise ValueError(f"unknown assignment rule {rule!r}")
-    return int(np.argmin(score))
-
-
-def _scaled(values: np.ndarray) -> np.ndarray:
-    top = float(values.max())
-    return values / top if top > 0 else values * 0.0
+    return int(np.argmin(_scoring(rule).numpy(now, c, weights)))  # type: ignore[misc]
 
 
 def choose_loop(rule: str, now: float, c: Candidates, weights: Weights = Weights()) -> int:
     """The plain-Python path: the same arithmetic, element by element (first minimum wins)."""
-    if rule == "earliest_completion":
-        scores = [max(a, r) + w for a, r, w in zip(c.arrival.tolist(), c.ready.tolist(), c.work.tolist())]  # noqa: B905
-    elif rule == "fastest":
-        scores = c.work.tolist()
-    elif rule == "cheapest":
-        scores = c.cost.tolist()
-    elif rule == "least_loaded":
-        scores = [r - now for r in c.ready.tolist()]
-    elif rule == "weighted":
-        ready, arrival, work = c.ready.tolist(), c.arrival.tolist(), c.work.tolist()
-        completion = _scaled_list([max(a, r) + w - now for a, r, w in zip(arrival, ready, work, strict=True)])
-        cost = _scaled_list(c.cost.tolist())
-        load = _scaled_list([r - now for r in ready])
-        unreliability = c.unreliability.tolist()
-        scores = [
-            weights.completion * completion[i]
-            + weights.cost * cost[i]
-            + weights.load * load[i]
-            + weights.reliability * unreliability[i]
-            for i in range(len(work))
-        ]
-    else:
-        raise ValueError(f"unknown assignment rule {rule!r}")
+    scores = _scoring(rule).loop(now, c, weights)  # type: ignore[misc]
     return scores.index(min(scores))
-
-
-def _scaled_list(values: list[float]) -> list[float]:
-    top = max(values)
-    return [v / top for v in values] if top > 0 else [v * 0.0 for v in values]

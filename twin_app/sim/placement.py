@@ -41,7 +41,7 @@ class Placement:
         self.board = board
         self.rng = rng
         platform = scenario.platform
-        self.rule = platform.assignment
+        self.rule = assignment.RULES[platform.assignment]
         self.weights = assignment.Weights(
             **{k: getattr(platform.weights, k) for k in ("completion", "cost", "load", "reliability")}
         )
@@ -183,7 +183,7 @@ class Placement:
             targets = compiled.machine_node[machines]
             cost = cost + self.network.cost_per_unit[np.array(nodes)][:, targets].max(axis=0) * job.quantity
         if onward is not None:
-            if self.rule in ("earliest_completion", "weighted"):
+            if self.rule.counts_onward:
                 work = work + onward
             destination = self.destination(job)
             cost = cost + self.network.cost_per_unit[compiled.machine_node[machines], destination] * job.quantity

@@ -42,7 +42,7 @@ class PullDispatcher(Dispatcher):
         self.network = placement.network
         self._pools: dict[tuple[int, ...], Group] = {}
         self._pool_cache: dict[tuple[int, int], Group] = {}
-        self._spt = self.rule == "spt"
+        self._pairs = self.sequencing.ranks_pairs
 
     def decide(self) -> None:
         ready = self.ready
@@ -79,10 +79,11 @@ class PullDispatcher(Dispatcher):
         op.group = group
         self.enqueue(op, group)
 
-    def pair_spt(self, group: Group) -> bool:
-        """SPT over a pool of several machines ranks (operation, free machine) pairs: an
-        operation's key is its time on the fastest machine free *now*, not on any machine."""
-        return self._spt and len(group.units) > 1
+    def ranks_pairs(self, group: Group) -> bool:
+        """A rule that ranks pairs (SPT) over a pool of several machines ranks (operation, free
+        machine) pairs: an operation's key is its time on the fastest machine free *now*, not
+        on any machine."""
+        return self._pairs and len(group.units) > 1
 
     def take_up(self, op: Operation, unit: Unit) -> None:
         if is_remote(op, unit):

@@ -44,7 +44,8 @@ class Dispatcher:
         self.request_epoch = request_epoch
         platform = scenario.platform
         self.rule = platform.sequencing
-        self.dynamic = platform.sequencing in sequencing.DYNAMIC_RULES
+        self.sequencing = sequencing.RULES[platform.sequencing]
+        self.dynamic = self.sequencing.dynamic
         self.batch_families = platform.batch_families
         self.atc_k = platform.atc_k
         self.ready: list[Operation] = []
@@ -90,12 +91,12 @@ class Dispatcher:
             group.dynamic.append(op)
             return
         job = op.job
-        rule = self.rule
-        if rule == "fifo":  # the common case, and the cheapest key
+        rule = self.sequencing
+        if rule.ready_key:  # FIFO: the common case, and the cheapest key
             key = op.ready
         else:
             product = job.product
-            if rule in ("spt", "fdd_mwkr"):
+            if rule.needs_processing:
                 expected = self.placement.expected_work
                 if op.machine >= 0:
                     processing = expected(op.machine, op, -1)
@@ -104,8 +105,7 @@ class Dispatcher:
             else:
                 processing = 0.0
             remaining = product.remaining_work(op.step, job.quantity)
-            key = sequencing.static_key(
-                rule,
+            key = rule.key(  # type: ignore[misc]
                 op.ready,
                 processing,
                 job.order.due,
@@ -115,11 +115,11 @@ class Dispatcher:
             )
         heapq.heappush(group.heap, (key, job.index, next(self._op_counter), op))
 
-    def pair_spt(self, group: Group) -> bool:
-        """Whether the group ranks (operation, free machine) pairs (pull-mode SPT, see PullDispatcher)."""
+    def ranks_pairs(self, group: Group) -> bool:
+        """Whether the group ranks (operation, free machine) pairs (see PullDispatcher)."""
         return False
 
-    def _pair_spt_entry(self, group: Group) -> tuple:
+    def _pair_entry(self, group: Group) -> tuple:
         machines = {unit.machine for unit in group.free_units()}
         expected = self.placement.expected_work
         best: tuple | None = None
@@ -132,16 +132,16 @@ class Dispatcher:
 
     def peek(self, group: Group) -> Operation:
         """The operation :meth:`take` would take next, left in the queue."""
-        if self.pair_spt(group):
-            return self._pair_spt_entry(group)[-1][-1]
+        if self.ranks_pairs(group):
+            return self._pair_entry(group)[-1][-1]
         if self.dynamic:
             return group.dynamic[self._pick_dynamic(group)]
         return group.heap[0][-1]
 
     def head_key(self, group: Group) -> tuple:
         """The rank of the group's next operation, comparable across groups."""
-        if self.pair_spt(group):
-            return self._pair_spt_entry(group)[:3]
+        if self.ranks_pairs(group):
+            return self._pair_entry(group)[:3]
         if not self.dynamic:
             return group.heap[0][:3]
         ops = group.dynamic
@@ -173,7 +173,7 @@ class Dispatcher:
         """The operation ``unit`` takes next: with family batching, the best one of the family
         it is set up for (no changeover) if any waits, else the best by the rule."""
         family = unit.family
-        if not self.batch_families or family < 0 or self.pair_spt(group):
+        if not self.batch_families or family < 0 or self.ranks_pairs(group):
             return self.take(group)
         if self.dynamic:
             same = [i for i, op in enumerate(group.dynamic) if op.job.product.family == family]
@@ -192,8 +192,8 @@ class Dispatcher:
         return entry[-1]
 
     def take(self, group: Group) -> Operation:
-        if self.pair_spt(group):
-            entry = self._pair_spt_entry(group)[-1]
+        if self.ranks_pairs(group):
+            entry = self._pair_entry(group)[-1]
             group.heap.remove(entry)
             heapq.heapify(group.heap)
             return entry[-1]

@@ -1,0 +1,44 @@
+"""The rule registries are the one list of dispatch rules: the scenario format offers exactly
+their rules, and every rule carries what the engine and both scoring paths need."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+import pytest
+
+from twin_app.dispatch import assignment, sequencing
+from twin_app.dispatch.rules import Registry, SequencingRule
+from twin_app.model import scenario
+
+
+def test_the_scenario_format_offers_exactly_the_registered_rules() -> None:
+    assert get_args(scenario.AssignmentRule) == assignment.RULES.names()
+    assert get_args(scenario.SequencingRule) == sequencing.RULES.names()
+
+
+def test_every_assignment_rule_scores_on_both_paths_or_picks_at_random() -> None:
+    for rule in assignment.RULES.rules():
+        if rule.random:
+            assert rule.numpy is None and rule.loop is None
+        else:
+            assert rule.numpy is not None and rule.loop is not None, rule.name
+            assert rule.numpy_from >= 2
+
+
+def test_every_sequencing_rule_is_static_with_a_key_or_dynamic_with_both_scorers() -> None:
+    for rule in sequencing.RULES.rules():
+        if rule.dynamic:
+            assert rule.key is None and rule.numpy is not None and rule.loop is not None, rule.name
+        else:
+            assert rule.key is not None and rule.numpy is None and rule.loop is None, rule.name
+
+
+def test_a_registry_refuses_a_second_rule_of_the_same_name_and_names_unknown_ones() -> None:
+    registry: Registry[SequencingRule] = Registry("sequencing")
+    registry.add(SequencingRule("lifo", dynamic=False, key=lambda r, p, d, w, n, x: -r))
+    with pytest.raises(ValueError, match="sequencing rule 'lifo' is already registered"):
+        registry.add(SequencingRule("lifo", dynamic=False, key=lambda r, p, d, w, n, x: r))
+    with pytest.raises(ValueError, match="unknown sequencing rule 'fofi'"):
+        registry["fofi"]
+    assert list(registry) == ["lifo"] and "lifo" in registry
