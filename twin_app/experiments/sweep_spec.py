@@ -350,10 +350,6 @@ def check_path(path: str, base: dict[str, Any], source: str, place: str) -> None
         segments = parse_path(path)
     except ValueError as error:
         raise _spec_error(source, place, f"not a path: {error}", "write e.g. lanes[van-1].vehicles") from None
-    try:
-        targets(base, segments, create=False)
-    except LookupError as error:
-        raise _spec_error(source, place, str(error.args[0]), error.args[1] if len(error.args) > 1 else "") from None
     schema = _schema()
     node: Any = schema
     walked = ""
@@ -377,6 +373,10 @@ def check_path(path: str, base: dict[str, Any], source: str, place: str) -> None
             if items is None:
                 raise _spec_error(source, place, f"{walked} is not a list, so it takes no [...]", "drop the brackets")
             node = items
+    try:  # the list elements the selectors name must exist; missing objects on the way are made
+        targets(copy.deepcopy(base), segments, create=True)
+    except LookupError as error:
+        raise _spec_error(source, place, str(error.args[0]), error.args[1] if len(error.args) > 1 else "") from None
 
 
 def _resolve(schema: dict[str, Any], node: Any) -> Any:
