@@ -97,6 +97,21 @@ REJECTED: list[tuple[str, Edit, str, str]] = [
         "below the minimum",
     ),
     (
+        "bursts of orders at one instant",
+        _set("demand.streams.0.interarrival", {"dist": "empirical", "values": [0, 1e9], "weights": [1e7, 1]}),
+        "demand.streams[0].interarrival",
+        "MAX_EXPECTED_ORDERS",
+    ),
+    (
+        "bursts of breakdowns at one instant",
+        _set(
+            "machines.0.failures.mtbf",
+            {"dist": "empirical", "values": [0, 1e9], "weights": [1e7, 1]},
+        ),
+        "machines[0].failures.mtbf",
+        "MAX_EXPECTED_CALENDAR_EVENTS",
+    ),
+    (
         "orders beyond the budget",
         _set("run.horizon", 1e8),
         "demand.streams[0].interarrival",

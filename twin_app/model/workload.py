@@ -17,6 +17,7 @@ import numpy as np
 
 from twin_app.errors import Problem
 from twin_app.model import limits
+from twin_app.model.distributions import Distribution, Empirical
 from twin_app.model.scenario import Product, Scenario
 
 _LIMITS_HINT = "the limits and how to raise them: README, 'Limits'"
@@ -75,11 +76,23 @@ def expected_orders(scenario: Scenario) -> tuple[float, list[float]]:
     for stream in scenario.demand.streams:
         end = min(t for t in (stream.stop, horizon, np.inf) if t is not None)
         mean = stream.interarrival.mean
-        count = max(end - stream.start, 0.0) / mean if mean > 0 else np.inf
+        count = max(end - stream.start, 0.0) / mean + zero_burst(stream.interarrival) if mean > 0 else np.inf
         if stream.max_orders is not None:
             count = min(count, stream.max_orders)
         per_stream.append(float(count))
     return float(sum(per_stream)) + len(scenario.demand.orders), per_stream
+
+
+def zero_burst(distribution: Distribution) -> float:
+    """Expected draws of exactly 0 before a positive one: events that a time between events
+    puts at one instant. A distribution with a mean well above zero can still draw 0 nearly
+    always (an empirical one with a heavy weight on 0), then makes bursts of that size."""
+    if isinstance(distribution, Empirical):
+        weights = distribution.probabilities()
+        zero = float(sum(w for v, w in zip(distribution.values, weights, strict=True) if v == 0))
+    else:
+        zero = 1.0 if distribution.mean == 0 else 0.0
+    return zero / (1.0 - zero) if zero < 1.0 else float("inf")
 
 
 def _check_expected_orders(scenario: Scenario, problems: list[Problem]) -> None:
@@ -117,7 +130,8 @@ def _check_calendar_events(scenario: Scenario, problems: list[Problem]) -> None:
         if machine.failures is not None:
             cycle = machine.failures.mtbf.mean + machine.failures.mttr.mean
             if cycle > 0:  # zero is reported by _check_rates
-                counts.append((2 * horizon / cycle * machine.capacity, f"machines[{i}].failures.mtbf"))
+                failures = horizon / cycle + zero_burst(machine.failures.mtbf)
+                counts.append((2 * failures * machine.capacity, f"machines[{i}].failures.mtbf"))
     for i, lane in enumerate(scenario.lanes):
         departure = lane.departure
         if departure.policy == "timetable" and departure.period:
