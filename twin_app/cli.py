@@ -104,9 +104,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "parts",
         nargs="*",
-        choices=["engine", "dispatch", "large", "gui", []],
+        choices=["engine", "dispatch", "large", "sweep", "gui", []],
         metavar="PART",
-        help="engine, dispatch, large, gui (default: all)",
+        help="engine, dispatch, large, sweep, gui (default: all)",
     )
     bench.add_argument("--quick", action="store_true", help="fewer repeats and smaller sizes (about 2 minutes)")
     bench.set_defaults(handler=_bench)

@@ -1,4 +1,4 @@
-"""``twin-app bench [engine] [dispatch] [large] [gui] [--quick]``: the performance targets, measured.
+"""``twin-app bench [engine] [dispatch] [large] [sweep] [gui] [--quick]``: the performance targets, measured.
 
 Every figure is a median over repeats, and every comparison is measured side by side in the
 same run (interleaved A B A B ...), because the machine this runs on is shared and noisy: a
@@ -13,6 +13,8 @@ Each part prints a plain-text table and one ``target:`` line with PASS or BELOW.
   crossover.
 - ``large`` (:mod:`.large`): the 100,000-order sample network to completion in a subprocess;
   wall time and peak memory.
+- ``sweep`` (:mod:`.sweep`): experiment tasks per second on local worker processes (one per
+  core) beside one process, on the same tasks; target 1.7x on 2 cores.
 - ``gui`` (:mod:`.gui`): Gantt paint times per frame and the longest event-loop stall during a
   live run (Qt is imported only by this part).
 
@@ -31,13 +33,14 @@ from typing import TextIO
 
 import numpy as np
 
-from twin_app.benchmarks import dispatch, engine, gui, large
+from twin_app.benchmarks import dispatch, engine, gui, large, sweep
 from twin_app.benchmarks.common import Settings, load_average, say, settings
 
 PART_RUNNERS: dict[str, Callable[[Settings, TextIO], list[str]]] = {
     "engine": engine.bench,
     "dispatch": dispatch.bench,
     "large": large.bench,
+    "sweep": sweep.bench,
     "gui": gui.bench,
 }
 PARTS = tuple(PART_RUNNERS)

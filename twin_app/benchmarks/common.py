@@ -1,7 +1,7 @@
 """What every ``twin-app bench`` part shares: the sizes of a run and the plain-text formatting.
 
 Each part lives in its own module (:mod:`.engine`, :mod:`.dispatch`, :mod:`.large`,
-:mod:`.gui`) as a function ``bench(config, out) -> verdict lines``; :mod:`.command` runs them.
+:mod:`.sweep`, :mod:`.gui`) as a function ``bench(config, out) -> verdict lines``; :mod:`.command` runs them.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ class Settings:
     gantt_sizes: tuple[int, ...]
     gantt_repeats: int
     live_minutes: float
+    sweep_tasks: int
+    sweep_until: float
+    sweep_repeats: int
 
 
 QUICK = Settings(
@@ -39,6 +42,9 @@ QUICK = Settings(
     gantt_sizes=(10_000, 100_000),
     gantt_repeats=5,
     live_minutes=1440.0,
+    sweep_tasks=8,
+    sweep_until=2880.0,
+    sweep_repeats=3,
 )
 FULL = Settings(
     engine_horizon=2000.0,
@@ -51,6 +57,9 @@ FULL = Settings(
     gantt_sizes=(10_000, 100_000, 1_000_000),
     gantt_repeats=15,
     live_minutes=7 * 1440.0,
+    sweep_tasks=16,
+    sweep_until=7 * 1440.0,
+    sweep_repeats=5,
 )
 
 

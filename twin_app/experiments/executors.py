@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import Any
 
 from twin_app.errors import TwinError
 from twin_app.experiments.tasks import Task, TaskResult, run_task
@@ -80,11 +81,33 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
 
 
+_SCENARIOS: dict[int, Any] = {}
+"""In a worker process: each design point's scenario, sent once when the worker starts."""
+
+
+def _install(scenarios: dict[int, Any]) -> None:
+    _SCENARIOS.clear()
+    _SCENARIOS.update(scenarios)
+
+
+def _run_installed(runner: Runner, point: int, replication: int, seed: int) -> TaskResult:
+    return runner(Task(point, replication, _SCENARIOS[point], seed))
+
+
+def _pool(workers: int, tasks: list[Task]) -> ProcessPoolExecutor:
+    """A pool whose workers receive every scenario once, not with every task (a large network
+    pickles to megabytes)."""
+    scenarios = {task.point: task.scenario for task in tasks}
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_install, initargs=(scenarios,))
+
+
 def _on_processes(tasks: list[Task], workers: int, runner: Runner) -> Iterator[TaskResult]:
     suspects: list[Task] = []
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    pool = _pool(workers, tasks)
     try:
-        pending: dict[Future[TaskResult], Task] = {pool.submit(runner, task): task for task in tasks}
+        pending: dict[Future[TaskResult], Task] = {
+            pool.submit(_run_installed, runner, t.point, t.replication, t.seed): t for t in tasks
+        }
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -101,9 +124,9 @@ def _on_processes(tasks: list[Task], workers: int, runner: Runner) -> Iterator[T
 
 def _alone(task: Task, runner: Runner) -> TaskResult:
     """Run a task again in a process of its own; if that process dies too, the task failed."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+    with _pool(1, [task]) as pool:
         try:
-            return pool.submit(runner, task).result()
+            return pool.submit(_run_installed, runner, task.point, task.replication, task.seed).result()
         except BrokenProcessPool:
             return TaskResult(
                 task.point,
