@@ -100,3 +100,17 @@ def test_bare_simpy_reference_completes_orders_at_the_expected_rate() -> None:
     # 8 orders arrive per minute; over 200 minutes at utilisation 0.8 most of them finish.
     done = reference_shop.bare_simpy(200.0)
     assert 0.8 * 8 * 200 < done <= 8 * 200 * 1.2
+
+
+def test_sweep_part_prints_both_rates_and_the_speed_up() -> None:
+    import dataclasses
+
+    from twin_app.benchmarks import sweep
+
+    out = io.StringIO()
+    config = dataclasses.replace(common.settings(True), sweep_tasks=2, sweep_until=600.0, sweep_repeats=1)
+    verdicts = sweep.bench(config, out)
+    text = out.getvalue()
+    assert "one process" in text and "tasks/s" in text
+    assert re.search(r"speed-up \d+\.\d\dx with \d+ processes", text)
+    assert re.match(r"sweep: \d+\.\d\dx tasks/s on \d+ processes \(target [\d.]+x\): (PASS|BELOW)", verdicts[0])
