@@ -108,7 +108,7 @@ def test_sweep_part_prints_both_rates_and_the_speed_up() -> None:
     from twin_app.benchmarks import sweep
 
     out = io.StringIO()
-    config = dataclasses.replace(common.settings(True), sweep_tasks=2, sweep_until=600.0, sweep_repeats=1)
+    config = dataclasses.replace(common.settings(True), sweep_tasks=2, sweep_until=1600.0, sweep_repeats=1)
     verdicts = sweep.bench(config, out)
     text = out.getvalue()
     assert "one process" in text and "tasks/s" in text
