@@ -104,7 +104,7 @@ CASES = [
         "lanes[0].cost_per_unit",
         "not a finite number",
     ),
-    Case("newer-format", _set("format_version", 2), "format_version", "newer than the 1 this program reads"),
+    Case("newer-format", _set("format_version", 3), "format_version", "newer than the 2 this program reads"),
     # --- pass 2: structure ---------------------------------------------------------------------
     Case("missing-id", _drop("owners.0.id"), "owners[0]", "missing field 'id'"),
     Case("missing-machines", _drop("machines"), "(top level)", "missing field 'machines'"),

@@ -36,6 +36,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from twin_app.errors import Problem, ScenarioError
 from twin_app.io.input_file import InputFileError, read_input_text
+from twin_app.io.migrations import migrate
 from twin_app.model import limits
 from twin_app.model import scenario as scenario_module
 from twin_app.model.checks import check_scenario
@@ -108,7 +109,7 @@ def scenario_from_data(
             source,
             [Problem("", "the file must hold one JSON object {...} at the top", "wrap the scenario in { }")],
         )
-    data = {key: value for key, value in data.items() if key != SCHEMA_KEY}
+    data = migrate({key: value for key, value in data.items() if key != SCHEMA_KEY})
     try:
         prepared, non_finite, is_json = _prepare(data)
     except RecursionError:

@@ -26,8 +26,12 @@ from twin_app.model.distributions import (
     parse_distribution,
 )
 
-FORMAT_VERSION = 1
-"""The newest scenario file format this program reads and the one it writes."""
+FORMAT_VERSION = 2
+"""The newest scenario file format this program reads and the one it writes.
+
+Version 2 added the economics (sharing rules, investments, prices, contracts, rentals,
+platform costs); a version 1 file is migrated on reading (see
+:func:`twin_app.io.scenario_file.migrate`)."""
 
 _FORBID_UNKNOWN = ConfigDict(extra="forbid")
 
@@ -74,6 +78,8 @@ class Owner:
     region: str = ""
     color: str = ""
     """Colour for the views, as '#rrggbb'; empty picks one from a palette."""
+    discount_rate: Annotated[float, Gt(-1), Le(limits.MAX_NUMBER)] = 0.08
+    """Yearly rate the owner discounts future cash flows at (0.08 = 8%), for its NPV."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +135,22 @@ class CostRates:
 
 
 @dataclass(frozen=True, slots=True)
+class Investment:
+    """A machine bought outright: what it cost, how long it serves, what it fetches at the
+    end, and what keeping it running costs per year. Its capital cost per cost period is the
+    equivalent annual cost at the owner's discount rate (see docs/economics.md)."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    price: PositiveFloat
+    """Purchase price."""
+    life_years: Annotated[float, Gt(0), Le(100)]
+    """Service life in years; the machine is bought again at the end of it."""
+    salvage: NonNegativeFloat = 0.0
+    """What the machine is sold for at the end of its life (at most its price)."""
+    maintenance_per_year: NonNegativeFloat = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class Machine:
     """A machine at a site: what it can do, how fast, how reliably, when, and at what cost."""
 
@@ -153,7 +175,10 @@ class Machine:
     shifts: Shifts | None = None
     cost: CostRates = field(default_factory=CostRates)
     capex_per_period: NonNegativeFloat = 0.0
+    """A capital charge per cost period, paid like a financing instalment; for a machine
+    with a purchase price, service life and salvage value use ``investment`` instead."""
     lease_per_period: NonNegativeFloat = 0.0
+    investment: Investment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +234,10 @@ class Step:
     probability: Probability = 1.0
     """Chance that a job needs this step at all (otherwise it is skipped)."""
     rework: Rework | None = None
+    premium: NonNegativeFloat = 0.0
+    """Price per unit the customer pays on top when the job goes through this step: the
+    premium for a customised option (an optional step). Charged once per job, rework not
+    counted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +261,23 @@ class Product:
     bom: tuple[BomItem, ...] = ()
     assembly_step: Annotated[int, Ge(0)] = 0
     """Index of the routing step before which all components must have arrived."""
+    price: NonNegativeFloat = 0.0
+    """List price per unit: an order's price when its demand stream or order book sets none."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceContract:
+    """An outcome-based contract: what a late order costs and an on-time one earns. An order
+    is late when delivered after its due date (set by the customer's demand stream's ``due``
+    rule or the order book)."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    penalty_per_order: NonNegativeFloat = 0.0
+    """Paid back to the customer for each late order."""
+    penalty_per_hour: NonNegativeFloat = 0.0
+    """Paid back to the customer per hour (60 time units) an order is late."""
+    bonus_per_order: NonNegativeFloat = 0.0
+    """Paid by the customer on top of the price for each order delivered on time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +289,7 @@ class Customer:
     name: str = ""
     x: Coordinate = 0.0
     y: Coordinate = 0.0
+    contract: ServiceContract = field(default_factory=ServiceContract)
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +374,9 @@ class Demand:
     """A CSV file of orders, relative to the scenario file; read when the scenario is loaded."""
 
 
+SharingRule = Literal["full_cost", "full_cost_proportional", "processing_time", "equal", "shapley", "variable_cost"]
+"""How an order's revenue is shared among the partners who worked on it (docs/economics.md)."""
+
 AssignmentRule = Literal["earliest_completion", "fastest", "cheapest", "least_loaded", "random", "weighted"]
 SequencingRule = Literal["fifo", "spt", "edd", "mwkr", "mopnr", "fdd_mwkr", "cr", "atc"]
 
@@ -343,6 +393,16 @@ class AssignmentWeights:
 
 
 @dataclass(frozen=True, slots=True)
+class PlatformCosts:
+    """The platform's own costs: running the marketplace per cost period, and per order."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    per_period: NonNegativeFloat = 0.0
+    per_order: NonNegativeFloat = 0.0
+    """Per order delivered."""
+
+
+@dataclass(frozen=True, slots=True)
 class Platform:
     """How the platform dispatches: push (assign on arrival) or pull (idle machines take)."""
 
@@ -351,7 +411,10 @@ class Platform:
     assignment: AssignmentRule = "earliest_completion"
     sequencing: SequencingRule = "fifo"
     fee: Annotated[float, Ge(0), Lt(1)] = 0.0
-    """Share of each order's revenue the platform keeps."""
+    """Share of each order's revenue the platform keeps (needs an owner of kind 'platform')."""
+    sharing: SharingRule = "full_cost"
+    """How the rest of an order's revenue is shared among the partners who worked on it."""
+    costs: PlatformCosts = field(default_factory=PlatformCosts)
     weights: AssignmentWeights = field(default_factory=AssignmentWeights)
     atc_k: PositiveFloat = 2.0
     """Look-ahead parameter of the ATC rule."""
@@ -376,6 +439,37 @@ class RunSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Rental:
+    """Pay-per-use capacity: ``renter`` uses machines of ``owner`` and pays per machine-hour
+    they work (processing and setup). The work counts as the renter's when an order's revenue
+    is shared; the fee is a cost of the renter and revenue of the owner."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    owner: Id
+    """The owner whose machines are rented."""
+    renter: Id
+    """The owner (or the platform) that rents them."""
+    rate_per_hour: NonNegativeFloat
+    """Fee per hour (60 time units) the rented machines work."""
+    machines: tuple[Id, ...] = ()
+    """The machines rented (ids of the owner's machines); empty: all of them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Economics:
+    """How the simulated weeks turn into years: the planning horizon for NPV, payback and
+    ROI, the length of a year, and pay-per-use rental contracts."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    planning_years: Annotated[float, Gt(0), Le(100)] = 5.0
+    """Years the investment figures (NPV, payback, ROI) look ahead."""
+    year: PositiveTime = 524160.0
+    """Length of a year in the scenario's time unit (52 weeks of minutes): the observation
+    window's cash flows are scaled to a year by year / window length."""
+    rentals: tuple[Rental, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """A whole cloud-factory scenario, as read from one file."""
 
@@ -393,6 +487,7 @@ class Scenario:
     demand: Demand = field(default_factory=Demand)
     platform: Platform = field(default_factory=Platform)
     run: RunSettings = field(default_factory=RunSettings)
+    economics: Economics = field(default_factory=Economics)
 
     def with_changes(self, **changes: Any) -> Scenario:
         """A copy with some top-level fields replaced (e.g. ``platform=...``)."""
