@@ -10,6 +10,7 @@ shows.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import shlex
 from collections.abc import Sequence
 from typing import Any
@@ -49,9 +50,10 @@ def _minutes(value: float | None) -> str:
 
 def _compare_context(result: CompareResult) -> dict[str, Any]:
     names = list(result.names)
+    shown = set(shown_paths(r.path for r in result.kpis))
     rows = []
     for row in result.kpis:
-        if row.path not in set(shown_paths(r.path for r in result.kpis)):
+        if row.path not in shown or all(e.mean is None for e in row.estimates):
             continue
         kpi = info(row.path)
         diffs = []
@@ -231,9 +233,7 @@ def _sweep_context(result: SweepResult) -> dict[str, Any]:
             ys.append(eb.mean)
             labels.append(f"#{point.index + 1}")
         front = [index_map[i] for i in result.front if i in index_map]
-        pareto = charts.pareto_chart(
-            xs, ys, front, labels, f"{info(a.kpi).label} ({a.goal})", f"{info(b.kpi).label} ({b.goal})"
-        )
+        pareto = charts.pareto_chart(xs, ys, front, labels, _axis(a.kpi, a.goal), _axis(b.kpi, b.goal))
     best = None
     if result.best is not None and result.objective is not None:
         kpi = info(result.objective.kpi)
@@ -267,13 +267,21 @@ def _sweep_context(result: SweepResult) -> dict[str, Any]:
             ("Seed", f"{result.seed} (common random numbers across points)"),
             ("Ran on", result.backend),
         ],
-        "command": "twin-app sweep SPEC.json",
+        "command": shlex.join(["twin-app", "sweep", result.source or "SPEC.json"]),
     }
+
+
+def _axis(kpi: str, goal: str) -> str:
+    return f"{info(kpi).label}, {'lower' if goal == 'min' else 'higher'} is better"
 
 
 def _level(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
+    if isinstance(value, dict):  # e.g. a departure policy: its values, in order
+        return " / ".join(str(v) for v in value.values())
+    if isinstance(value, list):
+        return json.dumps(value, separators=(",", ":"))
     return str(value)
 
 

@@ -62,6 +62,8 @@ class SweepResult:
     experiment_id: str | None = None
     database: str | None = None
     versions: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+    """The spec file the sweep was read from."""
 
     def table_kpis(self) -> list[str]:
         """The KPIs the table shows: the objectives, then a few headline ones."""
@@ -117,6 +119,7 @@ class SweepResult:
             "experiment_id": self.experiment_id,
             "database": self.database,
             "versions": self.versions,
+            "source": self.source,
         }
 
     @classmethod
@@ -144,6 +147,7 @@ class SweepResult:
             data.get("experiment_id"),
             data.get("database"),
             data.get("versions") or {},
+            data.get("source", ""),
         )
 
 
@@ -224,6 +228,7 @@ def sweep(
         recorder.experiment_id,
         None if database is None else str(database),
         versions(),
+        spec.source,
     )
     recorder.finish("completed", result.to_dict())
     return result

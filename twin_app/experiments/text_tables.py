@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -66,7 +67,7 @@ def compare_table(result: CompareResult, paths: Sequence[str] | None = None) -> 
     wanted = set(paths if paths is not None else shown_paths(row.path for row in result.kpis))
     body = []
     for row in result.kpis:
-        if row.path not in wanted:
+        if row.path not in wanted or all(e.mean is None for e in row.estimates):
             continue
         kpi = info(row.path)
         cells = [kpi.label, *(estimate_text(e, kpi) for e in row.estimates)]
@@ -175,4 +176,8 @@ def sweep_table(result: SweepResult, paths: Sequence[str] | None = None) -> str:
 def _level(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
+    if isinstance(value, dict):  # e.g. a departure policy: its values, in order
+        return " / ".join(str(v) for v in value.values())
+    if isinstance(value, list):
+        return json.dumps(value, separators=(",", ":"))
     return "-" if value is None else str(value)
