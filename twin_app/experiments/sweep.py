@@ -209,7 +209,7 @@ def sweep(
     )
     result = SweepResult(
         spec.name,
-        str(spec.base),
+        _shown(spec.base),
         spec.design,
         spec.factors,
         tuple(SweepPoint(i, dict(values)) for i, values in enumerate(spec.points)),
@@ -232,6 +232,14 @@ def sweep(
     )
     recorder.finish("completed", result.to_dict())
     return result
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when it lies below it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _best(
