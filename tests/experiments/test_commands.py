@@ -122,6 +122,11 @@ def test_history_show_and_export_find_past_runs_and_comparisons(tiny_file, tmp_p
     assert events and events[0]["kind_name"] in {"process", "setup", "transport", "wait", "down", "off_shift"}
     assert main(["show", "nope", "--db", db]) == 2
     assert "no run with id 'nope'" in capsys.readouterr().err
+    assert main(["delete", experiment_id, run_id, "--db", db]) == 0
+    assert f"deleted experiment {experiment_id} and its 4 task runs" in capsys.readouterr().out
+    assert main(["history", "--db", db]) == 0
+    listing = capsys.readouterr().out
+    assert "Runs (0):" in listing and "Comparisons and sweeps (0):" in listing
 
 
 def test_mser_cuts_the_initial_ramp_and_no_more() -> None:

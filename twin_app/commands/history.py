@@ -1,4 +1,4 @@
-"""``twin-app history``, ``show`` and ``export``: the run history in the results database.
+"""``twin-app history``, ``show``, ``export`` and ``delete``: the run history in the results database.
 
 Every ``run`` is a row of its own; every ``compare`` and ``sweep`` is an experiment whose
 task runs are rows linked to it. ``history`` lists both, ``show`` prints a run's KPIs or an
@@ -35,6 +35,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--csv", required=True, metavar="DIR", help="folder to write the CSV files into (created)")
     _database(export)
     export.set_defaults(handler=_export)
+
+    delete = commands.add_parser("delete", help="remove a past run, or a comparison or sweep with its task runs")
+    delete.add_argument("ids", nargs="+", metavar="ID", help="run or experiment ids (see twin-app history)")
+    _database(delete)
+    delete.set_defaults(handler=_delete)
 
 
 def _database(parser: argparse.ArgumentParser) -> None:
@@ -153,6 +158,23 @@ def _export(args: argparse.Namespace) -> int:
         written += _export_run(path, args.id, folder)
     for file in written:
         print(file)
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    from twin_app.store.experiment_log import ExperimentLog
+    from twin_app.store.results_db import ResultsStore
+
+    path = _path(args)
+    for ident in args.ids:
+        if _experiment(path, ident) is not None:
+            with ExperimentLog(path) as log:
+                removed = log.delete(ident)
+            print(f"deleted experiment {ident} and its {removed} task runs")
+            continue
+        with ResultsStore(path) as store:
+            store.delete_run(ident)
+        print(f"deleted run {ident}")
     return 0
 
 

@@ -67,8 +67,8 @@ class ExperimentLog:
             raise ValueError(f"experiment kind must be one of {KINDS}, got {kind!r}")
         experiment_id = f"{kind[0]}{uuid.uuid4().hex[:11]}"
         self._execute(
-            "INSERT INTO experiments (id, kind, name, spec_hash, spec_json, status, started_at, writer_pid, writer_host)"
-            " VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)",
+            "INSERT INTO experiments (id, kind, name, spec_hash, spec_json, status, started_at, writer_pid,"
+            " writer_host) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)",
             [experiment_id, kind, name, spec_hash(spec), _dumps(spec), _now_iso(), os.getpid(), socket.gethostname()],
         )
         return experiment_id
@@ -133,6 +133,19 @@ class ExperimentLog:
             "UPDATE experiments SET status = ?, finished_at = ?, summary_json = ? WHERE id = ?",
             [status, _now_iso(), _dumps(summary), experiment_id],
         )
+
+    def delete(self, experiment_id: str) -> int:
+        """Remove an experiment and its task runs; returns how many task runs went with it."""
+        self.load(experiment_id)  # raises StoreError naming the database if there is none
+        try:
+            with self._db.atomic():
+                count = self._db.execute("SELECT count(*) FROM runs WHERE experiment_id = ?", [experiment_id])
+                removed = int(count.fetchone()[0])
+                self._db.execute("DELETE FROM runs WHERE experiment_id = ?", [experiment_id])
+                self._db.execute("DELETE FROM experiments WHERE id = ?", [experiment_id])
+        except sqlite3.Error as error:
+            raise _store_error(self._path, "write to", error) from None
+        return removed
 
     # --- reading ---------------------------------------------------------------------------
     def resumable(self, kind: str, spec: dict[str, Any]) -> str | None:
