@@ -56,35 +56,21 @@ def test_a_factorial_design_has_every_combination(spec_file) -> None:
 
 
 def test_a_latin_hypercube_covers_each_range_once_per_stratum(spec_file) -> None:
-    spec = load_spec(
-        spec_file(
-            design="lhs",
-            samples=8,
-            seed=4,
-            factors={
-                "machines[B-cell].capacity": {"min": 1, "max": 9, "integer": True},
-                "machines[B-cell].speed": {"min": 0.5, "max": 2.5},
-            },
-        )
-    )
+    design = {
+        "design": "lhs",
+        "samples": 8,
+        "seed": 4,
+        "factors": {
+            "machines[B-cell].capacity": {"min": 1, "max": 9, "integer": True},
+            "machines[B-cell].speed": {"min": 0.5, "max": 2.5},
+        },
+    }
+    spec = load_spec(spec_file(**design))
     speeds = sorted(p["machines[B-cell].speed"] for p in spec.points)
     strata = [int((s - 0.5) / 2.0 * 8) for s in speeds]
     assert strata == list(range(8))  # one sample in each eighth of the range
     assert all(isinstance(p["machines[B-cell].capacity"], int) for p in spec.points)
-    assert (
-        spec.points
-        == load_spec(
-            spec_file(
-                design="lhs",
-                samples=8,
-                seed=4,
-                factors={
-                    "machines[B-cell].capacity": {"min": 1, "max": 9, "integer": True},
-                    "machines[B-cell].speed": {"min": 0.5, "max": 2.5},
-                },
-            )
-        ).points
-    )
+    assert spec.points == load_spec(spec_file(**design)).points  # the same seed, the same design
 
 
 def test_listed_points(spec_file) -> None:
