@@ -213,6 +213,9 @@ class Lane:
     """Units one vehicle carries; the default is 'no limit'."""
     departure: Departure = field(default_factory=Departure)
     bidirectional: bool = True
+    lease_per_period: NonNegativeFloat = 0.0
+    """What the lane's vehicles cost per cost period (lease or depreciation of the fleet),
+    whether they drive or not: the logistics provider's capital charge."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,8 +464,8 @@ class Economics:
     ROI, the length of a year, and pay-per-use rental contracts."""
 
     __pydantic_config__ = _FORBID_UNKNOWN
-    planning_years: Annotated[float, Gt(0), Le(100)] = 5.0
-    """Years the investment figures (NPV, payback, ROI) look ahead."""
+    planning_years: Annotated[int, Gt(0), Le(100)] = 5
+    """Whole years the investment figures (NPV, payback, ROI) look ahead."""
     year: PositiveTime = 524160.0
     """Length of a year in the scenario's time unit (52 weeks of minutes): the observation
     window's cash flows are scaled to a year by year / window length."""

@@ -1,0 +1,154 @@
+"""Each owner's costs over the observation window, by component.
+
+- **running**, **setup**, **transport**: the cost of the PROCESS, SETUP and TRANSPORT events of
+  the owner's machines and vehicles, in proportion to each event's overlap with the window;
+- **idle**: each machine unit's idle rate x its idle time in the window;
+- **capex**: ``capex_per_period`` x the window in cost periods, plus the yearly capital charge
+  of each ``investment`` (:mod:`.investment`) x the window in years;
+- **lease**: ``lease_per_period`` of machines and lanes (their vehicle fleets) x the window in
+  cost periods;
+- **maintenance**: ``maintenance_per_year`` of each investment x the window in years;
+- **rental**: pay-per-use fees the owner pays for machines it rents (:mod:`.rentals`);
+- **platform**: the platform's own costs (``platform.costs``: per cost period, and per order
+  delivered in the window), borne by the owner of kind ``platform``.
+
+Rental fees received are revenue, not negative cost (see :mod:`.money`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from twin_app.analysis.economics.investment import annual_capital_charge
+from twin_app.analysis.economics.rentals import RentalMap, rental_fees
+from twin_app.analysis.result import RunResult
+from twin_app.analysis.utilisation import IDLE, state_durations
+from twin_app.model.events import EventKind
+
+COMPONENTS = ("running", "idle", "setup", "transport", "capex", "lease", "maintenance", "rental", "platform")
+"""The cost components, in the order tables show them."""
+
+
+@dataclass(frozen=True)
+class OwnerCosts:
+    """Cost components per owner (arrays of length n_owners), rental fees received, CO2."""
+
+    components: dict[str, np.ndarray]
+    rental_income: np.ndarray
+    co2: np.ndarray
+
+    @property
+    def total(self) -> np.ndarray:
+        return sum((self.components[name] for name in COMPONENTS), np.zeros_like(self.co2))
+
+    @property
+    def capital(self) -> np.ndarray:
+        """Capital charges: what holding the capacity costs (capex, lease, maintenance)."""
+        c = self.components
+        return c["capex"] + c["lease"] + c["maintenance"]
+
+    @property
+    def fixed(self) -> np.ndarray:
+        """Costs not caused by any one order: capital charges and idle time."""
+        return self.capital + self.components["idle"]
+
+
+def event_owner(result: RunResult, events: np.ndarray) -> np.ndarray:
+    """Owner of each event: its own owner field, else the owner of its resource (-1: none)."""
+    owner = events["owner"].astype(np.int64)
+    res = events["resource"]
+    ok_res = (res >= 0) & (res < result.n_resources)
+    fallback = np.full(len(events), -1, dtype=np.int64)
+    fallback[ok_res] = result.layout.resource_owner[res[ok_res]]
+    owner = np.where(owner >= 0, owner, fallback)
+    return np.where(owner < result.n_owners, owner, -1)
+
+
+def per_owner(result: RunResult, owner: np.ndarray, amount: np.ndarray) -> np.ndarray:
+    """Sum of ``amount`` by ``owner`` (entries with owner -1 dropped)."""
+    ok = owner >= 0
+    return np.bincount(owner[ok], weights=amount[ok], minlength=result.n_owners)[: result.n_owners]
+
+
+def owner_costs(result: RunResult, n_paid: int, durations: np.ndarray | None = None) -> OwnerCosts:
+    """Costs per owner over ``result``'s window; ``n_paid``: orders delivered in it (for the
+    platform's cost per order)."""
+    scenario = result.scenario
+    layout = result.layout
+    ev = result.events
+    share = result.window_fraction()
+    owner = event_owner(result, ev)
+    kind = ev["kind"]
+
+    def from_events(k: EventKind) -> np.ndarray:
+        pick = kind == k
+        return per_owner(result, owner[pick], ev["cost"][pick] * share[pick])
+
+    if durations is None:
+        durations = state_durations(result)
+    m = result.n_machine_units
+    unit_machine = np.array([r.machine for r in layout.resources[:m]], dtype=np.int64)
+    idle_rate = np.array([mc.cost.idle for mc in scenario.machines])[unit_machine] if m else np.zeros(0)
+    idle = per_owner(result, layout.resource_owner[:m].astype(np.int64), durations[:m, IDLE] * idle_rate)
+
+    periods = result.duration / scenario.run.cost_period
+    years = result.duration / scenario.economics.year
+    machine_owner = np.array([layout.resource_owner[u] for u in layout.machine_first_unit], dtype=np.int64)
+    rates = [scenario.owners[o].discount_rate if o >= 0 else 0.0 for o in machine_owner]
+    capital = np.array(
+        [
+            mc.capex_per_period * periods
+            + (annual_capital_charge(mc.investment, rate) * years if mc.investment else 0.0)
+            for mc, rate in zip(scenario.machines, rates, strict=True)
+        ]
+    )
+    maintenance = np.array(
+        [mc.investment.maintenance_per_year * years if mc.investment else 0.0 for mc in scenario.machines]
+    )
+    lease = np.array([mc.lease_per_period for mc in scenario.machines]) * periods
+    lane_owner = {r.lane: r.owner for r in layout.resources[m:]}
+    fleet = [(lane_owner.get(k, -1), lane.lease_per_period * periods) for k, lane in enumerate(scenario.lanes)]
+    fleet_lease = per_owner(result, np.array([o for o, _ in fleet], dtype=np.int64), np.array([a for _, a in fleet]))
+
+    rental_paid, rental_income = rental_fees(result, RentalMap.of(scenario))
+    platform = np.zeros(result.n_owners)
+    platform_owner = platform_index(result)
+    if platform_owner >= 0:
+        costs = scenario.platform.costs
+        platform[platform_owner] = costs.per_period * periods + costs.per_order * n_paid
+
+    components = {
+        "running": from_events(EventKind.PROCESS),
+        "idle": idle,
+        "setup": from_events(EventKind.SETUP),
+        "transport": from_events(EventKind.TRANSPORT),
+        "capex": per_owner(result, machine_owner, capital),
+        "lease": per_owner(result, machine_owner, lease) + fleet_lease,
+        "maintenance": per_owner(result, machine_owner, maintenance),
+        "rental": rental_paid,
+        "platform": platform,
+    }
+    return OwnerCosts(components, rental_income, _co2(result, owner, share))
+
+
+def platform_index(result: RunResult) -> int:
+    """Index of the owner of kind 'platform' (-1: none)."""
+    for index, owner in enumerate(result.scenario.owners):
+        if owner.kind == "platform":
+            return index
+    return -1
+
+
+def _co2(result: RunResult, owner: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Transport CO2 per owner: units carried x the lane's co2_per_unit, in the window."""
+    ev = result.events
+    m = result.n_machine_units
+    res = ev["resource"]
+    on_vehicle = (ev["kind"] == EventKind.TRANSPORT) & (res >= m) & (res < result.n_resources)
+    lane_co2 = np.array([lane.co2_per_unit for lane in result.scenario.lanes] or [0.0])
+    vehicle_lane = np.array([r.lane for r in result.layout.resources], dtype=np.int64)
+    co2_each = np.zeros(len(ev))
+    co2_each[on_vehicle] = ev["quantity"][on_vehicle] * lane_co2[vehicle_lane[res[on_vehicle]]] * share[on_vehicle]
+    return per_owner(result, owner, co2_each)

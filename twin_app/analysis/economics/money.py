@@ -1,0 +1,114 @@
+"""A run's money, assembled: the ledger per owner under every sharing rule, and the money
+blocks of the KPI dictionary.
+
+An owner's **revenue** is its shares of the orders' pools under the scenario's sharing rule
+(:mod:`.sharing`), plus the platform fee (for the owner of kind ``platform``), plus rental
+fees received; its **cost** is the sum of its components (:mod:`.costs`), rental fees paid
+included; **profit** is the difference. Rental fees are money moving between owners: they
+are in each owner's revenue and cost but not in the network's totals (``cost.total`` is what
+the network spends, ``revenue.total`` what customers paid), so the owners' profits add up to
+``profit.total`` while their costs add up to ``cost.total + cost.rental``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from twin_app.analysis.economics.coalitions import OrderNeeds, order_needs
+from twin_app.analysis.economics.costs import OwnerCosts, owner_costs, platform_index
+from twin_app.analysis.economics.orders import PaidOrders, paid_orders
+from twin_app.analysis.economics.shapley import shapley
+from twin_app.analysis.economics.sharing import RULES, Bases, allocated, per_owner, share
+from twin_app.analysis.economics.work import Work, order_work
+from twin_app.analysis.result import RunResult
+
+
+@dataclass(frozen=True)
+class Money:
+    """Everything money of one run (arrays per owner unless said otherwise)."""
+
+    paid: PaidOrders
+    costs: OwnerCosts
+    work: Work
+    needs: OrderNeeds
+    fee_rate: float
+    platform: int
+    shares: dict[str, np.ndarray]
+    """Per rule: each owner's shares of the pools."""
+    shapley_variance: np.ndarray
+    """Variance of each owner's Shapley-rule shares from sampling (0 where exact)."""
+    lateness: np.ndarray
+    """Per owner: what the contract penalties took from its shares under the scenario's rule."""
+    unallocated: float
+    rule: str
+    """The scenario's sharing rule, which the main figures follow."""
+
+    @property
+    def fee(self) -> float:
+        return float(self.paid.paid.sum() * self.fee_rate)
+
+    def revenue(self, rule: str | None = None) -> np.ndarray:
+        revenue = self.shares[rule or self.rule] + self.costs.rental_income
+        if self.platform >= 0:
+            revenue = revenue.copy()
+            revenue[self.platform] += self.fee
+        return revenue
+
+    def profit(self, rule: str | None = None) -> np.ndarray:
+        return self.revenue(rule) - self.costs.total
+
+
+def analyse_money(result: RunResult, durations: np.ndarray | None = None) -> Money:
+    """The money of ``result`` over its window (see the module docstring)."""
+    paid = paid_orders(result)
+    costs = owner_costs(result, len(paid), durations)
+    platform = platform_index(result)
+    fee_rate = result.scenario.platform.fee if platform >= 0 else 0.0
+    work = order_work(result, paid)
+    needs = order_needs(result, work)
+    full_cost = work.cost + allocated(work, costs.fixed)
+    power, power_variance = _power(needs, work)
+    bases = Bases(full_cost, allocated(work, costs.capital), power)
+    pool = paid.paid * (1.0 - fee_rate)
+    n = result.n_owners
+    shares = {rule: per_owner(work, share(rule, pool, work, bases), n) for rule in RULES}
+    rule = result.scenario.platform.sharing
+    without_penalties = (paid.value + paid.bonus) * (1.0 - fee_rate)
+    lateness = per_owner(work, share(rule, without_penalties, work, bases), n) - shares[rule]
+    margins = pool[work.pair_order] - work.per_order(full_cost)
+    shapley_variance = _shapley_variance(work, margins, power_variance, n)
+    unallocated = float(pool[~work.worked].sum()) if len(paid) else 0.0
+    return Money(paid, costs, work, needs, fee_rate, platform, shares, shapley_variance, lateness, unallocated, rule)
+
+
+def _power(needs: OrderNeeds, work: Work) -> tuple[np.ndarray, np.ndarray]:
+    """Per (order, partner) pair: the Shapley value of the order's game and its variance."""
+    power = np.zeros(len(work.pair_order))
+    variance = np.zeros(len(work.pair_order))
+    starts = np.searchsorted(work.pair_order, np.arange(work.n_orders + 1))
+    cache: dict[Any, Any] = {}
+    for position in range(work.n_orders):
+        lo, hi = starts[position], starts[position + 1]
+        if hi == lo:
+            continue
+        game = needs.game(position)
+        if game not in cache:
+            cache[game] = shapley(game)
+        value = cache[game]
+        power[lo:hi] = value.value
+        variance[lo:hi] = value.variance
+    return power, variance
+
+
+def _shapley_variance(work: Work, margins: np.ndarray, variance: np.ndarray, n: int) -> np.ndarray:
+    """A bound on the variance of each owner's Shapley-rule shares from sampling.
+
+    One game's estimate serves every order with that game, so the orders' errors are not
+    independent; assuming they are perfectly correlated gives the bound
+    ``(sum over the owner's orders of |margin| x standard error)^2``.
+    """
+    weighted = np.abs(margins) * np.sqrt(variance)
+    return np.bincount(work.pair_owner, weights=weighted, minlength=n)[:n] ** 2
