@@ -47,7 +47,8 @@ class Candidates:
     ``ready`` is when the machine could start new work (now, or later when busy/queued);
     ``arrival`` is when the part could be there (now + transit); ``work`` the expected
     processing plus changeover time there; ``cost`` its money cost (running + transport);
-    ``unreliability`` the long-run fraction of time the machine is down.
+    ``unreliability`` the long-run fraction of time the machine is down. A field a rule
+    does not read (``AssignmentRule.uses_cost``, ``uses_unreliability``) may be left empty.
     """
 
     ready: np.ndarray
@@ -127,6 +128,7 @@ RULES.add(
         numpy=lambda now, c, w: c.cost,
         loop=lambda now, c, w: c.cost.tolist(),
         numpy_from=40,
+        uses_cost=True,
         description="running cost of the processing plus transport cost of getting there",
     )
 )
@@ -151,6 +153,8 @@ RULES.add(
         loop=_weighted_loop,
         numpy_from=20,
         counts_onward=True,
+        uses_cost=True,
+        uses_unreliability=True,
         description="weighted sum of completion, cost and load (each scaled by its largest value) and unreliability",
     )
 )

@@ -36,6 +36,11 @@ class AssignmentRule:
     """Candidate count from which the numpy path is faster (``twin-app bench dispatch``)."""
     counts_onward: bool = False
     """For a part not yet anywhere, the transit on from the machine counts in its work."""
+    uses_cost: bool = False
+    """The score reads ``cost`` (else the engine need not compute it: transport cost tables
+    are the dearest input to gather)."""
+    uses_unreliability: bool = False
+    """The score reads ``unreliability``."""
     random: bool = False
     """Picks a uniformly random candidate (needs the dispatch random generator)."""
     description: str = ""

@@ -18,6 +18,7 @@ from simpy.events import Event
 from twin_app.model.distributions import sampler
 from twin_app.model.scenario import Demand, DemandStream, demand_stream_ids
 from twin_app.sim.compiled import CompiledProduct, CompiledScenario
+from twin_app.sim.rng import uniforms
 
 Release = Callable[[int, CompiledProduct, float, float, float], None]
 """release(customer index, product, quantity, due, price)."""
@@ -64,7 +65,7 @@ class DemandSources:
         env = self.env
         gap = sampler(spec.interarrival, self.rng("arrivals", name))
         quantity = sampler(spec.quantity, self.rng("quantity", name))
-        mix_rng = self.rng("mix", name)
+        mix = uniforms(self.rng("mix", name))
         products = [compiled.products[compiled.product_index[p]] for p in spec.mix]
         weights = np.array(list(spec.mix.values()), dtype=float)
         cumulative = np.cumsum(weights / weights.sum()).tolist()
@@ -80,7 +81,7 @@ class DemandSources:
                 break
             # first product whose cumulative share exceeds the draw (the last one if rounding
             # left the total a hair under 1)
-            product = products[min(bisect.bisect_right(cumulative, mix_rng.random()), last)]
+            product = products[min(bisect.bisect_right(cumulative, mix()), last)]
             amount = float(max(1, round(quantity())))
             if spec.due.rule == "lead_time" and lead is not None:
                 due = env.now + lead()

@@ -38,11 +38,10 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Callable, Sequence
-from functools import partial
 
 import numpy as np
 import simpy
-from simpy.events import Event
+from simpy.core import NORMAL
 
 from twin_app.errors import SimulationError
 from twin_app.model.distributions import Distribution, sampler
@@ -57,7 +56,7 @@ from twin_app.sim.placement import Placement
 from twin_app.sim.pull import PullDispatcher
 from twin_app.sim.push import PushDispatcher
 from twin_app.sim.queues import Dispatcher
-from twin_app.sim.rng import stream
+from twin_app.sim.rng import stream, uniforms
 from twin_app.sim.state import (
     BLOCKED,
     DOWN,
@@ -69,8 +68,8 @@ from twin_app.sim.state import (
     MachineBoard,
     Operation,
     Order,
+    PhaseEnd,
     Unit,
-    is_remote,
 )
 
 
@@ -104,12 +103,21 @@ class Simulation:
         self._stop_requested = False
         self.log = EventLog(self.observers, batch_events)
         self._push = scenario.platform.mode == "push"
-        self._routing_rngs: dict[tuple[str, int, int], np.random.Generator] = {}
+        self._routing_draws: dict[tuple[str, int, int], Callable[[], float]] = {}
         self._job_counter = itertools.count()
         self._order_counter = itertools.count()
         self._orders_open = 0
         self._epoch_wanted = False
         self._lanes_due: dict[int, LaneOperator] = {}
+        self._record = self.log.records.append
+        self._n_sites = len(scenario.sites)
+        self._routes: dict[tuple[int, int], tuple[int, int]] = {}
+        """(origin, destination) node -> (lane, next node) of the first hop (cached)."""
+        self._reachable_cache: dict[tuple[int, int], bool] = {}
+        self._phase_callbacks = (self._phase_done,)
+        self._estimates = self._push or any(p.components for p in self.compiled.products)
+        """Whether dispatch estimates read the machines' committed work (push, or a kit's
+        consolidation site); if not, the engine need not keep it up to date."""
         self._build_units()
         self._build_lanes()
         self.log.add_closer(self._close_lanes)
@@ -364,38 +372,47 @@ class Simulation:
                 job.waiting_assembly = True
                 return
             probability = steps[job.step].probability
-            if probability < 1.0 and self._routing_rng("skip", product.index, job.step).random() >= probability:
+            if probability < 1.0 and self._routing_draw("skip", product.index, job.step)() >= probability:
                 job.step += 1
                 continue
             break
         self.dispatcher.ready.append(Operation(job, self.env.now))
         self._epoch_wanted = True
 
-    def _routing_rng(self, purpose: str, product: int, step: int) -> np.random.Generator:
-        """The stream deciding whether step ``step`` of a product is done (``"skip"``) or sends
+    def _routing_draw(self, purpose: str, product: int, step: int) -> Callable[[], float]:
+        """The uniform draws deciding whether step ``step`` of a product is done (``"skip"``) or sends
         the job back (``"rework"``): one per product step and purpose, so changing one step's
         probability leaves every other step's draws alone."""
         key = (purpose, product, step)
-        rng = self._routing_rngs.get(key)
-        if rng is None:
-            rng = self._routing_rngs[key] = self._rng(purpose, self.scenario.products[product].id, str(step))
-        return rng
+        draw = self._routing_draws.get(key)
+        if draw is None:
+            rng = self._rng(purpose, self.scenario.products[product].id, str(step))
+            draw = self._routing_draws[key] = uniforms(rng)
+        return draw
 
     def _job_finished(self, job: Job) -> None:
         parent = job.parent
         if parent is not None:
             target = parent.consolidation
-            if 0 <= job.node != target >= 0 and np.isfinite(self.network.transit[job.node, target]):
+            if 0 <= job.node != target >= 0 and self._reachable(job.node, target):
                 self._move(job, job.node, target, lambda: self._component_ready(parent, job))
             else:
                 self._component_ready(parent, job)
             return
         order = job.order
-        customer_node = len(self.scenario.sites) + order.customer
-        if job.node >= 0 and np.isfinite(self.network.transit[job.node, customer_node]):
+        customer_node = self._n_sites + order.customer
+        if job.node >= 0 and self._reachable(job.node, customer_node):
             self._move(job, job.node, customer_node, lambda: self._deliver(order))
         else:
             self._deliver(order)
+
+    def _reachable(self, origin: int, destination: int) -> bool:
+        """Whether a route leads from node ``origin`` to ``destination`` (cached per pair)."""
+        key = (origin, destination)
+        reachable = self._reachable_cache.get(key)
+        if reachable is None:
+            reachable = self._reachable_cache[key] = bool(np.isfinite(self.network.transit[origin, destination]))
+        return reachable
 
     def _component_ready(self, parent: Job, component: Job) -> None:
         parent.missing -= 1
@@ -414,8 +431,14 @@ class Simulation:
             job.node = destination
             arrived()
             return
-        lane = int(self.network.next_lane[origin, destination])
-        hop = int(self.network.next_node[origin, destination])
+        route = self._routes.get((origin, destination))
+        if route is None:
+            network = self.network
+            route = self._routes[(origin, destination)] = (
+                int(network.next_lane[origin, destination]),
+                int(network.next_node[origin, destination]),
+            )
+        lane, hop = route
         if lane < 0:
             raise SimulationError(
                 f"no lane route from {self.network.node_ids[origin]} to {self.network.node_ids[destination]}"
@@ -461,22 +484,24 @@ class Simulation:
     # -----------------------------------------------------------------------------------------
 
     def _start(self, op: Operation, unit: Unit) -> None:
-        """``unit`` takes ``op`` (its parts are here): log its wait, then set up and process."""
+        """``unit`` takes ``op`` (the dispatchers start work only once its parts are at the
+        unit): log its wait, then set up and process."""
         now = self.env.now
         job = op.job
         unit.op = op
         if now >= op.ready:  # zero-length too: one WAIT record per visit, so visits can be counted
-            self.log.records.append(
+            self._record(
                 (op.ready, now, WAIT, unit.index, unit.owner, job.order.index, job.index, op.step, job.quantity, 0.0)
             )
         machine = unit.machine
-        family = job.product.family
+        product = job.product
+        family = product.family
         unit.setup_left = 0.0
         if unit.family != family and unit.family >= 0:
             setup = self.compiled.setup_time(machine, unit.family, family)
             if setup is not None:
                 unit.setup_left = self._setup_sampler(machine, unit.family, family, setup)()
-        option = job.product.steps[op.step].by_machine[machine]
+        option = product.steps[op.step].by_machine[machine]
         draw = self._process_samplers[machine][option.capability]()
         speed = self._speed[machine]
         if option.per_unit:
@@ -487,17 +512,11 @@ class Simulation:
         unit.process_left = draw / speed
         unit.phase = SETUP if unit.setup_left > 0 else PROCESS
         unit.family = family
-        self.board.committed_end[machine] += unit.busy_until
-        self.board.busy_units[machine] += 1
+        if self._estimates:
+            board = self.board
+            board.committed_end[machine] += unit.busy_until
+            board.busy_units[machine] += 1
         op.machine = machine
-        if is_remote(op, unit):
-            unit.waiting_parts = True
-            self._send_parts(op, unit.node, lambda: self._parts_arrived(unit))
-            return
-        self._resume(unit)
-
-    def _parts_arrived(self, unit: Unit) -> None:
-        unit.waiting_parts = False
         self._resume(unit)
 
     def _setup_sampler(self, machine: int, source: int, target: int, time: Distribution) -> Callable[[], float]:
@@ -511,14 +530,14 @@ class Simulation:
 
     def _resume(self, unit: Unit) -> None:
         """Start (or continue) the current phase of the unit's operation if it may work now."""
-        if unit.op is None or unit.running or unit.waiting_parts or unit.down or unit.off:
+        if unit.op is None or unit.running or unit.down or unit.off:
             return
         unit.running = True
-        unit.phase_start = self.env.now
-        unit.token += 1
+        env = self.env
+        unit.phase_start = env.now
+        unit.token = token = unit.token + 1
         left = unit.setup_left if unit.phase == SETUP else unit.process_left
-        timer = self.env.timeout(left)
-        timer.callbacks.append(partial(self._phase_done, unit, unit.token))
+        env.schedule(PhaseEnd(self._phase_callbacks, unit, token), NORMAL, left)  # type: ignore[arg-type]
 
     def _pause(self, unit: Unit) -> None:
         if not unit.running:
@@ -542,7 +561,7 @@ class Simulation:
         job = op.job
         duration = end - unit.phase_start
         rate = self._setup_rate[unit.machine] if unit.phase == SETUP else self._running_rate[unit.machine]
-        self.log.records.append(
+        self._record(
             (
                 unit.phase_start,
                 end,
@@ -557,8 +576,9 @@ class Simulation:
             )
         )
 
-    def _phase_done(self, unit: Unit, token: int, _event: Event) -> None:
-        if token != unit.token:
+    def _phase_done(self, event: PhaseEnd) -> None:
+        unit = event.unit
+        if event.token != unit.token:
             return  # paused since: this completion is stale
         now = self.env.now
         self._log_phase(unit, now)
@@ -571,12 +591,13 @@ class Simulation:
         op = unit.op
         assert op is not None, "a phase ends only on a unit at work"
         unit.op = None
-        machine = unit.machine
-        board = self.board
-        board.committed_end[machine] -= unit.busy_until
-        board.busy_units[machine] -= 1
-        if board.busy_units[machine] == 0:
-            board.committed_end[machine] = 0.0
+        if self._estimates:
+            machine = unit.machine
+            board = self.board
+            board.committed_end[machine] -= unit.busy_until
+            board.busy_units[machine] -= 1
+            if board.busy_units[machine] == 0:
+                board.committed_end[machine] = 0.0
         unit.busy_until = now
         job = op.job
         job.node = unit.node
@@ -585,7 +606,7 @@ class Simulation:
         step = job.product.steps[op.step]
         if (
             step.rework_probability > 0
-            and self._routing_rng("rework", job.product.index, op.step).random() < step.rework_probability
+            and self._routing_draw("rework", job.product.index, op.step)() < step.rework_probability
         ):
             job.step = step.rework_back_to
         else:

@@ -62,7 +62,7 @@ class EventLog:
         """Hand the records collected so far to the observers as one batch."""
         if not self.records and not self.orders:
             return
-        events = np.array(self.records, dtype=EVENT_DTYPE) if self.records else np.empty(0, EVENT_DTYPE)
+        events = np.fromiter(self.records, dtype=EVENT_DTYPE, count=len(self.records))
         orders = np.array(self.orders, dtype=ORDER_DTYPE) if self.orders else np.empty(0, ORDER_DTYPE)
         self.records.clear()
         self.orders.clear()

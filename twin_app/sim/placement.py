@@ -49,6 +49,7 @@ class Placement:
         self.machine_node = compiled.machine_node.tolist()
         self._n_sites = len(scenario.sites)
         self._cache: dict[tuple[int, int], Candidates] = {}
+        self._customer_node: dict[int, int] = {}
 
     def candidates(self, op: Operation) -> Candidates:
         """Capable machines the parts can reach (array of machine indices, scenario order),
@@ -103,17 +104,21 @@ class Placement:
         customer (-1 when there is no route there, e.g. no lanes to customers)."""
         if job.parent is not None:
             return job.parent.consolidation
-        node = self._n_sites + job.order.customer
-        return node if self.network.next_lane[:, node].max() >= 0 else -1
+        customer = job.order.customer
+        node = self._customer_node.get(customer)
+        if node is None:
+            node = self._n_sites + customer
+            node = self._customer_node[customer] = node if self.network.next_lane[:, node].max() >= 0 else -1
+        return node
 
     def ready_times(self, machines: np.ndarray) -> np.ndarray:
         """When each of ``machines`` is expected to be free for new work (push estimates): back
         from off-shift or repair, then through its running and queued work over its units."""
         now = self.env.now
-        board = self.board
-        start = np.maximum(np.maximum(board.off_until[machines], board.down_until[machines]), now)
-        running = np.maximum(board.committed_end[machines] - board.busy_units[machines] * now, 0.0)
-        return start + (running + board.queued_work[machines]) / board.capacity[machines]
+        off_until, down_until, committed_end, busy_units, queued_work, capacity = self.board.stack[:, machines]
+        start = np.maximum(np.maximum(off_until, down_until), now)
+        running = np.maximum(committed_end - busy_units * now, 0.0)
+        return start + (running + queued_work) / capacity
 
     def expected_work(self, machine: int, op: Operation, family_from: int) -> float:
         """Expected processing time of ``op`` on ``machine``, plus the changeover from
@@ -177,21 +182,24 @@ class Placement:
             work = work + np.where(
                 changeover, compiled.setup_mean[machines, np.maximum(families, 0), job.product.family], 0.0
             )
-        cost = compiled.machine_running_rate[machines] * work
-        nodes = [part.node for part in job.parts() if part.node >= 0]
-        if nodes:
-            targets = compiled.machine_node[machines]
-            cost = cost + self.network.cost_per_unit[np.array(nodes)][:, targets].max(axis=0) * job.quantity
-        if onward is not None:
-            if self.rule.counts_onward:
-                work = work + onward
-            destination = self.destination(job)
-            cost = cost + self.network.cost_per_unit[compiled.machine_node[machines], destination] * job.quantity
+        rule = self.rule
+        cost = None
+        if rule.uses_cost:  # the transport cost tables are the dearest input: only when read
+            cost = compiled.machine_running_rate[machines] * work
+            nodes = [part.node for part in job.parts() if part.node >= 0]
+            if nodes:
+                targets = compiled.machine_node[machines]
+                cost = cost + self.network.cost_per_unit[np.array(nodes)][:, targets].max(axis=0) * job.quantity
+            if onward is not None:
+                destination = self.destination(job)
+                cost = cost + self.network.cost_per_unit[compiled.machine_node[machines], destination] * job.quantity
+        if onward is not None and rule.counts_onward:
+            work = work + onward
         candidates = assignment.Candidates(
             ready=ready,
             arrival=now + transit,
             work=work,
-            cost=cost,
-            unreliability=compiled.machine_unreliability[machines],
+            cost=cost,  # type: ignore[arg-type]
+            unreliability=compiled.machine_unreliability[machines] if rule.uses_unreliability else None,  # type: ignore[arg-type]
         )
         return assignment.choose(self.rule, now, candidates, self.weights, self.rng)

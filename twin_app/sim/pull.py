@@ -86,7 +86,8 @@ class PullDispatcher(Dispatcher):
         return self._pairs and len(group.units) > 1
 
     def take_up(self, op: Operation, unit: Unit) -> None:
-        if is_remote(op, unit):
+        job = op.job
+        if (job.components or 0 <= job.node != unit.node) and is_remote(op, unit):
             # Pulled from another site: the unit stays free for local work while parts travel.
             op.estimate = self.placement.expected_work(unit.machine, op, -1)
             unit.inbound += op.estimate

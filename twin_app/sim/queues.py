@@ -59,6 +59,8 @@ class Dispatcher:
         """True once some unit serves two queues (pull): queues then compete for units."""
         self._dirty: dict[int, Group] = {}
         self._op_counter = itertools.count()
+        self._heap_only = not self.dynamic and not self.batch_families and not self.sequencing.ranks_pairs
+        """The next operation is always the top of the heap (no scoring, no family batching)."""
 
     # --- what subclasses decide ------------------------------------------------------------------
 
@@ -228,7 +230,8 @@ class Dispatcher:
                     ):
                         if unit.inbound and not self.may_take(unit, self.peek(group)):
                             continue
-                        self.take_up(self.take_for(group, unit), unit)
+                        op = heapq.heappop(group.heap)[-1] if self._heap_only else self.take_for(group, unit)
+                        self.take_up(op, unit)
                     continue
                 while group.heap or group.dynamic:
                     free = self.eligible_units(group)

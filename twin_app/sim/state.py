@@ -123,7 +123,6 @@ class Unit:
         "running",
         "setup_left",
         "token",
-        "waiting_parts",
     )
 
     def __init__(self, index: int, machine: int, owner: int, node: int) -> None:
@@ -138,7 +137,6 @@ class Unit:
         self.setup_left = 0.0
         self.process_left = 0.0
         self.running = False
-        self.waiting_parts = False
         self.token = 0
         self.down = False
         self.off = False
@@ -152,6 +150,25 @@ class Unit:
 
     def is_free(self) -> bool:
         return self.op is None and not self.down and not self.off and not self.blocked
+
+
+class PhaseEnd:
+    """The end of a unit's phase (setup or processing) as a raw SimPy event.
+
+    It carries what ``simpy.Environment.step`` reads of an event (``callbacks``, ``_ok``,
+    ``_value``) plus the unit and the unit's token when the phase began (a pause makes it
+    stale), scheduled with ``Environment.schedule`` like a Timeout but without building a
+    Timeout and a ``functools.partial`` for each of millions of phases.
+    """
+
+    __slots__ = ("_ok", "_value", "callbacks", "token", "unit")
+
+    def __init__(self, callbacks: tuple, unit: Unit, token: int) -> None:
+        self.callbacks = callbacks
+        self._ok = True
+        self._value = None
+        self.unit = unit
+        self.token = token
 
 
 class Group:
@@ -175,18 +192,22 @@ class MachineBoard:
     """The dispatch core's view of each machine, as arrays it scores many machines from at once."""
 
     def __init__(self, n: int, capacity: np.ndarray, buffers: list[int]) -> None:
-        self.queued_work = np.zeros(n)
-        """Expected work assigned to the machine and not started (push)."""
-        self.committed_end = np.zeros(n)
+        self.stack = np.zeros((6, n))
+        """The float arrays below as rows of one array, so an estimate over many machines
+        gathers them in one indexing operation (the rows are views: updating one updates it)."""
+        self.off_until = self.stack[0]
+        """When the machine is back from an off-shift."""
+        self.down_until = self.stack[1]
+        """When a one-unit machine is expected back from a breakdown."""
+        self.committed_end = self.stack[2]
         """Sum over busy units of their expected end time."""
-        self.busy_units = np.zeros(n)
+        self.busy_units = self.stack[3]
+        self.queued_work = self.stack[4]
+        """Expected work assigned to the machine and not started (push)."""
+        self.capacity = self.stack[5]
+        self.capacity[:] = capacity
         self.tail_family = np.full(n, -1, dtype=np.int64)
         """Family of the last operation assigned to the machine (for changeover estimates)."""
-        self.off_until = np.zeros(n)
-        """When the machine is back from an off-shift."""
-        self.down_until = np.zeros(n)
-        """When a one-unit machine is expected back from a breakdown."""
-        self.capacity = capacity
         self.buffer = buffers  # 0: no limit
         self.has_buffers = any(buffers)
         self.waiting_count = [0] * n
