@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from twin_app.analysis.kpis import (
+    accounts,
     compute_kpis,
     lead_time_histogram,
     owner_table,
-    revenue_split,
     wip_over_time,
 )
 from twin_app.analysis.result import RunResult
@@ -168,10 +168,10 @@ def test_without_a_platform_owner_no_fee_is_taken(make_result, small_scenario, s
     scenario = small_scenario.with_changes(owners=owners)
     base = make_result(FAIR_EVENTS, FAIR_ORDERS, end=100)
     result = RunResult(scenario, small_layout, base.events, base.orders, 0, 100)
-    revenue, fee, unallocated = revenue_split(result)
-    assert unallocated == 0
-    assert fee == 0
-    assert revenue == pytest.approx([0, 250 + 100, 250 + 300, 500])
+    money = accounts(result)
+    assert money.unallocated == 0
+    assert money.fee == 0
+    assert money.revenue() == pytest.approx([0, 250 + 100, 250 + 300, 500])
 
 
 def test_revenue_of_an_order_nobody_worked_on_is_unallocated(make_result) -> None:

@@ -13,26 +13,21 @@ Conventions (the same in every function here, and in the views built on them):
 - Undefined figures (no orders delivered, ...) are ``None``, never NaN, so the dictionary
   is valid JSON.
 
-Fairness rule for revenue. A delivered order's price is split as follows: the platform (the
-owner whose kind is "platform", if there is one) keeps ``platform.fee`` of it; the rest is
-shared among the owners whose resources worked on that order (its PROCESS, SETUP and
-TRANSPORT events, over the whole run) in proportion to the cost each of them incurred for it,
-so each partner recovers its costs at the same margin. If the order cost nothing, the shares
-follow the time each owner spent on it; if no work was recorded, the rest is 'unallocated'.
-Without a platform owner no fee is taken.
+Money (prices, contracts, costs, the sharing rules, fairness and investment) is computed by
+:mod:`twin_app.analysis.economics` and explained for partners in docs/economics.md.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from twin_app.analysis.bottleneck import analyse_bottlenecks, ranking
+from twin_app.analysis.bottleneck import BottleneckAnalysis, analyse_bottlenecks, ranking
+from twin_app.analysis.economics.kpi_blocks import cash_flows, money_blocks
+from twin_app.analysis.economics.money import Money, analyse_money
 from twin_app.analysis.result import RunResult
-from twin_app.analysis.utilisation import BUSY, IDLE, STATES, mean_queue_length, state_durations, step_function
-from twin_app.model.events import EventKind
+from twin_app.analysis.utilisation import BUSY, STATES, mean_queue_length, state_durations, step_function
 
 DAY = 1440.0
 """Minutes per day, for the per-day throughput."""
@@ -93,153 +88,31 @@ def _step_stats(result: RunResult, times: np.ndarray, values: np.ndarray) -> tup
     return float((widths * values).sum() / result.duration), float(values.max())
 
 
-# --- accounts -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Accounts:
-    """Money and CO2 per owner over the window (arrays of length n_owners)."""
-
-    running: np.ndarray
-    idle: np.ndarray
-    setup: np.ndarray
-    transport: np.ndarray
-    capex: np.ndarray
-    lease: np.ndarray
-    revenue: np.ndarray
-    platform_fee: float
-    unallocated: float
-    co2: np.ndarray
-
-    @property
-    def cost(self) -> np.ndarray:
-        return self.running + self.idle + self.setup + self.transport + self.capex + self.lease
-
-    @property
-    def profit(self) -> np.ndarray:
-        return self.revenue - self.cost
+# --- money -----------------------------------------------------------------------------------
+Accounts = Money
+"""The money of a run (:class:`twin_app.analysis.economics.money.Money`), under its old name."""
 
 
-def _event_owner(result: RunResult, events: np.ndarray) -> np.ndarray:
-    """Owner of each event: its own owner field, else the owner of its resource (-1: none)."""
-    owner = events["owner"].astype(np.int64)
-    res = events["resource"]
-    ok_res = (res >= 0) & (res < result.n_resources)
-    fallback = np.full(len(events), -1, dtype=np.int64)
-    fallback[ok_res] = result.layout.resource_owner[res[ok_res]]
-    owner = np.where(owner >= 0, owner, fallback)
-    return np.where(owner < result.n_owners, owner, -1)
-
-
-def _per_owner(result: RunResult, owner: np.ndarray, amount: np.ndarray) -> np.ndarray:
-    ok = owner >= 0
-    return np.bincount(owner[ok], weights=amount[ok], minlength=result.n_owners)[: result.n_owners]
-
-
-def _platform_owner(result: RunResult) -> int:
-    for index, owner in enumerate(result.scenario.owners):
-        if owner.kind == "platform":
-            return index
-    return -1
-
-
-def revenue_split(result: RunResult) -> tuple[np.ndarray, float, float]:
-    """Revenue of the orders delivered in the window per owner, by the fairness rule.
-
-    Returns ``(revenue per owner incl. the platform's fee, the fee, unallocated)``.
-    """
-    n_owners = result.n_owners
-    o = result.orders
-    completed = o["completed"]
-    paid = np.isfinite(completed) & (completed >= result.start) & (completed <= result.end)
-    o = o[paid]
-    o = o[np.argsort(o["order"], kind="stable")]
-    revenue = np.zeros(n_owners)
-    if len(o) == 0:
-        return revenue, 0.0, 0.0
-    platform = _platform_owner(result)
-    fee_rate = result.scenario.platform.fee if platform >= 0 else 0.0
-    fee = float(o["price"].sum() * fee_rate)
-    if platform >= 0:
-        revenue[platform] += fee
-    rest = o["price"] * (1.0 - fee_rate)
-
-    ev = result.events
-    work = result.kind_mask(EventKind.PROCESS, EventKind.SETUP, EventKind.TRANSPORT) & np.isin(ev["order"], o["order"])
-    ev = ev[work]
-    owner = _event_owner(result, ev)
-    ev, owner = ev[owner >= 0], owner[owner >= 0]
-    position = np.searchsorted(o["order"], ev["order"])  # orders are sorted by id
-    # Sparse over the (order, owner) pairs that occur: a dense orders x owners matrix is
-    # 100,000 x 218 floats per quantity on the large network (1.2 GB in all).
-    keys, pair = np.unique(position * n_owners + owner, return_inverse=True)
-    pair_order, pair_owner = keys // n_owners, keys % n_owners
-    cost = np.bincount(pair, weights=ev["cost"])
-    time = np.bincount(pair, weights=ev["end"] - ev["start"])
-    count = np.bincount(pair).astype(np.float64)
-    order_cost = np.bincount(pair_order, weights=cost, minlength=len(o))[pair_order]
-    order_time = np.bincount(pair_order, weights=time, minlength=len(o))[pair_order]
-    order_count = np.bincount(pair_order, weights=count, minlength=len(o))[pair_order]
-    by_cost, by_time = order_cost > 0, (order_cost <= 0) & (order_time > 0)
-    basis = np.where(by_cost, cost, np.where(by_time, time, count))
-    total = np.where(by_cost, order_cost, np.where(by_time, order_time, order_count))
-    revenue += np.bincount(pair_owner, weights=basis / total * rest[pair_order], minlength=n_owners)[:n_owners]
-    worked = np.bincount(pair_order, minlength=len(o)) > 0
-    unallocated = float(rest[~worked].sum())
-    return revenue, fee, unallocated
-
-
-def accounts(result: RunResult, durations: np.ndarray | None = None) -> Accounts:
-    """Costs, revenue and CO2 per owner over the window (see the module docstring)."""
-    scenario = result.scenario
-    layout = result.layout
-    ev = result.events
-    share = result.window_fraction()
-    owner = _event_owner(result, ev)
-    kind = ev["kind"]
-
-    def amount(k: EventKind) -> np.ndarray:
-        pick = kind == k
-        return _per_owner(result, owner[pick], ev["cost"][pick] * share[pick])
-
-    if durations is None:
-        durations = state_durations(result)
-    m = result.n_machine_units
-    unit_machine = np.array([r.machine for r in layout.resources[:m]], dtype=np.int64)
-    idle_rate = np.array([mc.cost.idle for mc in scenario.machines])[unit_machine] if m else np.zeros(0)
-    unit_owner = layout.resource_owner[:m].astype(np.int64)
-    idle = _per_owner(result, unit_owner, durations[:m, IDLE] * idle_rate)
-
-    periods = result.duration / scenario.run.cost_period
-    machine_owner = np.array([layout.resource_owner[u] for u in layout.machine_first_unit], dtype=np.int64)
-    capex = _per_owner(result, machine_owner, np.array([mc.capex_per_period for mc in scenario.machines]) * periods)
-    lease = _per_owner(result, machine_owner, np.array([mc.lease_per_period for mc in scenario.machines]) * periods)
-
-    transport = kind == EventKind.TRANSPORT
-    res = ev["resource"]
-    on_vehicle = transport & (res >= m) & (res < result.n_resources)
-    lane_co2 = np.array([lane.co2_per_unit for lane in scenario.lanes] or [0.0])
-    vehicle_lane = np.array([r.lane for r in layout.resources], dtype=np.int64)
-    co2_each = np.zeros(len(ev))
-    co2_each[on_vehicle] = ev["quantity"][on_vehicle] * lane_co2[vehicle_lane[res[on_vehicle]]] * share[on_vehicle]
-    co2 = _per_owner(result, owner, co2_each)
-
-    revenue, fee, unallocated = revenue_split(result)
-    return Accounts(
-        running=amount(EventKind.PROCESS),
-        idle=idle,
-        setup=amount(EventKind.SETUP),
-        transport=amount(EventKind.TRANSPORT),
-        capex=capex,
-        lease=lease,
-        revenue=revenue,
-        platform_fee=fee,
-        unallocated=unallocated,
-        co2=co2,
-    )
+def accounts(result: RunResult, durations: np.ndarray | None = None) -> Money:
+    """Costs, revenue under every sharing rule, and CO2 per owner over the window
+    (:func:`twin_app.analysis.economics.money.analyse_money`)."""
+    return analyse_money(result, durations)
 
 
 # --- the KPI dictionary ---------------------------------------------------------------------
-def compute_kpis(result: RunResult) -> dict[str, Any]:
+def compute_kpis(
+    result: RunResult,
+    *,
+    durations: np.ndarray | None = None,
+    bottlenecks: BottleneckAnalysis | None = None,
+    acc: Accounts | None = None,
+) -> dict[str, Any]:
     """All headline KPIs of a run over its window, as a JSON-ready dictionary.
+
+    ``durations`` (:func:`state_durations`), ``bottlenecks`` (:func:`analyse_bottlenecks`) and
+    ``acc`` (:func:`accounts`) of ``result``, when the caller has computed them already for its
+    own views, are used instead of being computed again (the desktop app computes each once per
+    refresh and shares it between the KPI, utilisation, bottleneck and map views).
 
     Keys (times in the scenario's time unit, minutes):
 
@@ -259,14 +132,31 @@ def compute_kpis(result: RunResult) -> dict[str, Any]:
       machine-unit time}}.
     - ``bottleneck``: {resource: id of the top sole+shifting bottleneck (None if none), sole,
       shifting, ranking: top 5 [{resource, sole, shifting}]} (active period method).
-    - ``cost``: {running, idle, setup, transport, capex, lease, total, per_order, per_unit
-      (of the orders and units delivered in the window), by_owner: {owner id: total}}.
     - ``queue_length``: {mean, max, by_resource}: time-average operations waiting per machine unit.
-    - ``revenue``: {total, per_order, platform_fee, unallocated, by_owner: {owner id: revenue}}
-      by the fairness rule of this module.
-    - ``profit``: {total, by_owner: {owner id: revenue - cost}}.
+    - ``cost``: {running, idle, setup, transport, capex (incl. investments' capital charges),
+      lease, maintenance, platform (the platform's own costs), total, per_order, per_unit (of
+      the orders and units delivered in the window), per_unit_by_component: {component: per
+      unit}, rental (pay-per-use fees between owners, not in the total), by_owner: {owner id:
+      total, rental fees paid included}}.
+    - ``revenue``: {total (what customers paid: prices, premiums, bonuses less penalties),
+      per_order, platform_fee, unallocated, premiums, bonus, rental (fees received),
+      by_owner: {owner id: shares + fee + rental fees received}}.
+    - ``profit``: {total, by_owner: {owner id: revenue - cost}, by_rule: {rule: {total,
+      by_owner}}}: under the scenario's sharing rule, and under every rule.
+    - ``lateness``: {cost (contract penalties), late_orders, bonus, by_owner: {owner id: what
+      the penalties took from its shares}}.
+    - ``fairness``: {margin: {by_owner}, gini_margin, partners_losing, stand_alone: {by_owner},
+      better_alone: {count, by_owner (1 or 0)}}.
+    - ``investment``: {planning_years, method (how the window becomes years), invested, and
+      by owner: annual_cash_flow, npv (also by_rule), payback_years, roi}.
+    - ``sharing``: {rule, shapley_error (95% half-width of the sampling error on any owner's
+      Shapley-rule revenue; 0 when exact)}.
     - ``co2``: {total, by_owner}: transported units x lane co2_per_unit.
+    - ``customers`` / ``products``: {id: {orders, units, revenue, lateness_cost,
+      lead_time_mean, on_time_rate}}.
     - ``events``: number of event records.
+
+    The money blocks are explained, with worked examples, in docs/economics.md.
     """
     layout = result.layout
     window = result.duration
@@ -309,7 +199,8 @@ def compute_kpis(result: RunResult) -> dict[str, Any]:
     per_time = n_done / window if window > 0 else None
     units_done = float(o["quantity"][delivered_in_window].sum())
 
-    durations = state_durations(result)
+    if durations is None:
+        durations = state_durations(result)
     m = result.n_machine_units
     busy = durations[:, BUSY] / window if window > 0 else np.zeros(result.n_resources)
     unit_owner = layout.resource_owner[:m].astype(np.int64)
@@ -324,13 +215,13 @@ def compute_kpis(result: RunResult) -> dict[str, Any]:
         for s, name in enumerate(STATES)
     }
 
-    analysis = analyse_bottlenecks(result)
+    analysis = analyse_bottlenecks(result) if bottlenecks is None else bottlenecks
     ranked = [(r, sole, shift) for r, sole, shift in ranking(analysis) if sole + shift > 0]
     top = ranked[0] if ranked else None
     resource_ids = [r.id for r in layout.resources]
 
-    acc = accounts(result, durations)
-    cost_total = acc.cost
+    if acc is None:
+        acc = accounts(result, durations)
     return {
         "window": {"start": float(result.start), "end": float(result.end), "length": float(window)},
         "orders_released": int(in_window_release.sum()),
@@ -360,34 +251,8 @@ def compute_kpis(result: RunResult) -> dict[str, Any]:
                 {"resource": resource_ids[r], "sole": sole, "shifting": shift} for r, sole, shift in ranked[:5]
             ],
         },
-        "cost": {
-            "running": float(acc.running.sum()),
-            "idle": float(acc.idle.sum()),
-            "setup": float(acc.setup.sum()),
-            "transport": float(acc.transport.sum()),
-            "capex": float(acc.capex.sum()),
-            "lease": float(acc.lease.sum()),
-            "total": float(cost_total.sum()),
-            "per_order": float(cost_total.sum() / n_done) if n_done else None,
-            "per_unit": float(cost_total.sum() / units_done) if units_done else None,
-            "by_owner": {owner_ids[i]: float(cost_total[i]) for i in range(result.n_owners)},
-        },
         "queue_length": _queue_lengths(result),
-        "revenue": {
-            "total": float(acc.revenue.sum() + acc.unallocated),
-            "per_order": float((acc.revenue.sum() + acc.unallocated) / n_done) if n_done else None,
-            "platform_fee": acc.platform_fee,
-            "unallocated": acc.unallocated,
-            "by_owner": {owner_ids[i]: float(acc.revenue[i]) for i in range(result.n_owners)},
-        },
-        "profit": {
-            "total": float(acc.profit.sum()),
-            "by_owner": {owner_ids[i]: float(acc.profit[i]) for i in range(result.n_owners)},
-        },
-        "co2": {
-            "total": float(acc.co2.sum()),
-            "by_owner": {owner_ids[i]: float(acc.co2[i]) for i in range(result.n_owners)},
-        },
+        **money_blocks(result, acc, counted),
         "events": len(result.events),
     }
 
@@ -409,22 +274,32 @@ def _queue_lengths(result: RunResult) -> dict[str, Any]:
     }
 
 
-def owner_table(result: RunResult) -> list[dict[str, Any]]:
+def owner_table(
+    result: RunResult, durations: np.ndarray | None = None, acc: Accounts | None = None
+) -> list[dict[str, Any]]:
     """One row per owner: id, name, kind, machines, utilisation (busy share of its machine
-    units, None without machines), cost, revenue, profit, co2 over the window."""
+    units, None without machines), cost, revenue, profit, margin (profit per revenue), npv,
+    roi, payback (years) and co2 over the window.
+
+    ``durations`` and ``acc`` (:func:`accounts`) of ``result`` are used if given."""
     layout = result.layout
-    durations = state_durations(result)
-    acc = accounts(result, durations)
+    if durations is None:
+        durations = state_durations(result)
+    if acc is None:
+        acc = accounts(result, durations)
     m = result.n_machine_units
     unit_owner = layout.resource_owner[:m]
     machine_owner = np.array([layout.resource_owner[u] for u in layout.machine_first_unit], dtype=np.int64)
     window = result.duration
+    cost, revenue, profit = acc.costs.total, acc.revenue(), acc.profit()
+    flows = cash_flows(result, profit)
     rows: list[dict[str, Any]] = []
     for index, owner in enumerate(result.scenario.owners):
         mine = unit_owner == index
         utilisation = (
             float(durations[:m][mine, BUSY].sum() / (mine.sum() * window)) if mine.any() and window > 0 else None
         )
+        flow = flows[index]
         rows.append(
             {
                 "owner": owner.id,
@@ -432,10 +307,14 @@ def owner_table(result: RunResult) -> list[dict[str, Any]]:
                 "kind": owner.kind,
                 "machines": int((machine_owner == index).sum()),
                 "utilisation": utilisation,
-                "cost": float(acc.cost[index]),
-                "revenue": float(acc.revenue[index]),
-                "profit": float(acc.profit[index]),
-                "co2": float(acc.co2[index]),
+                "cost": float(cost[index]),
+                "revenue": float(revenue[index]),
+                "profit": float(profit[index]),
+                "margin": float(profit[index] / revenue[index]) if revenue[index] > 0 else None,
+                "npv": None if flow is None else flow.npv(),
+                "roi": None if flow is None else flow.roi(),
+                "payback": None if flow is None else flow.payback(),
+                "co2": float(acc.costs.co2[index]),
             }
         )
     return rows

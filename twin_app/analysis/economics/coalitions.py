@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from twin_app.analysis.economics.jobs import event_products
 from twin_app.analysis.economics.rentals import RentalMap
 from twin_app.analysis.economics.shapley import Game
@@ -55,33 +57,39 @@ class OrderNeeds:
 def order_needs(result: RunResult, work: Work) -> OrderNeeds:
     """The needs and partners of each paid order, from its work events."""
     scenario = result.scenario
-    able_step = _step_owners(result)
-    able_lane = _lane_owners(result)
+    step_sets = [need for product in _step_owners(result) for need in product]
+    lane_sets = _lane_owners(result)
+    first_step = np.cumsum([0] + [len(p.routing) for p in scenario.products])
     ev = work.events
     products = event_products(result, ev)
-    per_order: list[set[frozenset[int]]] = [set() for _ in range(work.n_orders)]
-    players: list[set[int]] = [set() for _ in range(work.n_orders)]
+    operation = ev["operation"].astype(np.int64)
+    kind = ev["kind"]
+    res = ev["resource"].astype(np.int64)
     m = result.n_machine_units
-    n_steps = [len(p.routing) for p in scenario.products]
-    kinds, resources, operations = ev["kind"], ev["resource"], ev["operation"]
-    for e in range(len(ev)):
-        position, partner = int(work.position[e]), int(work.partner[e])
-        players[position].add(partner)
-        kind = kinds[e]
-        if kind == EventKind.SETUP:
-            continue
-        if kind == EventKind.TRANSPORT and m <= resources[e] < result.n_resources:
-            lane = result.layout.resources[resources[e]].lane
-            per_order[position].add(able_lane[lane])
-            continue
-        p, s = int(products[e]), int(operations[e])
-        if kind == EventKind.PROCESS and p >= 0 and 0 <= s < n_steps[p]:
-            per_order[position].add(able_step[p][s])
-        else:
-            per_order[position].add(frozenset((partner,)))
+    # one integer per need: a product step, a lane, or 'only this partner can do it'
+    unknown = len(step_sets) + len(lane_sets) + work.partner
+    n_routing = np.diff(first_step)
+    step_ok = (kind == EventKind.PROCESS) & (products >= 0) & (operation >= 0)
+    step_ok[step_ok] &= operation[step_ok] < n_routing[products[step_ok]]
+    need = np.where(step_ok, first_step[np.where(products >= 0, products, 0)] + operation, unknown)
+    on_vehicle = (kind == EventKind.TRANSPORT) & (res >= m) & (res < result.n_resources)
+    vehicle_lane = np.array([r.lane for r in result.layout.resources], dtype=np.int64)
+    need = np.where(on_vehicle, len(step_sets) + vehicle_lane[np.where(on_vehicle, res, 0)], need)
+    keep = kind != EventKind.SETUP
+    n_ids = len(step_sets) + len(lane_sets) + result.n_owners
+    keys = np.unique(work.position[keep] * n_ids + need[keep])
+    key_order, key_need = keys // n_ids, keys % n_ids
+    sets = [*step_sets, *lane_sets, *(frozenset((i,)) for i in range(result.n_owners))]
+    need_starts = np.searchsorted(key_order, np.arange(work.n_orders + 1))
+    pair_starts = np.searchsorted(work.pair_order, np.arange(work.n_orders + 1))
+    owners = work.pair_owner.tolist()
+    needs_list = key_need.tolist()
     return OrderNeeds(
-        tuple(tuple(sorted(p)) for p in players),
-        tuple(tuple(sorted(needs, key=sorted)) for needs in per_order),
+        tuple(tuple(owners[pair_starts[o] : pair_starts[o + 1]]) for o in range(work.n_orders)),
+        tuple(
+            tuple(sorted({sets[k] for k in needs_list[need_starts[o] : need_starts[o + 1]]}, key=sorted))
+            for o in range(work.n_orders)
+        ),
     )
 
 
