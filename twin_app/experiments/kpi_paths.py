@@ -15,6 +15,10 @@ from typing import Any, Literal
 
 Better = Literal["lower", "higher", "neither"]
 
+SHARING_RULES = ("full_cost", "full_cost_proportional", "processing_time", "equal", "shapley")
+"""The sharing rules whose per-owner profit and NPV comparison tables show (see
+:mod:`twin_app.analysis.economics.sharing`)."""
+
 SKIPPED_PREFIXES = ("window.", "histogram", "lead_time.histogram", "bottleneck.ranking")
 """Leaves that are not KPIs to compare: the observation window and the histogram bins."""
 
@@ -43,6 +47,10 @@ HEADLINE: tuple[KpiInfo, ...] = (
     KpiInfo("cost.transport", "Transport cost", "lower"),
     KpiInfo("revenue.total", "Revenue", "higher"),
     KpiInfo("profit.total", "Profit", "higher"),
+    KpiInfo("lateness.cost", "Lateness cost", "lower"),
+    KpiInfo("investment.npv.total", "NPV (all owners)", "higher"),
+    KpiInfo("fairness.gini_margin", "Gini of partner margins", "lower"),
+    KpiInfo("fairness.partners_losing", "Owners losing money", "lower"),
     KpiInfo("co2.total", "CO2 (kg)", "lower"),
 )
 """The KPIs every comparison table shows first, in this order."""
@@ -55,8 +63,23 @@ OWNER_GROUPS: tuple[tuple[str, str, Better, bool], ...] = (
     ("cost.by_owner.", "Cost", "lower", False),
     ("utilisation.by_owner.", "Utilisation", "neither", True),
     ("co2.by_owner.", "CO2", "lower", False),
+    ("fairness.margin.by_owner.", "Margin", "higher", True),
+    ("investment.npv.by_owner.", "NPV", "higher", False),
+    ("investment.roi.by_owner.", "ROI", "higher", True),
+    ("investment.payback_years.by_owner.", "Payback (years)", "lower", False),
+    ("cost.per_unit_by_component.", "Cost per unit", "lower", False),
+    *(
+        family
+        for rule in SHARING_RULES
+        for family in (
+            (f"profit.by_rule.{rule}.by_owner.", f"Profit ({rule})", "higher", False),
+            (f"investment.npv.by_rule.{rule}.by_owner.", f"NPV ({rule})", "higher", False),
+        )
+    ),
 )
-"""Per-owner KPI families: path prefix, label, direction, percent."""
+"""Per-owner KPI families: path prefix, label, direction, percent. The cost per unit by
+component is listed here too (a family by component rather than by owner); profit and NPV
+appear under every sharing rule but the format 1 one (``variable_cost``, still in ``--all``)."""
 
 DEFAULT_PRECISION_KPIS = ("cost.per_unit", "profit.total", "lead_time.mean", "on_time_rate")
 """The KPIs whose paired differences ``--precision`` makes precise unless others are named."""
