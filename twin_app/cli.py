@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -30,17 +32,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     command: Callable[[argparse.Namespace], int] = getattr(args, "handler", _default)
+    terminated: list[int] = []
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, frame: _terminate(terminated))
     try:
         return command(args)
     except TwinError as error:
         print(f"error: {_printable(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        print("terminated" if terminated else "interrupted", file=sys.stderr)
+        return 143 if terminated else 130
     except BrokenPipeError:  # the reader stopped (twin-app history | head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+def _terminate(terminated: list[int]) -> None:
+    """SIGTERM unwinds like Ctrl+C, so experiments record themselves as stopped (a run in
+    progress handles it itself: see twin_app.experiments.signals)."""
+    terminated.append(signal.SIGTERM)
+    raise KeyboardInterrupt
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -226,17 +238,27 @@ def _run(args: argparse.Namespace) -> int:
     )
     kpis = summarise(results)
     kpis["run_ids"] = [r.run_id for r in results]
+    stopped = [r for r in results if r.signals]
     if args.json:
         print(json.dumps(_finite_or_null(kpis), indent=2, allow_nan=False))
     else:
         title = (
             f"{scenario.name or args.scenario.stem}: {platform.mode} / {platform.assignment} / {platform.sequencing}"
         )
-        if replications > 1:
-            title += f", {replications} replications (mean ± 95% CI)"
+        if len(results) > 1:
+            title += f", {len(results)} replications (mean ± 95% CI)"
         print(_printable(format_kpis(kpis, title)))
         if database is not None:
             print(f"\nStored as run {', '.join(kpis['run_ids'])} in {database}")
+    if stopped:
+        from twin_app.experiments.signals import exit_code
+
+        reached = ", ".join(f"{r.now:g}" for r in stopped)
+        print(
+            f"stopped by a signal at t = {reached}: the KPIs above are of the partial run, stored as 'stopped'",
+            file=sys.stderr,
+        )
+        return exit_code(list(stopped[0].signals))
     return 0
 
 

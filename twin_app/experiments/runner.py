@@ -8,10 +8,13 @@ store when a database path is given.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from twin_app.analysis.collector import EventCollector
 from twin_app.analysis.kpis import compute_kpis
 from twin_app.analysis.result import RunResult
 from twin_app.analysis.stats import summarise_replications
+from twin_app.experiments.signals import stop_on_signals, stop_seen
 from twin_app.model.events import EventBatch, RunEnd, RunInfo, RunObserver
 from twin_app.model.scenario import Scenario
 from twin_app.sim.engine import Simulation
@@ -34,6 +38,10 @@ class Replication:
     replication: int
     status: str
     kpis: dict[str, Any]
+    signals: tuple[int, ...] = ()
+    """The stop signals (SIGINT, SIGTERM) that ended the run early, if any."""
+    now: float = 0.0
+    """The simulated time the run reached."""
 
 
 class ProgressBar:
@@ -115,18 +123,22 @@ def run_replication(
         simulation.observers.append(store.writer(scenario, info, settings, hold_status=True))
     if progress:
         simulation.observers.append(ProgressBar(scenario.run.horizon, f"replication {replication + 1}"))
-    end = simulation.run()
+    with stop_on_signals(lambda _signum: simulation.request_stop()) as received:
+        end = simulation.run()
     kpis = measure(collector.result(scenario, simulation.layout))
     if store is not None:
         store.complete_run(simulation.run_id, end.status, end.message, kpis)
         store.close()
-    return Replication(simulation.run_id, seed, replication, end.status, kpis)
+    return Replication(simulation.run_id, seed, replication, end.status, kpis, tuple(received), end.now)
 
 
 def _replication_job(
     arguments: tuple[Scenario, int, int, Path | None, Callable[[RunResult], dict[str, Any]]],
-) -> Replication:
+) -> Replication | None:
+    """A replication in a worker process; None when the worker was told to stop before it began."""
     scenario, seed, replication, database, measure = arguments
+    if stop_seen():
+        return None
     return run_replication(scenario, seed=seed, replication=replication, database=database, measure=measure)
 
 
@@ -152,8 +164,30 @@ def run_replications(
             for r in range(replications)
         ]
     jobs = [(scenario, seed, r, database, measure) for r in range(replications)]
+    parent = os.getpid()
     with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
-        return list(pool.map(_replication_job, jobs))
+        futures = [pool.submit(_replication_job, job) for job in jobs]
+        with stop_on_signals(lambda signum: _stop_all(signum, pool, futures, parent)):
+            done = [future.result() for future in futures if not future.cancelled()]
+    return [replication for replication in done if replication is not None]
+
+
+def _stop_all(signum: int, pool: ProcessPoolExecutor, futures: list[Future[Replication | None]], parent: int) -> None:
+    """On a stop signal: start no more replications, and stop the running ones cleanly.
+
+    Ctrl+C reaches every process of the terminal's group by itself; a kill of this process
+    (SIGTERM) is passed on to the workers here. A forked worker that inherited this handler
+    does nothing.
+    """
+    if os.getpid() != parent:
+        return
+    for future in futures:
+        future.cancel()  # only those not started yet
+    if signum != signal.SIGTERM:
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError):
+            os.kill(process.pid, signal.SIGTERM)
 
 
 def summarise(results: Sequence[Replication]) -> dict[str, Any]:
