@@ -34,14 +34,26 @@ def settings(tmp_path: Path):
 
 
 @pytest.fixture
-def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """Texts of the message boxes the code tried to show (none of them blocks)."""
+def answers() -> list[str]:
+    """Buttons to press, in order, in the questions the code asks (default: the first button)."""
+    return []
+
+
+@pytest.fixture
+def dialogs(monkeypatch: pytest.MonkeyPatch, answers: list[str]) -> list[tuple[str, str]]:
+    """Texts of the message boxes the code tried to show (none of them blocks). A question is
+    answered with the next button named in ``answers``."""
     from PySide6.QtWidgets import QMessageBox
 
     shown: list[tuple[str, str]] = []
 
     def fake_exec(box: QMessageBox) -> int:
         shown.append((box.text(), box.informativeText()))
+        buttons = box.buttons()
+        if buttons and box.icon() == QMessageBox.Icon.Question:
+            wanted = answers.pop(0) if answers else None
+            chosen = next((b for b in buttons if b.text().replace("&", "") == wanted), buttons[0])
+            chosen.click()
         return int(QMessageBox.StandardButton.Ok)
 
     monkeypatch.setattr(QMessageBox, "exec", fake_exec)

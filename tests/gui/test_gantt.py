@@ -14,10 +14,13 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
-from twin_app.gui import gantt, gantt_store
+from twin_app.gui import gantt_frame, gantt_store, gantt_view, theme
 from twin_app.gui.bench_gantt import synthetic_layout, synthetic_run
-from twin_app.gui.gantt import GanttView, row_order
-from twin_app.gui.gantt_store import EMPH_DIM, EMPH_HIGH, EMPH_NORMAL, GanttStore, build_frame
+from twin_app.gui.gantt_frame import build_frame
+from twin_app.gui.gantt_rows import row_order
+from twin_app.gui.gantt_store import EMPH_DIM, EMPH_HIGH, EMPH_NORMAL, GanttStore
+from twin_app.gui.gantt_view import GanttView
+from twin_app.gui.view import RunContext
 from twin_app.model.events import EVENT_DTYPE, ORDER_DTYPE, EventKind
 from twin_app.model.layout import Layout
 
@@ -53,13 +56,19 @@ def layout(tiny) -> Layout:
     return Layout.build(tiny)
 
 
+def context(scenario) -> RunContext:
+    from twin_app.model.network import Network
+
+    return RunContext.build(scenario, Layout.build(scenario), Network.build(scenario))
+
+
 def shown_view(qtbot, scenario, layout, events, size=(1600, 900)) -> GanttView:
     """A Gantt view on screen over ``events``, not following now, zoomed to fit."""
     v = GanttView()
     qtbot.addWidget(v)
     v.resize(*size)
     v.show()
-    v.set_run(scenario, layout)
+    v.show_layout(scenario, layout)
     v.append(events)
     v.set_follow_now(False)
     v.zoom_to_fit()
@@ -108,7 +117,7 @@ def test_rows_are_grouped_by_owner_then_vehicles(qtbot):
             assert (a.site, a.machine, a.unit) <= (b.site, b.machine, b.unit)
     v = GanttView()
     qtbot.addWidget(v)
-    v.set_run(None, lay)
+    v.show_layout(None, lay)
     assert v.row_axis.names == [lay.resources[r].id for r in rows]
     labels = [g.label for g in v.item.groups]
     assert labels[:4] == list(lay.owners[:4]) and labels[-1].endswith("lanes")
@@ -128,7 +137,7 @@ def test_a_million_bars_stay_bounded_by_rows_times_pixels(qtbot):
     qtbot.addWidget(v)
     v.resize(1600, 900)
     v.show()
-    v.set_run(scenario, layout)
+    v.show_layout(scenario, layout)
     v.set_order_products(orders)
     v.append(events)
     v.set_follow_now(False)
@@ -160,7 +169,7 @@ def test_thin_bars_still_show_in_their_colour(qtbot, layout, monkeypatch):
     x, _y, w, _h = frame.rects[0]
     assert x == 0 and w >= 1000
     # Many cells: one image; the first row's pixels are the busy colour, other rows empty.
-    monkeypatch.setattr(gantt_store, "IMAGE_ABOVE_CELLS", 0)
+    monkeypatch.setattr(gantt_frame, "IMAGE_ABOVE_CELLS", 0)
     frame = build_frame(store, 0.0, 100.0, 1000, 0.0, 7.0, 700, color_lut=lambda keys: lut)
     assert frame.image is not None and frame.image.shape == (700, 1001)
     row0 = frame.image[:100]
@@ -244,7 +253,7 @@ def test_follow_now_keeps_the_clock_at_the_right_edge(view):
     view.set_now(100.0)
     xa, xb = view.x_range()
     assert xb - xa == pytest.approx(20.0)  # the user's zoom width is kept
-    assert xa < 100.0 < xb and xb - 100.0 == pytest.approx(20.0 * gantt.FOLLOW_MARGIN)  # now near the right edge
+    assert xa < 100.0 < xb and xb - 100.0 == pytest.approx(20.0 * gantt_view.FOLLOW_MARGIN)  # now near the right edge
     view.set_follow_now(False)
     view.set_now(150.0)
     assert view.x_range()[1] == pytest.approx(xb)
@@ -256,7 +265,7 @@ def test_appending_in_batches_loses_no_bar(qtbot, tiny, layout):
     v = GanttView()
     qtbot.addWidget(v)
     v.resize(1600, 900)
-    v.set_run(tiny, layout)
+    v.show_layout(tiny, layout)
     total = 0
     for _ in range(40):  # batches that straddle chunks, with late (out of order) bars
         n = int(rng.integers(1, 400))
@@ -291,13 +300,13 @@ def demo():
 
 @pytest.fixture
 def demo_view(qtbot, demo) -> GanttView:
-    scenario, lay = demo
+    scenario, _lay = demo
     v = GanttView()
     qtbot.addWidget(v)
     v.resize(1600, 900)
     v.show()
     qtbot.waitExposed(v)
-    v.set_run(scenario, lay)
+    v.set_run(context(scenario))
     return v
 
 
@@ -310,7 +319,7 @@ def test_follow_now_shows_a_day_with_now_near_the_right_edge(demo_view, demo):
     v.set_now(3000.0)
     xa, xb = v.x_range()
     assert xb - xa == pytest.approx(1440.0)
-    assert xa < 3000.0 < xb and (xb - 3000.0) / (xb - xa) == pytest.approx(gantt.FOLLOW_MARGIN)
+    assert xa < 3000.0 < xb and (xb - 3000.0) / (xb - xa) == pytest.approx(gantt_view.FOLLOW_MARGIN)
     # A zoom changes the width; following keeps the new width.
     v.viewbox.setXRange(2900.0, 3020.0, padding=0)
     v._on_user_zoomed()
@@ -336,7 +345,7 @@ def test_time_axis_reads_in_days_and_hours_for_minutes(demo_view, tiny, layout):
     import dataclasses
 
     hours = dataclasses.replace(tiny, run=dataclasses.replace(tiny.run, time_unit="h"))
-    demo_view.set_run(hours, layout)
+    demo_view.set_run(context(hours))
     assert demo_view.time_axis.tickStrings([30.0], 1.0, 10.0) == ["30"]
     assert demo_view.x_range()[1] == pytest.approx(min(24.0, tiny.run.horizon))
 
@@ -349,7 +358,7 @@ def test_rows_keep_a_readable_height_and_scroll(demo_view, demo, qtbot):
     assert n == len(lay.resources)  # one row per machine unit and per vehicle
     ya, yb = v.y_range()
     px_per_row = v.viewbox.height() / (yb - ya)
-    assert ya == 0.0 and yb - ya < n and px_per_row >= gantt.MIN_ROW_PX
+    assert ya == 0.0 and yb - ya < n and px_per_row >= gantt_view.MIN_ROW_PX
     assert v.row_scroll.isVisible() and v.row_scroll.maximum() > 0
     v.row_scroll.setValue(v.row_scroll.maximum())  # scroll to the last rows
     ya2, yb2 = v.y_range()
@@ -369,14 +378,15 @@ def test_vehicles_collapse_to_one_row_per_lane(demo_view, demo):
     assert len(v.rows) == lay.n_machine_units + len(scenario.lanes)
     lane = lay.resources[vehicle].lane
     row = int(v.store.row[0])
-    assert v.row_names[row].startswith(scenario.lanes[lane].id) and v.store.n == 2
+    names = v.names
+    assert v.row_names[row].startswith(names.lane[lane]) and v.store.n == 2
     assert v.store.n_rows == len(v.rows) and int(v.store.row[1]) == v.store.row_of_resource[0]
     assert v.item.groups[-1].vehicles and v.item.groups[-1].end == len(v.rows)
     v.set_show_vehicles(True)
-    assert len(v.rows) == len(lay.resources) and v.row_names[int(v.store.row[0])] == lay.resources[vehicle].id
+    assert len(v.rows) == len(lay.resources) and v.row_names[int(v.store.row[0])] == names.resource[vehicle]
 
 
-def test_owner_labels_are_dark_text_with_a_colour_swatch(demo_view):
+def test_owner_names_sit_beside_the_rows_readable_in_both_themes(demo_view, demo):
     from PySide6.QtGui import QColor
 
     def luminance(c: str) -> float:
@@ -384,12 +394,32 @@ def test_owner_labels_are_dark_text_with_a_colour_swatch(demo_view):
         lin = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in rgb]
         return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
-    item = demo_view.item
-    light = [g for g in item.groups if luminance(item.owner_colors[g.owner]) > 0.4]
-    assert light  # the demo has pale owner colours (hansaweld, turnwerk...)
-    for g in item.groups:
-        contrast = 1.05 / (luminance(item.label_text_color(g)) + 0.05)
-        assert contrast >= 4.5, g.label
+    def contrast(a: str, b: str) -> float:
+        hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+        return (hi + 0.05) / (lo + 0.05)
+
+    scenario, _lay = demo
+    axis = demo_view.row_axis
+    owners = {o.name or o.id for o in scenario.owners}
+    machine_bands = [g for g in axis.groups if not g.vehicles]
+    assert machine_bands and {g.label for g in machine_bands} <= owners  # owner names, not ids
+    assert axis.owner_colors == theme.owner_colors(scenario.owners)
+    demo_view.grab()  # the axis paints the bands' stripes and names in its own margin
+    assert not hasattr(demo_view.item, "_paint_labels")  # nothing is written over the bars
+    for colors in (theme.LIGHT, theme.DARK):
+        assert contrast(colors.text, colors.panel) >= 4.5 and contrast(colors.muted, colors.panel) >= 4.5
+
+
+def test_zoom_stays_between_a_minute_and_the_run(demo_view, demo):
+    scenario, _lay = demo
+    v = demo_view
+    v.set_follow_now(False)
+    v.viewbox.setXRange(0.0, 10 * scenario.run.horizon, padding=0)  # far beyond the run
+    xa, xb = v.x_range()
+    assert xb - xa <= 1.05 * scenario.run.horizon + 1e-6
+    v.viewbox.setXRange(100.0, 100.01, padding=0)  # far below a minute
+    xa, xb = v.x_range()
+    assert xb - xa >= 1.0 - 1e-9
 
 
 EMPTY = [
@@ -407,9 +437,9 @@ def test_empty_returns_are_drawn_distinctly_in_every_mode(qtbot, tiny, layout, m
     empty = {(slot, kind, e): n for (slot, kind, e), n in counts.items() if kind == gantt_store.EMPTY_RETURN}
     assert sum(empty.values()) == 1
     (key,) = empty
-    assert v.item.style_color(gantt_store.make_key(*key)) == gantt.EMPTY_RETURN_COLOR
+    assert v.item.style_color(gantt_store.make_key(*key)) == theme.EMPTY_RETURN_COLOR
     loaded = [k for k in counts if k[1] == K.TRANSPORT]
-    assert len(loaded) == 1 and v.item.style_color(gantt_store.make_key(*loaded[0])) != gantt.EMPTY_RETURN_COLOR
+    assert len(loaded) == 1 and v.item.style_color(gantt_store.make_key(*loaded[0])) != theme.EMPTY_RETURN_COLOR
     _top, height = gantt_store.KIND_GEOMETRY[gantt_store.EMPTY_RETURN]
     assert height < gantt_store.KIND_GEOMETRY[K.TRANSPORT][1] / 2  # thinner than a loaded trip
     assert "empty return" in v.legend.text()

@@ -14,20 +14,38 @@ def network(tiny):
     return Layout.build(tiny), Network.build(tiny)
 
 
+def context(scenario):
+    from twin_app.gui.view import RunContext
+    from twin_app.model.layout import Layout
+    from twin_app.model.network import Network
+
+    return RunContext.build(scenario, Layout.build(scenario), Network.build(scenario))
+
+
+def show(view, result, live=None):
+    """Hand ``view`` an analysis of ``result`` with the parts it needs, as the window does."""
+    from twin_app.analysis.snapshot import Analysis
+    from twin_app.gui.view import ViewUpdate
+
+    analysis = Analysis(result)
+    analysis.compute(*view.needs)
+    view.update(ViewUpdate(result.end, analysis=analysis, live=live))
+    return analysis
+
+
 def test_map_nodes_lanes_and_details(qtbot, tiny, network, tiny_result, hand_result):
     from twin_app.gui.network_map import NetworkMapView
 
-    layout, net = network
     view = NetworkMapView()
     qtbot.addWidget(view)
-    view.set_run(tiny, layout, net)
+    view.set_run(context(tiny))
     assert len(view.model.positions) == 3  # two sites and a customer
     view.set_color_mode("owner")
     owner_colors = [c.name() for c in view.node_brushes()]
     assert owner_colors[0] != owner_colors[1]  # acme and bolt differ
 
     view.set_color_mode("utilisation")
-    view.update_result(hand_result)
+    show(view, hand_result)
     # A-mill (site acme-1, with A-asm) busy 50 of 100 minutes; bolt-1's B-cell idle.
     assert view.model.utilisation[0] == pytest.approx(50 / 200, rel=0.05)
     assert view.model.utilisation[1] == pytest.approx(0.0)
@@ -35,7 +53,7 @@ def test_map_nodes_lanes_and_details(qtbot, tiny, network, tiny_result, hand_res
     assert colors[0].name() != colors[1].name()
     assert view.model.flow.sum() == pytest.approx(4.0)  # one transport of 4 units on L1
 
-    view.update_result(tiny_result)  # new data: the real run
+    show(view, tiny_result)  # new data: the real run
     assert np.nanmax(view.model.utilisation[:2]) > 0
     assert view.model.flow.max() > 0
     view.select_node(0)
@@ -49,8 +67,6 @@ def test_map_nodes_lanes_and_details(qtbot, tiny, network, tiny_result, hand_res
 
 def test_map_spring_layout_when_no_coordinates(qtbot, tiny):
     from twin_app.gui.network_map import NetworkMapView
-    from twin_app.model.layout import Layout
-    from twin_app.model.network import Network
     from twin_app.model.scenario import Customer, Site
 
     flat = tiny.with_changes(
@@ -59,7 +75,7 @@ def test_map_spring_layout_when_no_coordinates(qtbot, tiny):
     )
     view = NetworkMapView()
     qtbot.addWidget(view)
-    view.set_run(flat, Layout.build(flat), Network.build(flat))
+    view.set_run(context(flat))
     pos = view.model.positions
     assert np.ptp(pos[:, 0]) > 0 and np.ptp(pos[:, 1]) > 0
 
@@ -69,8 +85,8 @@ def test_utilisation_bars_per_machine_and_owner(qtbot, tiny, hand_result, tiny_r
 
     view = UtilisationView()
     qtbot.addWidget(view)
-    view.set_run(tiny, hand_result.layout)
-    view.update_result(hand_result)
+    view.set_run(context(tiny))
+    show(view, hand_result)
     assert view.row_labels == ["A-mill", "A-asm", "B-cell"]
     assert view.bar_widths("busy")[0] == pytest.approx(50.0)
     assert view.bar_widths("down")[2] == pytest.approx(12.5)  # one of two units down 25 of 100
@@ -82,7 +98,7 @@ def test_utilisation_bars_per_machine_and_owner(qtbot, tiny, hand_result, tiny_r
     assert view.bar_widths("busy")[0] == pytest.approx(25.0)  # 50 of 200 machine-unit minutes
 
     view.set_group("machine")
-    view.update_result(tiny_result)
+    show(view, tiny_result)
     assert 0 < view.bar_widths("busy")[0] < 100
     assert view.time_curves[-1].yData.max() == pytest.approx(100.0)
 
@@ -93,17 +109,18 @@ def test_bottleneck_strip_and_ranking(qtbot, tiny, tiny_result, hand_result):
 
     view = BottleneckView()
     qtbot.addWidget(view)
-    view.set_run(tiny, tiny_result.layout)
-    view.update_result(tiny_result)
+    run = context(tiny)
+    view.set_run(run)
+    show(view, tiny_result)
     analysis = analyse_bottlenecks(tiny_result)
     assert len(view.segments["start"]) == len(analysis.strip_start)
-    expected = [(tiny_result.layout.resources[r].id, s * 100, h * 100) for r, s, h in ranking(analysis) if s + h > 0]
+    expected = [(run.names.resource[r], s * 100, h * 100) for r, s, h in ranking(analysis) if s + h > 0]
     drawn = view.ranking_shares()
     assert [d[0] for d in drawn] == [e[0] for e in expected[: len(drawn)]]
     assert drawn[0][1] == pytest.approx(expected[0][1])
     assert "Main bottleneck" in view.summary.text()
 
-    view.update_result(hand_result)  # only A-mill is ever active in the hand-made log
+    show(view, hand_result)  # only A-mill is ever active in the hand-made log
     assert view.row_labels[0] == "A-mill"
     assert set(view.segments["row"]) == {0}
 
@@ -116,11 +133,11 @@ def test_kpi_cards_charts_and_table(qtbot, tiny, tiny_result, tiny_half_result):
 
     view = KpiView()
     qtbot.addWidget(view)
-    view.set_run(tiny, tiny_result.layout)
+    view.set_run(context(tiny))
     assert view.card_text("throughput") == "--"
-    view.update_result(tiny_half_result)
+    show(view, tiny_half_result)
     half = view.card_text("completed")
-    view.update_result(tiny_result)
+    show(view, tiny_result)
     kpis = compute_kpis(tiny_result)
     assert view.card_text("completed") == f"{kpis['orders_completed']:,}"
     assert view.card_text("completed") != half
@@ -162,8 +179,8 @@ def test_wip_curve_ends_at_the_last_wip_value(qtbot, tiny, tiny_half_result):
 
     view = KpiView()
     qtbot.addWidget(view)
-    view.set_run(tiny, tiny_half_result.layout)
-    view.update_result(tiny_half_result)
+    view.set_run(context(tiny))
+    show(view, tiny_half_result)
     times, wip = wip_over_time(tiny_half_result)
     assert wip[-1] > 0  # orders still open at the end of the half run
     x, y = view.wip_curve.getData()
@@ -179,8 +196,8 @@ def test_kpi_and_owner_views_ignore_empty_return_trips(qtbot, tiny, hand_result)
     from PySide6.QtCore import Qt
 
     from twin_app.analysis.result import RunResult
+    from twin_app.analysis.snapshot import lane_flows
     from twin_app.gui.kpi_view import KpiView
-    from twin_app.gui.network_map import lane_flows
     from twin_app.model.events import EventKind
 
     empty = np.zeros(1, dtype=hand_result.events.dtype)
@@ -193,8 +210,8 @@ def test_kpi_and_owner_views_ignore_empty_return_trips(qtbot, tiny, hand_result)
     for result in (hand_result, with_empty):
         view = KpiView()
         qtbot.addWidget(view)
-        view.set_run(tiny, result.layout)
-        view.update_result(result)
+        view.set_run(context(tiny))
+        show(view, result)
         views.append(view)
     base, other = views
     for key in ("completed", "throughput", "lead_mean", "on_time", "wip", "cost", "revenue"):
@@ -205,13 +222,90 @@ def test_kpi_and_owner_views_ignore_empty_return_trips(qtbot, tiny, hand_result)
         got = sorted(other.proxy.index(r, column).data(Qt.ItemDataRole.UserRole + 1) for r in range(rows))
         want = sorted(base.proxy.index(r, column).data(Qt.ItemDataRole.UserRole + 1) for r in range(rows))
         assert got == want
-    lanes = np.arange(len(tiny.lanes))
-    assert np.array_equal(lane_flows(with_empty, lanes), lane_flows(hand_result, lanes))
+    assert np.array_equal(lane_flows(with_empty), lane_flows(hand_result))
 
 
-def test_map_labels_of_close_nodes_go_to_opposite_sides():
-    from twin_app.gui.network_map import labels_above
+def test_map_labels_never_cover_each_other_or_another_node():
+    from twin_app.gui.map_model import place_labels
 
-    pos = np.array([[50.0, 50.0], [51.0, 48.0], [10.0, 90.0], [90.0, 10.0]])  # a hub, its site, two far
-    above = labels_above(pos)
-    assert above.tolist() == [True, False, False, False]  # the upper of the close pair goes above
+    rng = np.random.default_rng(3)
+    n = 60
+    points = rng.uniform(0, 400, (n, 2))  # crowded: not every label can be shown
+    radius = np.full(n, 8.0)
+    widths = rng.uniform(40, 120, n)
+    shown, centre = place_labels(points, radius, widths, 14.0, priority=rng.uniform(0, 1, n))
+    assert 0 < shown.sum() < n
+    boxes = {int(i): (centre[i, 0] - widths[i] / 2, centre[i, 1] - 7, centre[i, 0] + widths[i] / 2, centre[i, 1] + 7)
+             for i in np.flatnonzero(shown)}  # fmt: skip
+
+    def overlap(a, b):
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    for i, a in boxes.items():
+        for j, b in boxes.items():
+            assert i == j or not overlap(a, b)
+        for k in range(n):
+            node = (points[k, 0] - 8, points[k, 1] - 8, points[k, 0] + 8, points[k, 1] + 8)
+            assert not overlap(a, node), (i, k)
+
+
+def test_the_map_legend_lists_every_owner(qtbot, samples_dir):
+    from twin_app.gui.network_map import NetworkMapView
+    from twin_app.io.scenario_file import load_scenario
+
+    demo = load_scenario(samples_dir / "cloud_factory_demo.json")
+    view = NetworkMapView()
+    qtbot.addWidget(view)
+    view.set_run(context(demo))
+    listed = [view.owner_list.item(i).text() for i in range(view.owner_list.count())]
+    assert len(demo.owners) == 16 and len(listed) == 16 + 1  # every owner, and the customers
+    for owner in demo.owners:
+        assert any(row.startswith(owner.name or owner.id) for row in listed)
+    colors = {view.owner_list.item(i).icon().pixmap(12, 12).toImage().pixelColor(6, 6).name() for i in range(16)}
+    assert len(colors) == 16  # 16 owners, 16 distinct colours
+
+
+def test_a_large_network_is_drawn_as_clusters_that_split_on_zoom(qtbot, samples_dir):
+    from twin_app.gui.network_map import NetworkMapView
+    from twin_app.io.scenario_file import load_scenario
+
+    large = load_scenario(samples_dir / "large_network.json")
+    view = NetworkMapView()
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    view.set_run(context(large))
+    view.redraw()
+    far = len(view.clusters.centre)
+    assert far < len(large.sites) / 3  # 216 sites read as a few dozen regions
+    assert view.clusters.machines.sum() == sum(m.capacity for m in large.machines)
+    xy = view.model.positions[:10]
+    vb = view.plot_widget.getPlotItem().getViewBox()
+    vb.setRange(xRange=(xy[:, 0].min() - 5, xy[:, 0].min() + 45), yRange=(xy[:, 1].min() - 5, xy[:, 1].min() + 45))
+    view.redraw()
+    assert len(view.clusters.centre) > far  # zoomed in, clusters open up
+
+
+def test_the_living_map_moves_vehicles_and_shows_queues(qtbot, tiny):
+    from twin_app.experiments.live_state import LiveState
+    from twin_app.gui.network_map import NetworkMapView
+    from twin_app.gui.view import ViewUpdate
+
+    view = NetworkMapView()
+    qtbot.addWidget(view)
+    view.set_run(context(tiny))
+    a, b = view.model.lane_ends[0]
+    lane = int(view.model.lane_index[0])
+    positions = []
+    for progress in (0.25, 0.75):
+        queue = np.zeros(len(view.model.positions))
+        queue[0] = 4.0
+        live = LiveState(10.0, np.array([lane]), np.array([progress]), np.array([True]), np.array([3.0]), queue)
+        view.update(ViewUpdate(10.0, live=live))
+        x, y = view.vehicles.getData()
+        positions.append((x[0], y[0]))
+    start, end = view.model.positions[a], view.model.positions[b]
+    assert np.allclose(positions[0], start + 0.25 * (end - start))
+    assert np.allclose(positions[1], start + 0.75 * (end - start))  # it moved along its lane
+    hx, _hy = view.halos.getData()
+    assert len(hx) == 1  # four parts wait at the first site

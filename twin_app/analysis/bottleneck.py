@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from twin_app.analysis.result import RunResult
-from twin_app.analysis.utilisation import BUSY, DOWN, SETUP, state_segments
+from twin_app.analysis.utilisation import BUSY, DOWN, SETUP, machine_segments, state_segments
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,15 @@ class BottleneckAnalysis:
     end: float
 
 
-def active_periods(result: RunResult) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Maximal uninterrupted active intervals of every machine unit: ``(resource, start, end)``."""
-    res, start, end, state = state_segments(result, machines_only=True)
+def active_periods(
+    result: RunResult, segments: tuple[np.ndarray, ...] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Maximal uninterrupted active intervals of every machine unit: ``(resource, start, end)``.
+
+    ``segments``: :func:`~twin_app.analysis.utilisation.state_segments` of ``result`` (all
+    resources) if the caller has them already."""
+    machine = state_segments(result, machines_only=True) if segments is None else machine_segments(result, segments)
+    res, start, end, state = machine
     active = (state == BUSY) | (state == SETUP) | (state == DOWN)
     res, start, end = res[active], start[active], end[active]
     if len(res) == 0:
@@ -94,12 +100,13 @@ def _range_max(n_cells: int, lo: np.ndarray, hi: np.ndarray, value: np.ndarray) 
     return current
 
 
-def analyse_bottlenecks(result: RunResult) -> BottleneckAnalysis:
-    """Run the active period method over the window of ``result``."""
+def analyse_bottlenecks(result: RunResult, segments: tuple[np.ndarray, ...] | None = None) -> BottleneckAnalysis:
+    """Run the active period method over the window of ``result`` (``segments`` as for
+    :func:`active_periods`)."""
     m = result.n_machine_units
     window = result.duration
     resources = np.arange(m, dtype=np.int64)
-    p_res, p_start, p_end = active_periods(result)
+    p_res, p_start, p_end = active_periods(result, segments)
     p_len = p_end - p_start
     counts = np.bincount(p_res, minlength=m)[:m]
     totals = np.bincount(p_res, weights=p_len, minlength=m)[:m]

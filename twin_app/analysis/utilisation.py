@@ -77,14 +77,23 @@ def state_segments(result: RunResult, machines_only: bool = False) -> tuple[np.n
     return res2[:-1][valid], seg_start[valid], seg_end[valid], state[:-1][valid]
 
 
-def state_durations(result: RunResult) -> np.ndarray:
+def machine_segments(result: RunResult, segments: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """The machine units' part of ``segments`` (all resources, as :func:`state_segments`
+    returns them): a prefix, since segments are sorted by resource and units come first."""
+    res = segments[0]
+    cut = int(np.searchsorted(res, result.n_machine_units, side="left"))
+    return tuple(column[:cut] for column in segments)
+
+
+def state_durations(result: RunResult, segments: tuple[np.ndarray, ...] | None = None) -> np.ndarray:
     """Time each resource spent in each of :data:`STATES` within the window.
 
     Shape ``(n_resources, 6)``; each row sums to the window length (idle is what no interval
-    covers). For vehicles, busy means carrying.
+    covers). For vehicles, busy means carrying. ``segments``: :func:`state_segments` of
+    ``result`` if the caller has them already (the sweep is the costly part).
     """
     n = result.n_resources
-    res, start, end, state = state_segments(result)
+    res, start, end, state = state_segments(result) if segments is None else segments
     flat = np.bincount(res * 6 + state, weights=end - start, minlength=n * 6)[: n * 6]
     durations = flat.reshape(n, 6)
     durations[:, IDLE] = 0.0
@@ -92,10 +101,12 @@ def state_durations(result: RunResult) -> np.ndarray:
     return durations
 
 
-def owner_state_durations(result: RunResult) -> np.ndarray:
-    """Time per owner in each state, summed over the owner's machine units: ``(n_owners, 6)``."""
+def owner_state_durations(result: RunResult, durations: np.ndarray | None = None) -> np.ndarray:
+    """Time per owner in each state, summed over the owner's machine units: ``(n_owners, 6)``.
+
+    ``durations``: :func:`state_durations` of ``result`` if the caller has them already."""
     m = result.n_machine_units
-    durations = state_durations(result)[:m]
+    durations = (state_durations(result) if durations is None else durations)[:m]
     owners = result.layout.resource_owner[:m].astype(np.int64)
     out = np.zeros((result.n_owners, 6))
     known = (owners >= 0) & (owners < result.n_owners)
@@ -103,11 +114,14 @@ def owner_state_durations(result: RunResult) -> np.ndarray:
     return out
 
 
-def utilisation_over_time(result: RunResult, bins: int = 100) -> tuple[np.ndarray, np.ndarray]:
+def utilisation_over_time(
+    result: RunResult, bins: int = 100, segments: tuple[np.ndarray, ...] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """State shares of all machine units in ``bins`` equal time bins over the window.
 
     Returns ``(edges, fractions)``: ``edges`` has ``bins + 1`` times, ``fractions[b, s]`` is
-    the share of machine-unit time in bin b spent in state s (rows sum to 1).
+    the share of machine-unit time in bin b spent in state s (rows sum to 1). ``segments``:
+    :func:`state_segments` of ``result`` (all resources) if the caller has them already.
     """
     if bins < 1:
         raise ValueError(f"bins must be at least 1, got {bins}")
@@ -118,7 +132,8 @@ def utilisation_over_time(result: RunResult, bins: int = 100) -> tuple[np.ndarra
     if units == 0 or result.duration <= 0:
         fractions[:, IDLE] = 1.0
         return edges, fractions
-    _, start, end, state = state_segments(result, machines_only=True)
+    machine = state_segments(result, machines_only=True) if segments is None else machine_segments(result, segments)
+    _, start, end, state = machine
     for s in range(6):
         if s == IDLE:
             continue

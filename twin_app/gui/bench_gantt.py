@@ -5,7 +5,7 @@ bars) into a 1600x900 image, per frame, as medians over repeated frames. Every f
 view a little (a pan by a fraction of a pixel's worth of time) so no cached frame is reused:
 the numbers are for a chart that is being scrolled, not a static picture. Cases:
 
-- ``build``: ``set_run`` + ``set_order_products`` + ``append`` of the whole log at once;
+- ``build``: ``show_layout`` + ``set_order_products`` + ``append`` of the whole log at once;
 - ``first_paint``: the first render after the build;
 - ``full``: the whole run in view; ``zoomed``: 1% of the time range in view (moving);
 - ``live_follow`` / ``live_full``: ``append`` of a batch of new bars + ``set_now`` + render,
@@ -73,7 +73,7 @@ def synthetic_layout(n_rows: int, n_owners: int = 5, vehicle_share: float = 0.15
 
 
 def synthetic_scenario(layout: Layout) -> Any:
-    """A stand-in with just what :meth:`GanttView.set_run` reads from a scenario."""
+    """A stand-in with just what :meth:`GanttView.show_layout` reads from a scenario."""
     products = [SimpleNamespace(id=p, family=_FAMILIES[i % len(_FAMILIES)]) for i, p in enumerate(layout.products)]
     owners = [SimpleNamespace(id=o, color="") for o in layout.owners]
     return SimpleNamespace(products=products, owners=owners, run=SimpleNamespace(time_unit="min", horizon=None))
@@ -205,7 +205,7 @@ def run_gantt_benchmark(
     Returns one dict per case: case, bars, rows, median_ms, fps, min_ms, frames, rects (drawn in
     the last frame), frame_ms / draw_ms (level-of-detail vs QPainter time of the last frame).
     """
-    from twin_app.gui.gantt import GanttView
+    from twin_app.gui.gantt_view import GanttView
 
     app = _app()
     image = QtGui.QImage(width, height, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
@@ -234,7 +234,7 @@ def run_gantt_benchmark(
             orders: np.ndarray = orders,
             events: np.ndarray = events,
         ) -> None:
-            view.set_run(scenario, layout)
+            view.show_layout(scenario, layout)
             view.set_order_products(orders)
             view.append(events)
 
@@ -274,7 +274,7 @@ def run_gantt_benchmark(
         head, tail = events[:cut], events[cut:]
         for case in ("live_follow", "live_full"):
             view = make_view()
-            view.set_run(scenario, layout)
+            view.show_layout(scenario, layout)
             view.set_order_products(orders)
             view.append(head)
             now = float(head["end"].max())

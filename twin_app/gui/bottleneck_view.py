@@ -9,21 +9,23 @@ BarGraphItem per colour, so thousands of strip pieces stay cheap to draw.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from twin_app.analysis.result import RunResult
-from twin_app.gui import palette, theme
-from twin_app.model.layout import Layout
-from twin_app.model.scenario import Scenario
+from twin_app.analysis.bottleneck import ranking
+from twin_app.analysis.snapshot import Analysis
+from twin_app.gui import theme
+from twin_app.gui.view import RunContext, ViewUpdate
 
 MAX_ROWS = 12
 """Strip rows and ranking bars shown; the rest are folded into 'other machines'."""
 
-ROW_COLORS = palette.TOL_BRIGHT[:6] + palette.TOL_MUTED
+OTHER_COLOR = "#9AA5B1"
 
 
 def _hatch(color: str) -> QBrush:
@@ -34,9 +36,12 @@ def _hatch(color: str) -> QBrush:
 class BottleneckView(QWidget):
     """Momentary-bottleneck strip and the sole/shifting ranking."""
 
+    title = "Bottlenecks"
+    needs = ("bottlenecks",)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.layout_: Layout | None = None
+        self.run: RunContext | None = None
         self.rows: list[int] = []
         """Resource index of each strip row (strongest bottleneck first)."""
         self.row_labels: list[str] = []
@@ -47,9 +52,7 @@ class BottleneckView(QWidget):
         self.strip_widget = pg.PlotWidget(axisItems={"bottom": theme.TimeAxisItem("bottom")})
         strip = self.strip_widget.getPlotItem()
         theme.style_plot(strip, bottom="Simulated time (day hh:mm)")
-        strip.setTitle(
-            "Momentary bottleneck over time (solid: sole, hatched: shifting)", color=theme.TEXT, size="10.5pt"
-        )
+        theme.set_title(strip, "Momentary bottleneck over time (solid: sole, hatched: shifting)")
         strip.getViewBox().invertY(True)
         strip.getViewBox().setMouseEnabled(x=True, y=False)
         strip.showGrid(x=True, y=False, alpha=0.18)
@@ -73,8 +76,8 @@ class BottleneckView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
 
-    def set_run(self, scenario: Scenario, layout: Layout) -> None:
-        self.layout_ = layout
+    def set_run(self, run: RunContext) -> None:
+        self.run = run
         self.clear()
 
     def clear(self) -> None:
@@ -87,23 +90,27 @@ class BottleneckView(QWidget):
         for widget in (self.strip_widget, self.rank_widget):
             widget.getPlotItem().getAxis("left").setTicks([[]])
 
-    def update_result(self, result: RunResult) -> None:
-        from twin_app.analysis.bottleneck import analyse_bottlenecks, ranking
+    def update(self, data: ViewUpdate) -> None:
+        if data.analysis is not None:
+            self.show_analysis(data.analysis)
 
+    def show_analysis(self, shared: Analysis) -> None:
+        """Strip and ranking from an analysis with the ``bottlenecks`` part computed."""
         self.clear()
-        self.layout_ = result.layout
+        result = shared.result
         if result.duration <= 0:
             return
-        analysis = analyse_bottlenecks(result)
+        analysis = shared.bottlenecks
         ranked = [r for r in ranking(analysis) if r[1] + r[2] > 0]
         top = ranked[:MAX_ROWS]
         self.rows = [r for r, _, _ in top]
-        names = [result.layout.resources[r].id for r in self.rows]
+        labels = self.run.names.resource if self.run is not None else tuple(r.id for r in result.layout.resources)
+        names = [labels[r] for r in self.rows]
         row_of = {r: i for i, r in enumerate(self.rows)}
         other = len(self.rows)
         has_other = len(ranked) > MAX_ROWS
         self.row_labels = names + (["other machines"] if has_other else [])
-        colors = [ROW_COLORS[i % len(ROW_COLORS)] for i in range(len(self.rows))] + ["#9aa5b1"]
+        colors = [theme.ROW_COLORS[i % len(theme.ROW_COLORS)] for i in range(len(self.rows))] + [OTHER_COLOR]
 
         # Strip: map each piece to its row, then one pair of items (sole, shifting) per row.
         piece_row = np.array([row_of.get(int(r), other) for r in analysis.strip_resource], dtype=np.int64)
@@ -125,7 +132,7 @@ class BottleneckView(QWidget):
                         y=y,
                         width=width,
                         height=0.7,
-                        brush=pg.mkBrush(palette.blend(color, amount=0.6)),
+                        brush=pg.mkBrush(theme.blend(color, amount=0.6)),
                         pen=None,
                     )
                     hatch = pg.BarGraphItem(x0=x0, y=y, width=width, height=0.7, brush=_hatch(color), pen=None)
@@ -157,7 +164,7 @@ class BottleneckView(QWidget):
                         y=[y[i]],
                         width=[shift[i]],
                         height=0.65,
-                        brush=pg.mkBrush(palette.blend(color, amount=0.6)),
+                        brush=pg.mkBrush(theme.blend(color, amount=0.6)),
                         pen=None,
                     ),
                     pg.BarGraphItem(
@@ -172,8 +179,8 @@ class BottleneckView(QWidget):
             rank.setYRange(-0.6, max(n, 4) - 0.4, padding=0)
             _, s0, h0 = top[0]
             self.summary.setText(
-                f"Main bottleneck: <b>{names[0]}</b> &mdash; sole {s0 * 100:.0f} % and shifting {h0 * 100:.0f} % "
-                f"of the observed time; improving it is most likely to raise throughput."
+                f"Main bottleneck: <b>{html.escape(names[0])}</b> &mdash; sole {s0 * 100:.0f} % and shifting "
+                f"{h0 * 100:.0f} % of the observed time; improving it is most likely to raise throughput."
             )
         else:
             self.summary.setText("No machine has been active yet: no bottleneck.")

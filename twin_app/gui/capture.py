@@ -58,7 +58,6 @@ def capture(
                 window.show_view(view)
             app.processEvents()
             window.run_to(until)
-            window.refresh_views()
             _select_busiest_site(window)
             if view != "window":
                 window.show_view(view)

@@ -1,7 +1,8 @@
 """KPI view: headline cards, lead-time distribution, WIP over time and the per-owner table.
 
-The numbers come from :func:`twin_app.analysis.kpis.compute_kpis` and ``owner_table`` over the
-current RunResult; the view only formats them. The owner table is a QTableView over
+The numbers come from the shared :class:`~twin_app.analysis.snapshot.Analysis` (its ``kpis``,
+``owner_table``, ``lead_time_histogram`` and ``wip`` parts, computed off the GUI thread); the
+view only formats and draws them. The owner table is a QTableView over
 :class:`OwnerTableModel` behind a QSortFilterProxyModel that sorts by the raw numbers (not
 by the formatted text), so '9 k' sorts below '10 k'.
 """
@@ -26,10 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from twin_app.analysis.result import RunResult
+from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
-from twin_app.model.layout import Layout
-from twin_app.model.scenario import Scenario
+from twin_app.gui.view import RunContext, ViewUpdate
 
 CARDS: tuple[tuple[str, str], ...] = (
     ("completed", "Orders delivered"),
@@ -190,7 +190,7 @@ class OwnerTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and key == "name" and index.row() < len(self.colors):
             return QColor(self.colors[index.row()])
         if role == Qt.ItemDataRole.ForegroundRole and key == "profit" and isinstance(value, int | float) and value < 0:
-            return QColor("#c0392b")
+            return QColor(theme.NEGATIVE)
         return None
 
     @staticmethod
@@ -211,6 +211,9 @@ class OwnerTableModel(QAbstractTableModel):
 class KpiView(QWidget):
     """Cards over the two charts and the owner table."""
 
+    title = "KPIs"
+    needs = ("kpis", "owner_table", "lead_time_histogram", "wip")
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kpis: dict[str, Any] = {}
@@ -225,22 +228,20 @@ class KpiView(QWidget):
         self.hist_widget = pg.PlotWidget()
         hist = self.hist_widget.getPlotItem()
         theme.style_plot(hist, left="Orders", bottom="Lead time (hours)")
-        hist.setTitle("Lead time distribution (delivered orders)", color=theme.TEXT, size="10.5pt")
+        theme.set_title(hist, "Lead time distribution (delivered orders)")
         hist.getViewBox().setMouseEnabled(x=False, y=False)
         self.hist_bars = pg.BarGraphItem(
-            x0=[], width=[], height=[], brush=pg.mkBrush(theme.ACCENT), pen=pg.mkPen("w", width=1)
+            x0=[], width=[], height=[], brush=pg.mkBrush(theme.colors.accent), pen=pg.mkPen(theme.colors.panel, width=1)
         )
         hist.addItem(self.hist_bars)
-        self.due_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#c0392b", width=1.5, style=Qt.PenStyle.DashLine))
-        self.due_line.setVisible(False)
 
         self.wip_widget = pg.PlotWidget(axisItems={"bottom": theme.TimeAxisItem("bottom")})
         wip = self.wip_widget.getPlotItem()
         theme.style_plot(wip, left="Orders in system", bottom="Simulated time (day hh:mm)")
-        wip.setTitle("Work in progress over time", color=theme.TEXT, size="10.5pt")
+        theme.set_title(wip, "Work in progress over time")
         wip.getViewBox().setMouseEnabled(x=True, y=False)
         self.wip_curve = pg.PlotDataItem(
-            [], [], pen=pg.mkPen(theme.ACCENT, width=1.6), fillLevel=0, brush=pg.mkBrush(47, 111, 222, 40)
+            [], [], pen=pg.mkPen(theme.colors.accent, width=1.6), fillLevel=0, brush=pg.mkBrush(47, 111, 222, 40)
         )
         wip.addItem(self.wip_curve)
 
@@ -283,9 +284,14 @@ class KpiView(QWidget):
         layout.addWidget(lower, 1)
         self._colors: list[str] = []
 
-    def set_run(self, scenario: Scenario, layout: Layout) -> None:
-        self._colors = theme.owner_colors(scenario)
+    def set_run(self, run: RunContext) -> None:
+        self._colors = theme.owner_colors(run.scenario.owners)
         self.clear()
+
+    def restyle(self) -> None:
+        """Colours of the active theme (the plots are restyled by the window)."""
+        self.hist_bars.setOpts(brush=pg.mkBrush(theme.colors.accent), pen=pg.mkPen(theme.colors.panel, width=1))
+        self.wip_curve.setPen(pg.mkPen(theme.colors.accent, width=1.6))
 
     def clear(self) -> None:
         self.kpis = {}
@@ -295,14 +301,17 @@ class KpiView(QWidget):
         self.wip_curve.setData([], [])
         self.table_model.set_rows([])
 
-    def update_result(self, result: RunResult) -> None:
-        from twin_app.analysis.kpis import compute_kpis, lead_time_histogram, owner_table, wip_over_time
+    def update(self, data: ViewUpdate) -> None:
+        if data.analysis is not None:
+            self.show_analysis(data.analysis)
 
-        self._colors = theme.owner_colors(result.scenario)
-        self.kpis = compute_kpis(result)
+    def show_analysis(self, analysis: Analysis) -> None:
+        """Cards, charts and table from an analysis with this view's parts computed."""
+        result = analysis.result
+        self.kpis = analysis.kpis
         for key, (value, detail) in card_texts(self.kpis).items():
             self.cards[key].set(value, detail)
-        edges, counts = lead_time_histogram(result, bins=24)
+        edges, counts = analysis.lead_time_histogram
         hours = np.asarray(edges, dtype=float) / 60.0
         if counts.sum() > 0:
             self.hist_bars.setOpts(x0=hours[:-1], width=np.diff(hours), height=counts.astype(float))
@@ -310,14 +319,14 @@ class KpiView(QWidget):
             self.hist_widget.getPlotItem().setYRange(0, float(counts.max()) * 1.1, padding=0)
         else:
             self.hist_bars.setOpts(x0=[], width=[], height=[])
-        times, wip = wip_over_time(result)
+        times, wip = analysis.wip
         if len(times):
             x, y = step_xy(times, wip, float(result.end))
             self.wip_curve.setData(x, y)
             self.wip_widget.getPlotItem().setXRange(float(result.start), float(result.end), padding=0.01)
         header = self.table.horizontalHeader()
         section, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
-        self.table_model.set_rows(owner_table(result), self._colors)
+        self.table_model.set_rows(analysis.owner_table, self._colors)
         self.table.sortByColumn(section, order)
 
     def card_text(self, key: str) -> str:

@@ -1,27 +1,29 @@
-"""The network map: sites coloured by owner or live by utilisation / queue, lanes by flow.
+"""The network map: sites by owner or live by utilisation / queue, lanes by flow, vehicles moving.
 
-The data side (:class:`MapModel`, plain numpy) turns a scenario, its network graph and a
-RunResult into node positions, node values and per-lane flows; the widget
-(:class:`NetworkMapView`) draws them with a handful of pyqtgraph array items whatever the
-size of the network: one ScatterPlotItem for the sites, one for the customers, one
-PlotCurveItem with ``connect="pairs"`` per lane-width class. Hovering a node shows a tool tip;
-clicking shows the site's machines with their state breakdown in the side panel.
+The data side is :class:`~twin_app.gui.map_model.MapModel` (numpy); this widget draws it with a
+handful of pyqtgraph array items whatever the size of the network: scatter items for sites,
+customers, vehicles and queue halos, one ``connect="pairs"`` curve per lane-width class. While
+the twin runs, vehicles under way move along their lanes (filled: loaded, hollow: driving back)
+and a halo around each site grows with the parts waiting there now. Big networks are drawn as
+clusters of nearby sites that split up as the user zooms in; labels are placed where they do
+not cover each other. The owner legend beside the map lists every owner. Hovering shows a tool
+tip; clicking a site shows its machines in the details panel, clicking a cluster zooms into it.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QIcon, QPen, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QRadioButton,
     QSizePolicy,
     QSplitter,
@@ -30,185 +32,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from twin_app.analysis.result import RunResult
 from twin_app.gui import theme
-from twin_app.model.events import EventKind
-from twin_app.model.layout import Layout
-from twin_app.model.network import Network
-from twin_app.model.scenario import Scenario
+from twin_app.gui.map_model import CLUSTER_CELL_PX, Clusters, MapModel, cluster_nodes, place_labels, width_classes
+from twin_app.gui.view import RunContext, ViewUpdate
 
 COLOR_MODES = ("owner", "utilisation", "queue")
 WIDTH_CLASSES = (1.5, 3.0, 4.5, 6.5, 9.0)
 """Pen widths (pixels) of the lane flow classes; lanes without flow are drawn thin and dashed."""
 
-_HEAT_STOPS = (0.0, 0.5, 1.0)
 _HEAT_COLORS = ((214, 230, 245), (246, 195, 67), (214, 69, 69))
-HEAT_MAP = pg.ColorMap(np.array(_HEAT_STOPS), np.array([(*c, 255) for c in _HEAT_COLORS], dtype=np.ubyte))
+HEAT_MAP = pg.ColorMap(np.array((0.0, 0.5, 1.0)), np.array([(*c, 255) for c in _HEAT_COLORS], dtype=np.ubyte))
 _HEAT_STEPS = 20
-"""Low (pale blue) to high (red): utilisation 0..100 %, queue 0..max."""
+"""Low (pale blue) to high (red): utilisation 0..100 %, queue 0..max, in 5 % steps."""
 
+MAX_LABELS = 60
+"""Node labels tried at most (the largest nodes first); the rest show on hover."""
 
-@dataclass
-class MapModel:
-    """Everything the map draws, as arrays indexed by network node (sites first, then customers)."""
-
-    scenario: Scenario
-    layout: Layout
-    network: Network
-    positions: np.ndarray
-    """(n_nodes, 2) drawing coordinates."""
-    node_owner: np.ndarray
-    """Owner index of each node (-1 for customers)."""
-    n_sites: int
-    lane_ends: np.ndarray
-    """(n_lanes, 2) node indices of each drawable lane's origin and destination."""
-    lane_index: np.ndarray
-    """Scenario lane index of each drawable lane."""
-    utilisation: np.ndarray
-    """Per node: busy share of the machines' working time (NaN: no machines)."""
-    queue: np.ndarray
-    """Per node: mean number of operations waiting at the site's machines."""
-    flow: np.ndarray
-    """Per drawable lane: units transported so far."""
-    resource_states: np.ndarray | None = None
-    """(n_resources, 6) state durations of the latest result, for the details panel."""
-
-    @classmethod
-    def build(cls, scenario: Scenario, layout: Layout, network: Network) -> MapModel:
-        graph = network.graph
-        ids = network.node_ids
-        xy = np.array([[float(graph.nodes[n].get("x", 0.0)), float(graph.nodes[n].get("y", 0.0))] for n in ids])
-        if len(xy) and np.allclose(xy, 0.0):
-            xy = spring_positions(graph, ids)
-        owner_index = {o: i for i, o in enumerate(layout.owners)}
-        node_owner = np.array(
-            [
-                owner_index.get(graph.nodes[n].get("owner", ""), -1) if graph.nodes[n].get("kind") == "site" else -1
-                for n in ids
-            ],
-            dtype=np.int32,
-        )
-        ends, lanes = [], []
-        for k, lane in enumerate(scenario.lanes):
-            a, b = network.node_index.get(lane.origin), network.node_index.get(lane.destination)
-            if a is not None and b is not None and a != b:
-                ends.append((a, b))
-                lanes.append(k)
-        n = len(ids)
-        return cls(
-            scenario=scenario,
-            layout=layout,
-            network=network,
-            positions=xy.reshape(-1, 2),
-            node_owner=node_owner,
-            n_sites=len(scenario.sites),
-            lane_ends=np.array(ends, dtype=np.int64).reshape(-1, 2),
-            lane_index=np.array(lanes, dtype=np.int64),
-            utilisation=np.full(n, np.nan),
-            queue=np.zeros(n),
-            flow=np.zeros(len(lanes)),
-        )
-
-    def clear(self) -> None:
-        self.utilisation[:] = np.nan
-        self.queue[:] = 0.0
-        self.flow[:] = 0.0
-        self.resource_states = None
-
-    def update(self, result: RunResult) -> None:
-        """Recompute node values and lane flows from ``result``."""
-        from twin_app.analysis.utilisation import mean_queue_length, state_durations
-
-        states = np.asarray(state_durations(result), dtype=float)
-        self.resource_states = states
-        n_units = self.layout.n_machine_units
-        unit_site = np.array([r.site for r in self.layout.resources[:n_units]], dtype=np.int64)
-        busy = states[:n_units, 0]
-        working = states[:n_units].sum(axis=1) - states[:n_units, 5]
-        site_busy = np.bincount(unit_site[unit_site >= 0], busy[unit_site >= 0], minlength=self.n_sites)
-        site_work = np.bincount(unit_site[unit_site >= 0], working[unit_site >= 0], minlength=self.n_sites)
-        util = np.full(len(self.positions), np.nan)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            util[: self.n_sites] = np.where(site_work > 0, site_busy / np.maximum(site_work, 1e-12), np.nan)
-        has_machine = np.bincount(unit_site[unit_site >= 0], minlength=self.n_sites) > 0
-        util[: self.n_sites][has_machine & np.isnan(util[: self.n_sites])] = 0.0
-        self.utilisation = util
-
-        queue = np.asarray(mean_queue_length(result), dtype=float)[:n_units]
-        # Units of one machine share its queue: count each machine's queue once (its maximum).
-        unit_machine = np.array([r.machine for r in self.layout.resources[:n_units]], dtype=np.int64)
-        per_machine = np.zeros(len(self.scenario.machines))
-        if len(queue):
-            np.maximum.at(per_machine, unit_machine, np.nan_to_num(queue))
-        machine_site = np.array(
-            [self.layout.resources[first].site for first in self.layout.machine_first_unit], dtype=np.int64
-        )
-        q = np.zeros(len(self.positions))
-        valid = machine_site >= 0
-        q[: self.n_sites] = np.bincount(machine_site[valid], per_machine[valid], minlength=self.n_sites)
-        self.queue = q
-        self.flow = lane_flows(result, self.lane_index)
-
-    def node_values(self, mode: str) -> np.ndarray:
-        """Values that colour the nodes in ``mode`` ('utilisation' 0..1, 'queue' >= 0)."""
-        return self.utilisation if mode == "utilisation" else self.queue
-
-
-def spring_positions(graph: nx.DiGraph, ids: tuple[str, ...]) -> np.ndarray:
-    """Deterministic spring layout (when the scenario gives no coordinates), scaled to 0..100."""
-    positions = nx.spring_layout(graph.to_undirected(), seed=7) if len(ids) > 1 else {ids[0]: (0.0, 0.0)}
-    xy = np.array([positions[n] for n in ids], dtype=float)
-    span = np.ptp(xy, axis=0)
-    span[span == 0] = 1.0
-    return (xy - xy.min(axis=0)) / span * 100.0
-
-
-def lane_flows(result: RunResult, lane_index: np.ndarray) -> np.ndarray:
-    """Units carried on each lane in ``lane_index`` so far (sum of TRANSPORT quantities)."""
-    ev = result.events
-    n_lanes = len(result.scenario.lanes)
-    transports = ev[ev["kind"] == int(EventKind.TRANSPORT)]
-    resource_lane = np.array([r.lane for r in result.layout.resources], dtype=np.int64)
-    per_lane = np.zeros(n_lanes)
-    if len(transports) and len(resource_lane):
-        r = transports["resource"].astype(np.int64)
-        ok = (r >= 0) & (r < len(resource_lane))
-        lanes = resource_lane[r[ok]]
-        keep = lanes >= 0
-        per_lane = np.bincount(lanes[keep], transports["quantity"][ok][keep], minlength=n_lanes)
-    return per_lane[lane_index] if len(lane_index) else np.zeros(0)
-
-
-def labels_above(positions: np.ndarray, near: float = 0.06) -> np.ndarray:
-    """Which node labels go above their node (else below): a node whose nearest neighbour is
-    close (within ``near`` of the map's extent) and lower puts its label above, away from the
-    neighbour's, so a hub and the site next to it do not print their names over each other."""
-    xy = np.asarray(positions, dtype=float).reshape(-1, 2)
-    n = len(xy)
-    out = np.zeros(n, dtype=bool)
-    if n < 2:
-        return out
-    extent = float(np.ptp(xy, axis=0).max()) or 1.0
-    d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
-    np.fill_diagonal(d, np.inf)
-    nearest = np.argmin(d, axis=1)
-    close = d[np.arange(n), nearest] < near * extent
-    return close & (xy[nearest, 1] < xy[:, 1])
-
-
-def width_classes(flow: np.ndarray) -> np.ndarray:
-    """Class of each lane: -1 no flow, else 0..len(WIDTH_CLASSES)-1 by share of the maximum flow."""
-    out = np.full(len(flow), -1, dtype=np.int64)
-    if len(flow) == 0 or not np.any(flow > 0):
-        return out
-    share = np.sqrt(flow / flow.max())
-    classes = np.minimum((share * len(WIDTH_CLASSES)).astype(np.int64), len(WIDTH_CLASSES) - 1)
-    return np.where(flow > 0, classes, -1)
+QUEUE_COLOR = (230, 159, 0)
 
 
 class NetworkMapView(QWidget):
-    """The map widget: a plot of the network and a details panel for the selected site."""
+    """The map widget: the network plot, the owner legend and the details of the selected site."""
 
+    title = "Network map"
+    needs = ("durations", "queue_means", "lane_flows")
     site_clicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -217,6 +64,8 @@ class NetworkMapView(QWidget):
         self._pen_cache: dict[tuple[str, float], QPen] = {}
         self._brush_cache: dict[int, QBrush] = {}
         self.model: MapModel | None = None
+        self.run: RunContext | None = None
+        self.clusters: Clusters | None = None
         self.mode = "utilisation"
         self.selected: int | None = None
         self._labels: list[pg.TextItem] = []
@@ -228,26 +77,28 @@ class NetworkMapView(QWidget):
         plot.hideAxis("left")
         plot.hideAxis("bottom")
         plot.setAspectLocked(True)
-        self.idle_lanes = pg.PlotCurveItem(
-            connect="pairs", pen=pg.mkPen("#b7c0cc", width=1.2, style=Qt.PenStyle.DashLine)
-        )
+        self.idle_lanes = pg.PlotCurveItem(connect="pairs")
         plot.addItem(self.idle_lanes)
         self.lane_items: list[pg.PlotCurveItem] = []
-        for width in WIDTH_CLASSES:
-            item = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen(QColor(70, 100, 150, 150), width=width))
+        for _width in WIDTH_CLASSES:
+            item = pg.PlotCurveItem(connect="pairs")
             plot.addItem(item)
             self.lane_items.append(item)
+        self.halos = pg.ScatterPlotItem(symbol="o", pxMode=True, pen=pg.mkPen(None))
+        self.vehicles = pg.ScatterPlotItem(symbol="s", pxMode=True, size=8)
         self.sites = pg.ScatterPlotItem(hoverable=True, tip=self._tip, symbol="o", pxMode=True)
         self.customers = pg.ScatterPlotItem(hoverable=True, tip=self._tip, symbol="s", pxMode=True)
-        self.highlight = pg.ScatterPlotItem(
-            symbol="o", pxMode=True, brush=pg.mkBrush(None), pen=pg.mkPen(theme.ACCENT, width=3)
-        )
-        for item in (self.sites, self.customers, self.highlight):
+        self.highlight = pg.ScatterPlotItem(symbol="o", pxMode=True, brush=pg.mkBrush(None))
+        for item in (self.halos, self.sites, self.customers, self.vehicles, self.highlight):
             plot.addItem(item)
         self.sites.sigClicked.connect(self._on_points_clicked)
         self.customers.sigClicked.connect(self._on_points_clicked)
+        self._relayout = QTimer(self)
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(60)
+        self._relayout.timeout.connect(self.redraw)
+        plot.getViewBox().sigRangeChanged.connect(lambda *_: self._relayout.start())
 
-        # Mode switch and legend above the plot.
         self.mode_buttons = QButtonGroup(self)
         switch = QHBoxLayout()
         switch.setContentsMargins(8, 6, 8, 0)
@@ -264,18 +115,27 @@ class NetworkMapView(QWidget):
         switch.addSpacing(16)
         self.legend = QLabel()
         self.legend.setObjectName("Hint")
-        # The owner legend can be long: let it be cut rather than widen the window.
         self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.legend.setMinimumWidth(80)
         switch.addWidget(self.legend, 1)
-        self.flow_note = QLabel("Line width: units transported")
-        self.flow_note.setObjectName("Hint")
-        switch.addWidget(self.flow_note)
 
+        self.owner_list = QListWidget()
+        self.owner_list.setToolTip("Every owner of the network, with its colour and its sites")
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
-        self.details.setMinimumWidth(200)
         self.details.setHtml(self._details_placeholder())
+        side = QSplitter(Qt.Orientation.Vertical)
+        owners_box = QWidget()
+        owners_layout = QVBoxLayout(owners_box)
+        owners_layout.setContentsMargins(0, 0, 0, 0)
+        owners_title = QLabel("Owners")
+        owners_title.setObjectName("SectionTitle")
+        owners_layout.addWidget(owners_title)
+        owners_layout.addWidget(self.owner_list)
+        side.addWidget(owners_box)
+        side.addWidget(self.details)
+        side.setSizes([260, 420])
+        side.setMinimumWidth(220)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -285,36 +145,39 @@ class NetworkMapView(QWidget):
         left_layout.addWidget(self.plot_widget, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(self.details)
+        splitter.addWidget(side)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([900, 280])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
         outer.addWidget(splitter)
+        self.restyle()
 
-    # -- data ------------------------------------------------------------------------------------
+    # -- View --------------------------------------------------------------------------------------
 
-    def set_run(self, scenario: Scenario, layout: Layout, network: Network) -> None:
+    def set_run(self, run: RunContext) -> None:
         """Show a (new) scenario: positions, owners and lanes; no run values yet."""
-        self.model = MapModel.build(scenario, layout, network)
-        self._owner_colors = theme.owner_colors(scenario)
+        self.run = run
+        self.model = MapModel.build(run.scenario, run.layout, run.network)
+        self._owner_colors = theme.owner_colors(run.scenario.owners)
         self.selected = None
-        plot = self.plot_widget.getPlotItem()
-        for label in self._labels:
-            plot.removeItem(label)
-        self._labels = []
-        if len(self.model.positions) <= 80:
-            above = labels_above(self.model.positions)
-            for name, (x, y), up in zip(network.node_ids, self.model.positions, above, strict=True):
-                label = pg.TextItem(name, color=theme.TEXT, anchor=(0.5, 1.55) if up else (0.5, -0.55))
-                label.setFont(theme.ui_font(8.5))
-                label.setPos(float(x), float(y))
-                plot.addItem(label)
-                self._labels.append(label)
+        self._fill_owner_list()
         self.details.setHtml(self._details_placeholder())
-        self.redraw()
         self._fit()
+        self.redraw()
+
+    def update(self, data: ViewUpdate) -> None:
+        if self.model is None:
+            return
+        if data.live is not None:
+            self.model.live = data.live
+        if data.analysis is not None:
+            self.model.update(data.analysis)
+            self.redraw()
+            self._refresh_details()
+        elif data.live is not None:
+            self._draw_live()
 
     def clear(self) -> None:
         """Forget run values (reset) but keep the scenario."""
@@ -322,13 +185,6 @@ class NetworkMapView(QWidget):
             self.model.clear()
             self.redraw()
             self._refresh_details()
-
-    def update_result(self, result: RunResult) -> None:
-        if self.model is None:
-            return
-        self.model.update(result)
-        self.redraw()
-        self._refresh_details()
 
     def set_color_mode(self, mode: str) -> None:
         if mode not in COLOR_MODES:
@@ -338,7 +194,20 @@ class NetworkMapView(QWidget):
             button.setChecked(button.property("mode") == mode)
         self.redraw()
 
-    # -- drawing ---------------------------------------------------------------------------------
+    def restyle(self) -> None:
+        """Pens and brushes of the active theme."""
+        self._pen_cache.clear()
+        self._brush_cache.clear()
+        self.idle_lanes.setPen(pg.mkPen(theme.colors.grid, width=1.2, style=Qt.PenStyle.DashLine))
+        lane = QColor(theme.colors.muted)
+        lane.setAlpha(170)
+        for item, width in zip(self.lane_items, WIDTH_CLASSES, strict=True):
+            item.setPen(pg.mkPen(lane, width=width))
+        self.highlight.setPen(pg.mkPen(theme.colors.accent, width=3))
+        self._fill_owner_list()
+        self.redraw()
+
+    # -- drawing -----------------------------------------------------------------------------------
 
     def node_brushes(self) -> list[QColor]:
         """Fill colour of every site node in the current mode (tests read these)."""
@@ -348,67 +217,178 @@ class NetworkMapView(QWidget):
         n = model.n_sites
         if self.mode == "owner":
             return [QColor(self._owner_color(int(o))) for o in model.node_owner[:n]]
-        values = model.node_values(self.mode)[:n]
+        return self._heat_colors(model.node_values(self.mode)[:n])
+
+    def _heat_colors(self, values: np.ndarray) -> list[QColor]:
         top = (
             1.0
             if self.mode == "utilisation"
             else max(1.0, float(np.nanmax(values)) if np.any(np.isfinite(values)) else 1.0)
         )
-        # Colours in 5 % steps: few distinct brushes (and pens), reused as the same objects, so
-        # pyqtgraph's symbol atlas renders each node symbol once instead of on every refresh.
-        colors = []
-        for v in values:
-            if not np.isfinite(v):
-                colors.append(self._heat(-1))
-            else:
-                colors.append(self._heat(round(min(max(v / top, 0.0), 1.0) * _HEAT_STEPS)))
-        return colors
+        return [
+            self._heat(-1) if not np.isfinite(v) else self._heat(round(min(max(v / top, 0.0), 1.0) * _HEAT_STEPS))
+            for v in values
+        ]
 
     def _heat(self, step: int) -> QColor:
         color = self._heat_cache.get(step)
         if color is None:
-            color = QColor("#e4e7eb") if step < 0 else HEAT_MAP.map(step / _HEAT_STEPS, mode="qcolor")
+            color = QColor(theme.colors.grid) if step < 0 else HEAT_MAP.map(step / _HEAT_STEPS, mode="qcolor")
             self._heat_cache[step] = color
         return color
+
+    def cell_size(self) -> float | None:
+        """Data units of one cluster cell at the current zoom (None before the view is laid out)."""
+        px = self.plot_widget.getPlotItem().getViewBox().viewPixelSize()
+        size = max(px[0], px[1]) * CLUSTER_CELL_PX
+        return size if np.isfinite(size) and size > 0 else None
 
     def redraw(self) -> None:
         model = self.model
         if model is None:
             return
-        pos = model.positions
-        n = model.n_sites
-        brushes = self.node_brushes()
-        machines_per_site = np.zeros(n)
-        site_index = {s.id: i for i, s in enumerate(model.scenario.sites)}
-        for machine in model.scenario.machines:
-            if machine.site in site_index:
-                machines_per_site[site_index[machine.site]] += machine.capacity
-        sizes = 14 + 5 * np.sqrt(machines_per_site)
+        clusters = cluster_nodes(model, self.cell_size())
+        self.clusters = clusters
+        of = clusters.of_node
+        n_sites = model.n_sites
+        k_sites = int(of[:n_sites].max()) + 1 if n_sites else 0
+        values = self._cluster_values(model, clusters)
+        centre = clusters.centre
         if self.mode == "owner":
-            pens = [self._pen("w", 1.5)] * n
+            brushes = [self._brush(QColor(self._owner_color(int(o)))) for o in clusters.owner[:k_sites]]
+            pens = [self._pen(theme.colors.panel, 1.5)] * k_sites
         else:
-            pens = [self._pen(self._owner_color(int(o)), 3) for o in model.node_owner[:n]]
-        brushes = [self._brush(color) for color in brushes]
-        self.sites.setData(pos=pos[:n], size=sizes, brush=brushes, pen=pens, data=np.arange(n), symbol="o")
+            brushes = [self._brush(c) for c in self._heat_colors(values[:k_sites])]
+            pens = [self._pen(self._owner_color(int(o)), 3) for o in clusters.owner[:k_sites]]
+        machines = clusters.machines[:k_sites]
+        sizes = np.where(clusters.size[:k_sites] > 1, 18 + 4 * np.sqrt(machines), 14 + 5 * np.sqrt(machines))
+        sizes = np.minimum(sizes, 64)
+        self._sizes = np.concatenate([sizes, np.full(len(centre) - k_sites, 15.0)])
+        symbols = ["o" if s == 1 else "h" for s in clusters.size[:k_sites]]
+        self.sites.setData(
+            pos=centre[:k_sites], size=sizes, brush=brushes, pen=pens, data=np.arange(k_sites), symbol=symbols
+        )
         self.customers.setData(
-            pos=pos[n:],
+            pos=centre[k_sites:],
             size=15,
-            brush=pg.mkBrush(theme.CUSTOMER_COLOR),
-            pen=pg.mkPen("w", width=1.5),
-            data=np.arange(n, len(pos)),
+            brush=pg.mkBrush(theme.colors.customer),
+            pen=pg.mkPen(theme.colors.panel, width=1.5),
+            data=np.arange(k_sites, len(centre)),
             symbol="s",
         )
-        classes = width_classes(model.flow)
-        ends = model.lane_ends
+        self._draw_lanes(model, clusters)
+        self._draw_labels(model, clusters)
+        self._draw_live()
+        self._update_legend()
+        self._update_highlight()
+
+    def _cluster_values(self, model: MapModel, clusters: Clusters) -> np.ndarray:
+        """Utilisation (machine-weighted mean) or queue (sum) per cluster."""
+        of, k = clusters.of_node, len(clusters.centre)
+        if self.mode == "queue":
+            return np.bincount(of, np.nan_to_num(model.queue), minlength=k)
+        util = model.utilisation
+        known = np.isfinite(util) & (model.node_machines > 0)
+        weight = np.bincount(of[known], model.node_machines[known], minlength=k)
+        total = np.bincount(of[known], util[known] * model.node_machines[known], minlength=k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(weight > 0, total / np.where(weight > 0, weight, 1.0), np.nan)
+
+    def _draw_lanes(self, model: MapModel, clusters: Clusters) -> None:
+        ends = clusters.of_node[model.lane_ends] if len(model.lane_ends) else np.zeros((0, 2), np.int64)
+        between = ends[:, 0] != ends[:, 1]  # a lane inside one cluster is not drawn
+        key = np.sort(ends[between], axis=1)
+        flow = model.flow[between]
+        if len(key):
+            pairs, inverse = np.unique(key, axis=0, return_inverse=True)
+            flow = np.bincount(inverse.reshape(-1), flow, minlength=len(pairs))
+        else:
+            pairs = np.zeros((0, 2), np.int64)
+        classes = width_classes(flow, len(WIDTH_CLASSES))
         for k, item in enumerate([self.idle_lanes, *self.lane_items]):
-            chosen = ends[classes == k - 1]
+            chosen = pairs[classes == k - 1]
             if len(chosen) == 0:
                 item.setData(x=np.zeros(0), y=np.zeros(0))
                 continue
-            xy = pos[chosen.ravel()]
+            xy = clusters.centre[chosen.ravel()]
             item.setData(x=xy[:, 0], y=xy[:, 1], connect="pairs")
-        self._update_legend()
-        self._update_highlight()
+
+    def _draw_live(self) -> None:
+        model, clusters = self.model, self.clusters
+        if model is None or clusters is None:
+            return
+        node_xy = clusters.centre[clusters.of_node]
+        xy, loaded = model.vehicle_positions(node_xy)
+        accent = theme.colors.accent
+        self.vehicles.setData(
+            pos=xy,
+            brush=[self._brush(QColor(accent)) if full else self._brush(QColor(theme.colors.panel)) for full in loaded],
+            pen=self._pen(accent, 1.5),
+        )
+        live = model.live
+        if live is None or not np.any(live.node_queue > 0):
+            self.halos.setData(pos=np.zeros((0, 2)))
+            return
+        k = len(clusters.centre)
+        waiting = np.bincount(clusters.of_node, live.node_queue[: len(clusters.of_node)], minlength=k)
+        show = np.flatnonzero(waiting >= 0.5)
+        halo = QColor(*QUEUE_COLOR)
+        halo.setAlpha(110)
+        self.halos.setData(
+            pos=clusters.centre[show],
+            size=self._sizes[show] + 6 + 5 * np.sqrt(waiting[show]),
+            brush=self._brush(halo),
+            data=show,
+        )
+
+    def _draw_labels(self, model: MapModel, clusters: Clusters) -> None:
+        plot = self.plot_widget.getPlotItem()
+        for label in self._labels:
+            plot.removeItem(label)
+        self._labels = []
+        vb = plot.getViewBox()
+        (xa, xb), (ya, yb) = vb.viewRange()
+        px_w, px_h = vb.viewPixelSize()
+        if not (np.isfinite(px_w) and px_w > 0 and np.isfinite(px_h) and px_h > 0):
+            return
+        centre = clusters.centre
+        inside = np.flatnonzero(
+            (centre[:, 0] >= xa) & (centre[:, 0] <= xb) & (centre[:, 1] >= ya) & (centre[:, 1] <= yb)
+        )
+        if len(inside) == 0:
+            return
+        importance = clusters.machines[inside] + np.where(clusters.owner[inside] < 0, 0.5, 0.0)
+        inside = inside[np.argsort(-importance, kind="stable")[:MAX_LABELS]]
+        font = theme.ui_font(8.5)
+        fm = QFontMetricsF(font)
+        texts = [self._cluster_name(model, clusters, int(c)) for c in inside]
+        points = np.column_stack([(centre[inside, 0] - xa) / px_w, (yb - centre[inside, 1]) / px_h])
+        shown, where = place_labels(
+            points,
+            self._sizes[inside] / 2,
+            np.array([fm.horizontalAdvance(t) + 4 for t in texts]),
+            fm.height(),
+            clusters.machines[inside],
+        )
+        for i in np.flatnonzero(shown):
+            label = pg.TextItem(texts[i], color=theme.colors.text, anchor=(0.5, 0.5))
+            label.setFont(font)
+            label.setPos(xa + where[i, 0] * px_w, yb - where[i, 1] * px_h)
+            plot.addItem(label)
+            self._labels.append(label)
+
+    def _cluster_name(self, model: MapModel, clusters: Clusters, c: int) -> str:
+        head = int(clusters.first[c])
+        if clusters.size[c] > 1:
+            return f"{int(clusters.size[c])} sites"
+        return self._node_name(model, head)
+
+    def _node_name(self, model: MapModel, node: int) -> str:
+        if self.run is not None:
+            if node < model.n_sites:
+                return self.run.names.site[node]
+            return self.run.scenario.customers[node - model.n_sites].name or model.network.node_ids[node]
+        return model.network.node_ids[node]
 
     def _fit(self) -> None:
         if self.model is None or len(self.model.positions) == 0:
@@ -434,39 +414,58 @@ class NetworkMapView(QWidget):
         return pen
 
     def _owner_color(self, owner: int) -> str:
-        return self._owner_colors[owner] if 0 <= owner < len(self._owner_colors) else "#9aa5b1"
+        return self._owner_colors[owner] if 0 <= owner < len(self._owner_colors) else theme.UNKNOWN_COLOR
+
+    def _fill_owner_list(self) -> None:
+        self.owner_list.clear()
+        model = self.model
+        if model is None or self.run is None:
+            return
+        sites = np.bincount(model.node_owner[model.node_owner >= 0], minlength=len(self.run.names.owner))
+        for index, name in enumerate(self.run.names.owner):
+            swatch = QPixmap(12, 12)
+            swatch.fill(QColor(self._owner_color(index)))
+            kind = self.run.scenario.owners[index].kind.replace("_", " ")
+            count = int(sites[index])
+            item = QListWidgetItem(QIcon(swatch), f"{name}  ({kind}, {count} site{'' if count == 1 else 's'})")
+            self.owner_list.addItem(item)
+        customer = QPixmap(12, 12)
+        customer.fill(QColor(theme.colors.customer))
+        self.owner_list.addItem(QListWidgetItem(QIcon(customer), "customer"))
 
     def _update_legend(self) -> None:
         model = self.model
         if model is None:
             return
+        parts = []
         if self.mode == "owner":
-            parts = [
-                f'<span style="color:{self._owner_color(i)}">&#9679;</span> {html.escape(name)}'
-                for i, name in enumerate(model.layout.owners)
-                if np.any(model.node_owner == i)
-            ]
-            parts.append(f'<span style="color:{theme.CUSTOMER_COLOR}">&#9632;</span> customer')
-            self.legend.setText("&nbsp;&nbsp;".join(parts))
-            return
-        if self.mode == "utilisation":
-            low, high = "0 %", "100 %"
+            parts.append("fill = owner (list on the right)")
         else:
-            top = float(np.nanmax(model.queue)) if len(model.queue) else 0.0
-            low, high = "0", f"{max(top, 1.0):.1f} waiting"
-        # QLabel rich text has no gradients: three solid cells stand for low, middle and high.
-        cells = "".join(
-            f'<span style="background-color:{QColor(*c).name()}">&nbsp;&nbsp;&nbsp;&nbsp;</span>' for c in _HEAT_COLORS
-        )
-        self.legend.setText(f"{low} {cells} {high} &nbsp; (ring colour = owner)")
+            if self.mode == "utilisation":
+                low, high = "0 %", "100 %"
+            else:
+                top = float(np.nanmax(model.queue)) if len(model.queue) else 0.0
+                low, high = "0", f"{max(top, 1.0):.1f} waiting (mean)"
+            cells = "".join(
+                f'<span style="background-color:{QColor(*c).name()}">&nbsp;&nbsp;&nbsp;&nbsp;</span>'
+                for c in _HEAT_COLORS
+            )
+            parts.append(f"{low} {cells} {high}, ring = owner")
+        parts.append("line width = units carried")
+        parts.append(f'<span style="color:{theme.colors.accent}">&#9632;</span> loaded / &#9633; empty vehicle')
+        parts.append(f'<span style="color:rgb{QUEUE_COLOR}">&#11044;</span> parts waiting now')
+        if model.clustered:
+            parts.append("&#11043; cluster of sites: zoom in or click to open")
+        self.legend.setText(" &middot; ".join(parts))
 
     def _update_highlight(self) -> None:
-        if self.model is None or self.selected is None:
+        if self.model is None or self.selected is None or self.clusters is None:
             self.highlight.setData(pos=np.zeros((0, 2)))
             return
-        self.highlight.setData(pos=self.model.positions[[self.selected]], size=34)
+        c = int(self.clusters.of_node[self.selected])
+        self.highlight.setData(pos=self.clusters.centre[[c]], size=float(self._sizes[c]) + 12)
 
-    # -- interaction -----------------------------------------------------------------------------
+    # -- interaction -------------------------------------------------------------------------------
 
     def select_node(self, node: int | None) -> None:
         """Show the details of ``node`` (a network node index) in the side panel."""
@@ -477,22 +476,39 @@ class NetworkMapView(QWidget):
             self.site_clicked.emit(node)
 
     def _on_points_clicked(self, _item: object, points: list[object], _ev: object) -> None:
-        if len(points):
-            self.select_node(int(points[0].data()))  # type: ignore[attr-defined]
+        if not len(points) or self.clusters is None or self.model is None:
+            return
+        c = int(points[0].data())  # type: ignore[attr-defined]
+        members = np.flatnonzero(self.clusters.of_node == c)
+        if len(members) > 1:  # a cluster: zoom into its sites
+            xy = self.model.positions[members]
+            lo, hi = xy.min(axis=0), xy.max(axis=0)
+            pad = np.maximum((hi - lo) * 0.25, 1.0)
+            self.plot_widget.getPlotItem().getViewBox().setRange(
+                QRectF(QPointF(*(lo - pad)), QPointF(*(hi + pad))), padding=0
+            )
+            return
+        self.select_node(int(members[0]))
 
     def _tip(self, x: float, y: float, data: object) -> str:
-        model = self.model
-        if model is None or data is None:
+        model, clusters = self.model, self.clusters
+        if model is None or clusters is None or data is None:
             return ""
-        node = int(data)  # type: ignore[call-overload]
-        name = model.network.node_ids[node]
+        c = int(data)  # type: ignore[call-overload]
+        members = np.flatnonzero(clusters.of_node == c)
+        if len(members) > 1:
+            owners = len({int(o) for o in model.node_owner[members] if o >= 0})
+            return f"{len(members)} sites of {owners} owners, {int(clusters.machines[c])} machine units (click to zoom)"
+        node = int(members[0])
+        name = self._node_name(model, node)
         if node >= model.n_sites:
-            customer = model.scenario.customers[node - model.n_sites]
-            return f"Customer {customer.name or name}"
-        owner = model.layout.owners[model.node_owner[node]] if model.node_owner[node] >= 0 else "?"
+            return f"Customer {name}"
+        owner = model.node_owner[node]
+        owner_name = self.run.names.owner_of(int(owner)) if self.run is not None else "?"
         util = model.utilisation[node]
         util_text = f"{util * 100:.0f} %" if np.isfinite(util) else "no machines"
-        return f"{name} ({owner})\nutilisation {util_text}\nqueue {model.queue[node]:.1f}"
+        waiting = model.live.node_queue[node] if model.live is not None else 0.0
+        return f"{name} ({owner_name})\nutilisation {util_text}\nqueue {model.queue[node]:.1f} mean, {waiting:.0f} now"
 
     def details_text(self) -> str:
         """Plain text of the details panel (for tests)."""
@@ -500,27 +516,30 @@ class NetworkMapView(QWidget):
 
     def _details_placeholder(self) -> str:
         return (
-            f'<p style="color:{theme.MUTED}">Click a site on the map to see its owner, machines, '
+            f'<p style="color:{theme.colors.muted}">Click a site on the map to see its owner, machines, '
             "their state breakdown and queue.</p>"
         )
 
     def _refresh_details(self) -> None:
-        model, node = self.model, self.selected
-        if model is None or node is None:
+        model, node, run = self.model, self.selected, self.run
+        if model is None or node is None or run is None:
             self.details.setHtml(self._details_placeholder())
             return
-        name = model.network.node_ids[node]
+        muted = theme.colors.muted
         if node >= model.n_sites:
             customer = model.scenario.customers[node - model.n_sites]
-            lanes = [lane.id for lane in model.scenario.lanes if customer.id in (lane.origin, lane.destination)]
+            lanes = [
+                run.names.lane[i]
+                for i, lane in enumerate(model.scenario.lanes)
+                if customer.id in (lane.origin, lane.destination)
+            ]
             self.details.setHtml(
-                f"<h3>{html.escape(customer.name or name)}</h3><p>Customer <b>{html.escape(name)}</b></p>"
+                f"<h3>{html.escape(self._node_name(model, node))}</h3><p>Customer <b>{html.escape(customer.id)}</b></p>"
                 f"<p>Lanes: {html.escape(', '.join(lanes) or 'none')}</p>"
             )
             return
         site = model.scenario.sites[node]
         owner_i = int(model.node_owner[node])
-        owner = model.scenario.owners[owner_i] if owner_i >= 0 else None
         color = self._owner_color(owner_i)
         util = model.utilisation[node]
         rows = []
@@ -536,30 +555,32 @@ class NetworkMapView(QWidget):
                 if total > 0:
                     working = total - s[5]
                     util_text = f"{s[0] / working * 100:.0f} %" if working > 0 else "-"
-                    shares = [
+                    state_text = " ".join(
                         f'<span style="color:{theme.STATE_COLORS[k]}">&#9632;</span>{s[i] / total * 100:.0f}'
-                        for i, k in enumerate(theme.STATE_COLORS)
+                        for i, k in enumerate(theme.MACHINE_STATES)
                         if s[i] / total >= 0.005
-                    ]
-                    state_text = " ".join(shares)
+                    )
             caps = ", ".join(c.step for c in machine.capabilities)
             rows.append(
-                f"<tr><td><b>{html.escape(machine.name or machine.id)}</b>"
-                f'<br><span style="color:{theme.MUTED}">{html.escape(caps)} &middot; x{machine.capacity}</span></td>'
+                f"<tr><td><b>{html.escape(run.names.machine[m])}</b>"
+                f'<br><span style="color:{muted}">{html.escape(caps)} &middot; x{machine.capacity}</span></td>'
                 f'<td align="right">{util_text}</td><td>{state_text}</td></tr>'
             )
         util_text = f"{util * 100:.0f} %" if np.isfinite(util) else "-"
-        kind = owner.kind.replace("_", " ") if owner else ""
+        kind = model.scenario.owners[owner_i].kind.replace("_", " ") if owner_i >= 0 else ""
+        waiting = model.live.node_queue[node] if model.live is not None else 0.0
         legend = " ".join(
-            f'<span style="color:{c}">&#9632;</span>{theme.STATE_LABELS[k]}' for k, c in theme.STATE_COLORS.items()
+            f'<span style="color:{theme.STATE_COLORS[k]}">&#9632;</span>{theme.STATE_LABELS[k]}'
+            for k in theme.MACHINE_STATES
         )
         self.details.setHtml(
-            f'<h3 style="margin-bottom:2px">{html.escape(site.name or site.id)}</h3>'
+            f'<h3 style="margin-bottom:2px">{html.escape(run.names.site[node])}</h3>'
             f'<p style="margin-top:0"><span style="color:{color}">&#9679;</span> '
-            f"{html.escape(owner.name or owner.id if owner else site.owner)} "
-            f'<span style="color:{theme.MUTED}">({html.escape(kind)})</span></p>'
-            f"<p>Utilisation <b>{util_text}</b> &middot; queue <b>{model.queue[node]:.1f}</b> waiting (mean)</p>"
-            f'<table width="100%" cellspacing="0" cellpadding="3"><tr style="color:{theme.MUTED}">'
+            f"{html.escape(run.names.owner_of(owner_i))} "
+            f'<span style="color:{muted}">({html.escape(kind)})</span></p>'
+            f"<p>Utilisation <b>{util_text}</b> &middot; queue <b>{model.queue[node]:.1f}</b> waiting (mean), "
+            f"<b>{waiting:.0f}</b> now</p>"
+            f'<table width="100%" cellspacing="0" cellpadding="3"><tr style="color:{muted}">'
             f"<td>Machine</td><td align='right'>Util.</td><td>States (%)</td></tr>{''.join(rows)}</table>"
-            f'<p style="color:{theme.MUTED}; font-size:8pt">{legend}</p>'
+            f'<p style="color:{muted}; font-size:8pt">{legend}</p>'
         )

@@ -169,6 +169,15 @@ class AppSettings:
     def map_color_mode(self, value: str) -> None:
         self._qs.setValue("view/map_color_mode", value)
 
+    @property
+    def dark_theme(self) -> bool:
+        """Use the dark theme."""
+        return self._bool("view/dark_theme", False)
+
+    @dark_theme.setter
+    def dark_theme(self, value: bool) -> None:
+        self._qs.setValue("view/dark_theme", bool(value))
+
     # -- window layout -------------------------------------------------------------------------
 
     @property

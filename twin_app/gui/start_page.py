@@ -15,8 +15,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from twin_app.gui import theme
-
 
 @dataclass(frozen=True, slots=True)
 class SampleInfo:
@@ -120,16 +118,6 @@ class _EntryList(QScrollArea):
             self.cards.append(widget)
 
 
-_STYLE = f"""
-QFrame#Entry {{ background: {theme.PANEL}; border: 1px solid {theme.GRID}; border-radius: 6px; }}
-QFrame#Entry:hover {{ border: 1px solid {theme.ACCENT}; background: #f3f7fe; }}
-QLabel#EntryTitle {{ color: {theme.TEXT}; font-weight: 600; }}
-QLabel#EntryText {{ color: {theme.MUTED}; font-size: 8.5pt; }}
-QLabel#EntryNote {{ color: #9aa5b1; font-size: 8pt; }}
-QWidget#EntryList {{ background: transparent; }}
-"""
-
-
 class StartPage(QWidget):
     """Samples and recent files; a click opens the file in the main window."""
 
@@ -138,7 +126,6 @@ class StartPage(QWidget):
     def __init__(self, samples_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.samples_dir = samples_dir
-        self.setStyleSheet(_STYLE)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 8)
         layout.setSpacing(6)

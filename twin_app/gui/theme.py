@@ -1,23 +1,47 @@
-"""Look of the app: colours of machine states and owners, fonts, the style sheet, plot defaults.
+"""The look of the app in one place: palettes, the light and dark themes, fonts, plot styling.
 
-One module so the views agree: a 'down' bar in the utilisation chart has the same red as a
-breakdown in the Gantt, an owner has the same colour on the map and in the tables. Time
-formatting (simulated minutes as days and hh:mm) lives here too, with the axis that uses it.
+Why one module: the Gantt, the map, the utilisation and KPI charts must agree on what a colour
+means (owner *acme* is the same blue everywhere, "down" is always vermillion) and on the
+surfaces they draw on. Categorical palettes are colour-blind-safe: Okabe & Ito (2008) for
+machine states, Paul Tol's *bright*, *muted* and *light* schemes for owners, product families
+and orders. Colours are ``#rrggbb`` strings, turned into ``QColor`` by :func:`qcolor`.
+
+The surface colours (background, text, grid...) come from the active :class:`Colors`, read
+through :data:`colors` at drawing time, so switching between :data:`LIGHT` and :data:`DARK`
+(:func:`use`) and restyling the widgets (:func:`restyle`) recolours everything. Presentation
+mode scales every font by :data:`scale`. Time formatting (simulated minutes as days and
+hh:mm) lives here too, with the axis that uses it.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QApplication, QWidget
 
-from twin_app.gui import palette
+from twin_app.model.events import EventKind
+
+# --- categorical palettes (the same in both themes) ------------------------------------------
 
 STATE_COLORS: dict[str, str] = {
-    k: palette.STATE_COLORS[k] for k in ("busy", "setup", "idle", "blocked", "down", "off_shift")
+    "busy": "#009E73",  # bluish green: working
+    "setup": "#E69F00",  # orange: changeover
+    "idle": "#D9D9D9",  # light grey: starved / nothing to do
+    "blocked": "#CC79A7",  # reddish purple: output buffer full
+    "down": "#D55E00",  # vermillion: breakdown
+    "off_shift": "#9E9E9E",  # grey: outside the calendar
+    "transport": "#0072B2",  # blue: a vehicle carrying parts
+    "wait": "#56B4E9",  # sky blue: queue time
 }
-"""Machine states (twin_app.analysis.utilisation.STATES order) to colours, shared with the Gantt."""
+"""Okabe-Ito colours of the resource states, by the names the utilisation analysis uses."""
+
+MACHINE_STATES = ("busy", "setup", "idle", "blocked", "down", "off_shift")
+"""twin_app.analysis.utilisation.STATES order."""
 
 STATE_LABELS: dict[str, str] = {
     "busy": "Busy",
@@ -28,50 +52,234 @@ STATE_LABELS: dict[str, str] = {
     "off_shift": "Off shift",
 }
 
-ACCENT = "#2f6fde"
-TEXT = "#1f2933"
-MUTED = "#616e7c"
-GRID = "#e4e7eb"
-BACKGROUND = "#f5f7fa"
-PANEL = "#ffffff"
-CUSTOMER_COLOR = "#323f4b"
+KIND_STATE: dict[EventKind, str] = {
+    EventKind.PROCESS: "busy",
+    EventKind.SETUP: "setup",
+    EventKind.TRANSPORT: "transport",
+    EventKind.DOWN: "down",
+    EventKind.OFF_SHIFT: "off_shift",
+    EventKind.WAIT: "wait",
+    EventKind.BLOCKED: "blocked",
+}
+"""The state an event interval of each kind shows."""
+
+KIND_COLORS: tuple[str, ...] = tuple(STATE_COLORS[KIND_STATE[k]] for k in EventKind)
+"""``KIND_COLORS[kind]``: colour of an event kind (indexable by the ``kind`` field)."""
+
+TOL_BRIGHT = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB")
+TOL_MUTED = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499")
+TOL_LIGHT = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00")
+
+OWNER_COLORS: tuple[str, ...] = (
+    *TOL_BRIGHT[:6],
+    "#332288",
+    "#44AA99",
+    "#999933",
+    "#882255",
+    "#EE8866",
+    "#117733",
+    "#99DDFF",
+    "#DDCC77",
+    "#AA4499",
+    "#BBCC33",
+    "#CC6677",
+    "#77AADD",
+    "#FFAABB",
+    "#AAAA00",
+)
+"""Owners: the most saturated distinct colours first; 20 before the palette repeats."""
+
+FAMILY_COLORS: tuple[str, ...] = TOL_MUTED
+ORDER_COLORS: tuple[str, ...] = (
+    *tuple(c for pair in zip(TOL_MUTED[:8], TOL_LIGHT, strict=True) for c in pair),
+    TOL_MUTED[8],
+    "#4477AA",
+    "#EE6677",
+    "#228833",
+)
+"""Orders cycle through 20 colours, alternating dark (muted) and light so neighbours differ."""
+
+ROW_COLORS: tuple[str, ...] = TOL_BRIGHT[:6] + TOL_MUTED
+"""Rows of ranked charts (the bottleneck strip)."""
+
+UNKNOWN_COLOR = "#B0B0B0"
+EMPTY_RETURN_COLOR = "#BCC3CD"
+NEGATIVE = "#C0392B"
 
 
-def owner_colors(scenario: object) -> list[str]:
-    """Colours of all owners of ``scenario`` in index order (the same as the Gantt's)."""
-    return palette.owner_colors(getattr(scenario, "owners", ()))
+# --- surfaces: the light and the dark theme ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Colors:
+    """The surface colours of one theme."""
+
+    name: str
+    background: str  # the window behind the panels
+    panel: str  # plots, tables, cards
+    band: str  # every other row band of the Gantt
+    text: str
+    muted: str
+    grid: str
+    accent: str
+    hover: str
+    selected: str
+    now_line: str
+    customer: str
+    chip: str  # background of labels drawn over charts
+
+
+LIGHT = Colors(
+    "light",
+    background="#F5F7FA",
+    panel="#FFFFFF",
+    band="#F3F5F8",
+    text="#1F2933",
+    muted="#616E7C",
+    grid="#D5DAE1",
+    accent="#2F6FDE",
+    hover="#E8EEFC",
+    selected="#DBE6FB",
+    now_line="#C0392B",
+    customer="#323F4B",
+    chip="#FFFFFF",
+)
+DARK = Colors(
+    "dark",
+    background="#15191F",
+    panel="#1D232B",
+    band="#232A33",
+    text="#E4E7EB",
+    muted="#9AA5B1",
+    grid="#3A4450",
+    accent="#6EA8FE",
+    hover="#27344A",
+    selected="#2D3F5E",
+    now_line="#FF6B5B",
+    customer="#CBD2D9",
+    chip="#1D232B",
+)
+
+colors: Colors = LIGHT
+"""The active theme's colours (read them when drawing, not once at construction)."""
+
+scale: float = 1.0
+"""Font scale: 1 normally, larger in presentation mode."""
+
+BASE_POINT_SIZE = 9.0
+
+
+def use(theme: Colors | None = None, font_scale: float | None = None) -> None:
+    """Make ``theme`` and/or ``font_scale`` active (then call :func:`restyle` on the window)."""
+    global colors, scale
+    if theme is not None:
+        colors = theme
+    if font_scale is not None:
+        scale = float(font_scale)
+    pg.setConfigOptions(antialias=True, background=colors.panel, foreground=colors.text)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        font = app.font()
+        font.setPointSizeF(BASE_POINT_SIZE * scale)
+        app.setFont(font)
+
+
+def configure_pyqtgraph() -> None:
+    """Plot defaults of the active theme (called once before the first plot is made)."""
+    pg.setConfigOptions(antialias=True, background=colors.panel, foreground=colors.text)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def categorical(n: int, palette: Sequence[str] = OWNER_COLORS) -> list[str]:
+    """``n`` colours from a palette, cycling when there are more categories than colours."""
+    return [palette[i % len(palette)] for i in range(max(n, 0))]
+
+
+def owner_colors(owners: Sequence[object]) -> list[str]:
+    """Colour of each owner: its own ``color`` if the scenario sets one, else the palette's.
+
+    ``owners`` are scenario Owner objects (anything with an optional ``color``) or names.
+    """
+    out: list[str] = []
+    for owner, default in zip(owners, categorical(len(owners)), strict=True):
+        color = getattr(owner, "color", "") or ""
+        out.append(color if QColor.isValidColorName(color) else default)
+    return out
+
+
+def family_colors(families: Sequence[str]) -> list[str]:
+    """Colour of each product family (by index in ``Layout.families``)."""
+    return categorical(len(families), FAMILY_COLORS)
+
+
+@lru_cache(maxsize=2048)
+def qcolor(color: str, alpha: int = 255) -> QColor:
+    """A ``QColor`` for ``#rrggbb`` with an alpha; cached, so treat the result as read-only."""
+    c = QColor(color)
+    c.setAlpha(alpha)
+    return c
+
+
+def blend(color: str, toward: str | None = None, amount: float = 0.7) -> str:
+    """``color`` moved ``amount`` of the way toward ``toward`` (default: the panel colour):
+    dimmed colours that stay opaque, so overlapping bars do not darken each other."""
+    a, b = QColor(color), QColor(toward or colors.panel)
+    mix = [round(x + (y - x) * amount) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True)]
+    return "#{:02X}{:02X}{:02X}".format(*mix)
+
+
+def darker(color: str, factor: int = 160) -> str:
+    """A darker shade of ``color`` for outlines (``factor`` as in ``QColor.darker``)."""
+    return QColor(color).darker(factor).name().upper()
 
 
 def ui_font(point_size: float | None = None, bold: bool = False) -> QFont:
+    """A font of ``point_size`` (scaled for presentation mode)."""
     font = QFont()
     if point_size is not None:
-        font.setPointSizeF(point_size)
+        font.setPointSizeF(point_size * scale)
     font.setBold(bold)
     return font
 
 
-def configure_pyqtgraph() -> None:
-    """Light plots that match the widgets (called once before the first plot is made)."""
-    pg.setConfigOptions(antialias=True, background=PANEL, foreground=TEXT)
+def pt(size: float) -> str:
+    """A style-sheet point size, scaled."""
+    return f"{size * scale:.1f}pt"
 
 
-def style_plot(plot: pg.PlotItem, *, left: str = "", bottom: str = "", grid: bool = True) -> None:
-    """Common plot look: axis labels with units, a light grid, readable tick fonts."""
+# --- plots ------------------------------------------------------------------------------------
+
+
+def style_plot(plot: pg.PlotItem, *, left: str | None = None, bottom: str | None = None, grid: bool = True) -> None:
+    """The house look of a plot in the active theme: axis labels, a light grid, tick fonts.
+
+    Labels given as None keep what the plot has (restyling after a theme change)."""
     font = ui_font(9)
     for name in ("left", "bottom"):
         axis = plot.getAxis(name)
         axis.setTickFont(font)
-        axis.setPen(pg.mkPen(MUTED))
-        axis.setTextPen(pg.mkPen(TEXT))
-    label_style = {"color": MUTED, "font-size": "10pt"}
-    if left:
-        plot.setLabel("left", left, **label_style)
-    if bottom:
-        plot.setLabel("bottom", bottom, **label_style)
+        axis.setPen(pg.mkPen(colors.muted))
+        axis.setTextPen(pg.mkPen(colors.text))
+        text = {"left": left, "bottom": bottom}[name]
+        if text is None:
+            text = axis.labelText
+        if text:
+            axis.setLabel(text, color=colors.muted, **{"font-size": pt(10)})
     if grid:
         plot.showGrid(x=True, y=True, alpha=0.18)
     plot.setMenuEnabled(False)
     plot.hideButtons()
+    title = getattr(plot, "_twin_title", None)
+    if title:
+        plot.setTitle(title, color=colors.text, size=pt(10.5))
+
+
+def set_title(plot: pg.PlotItem, title: str) -> None:
+    """A plot title in the theme (remembered, so :func:`restyle` recolours it)."""
+    plot._twin_title = title  # type: ignore[attr-defined]
+    plot.setTitle(title, color=colors.text, size=pt(10.5))
 
 
 def bar_chart(title: str, bottom: str, *, pan_rows: bool) -> pg.PlotWidget:
@@ -80,19 +288,29 @@ def bar_chart(title: str, bottom: str, *, pan_rows: bool) -> pg.PlotWidget:
     widget = pg.PlotWidget()
     plot = widget.getPlotItem()
     style_plot(plot, bottom=bottom)
-    plot.setTitle(title, color=TEXT, size="10.5pt")
+    set_title(plot, title)
     plot.getViewBox().invertY(True)
     plot.getViewBox().setMouseEnabled(x=False, y=pan_rows)
     plot.showGrid(x=True, y=False, alpha=0.18)
     return widget
 
 
+def restyle(root: QWidget) -> None:
+    """Apply the active theme to ``root``: its style sheet and every plot under it."""
+    root.setStyleSheet(style_sheet())
+    for widget in root.findChildren(pg.PlotWidget):
+        widget.setBackground(colors.panel)
+        style_plot(widget.getPlotItem(), grid=False)
+
+
+# --- time -------------------------------------------------------------------------------------
+
+
 def format_clock(minutes: float) -> str:
     """Simulated minutes as 'Nd hh:mm' (the clock in the toolbar and the status bar)."""
     if not math.isfinite(minutes):
         return "--"
-    minutes = max(0.0, minutes)
-    total = int(minutes)
+    total = int(max(0.0, minutes))
     days, rest = divmod(total, 1440)
     hours, mins = divmod(rest, 60)
     return f"{days}d {hours:02d}:{mins:02d}"
@@ -129,8 +347,7 @@ class TimeAxisItem(pg.AxisItem):
 
     def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
         span = max(maxVal - minVal, 1e-9)
-        pixels_per_tick = 110.0
-        wanted = span / max(size / pixels_per_tick, 1.0)
+        wanted = span / max(size / (110.0 * scale), 1.0)
         major = next((s for s in _NICE_STEPS if s >= wanted), None)
         if major is None:
             major = 10080 * math.ceil(wanted / 10080)
@@ -150,36 +367,59 @@ class TimeAxisItem(pg.AxisItem):
         return out
 
 
-STYLE_SHEET = f"""
-QMainWindow, QWidget#Workspace {{ background: {BACKGROUND}; }}
-QToolBar {{ background: {PANEL}; border: none; border-bottom: 1px solid {GRID}; spacing: 6px; padding: 4px 8px; }}
-QToolBar QToolButton {{ padding: 4px 8px; border-radius: 4px; }}
-QToolBar QToolButton:hover {{ background: #e8eefc; }}
-QToolBar QToolButton:checked {{ background: #dbe6fb; }}
-QStatusBar {{ background: {PANEL}; border-top: 1px solid {GRID}; color: {MUTED}; }}
-QStatusBar QLabel {{ color: {MUTED}; padding: 0 6px; }}
-QTabWidget::pane {{ border: 1px solid {GRID}; background: {PANEL}; border-radius: 4px; top: -1px; }}
-QTabBar::tab {{ padding: 7px 16px; color: {MUTED}; background: transparent; border: none;
+# --- the style sheet --------------------------------------------------------------------------
+
+
+def style_sheet() -> str:
+    """The application style sheet in the active theme and font scale."""
+    c = colors
+    return f"""
+QMainWindow, QDialog {{ background: {c.background}; color: {c.text}; }}
+QWidget {{ color: {c.text}; }}
+QMenuBar, QMenu {{ background: {c.panel}; color: {c.text}; }}
+QMenu::item:selected, QMenuBar::item:selected {{ background: {c.selected}; }}
+QToolBar {{ background: {c.panel}; border: none; border-bottom: 1px solid {c.grid}; spacing: 6px; padding: 4px 8px; }}
+QToolBar QToolButton {{ padding: 4px 8px; border-radius: 4px; color: {c.text}; }}
+QToolBar QToolButton:hover {{ background: {c.hover}; }}
+QToolBar QToolButton:checked {{ background: {c.selected}; }}
+QStatusBar {{ background: {c.panel}; border-top: 1px solid {c.grid}; color: {c.muted}; }}
+QStatusBar QLabel {{ color: {c.muted}; padding: 0 6px; }}
+QTabWidget::pane {{ border: 1px solid {c.grid}; background: {c.panel}; border-radius: 4px; top: -1px; }}
+QTabBar::tab {{ padding: 7px 16px; color: {c.muted}; background: transparent; border: none;
                border-bottom: 2px solid transparent; }}
-QTabBar::tab:selected {{ color: {TEXT}; border-bottom: 2px solid {ACCENT}; font-weight: 600; }}
-QTabBar::tab:hover {{ color: {TEXT}; }}
-QDockWidget {{ color: {TEXT}; font-weight: 600; }}
-QDockWidget::title {{ background: {BACKGROUND}; padding: 6px 8px; }}
-QFrame#Card {{ background: {PANEL}; border: 1px solid {GRID}; border-radius: 6px; }}
-QLabel#CardTitle {{ color: {MUTED}; font-size: 9pt; }}
-QLabel#CardValue {{ color: {TEXT}; font-size: 17pt; font-weight: 600; }}
-QLabel#CardDetail {{ color: {MUTED}; font-size: 8.5pt; }}
-QLabel#Clock {{ font-family: "DejaVu Sans Mono", monospace; font-size: 13pt; font-weight: 600;
-               color: {TEXT}; background: {BACKGROUND}; border: 1px solid {GRID}; border-radius: 4px;
+QTabBar::tab:selected {{ color: {c.text}; border-bottom: 2px solid {c.accent}; font-weight: 600; }}
+QTabBar::tab:hover {{ color: {c.text}; }}
+QDockWidget {{ color: {c.text}; font-weight: 600; }}
+QDockWidget::title {{ background: {c.background}; padding: 6px 8px; }}
+QFrame#Card {{ background: {c.panel}; border: 1px solid {c.grid}; border-radius: 6px; }}
+QLabel#CardTitle {{ color: {c.muted}; font-size: {pt(9)}; }}
+QLabel#CardValue {{ color: {c.text}; font-size: {pt(17)}; font-weight: 600; }}
+QLabel#CardDetail {{ color: {c.muted}; font-size: {pt(8.5)}; }}
+QLabel#Clock {{ font-family: "DejaVu Sans Mono", monospace; font-size: {pt(13)}; font-weight: 600;
+               color: {c.text}; background: {c.background}; border: 1px solid {c.grid}; border-radius: 4px;
                padding: 2px 10px; }}
-QLabel#SectionTitle {{ color: {TEXT}; font-size: 10.5pt; font-weight: 600; }}
-QLabel#Hint {{ color: {MUTED}; }}
-QListWidget#SampleList {{ border: none; background: {PANEL}; }}
-QListWidget#SampleList::item {{ border-bottom: 1px solid {GRID}; padding: 2px; }}
-QListWidget#SampleList::item:selected {{ background: #e8eefc; color: {TEXT}; }}
-QTableView {{ background: {PANEL}; gridline-color: {GRID}; border: 1px solid {GRID};
-              selection-background-color: #dbe6fb; selection-color: {TEXT}; }}
-QHeaderView::section {{ background: {BACKGROUND}; color: {MUTED}; border: none;
-                        border-bottom: 1px solid {GRID}; padding: 4px 6px; font-weight: 600; }}
-QTextBrowser {{ border: 1px solid {GRID}; border-radius: 4px; background: {PANEL}; }}
+QLabel#SectionTitle {{ color: {c.text}; font-size: {pt(10.5)}; font-weight: 600; }}
+QLabel#Hint {{ color: {c.muted}; }}
+QLabel#Busy {{ color: {c.panel}; background: {c.accent}; border-radius: 9px; padding: 2px 10px;
+               font-weight: 600; }}
+QLabel#TourCaption {{ color: {c.text}; font-size: {pt(12)}; font-weight: 600; }}
+QFrame#Entry {{ background: {c.panel}; border: 1px solid {c.grid}; border-radius: 6px; }}
+QFrame#Entry:hover {{ border: 1px solid {c.accent}; background: {c.hover}; }}
+QLabel#EntryTitle {{ color: {c.text}; font-weight: 600; }}
+QLabel#EntryText {{ color: {c.muted}; font-size: {pt(8.5)}; }}
+QLabel#EntryNote {{ color: {c.muted}; font-size: {pt(8)}; }}
+QWidget#EntryList, QScrollArea {{ background: transparent; }}
+QTableView, QListWidget {{ background: {c.panel}; gridline-color: {c.grid}; border: 1px solid {c.grid};
+              selection-background-color: {c.selected}; selection-color: {c.text}; color: {c.text}; }}
+QHeaderView::section {{ background: {c.background}; color: {c.muted}; border: none;
+                        border-bottom: 1px solid {c.grid}; padding: 4px 6px; font-weight: 600; }}
+QTextBrowser {{ border: 1px solid {c.grid}; border-radius: 4px; background: {c.panel}; color: {c.text}; }}
+QComboBox, QDoubleSpinBox, QPushButton {{ background: {c.panel}; color: {c.text}; border: 1px solid {c.grid};
+              border-radius: 3px; padding: 2px 6px; }}
+QPushButton:hover {{ background: {c.hover}; }}
+QCheckBox, QRadioButton {{ color: {c.text}; }}
+QProgressBar {{ border: 1px solid {c.grid}; border-radius: 3px; background: {c.background}; color: {c.text};
+               text-align: center; }}
+QProgressBar::chunk {{ background: {c.selected}; }}
+QScrollBar {{ background: {c.background}; }}
 """

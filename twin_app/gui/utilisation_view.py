@@ -16,12 +16,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QSplitter, QVBoxLayout, QWidget
 
-from twin_app.analysis.result import RunResult
+from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
+from twin_app.gui.view import RunContext, ViewUpdate
 from twin_app.model.layout import Layout
-from twin_app.model.scenario import Scenario
 
-STATES = tuple(theme.STATE_COLORS)
+STATES = theme.MACHINE_STATES
 """Same order as twin_app.analysis.utilisation.STATES."""
 
 STACK_ORDER = (0, 1, 3, 4, 5, 2)
@@ -48,14 +48,16 @@ def normalise_rows(durations: np.ndarray) -> np.ndarray:
 class UtilisationView(QWidget):
     """State breakdown bars (per machine or owner) and the breakdown over time."""
 
+    title = "Utilisation"
+    needs = ("durations", "owner_durations", "utilisation_over_time")
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.group = "machine"
-        self.scenario: Scenario | None = None
-        self.layout_: Layout | None = None
+        self.run: RunContext | None = None
         self.shares = np.zeros((0, 6))
         self.row_labels: list[str] = []
-        self._last: RunResult | None = None
+        self._last: Analysis | None = None
 
         controls = QHBoxLayout()
         controls.setContentsMargins(8, 6, 8, 0)
@@ -73,8 +75,9 @@ class UtilisationView(QWidget):
         controls.addSpacing(24)
         legend = QLabel(
             "&nbsp;&nbsp;".join(
-                f'<span style="color:{c}; font-size:12pt">&#9632;</span> {html.escape(theme.STATE_LABELS[k])}'
-                for k, c in theme.STATE_COLORS.items()
+                f'<span style="color:{theme.STATE_COLORS[k]}; font-size:12pt">&#9632;</span> '
+                f"{html.escape(theme.STATE_LABELS[k])}"
+                for k in STATES
             )
         )
         controls.addWidget(legend)
@@ -93,7 +96,7 @@ class UtilisationView(QWidget):
         self.time_widget = pg.PlotWidget(axisItems={"bottom": theme.TimeAxisItem("bottom")})
         time_plot = self.time_widget.getPlotItem()
         theme.style_plot(time_plot, left="Share of machine time (%)", bottom="Simulated time (day hh:mm)")
-        time_plot.setTitle("Machine states over time (all machines)", color=theme.TEXT, size="10.5pt")
+        theme.set_title(time_plot, "Machine states over time (all machines)")
         time_plot.setYRange(0, 100, padding=0.02)
         time_plot.getViewBox().setMouseEnabled(x=True, y=False)
         self.time_curves: list[pg.PlotDataItem] = []
@@ -127,15 +130,15 @@ class UtilisationView(QWidget):
         layout.addWidget(self.empty_note)
         layout.addWidget(splitter, 1)
 
-    def set_run(self, scenario: Scenario, layout: Layout) -> None:
-        self.scenario, self.layout_ = scenario, layout
+    def set_run(self, run: RunContext) -> None:
+        self.run = run
         self.clear()
 
     def clear(self) -> None:
         self._last = None
-        n = len(self.scenario.machines) if self.scenario is not None and self.group == "machine" else 0
-        if self.group == "owner" and self.layout_ is not None:
-            n = len(self.layout_.owners)
+        n = 0
+        if self.run is not None:
+            n = len(self.run.names.machine) if self.group == "machine" else len(self.run.names.owner)
         self._set_rows(np.zeros((n, 6)))
         for curve in (self._time_base, *self.time_curves):
             curve.setData([0.0], [0.0])
@@ -148,24 +151,25 @@ class UtilisationView(QWidget):
         for button in self.group_buttons.buttons():
             button.setChecked(button.property("group") == group)
         if self._last is not None:
-            self.update_result(self._last)
+            self.show_analysis(self._last)
         else:
             self.clear()
 
-    def update_result(self, result: RunResult) -> None:
-        """Recompute both charts from ``result``."""
-        from twin_app.analysis.utilisation import owner_state_durations, state_durations, utilisation_over_time
+    def update(self, data: ViewUpdate) -> None:
+        if data.analysis is not None:
+            self.show_analysis(data.analysis)
 
-        self._last = result
-        self.scenario, self.layout_ = result.scenario, result.layout
+    def show_analysis(self, analysis: Analysis) -> None:
+        """Both charts from an analysis with this view's parts computed."""
+        self._last = analysis
+        result = analysis.result
         if self.group == "machine":
-            shares = machine_shares(state_durations(result), result.layout, len(result.scenario.machines))
+            shares = machine_shares(analysis.durations, result.layout, len(result.scenario.machines))
         else:
-            shares = normalise_rows(owner_state_durations(result))
+            shares = normalise_rows(analysis.owner_durations)
         self._set_rows(shares)
-        bins = int(np.clip(result.duration / 60.0, 1, 120))  # hourly bins, at most 120
         if result.duration > 0:
-            edges, fractions = utilisation_over_time(result, bins)
+            edges, fractions = analysis.utilisation_over_time
             x = np.repeat(edges, 2)[1:-1]  # step shape: each bin flat over its width
             cumulative = np.zeros(len(fractions))
             self._time_base.setData(x, np.zeros(len(x)))
@@ -177,13 +181,9 @@ class UtilisationView(QWidget):
 
     def _set_rows(self, shares: np.ndarray) -> None:
         self.shares = shares
-        if self.group == "machine" and self.scenario is not None:
-            self.row_labels = [m.name or m.id for m in self.scenario.machines]
-        elif self.layout_ is not None and self.scenario is not None:
-            self.row_labels = [o.name or o.id for o in self.scenario.owners]
-        else:
-            self.row_labels = []
-        self.row_labels = self.row_labels[: len(shares)]
+        names = self.run.names if self.run is not None else None
+        labels = (names.machine if self.group == "machine" else names.owner) if names is not None else ()
+        self.row_labels = list(labels[: len(shares)])
         y = np.arange(len(shares), dtype=float)
         left = np.zeros(len(shares))
         for s, item in enumerate(self.bar_items):

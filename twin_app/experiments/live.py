@@ -1,18 +1,16 @@
-"""The simulation in a worker thread, and the bridge that brings its events to the GUI.
+"""The simulation on a worker thread, and the queue that carries its events out (no Qt).
 
-Two halves with one queue between them, so neither side ever waits for the other:
-
-- :class:`SimRunner` (no Qt) owns the :class:`~twin_app.sim.engine.Simulation` on its own
-  ``threading.Thread``. It runs, pauses, steps and stops on command, and paces the run to a
-  speed in simulated minutes per wall-clock second (or as fast as possible) by advancing in
-  small slices of simulated time and sleeping until the wall clock catches up. Its observer
-  only puts messages into a ``queue.Queue``; any exception in the thread (building the
-  simulation, the engine, an observer) becomes an ``("error", message, traceback)`` message.
-- :class:`SimBridge` (a QObject on the GUI thread) drains that queue with a ~30 Hz QTimer,
-  merges the batches of one tick into one, and emits Qt signals the window connects to.
+:class:`SimRunner` owns one :class:`~twin_app.sim.engine.Simulation` on its own
+``threading.Thread``. It runs, pauses, steps and stops on command, and paces the run to a speed
+in simulated minutes per wall-clock second (or as fast as possible) by advancing in small
+slices of simulated time and sleeping until the wall clock catches up. Its observer only puts
+messages into a ``queue.Queue``; any exception in the thread (building the simulation, the
+engine, an observer) becomes an ``("error", message, traceback)`` message. Whoever reads the
+queue (the desktop app's :class:`~twin_app.experiments.session.RunSession`) is never waited for.
 
 Message tuples on the queue: ``("start", RunInfo)``, ``("batch", EventBatch)``,
-``("end", RunEnd)``, ``("paused", now)``, ``("error", message, traceback)``.
+``("end", RunEnd)``, ``("paused", now)``, ``("error", message, traceback)``, and with a
+``probe``, ``("live", what the probe returned)`` about ten times a wall-clock second.
 """
 
 from __future__ import annotations
@@ -24,11 +22,9 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
-
 from twin_app.errors import TwinError
-from twin_app.model.events import EventBatch, RunEnd, RunInfo, RunObserver, empty_events, empty_orders
+from twin_app.model.events import EventBatch, RunEnd, RunInfo, RunObserver
+from twin_app.sim.engine import Simulation
 
 
 class SimulationLike(Protocol):
@@ -64,6 +60,9 @@ FAST_SLICE_SECONDS = 0.04
 YIELD_SECONDS = 0.002
 """Pause between two fast slices, in which the GUI thread gets the interpreter (5% of a slice)."""
 
+PROBE_SECONDS = 0.1
+"""Least wall time between two probes of the live state (vehicles on the road, queues)."""
+
 
 class QueueObserver:
     """A RunObserver that only enqueues: it returns at once, so the engine never waits."""
@@ -85,11 +84,9 @@ class QueueObserver:
 
 
 def default_factory(scenario: Any, seed: int | None = None) -> SimulationFactory:
-    """A factory that builds the engine's Simulation for ``scenario`` (imported lazily)."""
+    """A factory that builds the engine's Simulation for ``scenario``."""
 
     def build(observers: Sequence[RunObserver]) -> SimulationLike:
-        from twin_app.sim.engine import Simulation
-
         return Simulation(scenario, seed=seed, observers=observers)  # type: ignore[return-value]
 
     return build
@@ -113,6 +110,8 @@ class SimRunner:
     The runner starts paused; :meth:`play` runs, :meth:`pause` holds after the current slice,
     :meth:`step` processes one event, :meth:`stop` ends the run (status 'stopped').
     ``pause_at`` pauses once simulated time reaches it (capture, benchmark, 'run until').
+    ``probe(simulation)``, if given, is called on the worker thread between two slices (at
+    most every :data:`PROBE_SECONDS`) and what it returns is queued as ``("live", value)``.
     """
 
     def __init__(
@@ -124,8 +123,11 @@ class SimRunner:
         fastest: bool = False,
         pause_at: float | None = None,
         observers: Sequence[RunObserver] = (),
+        probe: Callable[[SimulationLike], Any] | None = None,
     ) -> None:
         self._factory = factory
+        self._probe = probe
+        self._probed = 0.0
         self._out = out
         self._observer = QueueObserver(out)
         self._extra_observers = tuple(observers)
@@ -240,6 +242,7 @@ class SimRunner:
                 return
             if stepping:
                 sim.step()
+                self._maybe_probe(sim, force=True)
                 if _ended(sim):
                     return
                 continue
@@ -273,98 +276,23 @@ class SimRunner:
                     with self._cond:
                         if not self._stop and self._running and not self._pacing_changed:
                             self._cond.wait(delay)
+            self._maybe_probe(sim)
             if _ended(sim):
                 return
             if pause_at is not None and sim.now >= pause_at:
                 self._pause_reached(sim)
 
+    def _maybe_probe(self, sim: SimulationLike, force: bool = False) -> None:
+        if self._probe is None:
+            return
+        wall = time.perf_counter()
+        if force or wall - self._probed >= PROBE_SECONDS:
+            self._probed = wall
+            self._out.put(("live", self._probe(sim)))
+
     def _pause_reached(self, sim: SimulationLike) -> None:
+        self._maybe_probe(sim, force=True)
         with self._cond:
             self._running = False
             self._pause_at = None
         self._out.put(("paused", sim.now))
-
-
-class SimBridge(QObject):
-    """Drains the runner's queue on the GUI thread at ~30 Hz and re-emits it as signals.
-
-    All batches drained in one tick are merged into one EventBatch (one append per view per
-    frame, however fast the simulation runs). ``events_received`` counts every event handed
-    on, so a test can check that the GUI got exactly what the engine produced.
-    """
-
-    started = Signal(object)  # RunInfo
-    batch = Signal(object)  # EventBatch (merged)
-    ended = Signal(object)  # RunEnd
-    paused_at = Signal(float)
-    failed = Signal(str, str)  # message, traceback
-
-    def __init__(self, parent: QObject | None = None, interval_ms: int = 33) -> None:
-        super().__init__(parent)
-        self.queue: queue.Queue[tuple[Any, ...]] = queue.Queue()
-        self.events_received = 0
-        self.orders_received = 0
-        self._timer = QTimer(self)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self.drain)
-        self._timer.start()
-
-    def stop_timer(self) -> None:
-        self._timer.stop()
-
-    def reset_counts(self) -> None:
-        self.events_received = 0
-        self.orders_received = 0
-
-    def discard(self) -> None:
-        """Drop everything still queued (after a reset, old runs' messages are stale)."""
-        while True:
-            try:
-                self.queue.get_nowait()
-            except queue.Empty:
-                return
-
-    def drain(self) -> None:
-        """Hand everything queued so far to the GUI, in order, batches merged per run of them."""
-        events: list[np.ndarray] = []
-        orders: list[np.ndarray] = []
-        now: float | None = None
-
-        def flush() -> None:
-            nonlocal events, orders, now
-            if now is None:
-                return
-            merged = EventBatch(
-                now=now,
-                events=np.concatenate(events) if len(events) > 1 else (events[0] if events else empty_events()),
-                orders=np.concatenate(orders) if len(orders) > 1 else (orders[0] if orders else empty_orders()),
-            )
-            self.events_received += len(merged.events)
-            self.orders_received += len(merged.orders)
-            events, orders, now = [], [], None
-            self.batch.emit(merged)
-
-        while True:
-            try:
-                message = self.queue.get_nowait()
-            except queue.Empty:
-                break
-            kind = message[0]
-            if kind == "batch":
-                b: EventBatch = message[1]
-                if len(b.events):
-                    events.append(b.events)
-                if len(b.orders):
-                    orders.append(b.orders)
-                now = b.now
-                continue
-            flush()
-            if kind == "start":
-                self.started.emit(message[1])
-            elif kind == "end":
-                self.ended.emit(message[1])
-            elif kind == "paused":
-                self.paused_at.emit(float(message[1]))
-            elif kind == "error":
-                self.failed.emit(message[1], message[2])
-        flush()

@@ -1,0 +1,142 @@
+"""The run session without Qt: states, ingest, analyses off the caller's thread, run_to."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from twin_app.analysis.kpis import compute_kpis
+from twin_app.analysis.snapshot import PARTS
+from twin_app.experiments.session import Analysed, Batch, Ended, Failed, RunSession
+
+
+def poll_until(session: RunSession, condition, timeout: float = 30.0) -> list:
+    """Poll like the GUI timer does until ``condition()``; returns every update seen."""
+    seen: list = []
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out in state {session.state}")
+        seen.extend(session.poll())
+        time.sleep(0.01)
+    return seen
+
+
+@pytest.fixture
+def session():
+    s = RunSession()
+    yield s
+    s.close()
+
+
+def test_a_run_to_the_end_hands_over_every_event_and_analyses_it(session, tiny):
+    session.open(tiny)
+    session.set_speed(60.0, True)
+    session.want(("kpis", "owner_table"))
+    assert session.run()
+    seen = poll_until(session, lambda: session.state == "finished" and not session.analysing(("kpis",)))
+    assert session.analysis_version == session.version  # not 'done' before the final figures
+    batches = [u.batch for u in seen if isinstance(u, Batch)]
+    assert sum(len(b.events) for b in batches) == session.events_ingested == len(session.collector.events) > 100
+    assert next(u for u in seen if isinstance(u, Ended)).end.status == "completed"
+    assert any(isinstance(u, Analysed) for u in seen)
+    # The figures are those of the finished run, the same as computing them directly.
+    direct = compute_kpis(session.current_result())
+    assert session.analysis is not None and session.analysis.kpis == direct
+
+
+def test_stop_is_final_until_reset(session, tiny):
+    session.open(tiny)
+    session.set_speed(30.0, False)
+    assert session.run()
+    poll_until(session, lambda: session.now > 0, 10.0)
+    assert session.toggle() and session.state == "paused"
+    assert session.toggle() and session.state == "running"
+    assert session.stop()
+    poll_until(session, lambda: session.state == "finished", 10.0)
+    assert session.run_end.status == "stopped"
+    assert not session.run() and not session.toggle()  # Space after Stop does not start over
+    assert session.state == "finished" and session.events_ingested > 0
+    assert session.reset() and session.state == "ready"
+    assert session.events_ingested == 0 and session.now == 0 and len(session.collector.events) == 0
+
+
+def test_unfinished_means_there_is_something_to_lose(session, tiny):
+    assert not session.unfinished
+    session.open(tiny)
+    assert not session.unfinished
+    session.set_speed(10.0, False)
+    session.run()
+    assert session.unfinished
+    session.pause()
+    assert session.unfinished
+    session.discard()
+    assert not session.unfinished and session.state == "ready"
+
+
+def test_a_failing_run_reports_and_ends_failed(session, tiny):
+    class Exploding:
+        def on_start(self, info):
+            pass
+
+        def on_batch(self, batch):
+            raise ValueError("bad batch on purpose")
+
+        def on_end(self, end):
+            pass
+
+    session.open(tiny)
+    session.extra_observers.append(Exploding())
+    session.set_speed(60.0, True)
+    session.run()
+    seen = poll_until(session, lambda: session.state == "failed", 10.0)
+    failure = next(u for u in seen if isinstance(u, Failed))
+    assert "bad batch on purpose" in failure.message and "Traceback" in failure.details
+    assert session.can("reset") and not session.can("run")
+
+
+def test_run_to_is_synchronous_and_ends_the_run(session, tiny):
+    session.open(tiny)
+    updates = session.run_to(1000.0)
+    assert session.state == "finished" and session.run_end.status == "stopped"
+    assert session.now == pytest.approx(1000.0)
+    assert sum(len(u.batch.events) for u in updates if isinstance(u, Batch)) == session.events_ingested > 0
+    assert session.live is not None and session.live.now == pytest.approx(1000.0)
+    analysis = session.analyse_now(PARTS)
+    assert analysis is not None and all(analysis.has(p) for p in PARTS)
+
+
+def test_each_analysis_part_is_computed_once_and_shared(session, tiny, monkeypatch):
+    from twin_app.analysis import snapshot
+
+    calls = {"sweep": 0}
+    original = snapshot.state_segments
+
+    def counting(result, machines_only=False):
+        calls["sweep"] += 1
+        return original(result, machines_only)
+
+    monkeypatch.setattr(snapshot, "state_segments", counting)
+    session.open(tiny)
+    session.run_to(2000.0)
+    analysis = session.analyse_now(("kpis", "owner_table", "durations", "utilisation_over_time", "bottlenecks"))
+    assert calls["sweep"] == 1  # one sweep of the log feeds every view
+    assert np.allclose(analysis.durations.sum(axis=1), analysis.result.duration)
+
+
+def test_the_live_state_shows_vehicles_and_queues(session):
+    from twin_app.io.scenario_file import load_scenario
+
+    scenario = load_scenario(Path(__file__).resolve().parents[2] / "sample_networks" / "cloud_factory_demo.json")
+    session.open(scenario)
+    session.run_to(3000.0)
+    live = session.live
+    assert live is not None
+    assert len(live.node_queue) == len(session.network.node_ids)
+    assert np.all((live.vehicle_progress >= 0) & (live.vehicle_progress <= 1))
+    assert np.all(live.vehicle_lane < len(scenario.lanes))
+    # In three days of the demo, something is on the road or waiting somewhere.
+    assert len(live.vehicle_lane) + live.node_queue.sum() > 0

@@ -1,0 +1,448 @@
+"""One scenario run live, without Qt: its states, its worker thread, its events and analyses.
+
+:class:`RunSession` is everything the desktop app does with a run that is not drawing: it owns
+the :class:`~twin_app.experiments.live.SimRunner` (the simulation on a worker thread), the
+:class:`~twin_app.analysis.collector.EventCollector` (fed on that thread), the
+:class:`~twin_app.experiments.analysis_worker.AnalysisWorker` (the views' figures, computed on
+a thread of their own), and the run's state machine. The GUI calls :meth:`RunSession.poll` from
+a timer (~30 Hz) and draws what it reports; nothing in a poll scans the whole event log, so the
+caller's thread never waits for the simulation or for an analysis.
+
+States: 'empty' (no scenario), 'ready' (nothing simulated yet), 'running', 'paused',
+'stopping', 'finished' (ended: completed or stopped), 'failed'. Run and pause alternate; Stop
+ends the run for good, and a finished or failed run goes back to time 0 only by an explicit
+:meth:`~RunSession.reset` (never by Run), so a stopped run is never restarted by accident.
+
+What :meth:`~RunSession.poll` returns, in order: ``Started(info)``, ``Batch(batch)`` (all the
+batches since the last poll merged into one), ``Ended(end)``, ``PausedAt(now)``,
+``Failed(message, details)``, ``Live(state)`` and ``Analysed(finished)``.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from twin_app.analysis.collector import EventCollector
+from twin_app.analysis.snapshot import Analysis
+from twin_app.experiments.analysis_worker import AnalysisWorker, Finished
+from twin_app.experiments.live import SimRunner, SimulationFactory, default_factory
+from twin_app.experiments.live_state import LiveState, probe_live_state
+from twin_app.model.events import EventBatch, RunEnd, RunInfo, RunObserver, empty_events, empty_orders
+from twin_app.model.layout import Layout
+from twin_app.model.network import Network
+from twin_app.model.scenario import Scenario
+
+STATES = ("empty", "ready", "running", "paused", "stopping", "finished", "failed")
+
+UNFINISHED = ("running", "paused", "stopping")
+"""States in which a run has results that closing or opening another file would discard."""
+
+MIN_ANALYSIS_SECONDS = 0.3
+"""Least wall time between two analyses of a growing run."""
+
+ANALYSIS_SHARE = 0.5
+"""An analysis that took t waits ``t / ANALYSIS_SHARE`` before the next one starts, so the
+analyses use at most this share of one core and leave the rest to the simulation."""
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    info: RunInfo
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    batch: EventBatch
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    end: RunEnd
+
+
+@dataclass(frozen=True, slots=True)
+class PausedAt:
+    now: float
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    message: str
+    details: str
+
+
+@dataclass(frozen=True, slots=True)
+class Live:
+    state: LiveState
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    finished: Finished
+
+
+Update = Started | Batch | Ended | PausedAt | Failed | Live | Analysed
+
+
+class _Sink:
+    """The observer of a synchronous :meth:`RunSession.run_to`: queues like the runner does."""
+
+    def __init__(self, out: queue.Queue[tuple[Any, ...]]) -> None:
+        self.out = out
+
+    def on_start(self, info: RunInfo) -> None:
+        self.out.put(("start", info))
+
+    def on_batch(self, batch: EventBatch) -> None:
+        self.out.put(("batch", batch))
+
+    def on_end(self, end: RunEnd) -> None:
+        self.out.put(("end", end))
+
+
+class RunSession:
+    """A scenario and its run (see the module docstring)."""
+
+    def __init__(
+        self,
+        factory_builder: Callable[[Scenario], SimulationFactory] = default_factory,
+        *,
+        live_probe: bool = True,
+    ) -> None:
+        self.factory_builder = factory_builder
+        """(scenario) -> SimulationFactory; tests swap in a failing one."""
+        self.extra_observers: list[RunObserver] = []
+        """Observers attached to every new run, on the simulation's thread (tests inject failures)."""
+        self.live_probe = live_probe
+        self.scenario: Scenario | None = None
+        self.layout: Layout | None = None
+        self.network: Network | None = None
+        self.state = "empty"
+        self.speed = 60.0
+        self.fastest = False
+        self.runner: SimRunner | None = None
+        self.analyses = AnalysisWorker()
+        self.wanted: tuple[str, ...] = ()
+        """Analysis parts the shown views need; each poll keeps them fresh while data grows."""
+        self._queue: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self._clear_run()
+
+    # -- the scenario ---------------------------------------------------------------------------
+
+    def open(self, scenario: Scenario) -> None:
+        """Show ``scenario`` (discarding any run): state 'ready'."""
+        self.discard()
+        self.scenario = scenario
+        self.layout = Layout.build(scenario)
+        self.network = Network.build(scenario)
+        self.state = "ready"
+
+    @property
+    def unfinished(self) -> bool:
+        """A run is under way (running, paused or stopping): discarding it loses work."""
+        return self.state in UNFINISHED
+
+    # -- run control ----------------------------------------------------------------------------
+
+    def can(self, command: str) -> bool:
+        """Whether ``command`` ('run', 'pause', 'step', 'stop', 'reset') does something now."""
+        has = self.scenario is not None
+        return {
+            "run": has and self.state in ("ready", "paused"),
+            "pause": self.state == "running",
+            "step": has and self.state in ("ready", "paused", "running"),
+            "stop": self.state in ("running", "paused"),
+            "reset": has and self.state in ("running", "paused", "stopping", "finished", "failed"),
+        }[command]
+
+    def run(self, pause_at: float | None = None) -> bool:
+        """Run, or go on after a pause; False (and nothing happens) if the state does not allow it."""
+        if not self.can("run"):
+            return False
+        if self.runner is None:
+            self._new_runner(pause_at)
+        elif pause_at is not None:
+            self.runner.set_pause_at(pause_at)
+        assert self.runner is not None
+        self.runner.play()
+        self.state = "running"
+        return True
+
+    def pause(self) -> bool:
+        if not self.can("pause"):
+            return False
+        assert self.runner is not None
+        self.runner.pause()
+        self.state = "paused"
+        return True
+
+    def toggle(self) -> bool:
+        """Run if paused or ready, pause if running (what Space does)."""
+        return self.pause() if self.state == "running" else self.run()
+
+    def step(self) -> bool:
+        """Process the next single event (pausing a running simulation first)."""
+        if not self.can("step"):
+            return False
+        if self.runner is None:
+            self._new_runner()
+        assert self.runner is not None
+        self.runner.step()
+        self.state = "paused"
+        return True
+
+    def stop(self) -> bool:
+        """End the run for good (its results stay until :meth:`reset`): 'stopping', then 'finished'."""
+        if not self.can("stop"):
+            return False
+        assert self.runner is not None
+        self.runner.stop()
+        self.state = "stopping"
+        return True
+
+    def reset(self) -> bool:
+        """Discard the run and go back to time 0 with the same scenario."""
+        if self.scenario is None:
+            return False
+        self.discard()
+        self.state = "ready"
+        return True
+
+    def set_speed(self, speed: float, fastest: bool) -> None:
+        """Pace: ``speed`` simulated minutes per wall second, or as fast as possible."""
+        self.speed, self.fastest = float(speed), bool(fastest)
+        if self.runner is not None:
+            self.runner.set_speed(self.speed, self.fastest)
+
+    def discard(self, timeout: float = 5.0) -> bool:
+        """Stop the worker (if any) and forget the run; False if the thread did not stop in time."""
+        runner, self.runner = self.runner, None
+        stopped = True
+        if runner is not None:
+            runner.stop()
+            stopped = runner.join(timeout)
+        self.analyses.cancel()
+        self._clear_run()
+        self.state = "empty" if self.scenario is None else "ready"
+        return stopped
+
+    def close(self) -> None:
+        """End the worker threads (the window is closing)."""
+        self.discard()
+        self.analyses.close()
+
+    def _clear_run(self) -> None:
+        self._queue = queue.Queue()
+        self.collector = EventCollector()
+        self.run_info: RunInfo | None = None
+        self.run_end: RunEnd | None = None
+        self.last_error: tuple[str, str] | None = None
+        self.now = 0.0
+        self.events_ingested = 0
+        self.orders_delivered = 0
+        self.live: LiveState | None = None
+        self.version = 0
+        """Counts the batches ingested: an analysis of an older version is stale."""
+        self.analysis: Analysis | None = None
+        self.analysis_version = -1
+        """Data version of :attr:`analysis`."""
+        self._submitted: tuple[Analysis, int, tuple[str, ...]] | None = None
+        """The analysis request in the worker: (analysis, data version, parts)."""
+        self._submitted_at = -1e9
+        self._last_seconds = 0.0
+
+    def _new_runner(self, pause_at: float | None = None) -> None:
+        assert self.scenario is not None
+        self._queue = queue.Queue()
+        runner = SimRunner(
+            self.factory_builder(self.scenario),
+            self._queue,
+            speed=self.speed,
+            fastest=self.fastest,
+            pause_at=pause_at,
+            observers=(self.collector, *self.extra_observers),
+            probe=probe_live_state if self.live_probe else None,
+        )
+        runner.start()
+        self.runner = runner
+
+    # -- what happened ----------------------------------------------------------------------------
+
+    def poll(self) -> list[Update]:
+        """Take in what the worker threads reported since the last call (see the module docstring)."""
+        updates: list[Update] = []
+        events: list[np.ndarray] = []
+        orders: list[np.ndarray] = []
+        now: float | None = None
+
+        def flush() -> None:
+            nonlocal events, orders, now
+            if now is None:
+                return
+            merged = EventBatch(
+                now=now,
+                events=np.concatenate(events) if len(events) > 1 else (events[0] if events else empty_events()),
+                orders=np.concatenate(orders) if len(orders) > 1 else (orders[0] if orders else empty_orders()),
+            )
+            events, orders, now = [], [], None
+            self._ingest(merged)
+            updates.append(Batch(merged))
+
+        live: LiveState | None = None
+        while True:
+            try:
+                message = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            kind = message[0]
+            if kind == "batch":
+                b: EventBatch = message[1]
+                if len(b.events):
+                    events.append(b.events)
+                if len(b.orders):
+                    orders.append(b.orders)
+                now = b.now
+                continue
+            if kind == "live":
+                live = message[1]
+                continue
+            flush()
+            if kind == "start":
+                self.run_info = message[1]
+                updates.append(Started(message[1]))
+            elif kind == "end":
+                updates.append(self._ended(message[1]))
+            elif kind == "paused":
+                if self.state == "running":
+                    self.state = "paused"
+                updates.append(PausedAt(float(message[1])))
+            elif kind == "error":
+                self.state = "failed"
+                self.runner = None
+                self.last_error = (message[1], message[2])
+                updates.append(Failed(message[1], message[2]))
+        flush()
+        if live is not None:
+            self.live = live
+            updates.append(Live(live))
+        updates.extend(self._collect_analyses())
+        self._schedule_analysis()
+        return updates
+
+    def _ingest(self, batch: EventBatch) -> None:
+        self.events_ingested += len(batch.events)
+        if len(batch.orders):
+            self.orders_delivered += int(np.isfinite(batch.orders["completed"]).sum())
+        self.now = batch.now
+        self.version += 1
+
+    def _ended(self, end: RunEnd) -> Ended:
+        self.run_end = end
+        self.now = end.now
+        self.state = "failed" if end.status == "failed" else "finished"
+        if end.status == "failed":
+            self.last_error = (end.message or "The run ended with status 'failed'.", "")
+        self.version += 1  # the end closes the intervals still open: analyse once more
+        return Ended(end)
+
+    # -- analyses ---------------------------------------------------------------------------------
+
+    def want(self, parts: Sequence[str]) -> None:
+        """The analysis parts the views on screen need; the next poll computes what is missing."""
+        self.wanted = tuple(dict.fromkeys(parts))
+        self._schedule_analysis()
+
+    def analysing(self, parts: Sequence[str]) -> bool:
+        """Whether the figures for ``parts`` are being computed or are not there yet (a view
+        shows 'updating' meanwhile): never computed for this run, out of date once the run has
+        stopped or paused (the final figures are coming), or being computed right now."""
+        if not parts or self.scenario is None or self.version == 0:
+            return False
+        if self.analysis is None or self.analysis.missing(tuple(parts)):
+            return True
+        if self.analysis_version != self.version and self.state != "running":
+            return True
+        submitted = self._submitted
+        return self.analyses.busy and submitted is not None and bool(set(parts) & set(submitted[2]))
+
+    def _schedule_analysis(self) -> None:
+        if not self.wanted or self.scenario is None or self.version == 0 or self.analyses.busy:
+            return
+        if self.analysis is not None and self.analysis_version == self.version:
+            missing = self.analysis.missing(self.wanted)
+            if missing:  # another view was shown: the same data, more parts
+                self._submit(self.analysis, missing, self.version)
+            return
+        if self._submitted is not None and self._submitted[1] == self.version:
+            return  # this data is being analysed (or was: a failure is not retried)
+        wait = max(MIN_ANALYSIS_SECONDS, self._last_seconds / ANALYSIS_SHARE)
+        settled = self.state not in ("running", "stopping")
+        if not settled and time.perf_counter() - self._submitted_at < wait:
+            return
+        self._submit(Analysis(self.current_result()), self.wanted, self.version)
+
+    def _submit(self, analysis: Analysis, parts: tuple[str, ...], version: int) -> None:
+        self._submitted = (analysis, version, parts)
+        self._submitted_at = time.perf_counter()
+        self.analyses.submit(analysis, parts)
+
+    def _collect_analyses(self) -> list[Update]:
+        out: list[Update] = []
+        for finished in self.analyses.collect():
+            submitted = self._submitted
+            if submitted is None or submitted[0] is not finished.analysis:
+                continue  # from before a reset
+            if finished.error is not None:
+                self.last_error = finished.error
+                out.append(Failed(*finished.error))
+                continue
+            self._last_seconds = finished.seconds
+            self.analysis, self.analysis_version = finished.analysis, submitted[1]
+            out.append(Analysed(finished))
+        return out
+
+    def current_result(self) -> Any:
+        """What the views show: the collected events, observed from the warm-up (or from 0 while
+        the run has not yet passed it, so the first minutes are not blank)."""
+        assert self.scenario is not None and self.layout is not None
+        warmup = self.run_info.warmup if self.run_info is not None else self.scenario.run.warmup
+        start = warmup if self.collector.now > warmup else 0.0
+        return self.collector.result(self.scenario, self.layout, start=start)
+
+    def analyse_now(self, parts: Sequence[str]) -> Analysis | None:
+        """Compute ``parts`` on the calling thread (scripts, screenshots); None before any data."""
+        if self.scenario is None or self.version == 0:
+            return None
+        if self.analysis is None or self.analysis_version != self.version:
+            self.analyses.cancel()
+            self.analyses.wait_idle()
+            self.analysis, self.analysis_version = Analysis(self.current_result()), self.version
+            self._submitted = (self.analysis, self.version, tuple(parts))
+        self.analysis.compute(*parts)
+        return self.analysis
+
+    # -- synchronous running ------------------------------------------------------------------------
+
+    def run_to(self, until: float) -> list[Update]:
+        """Simulate on the calling thread from time 0 up to ``until`` (or the end), no pacing,
+        and end the run there ('finished': completed, or stopped at ``until``).
+
+        For screenshots and scripts; returns the updates a poll would have reported.
+        """
+        if self.scenario is None:
+            raise RuntimeError("open a scenario first")
+        self.reset()
+        sink = _Sink(self._queue)
+        sim = self.factory_builder(self.scenario)((sink, self.collector, *self.extra_observers))
+        sim.advance(until)
+        if self.live_probe:
+            self._queue.put(("live", probe_live_state(sim)))
+        self.state = "running"
+        sim.finish("completed" if sim.done else "stopped")
+        return self.poll()

@@ -1,0 +1,175 @@
+"""The main window's file side: open (dialog, recent files, drag and drop, samples), save, and
+asking before an unfinished run is thrown away.
+
+:class:`FileActions` is a mixin of :class:`~twin_app.gui.main_window.MainWindow`; it uses the
+window's session, settings, start page and :meth:`show_scenario`. Opening goes through
+:func:`~twin_app.gui.loading.load_scenario_file`, so a big file shows a progress dialog that
+can be cancelled instead of freezing the window.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from twin_app.errors import ScenarioError, TwinError
+from twin_app.gui.loading import LoadCancelled, load_scenario_file
+from twin_app.io.scenario_file import save_scenario
+
+
+class FileActions:
+    """Open, save, recent files, drag and drop, and the 'discard the run?' question."""
+
+    session: Any
+    settings: Any
+    start_page: Any
+    controls: Any
+    bridge: Any
+    samples_dir: Path
+    path: Path | None
+    modified: bool
+    # and the window's notify, show_error, show_scenario, update_title and save_settings
+
+    # -- asking --------------------------------------------------------------------------------
+
+    def confirm_discard(self, doing: str) -> bool:
+        """Whether the unfinished run may be thrown away to do ``doing`` (asks the user; True
+        when there is nothing to lose)."""
+        if not self.session.unfinished:
+            return True
+        box = QMessageBox(self)  # type: ignore[arg-type]
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Discard the run?")
+        box.setText(f"The run of {self.session.scenario.name or 'this scenario'} is not finished.")
+        box.setInformativeText(f"{doing} discards its results so far.")
+        discard = box.addButton("Discard the run", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is discard
+
+    # -- opening -------------------------------------------------------------------------------
+
+    def open_dialog(self) -> None:
+        start = self.settings.last_directory or str(self.samples_dir)
+        path, _ = QFileDialog.getOpenFileName(
+            self,  # type: ignore[arg-type]
+            "Open scenario",
+            start,
+            "Scenario files (*.json);;All files (*)",
+        )
+        if path:
+            self.open_scenario(Path(path))
+
+    def open_scenario(self, path: Path, *, ask: bool = True) -> bool:
+        """Load ``path`` and show it; on a bad file show its problems and keep what was open.
+
+        With ``ask``, an unfinished run is discarded only if the user agrees."""
+        path = Path(path)
+        if ask and not self.confirm_discard(f"Opening {path.name}"):
+            return False
+        try:
+            scenario = load_scenario_file(path, self)  # type: ignore[arg-type]
+        except LoadCancelled:
+            self.notify(f"Opening {path.name} was cancelled", 4000)
+            return False
+        except ScenarioError as error:
+            self.show_error(f"Cannot open {path.name}", error.report(), "")
+            return False
+        self.show_scenario(scenario, path)
+        self.settings.add_recent_file(path)
+        self.settings.last_directory = str(path.resolve().parent)
+        self.update_recent_menu()
+        self.start_page.set_recent(self.settings.recent_files)
+        self.notify(f"Opened {path.name}", 4000)
+        return True
+
+    def update_recent_menu(self) -> None:
+        menu = self.controls.recent_menu
+        menu.clear()
+        recent = self.settings.recent_files
+        for path in recent:
+            action = menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_scenario(p))
+        if recent:
+            menu.addSeparator()
+            clear = menu.addAction("Clear list")
+            clear.triggered.connect(self._clear_recent)
+        else:
+            empty = menu.addAction("No recent files")
+            empty.setEnabled(False)
+
+    def _clear_recent(self) -> None:
+        self.settings.clear_recent_files()
+        self.update_recent_menu()
+        self.start_page.set_recent([])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.toLocalFile().lower().endswith(".json") for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            local = url.toLocalFile()
+            if local.lower().endswith(".json"):
+                event.acceptProposedAction()
+                self.open_scenario(Path(local))
+                return
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        if self.session.scenario is None:
+            return False
+        if self.path is None:
+            return self.save_as_dialog()
+        return self.save_to(self.path)
+
+    def save_as_dialog(self) -> bool:
+        if self.session.scenario is None:
+            return False
+        start = str(self.path) if self.path else self.settings.last_directory
+        path, _ = QFileDialog.getSaveFileName(self, "Save scenario as", start, "Scenario files (*.json)")  # type: ignore[arg-type]
+        if not path:
+            return False
+        if not path.endswith(".json"):
+            path += ".json"
+        return self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> bool:
+        if self.session.scenario is None:
+            return False
+        try:
+            save_scenario(self.session.scenario, path)
+        except OSError as error:
+            self.show_error(f"Cannot save {path.name}", f"{path}: {error.strerror or error}", "")
+            return False
+        except TwinError as error:
+            self.show_error(f"Cannot save {path.name}", str(error), "")
+            return False
+        self.path = path
+        self.modified = False
+        self.settings.add_recent_file(path)
+        self.update_recent_menu()
+        self.start_page.set_recent(self.settings.recent_files)
+        self.update_title()
+        self.notify(f"Saved {path}", 4000)
+        return True
+
+    # -- closing -------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.confirm_discard("Closing the window"):
+            event.ignore()
+            return
+        self.save_settings()
+        self.session.close()
+        self.bridge.stop_timer()
+        super().closeEvent(event)  # type: ignore[misc]

@@ -1,0 +1,177 @@
+"""The Gantt chart's axes and view box: row names on the left, simulated time below, and the
+mouse: wheel zooms time, Ctrl+wheel zooms rows, Shift+wheel scrolls rows, drag pans.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+from twin_app.gui import theme
+from twin_app.gui.gantt_rows import RowGroup
+
+GROUP_PX = 22
+"""Width of the row axis' owner-band margin (pixels at font scale 1)."""
+
+
+class RowAxis(pg.AxisItem):
+    """Left axis naming the rows; labels thin out (every 2nd, 5th...) when rows get too small.
+
+    Its left margin carries the owner bands: a stripe of the owner's colour and, where the band
+    is tall enough, the owner's name written upwards, so no label ever covers a bar.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("left")
+        self.names: list[str] = []
+        self.groups: list[RowGroup] = []
+        self.owner_colors: list[str] = []
+        self.setStyle(tickLength=0, autoExpandTextSpace=False, hideOverlappingLabels=False)
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Colours and font of the active theme."""
+        self.setTextPen(pg.mkPen(theme.colors.text))
+        self.setPen(pg.mkPen(theme.colors.grid))
+        self.setTickFont(theme.ui_font(9))
+        if self.names:
+            self.set_names(self.names)
+
+    def set_names(self, names: Sequence[str]) -> None:
+        self.names = list(names)
+        fm = QtGui.QFontMetrics(self.style["tickFont"] or self.font())
+        widest = max((fm.horizontalAdvance(n) for n in self.names), default=30)
+        self.setWidth(min(max(widest + 14, 60), 240 * theme.scale) + GROUP_PX * theme.scale)
+        self.picture = None
+        self.update()
+
+    def set_groups(self, groups: Sequence[RowGroup], owner_colors: Sequence[str]) -> None:
+        """The owner bands to draw in the margin (with their owners' colours)."""
+        self.groups = list(groups)
+        self.owner_colors = list(owner_colors)
+        self.update()
+
+    def paint(self, p: QtGui.QPainter, opt: Any = None, widget: Any = None) -> None:
+        super().paint(p, opt, widget)
+        view = self.linkedView()
+        if view is None or not self.groups:
+            return
+        rect = self.boundingRect()
+        width = GROUP_PX * theme.scale
+        font = theme.ui_font(8, bold=True)
+        p.setFont(font)
+        fm = QtGui.QFontMetricsF(font)
+        for group in self.groups:
+            y0 = self.mapFromScene(view.mapViewToScene(QtCore.QPointF(0.0, group.first))).y()
+            y1 = self.mapFromScene(view.mapViewToScene(QtCore.QPointF(0.0, group.end))).y()
+            top, bottom = max(min(y0, y1), rect.top()), min(max(y0, y1), rect.bottom())
+            if bottom <= top:
+                continue
+            owner = group.owner
+            color = self.owner_colors[owner] if 0 <= owner < len(self.owner_colors) else theme.UNKNOWN_COLOR
+            p.fillRect(QtCore.QRectF(rect.left() + 1, top + 1, 5.0, bottom - top - 2), theme.qcolor(color))
+            text = fm.elidedText(group.label, QtCore.Qt.TextElideMode.ElideRight, bottom - top - 6)
+            if bottom - top < fm.height() * 2.5 or not text or text == "…":
+                continue
+            p.save()
+            p.setPen(theme.qcolor(theme.colors.muted if group.vehicles else theme.colors.text))
+            p.translate(rect.left() + 8, bottom - 3)
+            p.rotate(-90)
+            p.drawText(QtCore.QRectF(0.0, 0.0, bottom - top - 6, width - 8), QtCore.Qt.AlignmentFlag.AlignLeft, text)
+            p.restore()
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
+        n = len(self.names)
+        minVal, maxVal = sorted((minVal, maxVal))
+        if n == 0 or size <= 0 or maxVal <= minVal:
+            return []
+        px_per_row = size / (maxVal - minVal)
+        stride = next((s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if s * px_per_row >= 13), 2000)
+        first = max(math.floor(minVal), 0)
+        last = min(math.ceil(maxVal), n)
+        first += (-first) % stride
+        return [(float(stride), [r + 0.5 for r in range(first, last, stride)])]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        out = []
+        for v in values:
+            r = math.floor(v)
+            out.append(self.names[r] if 0 <= r < len(self.names) else "")
+        return out
+
+
+class GanttTimeAxis(theme.TimeAxisItem):
+    """Bottom axis: with a time unit of minutes, ticks read like the clock ('1d 06:00');
+    in any other unit, plain numbers."""
+
+    def __init__(self) -> None:
+        super().__init__("bottom")
+        self.clock = True
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Colours and font of the active theme."""
+        self.setPen(pg.mkPen(theme.colors.grid))
+        self.setTextPen(pg.mkPen(theme.colors.text))
+        self.setTickFont(theme.ui_font(9))
+
+    def set_clock(self, on: bool) -> None:
+        self.clock = bool(on)
+        self.picture = None
+        self.update()
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        if not self.clock:
+            return pg.AxisItem.tickSpacing(self, minVal, maxVal, size)
+        return super().tickSpacing(minVal, maxVal, size)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if not self.clock:
+            return pg.AxisItem.tickStrings(self, values, scale, spacing)
+        out = []
+        for v in values:
+            if v < -1e-9:
+                out.append("")
+            elif spacing >= 1:
+                out.append(theme.format_clock(v + 1e-6))
+            else:
+                seconds = round(v * 60.0) % 60
+                out.append(f"{theme.format_clock(v + 1e-6)}:{seconds:02d}")
+        return out
+
+
+class GanttViewBox(pg.ViewBox):
+    """Wheel zooms time, Ctrl+wheel zooms rows, Shift+wheel scrolls rows; drag pans.
+
+    Tells when the user moves the time window by hand (a drag that pans time, a zoom).
+    """
+
+    sigUserPanned = QtCore.Signal()
+    sigUserZoomed = QtCore.Signal()
+    sigRowsZoomed = QtCore.Signal()
+
+    def wheelEvent(self, ev: Any, axis: int | None = None) -> None:
+        mods = ev.modifiers()
+        if mods & QtCore.Qt.KeyboardModifier.ShiftModifier:
+            try:
+                delta = ev.delta()
+            except AttributeError:
+                delta = ev.angleDelta().y()
+            (_xa, _xb), (ya, yb) = self.viewRange()
+            step = -3.0 * delta / 120.0
+            self.setYRange(ya + step, yb + step, padding=0)
+            ev.accept()
+            return
+        ctrl = bool(mods & QtCore.Qt.KeyboardModifier.ControlModifier)
+        super().wheelEvent(ev, axis=1 if ctrl else 0)
+        (self.sigRowsZoomed if ctrl else self.sigUserZoomed).emit()
+
+    def mouseDragEvent(self, ev: Any, axis: int | None = None) -> None:
+        before = self.viewRange()[0]
+        super().mouseDragEvent(ev, axis=axis)
+        if ev.button() == QtCore.Qt.MouseButton.LeftButton and self.viewRange()[0] != before:
+            self.sigUserPanned.emit()

@@ -1,0 +1,124 @@
+"""Opening a scenario file without freezing the window: big files load in a child process.
+
+Parsing and validating a scenario is pure Python that holds the interpreter lock the whole
+time, so a thread would not help: a 300 MB file froze the window for ten seconds. Files of
+:data:`CHILD_ABOVE_BYTES` or more are therefore loaded in a separate process while a dialog
+shows what is happening and how long it has taken, with a Cancel button that ends the child
+at once. Smaller files load directly (a child costs about a second to start).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from twin_app.errors import Problem, ScenarioError
+from twin_app.io.scenario_file import load_scenario
+from twin_app.model.scenario import Scenario
+
+CHILD_ABOVE_BYTES = 8 * 1024 * 1024
+"""Files at least this big load in a child process with a progress dialog."""
+
+
+class LoadCancelled(Exception):
+    """The user cancelled loading a file."""
+
+
+def _child(path: str, conn: Connection) -> None:
+    """Load ``path`` and send the scenario (or the problems) back through ``conn``."""
+    try:
+        conn.send(("phase", "Reading, parsing and checking the file"))
+        scenario = load_scenario(Path(path))
+        conn.send(("phase", "Handing the scenario to the window"))
+        conn.send(("ok", scenario))
+    except ScenarioError as error:
+        conn.send(("problems", error.source, [(p.place, p.message, p.hint) for p in error.problems]))
+    except BaseException as error:  # the parent must hear about every failure
+        conn.send(("crash", f"{type(error).__name__}: {error}"))
+    finally:
+        conn.close()
+
+
+def load_scenario_file(path: Path, parent: QWidget | None = None) -> Scenario:
+    """The scenario in ``path``; big files load in a child process behind a progress dialog.
+
+    Raises ScenarioError for a bad file and :class:`LoadCancelled` if the user cancelled.
+    """
+    try:
+        size = path.stat().st_size if path.is_file() else 0
+    except OSError:
+        size = 0
+    if size < CHILD_ABOVE_BYTES:
+        return load_scenario(path)
+    return _load_in_child(path, size, parent)
+
+
+def _load_in_child(path: Path, size: int, parent: QWidget | None) -> Scenario:
+    context = multiprocessing.get_context("spawn")  # never fork a process with Qt and threads
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(str(path), send), name="scenario-loader", daemon=True)
+    dialog = QProgressDialog(f"Opening {path.name} ({size / 1e6:,.0f} MB)...", "Cancel", 0, 0, parent)
+    dialog.setWindowTitle("Opening a large scenario")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    began = time.perf_counter()
+    phase = "Starting a loader process"
+    outcome: list[Any] = []
+    loop = QEventLoop()
+
+    def tick() -> None:
+        nonlocal phase
+        try:
+            while receive.poll():
+                message = receive.recv()
+                if message[0] == "phase":
+                    phase = message[1]
+                else:
+                    outcome.append(message)
+                    loop.quit()
+                    return
+        except EOFError:
+            outcome.append(("crash", "the loader process ended without an answer"))
+            loop.quit()
+            return
+        if not child.is_alive() and not receive.poll():
+            outcome.append(("crash", f"the loader process ended (exit code {child.exitcode})"))
+            loop.quit()
+            return
+        dialog.setLabelText(
+            f"Opening {path.name} ({size / 1e6:,.0f} MB)\n{phase}... {time.perf_counter() - began:.0f} s"
+        )
+
+    timer = QTimer()
+    timer.setInterval(100)
+    timer.timeout.connect(tick)
+    dialog.canceled.connect(loop.quit)
+    child.start()
+    send.close()
+    timer.start()
+    dialog.show()
+    try:
+        loop.exec()
+    finally:
+        timer.stop()
+        dialog.close()
+        if child.is_alive():
+            child.terminate()
+        child.join(2.0)
+        receive.close()
+    if not outcome:
+        raise LoadCancelled(f"Opening {path.name} was cancelled")
+    kind, *rest = outcome[0]
+    if kind == "ok":
+        return rest[0]
+    if kind == "problems":
+        raise ScenarioError(rest[0], [Problem(*p) for p in rest[1]])
+    raise ScenarioError(str(path), [Problem("", rest[0], "try again, or run twin-app validate on the file")])

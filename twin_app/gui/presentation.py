@@ -1,0 +1,182 @@
+"""Presentation mode and its tour, and the dark theme: the app on stage.
+
+Presentation mode (F5) shows the window full screen with larger type, hides the library and
+the menu bar, and shows a tour bar at the bottom: the consultant steps through
+:data:`DEFAULT_TOUR` with Page Down / Page Up (or the arrows on the bar), and each step opens
+its sample (if it is not open already), shows its view and starts the run at the step's
+pace. Esc leaves presentation mode (it stops a run only outside it). The dark theme (Ctrl+
+Shift+D) suits projectors; it is remembered between sessions.
+
+:class:`Presentation` is a mixin of :class:`~twin_app.gui.main_window.MainWindow`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QLabel, QPushButton, QToolBar
+
+from twin_app.gui import theme
+
+PRESENTATION_FONT_SCALE = 1.35
+
+
+@dataclass(frozen=True, slots=True)
+class TourStep:
+    """One stop of the tour: a sample file, the view to show, what to say, how fast to run."""
+
+    sample: str
+    view: str
+    caption: str
+    speed: float | None = 240.0
+    """Simulated minutes per second; None: as fast as possible."""
+
+
+DEFAULT_TOUR: tuple[TourStep, ...] = (
+    TourStep(
+        "cloud_factory_demo.json",
+        "map",
+        "The cloud factory: 16 owners, 50 machines; parts travel between sites and queue where capacity is short",
+    ),
+    TourStep("cloud_factory_demo.json", "gantt", "Every machine and vehicle at work, order by order, as it happens"),
+    TourStep("asset_heavy.json", "kpis", "Asset-heavy: dedicated fast lines with long changeovers", None),
+    TourStep(
+        "asset_light.json", "kpis", "Asset-light: flexible cells and rented capacity; compare cost and lead time", None
+    ),
+    TourStep("logistics_direct.json", "map", "Logistics, direct: a van per shipment", 480.0),
+    TourStep("logistics_hub.json", "map", "Logistics through a consolidation hub: fewer, fuller trucks", 480.0),
+    TourStep(
+        "cloud_factory_demo.json", "bottlenecks", "Where to invest: the machine that holds the network back", None
+    ),
+)
+
+
+class Presentation:
+    """Presentation mode, the tour and the dark theme (see the module docstring)."""
+
+    controls: Any
+    settings: Any
+    session: Any
+    samples_dir: Any
+    start_dock: Any
+
+    def _build_tour_bar(self) -> None:
+        bar = QToolBar("Tour")
+        bar.setObjectName("TourToolbar")
+        bar.setMovable(False)
+        self.tour_previous_button = QPushButton("\u25c0 Previous")
+        self.tour_previous_button.clicked.connect(self.tour_previous)
+        self.tour_caption = QLabel("")
+        self.tour_caption.setObjectName("TourCaption")
+        self.tour_caption.setWordWrap(True)
+        self.tour_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.tour_next_button = QPushButton("Next \u25b6")
+        self.tour_next_button.clicked.connect(self.tour_next)
+        self.tour_position = QLabel("")
+        self.tour_position.setObjectName("Hint")
+        leave = QPushButton("Leave (Esc)")
+        leave.clicked.connect(self.toggle_presentation)
+        bar.addWidget(self.tour_previous_button)
+        bar.addWidget(self.tour_caption)
+        bar.addWidget(self.tour_next_button)
+        bar.addWidget(self.tour_position)
+        bar.addWidget(leave)
+        self.tour_caption.setSizePolicy(
+            self.tour_caption.sizePolicy().Policy.Expanding, self.tour_caption.sizePolicy().Policy.Preferred
+        )
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bar)  # type: ignore[attr-defined]
+        bar.hide()
+        self.tour_bar = bar
+        self.tour = DEFAULT_TOUR
+        self.tour_index = -1
+        self.presenting = False
+        self._before_presentation: dict[str, Any] = {}
+
+    def toggle_presentation(self) -> None:
+        """Enter or leave presentation mode."""
+        self.set_presentation(not self.presenting)
+
+    def set_presentation(self, on: bool) -> None:
+        if on == self.presenting:
+            self.controls.presentation.setChecked(on)
+            return
+        self.presenting = on
+        self.controls.presentation.setChecked(on)
+        window: Any = self
+        if on:
+            self._before_presentation = {
+                "maximized": window.isMaximized(),
+                "library": self.start_dock.isVisible(),
+            }
+            self.controls.stop.setShortcuts([QKeySequence("Ctrl+Shift+S")])
+            self._leave_shortcut = window.addAction("Leave presentation")
+            self._leave_shortcut.setShortcut(QKeySequence("Esc"))
+            self._leave_shortcut.triggered.connect(lambda: self.set_presentation(False))
+            self.start_dock.hide()
+            window.menuBar().hide()
+            theme.use(font_scale=PRESENTATION_FONT_SCALE)
+            self.apply_theme()
+            self.tour_bar.show()
+            window.showFullScreen()
+            self._show_tour_position()
+        else:
+            window.removeAction(self._leave_shortcut)
+            self.controls.stop.setShortcuts([QKeySequence("Esc"), QKeySequence("Ctrl+Shift+S")])
+            self.tour_bar.hide()
+            window.menuBar().show()
+            self.start_dock.setVisible(self._before_presentation.get("library", True))
+            theme.use(font_scale=1.0)
+            self.apply_theme()
+            if self._before_presentation.get("maximized"):
+                window.showMaximized()
+            else:
+                window.showNormal()
+
+    def tour_next(self) -> None:
+        """Go to the next step of the tour (entering presentation mode if needed)."""
+        self.go_to_step(min(self.tour_index + 1, len(self.tour) - 1))
+
+    def tour_previous(self) -> None:
+        self.go_to_step(max(self.tour_index - 1, 0))
+
+    def go_to_step(self, index: int) -> None:
+        """Show tour step ``index``: its sample, its view, its caption; run at its pace."""
+        if not self.presenting:
+            self.set_presentation(True)
+        step = self.tour[index]
+        self.tour_index = index
+        path = self.samples_dir / step.sample
+        window: Any = self
+        other = window.path is None or window.path.resolve() != path.resolve()
+        if other and not window.open_scenario(path, ask=False):
+            return
+        window.show_view(step.view)
+        if step.speed is None:
+            window.set_speed(None, True)
+        else:
+            window.set_speed(step.speed, False)
+        if self.session.state == "ready" or self.session.state == "paused":
+            window.run()
+        self._show_tour_position()
+
+    def _show_tour_position(self) -> None:
+        index = self.tour_index
+        if 0 <= index < len(self.tour):
+            self.tour_caption.setText(self.tour[index].caption)
+            self.tour_position.setText(f"{index + 1} / {len(self.tour)}")
+        else:
+            self.tour_caption.setText("Page Down starts the tour")
+            self.tour_position.setText(f"0 / {len(self.tour)}")
+        self.tour_previous_button.setEnabled(index > 0)
+        self.tour_next_button.setEnabled(index < len(self.tour) - 1)
+
+    def set_dark(self, on: bool) -> None:
+        """Use the dark theme (or the light one) and remember the choice."""
+        on = bool(on)
+        self.controls.dark.setChecked(on)
+        self.settings.dark_theme = on
+        theme.use(theme.DARK if on else theme.LIGHT)
+        self.apply_theme()
