@@ -42,3 +42,30 @@ def test_a_registry_refuses_a_second_rule_of_the_same_name_and_names_unknown_one
     with pytest.raises(ValueError, match="unknown sequencing rule 'fofi'"):
         registry["fofi"]
     assert list(registry) == ["lifo"] and "lifo" in registry
+
+
+def test_a_rule_decides_without_the_inputs_it_does_not_declare() -> None:
+    # The engine leaves cost and unreliability out for rules that do not read them (they are
+    # the dearest inputs to gather); a rule that read one anyway would fail here.
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    for n in (3, 100):
+        full = assignment.Candidates(
+            ready=50.0 + rng.exponential(5.0, n),
+            arrival=50.0 + rng.exponential(5.0, n),
+            work=rng.exponential(5.0, n),
+            cost=rng.exponential(5.0, n),
+            unreliability=rng.choice(np.array([0.0, 0.1]), n),
+        )
+        for rule in assignment.RULES.rules():
+            if rule.random:
+                continue
+            lean = assignment.Candidates(
+                full.ready,
+                full.arrival,
+                full.work,
+                full.cost if rule.uses_cost else None,  # type: ignore[arg-type]
+                full.unreliability if rule.uses_unreliability else None,  # type: ignore[arg-type]
+            )
+            assert assignment.choose(rule.name, 50.0, lean) == assignment.choose(rule.name, 50.0, full)

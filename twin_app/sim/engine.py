@@ -137,7 +137,8 @@ class Simulation:
         scenario = self.scenario
         layout = self.layout
         n = len(scenario.machines)
-        self.board = MachineBoard(n, compiled.machine_capacity, [m.buffer or 0 for m in scenario.machines])
+        buffers = [m.buffer or 0 for m in scenario.machines]
+        self.board = MachineBoard(n, compiled.machine_capacity, buffers, compiled.setup_mean)
         self.calendar = Calendar(self.env, self.board, self.log, self._pause, self._back_to_work)
         self.units: list[Unit] = []
         self.machine_units: list[tuple[Unit, ...]] = []
@@ -198,6 +199,9 @@ class Simulation:
                 self._send_parts,
                 self._request_epoch,
             )
+
+        self._ready = self.dispatcher.ready
+        self._freed = self.dispatcher.freed
 
     def _build_lanes(self) -> None:
         layout = self.layout
@@ -376,7 +380,7 @@ class Simulation:
                 job.step += 1
                 continue
             break
-        self.dispatcher.ready.append(Operation(job, self.env.now))
+        self._ready.append(Operation(job, self.env.now))
         self._epoch_wanted = True
 
     def _routing_draw(self, purpose: str, product: int, step: int) -> Callable[[], float]:
@@ -496,28 +500,41 @@ class Simulation:
         machine = unit.machine
         product = job.product
         family = product.family
-        unit.setup_left = 0.0
-        if unit.family != family and unit.family >= 0:
-            setup = self.compiled.setup_time(machine, unit.family, family)
-            if setup is not None:
-                unit.setup_left = self._setup_sampler(machine, unit.family, family, setup)()
+        current = unit.family
+        setup_left = 0.0
+        if current != family:
+            if current >= 0:
+                setup = self.compiled.setup_time(machine, current, family)
+                if setup is not None:
+                    setup_left = self._setup_sampler(machine, current, family, setup)()
+            unit.family = family
+        unit.setup_left = setup_left
         option = product.steps[op.step].by_machine[machine]
         draw = self._process_samplers[machine][option.capability]()
         speed = self._speed[machine]
         if option.per_unit:
             draw *= job.quantity
-            unit.busy_until = now + option.mean * job.quantity / speed
-        else:
-            unit.busy_until = now + option.mean / speed
-        unit.process_left = draw / speed
-        unit.phase = SETUP if unit.setup_left > 0 else PROCESS
-        unit.family = family
+        unit.process_left = process_left = draw / speed
+        op.machine = machine
         if self._estimates:
+            mean = option.mean * job.quantity / speed if option.per_unit else option.mean / speed
+            unit.busy_until = now + mean
             board = self.board
             board.committed_end[machine] += unit.busy_until
             board.busy_units[machine] += 1
-        op.machine = machine
-        self._resume(unit)
+        if setup_left > 0:
+            unit.phase = SETUP
+            left = setup_left
+        else:
+            unit.phase = PROCESS
+            left = process_left
+        if unit.down or unit.off:
+            return  # (a free unit is neither; _back_to_work resumes it otherwise)
+        # _resume, inlined: this runs for every operation
+        unit.running = True
+        unit.phase_start = now
+        unit.token = token = unit.token + 1
+        self.env.schedule(PhaseEnd(self._phase_callbacks, unit, token), NORMAL, left)  # type: ignore[arg-type]
 
     def _setup_sampler(self, machine: int, source: int, target: int, time: Distribution) -> Callable[[], float]:
         key = (machine, source, target)
@@ -581,25 +598,41 @@ class Simulation:
         if event.token != unit.token:
             return  # paused since: this completion is stale
         now = self.env.now
-        self._log_phase(unit, now)
+        op = unit.op
+        assert op is not None, "a phase ends only on a unit at work"
+        job = op.job
+        phase = unit.phase
+        machine = unit.machine
+        start = unit.phase_start
+        rate = self._setup_rate[machine] if phase == SETUP else self._running_rate[machine]
+        self._record(
+            (
+                start,
+                now,
+                phase,
+                unit.index,
+                unit.owner,
+                job.order.index,
+                job.index,
+                op.step,
+                job.quantity,
+                rate * (now - start),
+            )
+        )  # _log_phase, inlined
         unit.running = False
-        if unit.phase == SETUP:
+        if phase == SETUP:
             unit.setup_left = 0.0
             unit.phase = PROCESS
             self._resume(unit)
             return
-        op = unit.op
-        assert op is not None, "a phase ends only on a unit at work"
         unit.op = None
         if self._estimates:
-            machine = unit.machine
             board = self.board
             board.committed_end[machine] -= unit.busy_until
             board.busy_units[machine] -= 1
             if board.busy_units[machine] == 0:
                 board.committed_end[machine] = 0.0
-        unit.busy_until = now
-        job = op.job
+            unit.busy_until = now
         job.node = unit.node
         if job.components and job.step == job.product.assembly_step:
             job.components = []  # consumed by the assembly
@@ -614,7 +647,7 @@ class Simulation:
         job.holder = unit
         self._walk(job)
         job.holder = None
-        self.dispatcher.freed.append(unit)
+        self._freed.append(unit)
         self._epoch_wanted = True
 
     def _back_to_work(self, unit: Unit) -> None:

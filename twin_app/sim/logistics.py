@@ -81,6 +81,8 @@ class LaneOperator:
         self.capacity = lane.vehicle_capacity
         self.free_vehicles = list(range(first_vehicle + lane.vehicles - 1, first_vehicle - 1, -1))
         self.waiting: tuple[deque[Parcel], deque[Parcel]] = (deque(), deque())
+        self._load = [0.0, 0.0]
+        """Units waiting in each direction (whole numbers, so the running sum is exact)."""
         self.transit = sampler(lane.transit, rng)
         self.record = record
         self.wake = wake
@@ -98,7 +100,9 @@ class LaneOperator:
 
     def ship(self, parcel: Parcel, from_node: int) -> None:
         """Put ``parcel`` in line at ``from_node`` (one end of this lane)."""
-        self.waiting[0 if from_node == self.nodes[0] else 1].append(parcel)
+        direction = 0 if from_node == self.nodes[0] else 1
+        self.waiting[direction].append(parcel)
+        self._load[direction] += parcel.quantity
         self.wake(self)
 
     def _timetable(self) -> Generator[simpy.Event, object, None]:
@@ -122,13 +126,10 @@ class LaneOperator:
                 while line and self.free_vehicles:
                     self._depart(direction)
             elif self.policy == "when_full":
-                while line and self.free_vehicles and (self._full(line) or self._overdue(line)):
+                while line and self.free_vehicles and (self._load[direction] >= self.capacity or self._overdue(line)):
                     self._depart(direction)
                 self._arm_timer(direction)
         self._slot_open = False
-
-    def _full(self, line: deque[Parcel]) -> bool:
-        return sum(p.quantity for p in line) >= self.capacity
 
     def _overdue(self, line: deque[Parcel]) -> bool:
         return self.max_wait is not None and self.env.now - line[0].waiting_since >= self.max_wait - 1e-9
@@ -154,6 +155,7 @@ class LaneOperator:
             parcel = line.popleft()
             load.append(parcel)
             carried += parcel.quantity
+        self._load[direction] -= carried
         self.shipments += 1
         duration = self.transit()
         self._trips[vehicle] = _Trip(vehicle, self.env.now, load, carried)

@@ -150,8 +150,8 @@ class Placement:
                 onward = None
             elif not reachable.all():
                 machines, ready, onward = machines[reachable], ready[reachable], onward[reachable]
-        families = self.board.tail_family[machines]
-        chosen = self.choose(op, machines, np.zeros(len(machines)), ready, families, onward)
+        setup = self.board.setup_next[machines, job.product.family]
+        chosen = self.choose(op, machines, np.zeros(len(machines)), ready, setup, onward)
         return self.machine_node[int(machines[chosen])]
 
     def choose(
@@ -160,13 +160,14 @@ class Placement:
         machines: np.ndarray,
         transit: np.ndarray,
         ready: np.ndarray,
-        families: np.ndarray,
+        setup: np.ndarray | None,
         onward: np.ndarray | None = None,
     ) -> int:
         """Index into ``machines`` of the one the assignment rule picks (vectorised scores).
 
-        ``onward``: transit from each machine to where the part goes next, counted in the
-        completion time (earliest completion, weighted) when the part has no location yet."""
+        ``setup``: the expected changeover on each machine (None: none anywhere); ``onward``:
+        transit from each machine to where the part goes next, counted in the completion time
+        (rules that count it) when the part has no location yet."""
         now = self.env.now
         job = op.job
         step = job.product.steps[op.step]
@@ -177,11 +178,8 @@ class Placement:
             position = np.searchsorted(step.machine_array, machines)
             fixed, unit = step.fixed_array[position], step.unit_array[position]
         work = fixed + unit * job.quantity
-        changeover = families >= 0
-        if changeover.any():
-            work = work + np.where(
-                changeover, compiled.setup_mean[machines, np.maximum(families, 0), job.product.family], 0.0
-            )
+        if setup is not None:
+            work = work + setup
         rule = self.rule
         cost = None
         if rule.uses_cost:  # the transport cost tables are the dearest input: only when read

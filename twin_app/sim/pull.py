@@ -47,8 +47,9 @@ class PullDispatcher(Dispatcher):
     def decide(self) -> None:
         ready = self.ready
         if ready:
-            self.ready = []
-            for op in ready:
+            batch = ready.copy()
+            ready.clear()
+            for op in batch:
                 self._pool(op)
         self.match()
 
@@ -130,5 +131,10 @@ class PullDispatcher(Dispatcher):
         else:
             transit = np.zeros(len(free))
         families = np.array([u.family for u in free], dtype=np.int64)
-        chosen = placement.choose(op, machines, transit, np.full(len(free), self.env.now), families)
+        changeover = families >= 0
+        setup = None
+        if changeover.any():
+            setup_mean = placement.compiled.setup_mean[machines, np.maximum(families, 0), op.job.product.family]
+            setup = np.where(changeover, setup_mean, 0.0)
+        chosen = placement.choose(op, machines, transit, np.full(len(free), self.env.now), setup)
         return free[chosen]

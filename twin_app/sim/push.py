@@ -58,8 +58,9 @@ class PushDispatcher(Dispatcher):
             self._retry_blocked()
         ready = self.ready
         if ready:
-            self.ready = []
-            for op in ready:
+            batch = ready.copy()
+            ready.clear()
+            for op in batch:
                 if not self._assign(op):
                     self.blocked_ops.append(op)
         self.match()
@@ -97,11 +98,11 @@ class PushDispatcher(Dispatcher):
             machine = int(machines[0])
         else:
             ready = placement.ready_times(machines)
-            families = board.tail_family[machines]
-            machine = int(machines[placement.choose(op, machines, transit, ready, families, onward)])
-        op.estimate = placement.expected_work(machine, op, int(board.tail_family[machine]))
+            setup = board.setup_next[machines, op.job.product.family]
+            machine = int(machines[placement.choose(op, machines, transit, ready, setup, onward)])
+        op.estimate = placement.expected_work(machine, op, board.tail_family[machine])
         board.queued_work[machine] += op.estimate
-        board.tail_family[machine] = op.job.product.family
+        board.set_tail(machine, op.job.product.family)
         op.machine = machine
         op.group = self.machine_groups[machine]
         board.waiting_count[machine] += 1

@@ -191,7 +191,7 @@ class Group:
 class MachineBoard:
     """The dispatch core's view of each machine, as arrays it scores many machines from at once."""
 
-    def __init__(self, n: int, capacity: np.ndarray, buffers: list[int]) -> None:
+    def __init__(self, n: int, capacity: np.ndarray, buffers: list[int], setup_mean: np.ndarray) -> None:
         self.stack = np.zeros((6, n))
         """The float arrays below as rows of one array, so an estimate over many machines
         gathers them in one indexing operation (the rows are views: updating one updates it)."""
@@ -206,12 +206,22 @@ class MachineBoard:
         """Expected work assigned to the machine and not started (push)."""
         self.capacity = self.stack[5]
         self.capacity[:] = capacity
-        self.tail_family = np.full(n, -1, dtype=np.int64)
+        self.tail_family = [-1] * n
         """Family of the last operation assigned to the machine (for changeover estimates)."""
+        self.setup_mean = setup_mean
+        self.setup_next = np.zeros(setup_mean.shape[:2])
+        """setup_next[m, g]: expected changeover on machine m from its tail family to family g
+        (0 while it has none): one gather per decision instead of a test and a 3-d gather."""
         self.buffer = buffers  # 0: no limit
         self.has_buffers = any(buffers)
         self.waiting_count = [0] * n
         """Operations assigned to the machine and not started (push)."""
+
+    def set_tail(self, machine: int, family: int) -> None:
+        """The last operation assigned to ``machine`` is of ``family``."""
+        if self.tail_family[machine] != family:
+            self.tail_family[machine] = family
+            self.setup_next[machine] = self.setup_mean[machine, family]
 
 
 def is_remote(op: Operation, unit: Unit) -> bool:
