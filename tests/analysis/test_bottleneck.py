@@ -27,7 +27,7 @@ def test_work_setup_and_repair_are_active_waiting_and_off_shift_are_not(make_res
             (30, 35, P, 0),  # a second one after idling
             (0, 40, P, 1), (10, 20, OFF, 1),  # work paused off shift: 0-10 and 20-40
             (50, 60, P, 1), (60, 65, B, 1), (65, 70, P, 1),  # blocked splits it: 50-60, 65-70
-            (0, 100, T, 2),  # vehicles are never bottlenecks
+            (0, 100, T, 2),  # a vehicle driving all along
         ],
         end=100,
     )  # fmt: skip
@@ -39,10 +39,12 @@ def test_work_setup_and_repair_are_active_waiting_and_off_shift_are_not(make_res
         (1, 20, 40),
         (1, 50, 60),
         (1, 65, 70),
+        (2, 0, 100),
     ]
     analysis = analyse_bottlenecks(result)
-    assert analysis.resources.tolist() == [0, 1]
-    assert analysis.mean_active_period == pytest.approx([12.5, (10 + 20 + 10 + 5) / 4])
+    assert analysis.resources.tolist() == [0, 1, 2]
+    assert analysis.mean_active_period == pytest.approx([12.5, (10 + 20 + 10 + 5) / 4, 100])
+    assert ranking(analysis)[0][:2] == (2, 1.0)  # the vehicle never stops: the sole bottleneck
 
 
 def test_roser_handover_overlap_is_a_shifting_bottleneck(make_result) -> None:
@@ -50,8 +52,8 @@ def test_roser_handover_overlap_is_a_shifting_bottleneck(make_result) -> None:
     # from 30 on; their periods overlap 30-40: a shift, counted for both.
     analysis = analyse_bottlenecks(make_result([(0, 40, P, 0), (30, 100, P, 1)], end=100))
     assert strip(analysis) == [(0, 30, 0, False), (30, 40, 1, True), (40, 100, 1, False)]
-    assert analysis.sole_share == pytest.approx([0.30, 0.60])
-    assert analysis.shifting_share == pytest.approx([0.10, 0.10])
+    assert analysis.sole_share == pytest.approx([0.30, 0.60, 0])
+    assert analysis.shifting_share == pytest.approx([0.10, 0.10, 0])
 
 
 def test_roser_alternating_long_active_periods(make_result) -> None:
@@ -66,42 +68,55 @@ def test_roser_alternating_long_active_periods(make_result) -> None:
         (80, 90, 0, True),
         (90, 140, 0, False),
     ]
-    assert analysis.sole_share * 140 == pytest.approx([90, 30])
-    assert analysis.shifting_share * 140 == pytest.approx([20, 20])
-    assert analysis.mean_active_period == pytest.approx([55, 50])
-    assert ranking(analysis) == [(0, pytest.approx(90 / 140), pytest.approx(20 / 140)), (1, 30 / 140, 20 / 140)]
+    assert analysis.sole_share * 140 == pytest.approx([90, 30, 0])
+    assert analysis.shifting_share * 140 == pytest.approx([20, 20, 0])
+    assert analysis.mean_active_period == pytest.approx([55, 50, 0])
+    assert ranking(analysis) == [
+        (0, pytest.approx(90 / 140), pytest.approx(20 / 140)),
+        (1, 30 / 140, 20 / 140),
+        (2, 0.0, 0.0),
+    ]
 
 
 def test_a_shorter_period_inside_a_longer_one_never_leads(make_result) -> None:
     analysis = analyse_bottlenecks(make_result([(0, 100, P, 0), (20, 30, P, 1), (60, 90, S, 1)], end=100))
     assert strip(analysis) == [(0, 100, 0, False)]
-    assert analysis.sole_share == pytest.approx([1.0, 0.0])
-    assert analysis.shifting_share == pytest.approx([0.0, 0.0])
+    assert analysis.sole_share == pytest.approx([1.0, 0.0, 0.0])
+    assert analysis.shifting_share == pytest.approx([0.0, 0.0, 0.0])
     assert ranking(analysis)[0][0] == 0
 
 
 def test_no_bottleneck_while_no_machine_is_active(make_result) -> None:
     analysis = analyse_bottlenecks(make_result([(0, 50, P, 0), (60, 70, D, 1)], end=100))
     assert strip(analysis) == [(0, 50, 0, False), (60, 70, 1, False)]
-    assert analysis.sole_share == pytest.approx([0.5, 0.1])
-    assert analysis.shifting_share == pytest.approx([0.0, 0.0])
+    assert analysis.sole_share == pytest.approx([0.5, 0.1, 0.0])
+    assert analysis.shifting_share == pytest.approx([0.0, 0.0, 0.0])
 
 
 def test_periods_are_clipped_to_the_window(make_result) -> None:
     # M0's period 0-60 counts as 40-60 (20) in a window from 40; M1's 50-70 (20) ties with it
     # and started later, so M0 leads until 60.
     analysis = analyse_bottlenecks(make_result([(0, 60, P, 0), (50, 70, P, 1)], start=40, end=80))
-    assert analysis.mean_active_period == pytest.approx([20, 20])
+    assert analysis.mean_active_period == pytest.approx([20, 20, 0])
     assert strip(analysis) == [(40, 50, 0, False), (50, 60, 0, True), (60, 70, 1, False)]
-    assert analysis.sole_share * 40 == pytest.approx([10, 10])
-    assert analysis.shifting_share * 40 == pytest.approx([10, 10])
+    assert analysis.sole_share * 40 == pytest.approx([10, 10, 0])
+    assert analysis.shifting_share * 40 == pytest.approx([10, 10, 0])
 
 
 def test_no_activity_means_no_bottleneck(make_result) -> None:
     analysis = analyse_bottlenecks(make_result([(0, 10, W, 0)], end=100))
     assert len(analysis.strip_start) == 0
-    assert analysis.sole_share.tolist() == [0.0, 0.0]
-    assert [r for r, _, _ in ranking(analysis)] == [0, 1]
+    assert analysis.sole_share.tolist() == [0.0, 0.0, 0.0]
+    assert [r for r, _, _ in ranking(analysis)] == [0, 1, 2]
+
+
+def test_a_lane_whose_trips_and_empty_returns_run_back_to_back_is_the_bottleneck(make_result) -> None:
+    # The truck (resource 2) drives 0-30 loaded, 30-60 back empty, 60-90 loaded: one active
+    # period of 90. The machines work 0-20 and 40-55: shorter periods inside it never lead.
+    truck = [(0, 30, T, 2, 3, 0, 1, -1, 5.0), (30, 60, T, 2, 3, -1, -1, -1), (60, 90, T, 2, 3, 1, 2, -1, 5.0)]
+    analysis = analyse_bottlenecks(make_result([(0, 20, P, 0), (40, 55, P, 1), *truck], end=100))
+    assert strip(analysis) == [(0, 90, 2, False)]
+    assert ranking(analysis)[0] == (2, pytest.approx(0.9), 0.0)
 
 
 def test_many_random_periods_partition_the_active_time(make_result) -> None:

@@ -124,13 +124,16 @@ def test_utilisation_and_bottleneck_in_the_kpis(make_result) -> None:
     util = kpis["utilisation"]
     assert util["by_resource"] == pytest.approx({"M0": 0.05, "M1": 0.1, "L1": 0.05})
     assert util["mean"] == pytest.approx(0.075)
-    assert util["by_owner"] == pytest.approx({"hub": None, "acme": 0.05, "bolt": 0.1, "truckco": None})
-    # M0 active 100-150, 300-310, 500-600 (down counts); M1 200-300: no overlaps, all sole.
+    # The carrier has no machines: its utilisation is its truck's.
+    assert util["by_owner"] == pytest.approx({"hub": None, "acme": 0.05, "bolt": 0.1, "truckco": 0.05})
+    # M0 active 100-150, 300-310, 500-600 (down counts); M1 200-300; the truck 400-450: no
+    # overlaps, all sole.
     bottleneck = kpis["bottleneck"]
     assert bottleneck["resource"] == "M0"
     assert bottleneck["sole"] == pytest.approx(0.16)
     assert bottleneck["shifting"] == pytest.approx(0)
-    assert [row["resource"] for row in bottleneck["ranking"]] == ["M0", "M1"]
+    assert [row["resource"] for row in bottleneck["ranking"]] == ["M0", "M1", "L1"]
+    assert bottleneck["ranking"][2]["sole"] == pytest.approx(0.05)
 
 
 FAIR_EVENTS = [

@@ -2,8 +2,10 @@
 
 A machine unit is *active* while it works, changes over or is down for repair; it is
 *inactive* while it waits for work (idle, starved), waits to pass work on (blocked) or is
-off shift. Uninterrupted active time forms *active periods*. The machine with the longer
-average active period constrains the system more (the average active period ranking).
+off shift. A vehicle is active while it drives, loaded or back empty (it cannot take a load
+then): lanes compete with machines for the bottleneck, vehicle by vehicle. Uninterrupted
+active time forms *active periods*. The resource with the longer average active period
+constrains the system more (the average active period ranking).
 
 Over time: at any moment the *momentary bottleneck* is the machine whose current active
 period is the longest (a period's whole length, not the part elapsed). Where the active
@@ -26,21 +28,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from twin_app.analysis.result import RunResult
-from twin_app.analysis.utilisation import BUSY, DOWN, SETUP, machine_segments, state_segments
+from twin_app.analysis.utilisation import BUSY, DOWN, SETUP, state_segments
 
 
 @dataclass(frozen=True)
 class BottleneckAnalysis:
-    """Active periods, the momentary-bottleneck strip and the per-machine shares."""
+    """Active periods, the momentary-bottleneck strip and the per-resource shares."""
 
     resources: np.ndarray
-    """Machine unit resource indices, the rows of the per-machine arrays."""
+    """Resource indices (machine units, then vehicles), the rows of the per-resource arrays."""
     mean_active_period: np.ndarray
-    """Average length of each machine unit's active periods in the window (0: never active)."""
+    """Average length of each resource's active periods in the window (0: never active)."""
     sole_share: np.ndarray
-    """Share of the window each machine unit was the sole bottleneck."""
+    """Share of the window each resource was the sole bottleneck."""
     shifting_share: np.ndarray
-    """Share of the window each machine unit was a shifting bottleneck."""
+    """Share of the window each resource was a shifting bottleneck."""
     strip_start: np.ndarray
     strip_end: np.ndarray
     strip_resource: np.ndarray
@@ -58,12 +60,11 @@ class BottleneckAnalysis:
 def active_periods(
     result: RunResult, segments: tuple[np.ndarray, ...] | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Maximal uninterrupted active intervals of every machine unit: ``(resource, start, end)``.
+    """Maximal uninterrupted active intervals of every resource: ``(resource, start, end)``.
 
     ``segments``: :func:`~twin_app.analysis.utilisation.state_segments` of ``result`` (all
     resources) if the caller has them already."""
-    machine = state_segments(result, machines_only=True) if segments is None else machine_segments(result, segments)
-    res, start, end, state = machine
+    res, start, end, state = state_segments(result) if segments is None else segments
     active = (state == BUSY) | (state == SETUP) | (state == DOWN)
     res, start, end = res[active], start[active], end[active]
     if len(res) == 0:
@@ -103,7 +104,7 @@ def _range_max(n_cells: int, lo: np.ndarray, hi: np.ndarray, value: np.ndarray) 
 def analyse_bottlenecks(result: RunResult, segments: tuple[np.ndarray, ...] | None = None) -> BottleneckAnalysis:
     """Run the active period method over the window of ``result`` (``segments`` as for
     :func:`active_periods`)."""
-    m = result.n_machine_units
+    m = result.n_resources
     window = result.duration
     resources = np.arange(m, dtype=np.int64)
     p_res, p_start, p_end = active_periods(result, segments)
@@ -187,7 +188,7 @@ def analyse_bottlenecks(result: RunResult, segments: tuple[np.ndarray, ...] | No
 
 
 def ranking(analysis: BottleneckAnalysis) -> list[tuple[int, float, float]]:
-    """``(resource, sole share, shifting share)`` per machine unit, strongest bottleneck first.
+    """``(resource, sole share, shifting share)`` per resource, strongest bottleneck first.
 
     Sorted by sole + shifting share descending; ties by longer mean active period, then by
     resource index.

@@ -26,6 +26,8 @@ import numpy as np
 from twin_app.analysis.bottleneck import BottleneckAnalysis, analyse_bottlenecks, ranking
 from twin_app.analysis.economics.kpi_blocks import cash_flows, money_blocks
 from twin_app.analysis.economics.money import Money, analyse_money
+from twin_app.analysis.energy import energy_block, machine_energy
+from twin_app.analysis.logistics import logistics_block, owner_busy_share
 from twin_app.analysis.result import RunResult
 from twin_app.analysis.utilisation import BUSY, STATES, mean_queue_length, state_durations, step_function
 
@@ -128,10 +130,11 @@ def compute_kpis(
     - ``tardiness``: {mean, max} of max(0, delivery - due) over the same orders.
     - ``wip``: {mean, max}: time-average and peak number of orders in the system.
     - ``utilisation``: {by_resource: {resource id: busy share}, mean: over machine units,
-      by_owner: {owner id: busy share of its machine units}, states: {state: share of all
-      machine-unit time}}.
+      by_owner: {owner id: busy share of its machine units, or of its vehicles for an owner
+      without machines (a carrier)}, states: {state: share of all machine-unit time}}.
     - ``bottleneck``: {resource: id of the top sole+shifting bottleneck (None if none), sole,
-      shifting, ranking: top 5 [{resource, sole, shifting}]} (active period method).
+      shifting, ranking: top 5 [{resource, sole, shifting}]} (active period method, over
+      machine units and vehicles).
     - ``queue_length``: {mean, max, by_resource}: time-average operations waiting per machine unit.
     - ``cost``: {running, idle, setup, transport, capex (incl. investments' capital charges),
       lease, maintenance, platform (the platform's own costs), total, per_order, per_unit (of
@@ -151,7 +154,17 @@ def compute_kpis(
       by owner: annual_cash_flow, npv (also by_rule), payback_years, roi}.
     - ``sharing``: {rule, shapley_error (95% half-width of the sampling error on any owner's
       Shapley-rule revenue; 0 when exact)}.
-    - ``co2``: {total, by_owner}: transported units x lane co2_per_unit.
+    - ``co2``: {total, by_owner, transport, production, per_unit}: transport CO2 from
+      vehicle-km by load (empty returns emit) plus production CO2 from the machines' energy
+      and their sites' grid intensity; per unit delivered.
+    - ``logistics``: {trips, empty_trips, units_carried, fill_rate, vehicles,
+      vehicle_utilisation, km, empty_km, empty_km_share, cost: {variable, fixed, total,
+      per_unit}, co2, co2_per_unit, by_lane: {lane id: {trips, empty_trips, units, fill_rate,
+      vehicles, utilisation, distance, km, empty_km, cost, co2}}, hubs: {site id: {parts,
+      units, cost, utilisation}}} (:mod:`twin_app.analysis.logistics`).
+    - ``energy``: {kwh, cost, co2, per_unit: {kwh, cost, co2}, by_state: {busy, setup, idle,
+      standby}, by_owner: {owner id: kwh}, by_site: {site id: {kwh, cost, co2}}}
+      (:mod:`twin_app.analysis.energy`).
     - ``customers`` / ``products``: {id: {orders, units, revenue, lateness_cost,
       lead_time_mean, on_time_rate}}.
     - ``events``: number of event records.
@@ -203,12 +216,8 @@ def compute_kpis(
         durations = state_durations(result)
     m = result.n_machine_units
     busy = durations[:, BUSY] / window if window > 0 else np.zeros(result.n_resources)
-    unit_owner = layout.resource_owner[:m].astype(np.int64)
     owner_ids = layout.owners
-    by_owner_util: dict[str, float | None] = {}
-    for index, owner_id in enumerate(owner_ids):
-        mine = unit_owner == index
-        by_owner_util[owner_id] = float(busy[:m][mine].mean()) if mine.any() and window > 0 else None
+    by_owner_util = dict(zip(owner_ids, owner_busy_share(result, durations), strict=True))
     machine_time = durations[:m].sum()
     states = {
         name: (float(durations[:m, s].sum() / machine_time) if machine_time > 0 else None)
@@ -252,9 +261,25 @@ def compute_kpis(
             ],
         },
         "queue_length": _queue_lengths(result),
-        **money_blocks(result, acc, counted),
+        **_flow_blocks(result, durations, acc, counted, units_done),
         "events": len(result.events),
     }
+
+
+def _flow_blocks(
+    result: RunResult, durations: np.ndarray, acc: Accounts, counted: np.ndarray, units: float
+) -> dict[str, Any]:
+    """The money blocks, and the flows of goods and energy: logistics, energy, CO2 split."""
+    blocks = money_blocks(result, acc, counted)
+    energy = energy_block(result, machine_energy(result, durations), units)
+    logistics = logistics_block(result, durations, units)
+    total = blocks["co2"]["total"]
+    blocks["co2"].update(
+        transport=total - energy["co2"],
+        production=energy["co2"],
+        per_unit=total / units if units > 0 else None,
+    )
+    return {**blocks, "logistics": logistics, "energy": energy}
 
 
 def _histogram(result: RunResult, bins: int = 20) -> dict[str, list[float]]:
@@ -277,9 +302,10 @@ def _queue_lengths(result: RunResult) -> dict[str, Any]:
 def owner_table(
     result: RunResult, durations: np.ndarray | None = None, acc: Accounts | None = None
 ) -> list[dict[str, Any]]:
-    """One row per owner: id, name, kind, machines, utilisation (busy share of its machine
-    units, None without machines), cost, revenue, profit, margin (profit per revenue), npv,
-    roi, payback (years) and co2 over the window.
+    """One row per owner: id, name, kind, machines, vehicles, utilisation (busy share of its
+    machine units; of its vehicles for an owner without machines, a carrier; None without
+    either), cost, revenue, profit, margin (profit per revenue), npv, roi, payback (years) and
+    co2 over the window.
 
     ``durations`` and ``acc`` (:func:`accounts`) of ``result`` are used if given."""
     layout = result.layout
@@ -288,17 +314,14 @@ def owner_table(
     if acc is None:
         acc = accounts(result, durations)
     m = result.n_machine_units
-    unit_owner = layout.resource_owner[:m]
     machine_owner = np.array([layout.resource_owner[u] for u in layout.machine_first_unit], dtype=np.int64)
-    window = result.duration
     cost, revenue, profit = acc.costs.total, acc.revenue(), acc.profit()
     flows = cash_flows(result, profit)
+    busy_share = owner_busy_share(result, durations)
+    vehicle_owner = layout.resource_owner[m:]
     rows: list[dict[str, Any]] = []
     for index, owner in enumerate(result.scenario.owners):
-        mine = unit_owner == index
-        utilisation = (
-            float(durations[:m][mine, BUSY].sum() / (mine.sum() * window)) if mine.any() and window > 0 else None
-        )
+        utilisation = busy_share[index]
         flow = flows[index]
         rows.append(
             {
@@ -306,6 +329,7 @@ def owner_table(
                 "name": owner.name or owner.id,
                 "kind": owner.kind,
                 "machines": int((machine_owner == index).sum()),
+                "vehicles": int((vehicle_owner == index).sum()),
                 "utilisation": utilisation,
                 "cost": float(cost[index]),
                 "revenue": float(revenue[index]),

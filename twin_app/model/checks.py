@@ -16,6 +16,7 @@ import networkx as nx
 
 from twin_app.errors import Problem
 from twin_app.model.economics_checks import check_economics
+from twin_app.model.flow_checks import check_flows
 from twin_app.model.scenario import Scenario
 from twin_app.model.suggest import did_you_mean
 from twin_app.model.workload import check_workload
@@ -32,6 +33,7 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     _check_demand(scenario, problems)
     _check_run(scenario, problems)
     problems += check_economics(scenario)
+    problems += check_flows(scenario)
     problems += check_workload(scenario)
     if not problems:  # reachability needs consistent references
         _check_reachability(scenario, problems)

@@ -83,6 +83,20 @@ class Owner:
 
 
 @dataclass(frozen=True, slots=True)
+class Handling:
+    """A hub's cross-docking: every part that arrives by one lane and leaves by another is
+    handled here first, taking ``time`` on one of ``capacity`` docks at ``cost_per_unit``."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    time: Time = ZERO
+    """Time to handle one part (unload, sort, load) on a dock."""
+    cost_per_unit: NonNegativeFloat = 0.0
+    """Handling cost per unit, borne by the site's owner."""
+    capacity: Annotated[int, Gt(0), Le(limits.MAX_MACHINE_CAPACITY)] | None = None
+    """Docks handling parts at the same time; none: no limit (parts never wait)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """A location of an owner; x/y are kilometres on a plane (or longitude/latitude)."""
 
@@ -92,6 +106,12 @@ class Site:
     name: str = ""
     x: Coordinate = 0.0
     y: Coordinate = 0.0
+    energy_price: NonNegativeFloat = 0.0
+    """Price of a kWh of electricity at this site (the tariff)."""
+    grid_co2: NonNegativeFloat = 0.0
+    """CO2 per kWh of the electricity this site draws (its grid or contract intensity)."""
+    handling: Handling | None = None
+    """Cross-docking at a hub; none: parts change lanes here at once, at no cost."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +152,20 @@ class CostRates:
     running: NonNegativeFloat = 0.0
     idle: NonNegativeFloat = 0.0
     setup: NonNegativeFloat = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Power:
+    """Electrical power a machine unit draws in each state, in kW. Blocked units draw idle
+    power; units down for repair or off shift draw standby power."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    busy: NonNegativeFloat = 0.0
+    setup: NonNegativeFloat = 0.0
+    idle: NonNegativeFloat = 0.0
+    standby: NonNegativeFloat = 0.0
+    standby_after: TimePoint | None = None
+    """An idle unit switches to standby power after idling this long; none: never."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +213,8 @@ class Machine:
     with a purchase price, service life and salvage value use ``investment`` instead."""
     lease_per_period: NonNegativeFloat = 0.0
     investment: Investment | None = None
+    power: Power = field(default_factory=Power)
+    """Power per state (kW); energy, its cost and its CO2 are results of the run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +242,10 @@ class Lane:
     owner: str = ""
     """The logistics provider running it (an owner id), or empty."""
     cost_per_shipment: NonNegativeFloat = 0.0
+    """Per trip: each loaded departure of a vehicle."""
     cost_per_unit: NonNegativeFloat = 0.0
     co2_per_unit: NonNegativeFloat = 0.0
+    """CO2 per unit carried, on top of the per-km figures (the format 1 way to state it)."""
     vehicles: Annotated[int, Gt(0), Le(limits.MAX_VEHICLES)] = 1
     vehicle_capacity: PositiveFloat = 1.0e9
     """Units one vehicle carries; the default is 'no limit'."""
@@ -216,6 +254,21 @@ class Lane:
     lease_per_period: NonNegativeFloat = 0.0
     """What the lane's vehicles cost per cost period (lease or depreciation of the fleet),
     whether they drive or not: the logistics provider's capital charge."""
+    distance: PositiveFloat | None = None
+    """Road kilometres from origin to destination; none: the straight line between their
+    x/y coordinates times ``road_factor`` (see :mod:`twin_app.model.geography`)."""
+    road_factor: Annotated[float, Ge(1), Le(10)] = 1.3
+    """Road distance per straight-line distance, used when ``distance`` is not given."""
+    cost_per_km: NonNegativeFloat = 0.0
+    """Per vehicle-km driven, loaded or empty (the empty return of a trip included)."""
+    vehicle_cost_per_day: NonNegativeFloat = 0.0
+    """What each vehicle costs per day (1,440 time units) whether it drives or not: driver,
+    insurance, depreciation. The logistics provider's fixed cost."""
+    co2_per_km_empty: NonNegativeFloat = 0.0
+    """CO2 per km of an empty vehicle (a return trip)."""
+    co2_per_km_full: NonNegativeFloat = 0.0
+    """CO2 per km of a full vehicle; a part-loaded one emits in proportion to its load
+    between the empty and the full figure."""
 
 
 @dataclass(frozen=True, slots=True)

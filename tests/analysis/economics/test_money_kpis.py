@@ -93,6 +93,7 @@ def test_cost_per_unit_by_component(econ_result) -> None:
             "lease": 150,
             "maintenance": 0,
             "platform": 25,
+            "energy": 0,
         }
     )
     assert kpis["cost"]["per_unit"] == pytest.approx(sum(per_unit.values()))

@@ -10,7 +10,14 @@
 - **maintenance**: ``maintenance_per_year`` of each investment x the window in years;
 - **rental**: pay-per-use fees the owner pays for machines it rents (:mod:`.rentals`);
 - **platform**: the platform's own costs (``platform.costs``: per cost period, and per order
-  delivered in the window), borne by the owner of kind ``platform``.
+  delivered in the window), borne by the owner of kind ``platform``;
+- **energy**: the electricity the owner's machines draw, at their sites' prices
+  (:mod:`twin_app.analysis.energy`); counted with the fixed costs, so the sharing rules spread
+  it over the orders by resource-minutes.
+
+Vehicles' ``vehicle_cost_per_day`` is in **lease** with the fleets' leases (what holding the
+fleet costs); CO2 is transport (:mod:`twin_app.analysis.logistics`, from vehicle-km by load)
+plus production (the machines' energy x their sites' grid intensity).
 
 Rental fees received are revenue, not negative cost (see :mod:`.money`).
 """
@@ -23,11 +30,13 @@ import numpy as np
 
 from twin_app.analysis.economics.investment import annual_capital_charge
 from twin_app.analysis.economics.rentals import RentalMap, rental_fees
+from twin_app.analysis.energy import machine_energy
+from twin_app.analysis.logistics import transport_co2_by_owner, vehicle_fixed_cost_by_owner
 from twin_app.analysis.result import RunResult
 from twin_app.analysis.utilisation import IDLE, state_durations
 from twin_app.model.events import EventKind
 
-COMPONENTS = ("running", "idle", "setup", "transport", "capex", "lease", "maintenance", "rental", "platform")
+COMPONENTS = ("running", "idle", "setup", "transport", "capex", "lease", "maintenance", "rental", "platform", "energy")
 """The cost components, in the order tables show them."""
 
 
@@ -51,8 +60,8 @@ class OwnerCosts:
 
     @property
     def fixed(self) -> np.ndarray:
-        """Costs not caused by any one order: capital charges and idle time."""
-        return self.capital + self.components["idle"]
+        """Costs not caused by any one order: capital charges, idle time and energy."""
+        return self.capital + self.components["idle"] + self.components["energy"]
 
 
 def event_owner(result: RunResult, events: np.ndarray) -> np.ndarray:
@@ -111,6 +120,8 @@ def owner_costs(result: RunResult, n_paid: int, durations: np.ndarray | None = N
     lane_owner = {r.lane: r.owner for r in layout.resources[m:]}
     fleet = [(lane_owner.get(k, -1), lane.lease_per_period * periods) for k, lane in enumerate(scenario.lanes)]
     fleet_lease = per_owner(result, np.array([o for o, _ in fleet], dtype=np.int64), np.array([a for _, a in fleet]))
+    fleet_lease = fleet_lease + vehicle_fixed_cost_by_owner(result)
+    energy = machine_energy(result, durations)
 
     rental_paid, rental_income = rental_fees(result, RentalMap.of(scenario))
     platform = np.zeros(result.n_owners)
@@ -129,8 +140,10 @@ def owner_costs(result: RunResult, n_paid: int, durations: np.ndarray | None = N
         "maintenance": per_owner(result, machine_owner, maintenance),
         "rental": rental_paid,
         "platform": platform,
+        "energy": energy.by_owner(energy.unit_cost, result.n_owners),
     }
-    return OwnerCosts(components, rental_income, _co2(result, owner, share))
+    co2 = transport_co2_by_owner(result) + energy.by_owner(energy.unit_co2, result.n_owners)
+    return OwnerCosts(components, rental_income, co2)
 
 
 def platform_index(result: RunResult) -> int:
@@ -139,16 +152,3 @@ def platform_index(result: RunResult) -> int:
         if owner.kind == "platform":
             return index
     return -1
-
-
-def _co2(result: RunResult, owner: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """Transport CO2 per owner: units carried x the lane's co2_per_unit, in the window."""
-    ev = result.events
-    m = result.n_machine_units
-    res = ev["resource"]
-    on_vehicle = (ev["kind"] == EventKind.TRANSPORT) & (res >= m) & (res < result.n_resources)
-    lane_co2 = np.array([lane.co2_per_unit for lane in result.scenario.lanes] or [0.0])
-    vehicle_lane = np.array([r.lane for r in result.layout.resources], dtype=np.int64)
-    co2_each = np.zeros(len(ev))
-    co2_each[on_vehicle] = ev["quantity"][on_vehicle] * lane_co2[vehicle_lane[res[on_vehicle]]] * share[on_vehicle]
-    return per_owner(result, owner, co2_each)

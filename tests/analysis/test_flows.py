@@ -1,0 +1,146 @@
+"""Logistics and energy KPIs on hand-made event logs whose numbers are worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from twin_app.analysis.energy import machine_energy, standby_minutes
+from twin_app.analysis.kpis import compute_kpis, owner_table
+from twin_app.analysis.logistics import vehicle_legs
+from twin_app.analysis.result import RunResult
+from twin_app.analysis.utilisation import state_durations
+from twin_app.io.scenario_file import scenario_from_data
+from twin_app.model.events import EventKind
+from twin_app.model.geography import lane_distances
+from twin_app.model.layout import Layout
+
+from .conftest import events_array, orders_array
+
+P, S, T, D, OFF, W, B = (int(k) for k in EventKind)
+
+FLOW_NETWORK = {
+    "format_version": 2,
+    "owners": [{"id": "maker"}, {"id": "vans", "kind": "logistics"}],
+    "sites": [
+        {"id": "A", "owner": "maker", "energy_price": 0.2, "grid_co2": 0.4},
+        {"id": "B", "owner": "maker", "x": 30, "y": 40},
+    ],
+    "machines": [
+        {"id": "M", "site": "A", "capabilities": [{"step": "cut", "time": 5}],
+         "power": {"busy": 30, "idle": 6, "standby": 1, "standby_after": 60}},
+    ],
+    "lanes": [
+        {"id": "L", "origin": "A", "destination": "B", "owner": "vans", "transit": 60, "road_factor": 1.2,
+         "vehicles": 2, "vehicle_capacity": 10, "cost_per_km": 2, "vehicle_cost_per_day": 144,
+         "co2_per_km_empty": 0.5, "co2_per_km_full": 1.0},
+    ],
+    "products": [{"id": "part", "routing": [{"capabilities": ["cut"]}]}],
+    "customers": [{"id": "shop"}],
+    "demand": {"orders": [{"id": "o1", "customer": "shop", "product": "part"}]},
+    "run": {"horizon": 1440},
+}  # fmt: skip
+"""Resources: 0 = M (maker), 1 and 2 = the vans of L. Owners: 0 maker, 1 vans. A is at (0, 0),
+B at (30, 40): 50 km as the crow flies, 60 km by road (factor 1.2)."""
+
+TRIPS = [
+    (0, 60, T, 1, 1, 0, 0, -1, 4, 100),  # trip 1: two parts, 4 + 6 units: full
+    (0, 60, T, 1, 1, 1, 1, -1, 6, 150),
+    (60, 120, T, 1, 1, -1, -1, -1),  # back empty
+    (200, 260, T, 1, 1, 2, 2, -1, 5, 125),  # trip 2: 5 units, half full
+    (260, 320, T, 1, 1, -1, -1, -1),
+]
+MACHINE = [(0, 120, P, 0, 0, 0, 0, 0, 4, 15), (400, 460, P, 0, 0, 2, 2, 0, 5, 5)]
+ORDERS = [(0, 0, 0, 4, 0, 2000, 100, 0), (1, 0, 0, 6, 0, 2000, 100, 0), (2, 0, 0, 5, 0, 2000, 300, 0)]
+
+
+def flow_result(start: float = 0.0, end: float = 1440.0) -> RunResult:
+    scenario = scenario_from_data(FLOW_NETWORK, source="FLOW_NETWORK")
+    return RunResult(scenario, Layout.build(scenario), events_array(TRIPS + MACHINE), orders_array(ORDERS), start, end)
+
+
+def test_lane_distance_is_the_straight_line_times_the_road_factor_unless_given() -> None:
+    assert lane_distances(flow_result().scenario) == pytest.approx((60.0,))
+    given = {**FLOW_NETWORK, "lanes": [{**FLOW_NETWORK["lanes"][0], "distance": 75}]}
+    assert lane_distances(scenario_from_data(given, source="given")) == (75.0,)
+
+
+def test_legs_group_the_parts_of_a_trip_and_emit_by_load() -> None:
+    legs = vehicle_legs(flow_result())
+    assert legs.load.tolist() == [10, 0, 5, 0]
+    assert legs.fill.tolist() == [1.0, 0.0, 0.5, 0.0]
+    # 60 km each: full 60 x 1.0, empty 60 x 0.5, half full 60 x (0.5 + 0.5 x 0.5)
+    assert legs.co2.tolist() == pytest.approx([60, 30, 45, 30])
+
+
+def test_logistics_kpis_by_hand() -> None:
+    kpis = compute_kpis(flow_result())
+    logistics = kpis["logistics"]
+    assert logistics["trips"] == 2 and logistics["empty_trips"] == 2
+    assert logistics["units_carried"] == 15
+    assert logistics["fill_rate"] == pytest.approx(0.75)  # (1 + 0.5) / 2
+    assert logistics["km"] == pytest.approx(240) and logistics["empty_km"] == pytest.approx(120)
+    assert logistics["empty_km_share"] == pytest.approx(0.5)
+    # van 1 drives 0-120 and 200-320, van 2 never: 240 of 2 x 1440 van-minutes
+    assert logistics["vehicle_utilisation"] == pytest.approx(240 / 2880)
+    # variable: what the trips cost (100 + 150 + 125); fixed: 2 vans x 144 a day x 1 day
+    assert logistics["cost"] == pytest.approx({"variable": 375, "fixed": 288, "total": 663, "per_unit": 663 / 15})
+    assert logistics["co2"] == pytest.approx(165) and logistics["co2_per_unit"] == pytest.approx(11)
+    lane = logistics["by_lane"]["L"]
+    assert lane["trips"] == 2 and lane["distance"] == pytest.approx(60) and lane["vehicles"] == 2
+    assert lane["utilisation"] == pytest.approx(240 / 2880) and lane["cost"] == pytest.approx(663)
+    # the vans' day cost is the carrier's fixed cost, in the lease component
+    assert kpis["cost"]["lease"] == pytest.approx(288)
+    assert kpis["cost"]["by_owner"]["vans"] == pytest.approx(375 + 288)
+
+
+def test_fuller_vehicles_emit_less_per_unit_and_empty_returns_count() -> None:
+    # The same 15 units in three trips of 5 (each half full, each with its empty return).
+    trips = []
+    for k, t in enumerate((0, 200, 400)):
+        trips += [(t, t + 60, T, 1, 1, k, k, -1, 5, 0), (t + 60, t + 120, T, 1, 1, -1, -1, -1)]
+    scenario = flow_result().scenario
+    result = RunResult(scenario, Layout.build(scenario), events_array(trips), orders_array(ORDERS), 0.0, 1440.0)
+    logistics = compute_kpis(result)["logistics"]
+    assert logistics["co2"] == pytest.approx(3 * (45 + 30))
+    assert logistics["co2_per_unit"] == pytest.approx(15)  # against 11 in one full and one half-full trip
+
+
+def test_standby_after_a_long_idle_stretch() -> None:
+    # M busy 0-120 and 400-460; idle 120-400 (standby from 180) and 460-1440 (from 520).
+    result = flow_result()
+    assert standby_minutes(result).tolist() == pytest.approx([220 + 920])
+    energy = machine_energy(result, state_durations(result))
+    # busy 180 min x 30 kW, idle 120 min x 6 kW, standby 1140 min x 1 kW
+    assert energy.kwh[0].tolist() == pytest.approx([90, 0, 12, 19])
+    assert energy.unit_cost.tolist() == pytest.approx([121 * 0.2])
+    assert energy.unit_co2.tolist() == pytest.approx([121 * 0.4])
+
+
+def test_an_idle_stretch_begun_in_the_warmup_counts_from_its_true_start() -> None:
+    # Window from 150: idle 150-180 then standby 180-400 (the stretch began at 120).
+    result = flow_result(start=150)
+    energy = machine_energy(result, state_durations(result))
+    assert energy.kwh[0].tolist() == pytest.approx([30, 0, 9, 19])
+
+
+def test_energy_and_co2_kpis_by_hand() -> None:
+    kpis = compute_kpis(flow_result())
+    energy = kpis["energy"]
+    assert energy["kwh"] == pytest.approx(121)
+    assert energy["cost"] == pytest.approx(24.2) and energy["co2"] == pytest.approx(48.4)
+    assert energy["per_unit"]["kwh"] == pytest.approx(121 / 15)
+    assert energy["by_state"] == pytest.approx({"busy": 90, "setup": 0, "idle": 12, "standby": 19})
+    assert energy["by_site"] == {"A": pytest.approx({"kwh": 121, "cost": 24.2, "co2": 48.4})}
+    assert kpis["cost"]["energy"] == pytest.approx(24.2)
+    assert kpis["cost"]["by_owner"]["maker"] == pytest.approx(20 + 24.2)  # running 15 + 5, energy
+    co2 = kpis["co2"]
+    assert co2["transport"] == pytest.approx(165) and co2["production"] == pytest.approx(48.4)
+    assert co2["total"] == pytest.approx(213.4) and co2["per_unit"] == pytest.approx(213.4 / 15)
+    assert co2["by_owner"] == pytest.approx({"maker": 48.4, "vans": 165})
+
+
+def test_a_carrier_shows_its_vehicles_utilisation_in_the_owner_table() -> None:
+    rows = {row["owner"]: row for row in owner_table(flow_result())}
+    assert rows["vans"]["machines"] == 0 and rows["vans"]["vehicles"] == 2
+    assert rows["vans"]["utilisation"] == pytest.approx(240 / 2880)
+    assert rows["maker"]["utilisation"] == pytest.approx(180 / 1440)
