@@ -137,7 +137,9 @@ def _default(args: argparse.Namespace) -> int:
         problem = _gui_problem()
         if problem is None:
             return _gui(argparse.Namespace(scenario=None))
-        print(f"{problem}\nRunning the demo network headless instead.", file=sys.stderr)
+        # The advice is all we print: a screen of headless KPIs after it would scroll it away.
+        print(f"{problem}\nWithout a window: twin-app run {DEFAULT_SAMPLE}", file=sys.stderr)
+        return 1
     else:
         print("No display found: running the demo network headless (twin-app run --help for options).", file=sys.stderr)
     return main(["run", str(DEFAULT_SAMPLE)])

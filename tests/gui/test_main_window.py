@@ -241,7 +241,10 @@ def test_capture_writes_pngs(tmp_path, tiny_path):
 def test_stall_probe(tiny_path):
     from twin_app.gui.bench_live import measure_stalls
 
-    report = measure_stalls(tiny_path, 1440.0)
+    report = measure_stalls(tiny_path, 1440.0, speed=720.0, fastest=False, switch_seconds=0.3, headless=True)
     assert report["state"] == "paused" and report["reached"] == pytest.approx(1440.0)
     assert report["events"] > 0 and report["ticks"] > 1
     assert report["max_gap_ms"] >= 0 and report["error"] is None
+    assert report["switches"] >= 3 and report["switch_max_ms"] >= report["switch_median_ms"] > 0
+    assert report["memory_before_mb"] > 0 and report["memory_after_reset_mb"] > 0
+    assert report["headless_seconds"] > 0 and report["gui_vs_headless"] > 0

@@ -26,6 +26,7 @@ class Settings:
     gantt_sizes: tuple[int, ...]
     gantt_repeats: int
     live_minutes: float
+    live_large_minutes: float
     sweep_tasks: int
     sweep_until: float
     sweep_repeats: int
@@ -42,6 +43,7 @@ QUICK = Settings(
     gantt_sizes=(10_000, 100_000),
     gantt_repeats=5,
     live_minutes=1440.0,
+    live_large_minutes=720.0,
     sweep_tasks=8,
     sweep_until=2880.0,
     sweep_repeats=3,
@@ -57,6 +59,7 @@ FULL = Settings(
     gantt_sizes=(10_000, 100_000, 1_000_000),
     gantt_repeats=15,
     live_minutes=7 * 1440.0,
+    live_large_minutes=3 * 1440.0,
     sweep_tasks=16,
     sweep_until=7 * 1440.0,
     sweep_repeats=5,

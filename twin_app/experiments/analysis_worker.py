@@ -3,7 +3,8 @@
 The views of a running simulation want fresh figures a few times a second, but one analysis
 of a large run's event log takes seconds. :class:`AnalysisWorker` computes them off the
 caller's thread: :meth:`~AnalysisWorker.submit` hands it an
-:class:`~twin_app.analysis.snapshot.Analysis` and the parts wanted; a request that is still
+:class:`~twin_app.analysis.snapshot.Analysis` (or a function that makes one: taking the
+snapshot of a large run is work too) and the parts wanted; a request that is still
 waiting when a newer one arrives is dropped (only the newest data is worth computing), and
 finished work is collected with :meth:`~AnalysisWorker.collect`. Most of the work is numpy
 sorting and arithmetic, which releases the GIL, so the caller's thread stays responsive.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from twin_app.analysis.snapshot import Analysis
@@ -39,7 +41,7 @@ class AnalysisWorker:
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
-        self._pending: tuple[int, Analysis, tuple[str, ...]] | None = None
+        self._pending: tuple[int, Analysis | Callable[[], Analysis], tuple[str, ...]] | None = None
         self._done: list[Finished] = []
         self._busy = False
         self._closed = False
@@ -47,11 +49,12 @@ class AnalysisWorker:
         self._thread = threading.Thread(target=self._main, name="analysis", daemon=True)
         self._thread.start()
 
-    def submit(self, analysis: Analysis, parts: tuple[str, ...]) -> int:
-        """Ask for ``parts`` of ``analysis``; replaces a request not started yet. Returns its ticket."""
+    def submit(self, source: Analysis | Callable[[], Analysis], parts: tuple[str, ...]) -> int:
+        """Ask for ``parts`` of ``source`` (an Analysis, or a function called on the worker to
+        make one); replaces a request not started yet. Returns its ticket."""
         with self._cond:
             self._tickets += 1
-            self._pending = (self._tickets, analysis, tuple(parts))
+            self._pending = (self._tickets, source, tuple(parts))
             self._cond.notify_all()
             return self._tickets
 
@@ -99,17 +102,22 @@ class AnalysisWorker:
                 if self._closed:
                     return
                 assert self._pending is not None
-                ticket, analysis, parts = self._pending
+                ticket, source, parts = self._pending
                 self._pending = None
                 self._busy = True
             began = time.perf_counter()
             error = None
+            analysis = source if isinstance(source, Analysis) else None
             try:
+                if analysis is None:
+                    analysis = source()  # type: ignore[operator]
                 analysis.compute(*parts)
             except Exception as exc:  # every failure must reach the user, never silence
                 error = (f"{type(exc).__name__}: {exc}", traceback.format_exc())
-            finished = Finished(ticket, analysis, parts, time.perf_counter() - began, error)
+            finished = Finished(ticket, analysis, parts, time.perf_counter() - began, error)  # type: ignore[arg-type]
             with self._cond:
                 self._busy = False
                 self._done.append(finished)
                 self._cond.notify_all()
+            # Hold nothing between requests: a snapshot of a large run is hundreds of MB.
+            del source, analysis, finished

@@ -20,7 +20,11 @@ batches since the last poll merged into one), ``Ended(end)``, ``PausedAt(now)``,
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import queue
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -46,7 +50,7 @@ UNFINISHED = ("running", "paused", "stopping")
 MIN_ANALYSIS_SECONDS = 0.3
 """Least wall time between two analyses of a growing run."""
 
-ANALYSIS_SHARE = 0.5
+ANALYSIS_SHARE = 0.25
 """An analysis that took t waits ``t / ANALYSIS_SHARE`` before the next one starts, so the
 analyses use at most this share of one core and leave the rest to the simulation."""
 
@@ -88,6 +92,19 @@ class Analysed:
 
 
 Update = Started | Batch | Ended | PausedAt | Failed | Live | Analysed
+
+
+def release_memory() -> None:
+    """Give freed memory back to the operating system after a run is discarded.
+
+    A run's arrays are freed when it is reset, but glibc keeps freed heap pages for reuse
+    (its mmap threshold grows to 32 MB as big arrays come and go), so the process would keep
+    a large run's size for good; ``malloc_trim`` returns them. Elsewhere it does nothing.
+    """
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # not glibc (musl...): nothing to trim
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class _Sink:
@@ -228,8 +245,11 @@ class RunSession:
             runner.stop()
             stopped = runner.join(timeout)
         self.analyses.cancel()
+        had_data = self.version > 0
         self._clear_run()
         self.state = "empty" if self.scenario is None else "ready"
+        if had_data:
+            release_memory()
         return stopped
 
     def close(self) -> None:
@@ -252,8 +272,8 @@ class RunSession:
         self.analysis: Analysis | None = None
         self.analysis_version = -1
         """Data version of :attr:`analysis`."""
-        self._submitted: tuple[Analysis, int, tuple[str, ...]] | None = None
-        """The analysis request in the worker: (analysis, data version, parts)."""
+        self._submitted: tuple[int, int, tuple[str, ...]] | None = None
+        """The analysis request in the worker: (ticket, data version, parts)."""
         self._submitted_at = -1e9
         self._last_seconds = 0.0
 
@@ -385,18 +405,34 @@ class RunSession:
         settled = self.state not in ("running", "stopping")
         if not settled and time.perf_counter() - self._submitted_at < wait:
             return
-        self._submit(Analysis(self.current_result()), self.wanted, self.version)
+        # The snapshot is taken on the worker too: reading a large collector is work.
+        self._submit(self._snapshot_maker(), self.wanted, self.version)
 
-    def _submit(self, analysis: Analysis, parts: tuple[str, ...], version: int) -> None:
-        self._submitted = (analysis, version, parts)
+    def _snapshot_maker(self) -> Callable[[], Analysis]:
+        """A function that takes the snapshot later, of this run's collector (not of a later run's)."""
+        collector, scenario, layout, warmup = self.collector, self.scenario, self.layout, self._warmup()
+        assert scenario is not None and layout is not None
+
+        def make() -> Analysis:
+            start = warmup if collector.now > warmup else 0.0
+            return Analysis(collector.result(scenario, layout, start=start))
+
+        return make
+
+    def _warmup(self) -> float:
+        assert self.scenario is not None
+        return self.run_info.warmup if self.run_info is not None else self.scenario.run.warmup
+
+    def _submit(self, source: Analysis | Callable[[], Analysis], parts: tuple[str, ...], version: int) -> None:
+        ticket = self.analyses.submit(source, parts)
+        self._submitted = (ticket, version, parts)
         self._submitted_at = time.perf_counter()
-        self.analyses.submit(analysis, parts)
 
     def _collect_analyses(self) -> list[Update]:
         out: list[Update] = []
         for finished in self.analyses.collect():
             submitted = self._submitted
-            if submitted is None or submitted[0] is not finished.analysis:
+            if submitted is None or submitted[0] != finished.ticket:
                 continue  # from before a reset
             if finished.error is not None:
                 self.last_error = finished.error
@@ -411,7 +447,7 @@ class RunSession:
         """What the views show: the collected events, observed from the warm-up (or from 0 while
         the run has not yet passed it, so the first minutes are not blank)."""
         assert self.scenario is not None and self.layout is not None
-        warmup = self.run_info.warmup if self.run_info is not None else self.scenario.run.warmup
+        warmup = self._warmup()
         start = warmup if self.collector.now > warmup else 0.0
         return self.collector.result(self.scenario, self.layout, start=start)
 
@@ -423,7 +459,7 @@ class RunSession:
             self.analyses.cancel()
             self.analyses.wait_idle()
             self.analysis, self.analysis_version = Analysis(self.current_result()), self.version
-            self._submitted = (self.analysis, self.version, tuple(parts))
+            self._submitted = None
         self.analysis.compute(*parts)
         return self.analysis
 

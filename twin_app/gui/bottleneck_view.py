@@ -75,16 +75,40 @@ class BottleneckView(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
+        self._slots()
+
+    def _slots(self) -> None:
+        """Three bar items (sole, shifting light, shifting hatch) per strip row and per ranking
+        bar, made once: a refresh only moves their rectangles (no items made or removed)."""
+        self._strip_items = []
+        self._rank_items = []
+        strip, rank = self.strip_widget.getPlotItem(), self.rank_widget.getPlotItem()
+        for row in range(MAX_ROWS + 1):
+            color = OTHER_COLOR if row == MAX_ROWS else theme.ROW_COLORS[row % len(theme.ROW_COLORS)]
+            for plot, items, rows in ((strip, self._strip_items, True), (rank, self._rank_items, row < MAX_ROWS)):
+                if not rows:
+                    continue
+                height = 0.7 if plot is strip else 0.65
+                for brush in (pg.mkBrush(color), pg.mkBrush(theme.blend(color, amount=0.6)), _hatch(color)):
+                    item = pg.BarGraphItem(x0=[], y=[], width=[], height=height, brush=brush, pen=None)
+                    plot.addItem(item)
+                    items.append(item)
 
     def set_run(self, run: RunContext) -> None:
         self.run = run
         self.clear()
 
-    def clear(self) -> None:
+    def restyle(self) -> None:
+        """Shifting shades are blends toward the panel colour: remake the items for the theme."""
         for plot, items in ((self.strip_widget, self._strip_items), (self.rank_widget, self._rank_items)):
             for item in items:
                 plot.getPlotItem().removeItem(item)
-            items.clear()
+        self._slots()
+        self.clear()
+
+    def clear(self) -> None:
+        for item in (*self._strip_items, *self._rank_items):
+            item.setOpts(x0=[], y=[], width=[])
         self.rows, self.row_labels, self.segments = [], [], {}
         self.summary.setText("Run the simulation to find the bottlenecks.")
         for widget in (self.strip_widget, self.rank_widget):
@@ -106,42 +130,25 @@ class BottleneckView(QWidget):
         self.rows = [r for r, _, _ in top]
         labels = self.run.names.resource if self.run is not None else tuple(r.id for r in result.layout.resources)
         names = [labels[r] for r in self.rows]
-        row_of = {r: i for i, r in enumerate(self.rows)}
-        other = len(self.rows)
         has_other = len(ranked) > MAX_ROWS
-        self.row_labels = names + (["other machines"] if has_other else [])
-        colors = [theme.ROW_COLORS[i % len(theme.ROW_COLORS)] for i in range(len(self.rows))] + [OTHER_COLOR]
+        self.row_labels = names + (["other resources"] if has_other else [])
 
-        # Strip: map each piece to its row, then one pair of items (sole, shifting) per row.
-        piece_row = np.array([row_of.get(int(r), other) for r in analysis.strip_resource], dtype=np.int64)
+        # Strip: each piece on its row (the rest on 'other'), in that row's sole or shifting items.
+        row_of = np.full(len(result.layout.resources), MAX_ROWS, dtype=np.int64)
+        row_of[np.array(self.rows, dtype=np.int64)] = np.arange(len(self.rows))
+        piece_row = row_of[analysis.strip_resource.astype(np.int64)]
         start, end, shifting = analysis.strip_start, analysis.strip_end, analysis.strip_shifting.astype(bool)
-        self.segments = {"row": piece_row, "start": start, "end": end, "shifting": shifting}
-        strip = self.strip_widget.getPlotItem()
-        for row in range(len(self.row_labels)):
+        display_row = np.where(piece_row == MAX_ROWS, len(self.rows), piece_row)
+        self.segments = {"row": display_row, "start": start, "end": end, "shifting": shifting}
+        for row in range(MAX_ROWS + 1):
+            sole_item, light_item, hatch_item = self._strip_items[3 * row : 3 * row + 3]
             pick = piece_row == row
-            color = colors[min(row, len(colors) - 1)]
-            for shift in (False, True):
-                sel = pick & (shifting == shift)
-                if not sel.any():
-                    continue
+            y = float(row if row < MAX_ROWS else len(self.rows))
+            for items, sel in (((sole_item,), pick & ~shifting), ((light_item, hatch_item), pick & shifting)):
                 x0, width = start[sel], end[sel] - start[sel]
-                y = np.full(sel.sum(), float(row))
-                if shift:
-                    light = pg.BarGraphItem(
-                        x0=x0,
-                        y=y,
-                        width=width,
-                        height=0.7,
-                        brush=pg.mkBrush(theme.blend(color, amount=0.6)),
-                        pen=None,
-                    )
-                    hatch = pg.BarGraphItem(x0=x0, y=y, width=width, height=0.7, brush=_hatch(color), pen=None)
-                    new = [light, hatch]
-                else:
-                    new = [pg.BarGraphItem(x0=x0, y=y, width=width, height=0.7, brush=pg.mkBrush(color), pen=None)]
-                for item in new:
-                    strip.addItem(item)
-                    self._strip_items.append(item)
+                for item in items:
+                    item.setOpts(x0=x0, y=np.full(len(x0), y), width=width)
+        strip = self.strip_widget.getPlotItem()
         strip.getAxis("left").setTicks([[(float(i), label) for i, label in enumerate(self.row_labels)]])
         strip.setXRange(analysis.start, analysis.end, padding=0.01)
         strip.setYRange(-0.6, max(len(self.row_labels), 1) - 0.4, padding=0)
@@ -149,41 +156,24 @@ class BottleneckView(QWidget):
         # Ranking bars: sole solid, shifting hatched on top of it.
         rank = self.rank_widget.getPlotItem()
         n = len(top)
-        if n:
-            y = np.arange(n, dtype=float)
-            sole = np.array([s for _, s, _ in top]) * 100.0
-            shift = np.array([h for _, _, h in top]) * 100.0
-            for i in range(n):
-                color = colors[i]
-                items = [
-                    pg.BarGraphItem(
-                        x0=[0.0], y=[y[i]], width=[sole[i]], height=0.65, brush=pg.mkBrush(color), pen=None
-                    ),
-                    pg.BarGraphItem(
-                        x0=[sole[i]],
-                        y=[y[i]],
-                        width=[shift[i]],
-                        height=0.65,
-                        brush=pg.mkBrush(theme.blend(color, amount=0.6)),
-                        pen=None,
-                    ),
-                    pg.BarGraphItem(
-                        x0=[sole[i]], y=[y[i]], width=[shift[i]], height=0.65, brush=_hatch(color), pen=None
-                    ),
-                ]
-                for item in items:
-                    rank.addItem(item)
-                    self._rank_items.append(item)
-            rank.getAxis("left").setTicks([[(float(i), names[i]) for i in range(n)]])
-            rank.setXRange(0, max(5.0, float((sole + shift).max()) * 1.1), padding=0)
-            rank.setYRange(-0.6, max(n, 4) - 0.4, padding=0)
-            _, s0, h0 = top[0]
-            self.summary.setText(
-                f"Main bottleneck: <b>{html.escape(names[0])}</b> &mdash; sole {s0 * 100:.0f} % and shifting "
-                f"{h0 * 100:.0f} % of the observed time; improving it is most likely to raise throughput."
-            )
-        else:
+        if not n:
             self.summary.setText("No machine has been active yet: no bottleneck.")
+            return
+        sole = np.array([s for _, s, _ in top]) * 100.0
+        shift = np.array([h for _, _, h in top]) * 100.0
+        for i in range(n):
+            sole_item, light_item, hatch_item = self._rank_items[3 * i : 3 * i + 3]
+            sole_item.setOpts(x0=[0.0], y=[float(i)], width=[sole[i]])
+            for item in (light_item, hatch_item):
+                item.setOpts(x0=[sole[i]], y=[float(i)], width=[shift[i]])
+        rank.getAxis("left").setTicks([[(float(i), names[i]) for i in range(n)]])
+        rank.setXRange(0, max(5.0, float((sole + shift).max()) * 1.1), padding=0)
+        rank.setYRange(-0.6, max(n, 4) - 0.4, padding=0)
+        _, s0, h0 = top[0]
+        self.summary.setText(
+            f"Main bottleneck: <b>{html.escape(names[0])}</b> &mdash; sole {s0 * 100:.0f} % and shifting "
+            f"{h0 * 100:.0f} % of the observed time; improving it is most likely to raise throughput."
+        )
 
     def ranking_shares(self) -> list[tuple[str, float, float]]:
         """(name, sole %, shifting %) of the ranking bars as drawn (for tests)."""

@@ -65,9 +65,12 @@ class RowAxis(pg.AxisItem):
         font = theme.ui_font(8, bold=True)
         p.setFont(font)
         fm = QtGui.QFontMetricsF(font)
+        # Rows map to the axis' y linearly: two mapped points give the line for every band.
+        zero = self.mapFromScene(view.mapViewToScene(QtCore.QPointF(0.0, 0.0))).y()
+        per_row = self.mapFromScene(view.mapViewToScene(QtCore.QPointF(0.0, 1.0))).y() - zero
         for group in self.groups:
-            y0 = self.mapFromScene(view.mapViewToScene(QtCore.QPointF(0.0, group.first))).y()
-            y1 = self.mapFromScene(view.mapViewToScene(QtCore.QPointF(0.0, group.end))).y()
+            y0 = zero + per_row * group.first
+            y1 = zero + per_row * group.end
             top, bottom = max(min(y0, y1), rect.top()), min(max(y0, y1), rect.bottom())
             if bottom <= top:
                 continue

@@ -76,6 +76,9 @@ def _load_in_child(path: Path, size: int, parent: QWidget | None) -> Scenario:
 
     def tick() -> None:
         nonlocal phase
+        if dialog.wasCanceled():
+            loop.quit()
+            return
         try:
             while receive.poll():
                 message = receive.recv()

@@ -49,6 +49,9 @@ MAX_LABELS = 60
 """Node labels tried at most (the largest nodes first); the rest show on hover."""
 
 QUEUE_COLOR = (230, 159, 0)
+HALO_SIZES = (8.0, 14.0, 22.0, 32.0, 44.0)
+"""Extra diameter (pixels) of the queue halo around a site, by queue size class: one scatter
+item per class with one brush, so redrawing the halos ten times a second stays cheap."""
 
 
 class NetworkMapView(QWidget):
@@ -84,12 +87,14 @@ class NetworkMapView(QWidget):
             item = pg.PlotCurveItem(connect="pairs")
             plot.addItem(item)
             self.lane_items.append(item)
-        self.halos = pg.ScatterPlotItem(symbol="o", pxMode=True, pen=pg.mkPen(None))
+        self.halos = [pg.ScatterPlotItem(symbol="o", pxMode=True, pen=pg.mkPen(None)) for _ in HALO_SIZES]
         self.vehicles = pg.ScatterPlotItem(symbol="s", pxMode=True, size=8)
+        """Loaded vehicles (filled); empty ones driving back are :attr:`empty_vehicles` (hollow)."""
+        self.empty_vehicles = pg.ScatterPlotItem(symbol="s", pxMode=True, size=7)
         self.sites = pg.ScatterPlotItem(hoverable=True, tip=self._tip, symbol="o", pxMode=True)
         self.customers = pg.ScatterPlotItem(hoverable=True, tip=self._tip, symbol="s", pxMode=True)
         self.highlight = pg.ScatterPlotItem(symbol="o", pxMode=True, brush=pg.mkBrush(None))
-        for item in (self.halos, self.sites, self.customers, self.vehicles, self.highlight):
+        for item in (*self.halos, self.sites, self.customers, self.empty_vehicles, self.vehicles, self.highlight):
             plot.addItem(item)
         self.sites.sigClicked.connect(self._on_points_clicked)
         self.customers.sigClicked.connect(self._on_points_clicked)
@@ -204,6 +209,17 @@ class NetworkMapView(QWidget):
         for item, width in zip(self.lane_items, WIDTH_CLASSES, strict=True):
             item.setPen(pg.mkPen(lane, width=width))
         self.highlight.setPen(pg.mkPen(theme.colors.accent, width=3))
+        halo = QColor(*QUEUE_COLOR)
+        halo.setAlpha(110)
+        for item in self.halos:
+            item.setBrush(pg.mkBrush(halo))
+        self.vehicles.setBrush(pg.mkBrush(theme.colors.accent))
+        self.vehicles.setPen(pg.mkPen(theme.colors.panel, width=1))
+        self.empty_vehicles.setBrush(pg.mkBrush(theme.colors.panel))
+        self.empty_vehicles.setPen(pg.mkPen(theme.colors.accent, width=1.5))
+        for label in self._labels:
+            label.setColor(theme.colors.text)
+            label.setFont(theme.ui_font(8.5))
         self._fill_owner_list()
         self.redraw()
 
@@ -319,63 +335,61 @@ class NetworkMapView(QWidget):
             return
         node_xy = clusters.centre[clusters.of_node]
         xy, loaded = model.vehicle_positions(node_xy)
-        accent = theme.colors.accent
-        self.vehicles.setData(
-            pos=xy,
-            brush=[self._brush(QColor(accent)) if full else self._brush(QColor(theme.colors.panel)) for full in loaded],
-            pen=self._pen(accent, 1.5),
-        )
+        # One style per item (no per-point brushes): thousands of vehicles redraw cheaply.
+        self.vehicles.setData(pos=xy[loaded])
+        self.empty_vehicles.setData(pos=xy[~loaded])
         live = model.live
-        if live is None or not np.any(live.node_queue > 0):
-            self.halos.setData(pos=np.zeros((0, 2)))
-            return
         k = len(clusters.centre)
-        waiting = np.bincount(clusters.of_node, live.node_queue[: len(clusters.of_node)], minlength=k)
-        show = np.flatnonzero(waiting >= 0.5)
-        halo = QColor(*QUEUE_COLOR)
-        halo.setAlpha(110)
-        self.halos.setData(
-            pos=clusters.centre[show],
-            size=self._sizes[show] + 6 + 5 * np.sqrt(waiting[show]),
-            brush=self._brush(halo),
-            data=show,
-        )
+        waiting = np.zeros(k)
+        if live is not None and len(live.node_queue) == len(clusters.of_node):
+            waiting = np.bincount(clusters.of_node, live.node_queue, minlength=k)
+        size_class = np.minimum(np.floor(np.log2(np.maximum(waiting, 1.0)) / 1.5), len(HALO_SIZES) - 1).astype(int)
+        for index, (item, extra) in enumerate(zip(self.halos, HALO_SIZES, strict=True)):
+            show = np.flatnonzero((waiting >= 0.5) & (size_class == index))
+            if len(show) == 0:
+                item.setData(pos=np.zeros((0, 2)))
+                continue
+            item.setData(pos=clusters.centre[show], size=self._sizes[show] + extra, data=show)
 
     def _draw_labels(self, model: MapModel, clusters: Clusters) -> None:
         plot = self.plot_widget.getPlotItem()
-        for label in self._labels:
-            plot.removeItem(label)
-        self._labels = []
         vb = plot.getViewBox()
         (xa, xb), (ya, yb) = vb.viewRange()
         px_w, px_h = vb.viewPixelSize()
-        if not (np.isfinite(px_w) and px_w > 0 and np.isfinite(px_h) and px_h > 0):
-            return
-        centre = clusters.centre
-        inside = np.flatnonzero(
-            (centre[:, 0] >= xa) & (centre[:, 0] <= xb) & (centre[:, 1] >= ya) & (centre[:, 1] <= yb)
-        )
-        if len(inside) == 0:
-            return
-        importance = clusters.machines[inside] + np.where(clusters.owner[inside] < 0, 0.5, 0.0)
-        inside = inside[np.argsort(-importance, kind="stable")[:MAX_LABELS]]
-        font = theme.ui_font(8.5)
-        fm = QFontMetricsF(font)
-        texts = [self._cluster_name(model, clusters, int(c)) for c in inside]
-        points = np.column_stack([(centre[inside, 0] - xa) / px_w, (yb - centre[inside, 1]) / px_h])
-        shown, where = place_labels(
-            points,
-            self._sizes[inside] / 2,
-            np.array([fm.horizontalAdvance(t) + 4 for t in texts]),
-            fm.height(),
-            clusters.machines[inside],
-        )
-        for i in np.flatnonzero(shown):
-            label = pg.TextItem(texts[i], color=theme.colors.text, anchor=(0.5, 0.5))
-            label.setFont(font)
-            label.setPos(xa + where[i, 0] * px_w, yb - where[i, 1] * px_h)
+        texts: list[str] = []
+        where = np.zeros((0, 2))
+        if np.isfinite(px_w) and px_w > 0 and np.isfinite(px_h) and px_h > 0:
+            centre = clusters.centre
+            inside = np.flatnonzero(
+                (centre[:, 0] >= xa) & (centre[:, 0] <= xb) & (centre[:, 1] >= ya) & (centre[:, 1] <= yb)
+            )
+            importance = clusters.machines[inside] + np.where(clusters.owner[inside] < 0, 0.5, 0.0)
+            inside = inside[np.argsort(-importance, kind="stable")[:MAX_LABELS]]
+            fm = QFontMetricsF(theme.ui_font(8.5))
+            names = [self._cluster_name(model, clusters, int(c)) for c in inside]
+            points = np.column_stack([(centre[inside, 0] - xa) / px_w, (yb - centre[inside, 1]) / px_h])
+            shown, centres = place_labels(
+                points,
+                self._sizes[inside] / 2,
+                np.array([fm.horizontalAdvance(t) + 4 for t in names]),
+                fm.height(),
+                clusters.machines[inside],
+            )
+            texts = [names[i] for i in np.flatnonzero(shown)]
+            where = centres[shown]
+        while len(self._labels) < len(texts):  # a pool of text items, reused from redraw to redraw
+            label = pg.TextItem("", anchor=(0.5, 0.5), color=theme.colors.text)
+            label.setFont(theme.ui_font(8.5))
             plot.addItem(label)
             self._labels.append(label)
+        for index, label in enumerate(self._labels):
+            if index >= len(texts):
+                label.hide()
+                continue
+            if label.toPlainText() != texts[index]:
+                label.setText(texts[index])
+            label.setPos(xa + where[index, 0] * px_w, yb - where[index, 1] * px_h)
+            label.show()
 
     def _cluster_name(self, model: MapModel, clusters: Clusters, c: int) -> str:
         head = int(clusters.first[c])

@@ -15,8 +15,11 @@ import sys
 from pathlib import Path
 
 APT_PACKAGES = (
-    "libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0"
+    "libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 "
+    "libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1 libxkbcommon0 "
+    "libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0"
 )
+"""Debian/Ubuntu packages of every system library Qt's X11 plugin loads (README, 'System packages')."""
 
 
 def x11_problem() -> str | None:
@@ -33,7 +36,8 @@ def x11_problem() -> str | None:
         ctypes.CDLL(str(plugin))
     except OSError as error:
         return (
-            f"The desktop app cannot use this X11 display: {error}.\n"
-            f"Install Qt's X11 libraries, e.g. on Debian/Ubuntu: sudo apt-get install {APT_PACKAGES}"
+            f"Install Qt's X11 libraries to open the desktop app, e.g. on Debian/Ubuntu:\n"
+            f"  sudo apt-get install {APT_PACKAGES}\n"
+            f"(Qt cannot use this X11 display: {error}.)"
         )
     return None

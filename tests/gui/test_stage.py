@@ -1,0 +1,73 @@
+"""On stage: presentation mode with its tour, the dark theme, one name per thing in every view."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+
+@pytest.fixture(autouse=True)
+def _light_theme_after():
+    from twin_app.gui import theme
+
+    yield
+    theme.use(theme.LIGHT, 1.0)
+
+
+def test_presentation_mode_is_full_screen_large_and_steps_through_the_tour(qtbot, window):
+    from twin_app.gui import theme
+    from twin_app.gui.presentation import DEFAULT_TOUR
+
+    window.show()
+    window.controls.presentation.trigger()  # F5
+    assert window.presenting and window.windowState() & Qt.WindowState.WindowFullScreen
+    assert window.menuBar().isHidden() and window.start_dock.isHidden() and not window.tour_bar.isHidden()
+    assert theme.scale > 1.2 and window.kpi_view.cards["completed"].value.font().pointSizeF() > 0
+    window.tour_next()  # step 1: the demo on the map, running
+    first = DEFAULT_TOUR[0]
+    assert window.path.name == first.sample and window.current_view() is window.map_view
+    assert window.state == "running" and first.caption == window.tour_caption.text()
+    window.tour_next()  # step 2: same sample, the Gantt: the run goes on, not restarted
+    assert window.current_view() is window.gantt_view and window.state == "running"
+    assert window.tour_position.text() == f"2 / {len(DEFAULT_TOUR)}"
+    window.tour_next()  # step 3: another sample (no question asked on stage)
+    assert window.path.name == DEFAULT_TOUR[2].sample and window.current_view() is window.kpi_view
+    stop_keys = [s.toString() for s in window.controls.stop.shortcuts()]
+    assert "Esc" not in stop_keys  # on stage Esc leaves presentation mode, it does not stop the run
+    window.set_presentation(False)
+    assert not window.presenting and not window.menuBar().isHidden() and theme.scale == 1.0
+    assert "Esc" in [s.toString() for s in window.controls.stop.shortcuts()]
+
+
+def test_the_dark_theme_recolours_the_views_and_is_remembered(qtbot, window, settings, tiny_path):
+    from twin_app.gui import theme
+    from twin_app.gui.main_window import MainWindow
+
+    window.open_scenario(tiny_path)
+    window.run_to(1440.0)
+    window.controls.dark.trigger()
+    assert theme.colors is theme.DARK and settings.dark_theme
+    assert window.gantt_view.plot.backgroundBrush().color().name().upper() == theme.DARK.panel
+    assert window.kpi_view.hist_widget.backgroundBrush().color().name().upper() == theme.DARK.panel
+    assert theme.DARK.panel in window.styleSheet()
+    window.controls.dark.trigger()
+    assert theme.colors is theme.LIGHT and not settings.dark_theme
+    settings.dark_theme = True
+    again = MainWindow(settings)
+    qtbot.addWidget(again)
+    assert theme.colors is theme.DARK and again.controls.dark.isChecked()
+
+
+def test_every_view_names_a_machine_the_same_way(qtbot, window, samples_dir):
+    window.open_scenario(samples_dir / "cloud_factory_demo.json")
+    window.run_to(2 * 1440.0)
+    names = window.run_context.names
+    scenario = window.scenario
+    machine_names = {m.name or m.id for m in scenario.machines}
+    assert set(window.utilisation_view.row_labels) == machine_names
+    resources = set(names.resource)  # machine units and vehicles (both can be bottlenecks)
+    assert set(window.bottleneck_view.row_labels[: len(window.bottleneck_view.rows)]) <= resources
+    assert set(window.gantt_view.row_names) == resources
+    window.map_view.select_node(0)
+    site_machines = [m for m in scenario.machines if m.site == scenario.sites[0].id]
+    assert all((m.name or m.id) in window.map_view.details_text() for m in site_machines)
