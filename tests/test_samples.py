@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_networks"
 NAMES = (
     "asset_heavy",
+    "asset_heavy_no_batching",
     "asset_light",
+    "asset_light_no_batching",
     "logistics_direct",
     "logistics_hub",
     "cloud_factory_demo",
@@ -52,7 +55,7 @@ def test_demo_is_a_real_cloud_factory() -> None:
     assert len(demo.machines) >= 40
     assert {"logistics", "platform"} <= {o.kind for o in demo.owners}
     assert 2 <= len(demo.customers) <= 4
-    assert demo.run.horizon == 10080 and demo.run.warmup == 1440
+    assert demo.run.horizon == 10080 and demo.run.warmup == 2880
     assert demo.platform.fee > 0
     assert any(m.failures for m in demo.machines) and any(m.shifts for m in demo.machines)
     owner_of_site = {s.id: s.owner for s in demo.sites}
@@ -88,19 +91,39 @@ def test_large_network_has_platform_scale_and_100k_orders() -> None:
     assert (SAMPLES / "large_network.json").stat().st_size < 3_000_000
 
 
-def test_asset_heavy_and_light_face_identical_demand() -> None:
+def test_asset_heavy_and_light_are_one_owners_decision_under_identical_terms() -> None:
     heavy, light = _load("asset_heavy"), _load("asset_light")
     assert heavy.demand == light.demand
     assert heavy.products == light.products
     assert heavy.customers == light.customers
-    # heavy: one asset owner, few fast machines; light: several owners, more, slower machines
+    assert heavy.platform == light.platform and heavy.platform.fee > 0
+    assert heavy.economics.planning_years == light.economics.planning_years
+    # the decision owner is in both; the platform is the same company
+    for scenario in (heavy, light):
+        ids = {o.id: o for o in scenario.owners}
+        assert "bikeworks" in ids and ids["framecloud"].kind == "platform"
+        assert ids["bikeworks"].discount_rate == 0.08
+    # heavy: one asset owner, few fast machines bought outright; light: several owners, more,
+    # slower machines, little capital, capacity rented by BikeWorks
     assert len({s.owner for s in heavy.sites}) == 1
-    assert len({s.owner for s in light.sites}) >= 3
+    assert len({s.owner for s in light.sites}) >= 4
     assert len(light.machines) > len(heavy.machines)
     assert min(m.speed for m in heavy.machines) > max(m.speed for m in light.machines)
-    heavy_capex = sum(m.capex_per_period + m.lease_per_period for m in heavy.machines)
-    light_capex = sum(m.capex_per_period + m.lease_per_period for m in light.machines)
-    assert light_capex < heavy_capex / 2
+
+    def invested(scenario: Scenario) -> float:
+        return sum(m.investment.price for m in scenario.machines if m.investment)
+
+    assert invested(light) < invested(heavy) / 5
+    assert [r.renter for r in light.economics.rentals] == ["bikeworks"]
+    assert all(c.contract.penalty_per_order > 0 for c in heavy.customers)
+
+
+@pytest.mark.parametrize("name", ["asset_heavy", "asset_light"])
+def test_each_network_comes_with_and_without_family_batching(name: str) -> None:
+    batching, fifo = _load(name), _load(f"{name}_no_batching")
+    assert batching.platform.batch_families and not fifo.platform.batch_families
+    same = replace(fifo, platform=batching.platform, name=batching.name, description=batching.description)
+    assert same == batching
 
 
 def test_logistics_direct_and_hub_differ_only_in_logistics() -> None:
