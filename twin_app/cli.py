@@ -33,8 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command: Callable[[argparse.Namespace], int] = getattr(args, "handler", _default)
     terminated: list[int] = []
+    previous = None
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, lambda signum, frame: _terminate(terminated))
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: _terminate(terminated))
     try:
         return command(args)
     except TwinError as error:
@@ -46,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader stopped (twin-app history | head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _terminate(terminated: list[int]) -> None:
