@@ -70,3 +70,11 @@ def test_a_signal_stops_the_run_and_keeps_its_partial_results(tmp_path: Path, si
     assert runs and {run["status"] for run in runs} == {"stopped"}
     assert len(runs) <= min(replications, 2)  # a replication not begun when the signal came never starts
     assert all(run["kpis"] and run["kpis"]["orders_completed"] > 0 for run in runs)
+
+
+def test_main_leaves_the_callers_sigterm_handler_in_place() -> None:
+    from twin_app.cli import main
+
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["validate", str(TINY)]) == 0
+    assert signal.getsignal(signal.SIGTERM) is before
