@@ -19,9 +19,10 @@ vehicle driving back after delivering. Each leg covers the lane's road distance
 - **Fleet cost**: variable (what the TRANSPORT records cost: per trip, per unit, per km of the
   trip there and back) and fixed (``vehicle_cost_per_day`` x vehicles x days, plus
   ``lease_per_period`` x cost periods): the logistics providers' costs.
-- **Hubs**: each HANDLING record is one part handled at a hub (see
-  :data:`~twin_app.model.events.EventKind.HANDLING`): parts, units, handling cost and the
-  docks' utilisation.
+- **Hubs**: each TRANSPORT record with resource -1 is one part handled at a hub (its site
+  index in ``operation``, see :mod:`twin_app.sim.hubs`): parts and units handled (started in
+  the window), handling cost and time in the window, and the docks' utilisation (handling
+  time / (docks x window); None for a hub without a dock limit).
 """
 
 from __future__ import annotations
@@ -255,4 +256,30 @@ def logistics_block(result: RunResult, durations: np.ndarray, units: float) -> d
         "co2": co2_total,
         "co2_per_unit": co2_total / units if units > 0 else None,
         "by_lane": by_lane,
+        "hubs": hub_block(result),
     }
+
+
+def hub_block(result: RunResult) -> dict[str, Any]:
+    """Per hub site: parts and units handled, handling cost and dock utilisation."""
+    ev = result.events
+    handled = ev[(ev["kind"] == EventKind.TRANSPORT) & (ev["resource"] == -1)]
+    lo, hi = result.clipped(handled)
+    share = result.window_fraction(handled)
+    started = (handled["start"] >= result.start) & (handled["start"] < result.end)
+    site = handled["operation"]
+    out: dict[str, Any] = {}
+    window = result.duration
+    for index, hub in enumerate(result.scenario.sites):
+        if hub.handling is None:
+            continue
+        mine = site == index
+        docks = hub.handling.capacity
+        busy = float((hi - lo)[mine].sum())
+        out[hub.id] = {
+            "parts": int((mine & started).sum()),
+            "units": float(handled["quantity"][mine & started].sum()),
+            "cost": float((handled["cost"] * share)[mine].sum()),
+            "utilisation": busy / (docks * window) if docks is not None and window > 0 else None,
+        }
+    return out

@@ -10,6 +10,8 @@ Kinds of interval (``start`` to ``end``):
 - PROCESS: a resource works on an operation (``operation`` = routing step index).
 - SETUP: a changeover before an operation.
 - TRANSPORT: a part (``job``) carried by a vehicle of a lane; ``resource`` is the vehicle.
+  With ``order`` -1: the vehicle driving back empty. With ``resource`` -1: the part handled
+  at a hub on its way (``owner`` the hub's owner, ``operation`` the hub's site index).
 - DOWN: a breakdown until repaired. OFF_SHIFT: outside the resource's calendar.
 - WAIT: an operation waited for a resource (ready to start); ``resource`` is the one that took
   it. Every operation that starts has one (zero-length if it did not wait), so WAIT records

@@ -46,11 +46,13 @@ from simpy.core import NORMAL
 from twin_app.errors import SimulationError
 from twin_app.model.distributions import Distribution, sampler
 from twin_app.model.events import RunEnd, RunInfo, RunObserver
+from twin_app.model.geography import lane_distances
 from twin_app.model.scenario import Scenario
 from twin_app.sim.calendar import Calendar
 from twin_app.sim.compiled import CompiledProduct, CompiledScenario
 from twin_app.sim.demand import DemandSources
 from twin_app.sim.event_log import EventLog
+from twin_app.sim.hubs import Hub
 from twin_app.sim.logistics import LaneOperator, Parcel
 from twin_app.sim.placement import Placement
 from twin_app.sim.pull import PullDispatcher
@@ -121,6 +123,7 @@ class Simulation:
         self._build_units()
         self._build_lanes()
         self.log.add_closer(self._close_lanes)
+        self.log.add_closer(self._close_hubs)
         self.log.add_closer(self._close_units)
         self.log.add_closer(lambda now: self.dispatcher.close(self.log, now))
         self.demand = DemandSources(self.env, scenario.demand, self.compiled, self._rng, self._release)
@@ -208,7 +211,8 @@ class Simulation:
         network = self.network
         self.lanes: list[LaneOperator] = []
         first_vehicle = layout.n_machine_units
-        for lane in self.scenario.lanes:
+        distances = lane_distances(self.scenario)
+        for lane, distance in zip(self.scenario.lanes, distances, strict=True):
             self.lanes.append(
                 LaneOperator(
                     self.env,
@@ -220,9 +224,17 @@ class Simulation:
                     self._rng("lane", lane.id),
                     self.log.records.append,
                     self._wake_lane,
+                    distance,
                 )
             )
             first_vehicle += lane.vehicles
+        self.hubs: dict[int, Hub] = {}
+        """Node index -> the docks of a site with ``handling`` (parts changing lanes there)."""
+        for index, site in enumerate(self.scenario.sites):
+            if site.handling is not None:
+                owner = layout.owners.index(site.owner) if site.owner in layout.owners else -1
+                rng = self._rng("handling", site.id)
+                self.hubs[index] = Hub(self.env, site.handling, index, owner, rng, self.log.records.append)
 
     def _wake_lane(self, lane: LaneOperator) -> None:
         self._lanes_due[id(lane)] = lane
@@ -330,6 +342,10 @@ class Simulation:
     def _close_lanes(self, now: float) -> None:
         for lane in self.lanes:
             lane.close(now)
+
+    def _close_hubs(self, now: float) -> None:
+        for hub in self.hubs.values():
+            hub.close(now)
 
     def _close_units(self, now: float) -> None:
         """Log each unit's open phase, breakdown, blocking and off-shift up to ``now``."""
@@ -450,7 +466,11 @@ class Simulation:
 
         def at_hop() -> None:
             job.node = hop
-            self._move(job, hop, destination, arrived)
+            hub = self.hubs.get(hop) if hop != destination else None
+            if hub is None:
+                self._move(job, hop, destination, arrived)
+            else:  # changing lanes at a hub: handled on a dock first
+                hub.handle(job.quantity, job.order.index, job.index, lambda: self._move(job, hop, destination, arrived))
 
         self.lanes[lane].ship(Parcel(job.quantity, job.order.index, job.index, self.env.now, at_hop), origin)
 

@@ -16,8 +16,9 @@ make a vehicle leave (a part arriving in line, a vehicle coming back, a timetabl
 max-wait timer) only *wakes* the lane; the engine calls :meth:`LaneOperator.decide` once all
 events of the current instant are done, so parts finished at the same instant ride together.
 
-A trip's shipment cost is shared among its parts by quantity; each part also pays the lane's
-cost per unit. Logged: one TRANSPORT record per part when it arrives, and one record with
+A trip's cost (the lane's cost per shipment, plus its cost per km for the way there and the
+empty way back) is shared among its parts by quantity; each part also pays the lane's cost
+per unit. Logged: one TRANSPORT record per part when it arrives, and one record with
 order -1 (no load) for each empty return trip, so vehicle use counts the way back too.
 """
 
@@ -73,7 +74,9 @@ class LaneOperator:
         rng: np.random.Generator,
         record: Callable[[tuple], None],
         wake: Callable[[LaneOperator], None],
+        distance: float = 0.0,
     ) -> None:
+        """``distance``: road km of one leg (:func:`twin_app.model.geography.lane_distance`)."""
         self.env = env
         self.lane = lane
         self.nodes = (origin_node, destination_node)
@@ -89,6 +92,8 @@ class LaneOperator:
         self.policy = lane.departure.policy
         self.max_wait = lane.departure.max_wait
         self.shipments = 0
+        self.trip_cost = lane.cost_per_shipment + lane.cost_per_km * 2.0 * distance
+        """What one trip costs: per shipment, and per km there and back."""
         self._slot_open = False
         self._timer_due: list[float | None] = [None, None]
         self._trips: dict[int, _Trip] = {}
@@ -163,7 +168,7 @@ class LaneOperator:
         arrival.callbacks.append(lambda _event: self._arrive(vehicle, duration))
 
     def _cost(self, parcel: Parcel, carried: float) -> float:
-        share = self.lane.cost_per_shipment * parcel.quantity / carried if carried > 0 else 0.0
+        share = self.trip_cost * parcel.quantity / carried if carried > 0 else 0.0
         return share + self.lane.cost_per_unit * parcel.quantity
 
     def _log_trip(self, trip: _Trip, end: float) -> None:
