@@ -67,8 +67,16 @@ def format_kpis(kpis: dict[str, Any], title: str = "") -> str:
             "  transport / capex / lease",
             " / ".join(_fmt(_value(kpis, "cost", k), digits=0) for k in ("transport", "capex", "lease")),
         ),
+        (
+            "  maintenance / platform",
+            " / ".join(_fmt(_value(kpis, "cost", k), digits=0) for k in ("maintenance", "platform")),
+        ),
+        ("Cost per unit", _fmt(_value(kpis, "cost", "per_unit"))),
         ("Revenue", _fmt(_value(kpis, "revenue", "total"), digits=0)),
+        ("  platform fee", _fmt(_value(kpis, "revenue", "platform_fee"), digits=0)),
+        ("Lateness cost (penalties)", _fmt(_value(kpis, "lateness", "cost"), digits=0)),
         ("Profit", _fmt(_value(kpis, "profit", "total"), digits=0)),
+        ("Owners losing money", _fmt(_value(kpis, "fairness", "partners_losing"), digits=1)),
         ("Transport CO2", _fmt(_value(kpis, "co2", "total"), digits=0)),
         ("Events logged", _fmt(_value(kpis, "events"), digits=0)),
     ]
@@ -98,4 +106,29 @@ def format_kpis(kpis: dict[str, Any], title: str = "") -> str:
             shown = sorted(shown, key=lambda item: -_sort_value(item[1]))[:OWNERS_SHOWN]
         owner_width = max(len(owner) for owner, _ in shown)
         lines += [f"  {owner:<{owner_width}}  {_fmt(value, percent=True)}" for owner, value in shown]
+    lines += _money_by_owner(kpis)
     return "\n".join(lines)
+
+
+def _money_by_owner(kpis: dict[str, Any]) -> list[str]:
+    """Profit, margin and NPV per owner (the most profitable first when there are many)."""
+    profit = _value(kpis, "profit", "by_owner") or {}
+    if not profit:
+        return []
+    years = _value(kpis, "investment", "planning_years")
+    years = years.get("mean") if isinstance(years, dict) else years
+    rule = _value(kpis, "sharing", "rule")
+    owners = sorted(profit, key=lambda o: -_sort_value(profit[o]))[:OWNERS_SHOWN]
+    width = max(len(o) for o in owners)
+    head = f"Money by owner (sharing rule {rule}; NPV over {_fmt(years, digits=0)} years)"
+    if len(profit) > OWNERS_SHOWN:
+        head += f" (most profitable {OWNERS_SHOWN} of {len(profit)})"
+    lines = ["", head, f"  {'':<{width}}  {'profit':>18}  {'margin':>14}  {'NPV':>22}"]
+    for owner in owners:
+        margin = _value(kpis, "fairness", "margin", "by_owner", owner)
+        npv = _value(kpis, "investment", "npv", "by_owner", owner)
+        lines.append(
+            f"  {owner:<{width}}  {_fmt(profit[owner], digits=0):>18}  {_fmt(margin, percent=True):>14}"
+            f"  {_fmt(npv, digits=0):>22}"
+        )
+    return lines
