@@ -114,3 +114,18 @@ def test_fixed_costs_spread_over_the_orders_by_minutes(econ_result) -> None:
     # order 0: acme 10 + 200/4 = 60, bolt 10 + 100/2 = 60; order 1: acme 30 + 150 = 180, bolt 60
     assert revenue["acme"] == pytest.approx(1000 * 60 / 120 + 1000 * 180 / 240)
     assert revenue["bolt"] == pytest.approx(1000 * 60 / 120 + 1000 * 60 / 240)
+
+
+def test_the_worked_example_in_the_documentation_gives_these_numbers() -> None:
+    """docs/economics.md shows this case rule by rule: its numbers must be the program's."""
+    from pathlib import Path
+
+    from twin_app.analysis.economics.sharing import RULES
+
+    text = (Path(__file__).resolve().parents[3] / "docs" / "economics.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"`{rule}`" in text, rule
+    for shares in EXPECTED_SHARES.values():
+        for value in shares.values():
+            shown = f"{value:.2f}" if value != int(value) else f"{value:.0f}"
+            assert f"**{shown}**" in text, shown
