@@ -52,6 +52,16 @@ HEADLINE: tuple[KpiInfo, ...] = (
     KpiInfo("fairness.gini_margin", "Gini of partner margins", "lower"),
     KpiInfo("fairness.partners_losing", "Owners losing money", "lower"),
     KpiInfo("co2.total", "CO2 (kg)", "lower"),
+    KpiInfo("co2.per_unit", "CO2 per unit (kg)", "lower"),
+    KpiInfo("logistics.trips", "Trips", "neither"),
+    KpiInfo("logistics.fill_rate", "Fill rate", "higher", percent=True),
+    KpiInfo("logistics.vehicle_utilisation", "Vehicle utilisation", "neither", percent=True),
+    KpiInfo("logistics.empty_km", "Empty km", "lower"),
+    KpiInfo("logistics.cost.total", "Fleet cost (incl. fixed)", "lower"),
+    KpiInfo("logistics.cost.per_unit", "Transport cost per unit", "lower"),
+    KpiInfo("logistics.co2_per_unit", "Transport CO2 per unit (kg)", "lower"),
+    KpiInfo("energy.kwh", "Energy (kWh)", "lower"),
+    KpiInfo("energy.cost", "Energy cost", "lower"),
 )
 """The KPIs every comparison table shows first, in this order."""
 
@@ -63,6 +73,7 @@ OWNER_GROUPS: tuple[tuple[str, str, Better, bool], ...] = (
     ("cost.by_owner.", "Cost", "lower", False),
     ("utilisation.by_owner.", "Utilisation", "neither", True),
     ("co2.by_owner.", "CO2", "lower", False),
+    ("energy.by_owner.", "Energy (kWh)", "lower", False),
     ("fairness.margin.by_owner.", "Margin", "higher", True),
     ("investment.npv.by_owner.", "NPV", "higher", False),
     ("investment.roi.by_owner.", "ROI", "higher", True),
@@ -129,12 +140,28 @@ def info(path: str) -> KpiInfo:
     return KpiInfo(path, path, better, path.startswith("utilisation.") or path.endswith("_rate"))
 
 
-def shown_paths(paths: Iterable[str]) -> list[str]:
-    """The paths a comparison table shows: the headline KPIs, then the per-owner families."""
+OWNERS_SHOWN = 15
+"""Owners a comparison table lists by default; a large network has hundreds (--all shows them)."""
+
+
+def owner_of(path: str) -> str | None:
+    """The owner a per-owner KPI path is about, or None."""
+    for prefix, *_ in OWNER_GROUPS:
+        if path.startswith(prefix):
+            return path[len(prefix) :]
+    return None
+
+
+def shown_paths(paths: Iterable[str], owners: Iterable[str] | None = None) -> list[str]:
+    """The paths a comparison table shows: the headline KPIs, then the per-owner families
+    (of ``owners`` only, when given)."""
     available = set(paths)
+    keep = None if owners is None else set(owners)
     shown = [info.path for info in HEADLINE if info.path in available]
     for prefix, *_ in OWNER_GROUPS:
-        shown.extend(sorted(p for p in available if p.startswith(prefix)))
+        shown.extend(
+            sorted(p for p in available if p.startswith(prefix) and (keep is None or p[len(prefix) :] in keep))
+        )
     return shown
 
 
@@ -145,9 +172,36 @@ def format_value(value: float | None, kpi: KpiInfo, signed: bool = False, delta:
     """
     if value is None or not math.isfinite(value):
         return "-"
+    if value == 0:
+        return "0"
     sign = "+" if signed else ""
     if kpi.percent:
         return f"{100 * value:{sign}.1f} pp" if delta else f"{100 * value:{sign}.1f}%"
     magnitude = abs(value)
     digits = 0 if magnitude >= 1000 else 1 if magnitude >= 10 else 2 if magnitude >= 0.1 else 3
     return f"{value:{sign},.{digits}f}"
+
+
+def kpi_names(scenario: Any) -> set[str]:
+    """Every KPI path a run of ``scenario`` reports (read off the KPIs of an empty run)."""
+    import numpy as np
+
+    from twin_app.analysis.kpis import compute_kpis
+    from twin_app.analysis.result import RunResult
+    from twin_app.model.events import EVENT_DTYPE, ORDER_DTYPE
+    from twin_app.model.layout import Layout
+
+    empty = RunResult(scenario, Layout.build(scenario), np.zeros(0, EVENT_DTYPE), np.zeros(0, ORDER_DTYPE), 0.0, 1.0)
+    return set(flatten(compute_kpis(empty)))
+
+
+def check_kpi_names(names: Iterable[str], scenario: Any, what: str) -> None:
+    """Raise TwinError for a name that is not a KPI of ``scenario``, before anything runs."""
+    from twin_app.errors import TwinError
+    from twin_app.model.suggest import did_you_mean
+
+    known = kpi_names(scenario)
+    for name in names:
+        if name not in known:
+            hint = did_you_mean(name, known).lstrip("; ") or "e.g. " + ", ".join(h.path for h in HEADLINE[:6])
+            raise TwinError(f"{what} {name!r} is not a KPI of this scenario ({hint})")
