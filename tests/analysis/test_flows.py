@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from twin_app.analysis.bottleneck import active_periods
 from twin_app.analysis.energy import machine_energy, standby_minutes
 from twin_app.analysis.kpis import compute_kpis, owner_table
 from twin_app.analysis.logistics import vehicle_legs
@@ -144,3 +145,23 @@ def test_a_carrier_shows_its_vehicles_utilisation_in_the_owner_table() -> None:
     assert rows["vans"]["machines"] == 0 and rows["vans"]["vehicles"] == 2
     assert rows["vans"]["utilisation"] == pytest.approx(240 / 2880)
     assert rows["maker"]["utilisation"] == pytest.approx(180 / 1440)
+
+
+def test_a_lane_is_active_only_while_all_its_vehicles_are_on_the_road() -> None:
+    # Van 1 (resource 1) drives 0-60 loaded and 60-100 back, van 2 (resource 2) 50-80 and
+    # 80-90: both are out 50-90, one period of the lane, kept under its first van. M works
+    # 0-30 and 200-210: shorter, so the lane leads 50-90.
+    events = [
+        (0, 60, T, 1, 1, 0, 0, -1, 4), (60, 100, T, 1, 1, -1, -1, -1),
+        (50, 80, T, 2, 1, 1, 1, -1, 3), (80, 90, T, 2, 1, -1, -1, -1),
+        (0, 30, P, 0, 0, 0, 0, 0, 1), (200, 210, P, 0, 0, 1, 1, 0, 1),
+    ]  # fmt: skip
+    scenario = flow_result().scenario
+    result = RunResult(scenario, Layout.build(scenario), events_array(events), orders_array(ORDERS), 0.0, 300.0)
+    res, start, end = active_periods(result)
+    assert list(zip(res.tolist(), start.tolist(), end.tolist(), strict=True)) == [
+        (0, 0, 30), (0, 200, 210), (1, 50, 90)
+    ]  # fmt: skip
+    kpis = compute_kpis(result)
+    assert kpis["bottleneck"]["resource"] == "L"
+    assert kpis["bottleneck"]["sole"] == pytest.approx(40 / 300)

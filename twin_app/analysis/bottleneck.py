@@ -2,8 +2,10 @@
 
 A machine unit is *active* while it works, changes over or is down for repair; it is
 *inactive* while it waits for work (idle, starved), waits to pass work on (blocked) or is
-off shift. A vehicle is active while it drives, loaded or back empty (it cannot take a load
-then): lanes compete with machines for the bottleneck, vehicle by vehicle. Uninterrupted
+off shift. A *lane* is active while none of its vehicles is free (every one of them on the
+road, loaded or back empty): parts that come then must wait for a vehicle, as work waits for
+a busy machine. Lanes compete with machines for the bottleneck; a lane's periods are kept
+under its first vehicle's resource index (:func:`lane_of_resource` names it). Uninterrupted
 active time forms *active periods*. The resource with the longer average active period
 constrains the system more (the average active period ranking).
 
@@ -65,15 +67,55 @@ def active_periods(
     ``segments``: :func:`~twin_app.analysis.utilisation.state_segments` of ``result`` (all
     resources) if the caller has them already."""
     res, start, end, state = state_segments(result) if segments is None else segments
-    active = (state == BUSY) | (state == SETUP) | (state == DOWN)
-    res, start, end = res[active], start[active], end[active]
+    machine = res < result.n_machine_units
+    active = machine & ((state == BUSY) | (state == SETUP) | (state == DOWN))
+    lane_res, lane_start, lane_end = _lanes_full(result, res[~machine], start[~machine], end[~machine], state[~machine])
+    res = np.concatenate([res[active], lane_res])
+    start = np.concatenate([start[active], lane_start])
+    end = np.concatenate([end[active], lane_end])
     if len(res) == 0:
         return res, start, end
+    order = np.lexsort((start, res))
+    res, start, end = res[order], start[order], end[order]
     first = np.ones(len(res), dtype=bool)
     first[1:] = (res[1:] != res[:-1]) | (start[1:] != end[:-1])
     last = np.ones(len(res), dtype=bool)
     last[:-1] = first[1:]
     return res[first], start[first], end[last]
+
+
+def _lanes_full(
+    result: RunResult, res: np.ndarray, start: np.ndarray, end: np.ndarray, state: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The intervals during which every vehicle of a lane is on the road, as periods of the
+    lane's first vehicle: ``(resource, start, end)``, sorted by resource then start."""
+    layout = result.layout
+    busy = state == BUSY
+    res, start, end = res[busy], start[busy], end[busy]
+    lanes = result.scenario.lanes
+    if len(res) == 0 or not lanes:
+        empty = np.empty(0, dtype=np.float64)
+        return np.empty(0, dtype=np.int64), empty, empty.copy()
+    resource_lane = np.array([r.lane for r in layout.resources], dtype=np.int64)
+    first_vehicle = np.zeros(len(lanes), dtype=np.int64)
+    for index in range(len(layout.resources) - 1, result.n_machine_units - 1, -1):
+        first_vehicle[resource_lane[index]] = index
+    fleet = np.array([lane.vehicles for lane in lanes], dtype=np.int64)
+    lane = resource_lane[res]
+    # Sweep per lane: +1 where a vehicle's busy segment starts, -1 where it ends; at one
+    # instant starts go first, so back-to-back legs never show a free vehicle for no time.
+    times = np.concatenate([start, end])
+    step = np.concatenate([np.ones(len(res), dtype=np.int64), -np.ones(len(res), dtype=np.int64)])
+    lane2 = np.concatenate([lane, lane])
+    order = np.lexsort((-step, times, lane2))
+    times, step, lane2 = times[order], step[order], lane2[order]
+    count = np.cumsum(step)  # each lane's steps sum to 0, so this is the per-lane count
+    full = count >= fleet[lane2]
+    # A full stretch runs from a point where the count reaches the fleet to the next point.
+    nxt = np.append(times[1:], times[-1])
+    same_lane = np.append(lane2[1:] == lane2[:-1], False)
+    keep = full & same_lane & (nxt > times)
+    return first_vehicle[lane2[keep]], times[keep], nxt[keep]
 
 
 def _range_max(n_cells: int, lo: np.ndarray, hi: np.ndarray, value: np.ndarray) -> np.ndarray:
@@ -185,6 +227,16 @@ def analyse_bottlenecks(result: RunResult, segments: tuple[np.ndarray, ...] | No
         start=result.start,
         end=result.end,
     )
+
+
+def lane_of_resource(result: RunResult) -> dict[int, str]:
+    """The resource index that stands for each lane in the analysis (its first vehicle),
+    mapped to the lane's id: how rankings name lanes."""
+    return {
+        index: result.scenario.lanes[resource.lane].id
+        for index, resource in enumerate(result.layout.resources)
+        if resource.kind == "vehicle" and resource.unit == 0
+    }
 
 
 def ranking(analysis: BottleneckAnalysis) -> list[tuple[int, float, float]]:

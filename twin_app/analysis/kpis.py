@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from twin_app.analysis.bottleneck import BottleneckAnalysis, analyse_bottlenecks, ranking
+from twin_app.analysis.bottleneck import BottleneckAnalysis, analyse_bottlenecks, lane_of_resource, ranking
 from twin_app.analysis.economics.kpi_blocks import cash_flows, money_blocks
 from twin_app.analysis.economics.money import Money, analyse_money
 from twin_app.analysis.energy import energy_block, machine_energy
@@ -134,7 +134,8 @@ def compute_kpis(
       without machines (a carrier)}, states: {state: share of all machine-unit time}}.
     - ``bottleneck``: {resource: id of the top sole+shifting bottleneck (None if none), sole,
       shifting, ranking: top 5 [{resource, sole, shifting}]} (active period method, over
-      machine units and vehicles).
+      machine units and lanes; a lane, named by its id, is active while all its vehicles
+      are on the road).
     - ``queue_length``: {mean, max, by_resource}: time-average operations waiting per machine unit.
     - ``cost``: {running, idle, setup, transport, capex (incl. investments' capital charges),
       lease, maintenance, platform (the platform's own costs), total, per_order, per_unit (of
@@ -228,6 +229,8 @@ def compute_kpis(
     ranked = [(r, sole, shift) for r, sole, shift in ranking(analysis) if sole + shift > 0]
     top = ranked[0] if ranked else None
     resource_ids = [r.id for r in layout.resources]
+    lanes = lane_of_resource(result)
+    ranked_ids = [lanes.get(index, name) for index, name in enumerate(resource_ids)]
 
     if acc is None:
         acc = accounts(result, durations)
@@ -253,12 +256,10 @@ def compute_kpis(
             "states": states,
         },
         "bottleneck": {
-            "resource": resource_ids[top[0]] if top else None,
+            "resource": ranked_ids[top[0]] if top else None,
             "sole": top[1] if top else None,
             "shifting": top[2] if top else None,
-            "ranking": [
-                {"resource": resource_ids[r], "sole": sole, "shifting": shift} for r, sole, shift in ranked[:5]
-            ],
+            "ranking": [{"resource": ranked_ids[r], "sole": sole, "shifting": shift} for r, sole, shift in ranked[:5]],
         },
         "queue_length": _queue_lengths(result),
         **_flow_blocks(result, durations, acc, counted, units_done),
