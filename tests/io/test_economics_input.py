@@ -56,8 +56,8 @@ CASES: list[tuple[str, Callable[[Data], None], str, str]] = [
         "must be >= 0",
     ),
     ("unknown sharing rule", lambda d: d["platform"].update(sharing="shapely"), "platform.sharing", "'shapley'"),
-    ("service life of zero", _investment(life_years=0), "machines[0].investment.life_years", "must be > 0"),
-    ("discount rate of -100%", lambda d: d["owners"][0].update(discount_rate=-1), "owners[0].discount_rate", "> -1"),
+    ("service life of zero", _investment(life_years=0), "machines[0].investment.life_years", "must be >"),
+    ("discount rate of -100%", lambda d: d["owners"][0].update(discount_rate=-1), "owners[0].discount_rate", ">= -0.99"),
     ("rental of an owner without machines", _owner_without_machines, "economics.rentals[0].owner", "no machines"),
     (
         "unknown renter",

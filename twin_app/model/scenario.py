@@ -78,8 +78,9 @@ class Owner:
     region: str = ""
     color: str = ""
     """Colour for the views, as '#rrggbb'; empty picks one from a palette."""
-    discount_rate: Annotated[float, Gt(-1), Le(limits.MAX_NUMBER)] = 0.08
-    """Yearly rate the owner discounts future cash flows at (0.08 = 8%), for its NPV."""
+    discount_rate: Annotated[float, Ge(-0.99), Le(10)] = 0.08
+    """Yearly rate the owner discounts future cash flows at (0.08 = 8%), for its NPV; from
+    -0.99 to 10 (1,000%)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +178,9 @@ class Investment:
     __pydantic_config__ = _FORBID_UNKNOWN
     price: PositiveFloat
     """Purchase price."""
-    life_years: Annotated[float, Gt(0), Le(100)]
-    """Service life in years; the machine is bought again at the end of it."""
+    life_years: Annotated[float, Ge(0.1), Le(100)]
+    """Service life in years (at least 0.1, about five weeks); the machine is bought again at
+    the end of it."""
     salvage: NonNegativeFloat = 0.0
     """What the machine is sold for at the end of its life (at most its price)."""
     maintenance_per_year: NonNegativeFloat = 0.0

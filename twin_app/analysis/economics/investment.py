@@ -30,19 +30,29 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from twin_app.model.scenario import Investment
+
+
+def discount(rate: float, years: float) -> float:
+    """(1 + rate)^-years; infinity where that overflows (a rate near -100%)."""
+    try:
+        return (1.0 + rate) ** -years
+    except OverflowError:
+        return math.inf
 
 
 def capital_recovery_factor(rate: float, years: float) -> float:
     """Yearly payment that repays 1 over ``years`` at ``rate`` (1 / years at rate 0)."""
     if abs(rate) < 1e-12:
         return 1.0 / years
-    return rate / (1.0 - (1.0 + rate) ** -years)
+    return rate / (1.0 - discount(rate, years))
 
 
 def annual_capital_charge(investment: Investment, rate: float) -> float:
     """Equivalent annual cost of the purchase less the discounted salvage (maintenance excluded)."""
-    salvage_now = investment.salvage * (1.0 + rate) ** -investment.life_years
+    salvage_now = investment.salvage * discount(rate, investment.life_years)
     return (investment.price - salvage_now) * capital_recovery_factor(rate, investment.life_years)
 
 
@@ -82,9 +92,10 @@ class CashFlows:
         return -sum(amount for _t, amount in self.lumps if amount < 0)
 
     def npv(self) -> float:
-        v = 1.0 + self.rate
-        operating = sum(self.annual * v**-k for k in range(1, self.years + 1))
-        return operating + sum(amount * v**-t for t, amount in self.lumps)
+        """Net present value at the owner's rate (not finite where a rate near -100% overflows)."""
+        operating = sum(self.annual * discount(self.rate, k) for k in range(1, self.years + 1))
+        with np.errstate(invalid="ignore"):
+            return float(np.float64(operating) + sum(amount * discount(self.rate, t) for t, amount in self.lumps))
 
     def payback(self) -> float | None:
         """Years until the cumulative undiscounted cash is back at 0 (None: not within the

@@ -38,7 +38,7 @@ def money_blocks(result: RunResult, money: Money, counted: np.ndarray) -> dict[s
     customer_money = float(paid.paid.sum())
 
     def by_owner(values: np.ndarray | list[float | None]) -> dict[str, float | None]:
-        return {ids[i]: (None if v is None else float(v)) for i, v in enumerate(values)}
+        return {ids[i]: _finite(v) for i, v in enumerate(values)}
 
     return {
         "cost": {
@@ -83,6 +83,11 @@ def money_blocks(result: RunResult, money: Money, counted: np.ndarray) -> dict[s
         "co2": {"total": float(money.costs.co2.sum()), "by_owner": by_owner(money.costs.co2)},
         **segments(result, paid, counted),
     }
+
+
+def _finite(value: float | None) -> float | None:
+    """A number for JSON: None stays None, and so become NaN and the infinities."""
+    return None if value is None or not np.isfinite(value) else float(value)
 
 
 def _fairness(result: RunResult, money: Money, by_owner: Any) -> dict[str, Any]:
@@ -144,7 +149,7 @@ def _investment(result: RunResult, money: Money, by_owner: Any) -> dict[str, Any
         },
         "annual_cash_flow": {"by_owner": by_owner(each(lambda f: f.annual, flows))},
         "npv": {
-            "total": None if any(v is None for v in npv) else float(sum(v for v in npv if v is not None)),
+            "total": None if any(v is None for v in npv) else _finite(sum(v for v in npv if v is not None)),
             "by_owner": by_owner(npv),
             "by_rule": by_rule,
         },
