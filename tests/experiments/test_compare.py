@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from twin_app.errors import ScenarioError
+from twin_app.errors import ScenarioError, TwinError
 from twin_app.experiments.compare import compare
 
 UNTIL = 2000.0
@@ -72,9 +72,9 @@ def test_a_scenario_that_fails_validation_is_named(tiny_file: Path, write_json) 
 
 
 def test_a_run_no_longer_than_its_warmup_is_refused_before_anything_runs(tiny_file: Path) -> None:
-    with pytest.raises(ScenarioError, match=r"run.warmup: warm-up 240 must be shorter than horizon 200") as caught:
+    with pytest.raises(TwinError, match=r"run.warmup: warm-up 240 must be shorter than horizon 200") as caught:
         compare([tiny_file, tiny_file], replications=2, until=200.0, workers=1)
-    assert str(tiny_file) in str(caught.value)
+    assert str(caught.value).count(str(tiny_file)) == 2  # every failing file is named
 
 
 def test_a_file_whose_warmup_exceeds_its_horizon_runs_when_until_makes_it_long_enough(tiny_file, write_json) -> None:
@@ -123,3 +123,20 @@ def test_result_serialises_and_reads_back(tiny_file: Path) -> None:
     assert again.table() == result.table()
     rows = result.rows()
     assert rows[0]["kpi"] == "orders_completed" and "tiny (1) mean" in rows[0]
+
+
+def test_a_precision_kpi_that_does_not_exist_is_refused_before_anything_runs(tiny_file: Path) -> None:
+    with pytest.raises(TwinError, match=r"precision KPI 'cost.per_unt' is not a KPI .*did you mean 'cost.per_unit'"):
+        compare([tiny_file, tiny_file], replications=2, precision=0.05, precision_kpis=["cost.per_unt"], workers=1)
+
+
+def test_replications_needed_is_the_smallest_count_whose_t_interval_is_narrow_enough() -> None:
+    from twin_app.analysis.stats import t_quantile
+    from twin_app.experiments.compare import replications_needed
+
+    s = 2.0  # the standard deviation behind a half-width after 3 replications
+    half = t_quantile(0.975, 2) * s / math.sqrt(3)
+    m = replications_needed(half, 3, target=1.0, cap=1000)
+    assert t_quantile(0.975, m - 1) * s / math.sqrt(m) <= 1.0 < t_quantile(0.975, m - 2) * s / math.sqrt(m - 1)
+    assert m == 18  # not the 3 * (half / 1.0)^2 = 74 of the t(2)-based shortcut
+    assert replications_needed(half, 3, target=1e-6, cap=50) == 50

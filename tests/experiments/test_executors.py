@@ -64,3 +64,12 @@ def test_an_unreachable_scheduler_is_a_clear_error() -> None:
 
     with pytest.raises(TwinError, match="cannot reach the Dask scheduler within 10 s"):
         dask_client("tcp://127.0.0.1:9", workers=1)
+
+
+@pytest.mark.parametrize("address", ["", "foo", "http://localhost:8786"])
+def test_a_malformed_scheduler_address_is_named_at_once(address: str) -> None:
+    from twin_app.errors import TwinError
+    from twin_app.experiments.executors import dask_client
+
+    with pytest.raises(TwinError, match="is not a scheduler address"):
+        dask_client(address, workers=1)

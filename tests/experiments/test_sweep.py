@@ -86,3 +86,24 @@ def test_a_killed_sweep_resumes_with_the_finished_tasks_kept(spec: Path, tmp_pat
     kept = {(r["point"], r["replication"]): r["run_id"] for r in rows if r["point"] != 3}
     assert {(r["point"], r["replication"]): r["run_id"] for r in after if r["point"] != 3} == kept
     assert len(after) == 8
+
+
+def test_points_equal_but_for_rounding_noise_are_a_tie() -> None:
+    def est(cost: float) -> dict[str, Estimate]:
+        return {"cost": Estimate(cost, 1.0, 3), "ot": Estimate(0.9, 0.1, 3)}
+
+    front = pareto_front((Objective("min", "cost"), Objective("max", "ot")), [est(100.0), est(100.0 - 2e-11), est(101)])
+    assert front == (0, 1)
+
+
+def test_an_objective_that_is_not_a_kpi_is_refused_before_anything_runs(spec: Path) -> None:
+    from twin_app.errors import TwinError
+
+    data = json.loads(spec.read_text())
+    data["objective"] = "min cost.per_unt"
+    with pytest.raises(TwinError, match=r"objective 'cost.per_unt' is not a KPI .*did you mean 'cost.per_unit'"):
+        sweep(data, workers=1)
+
+
+def test_a_spec_given_as_a_dict_runs_like_its_file(spec: Path) -> None:
+    assert _means(sweep(json.loads(spec.read_text()), workers=1)) == _means(sweep(spec, workers=1))

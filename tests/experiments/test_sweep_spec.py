@@ -122,3 +122,25 @@ def test_bad_spec_fields_are_named(spec_file, fields, expected) -> None:
     with pytest.raises(ScenarioError) as caught:
         load_spec(spec_file(**fields))
     assert expected in str(caught.value)
+
+
+def test_integer_lhs_levels_are_equally_likely(spec_file) -> None:
+    spec = load_spec(
+        spec_file(
+            design="lhs",
+            samples=30,
+            seed=2,
+            factors={"machines[B-cell].capacity": {"min": 1, "max": 3, "integer": True}},
+        )
+    )
+    counts = [sum(p["machines[B-cell].capacity"] == level for p in spec.points) for level in (1, 2, 3)]
+    assert counts == [10, 10, 10]
+    with pytest.raises(ScenarioError, match="fewer than two whole numbers"):
+        load_spec(
+            spec_file(design="lhs", factors={"machines[B-cell].capacity": {"min": 1, "max": 1.5, "integer": True}})
+        )
+
+
+def test_a_spec_needs_two_replications_for_its_intervals(spec_file) -> None:
+    with pytest.raises(ScenarioError, match=r"replications: must be from 2"):
+        load_spec(spec_file(factors={"lanes[*].vehicles": [1]}, replications=1))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -184,11 +185,20 @@ def _task_rows(path: Path, experiment_id: str) -> list[dict[str, Any]]:
 
     with ExperimentLog(path) as log:
         rows = log.task_rows(experiment_id)
-    keys = ("point", "replication", "seed", "status", "run_id")
-    return [
-        {**{k: r[k] for k in keys}, "point": r["point"] + 1, "replication": r["replication"] + 1, **flatten(r["kpis"])}
-        for r in rows
-    ]
+    keys = ("point", "scenario_name", "replication", "seed", "status", "run_id")
+    out = []
+    for r in rows:
+        factors = (r.get("settings") or {}).get("experiment_point") or {}
+        out.append(
+            {
+                **{k: r[k] for k in keys},
+                "point": r["point"] + 1,
+                "replication": r["replication"] + 1,
+                **factors,
+                **flatten(r["kpis"]),
+            }
+        )
+    return out
 
 
 def _export_run(path: Path, run_id: str, folder: Path) -> list[Path]:
@@ -207,6 +217,12 @@ def _export_run(path: Path, run_id: str, folder: Path) -> list[Path]:
     if run.get("events_kept", 1):
         written.append(write_output(folder / "events.csv", _records_csv(events, scenario), "--csv"))
         written.append(write_output(folder / "orders.csv", _records_csv(orders, scenario), "--csv"))
+    else:
+        print(
+            f"run {run_id} is a task of experiment {run.get('experiment_id')}: its events and orders were not kept "
+            "(only KPIs); run the scenario with 'twin-app run' to have them",
+            file=sys.stderr,
+        )
     flat = [{"kpi": k, "value": v} for k, v in flatten(kpis).items()]
     written.append(write_output(folder / "kpis.csv", rows_to_csv(flat), "--csv"))
     owners = [owner.id for owner in scenario.owners]

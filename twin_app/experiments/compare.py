@@ -22,18 +22,21 @@ from __future__ import annotations
 import dataclasses
 import math
 import platform
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from twin_app.analysis.stats import t_quantile
 from twin_app.errors import TwinError
 from twin_app.experiments.executors import Backend, default_workers
-from twin_app.experiments.kpi_paths import DEFAULT_PRECISION_KPIS, format_value, info, shown_paths
+from twin_app.experiments.kpi_paths import DEFAULT_PRECISION_KPIS, check_kpi_names, format_value, info, shown_paths
 from twin_app.experiments.paired import Difference, Estimate, paired_difference
 from twin_app.experiments.plan import Point, Recorder, check_run_window, run_plan
 from twin_app.experiments.samples import bottleneck_shares, estimates, mean_curves, point_samples
 from twin_app.experiments.tasks import TaskResult
+from twin_app.model.limits import MAX_REPLICATIONS
 from twin_app.model.scenario import Scenario
 
 DEFAULT_REPLICATIONS = 10
@@ -134,6 +137,8 @@ class CompareResult:
     experiment_id: str | None = None
     database: str | None = None
     versions: dict[str, str] = field(default_factory=dict)
+    command: str = ""
+    """The command that reproduces this comparison."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -165,6 +170,7 @@ class CompareResult:
             "experiment_id": self.experiment_id,
             "database": self.database,
             "versions": self.versions,
+            "command": self.command,
         }
 
     def rows(self) -> list[dict[str, Any]]:
@@ -222,6 +228,7 @@ class CompareResult:
             data.get("experiment_id"),
             data.get("database"),
             data.get("versions") or {},
+            data.get("command", ""),
         )
 
 
@@ -262,13 +269,22 @@ def load_named(
     from twin_app.io.scenario_file import load_scenario
 
     loaded: list[tuple[str, str, Scenario]] = []
+    failures: list[TwinError] = []
     for item in sources:
         if isinstance(item, Scenario):
             loaded.append((item.name or f"scenario {len(loaded) + 1}", "<object>", item))
-        else:
-            path = Path(item)
+            continue
+        path = Path(item)
+        try:
             scenario = load_scenario(path, run=run)  # ScenarioError names the failing file
-            loaded.append((path.stem, str(path), scenario))
+        except TwinError as error:
+            failures.append(error)
+            continue
+        loaded.append((path.stem, str(path), scenario))
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        raise TwinError("\n".join(str(f) for f in failures))  # every failing file, each named
     names = [name for name, _, _ in loaded]
     unique = []
     for index, (name, source, scenario) in enumerate(loaded):
@@ -302,15 +318,25 @@ def compare(
     """
     if len(scenarios) < 2:
         raise TwinError("compare needs at least two scenarios")
-    if replications < 2:
-        raise TwinError("compare needs at least 2 replications for a confidence interval; use --replications N")
+    if not 2 <= replications <= MAX_REPLICATIONS:
+        raise TwinError(
+            f"replications must be from 2 (for a confidence interval) to {MAX_REPLICATIONS:,}, got {replications}"
+        )
     if precision is not None and not 0 < precision < 1:
-        raise TwinError(f"--precision is a fraction between 0 and 1 (e.g. 0.05 for 5%), got {precision:g}")
-    if max_replications < replications:
-        max_replications = replications
+        raise TwinError(
+            f"precision is a fraction between 0 and 1, e.g. 0.05 for 5% (the CLI's --precision takes 5), "
+            f"got {precision:g}"
+        )
+    if precision is not None and not replications <= max_replications <= MAX_REPLICATIONS:
+        raise TwinError(
+            f"the replication cap ({max_replications}) must lie between the first batch ({replications}) and "
+            f"{MAX_REPLICATIONS:,}"
+        )
     overrides = {k: v for k, v in (("horizon", until), ("warmup", warmup)) if v is not None}
     loaded = load_named(scenarios, overrides)
     points = [Point(name, prepare(s, source, until=until, warmup=warmup)) for name, source, s in loaded]
+    if precision is not None:
+        check_kpi_names(precision_kpis, points[0].scenario, "precision KPI")
     seed = loaded[0][2].run.seed if seed is None else seed
     workers = default_workers() if workers is None else workers
     backend = Backend(workers, dask)
@@ -333,12 +359,33 @@ def compare(
             outcome, needed = _precision(points, results, n, precision, precision_kpis, max_replications)
             if outcome.met or n >= max_replications:
                 break
-            n = min(max_replications, max(n + max(workers, 1), needed))
+            n = min(max_replications, max(n + 1, needed))
     except BaseException:
         recorder.finish("stopped", {})
         raise
     result = _summarise(loaded, points, results, n, seed, backend, outcome)
-    result = dataclasses.replace(result, experiment_id=recorder.experiment_id, database=_text(database))
+    command = [
+        "twin-app",
+        "compare",
+        *(source for _, source, _ in loaded),
+        "--replications",
+        str(replications),
+        "--seed",
+        str(seed),
+    ]
+    command += [f"--until={until:g}"] if until is not None else []
+    command += [f"--warmup={warmup:g}"] if warmup is not None else []
+    if precision is not None:
+        command += [
+            f"--precision={100 * precision:g}",
+            "--precision-kpis",
+            ",".join(precision_kpis),
+            "--max-replications",
+            str(max_replications),
+        ]
+    result = dataclasses.replace(
+        result, experiment_id=recorder.experiment_id, database=_text(database), command=shlex.join(command)
+    )
     recorder.finish("completed", result.to_dict())
     return result
 
@@ -361,6 +408,12 @@ def _precision(
     kpis: Sequence[str],
     cap: int,
 ) -> tuple[PrecisionOutcome, int]:
+    """How precise the chosen paired differences are after ``n`` replications, and how many
+    replications the least precise one needs (at most ``cap``).
+
+    A KPI whose baseline mean is 0 has no relative precision: it is reported as undefined
+    and does not hold the comparison back.
+    """
     reps = range(n)
     base = point_samples(results, 0, reps)
     achieved: dict[str, float | None] = {}
@@ -369,22 +422,31 @@ def _precision(
         worst: float | None = 0.0
         for p in range(1, len(points)):
             other = point_samples(results, p, reps)
-            if path not in base or path not in other:
-                worst = None
-                break
-            diff = paired_difference(base[path], other[path])
-            level = [v for v in base[path] if v is not None]
+            diff = paired_difference(base.get(path, [None] * n), other.get(path, [None] * n))
+            level = [v for v in base.get(path, []) if v is not None]
             mean = abs(sum(level) / len(level)) if level else 0.0
-            if diff.half_width is None or mean == 0:
+            if diff.half_width is None or mean == 0 or diff.n < 2:
                 worst = None
                 break
             relative = diff.half_width / mean
             worst = max(worst or 0.0, relative)
             if relative > target:
-                needed = max(needed, math.ceil(n * (relative / target) ** 2))
+                needed = max(needed, replications_needed(diff.half_width, diff.n, target * mean, cap))
         achieved[path] = worst
-    met = all(v is not None and v <= target for v in achieved.values())
+    defined = [v for v in achieved.values() if v is not None]
+    met = bool(defined) and all(v <= target for v in defined)
     return PrecisionOutcome(target, tuple(kpis), achieved, met, n, cap), min(needed, cap)
+
+
+def replications_needed(half_width: float, n: int, target: float, cap: int) -> int:
+    """The fewest replications m (<= cap) whose half-width t(m-1) s / sqrt(m) is within
+    ``target``, with s the standard deviation behind ``half_width`` after ``n`` replications
+    (Law's estimate, section 9.4.1: the variance is taken as known, the t quantile is not)."""
+    s = half_width * math.sqrt(n) / t_quantile(0.975, n - 1)
+    m = max(n + 1, 2)
+    while m < cap and t_quantile(0.975, m - 1) * s / math.sqrt(m) > target:
+        m += 1
+    return m
 
 
 def _summarise(

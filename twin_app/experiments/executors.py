@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -66,7 +68,7 @@ def execute(tasks: Iterable[Task], backend: Backend, runner: Runner = run_task) 
     tasks = list(tasks)
     if not tasks:
         return iter(())
-    if backend.dask:
+    if backend.dask is not None:
         return _on_dask(tasks, backend, runner)
     if backend.workers <= 1 or len(tasks) == 1:
         return (runner(task) for task in tasks)
@@ -86,8 +88,24 @@ _SCENARIOS: dict[int, Any] = {}
 
 
 def _install(scenarios: dict[int, Any]) -> None:
+    _die_with_parent()
     _SCENARIOS.clear()
     _SCENARIOS.update(scenarios)
+
+
+def _die_with_parent() -> None:
+    """On Linux, end this worker when the process that started it dies (even by kill -9),
+    instead of leaving it idle forever."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):  # no prctl here: the worker ends with its queue instead
+        return
 
 
 def _run_installed(runner: Runner, point: int, replication: int, seed: int) -> TaskResult:
@@ -150,6 +168,11 @@ def dask_client(address: str, workers: int) -> object:
         raise TwinError(
             "--dask needs the Dask distributed package: pip install 'cloud-factory-twin[cluster]'"
         ) from None
+    if address != "local" and not address.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
+        raise TwinError(
+            f"--dask {address!r} is not a scheduler address: use 'local' or one such as tcp://HOST:8786 "
+            "(what 'dask scheduler' prints)"
+        )
     if address == "local":
         cluster = LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40

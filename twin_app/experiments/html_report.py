@@ -17,7 +17,7 @@ from typing import Any
 
 from twin_app.experiments import charts
 from twin_app.experiments.compare import CompareResult
-from twin_app.experiments.kpi_paths import HEADLINE, OWNER_GROUPS, format_value, info, shown_paths
+from twin_app.experiments.kpi_paths import HEADLINE, OWNER_GROUPS, format_value, info, owner_of, shown_paths
 from twin_app.experiments.paired import Estimate
 from twin_app.experiments.sweep import SweepResult
 from twin_app.experiments.text_tables import difference_text, estimate_text, verdict
@@ -50,7 +50,9 @@ def _minutes(value: float | None) -> str:
 
 def _compare_context(result: CompareResult) -> dict[str, Any]:
     names = list(result.names)
-    shown = set(shown_paths(r.path for r in result.kpis))
+    from twin_app.experiments.text_tables import ranked_owners
+
+    shown = set(shown_paths((r.path for r in result.kpis), ranked_owners(result)[:OWNERS_IN_REPORT]))
     rows = []
     for row in result.kpis:
         if row.path not in shown or all(e.mean is None for e in row.estimates):
@@ -120,8 +122,6 @@ def _compare_context(result: CompareResult) -> dict[str, Any]:
                         "state": _state(diff, kpi),
                     }
                 )
-    files = [s.source for s in result.scenarios]
-    command = ["twin-app", "compare", *files, "--replications", str(result.replications), "--seed", str(result.seed)]
     return {
         "kind": "compare",
         "title": f"{' vs '.join(names)}",
@@ -145,7 +145,8 @@ def _compare_context(result: CompareResult) -> dict[str, Any]:
             ),
             ("Ran on", result.backend),
         ],
-        "command": shlex.join(command),
+        "command": result.command
+        or shlex.join(["twin-app", "compare", *(s.source for s in result.scenarios), "--seed", str(result.seed)]),
     }
 
 
@@ -159,13 +160,23 @@ def _state(diff: Any, kpi: Any) -> str:
     return "good" if ((diff.mean or 0) > 0) == (kpi.better == "higher") else "bad"
 
 
+OWNERS_IN_REPORT = 20
+"""Owners the report's tables and charts show, the largest first (the JSON holds them all)."""
+
+
 def _owner_tables(names: Sequence[str], by_owner: Sequence[dict[str, Estimate]]) -> dict[str, dict[str, Any]]:
-    """Per owner family (Profit, Revenue, Cost, Utilisation, CO2): owners x scenarios."""
+    """Per owner family (Profit, Revenue, Cost, Utilisation, CO2): owners x scenarios, for the
+    owners with the largest profit or cost in any scenario; owners with only zeros are left out."""
+    size: dict[str, float] = {}
+    for own in by_owner:
+        for path, est in own.items():
+            owner = owner_of(path)
+            if owner is not None and path.startswith(("profit.", "cost.")) and est.mean is not None:
+                size[owner] = max(size.get(owner, 0.0), abs(est.mean))
+    ranked = [o for o in sorted(size, key=lambda o: -size[o]) if size[o] > 0][:OWNERS_IN_REPORT]
     tables: dict[str, dict[str, Any]] = {}
     for prefix, label, _better, _percent in OWNER_GROUPS:
-        owners: list[str] = []
-        for own in by_owner:
-            owners.extend(k[len(prefix) :] for k in own if k.startswith(prefix) and k[len(prefix) :] not in owners)
+        owners = [o for o in ranked if any(prefix + o in own for own in by_owner)]
         if not owners:
             continue
         kpi = info(prefix + owners[0])
@@ -177,7 +188,7 @@ def _owner_tables(names: Sequence[str], by_owner: Sequence[dict[str, Estimate]])
                 line.append("-" if est is None else estimate_text(est, kpi))
                 raw[index].append(None if est is None else est.mean)
             cells.append({"owner": owner, "values": line})
-        tables[label] = {"owners": owners, "rows": cells, "raw": raw}
+        tables[label] = {"owners": owners, "rows": cells, "raw": raw, "hidden": max(0, len(size) - len(ranked))}
     return tables
 
 

@@ -68,6 +68,8 @@ class Recorder:
 
         self._log = ExperimentLog(database)
         found = self._log.resumable(kind, spec) if resume else None
+        if resume and found is None:
+            print("--resume: this experiment is not in the database yet, so it starts afresh", file=sys.stderr)
         if found is not None:
             self.experiment_id = found
             self._log.reopen(found)
@@ -84,6 +86,7 @@ class Recorder:
                         row["run_id"],
                     )
                     self.finished[result.key] = result
+            print(f"--resume: experiment {found}: {len(self.finished)} tasks already done are kept", file=sys.stderr)
         else:
             self.experiment_id = self._log.start(kind, name, spec)
 

@@ -18,11 +18,11 @@ from typing import Any
 from twin_app.errors import Problem, ScenarioError
 from twin_app.experiments.compare import prepare, versions
 from twin_app.experiments.executors import Backend, default_workers
-from twin_app.experiments.kpi_paths import HEADLINE, info
+from twin_app.experiments.kpi_paths import HEADLINE, check_kpi_names, info
 from twin_app.experiments.paired import Difference, Estimate, paired_difference
 from twin_app.experiments.plan import Point, Recorder, run_plan
 from twin_app.experiments.samples import Samples, estimates, mean_curves, point_samples
-from twin_app.experiments.sweep_spec import Factor, Objective, SweepSpec, apply, load_spec
+from twin_app.experiments.sweep_spec import Factor, Objective, SweepSpec, apply, load_spec, parse_spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,8 @@ class SweepResult:
     versions: dict[str, str] = field(default_factory=dict)
     source: str = ""
     """The spec file the sweep was read from."""
+    warmup: float = 0.0
+    """The base scenario's warm-up (every point's, unless a factor changes it)."""
 
     def table_kpis(self) -> list[str]:
         """The KPIs the table shows: the objectives, then a few headline ones."""
@@ -120,6 +122,7 @@ class SweepResult:
             "database": self.database,
             "versions": self.versions,
             "source": self.source,
+            "warmup": self.warmup,
         }
 
     @classmethod
@@ -148,6 +151,7 @@ class SweepResult:
             data.get("database"),
             data.get("versions") or {},
             data.get("source", ""),
+            data.get("warmup", 0.0),
         )
 
 
@@ -177,7 +181,7 @@ def build_points(spec: SweepSpec) -> list[Point]:
 
 
 def sweep(
-    spec: SweepSpec | str | Path,
+    spec: SweepSpec | str | Path | dict[str, Any],
     *,
     workers: int | None = None,
     dask: str | None = None,
@@ -185,10 +189,15 @@ def sweep(
     resume: bool = False,
     progress: bool = False,
 ) -> SweepResult:
-    """Run a sweep spec (a file or a parsed :class:`SweepSpec`) and summarise it."""
-    if not isinstance(spec, SweepSpec):
+    """Run a sweep spec and summarise it: a spec file, a :class:`SweepSpec`, or the spec as a
+    dict (its ``base`` relative to the working folder), as a notebook would write it."""
+    if isinstance(spec, dict):
+        spec = parse_spec(spec, "<spec>", Path.cwd())
+    elif not isinstance(spec, SweepSpec):
         spec = load_spec(spec)
     points = build_points(spec)
+    wanted = [o.kpi for o in (spec.objective, *(spec.pareto or ())) if o is not None]
+    check_kpi_names(wanted, points[0].scenario, "objective")
     seed = spec.seed if spec.seed is not None else points[0].scenario.run.seed
     workers = default_workers() if workers is None else workers
     backend = Backend(workers, dask)
@@ -229,6 +238,7 @@ def sweep(
         None if database is None else str(database),
         versions(),
         spec.source,
+        points[0].scenario.run.warmup,
     )
     recorder.finish("completed", result.to_dict())
     return result
@@ -254,11 +264,17 @@ def _best(
     ]
     if not ranked:
         return None, None, None
-    ranked.sort(key=lambda item: item[1] if objective.goal == "min" else -item[1])  # type: ignore[operator]
-    best = ranked[0][0]
-    if len(ranked) < 2:
+    values = dict(ranked)
+
+    def first_best(pool: list[int]) -> int:
+        """The point of ``pool`` with the best value; of tied points, the first in the design."""
+        top = min(pool, key=lambda i: values[i]) if objective.goal == "min" else max(pool, key=lambda i: values[i])
+        return min(i for i in pool if not objective.better(values[top], values[i]))
+
+    best = first_best(list(values))
+    if len(values) < 2:
         return best, None, None
-    runner_up = ranked[1][0]
+    runner_up = first_best([i for i in values if i != best])
     versus = paired_difference(samples[best][objective.kpi], samples[runner_up][objective.kpi])
     return best, runner_up, versus
 

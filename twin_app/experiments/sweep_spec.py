@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from twin_app.errors import Problem, ScenarioError, TwinError
+from twin_app.model.limits import MAX_REPLICATIONS
 from twin_app.model.suggest import did_you_mean
 
 DESIGNS = ("factorial", "points", "lhs")
@@ -63,6 +64,8 @@ SPEC_KEYS = (
     "objective",
     "pareto",
 )
+TIE = 1e-9
+"""Relative difference below which two objective values are a tie (floating-point noise)."""
 MAX_POINTS = 10_000
 """A design larger than this is refused: it is almost always a mistake in the levels."""
 
@@ -77,8 +80,10 @@ class Objective:
     kpi: str
 
     def better(self, a: float, b: float) -> bool:
-        """Whether value ``a`` is better than ``b``."""
-        return a < b if self.goal == "min" else a > b
+        """Whether value ``a`` is better than ``b`` by more than rounding noise (1e-9 relative):
+        two points that differ only in the last digits of a float are a tie."""
+        tolerance = TIE * max(abs(a), abs(b), 1e-300)
+        return a < b - tolerance if self.goal == "min" else a > b + tolerance
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +126,11 @@ class SweepSpec:
         }
 
 
+def _suggest(word: str, choices: Any) -> str:
+    """ "did you mean 'x'?" for the closest choice, or "" (a hint of its own, not a sentence tail)."""
+    return did_you_mean(word, choices).lstrip("; ")
+
+
 def _spec_error(source: str, place: str, message: str, hint: str = "") -> ScenarioError:
     return ScenarioError(source, [Problem(place, message, hint)])
 
@@ -150,7 +160,7 @@ def parse_spec(data: Any, source: str, folder: Path) -> SweepSpec:
         raise _spec_error(source, "", "a sweep spec must be a JSON object", "see docs/experiments.md")
     for key in data:
         if key not in SPEC_KEYS:
-            raise _spec_error(source, key, "unknown key", did_you_mean(key, SPEC_KEYS) or f"use {', '.join(SPEC_KEYS)}")
+            raise _spec_error(source, key, "unknown key", _suggest(key, SPEC_KEYS) or f"use {', '.join(SPEC_KEYS)}")
     base_name = data.get("base")
     if not isinstance(base_name, str) or not base_name:
         raise _spec_error(source, "base", "the base scenario file is missing", 'add "base": "scenario.json"')
@@ -163,7 +173,7 @@ def parse_spec(data: Any, source: str, folder: Path) -> SweepSpec:
         raise _spec_error(source, "base", f"cannot read the base scenario {base} ({error})") from None
     design = data.get("design", "factorial")
     if design not in DESIGNS:
-        raise _spec_error(source, "design", f"unknown design {design!r}", did_you_mean(str(design), DESIGNS))
+        raise _spec_error(source, "design", f"unknown design {design!r}", _suggest(str(design), DESIGNS))
     factors = _factors(data, source, design, base_data)
     points = _points(data, source, design, factors, base_data)
     if not points:
@@ -176,6 +186,12 @@ def parse_spec(data: Any, source: str, folder: Path) -> SweepSpec:
             "use fewer levels, or design 'lhs' with a number of samples",
         )
     replications = _positive_int(data.get("replications", 5), source, "replications")
+    if not 2 <= replications <= MAX_REPLICATIONS:
+        raise _spec_error(
+            source,
+            "replications",
+            f"must be from 2 (for a confidence interval) to {MAX_REPLICATIONS:,}, got {replications}",
+        )
     seed = data.get("seed")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63):
         raise _spec_error(source, "seed", f"must be a whole number from 0 to 2^63 - 1, got {seed!r}")
@@ -263,7 +279,15 @@ def _factors(data: dict[str, Any], source: str, design: str, base: dict[str, Any
             )
             if not numbers or not low < high:
                 raise _spec_error(source, place, f"min must be a number below max, got {low!r} and {high!r}")
-            factors.append(Factor(path, low=float(low), high=float(high), integer=bool(levels.get("integer", False))))
+            integer = bool(levels.get("integer", False))
+            if integer and math.floor(high) - math.ceil(low) < 1:
+                raise _spec_error(
+                    source,
+                    place,
+                    f"the range {low!r} to {high!r} holds fewer than two whole numbers",
+                    "widen the range, or drop the factor",
+                )
+            factors.append(Factor(path, low=float(low), high=float(high), integer=integer))
         else:
             if not isinstance(levels, list) or not levels:
                 raise _spec_error(source, place, "levels must be a non-empty list", "e.g. [2, 4, 6]")
@@ -291,8 +315,11 @@ def _points(
         point: dict[str, Any] = {}
         for factor, u in zip(factors, row, strict=True):
             assert factor.low is not None and factor.high is not None
-            value = factor.low + float(u) * (factor.high - factor.low)
-            point[factor.path] = round(value) if factor.integer else value
+            if factor.integer:  # each whole number of [low, high] gets the same share of the strata
+                first, last = math.ceil(factor.low), math.floor(factor.high)
+                point[factor.path] = min(last, first + int(float(u) * (last - first + 1)))
+            else:
+                point[factor.path] = factor.low + float(u) * (factor.high - factor.low)
         points.append(point)
     return points
 
@@ -359,7 +386,7 @@ def check_path(path: str, base: dict[str, Any], source: str, place: str) -> None
         if properties is not None and name not in properties:
             extra = node.get("additionalProperties") if isinstance(node, dict) else None
             if not isinstance(extra, dict):
-                hint = did_you_mean(name, properties) or f"fields here: {', '.join(sorted(properties))}"
+                hint = _suggest(name, properties) or f"fields here: {', '.join(sorted(properties))}"
                 raise _spec_error(
                     source, place, f"the scenario format has no field {name!r} at {walked or 'the top'}", hint
                 )
@@ -449,7 +476,7 @@ def targets(data: Any, segments: list[tuple[str, list[str]]], create: bool) -> l
                 found = list(_select(node, selector))
                 if not found:
                     ids = [i for i in (_element_id(e) for e in node) if i is not None]
-                    hint = (did_you_mean(selector, ids) or f"ids here: {', '.join(ids[:12])}") if ids else ""
+                    hint = (_suggest(selector, ids) or f"ids here: {', '.join(ids[:12])}") if ids else ""
                     raise LookupError(f"{walked} has no element {selector!r}", hint or "use a position such as [0]")
                 picked.extend(element for _, element in found)
             nodes = picked

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from twin_app.experiments.kpi_paths import KpiInfo, format_value, info, shown_paths
+from twin_app.experiments.kpi_paths import OWNERS_SHOWN, KpiInfo, format_value, info, owner_of, shown_paths
 from twin_app.experiments.paired import Difference, Estimate
 
 if TYPE_CHECKING:
@@ -64,7 +64,12 @@ def compare_table(result: CompareResult, paths: Sequence[str] | None = None) -> 
     header = ["KPI", *(f"{n} (95% CI)" for n in names)]
     for name in names[1:]:
         header += [f"{name} - {base} (paired 95% CI)", "verdict"]
-    wanted = set(paths if paths is not None else shown_paths(row.path for row in result.kpis))
+    hidden = 0
+    if paths is None:
+        owners = ranked_owners(result)
+        hidden = max(0, len(owners) - OWNERS_SHOWN)
+        paths = shown_paths((row.path for row in result.kpis), owners[:OWNERS_SHOWN])
+    wanted = set(paths)
     body = []
     for row in result.kpis:
         if row.path not in wanted or all(e.mean is None for e in row.estimates):
@@ -82,6 +87,8 @@ def compare_table(result: CompareResult, paths: Sequence[str] | None = None) -> 
         "",
         _grid(header, body),
     ]
+    if hidden:
+        lines += ["", f"{hidden} more owners not shown: --all lists every KPI, --json and --csv hold them all."]
     if result.precision is not None:
         p = result.precision
         reached = ", ".join(f"{info(k).label} {'-' if v is None else f'{100 * v:.1f}%'}" for k, v in p.achieved.items())
@@ -97,6 +104,21 @@ def compare_table(result: CompareResult, paths: Sequence[str] | None = None) -> 
     if result.experiment_id:
         lines += ["", f"Stored as experiment {result.experiment_id} in {result.database}"]
     return "\n".join(lines)
+
+
+def ranked_owners(result: CompareResult) -> list[str]:
+    """Owners in every scenario, the largest profit or cost (in any scenario) first; owners with
+    nothing but zeros last."""
+    weight: dict[str, float] = {}
+    for row in result.kpis:
+        owner = owner_of(row.path)
+        if owner is None or not row.path.startswith(("profit.", "cost.")):
+            weight.setdefault(owner or "", 0.0)
+            continue
+        size = max((abs(e.mean) for e in row.estimates if e.mean is not None), default=0.0)
+        weight[owner] = max(weight.get(owner, 0.0), size)
+    weight.pop("", None)
+    return sorted(weight, key=lambda owner: -weight[owner])
 
 
 def _left_out(paths: Sequence[str]) -> str:
@@ -123,7 +145,7 @@ def _minutes(value: float | None) -> str:
     if value is None:
         return "until demand ends"
     days = value / 1440.0
-    return f"{value:g} min ({days:.3g} days)"
+    return f"{value:g} min ({days:.3g} day{'' if days == 1 else 's'})"
 
 
 def sweep_table(result: SweepResult, paths: Sequence[str] | None = None) -> str:

@@ -44,11 +44,23 @@ class WarmupSuggestion:
             f"{self.scenario}: suggested warm-up {self.warmup:,.0f} min ({days:.2f} days) by MSER-5 on the WIP curve "
             f"averaged over {self.replications} replications; the scenario's run.warmup is {self.current:,.0f} min.",
             f"Mean WIP after the warm-up: {float(np.mean(steady)) if len(steady) else float('nan'):.1f} orders.",
+            *self.warnings(),
             "",
             "WIP over time (each character one cell of the run; the bar marks the warm-up):",
             sparkline(self.wip, int(np.searchsorted(self.edges, self.warmup))),
         ]
         return "\n".join(lines)
+
+    def warnings(self) -> list[str]:
+        """What makes the suggestion doubtful: MSER-5 stopped at the end of its search."""
+        half = self.edges[0] + (self.edges[-1] - self.edges[0]) / 2
+        if self.warmup >= half - (self.edges[1] - self.edges[0]) * BATCH:
+            return [
+                "Warning: the suggestion is at the limit of the search (half the run): the WIP may still be rising, "
+                "so there may be no steady state within this run. Look at the curve, run longer (--until), or check "
+                "that the network has the capacity for its demand."
+            ]
+        return []
 
 
 def mser(series: np.ndarray, batch: int = BATCH) -> int:

@@ -137,8 +137,11 @@ def _open_output(path: str | os.PathLike[str], option: str, mode: str, newline: 
             stream = open(target, mode, **text_args)  # noqa: SIM115 - closed below
         except OSError as error:
             raise OutputPathError(_not_writable(option, str(path), error)) from None
-        with stream:
-            yield stream
+        try:
+            with stream:
+                yield stream
+        except OSError as error:  # a full device (/dev/full), a pipe whose reader left
+            raise OutputPathError(_not_writable(option, str(path), error)) from None
         return
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:

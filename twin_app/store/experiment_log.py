@@ -149,10 +149,10 @@ class ExperimentLog:
 
     # --- reading ---------------------------------------------------------------------------
     def resumable(self, kind: str, spec: dict[str, Any]) -> str | None:
-        """The newest unfinished experiment of this kind with exactly this spec, if any."""
+        """The newest experiment of this kind with exactly this spec that no live process is
+        writing, if any (a completed one too: resuming it runs nothing and reports it again)."""
         rows = self._query(
-            "SELECT * FROM experiments WHERE kind = ? AND spec_hash = ? AND status != 'completed'"
-            " ORDER BY started_at DESC",
+            "SELECT * FROM experiments WHERE kind = ? AND spec_hash = ? ORDER BY started_at DESC",
             [kind, spec_hash(spec)],
         )
         for row in rows:
@@ -163,7 +163,7 @@ class ExperimentLog:
     def task_rows(self, experiment_id: str) -> list[dict[str, Any]]:
         """The experiment's task runs (KPIs and curves parsed), by point and replication."""
         rows = self._query(
-            "SELECT id, point, replication, seed, status, message, kpis_json, curves_json, scenario_name"
+            "SELECT id, point, replication, seed, status, message, kpis_json, curves_json, scenario_name, settings_json"
             " FROM runs WHERE experiment_id = ? ORDER BY point, replication",
             [experiment_id],
         )
@@ -171,6 +171,7 @@ class ExperimentLog:
             row["run_id"] = row.pop("id")
             row["kpis"] = json.loads(row.pop("kpis_json") or "{}")
             row["curves"] = json.loads(row.pop("curves_json") or "{}")
+            row["settings"] = json.loads(row.pop("settings_json") or "{}")
         return rows
 
     def experiments(self) -> list[dict[str, Any]]:
