@@ -62,7 +62,7 @@ class Calendar:
         mean_repair: float,
     ) -> Generator[Event, object, None]:
         env = self.env
-        down_until = self.board.down_until
+        board = self.board
         while True:
             yield env.timeout(time_to_failure())
             unit.down = True
@@ -70,9 +70,9 @@ class Calendar:
             self.pause(unit)
             repair = time_to_repair()
             if alone:
-                down_until[unit.machine] = env.now + mean_repair
+                board.set_back(unit.machine, down_until=env.now + mean_repair)
             yield env.timeout(repair)
-            down_until[unit.machine] = 0.0
+            board.set_back(unit.machine, down_until=0.0)
             self.log.interval(unit.down_since, env.now, DOWN, unit.index, unit.owner)
             unit.down = False
             self.resume(unit)
@@ -86,7 +86,7 @@ class Calendar:
                 unit.off = True
                 unit.off_since = env.now
                 self.pause(unit)
-            self.board.off_until[units[0].machine] = end
+            self.board.set_back(units[0].machine, off_until=end)
             yield env.timeout(end - env.now)
             for unit in units:
                 self.log.interval(unit.off_since, env.now, OFF_SHIFT, unit.index, unit.owner)

@@ -46,6 +46,8 @@ class CompiledStep:
     """Per option: expected time per job (mean / speed) if not per unit, else 0."""
     unit_array: np.ndarray
     """Per option: expected time per unit of quantity if per unit, else 0."""
+    any_per_unit: bool
+    """Some option's time is per unit (else ``unit_array`` is all zeros)."""
 
     def expected(self, quantity: float) -> float:
         """Expected processing time of a job of ``quantity`` units, averaged over the options."""
@@ -126,6 +128,7 @@ class CompiledScenario:
                         machine_array=np.array([o.machine for o in options], dtype=np.int64),
                         fixed_array=np.array(fixed, dtype=float),
                         unit_array=np.array(unit, dtype=float),
+                        any_per_unit=any(o.per_unit for o in options),
                     )
                 )
             fixed_suffix = [0.0] * (len(steps) + 1)

@@ -115,8 +115,8 @@ class Placement:
         """When each of ``machines`` is expected to be free for new work (push estimates): back
         from off-shift or repair, then through its running and queued work over its units."""
         now = self.env.now
-        off_until, down_until, committed_end, busy_units, queued_work, capacity = self.board.stack[:, machines]
-        start = np.maximum(np.maximum(off_until, down_until), now)
+        back_at, committed_end, busy_units, queued_work, capacity = self.board.stack.take(machines, axis=1)
+        start = np.maximum(back_at, now)
         running = np.maximum(committed_end - busy_units * now, 0.0)
         return start + (running + queued_work) / capacity
 
@@ -150,7 +150,7 @@ class Placement:
                 onward = None
             elif not reachable.all():
                 machines, ready, onward = machines[reachable], ready[reachable], onward[reachable]
-        setup = self.board.setup_next[machines, job.product.family]
+        setup = self.board.setup_next[job.product.family][machines]
         chosen = self.choose(op, machines, np.zeros(len(machines)), ready, setup, onward)
         return self.machine_node[int(machines[chosen])]
 
@@ -177,7 +177,7 @@ class Placement:
         else:
             position = np.searchsorted(step.machine_array, machines)
             fixed, unit = step.fixed_array[position], step.unit_array[position]
-        work = fixed + unit * job.quantity
+        work = fixed + unit * job.quantity if step.any_per_unit else fixed  # (x + 0.0 is x)
         if setup is not None:
             work = work + setup
         rule = self.rule

@@ -98,7 +98,7 @@ class PushDispatcher(Dispatcher):
             machine = int(machines[0])
         else:
             ready = placement.ready_times(machines)
-            setup = board.setup_next[machines, op.job.product.family]
+            setup = board.setup_next[op.job.product.family][machines]
             machine = int(machines[placement.choose(op, machines, transit, ready, setup, onward)])
         op.estimate = placement.expected_work(machine, op, board.tail_family[machine])
         board.queued_work[machine] += op.estimate

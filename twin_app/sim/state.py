@@ -192,25 +192,27 @@ class MachineBoard:
     """The dispatch core's view of each machine, as arrays it scores many machines from at once."""
 
     def __init__(self, n: int, capacity: np.ndarray, buffers: list[int], setup_mean: np.ndarray) -> None:
-        self.stack = np.zeros((6, n))
+        self.stack = np.zeros((5, n))
         """The float arrays below as rows of one array, so an estimate over many machines
-        gathers them in one indexing operation (the rows are views: updating one updates it)."""
-        self.off_until = self.stack[0]
-        """When the machine is back from an off-shift."""
-        self.down_until = self.stack[1]
-        """When a one-unit machine is expected back from a breakdown."""
-        self.committed_end = self.stack[2]
+        gathers them in one ``take`` (the rows are views: updating one updates it)."""
+        self.back_at = self.stack[0]
+        """When the machine is expected back: the later of :attr:`off_until` and :attr:`down_until`."""
+        self.committed_end = self.stack[1]
         """Sum over busy units of their expected end time."""
-        self.busy_units = self.stack[3]
-        self.queued_work = self.stack[4]
+        self.busy_units = self.stack[2]
+        self.queued_work = self.stack[3]
         """Expected work assigned to the machine and not started (push)."""
-        self.capacity = self.stack[5]
+        self.capacity = self.stack[4]
         self.capacity[:] = capacity
+        self.off_until = [0.0] * n
+        """When the machine is back from an off-shift (see :meth:`set_back`)."""
+        self.down_until = [0.0] * n
+        """When a one-unit machine is expected back from a breakdown (see :meth:`set_back`)."""
         self.tail_family = [-1] * n
         """Family of the last operation assigned to the machine (for changeover estimates)."""
         self.setup_mean = setup_mean
-        self.setup_next = np.zeros(setup_mean.shape[:2])
-        """setup_next[m, g]: expected changeover on machine m from its tail family to family g
+        self.setup_next = np.zeros((setup_mean.shape[1], n))
+        """setup_next[g, m]: expected changeover on machine m from its tail family to family g
         (0 while it has none): one gather per decision instead of a test and a 3-d gather."""
         self.buffer = buffers  # 0: no limit
         self.has_buffers = any(buffers)
@@ -221,7 +223,15 @@ class MachineBoard:
         """The last operation assigned to ``machine`` is of ``family``."""
         if self.tail_family[machine] != family:
             self.tail_family[machine] = family
-            self.setup_next[machine] = self.setup_mean[machine, family]
+            self.setup_next[:, machine] = self.setup_mean[machine, family]
+
+    def set_back(self, machine: int, off_until: float | None = None, down_until: float | None = None) -> None:
+        """When ``machine`` is back from an off-shift and/or a breakdown."""
+        if off_until is not None:
+            self.off_until[machine] = off_until
+        if down_until is not None:
+            self.down_until[machine] = down_until
+        self.back_at[machine] = max(self.off_until[machine], self.down_until[machine])
 
 
 def is_remote(op: Operation, unit: Unit) -> bool:
