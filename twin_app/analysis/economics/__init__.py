@@ -9,6 +9,7 @@ examples, in docs/economics.md. One module per idea:
   contract penalty or bonus) and whether it was late;
 - :mod:`.costs`: each owner's costs by component over the window (capital charges of
   investments, maintenance, rentals, the platform's own costs included);
+- :mod:`.rentals`: pay-per-use rental contracts per machine and the fees they move;
 - :mod:`.work`: who worked on which order, at what variable cost, for how many resource-minutes;
 - :mod:`.coalitions` and :mod:`.shapley`: the cooperative game behind the Shapley rule and
   the stand-alone values;
@@ -16,5 +17,6 @@ examples, in docs/economics.md. One module per idea:
 - :mod:`.investment`: NPV, payback and ROI per owner;
 - :mod:`.fairness`: margins, their Gini coefficient, partners losing money;
 - :mod:`.segments`: lead time, on-time rate and revenue per customer and per product;
-- :mod:`.money`: the money blocks of the KPI dictionary and the owner table.
+- :mod:`.money`: all of it for one run, every rule's shares included;
+- :mod:`.kpi_blocks`: the money blocks of the KPI dictionary (and each owner's cash flows).
 """

@@ -1,5 +1,5 @@
-"""A run's money, assembled: the ledger per owner under every sharing rule, and the money
-blocks of the KPI dictionary.
+"""A run's money, assembled: costs, the platform's fee and every owner's shares under every
+sharing rule (the KPI blocks built on it are in :mod:`.kpi_blocks`).
 
 An owner's **revenue** is its shares of the orders' pools under the scenario's sharing rule
 (:mod:`.sharing`), plus the platform fee (for the owner of kind ``platform``), plus rental
