@@ -122,14 +122,16 @@ def ranked_owners(result: CompareResult) -> list[str]:
 
 
 def _left_out(paths: Sequence[str]) -> str:
-    """Per-owner and per-resource KPIs grouped by their owner or resource, the rest by path."""
+    """Per-owner, per-resource and per-lane KPIs grouped by their owner, resource or lane,
+    the rest by path."""
     owners: list[str] = []
     others: list[str] = []
+    lanes = (".by_lane.", ".hubs.")
     for path in paths:
         head, _, tail = path.partition(".by_owner.")
         if tail and tail not in owners:
             owners.append(tail)
-        elif not tail and ".by_resource." not in path:
+        elif not tail and ".by_resource." not in path and not any(key in path for key in lanes):
             others.append(head)
     parts = []
     if owners:
@@ -137,6 +139,9 @@ def _left_out(paths: Sequence[str]) -> str:
     resources = sum(".by_resource." in p for p in paths)
     if resources:
         parts.append(f"{resources} per-machine figures")
+    per_lane = sum(any(key in p for key in lanes) for p in paths)
+    if per_lane:
+        parts.append(f"{per_lane} per-lane and per-hub figures")
     parts += others
     return "; ".join(parts)
 
