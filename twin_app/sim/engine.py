@@ -49,6 +49,7 @@ from twin_app.model.events import RunEnd, RunInfo, RunObserver
 from twin_app.model.geography import lane_distances
 from twin_app.model.scenario import Scenario
 from twin_app.sim.calendar import Calendar
+from twin_app.sim.collection import fewer_collections
 from twin_app.sim.compiled import CompiledProduct, CompiledScenario
 from twin_app.sim.demand import DemandSources
 from twin_app.sim.event_log import EventLog
@@ -305,6 +306,11 @@ class Simulation:
         env = self.env
         if until < float("inf") and env.now < until:
             env.timeout(until - env.now)  # a marker, so the clock reads `until` afterwards
+        with fewer_collections():
+            self._step_until(until)
+
+    def _step_until(self, until: float) -> None:
+        env = self.env
         step = env.step
         peek = env.peek
         records = self.log.records
