@@ -175,17 +175,38 @@ def bottleneck_chart(ranking: Sequence[tuple[str, float, float]], title: str) ->
 
 
 @_styled
-def factor_chart(levels: Sequence[str], means: Sequence[float | None], halves: Sequence[float | None],
-                 factor: str, kpi: str) -> str:  # fmt: skip
-    """Main effect of one factor: the objective's mean (with its CI) at each level."""
-    figure, axes = _figure(3.4, 2.6)
-    x = np.arange(len(levels))
-    m = [np.nan if v is None else v for v in means]
-    h = [0.0 if v is None else v for v in halves]
-    axes.errorbar(x, m, yerr=h, fmt="o-", color=colour(0), capsize=3)
-    axes.set_xticks(x, levels)
+def factor_chart(factor: str, kpi: str, xs: Sequence[Any], ys: Sequence[float], percent: bool = False) -> str:
+    """The objective against one factor: every design point faint, the mean at each level joined.
+
+    Numeric levels sit on a numeric axis in order (a Latin hypercube's many levels as a
+    scatter); other levels (a policy) are categories, their means not joined by a line.
+    """
+    figure, axes = _figure(3.6, 2.7)
+    scale = 100.0 if percent else 1.0
+    values = np.asarray(ys, dtype=float) * scale
+    numeric = all(isinstance(x, int | float) and not isinstance(x, bool) for x in xs)
+    if numeric:
+        positions = np.asarray(xs, dtype=float)
+        labels: list[str] | None = None
+    else:
+        labels = []
+        for x in xs:
+            if x not in labels:
+                labels.append(x)
+        positions = np.asarray([labels.index(x) for x in xs], dtype=float)
+    axes.scatter(positions, values, color=colour(0), alpha=0.35, s=14, label="design points")
+    levels = sorted(set(positions.tolist()))
+    if len(levels) <= 12:
+        means = [float(np.mean(values[positions == level])) for level in levels]
+        axes.plot(levels, means, "o-" if numeric else "o", color=colour(0), markersize=6, label="mean at level")
+    if labels is not None:
+        axes.set_xticks(range(len(labels)), labels)
     axes.set_xlabel(factor)
-    axes.set_ylabel(kpi)
+    axes.set_ylabel(kpi + (" (%)" if percent else ""))
+    span = float(np.nanmax(values) - np.nanmin(values)) if len(values) else 0.0
+    middle = float(np.nanmean(values)) if len(values) else 0.0
+    if span < 0.01 * abs(middle):  # a flat effect should look flat, not fill the axis
+        axes.set_ylim(middle - 0.02 * abs(middle) - 1e-12, middle + 0.02 * abs(middle) + 1e-12)
     return _svg(figure)
 
 
@@ -199,8 +220,15 @@ def pareto_chart(
     if front:
         order = sorted(front, key=lambda i: xs[i])
         axes.plot([xs[i] for i in order], [ys[i] for i in order], "o-", color=colour(1), label="Pareto front")
+    placed: list[tuple[float, float]] = []
+    x_span = (max(xs) - min(xs)) or 1.0
+    y_span = (max(ys) - min(ys)) or 1.0
     for i, label in enumerate(labels):
-        axes.annotate(label, (xs[i], ys[i]), xytext=(4, 3), textcoords="offset points", fontsize=7, color="#4a5568")
+        near = sum(abs(xs[i] - x) < 0.03 * x_span and abs(ys[i] - y) < 0.04 * y_span for x, y in placed)
+        axes.annotate(
+            label, (xs[i], ys[i]), xytext=(4, 3 + 9 * near), textcoords="offset points", fontsize=7, color="#4a5568"
+        )
+        placed.append((xs[i], ys[i]))
     axes.set_xlabel(x_label)
     axes.set_ylabel(y_label)
     axes.set_title("Pareto front", loc="left")

@@ -200,7 +200,9 @@ def _sweep_context(result: SweepResult) -> dict[str, Any]:
         points.append(
             {
                 "number": point.index + 1,
-                "values": [_level(point.values.get(f.path)) for f in result.factors],
+                "values": [
+                    _level(point.values[f.path]) if f.path in point.values else "(base)" for f in result.factors
+                ],
                 "kpis": ["-" if est.get(k) is None else estimate_text(est[k], info(k)) for k in kpis],
                 "best": point.index == result.best,
                 "pareto": point.index in result.front,
@@ -210,27 +212,17 @@ def _sweep_context(result: SweepResult) -> dict[str, Any]:
     if result.objective is not None:
         target = result.objective.kpi
         for factor in result.factors:
-            levels: list[Any] = []
+            xs, ys = [], []
             for point in result.points:
-                value = point.values.get(factor.path)
-                if value not in levels:
-                    levels.append(value)
-            if len(levels) > 12 or len(levels) < 2:
-                continue
-            means, halves = [], []
-            for level in levels:
-                values = [
-                    result.estimates[p.index][target].mean
-                    for p in result.points
-                    if p.values.get(factor.path) == level
-                    and target in result.estimates[p.index]
-                    and result.estimates[p.index][target].mean is not None
-                ]
-                means.append(sum(values) / len(values) if values else None)
-                halves.append(None)
-            factor_charts.append(
-                charts.factor_chart([_level(v) for v in levels], means, halves, factor.path, info(target).label)
-            )
+                est = result.estimates[point.index].get(target)
+                if est is None or est.mean is None or factor.path not in point.values:
+                    continue
+                value = point.values[factor.path]
+                xs.append(value if isinstance(value, int | float) and not isinstance(value, bool) else _level(value))
+                ys.append(est.mean)
+            if len(set(map(str, xs))) >= 2:
+                kpi = info(target)
+                factor_charts.append(charts.factor_chart(factor.path, kpi.label, xs, ys, kpi.percent))
     pareto = None
     if result.pareto:
         a, b = result.pareto
@@ -240,8 +232,8 @@ def _sweep_context(result: SweepResult) -> dict[str, Any]:
             if ea is None or eb is None or ea.mean is None or eb.mean is None:
                 continue
             index_map[point.index] = len(xs)
-            xs.append(ea.mean)
-            ys.append(eb.mean)
+            xs.append(ea.mean * (100 if info(a.kpi).percent else 1))
+            ys.append(eb.mean * (100 if info(b.kpi).percent else 1))
             labels.append(f"#{point.index + 1}")
         front = [index_map[i] for i in result.front if i in index_map]
         pareto = charts.pareto_chart(xs, ys, front, labels, _axis(a.kpi, a.goal), _axis(b.kpi, b.goal))
@@ -268,7 +260,10 @@ def _sweep_context(result: SweepResult) -> dict[str, Any]:
         "factor_charts": factor_charts,
         "pareto_chart": pareto,
         "wip_chart": charts.wip_chart(
-            [f"#{p.index + 1}" for p in result.points[:8]], list(result.curves[:8]), None, "WIP of the first points"
+            [f"#{p.index + 1}" for p in result.points[:8]],
+            list(result.curves[:8]),
+            result.warmup,
+            "WIP of the first points",
         ),
         "failed": list(result.failed),
         "settings": [
@@ -283,7 +278,8 @@ def _sweep_context(result: SweepResult) -> dict[str, Any]:
 
 
 def _axis(kpi: str, goal: str) -> str:
-    return f"{info(kpi).label}, {'lower' if goal == 'min' else 'higher'} is better"
+    unit = " (%)" if info(kpi).percent else ""
+    return f"{info(kpi).label}{unit}, {'lower' if goal == 'min' else 'higher'} is better"
 
 
 def _level(value: Any) -> str:

@@ -98,6 +98,13 @@ class SweepResult:
             out.append(row)
         return out
 
+    def report(self, path: str | Path) -> Path:
+        """Write the self-contained HTML report to ``path`` (atomically); returns the path."""
+        from twin_app.experiments.html_report import render_report
+        from twin_app.io.output_path import write_output
+
+        return write_output(path, render_report(self), "report")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": "sweep",

@@ -159,7 +159,10 @@ def sweep_table(result: SweepResult, paths: Sequence[str] | None = None) -> str:
     header = ["#", *factor_names, *(info(k).label for k in kpis)]
     body = []
     for point in result.points:
-        cells = [str(point.index + 1), *(_level(point.values.get(name)) for name in factor_names)]
+        cells = [
+            str(point.index + 1),
+            *(_level(point.values[name]) if name in point.values else "(base)" for name in factor_names),
+        ]
         for kpi in kpis:
             est = result.estimates[point.index].get(kpi)
             cells.append("-" if est is None else estimate_text(est, info(kpi)))
