@@ -31,7 +31,13 @@ def test_engine_part_prints_both_rates_and_their_ratio() -> None:
     for header in ("bare ord/s", "twin ord/s", "twin/bare", "events"):
         assert header in text
     assert re.search(r"ratio twin/bare \d+\.\d\dx", text)
-    assert re.search(r"target: engine: twin/bare SimPy \d+\.\d\dx, target >= 0\.5x .*: (PASS|BELOW)", text)
+    assert "whole processes: `twin-app run" in text
+    assert re.search(r"median whole-process ratio twin/bare \d+\.\d\dx", text)
+    assert re.search(
+        r"target: engine: twin-app run / bare SimPy, whole processes \d+\.\d\dx, target >= 1\.0x "
+        r"\(in-process \d+\.\d\dx\): (PASS|BELOW)",
+        text,
+    )
     assert "== dispatch" not in text
 
 
@@ -72,7 +78,10 @@ def test_large_part_runs_the_scenario_in_a_child_and_reports_its_peak_memory(tin
     assert "peak memory (VmHWM)" in text
     assert "orders released / completed" in text
     assert len(verdicts) == 1
-    assert re.search(r"large: peak [\d,]+ MiB, target < 2,048 MiB; .*: (PASS|BELOW)", verdicts[0])
+    assert re.search(
+        r"large: wall \d+ s \(CPU \d+ s\), target < 60 s; peak [\d,]+ MiB, target < 1,024 MiB; .*: (PASS|BELOW)",
+        verdicts[0],
+    )
 
 
 def test_quick_settings_are_smaller_than_the_full_ones() -> None:

@@ -18,6 +18,9 @@ class Settings:
 
     engine_horizon: float
     engine_repeats: int
+    cli_horizon: float
+    """Simulated minutes of each whole-process ``twin-app run`` of the engine part (8 orders/min)."""
+    cli_repeats: int
     dispatch_sizes: tuple[int, ...]
     crossover_sizes: tuple[int, ...]
     dispatch_repeats: int
@@ -35,6 +38,8 @@ class Settings:
 QUICK = Settings(
     engine_horizon=1000.0,
     engine_repeats=3,
+    cli_horizon=1000.0,
+    cli_repeats=1,
     dispatch_sizes=(10, 100, 1000),
     crossover_sizes=(4, 8, 16, 24, 32, 48, 64, 96),
     dispatch_repeats=3,
@@ -51,6 +56,8 @@ QUICK = Settings(
 FULL = Settings(
     engine_horizon=2000.0,
     engine_repeats=5,
+    cli_horizon=8000.0,
+    cli_repeats=3,
     dispatch_sizes=(10, 100, 1000),
     crossover_sizes=(2, 4, 8, 12, 16, 20, 24, 32, 40, 48, 56, 64, 80, 96, 128),
     dispatch_repeats=7,
@@ -72,7 +79,7 @@ def settings(quick: bool, horizon: float | None = None, dispatch_sizes: Sequence
     base = QUICK if quick else FULL
     changes: dict[str, Any] = {}
     if horizon is not None:
-        changes["engine_horizon"] = float(horizon)
+        changes["engine_horizon"] = changes["cli_horizon"] = float(horizon)
     if dispatch_sizes is not None:
         changes["dispatch_sizes"] = tuple(dispatch_sizes)
         changes["crossover_sizes"] = tuple(n for n in base.crossover_sizes if n <= max(dispatch_sizes))

@@ -18,7 +18,10 @@ from typing import TextIO
 from twin_app.benchmarks.common import Settings, maybe, say, verdict_word
 from twin_app.samples import LARGE_NETWORK
 
-LARGE_TARGET_MIB = 2048.0
+LARGE_TARGET_MIB = 1024.0
+"""Peak resident memory of the child run (issue 8: under 1 GB)."""
+LARGE_TARGET_WALL_S = 60.0
+"""Wall time of the whole child run to the network's own horizon (issue 8: under a minute)."""
 
 
 def bench(config: Settings, out: TextIO, scenario: Path = LARGE_NETWORK) -> list[str]:
@@ -63,10 +66,12 @@ def bench(config: Settings, out: TextIO, scenario: Path = LARGE_NETWORK) -> list
         say(out, f"{name:<30} {value}")
     peak = float(report["peak_rss_mib"])
     complete = until is not None or report["orders_completed"] == report["orders_released"]
+    fast = until is not None or wall < LARGE_TARGET_WALL_S
     verdict = (
-        f"large: peak {peak:,.0f} MiB, target < {LARGE_TARGET_MIB:,.0f} MiB; "
-        f"{report['orders_completed']:,} of {report['orders_released']:,} orders done in {wall:.0f} s: "
-        f"{verdict_word(peak < LARGE_TARGET_MIB and complete)}"
+        f"large: wall {wall:.0f} s (CPU {child_cpu:.0f} s), target < {LARGE_TARGET_WALL_S:.0f} s; "
+        f"peak {peak:,.0f} MiB, target < {LARGE_TARGET_MIB:,.0f} MiB; "
+        f"{report['orders_completed']:,} of {report['orders_released']:,} orders done: "
+        f"{verdict_word(peak < LARGE_TARGET_MIB and complete and fast)}"
     )
     say(out, "target: " + verdict)
     return [verdict]
