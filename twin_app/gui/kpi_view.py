@@ -146,6 +146,10 @@ class OwnerTableModel(QAbstractTableModel):
         ("cost", "Cost"),
         ("revenue", "Revenue"),
         ("profit", "Profit"),
+        ("margin", "Margin"),
+        ("npv", "NPV"),
+        ("roi", "ROI"),
+        ("payback", "Payback (y)"),
         ("co2", "CO2 (kg)"),
     )
 
@@ -189,7 +193,8 @@ class OwnerTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DecorationRole and key == "name" and index.row() < len(self.colors):
             return QColor(self.colors[index.row()])
-        if role == Qt.ItemDataRole.ForegroundRole and key == "profit" and isinstance(value, int | float) and value < 0:
+        money = key in ("profit", "margin", "npv", "roi")
+        if role == Qt.ItemDataRole.ForegroundRole and money and isinstance(value, int | float) and value < 0:
             return QColor(theme.NEGATIVE)
         return None
 
@@ -199,9 +204,11 @@ class OwnerTableModel(QAbstractTableModel):
             return "-"
         if key == "kind":
             return str(value).replace("_", " ")
-        if key == "utilisation":
+        if key in ("utilisation", "margin", "roi"):
             return f"{float(value) * 100:.1f} %"
-        if key in ("cost", "revenue", "profit"):
+        if key == "payback":
+            return f"{float(value):.1f}"
+        if key in ("cost", "revenue", "profit", "npv"):
             return f"{float(value):,.0f}"
         if key == "co2":
             return f"{float(value):,.1f}"
@@ -264,7 +271,7 @@ class KpiView(QWidget):
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel("Per owner: utilisation, cost, revenue and profit")
+        title = QLabel("Per owner: utilisation, cost, revenue, profit, margin and return over the planning horizon")
         title.setObjectName("SectionTitle")
         table_layout.addWidget(title)
         table_layout.addWidget(self.table)

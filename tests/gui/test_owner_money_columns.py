@@ -1,0 +1,37 @@
+"""The KPI view's owner table shows every owner's money: margin, NPV, ROI and payback next to
+cost, revenue and profit, formatted as the numbers of owner_table."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_owner_table_shows_margin_npv_roi_and_payback(qtbot, samples_dir) -> None:
+    from PySide6.QtCore import Qt
+
+    from twin_app.analysis.kpis import owner_table
+    from twin_app.gui.kpi_view import OwnerTableModel
+    from twin_app.io.scenario_file import load_scenario
+
+    from .conftest import run_collected
+
+    scenario = load_scenario(samples_dir / "asset_heavy.json")
+    rows = owner_table(run_collected(scenario)[1])
+    model = OwnerTableModel()
+    model.set_rows(rows)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers[headers.index("Profit") :] == ["Profit", "Margin", "NPV", "ROI", "Payback (y)", "CO2 (kg)"]
+    owner = next(i for i, row in enumerate(rows) if row["owner"] == "bikeworks")
+    row = rows[owner]
+    assert row["roi"] is not None and row["payback"] is not None  # BikeWorks bought its lines
+
+    def cell(name: str) -> str:
+        return model.index(owner, headers.index(name)).data()
+
+    assert cell("Margin") == f"{row['margin'] * 100:.1f} %"
+    assert cell("NPV") == f"{row['npv']:,.0f}"
+    assert cell("ROI") == f"{row['roi'] * 100:.1f} %"
+    assert cell("Payback (y)") == f"{row['payback']:.1f}"
+    platform = next(i for i, r in enumerate(rows) if r["kind"] == "platform")
+    assert model.index(platform, headers.index("ROI")).data() == "-"  # nothing bought
+    assert rows[owner]["profit"] == pytest.approx(rows[owner]["revenue"] - rows[owner]["cost"])
