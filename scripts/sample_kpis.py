@@ -232,18 +232,33 @@ def _logistics(r: dict[str, dict[str, Any]]) -> list[str]:
     lines = [
         "### Direct shipping or a hub",
         "",
-        "| file | lead time | on time | loaded trips | fill | transport/unit | CO2/unit | lateness cost | profit |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "Trips and empty km per week; fleet cost per unit with the fleet's fixed costs (leases, drivers);"
+        " transport CO2 from the vehicle-km driven, by load, empty returns included.",
+        "",
+        "| file | lead time | on time | trips | fill | empty km | fleet cost/unit | transport CO2/unit "
+        "| top bottleneck | lateness cost | profit |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in ("logistics_direct", "logistics_hub"):
         k = r[name]
+        logistics = k["logistics"]
         lines.append(
             f"| `{name}.json` | {num(k['lead_time']['mean'])} min | {pct(k['on_time_rate'])} "
-            f"| {num(weekly(k, k['logistics']['trips']))} | {num(k['logistics']['fill_rate'], 2)} "
-            f"| {num(k['cost']['per_unit_by_component']['transport'], 1)} | {num(co2_per_unit(k), 2)} "
+            f"| {num(weekly(k, logistics['trips']))} | {num(logistics['fill_rate'], 2)} "
+            f"| {num(weekly(k, logistics['empty_km']))} | {num(logistics['cost']['per_unit'], 1)} "
+            f"| {num(logistics['co2_per_unit'], 2)} | {top_bottleneck(k)} "
             f"| {money(weekly(k, k['lateness']['cost']))} | {money(weekly(k, k['profit']['total']))} |"
         )
     return lines
+
+
+def top_bottleneck(k: dict[str, Any]) -> str:
+    """The resource or lane most often the top bottleneck over the replications."""
+    top = k["bottleneck"]["resource"]
+    if isinstance(top, list):
+        named = [name for name in top if name]
+        return max(named, key=named.count) if named else "-"
+    return top or "-"
 
 
 # --- claims, conclusions and descriptions -----------------------------------------------------
@@ -258,8 +273,10 @@ def check_claims(r: dict[str, dict[str, Any]]) -> None:
         "light emits more transport CO2 per unit": transport_co2_per_unit(light) > transport_co2_per_unit(heavy),  # type: ignore[operator]
         "BikeWorks earns more heavy (with batching) than light": heavy["profit"]["by_owner"]["bikeworks"]
         > light["profit"]["by_owner"]["bikeworks"],
-        "the hub is cheaper per unit to transport": r["logistics_hub"]["cost"]["per_unit_by_component"]["transport"]
-        < r["logistics_direct"]["cost"]["per_unit_by_component"]["transport"],
+        "the hub is cheaper per unit to transport": r["logistics_hub"]["logistics"]["cost"]["per_unit"]
+        < r["logistics_direct"]["logistics"]["cost"]["per_unit"],
+        "the hub emits less transport CO2 per unit": r["logistics_hub"]["logistics"]["co2_per_unit"]
+        < r["logistics_direct"]["logistics"]["co2_per_unit"],
         "the hub is late more often": r["logistics_hub"]["on_time_rate"] < r["logistics_direct"]["on_time_rate"],
         "no demo owner loses money": losers(r["cloud_factory_demo"]) == "none",
     }
@@ -300,10 +317,11 @@ def conclusions(r: dict[str, dict[str, Any]]) -> str:
         f"capital, but it is slower ({num(light['lead_time']['mean'])} min, {pct(light['on_time_rate'])} on time) "
         f"and its parts travel between workshops: "
         f"{_more(transport_co2_per_unit(light), transport_co2_per_unit(heavy))} transport CO2 "  # type: ignore[arg-type]
-        f"per unit. A consolidation hub cuts transport cost per unit from "
-        f"{num(direct['cost']['per_unit_by_component']['transport'], 1)} to "
-        f"{num(hub['cost']['per_unit_by_component']['transport'], 1)} and CO2 per unit by "
-        f"{_less(co2_per_unit(hub), co2_per_unit(direct))}, and pays for it in punctuality "
+        f"per unit. A consolidation hub cuts the fleet's cost per unit from "
+        f"{num(direct['logistics']['cost']['per_unit'], 1)} to {num(hub['logistics']['cost']['per_unit'], 1)} "
+        f"and transport CO2 per unit by {_less(hub['logistics']['co2_per_unit'], direct['logistics']['co2_per_unit'])}"
+        f" (fewer, fuller trips: fill {num(hub['logistics']['fill_rate'], 2)} against "
+        f"{num(direct['logistics']['fill_rate'], 2)}, and fewer empty returns), and pays for it in punctuality "
         f"({pct(hub['on_time_rate'])} on time against {pct(direct['on_time_rate'])}, "
         f"{money(weekly(hub, hub['lateness']['cost']))} a week in penalties). Who earns what depends on the "
         "sharing rule: see the tables in sample_networks/README.md."
@@ -331,6 +349,13 @@ def descriptions(r: dict[str, dict[str, Any]]) -> dict[str, str]:
             heavy = r[name.replace("light", "heavy")]
             extra = _more(transport_co2_per_unit(k), transport_co2_per_unit(heavy))  # type: ignore[arg-type]
             text += f"; transport CO2 per unit {extra} against the heavy lines"
+        if name.startswith("logistics"):
+            logistics = k["logistics"]
+            text += (
+                f"; {num(weekly(k, logistics['trips']))} trips a week at fill {num(logistics['fill_rate'], 2)}, "
+                f"fleet cost {num(logistics['cost']['per_unit'], 1)} and transport CO2 "
+                f"{num(logistics['co2_per_unit'], 2)} per unit; top bottleneck {top_bottleneck(k)}"
+            )
         text += f"; owners losing money: {losers(k)}"
         out[name] = text + "."
     return out

@@ -37,7 +37,7 @@ def test_the_claims_are_checked_against_the_numbers() -> None:
     fake["asset_light"]["cost"]["per_unit"] = 90.0
     fake["asset_light"]["co2"]["transport"] = 150.0
     fake["logistics_hub"].update(on_time_rate=0.8)
-    fake["logistics_hub"]["cost"]["per_unit_by_component"]["transport"] = 5.0
+    fake["logistics_hub"]["logistics"].update(cost={"per_unit": 5.0}, co2_per_unit=0.5)
     script.check_claims(fake)
     fake["logistics_hub"]["on_time_rate"] = 1.0
     with pytest.raises(script.ClaimFailed, match=r"no longer true: the hub is late more often \("):
@@ -54,4 +54,5 @@ def _fake() -> dict:
         "throughput": {"units_per_time_unit": 0.1},
         "window": {"length": 1000.0},
         "profit": {"by_owner": {"bikeworks": 1.0}},
+        "logistics": {"cost": {"per_unit": 10.0}, "co2_per_unit": 1.0},
     }

@@ -134,10 +134,15 @@ def test_logistics_direct_and_hub_differ_only_in_logistics() -> None:
     assert direct.customers == hub.customers
     assert {lane.departure.policy for lane in direct.lanes} == {"on_demand"}
     assert {"when_full", "timetable"} <= {lane.departure.policy for lane in hub.lanes}
-    # the hub uses fewer, bigger vehicles with lower cost and CO2 per unit
+    # the hub uses fewer, bigger vehicles: dearer per km, cheaper and cleaner per km and unit of room
     assert sum(lane.vehicles for lane in hub.lanes) < sum(lane.vehicles for lane in direct.lanes)
     assert min(lane.vehicle_capacity for lane in hub.lanes) > max(lane.vehicle_capacity for lane in direct.lanes)
-    assert max(lane.cost_per_unit for lane in hub.lanes) < min(lane.cost_per_unit for lane in direct.lanes)
+    for per_km in ("cost_per_km", "co2_per_km_full"):
+        assert min(getattr(lane, per_km) for lane in hub.lanes) > max(getattr(lane, per_km) for lane in direct.lanes)
+        hub_room = max(getattr(lane, per_km) / lane.vehicle_capacity for lane in hub.lanes)
+        assert hub_room < min(getattr(lane, per_km) / lane.vehicle_capacity for lane in direct.lanes)
+    # costs and CO2 come from kilometres, not from numbers typed per unit
+    assert all(lane.co2_per_unit == 0 and lane.co2_per_km_empty > 0 for lane in direct.lanes + hub.lanes)
     hub_kinds = {o.id: o.kind for o in hub.owners}
     hub_site = next(s for s in hub.sites if s.id not in {d.id for d in direct.sites})
     assert hub_kinds[hub_site.owner] == "logistics"
