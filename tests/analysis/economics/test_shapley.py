@@ -62,3 +62,20 @@ def test_sampling_agrees_with_the_exact_value_within_its_error() -> None:
 def test_sampling_is_reproducible() -> None:
     game = (15, ((0, 3), (1, 2, 4), tuple(range(5, 15))))
     assert np.array_equal(shapley(game).value, shapley(game).value)
+
+
+def test_the_shortcut_for_games_of_irreplaceable_players_is_the_exact_value() -> None:
+    """Whenever the shortcut applies (every need can be done by a veto player), it gives what
+    checking every coalition gives; e.g. needs 0, 1 and (0 or 2): 0 and 1 share, 2 gets 0."""
+    assert shapley((3, ((0,), (1,), (0, 2)))).value == pytest.approx([0.5, 0.5, 0.0])
+    rng = np.random.default_rng(11)
+    checked = 0
+    for _ in range(300):
+        n = int(rng.integers(1, 8))
+        needs = tuple(
+            tuple(sorted(set(rng.choice(n, size=int(rng.integers(1, min(n, 2) + 1)), replace=False).tolist())))
+            for _ in range(int(rng.integers(1, 5)))
+        )
+        assert shapley((n, needs)).value == pytest.approx(shapley_module._exact(n, needs)), needs
+        checked += 1
+    assert checked == 300

@@ -34,23 +34,29 @@ from twin_app.model.events import EventKind
 
 @dataclass(frozen=True)
 class OrderNeeds:
-    """Per paid order: its partners (sorted owner indices) and its needs (each the set of
-    owners, of all owners, able to do it)."""
+    """Per paid order: its partners (sorted owner indices) and its needs, as numbers into
+    ``sets`` (the set of owners, of all owners, able to do each need)."""
 
     players: tuple[tuple[int, ...], ...]
-    needs: tuple[tuple[frozenset[int], ...], ...]
+    needs: tuple[tuple[int, ...], ...]
+    sets: tuple[frozenset[int], ...]
 
     def game(self, position: int) -> Game:
         """The covering game of one order among its partners (local player indices)."""
         players = self.players[position]
         local = {owner: j for j, owner in enumerate(players)}
-        needs = {tuple(sorted(local[o] for o in need if o in local)) for need in self.needs[position]}
+        needs = {tuple(sorted(local[o] for o in self.sets[k] if o in local)) for k in self.needs[position]}
         return len(players), tuple(sorted(need for need in needs if need))
+
+    def key(self, position: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """What the order's game depends on (orders with equal keys have equal games)."""
+        return self.players[position], self.needs[position]
 
     def alone(self, owner: int) -> Iterator[int]:
         """Positions of the orders ``owner`` could have made by itself."""
+        sets = self.sets
         for position, needs in enumerate(self.needs):
-            if needs and all(owner in need for need in needs):
+            if needs and all(owner in sets[k] for k in needs):
                 yield position
 
 
@@ -86,10 +92,8 @@ def order_needs(result: RunResult, work: Work) -> OrderNeeds:
     needs_list = key_need.tolist()
     return OrderNeeds(
         tuple(tuple(owners[pair_starts[o] : pair_starts[o + 1]]) for o in range(work.n_orders)),
-        tuple(
-            tuple(sorted({sets[k] for k in needs_list[need_starts[o] : need_starts[o + 1]]}, key=sorted))
-            for o in range(work.n_orders)
-        ),
+        tuple(tuple(needs_list[need_starts[o] : need_starts[o + 1]]) for o in range(work.n_orders)),
+        tuple(sets),
     )
 
 

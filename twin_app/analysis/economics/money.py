@@ -20,7 +20,7 @@ import numpy as np
 from twin_app.analysis.economics.coalitions import OrderNeeds, order_needs
 from twin_app.analysis.economics.costs import OwnerCosts, owner_costs, platform_index
 from twin_app.analysis.economics.orders import PaidOrders, paid_orders
-from twin_app.analysis.economics.shapley import shapley
+from twin_app.analysis.economics.shapley import Game, ShapleyValue, shapley
 from twin_app.analysis.economics.sharing import RULES, Bases, allocated, per_owner, share
 from twin_app.analysis.economics.work import Work, order_work
 from twin_app.analysis.result import RunResult
@@ -89,15 +89,20 @@ def _power(needs: OrderNeeds, work: Work) -> tuple[np.ndarray, np.ndarray]:
     power = np.zeros(len(work.pair_order))
     variance = np.zeros(len(work.pair_order))
     starts = np.searchsorted(work.pair_order, np.arange(work.n_orders + 1))
-    cache: dict[Any, Any] = {}
+    by_key: dict[Any, ShapleyValue] = {}
+    by_game: dict[Game, ShapleyValue] = {}
     for position in range(work.n_orders):
         lo, hi = starts[position], starts[position + 1]
         if hi == lo:
             continue
-        game = needs.game(position)
-        if game not in cache:
-            cache[game] = shapley(game)
-        value = cache[game]
+        key = needs.key(position)
+        value = by_key.get(key)
+        if value is None:
+            game = needs.game(position)
+            value = by_game.get(game)
+            if value is None:
+                value = by_game[game] = shapley(game)
+            by_key[key] = value
         power[lo:hi] = value.value
         variance[lo:hi] = value.variance
     return power, variance

@@ -6,7 +6,10 @@ through, a hop it travelled), each of which some of the players can do. A coalit
 share of all orderings of the players in which it is the one whose arrival completes the
 coalition (the *pivotal* player); the values sum to 1.
 
-Exact for up to :data:`EXACT_MAX` players (every coalition is checked: 2^n of them); above,
+When every need can be done by some player nobody else can replace (a *veto* player), the
+game is won exactly when all veto players are in: they share equally, the others get 0. Other
+games are computed exactly for up to :data:`EXACT_MAX` players (every coalition is checked:
+2^n of them); above,
 :data:`PERMUTATIONS` random orderings estimate each value as the share in which the player is
 pivotal, with variance p (1 - p) / PERMUTATIONS (a binomial share). The orderings come from a
 Generator seeded by the game itself, so a game always gets the same estimate.
@@ -47,6 +50,13 @@ def shapley(game: Game) -> ShapleyValue:
     n, needs = game
     if n == 0:
         return ShapleyValue(np.zeros(0), np.zeros(0))
+    veto = {need[0] for need in needs if len(need) == 1}
+    if veto and all(veto.intersection(need) for need in needs):
+        # every need is met once the players nobody can replace are in: a unanimity game
+        # among them, who share equally (exact at any size)
+        value = np.zeros(n)
+        value[sorted(veto)] = 1.0 / len(veto)
+        return ShapleyValue(value, np.zeros(n))
     if n <= EXACT_MAX:
         return ShapleyValue(_exact(n, needs), np.zeros(n))
     return _sampled(n, needs)

@@ -100,12 +100,23 @@ def _load_share(result: RunResult, ev: np.ndarray) -> np.ndarray:
         return share
     every = result.events[result.kind_mask(EventKind.TRANSPORT)]
     both = np.concatenate([every, ev[mine]])
-    key = np.stack([both["resource"].astype(np.float64), both["start"], both["end"]], axis=1)
-    _keys, trip = np.unique(key, axis=0, return_inverse=True)
-    trip = trip.ravel()
+    trip = _groups(both["resource"], both["start"], both["end"])
     load = np.bincount(trip[: len(every)], weights=every["quantity"], minlength=int(trip.max()) + 1)
     own = trip[len(every) :]
     quantity = ev["quantity"][mine]
     with np.errstate(divide="ignore", invalid="ignore"):
         share[mine] = np.where(load[own] > 0, quantity / load[own], 1.0)
     return share
+
+
+def _groups(*keys: np.ndarray) -> np.ndarray:
+    """A group number per row: rows with equal values in every key array share one."""
+    order = np.lexsort(keys[::-1])
+    new = np.zeros(len(order), dtype=bool)
+    new[0:1] = True
+    for key in keys:
+        ranked = key[order]
+        new[1:] |= ranked[1:] != ranked[:-1]
+    group = np.empty(len(order), dtype=np.int64)
+    group[order] = np.cumsum(new) - 1
+    return group
