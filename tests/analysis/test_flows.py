@@ -8,10 +8,11 @@ from twin_app.analysis.bottleneck import active_periods
 from twin_app.analysis.energy import machine_energy, standby_minutes
 from twin_app.analysis.kpis import compute_kpis, owner_table
 from twin_app.analysis.logistics import vehicle_legs
+from twin_app.analysis.quality import trust_over_time
 from twin_app.analysis.result import RunResult
 from twin_app.analysis.utilisation import state_durations
 from twin_app.io.scenario_file import scenario_from_data
-from twin_app.model.events import EventKind
+from twin_app.model.events import EventKind, Outcome
 from twin_app.model.geography import lane_distances
 from twin_app.model.layout import Layout
 
@@ -165,3 +166,29 @@ def test_a_lane_is_active_only_while_all_its_vehicles_are_on_the_road() -> None:
     kpis = compute_kpis(result)
     assert kpis["bottleneck"]["resource"] == "L"
     assert kpis["bottleneck"]["sole"] == pytest.approx(40 / 300)
+
+
+def test_quality_and_trust_by_hand() -> None:
+    # M (maker) works on three orders. Order 0 on time; order 1 late (150 > due 120); order 2
+    # on time but one of maker's operations on it was scrapped. Trust (smoothing 0.1, from
+    # 1): 1, then 0.9, then 0.81; the carrier never worked on an order and stays at 1.
+    events = [
+        (0, 0, W, 0, 0, 0, 0, 0, 1), (0, 50, P, 0, 0, 0, 0, 0, 1),
+        (60, 60, W, 0, 0, 1, 1, 0, 1), (60, 110, P, 0, 0, 1, 1, 0, 1),
+        (120, 120, W, 0, 0, 2, 2, 0, 1), (120, 170, P, 0, 0, 2, 2, 0, 1), (170, 170, Outcome.SCRAP, 0, 0, 2, 2, 0, 1),
+        (170, 170, W, 0, 0, 2, 2, 0, 1), (170, 220, P, 0, 0, 2, 2, 0, 1),
+    ]  # fmt: skip
+    orders = [(0, 0, 0, 1, 0, 2000, 100, 0), (1, 0, 0, 1, 0, 120, 150, 0), (2, 0, 0, 1, 0, 2000, 300, 0)]
+    scenario = flow_result().scenario
+    result = RunResult(scenario, Layout.build(scenario), events_array(events), orders_array(orders), 0.0, 1440.0)
+    times, scores = trust_over_time(result)
+    assert times.tolist() == [0, 100, 150, 300]
+    assert scores[:, 0].tolist() == pytest.approx([1, 1, 0.9, 0.81])
+    assert scores[:, 1].tolist() == [1, 1, 1, 1]
+    kpis = compute_kpis(result)
+    assert kpis["trust"]["by_owner"] == pytest.approx({"maker": 0.81, "vans": 1.0})
+    mean = (150 * 1 + 150 * 0.9 + 1140 * 0.81) / 1440
+    assert kpis["trust"]["mean_by_owner"]["maker"] == pytest.approx(mean)
+    assert kpis["quality"]["operations"] == 4 and kpis["quality"]["scrap"] == 1
+    assert kpis["quality"]["scrap_rate"] == pytest.approx(0.25) and kpis["quality"]["rework_rate"] == 0
+    assert kpis["quality"]["by_owner"] == {"maker": {"scrap_rate": 0.25, "rework_rate": 0.0}}

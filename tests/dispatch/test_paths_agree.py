@@ -28,6 +28,7 @@ weights_strategy = st.builds(
     cost=st.sampled_from((0.0, 0.25, 1.0)),
     load=st.sampled_from((0.0, 0.3, 1.0)),
     reliability=st.sampled_from((0.0, 0.2, 1.0)),
+    trust=st.sampled_from((0.0, 0.5, 2.0)),
 )
 
 
@@ -39,8 +40,14 @@ def small_candidates(draw: st.DrawFn) -> assignment.Candidates:
     ready = [NOW + v for v in draw(column)]
     arrival = [NOW + v for v in draw(column)]
     unreliability = draw(st.lists(st.sampled_from((0.0, 0.01, 0.1, 0.5)), min_size=n, max_size=n))
+    trust = draw(st.lists(st.sampled_from((0.0, 0.01, 0.3, 0.9, 1.0)), min_size=n, max_size=n))
     return assignment.Candidates(
-        np.array(ready), np.array(arrival), np.array(draw(column)), np.array(draw(column)), np.array(unreliability)
+        np.array(ready),
+        np.array(arrival),
+        np.array(draw(column)),
+        np.array(draw(column)),
+        np.array(unreliability),
+        np.array(trust),
     )
 
 
@@ -71,6 +78,7 @@ def seeded_candidates(draw: st.DrawFn) -> assignment.Candidates:
         _column(rng, n, draw(modes), 10.0),
         _column(rng, n, draw(modes), 30.0),
         rng.choice(np.array((0.0, 0.05, 0.1)), n),
+        rng.choice(np.array((0.0, 0.02, 0.5, 1.0)), n),
     )
 
 

@@ -48,6 +48,33 @@ CASES: list[tuple[str, Callable[[Data], None], str, str]] = [
     ),
     ("hub without docks", _hub(capacity=0), "sites[0].handling.capacity", "must be > 0"),
     ("hub no part passes through", _dead_end_hub, "sites[1].handling", "no part can pass through"),
+    ("yield of 0", lambda d: d["machines"][0].update(yield_rate=0), "machines[0].yield_rate", "must be > 0"),
+    (
+        "scrap and rework above 1",
+        lambda d: d["machines"][0].update(yield_rate=0.5, rework_rate=0.6),
+        "machines[0].rework_rate",
+        "more than 1",
+    ),
+    (
+        "a yield that makes a job restart forever",
+        lambda d: d["machines"][2].update(yield_rate=0.0005),
+        "machines[2].yield_rate",
+        "times in expectation",
+    ),
+    (
+        "required supplier that cannot do the step",
+        lambda d: d["products"][0]["routing"][1].update(suppliers={"required": ["acme"]}),
+        "products[0].routing[1].suppliers.required[0]",
+        "no machine that can do this step",
+    ),
+    (
+        "unknown preferred supplier",
+        lambda d: d["products"][0]["routing"][0].update(suppliers={"preferred": ["bolts"]}),
+        "products[0].routing[0].suppliers.preferred[0]",
+        "'bolt'",
+    ),
+    ("trust above 1", lambda d: d["owners"][0].update(trust=1.5), "owners[0].trust", "<= 1"),
+    ("unknown data sharing", lambda d: d["owners"][0].update(shares_data="weekly"), "owners[0].shares_data", "live"),
 ]
 
 
@@ -74,6 +101,11 @@ def test_a_file_without_flow_fields_takes_the_documented_defaults(tiny_data: Dat
     assert site.energy_price == 0 and site.grid_co2 == 0 and site.handling is None
     power = scenario.machines[0].power
     assert (power.busy, power.setup, power.idle, power.standby, power.standby_after) == (0, 0, 0, 0, None)
+    machine, owner = scenario.machines[0], scenario.owners[0]
+    assert machine.yield_rate == 1 and machine.rework_rate == 0
+    assert owner.trust == 1 and owner.tier is None and owner.shares_data == "live"
+    assert scenario.platform.trust_smoothing == 0.1 and scenario.platform.weights.trust == 0
+    assert scenario.products[0].routing[0].suppliers.required == ()
 
 
 def test_a_hub_with_docks_loads(tiny_data: Data) -> None:

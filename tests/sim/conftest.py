@@ -12,7 +12,7 @@ import pytest
 
 from twin_app.analysis.collector import EventCollector
 from twin_app.io.scenario_file import scenario_from_data
-from twin_app.model.events import EventBatch, EventKind, RunEnd, RunInfo
+from twin_app.model.events import EventBatch, EventKind, Outcome, RunEnd, RunInfo
 from twin_app.model.scenario import Scenario
 from twin_app.sim.engine import Simulation
 
@@ -42,7 +42,8 @@ def rows(events: np.ndarray, *kinds: str) -> list[Row]:
     "RETURN", so logs of loaded trips read as a person writes them."""
     out = []
     for e in events:
-        kind = EventKind(int(e["kind"])).name
+        code = int(e["kind"])
+        kind = EventKind(code).name if code in EventKind._value2member_map_ else Outcome(code).name
         if kind == "TRANSPORT" and int(e["order"]) < 0:
             kind = "RETURN"
         if kinds and kind not in kinds:

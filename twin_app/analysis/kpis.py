@@ -28,7 +28,9 @@ from twin_app.analysis.economics.kpi_blocks import cash_flows, money_blocks
 from twin_app.analysis.economics.money import Money, analyse_money
 from twin_app.analysis.energy import energy_block, machine_energy
 from twin_app.analysis.logistics import logistics_block, owner_busy_share
+from twin_app.analysis.quality import quality_block, trust_block
 from twin_app.analysis.result import RunResult
+from twin_app.analysis.tiers import tier_block
 from twin_app.analysis.utilisation import BUSY, STATES, mean_queue_length, state_durations, step_function
 
 DAY = 1440.0
@@ -166,6 +168,12 @@ def compute_kpis(
     - ``energy``: {kwh, cost, co2, per_unit: {kwh, cost, co2}, by_state: {busy, setup, idle,
       standby}, by_owner: {owner id: kwh}, by_site: {site id: {kwh, cost, co2}}}
       (:mod:`twin_app.analysis.energy`).
+    - ``quality``: {operations, scrap, rework, scrap_rate, rework_rate, by_owner: {owner id:
+      {scrap_rate, rework_rate}}} (:mod:`twin_app.analysis.quality`).
+    - ``trust``: {by_owner: {owner id: trust at the end}, mean_by_owner: {owner id: its
+      time-average over the window}}.
+    - ``tiers``: {tier: {owners, revenue, cost, profit, utilisation}} for owners with a tier
+      (:mod:`twin_app.analysis.tiers`).
     - ``customers`` / ``products``: {id: {orders, units, revenue, lateness_cost,
       lead_time_mean, on_time_rate}}.
     - ``events``: number of event records.
@@ -270,7 +278,8 @@ def compute_kpis(
 def _flow_blocks(
     result: RunResult, durations: np.ndarray, acc: Accounts, counted: np.ndarray, units: float
 ) -> dict[str, Any]:
-    """The money blocks, and the flows of goods and energy: logistics, energy, CO2 split."""
+    """The money blocks, and the flows: logistics, energy (and the CO2 split), quality,
+    trust and supplier tiers."""
     blocks = money_blocks(result, acc, counted)
     energy = energy_block(result, machine_energy(result, durations), units)
     logistics = logistics_block(result, durations, units)
@@ -280,7 +289,14 @@ def _flow_blocks(
         production=energy["co2"],
         per_unit=total / units if units > 0 else None,
     )
-    return {**blocks, "logistics": logistics, "energy": energy}
+    return {
+        **blocks,
+        "logistics": logistics,
+        "energy": energy,
+        "quality": quality_block(result),
+        "trust": trust_block(result),
+        "tiers": tier_block(result, acc, durations),
+    }
 
 
 def _histogram(result: RunResult, bins: int = 20) -> dict[str, list[float]]:

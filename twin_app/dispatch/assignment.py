@@ -10,7 +10,10 @@ are reproducible. Scores per rule:
 - ``cheapest``: running cost of the processing plus transport cost of getting there.
 - ``least_loaded``: the work already running or queued there.
 - ``weighted``: a weighted sum of the above, each divided by its largest value over the
-  candidates, plus unreliability (1 - availability).
+  candidates, plus unreliability (1 - availability) and distrust (1 - the owner's trust).
+- ``trust``: the time until the operation would be done there, divided by the platform's
+  trust in the machine's owner (at least :data:`MIN_TRUST`): a partner trusted half as much
+  must be twice as quick to win the work.
 - ``random``: a uniformly random candidate (for the benchmark rules that break ties at random).
 
 Candidate counts range from 1 (a job shop) to thousands (a large network). Numpy has a fixed
@@ -38,6 +41,11 @@ class Weights:
     cost: float = 0.0
     load: float = 0.0
     reliability: float = 0.0
+    trust: float = 0.0
+
+
+MIN_TRUST = 0.05
+"""The trust rule divides by at least this, so a partner trusted not at all is 20 times slower."""
 
 
 @dataclass(slots=True)
@@ -47,8 +55,9 @@ class Candidates:
     ``ready`` is when the machine could start new work (now, or later when busy/queued);
     ``arrival`` is when the part could be there (now + transit); ``work`` the expected
     processing plus changeover time there; ``cost`` its money cost (running + transport);
-    ``unreliability`` the long-run fraction of time the machine is down. A field a rule
-    does not read (``AssignmentRule.uses_cost``, ``uses_unreliability``) may be left empty.
+    ``unreliability`` the long-run fraction of time the machine is down; ``trust`` the
+    platform's trust in its owner (0 to 1). A field a rule does not read
+    (``AssignmentRule.uses_cost``, ``uses_unreliability``, ``uses_trust``) may be left empty.
     """
 
     ready: np.ndarray
@@ -56,6 +65,7 @@ class Candidates:
     work: np.ndarray
     cost: np.ndarray
     unreliability: np.ndarray
+    trust: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.work)
@@ -74,12 +84,15 @@ def _scaled_list(values: list[float]) -> list[float]:
 def _weighted_numpy(now: float, c: Candidates, weights: Weights) -> np.ndarray:
     completion = np.maximum(c.arrival, c.ready) + c.work - now
     load = c.ready - now
-    return (
+    score = (
         weights.completion * _scaled(completion)
         + weights.cost * _scaled(c.cost)
         + weights.load * _scaled(load)
         + weights.reliability * c.unreliability
     )
+    if weights.trust > 0 and c.trust is not None:
+        score = score + weights.trust * (1.0 - c.trust)
+    return score
 
 
 def _weighted_loop(now: float, c: Candidates, weights: Weights) -> list[float]:
@@ -88,12 +101,28 @@ def _weighted_loop(now: float, c: Candidates, weights: Weights) -> list[float]:
     cost = _scaled_list(c.cost.tolist())
     load = _scaled_list([r - now for r in ready])
     unreliability = c.unreliability.tolist()
-    return [
+    score = [
         weights.completion * completion[i]
         + weights.cost * cost[i]
         + weights.load * load[i]
         + weights.reliability * unreliability[i]
         for i in range(len(work))
+    ]
+    if weights.trust > 0 and c.trust is not None:
+        score = [s + weights.trust * (1.0 - t) for s, t in zip(score, c.trust.tolist(), strict=True)]
+    return score
+
+
+def _trust_numpy(now: float, c: Candidates, weights: Weights) -> np.ndarray:
+    trust = np.ones(len(c.work)) if c.trust is None else c.trust
+    return (np.maximum(c.arrival, c.ready) + c.work - now) / np.maximum(trust, MIN_TRUST)
+
+
+def _trust_loop(now: float, c: Candidates, weights: Weights) -> list[float]:
+    trust = [1.0] * len(c.work) if c.trust is None else c.trust.tolist()
+    return [
+        (max(a, r) + x - now) / max(t, MIN_TRUST)
+        for a, r, x, t in zip(c.arrival.tolist(), c.ready.tolist(), c.work.tolist(), trust, strict=True)
     ]
 
 
@@ -155,7 +184,20 @@ RULES.add(
         counts_onward=True,
         uses_cost=True,
         uses_unreliability=True,
-        description="weighted sum of completion, cost and load (each scaled by its largest value) and unreliability",
+        uses_trust=True,
+        description="weighted sum of completion, cost and load (each scaled by its largest value), unreliability "
+        "and distrust",
+    )
+)
+RULES.add(
+    AssignmentRule(
+        "trust",
+        numpy=_trust_numpy,
+        loop=_trust_loop,
+        numpy_from=8,
+        counts_onward=True,
+        uses_trust=True,
+        description="time until the operation would be done there, divided by the trust in the machine's owner",
     )
 )
 

@@ -41,6 +41,8 @@ class AssignmentRule:
     are the dearest input to gather)."""
     uses_unreliability: bool = False
     """The score reads ``unreliability``."""
+    uses_trust: bool = False
+    """The score reads ``trust`` (the platform's trust in each candidate's owner)."""
     random: bool = False
     """Picks a uniformly random candidate (needs the dispatch random generator)."""
     description: str = ""

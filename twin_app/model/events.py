@@ -17,6 +17,7 @@ Kinds of interval (``start`` to ``end``):
   it. Every operation that starts has one (zero-length if it did not wait), so WAIT records
   count visits.
 - BLOCKED: a finished part held on a resource because its output buffer was full.
+- :class:`Outcome` SCRAP and REWORK (kinds 8 and 9): point records of failed inspections.
 
 Order records come separately: one when an order is released (``completed`` is NaN) and one
 when it is delivered; for each order id the latest record wins.
@@ -39,6 +40,17 @@ class EventKind(IntEnum):
     OFF_SHIFT = 4
     WAIT = 5
     BLOCKED = 6
+
+
+class Outcome(IntEnum):
+    """Point records (``start`` == ``end``) of what became of an operation's output, logged on
+    the unit that made it when it failed inspection (``operation`` the step, ``quantity`` its
+    units). Kept out of :class:`EventKind`, whose kinds are intervals every view draws."""
+
+    SCRAP = 8
+    """Scrapped: the part is made again (from its first step, an assembly from its assembly step)."""
+    REWORK = 9
+    """To be reworked: the step is done again."""
 
 
 EVENT_DTYPE = np.dtype(

@@ -8,9 +8,17 @@ than one field, or the network, is checked here.
 
 from __future__ import annotations
 
+import numpy as np
+
 from twin_app.errors import Problem
 from twin_app.model.geography import lane_distances
-from twin_app.model.scenario import Scenario
+from twin_app.model.scenario import Product, Scenario
+from twin_app.model.suggest import did_you_mean
+
+MAX_QUALITY_PASSES = 1_000.0
+"""Most passes a job may make through one routing step in expectation, scrap and rework
+included: the limit MAX_REWORK_PROBABILITY sets for a rework loop (a yield of 0.5 over 10
+steps already brings a job to its first step about 1,000 times)."""
 
 
 def check_flows(scenario: Scenario) -> list[Problem]:
@@ -18,6 +26,8 @@ def check_flows(scenario: Scenario) -> list[Problem]:
     problems: list[Problem] = []
     _check_lane_physics(scenario, problems)
     _check_hubs(scenario, problems)
+    _check_quality(scenario, problems)
+    _check_suppliers(scenario, problems)
     return problems
 
 
@@ -64,3 +74,99 @@ def _check_hubs(scenario: Scenario, problems: list[Problem]) -> None:
                     "add lanes into and out of the hub, or remove the handling",
                 )
             )
+
+
+def _check_quality(scenario: Scenario, problems: list[Problem]) -> None:
+    for i, machine in enumerate(scenario.machines):
+        if machine.rework_rate + (1.0 - machine.yield_rate) > 1.0 + 1e-12:
+            problems.append(
+                Problem(
+                    f"machines[{i}].rework_rate",
+                    f"scrap ({1 - machine.yield_rate:g}) and rework ({machine.rework_rate:g}) add up to more than 1",
+                    "yield_rate is the share not scrapped; rework_rate a part of it: keep rework_rate <= yield_rate",
+                )
+            )
+    if any(p.place.startswith("machines[") and p.place.endswith(".rework_rate") for p in problems):
+        return
+    capable: dict[str, list[int]] = {}
+    for i, machine in enumerate(scenario.machines):
+        for capability in machine.capabilities:
+            capable.setdefault(capability.step, []).append(i)
+    for product in scenario.products:
+        worst = [
+            max(
+                (m for name in step.capabilities for m in capable.get(name, ())),
+                key=lambda m: (1 - scenario.machines[m].yield_rate) + scenario.machines[m].rework_rate,
+                default=-1,
+            )
+            for step in product.routing
+        ]
+        if all(
+            m < 0 or (scenario.machines[m].yield_rate == 1 and scenario.machines[m].rework_rate == 0) for m in worst
+        ):
+            continue
+        passes = quality_passes(product, [scenario.machines[m] if m >= 0 else None for m in worst])
+        step = int(np.argmax(passes))
+        if passes[step] > MAX_QUALITY_PASSES * (1 + 1e-9):
+            machine = worst[step]
+            problems.append(
+                Problem(
+                    f"machines[{machine}].yield_rate",
+                    f"with its scrap and rework a job of {product.id!r} would pass step {step} "
+                    f"{passes[step]:,.0f} times in expectation",
+                    "raise the yield or lower the rework rate (a process that mostly fails is not a process)",
+                )
+            )
+
+
+def quality_passes(product: Product, machines: list) -> np.ndarray:
+    """Expected passes through each step of a job of ``product`` when step s is done by
+    ``machines[s]`` (None: never fails): scrap restarts the job (at its first step, or at its
+    assembly step once assembled), rework repeats the step. An absorbing Markov chain, as
+    :func:`twin_app.model.workload.expected_passes` (routing rework loops are left out)."""
+    n = len(product.routing)
+    transitions = np.zeros((n, n))
+    for s, step in enumerate(product.routing):
+        machine = machines[s]
+        scrap = 1.0 - machine.yield_rate if machine is not None else 0.0
+        rework = machine.rework_rate if machine is not None else 0.0
+        scrap, rework = scrap * step.probability, rework * step.probability
+        restart = product.assembly_step if product.bom and s >= product.assembly_step else 0
+        transitions[s, restart] += scrap
+        transitions[s, s] += rework
+        if s + 1 < n:
+            transitions[s, s + 1] += 1.0 - scrap - rework
+    start = np.zeros(n)
+    start[0] = 1.0
+    try:
+        visits = np.linalg.solve((np.eye(n) - transitions).T, start)
+    except np.linalg.LinAlgError:
+        return np.full(n, np.inf)
+    return np.where(np.isfinite(visits) & (visits >= 0), visits, np.inf)
+
+
+def _check_suppliers(scenario: Scenario, problems: list[Problem]) -> None:
+    owners = {owner.id for owner in scenario.owners}
+    site_owner = {site.id: site.owner for site in scenario.sites}
+    for p, product in enumerate(scenario.products):
+        for s, step in enumerate(product.routing):
+            for key in ("required", "preferred"):
+                for k, name in enumerate(getattr(step.suppliers, key)):
+                    where = f"products[{p}].routing[{s}].suppliers.{key}[{k}]"
+                    if name not in owners:
+                        hint = did_you_mean(name, sorted(owners)).removeprefix("; ")
+                        problems.append(Problem(where, f"unknown owner {name!r}", hint or "name an owner"))
+                        continue
+                    able = any(
+                        site_owner.get(machine.site) == name
+                        and {c.step for c in machine.capabilities} & set(step.capabilities)
+                        for machine in scenario.machines
+                    )
+                    if not able:
+                        problems.append(
+                            Problem(
+                                where,
+                                f"{name!r} has no machine that can do this step ({', '.join(step.capabilities)})",
+                                "name an owner with a capable machine, or give that owner one",
+                            )
+                        )

@@ -81,6 +81,18 @@ class Owner:
     discount_rate: Annotated[float, Ge(-0.99), Le(10)] = 0.08
     """Yearly rate the owner discounts future cash flows at (0.08 = 8%), for its NPV; from
     -0.99 to 10 (1,000%)."""
+    trust: Probability = 1.0
+    """The platform's trust in this owner at the start (1: full); it then follows the owner's
+    own record of on-time, right-first-time work (docs/scenario-format.md, trust)."""
+    tier: Annotated[int, Ge(0), Le(100)] | None = None
+    """Place in the supply chain: 0 the OEM (who sells to the customer), 1 its direct
+    suppliers, 2 theirs...; none: not said. Reported per tier; dispatch does not read it."""
+    shares_data: Literal["live", "periodic", "none"] = "live"
+    """What the platform sees of this owner's machines when it dispatches: their queues and
+    states as they are now (live), a snapshot taken every ``share_period`` (periodic), or
+    only their declared capacity (none: every machine looks free)."""
+    share_period: CalendarPeriod = 240.0
+    """How often a 'periodic' owner sends its snapshot (time units; 240 = every 4 hours)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +229,11 @@ class Machine:
     investment: Investment | None = None
     power: Power = field(default_factory=Power)
     """Power per state (kW); energy, its cost and its CO2 are results of the run."""
+    yield_rate: Annotated[float, Gt(0), Le(1)] = 1.0
+    """Share of operations whose output is good (or needs rework); the rest is scrap and
+    the part is made again from its first step (an assembly from its assembly step)."""
+    rework_rate: Annotated[float, Ge(0), Le(limits.MAX_REWORK_PROBABILITY)] = 0.0
+    """Share of operations whose output must be reworked: the step is done again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +300,17 @@ class Rework:
 
 
 @dataclass(frozen=True, slots=True)
+class Suppliers:
+    """Owners a step must (``required``) or should (``preferred``) go to: a customer naming
+    its component supplier. Required: only their machines can do the step. Preferred: their
+    machines get the step whenever one of them can be reached; others only otherwise."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    required: tuple[Id, ...] = ()
+    preferred: tuple[Id, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     """One process step of a routing; any machine with one of ``capabilities`` can do it."""
 
@@ -292,6 +320,8 @@ class Step:
     probability: Probability = 1.0
     """Chance that a job needs this step at all (otherwise it is skipped)."""
     rework: Rework | None = None
+    suppliers: Suppliers = field(default_factory=lambda: Suppliers())
+    """Owners the customer names for this step (e.g. a component supplier)."""
     premium: NonNegativeFloat = 0.0
     """Price per unit the customer pays on top when the job goes through this step: the
     premium for a customised option (an optional step). Charged once per job, rework not
@@ -435,7 +465,7 @@ class Demand:
 SharingRule = Literal["full_cost", "full_cost_proportional", "processing_time", "equal", "shapley", "variable_cost"]
 """How an order's revenue is shared among the partners who worked on it (docs/economics.md)."""
 
-AssignmentRule = Literal["earliest_completion", "fastest", "cheapest", "least_loaded", "random", "weighted"]
+AssignmentRule = Literal["earliest_completion", "fastest", "cheapest", "least_loaded", "random", "weighted", "trust"]
 SequencingRule = Literal["fifo", "spt", "edd", "mwkr", "mopnr", "fdd_mwkr", "cr", "atc"]
 
 
@@ -448,6 +478,8 @@ class AssignmentWeights:
     cost: NonNegativeFloat = 0.0
     load: NonNegativeFloat = 0.0
     reliability: NonNegativeFloat = 0.0
+    trust: NonNegativeFloat = 0.0
+    """Weight of distrust (1 - the owner's trust score)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,6 +508,9 @@ class Platform:
     weights: AssignmentWeights = field(default_factory=AssignmentWeights)
     atc_k: PositiveFloat = 2.0
     """Look-ahead parameter of the ATC rule."""
+    trust_smoothing: Annotated[float, Gt(0), Le(1)] = 0.1
+    """How fast trust follows an owner's record: each delivered order the owner worked on
+    moves its trust this share of the way to 1 (on time and right first time) or to 0."""
     batch_families: bool = False
     """Save changeovers: a unit that frees up takes the best waiting operation of the family
     it is set up for, if there is one, before any other (in each machine's own queue)."""

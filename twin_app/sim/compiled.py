@@ -48,6 +48,9 @@ class CompiledStep:
     """Per option: expected time per unit of quantity if per unit, else 0."""
     any_per_unit: bool
     """Some option's time is per unit (else ``unit_array`` is all zeros)."""
+    preferred: np.ndarray
+    """Machines of the step's preferred suppliers (empty: none preferred): they get the step
+    whenever one of them can be reached (see :meth:`Placement.candidates`)."""
 
     def expected(self, quantity: float) -> float:
         """Expected processing time of a job of ``quantity`` units, averaged over the options."""
@@ -104,16 +107,21 @@ class CompiledScenario:
                     StepOption(m, capability.per_unit, capability.step, capability.time.mean)
                 )
         speed = np.array([m.speed for m in scenario.machines], dtype=float)
+        site_owner = {site.id: site.owner for site in scenario.sites}
+        machine_owner = [site_owner.get(m.site, "") for m in scenario.machines]
         products = []
         product_index = {p.id: i for i, p in enumerate(scenario.products)}
         for p, product in enumerate(scenario.products):
             steps = []
             for step in product.routing:
                 first_per_machine: dict[int, StepOption] = {}
+                required = set(step.suppliers.required)
                 for name in step.capabilities:
                     for option in by_step.get(name, []):
-                        first_per_machine.setdefault(option.machine, option)
+                        if not required or machine_owner[option.machine] in required:
+                            first_per_machine.setdefault(option.machine, option)
                 options = tuple(sorted(first_per_machine.values(), key=lambda o: o.machine))
+                preferred = set(step.suppliers.preferred)
                 fixed = [o.mean / speed[o.machine] if not o.per_unit else 0.0 for o in options]
                 unit = [o.mean / speed[o.machine] if o.per_unit else 0.0 for o in options]
                 count = max(len(options), 1)
@@ -129,6 +137,9 @@ class CompiledScenario:
                         fixed_array=np.array(fixed, dtype=float),
                         unit_array=np.array(unit, dtype=float),
                         any_per_unit=any(o.per_unit for o in options),
+                        preferred=np.array(
+                            [o.machine for o in options if machine_owner[o.machine] in preferred], dtype=np.int64
+                        ),
                     )
                 )
             fixed_suffix = [0.0] * (len(steps) + 1)

@@ -45,7 +45,7 @@ from simpy.core import NORMAL
 
 from twin_app.errors import SimulationError
 from twin_app.model.distributions import Distribution, sampler
-from twin_app.model.events import RunEnd, RunInfo, RunObserver
+from twin_app.model.events import Outcome, RunEnd, RunInfo, RunObserver
 from twin_app.model.geography import lane_distances
 from twin_app.model.scenario import Scenario
 from twin_app.sim.calendar import Calendar
@@ -74,6 +74,9 @@ from twin_app.sim.state import (
     PhaseEnd,
     Unit,
 )
+
+_SCRAP = int(Outcome.SCRAP)
+_REWORK = int(Outcome.REWORK)
 
 
 class Simulation:
@@ -122,6 +125,7 @@ class Simulation:
         """Whether dispatch estimates read the machines' committed work (push, or a kit's
         consolidation site); if not, the engine need not keep it up to date."""
         self._build_units()
+        self._build_quality()
         self._build_lanes()
         self.log.add_closer(self._close_lanes)
         self.log.add_closer(self._close_hubs)
@@ -206,6 +210,17 @@ class Simulation:
 
         self._ready = self.dispatcher.ready
         self._freed = self.dispatcher.freed
+
+    def _build_quality(self) -> None:
+        """Per machine with a yield below 1 or a rework rate: (scrap share, rework share, its
+        own uniform draws); the trust book when the assignment rule weighs trust."""
+        self._quality: list[tuple[float, float, Callable[[], float]] | None] = [
+            (1.0 - m.yield_rate, m.rework_rate, uniforms(self._rng("quality", m.id)))
+            if m.yield_rate < 1.0 or m.rework_rate > 0.0
+            else None
+            for m in self.scenario.machines
+        ]
+        self._trust = self.placement.trust
 
     def _build_lanes(self) -> None:
         layout = self.layout
@@ -450,6 +465,9 @@ class Simulation:
     def _deliver(self, order: Order) -> None:
         self._orders_open -= 1
         self.log.point(order.record(self.env.now))
+        if self._trust is not None:
+            self._trust.delivered(order.index, not self.env.now > order.due)
+            self._epoch_wanted = True  # trust is settled before the next decision
 
     def _move(self, job: Job, origin: int, destination: int, arrived: Callable[[], None]) -> None:
         """Carry ``job``'s part from node ``origin`` to ``destination`` hop by hop along lanes."""
@@ -502,6 +520,8 @@ class Simulation:
 
     def _epoch(self) -> None:
         self._epoch_wanted = False
+        if self._trust is not None:
+            self._trust.settle()
         self.dispatcher.decide()
         if self._lanes_due:
             lanes = self._lanes_due
@@ -662,8 +682,19 @@ class Simulation:
         job.node = unit.node
         if job.components and job.step == job.product.assembly_step:
             job.components = []  # consumed by the assembly
+        quality = self._quality[machine]
+        outcome = 0 if quality is None else self._inspect(unit, op, quality)
+        if self._trust is not None:
+            self._trust.worked(job.order.index, unit.owner, outcome != 0)
         step = job.product.steps[op.step]
-        if (
+        if outcome == _SCRAP:  # made again: a new part from the first step (an assembly: from its assembly)
+            product = job.product
+            job.step = product.assembly_step if product.components and op.step >= product.assembly_step else 0
+            if job.step == 0:
+                job.node = -1  # new material, available wherever the first step is done
+        elif outcome == _REWORK:
+            job.step = op.step
+        elif (
             step.rework_probability > 0
             and self._routing_draw("rework", job.product.index, op.step)() < step.rework_probability
         ):
@@ -675,6 +706,23 @@ class Simulation:
         job.holder = None
         self._freed.append(unit)
         self._epoch_wanted = True
+
+    def _inspect(self, unit: Unit, op: Operation, quality: tuple[float, float, Callable[[], float]]) -> int:
+        """The outcome of ``op`` on ``unit``'s machine: 0 (good), or a logged scrap or rework."""
+        scrap, rework, draw = quality
+        value = draw()
+        if value < scrap:
+            outcome = _SCRAP
+        elif value < scrap + rework:
+            outcome = _REWORK
+        else:
+            return 0
+        job = op.job
+        now = self.env.now
+        self._record(
+            (now, now, outcome, unit.index, unit.owner, job.order.index, job.index, op.step, job.quantity, 0.0)
+        )
+        return outcome
 
     def _back_to_work(self, unit: Unit) -> None:
         """A unit back from a breakdown or off-shift: continue its work, or offer it new work."""

@@ -5,7 +5,11 @@ The candidates of an operation are the capable machines its parts can reach; for
 yet anywhere (raw material, sourced at any site) they are the capable machines from which
 the part can go on to where it is needed next, and that onward transit counts in the score.
 The answers for one-part operations depend only on the step and where the part is (going),
-so they are cached.
+so they are cached. When the step names preferred suppliers, the candidates are their
+machines whenever one of those can be reached.
+
+The estimates read the machines as the platform sees them (:mod:`.data_sharing`) and, for
+rules that weigh it, the platform's trust in each machine's owner (:mod:`.trust`).
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from twin_app.dispatch import assignment
 from twin_app.errors import SimulationError
 from twin_app.model.scenario import Scenario
 from twin_app.sim.compiled import CompiledScenario, CompiledStep
+from twin_app.sim.data_sharing import DataView
 from twin_app.sim.state import Job, MachineBoard, Operation
+from twin_app.sim.trust import TrustBook
 
 Candidates = tuple[np.ndarray, np.ndarray, np.ndarray | None]
 """(machine indices in scenario order, transit of the parts to each, onward transit or None)."""
@@ -43,8 +49,14 @@ class Placement:
         platform = scenario.platform
         self.rule = assignment.RULES[platform.assignment]
         self.weights = assignment.Weights(
-            **{k: getattr(platform.weights, k) for k in ("completion", "cost", "load", "reliability")}
+            **{k: getattr(platform.weights, k) for k in ("completion", "cost", "load", "reliability", "trust")}
         )
+        self.trust: TrustBook | None = None
+        if self.rule.uses_trust and (self.rule.name != "weighted" or platform.weights.trust > 0):
+            self.trust = TrustBook(scenario)
+        layout = compiled.layout
+        self.machine_owner = np.array([layout.resource_owner[u] for u in layout.machine_first_unit], dtype=np.int64)
+        self.view = DataView(env, scenario, board) if DataView.needed(scenario) else None
         self.speed = compiled.machine_speed.tolist()
         self.machine_node = compiled.machine_node.tolist()
         self._n_sites = len(scenario.sites)
@@ -89,6 +101,11 @@ class Placement:
                     "can be reached from where its parts are"
                 )
             result = (machines[reachable], transit[reachable], None)
+        if len(step.preferred):
+            mine = np.isin(result[0], step.preferred)
+            if mine.any() and not mine.all():
+                onward = result[2]
+                result = (result[0][mine], result[1][mine], None if onward is None else onward[mine])
         if single:
             self._cache[key] = result
         return result
@@ -115,7 +132,8 @@ class Placement:
         """When each of ``machines`` is expected to be free for new work (push estimates): back
         from off-shift or repair, then through its running and queued work over its units."""
         now = self.env.now
-        back_at, committed_end, busy_units, queued_work, capacity = self.board.stack.take(machines, axis=1)
+        rows = self.board.stack.take(machines, axis=1) if self.view is None else self.view.stack(machines)
+        back_at, committed_end, busy_units, queued_work, capacity = rows
         start = np.maximum(back_at, now)
         running = np.maximum(committed_end - busy_units * now, 0.0)
         return start + (running + queued_work) / capacity
@@ -199,5 +217,6 @@ class Placement:
             work=work,
             cost=cost,  # type: ignore[arg-type]
             unreliability=compiled.machine_unreliability[machines] if rule.uses_unreliability else None,  # type: ignore[arg-type]
+            trust=self.trust.scores[self.machine_owner[machines]] if self.trust is not None else None,
         )
         return assignment.choose(self.rule, now, candidates, self.weights, self.rng)
