@@ -62,6 +62,8 @@ HEADLINE: tuple[KpiInfo, ...] = (
     KpiInfo("logistics.co2_per_unit", "Transport CO2 per unit (kg)", "lower"),
     KpiInfo("energy.kwh", "Energy (kWh)", "lower"),
     KpiInfo("energy.cost", "Energy cost", "lower"),
+    KpiInfo("quality.scrap_rate", "Scrap rate", "lower", percent=True),
+    KpiInfo("quality.rework_rate", "Rework rate", "lower", percent=True),
 )
 """The KPIs every comparison table shows first, in this order."""
 
@@ -74,6 +76,8 @@ OWNER_GROUPS: tuple[tuple[str, str, Better, bool], ...] = (
     ("utilisation.by_owner.", "Utilisation", "neither", True),
     ("co2.by_owner.", "CO2", "lower", False),
     ("energy.by_owner.", "Energy (kWh)", "lower", False),
+    ("trust.by_owner.", "Trust", "higher", True),
+    ("tiers.", "Tier", "neither", False),
     ("fairness.margin.by_owner.", "Margin", "higher", True),
     ("investment.npv.by_owner.", "NPV", "higher", False),
     ("investment.roi.by_owner.", "ROI", "higher", True),
