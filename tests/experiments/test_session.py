@@ -140,3 +140,12 @@ def test_the_live_state_shows_vehicles_and_queues(session):
     assert np.all(live.vehicle_lane < len(scenario.lanes))
     # In three days of the demo, something is on the road or waiting somewhere.
     assert len(live.vehicle_lane) + live.node_queue.sum() > 0
+
+
+def test_an_analysis_that_fails_in_its_process_reaches_the_user(session, tiny):
+    session.open(tiny)
+    session.run_to(500.0)
+    session.want(("no such part",))
+    seen = poll_until(session, lambda: session.last_error is not None, 30.0)
+    failure = next(u for u in seen if isinstance(u, Failed))
+    assert "no such part" in failure.message and "Traceback" in failure.details

@@ -69,6 +69,7 @@ def window(qtbot, settings, dialogs):
     win.resize(1400, 900)
     yield win
     win._discard_run()
+    win.session.close()
 
 
 @pytest.fixture

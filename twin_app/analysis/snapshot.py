@@ -66,6 +66,17 @@ class Analysis:
     def __init__(self, result: RunResult) -> None:
         self.result = result
 
+    @classmethod
+    def from_parts(cls, result: RunResult, values: dict[str, Any]) -> Analysis:
+        """An analysis whose ``values`` (part name to value) were computed elsewhere (in another
+        process, over the run whose window ``result`` gives)."""
+        analysis = cls(result)
+        for part, value in values.items():
+            if part not in PARTS:
+                raise ValueError(f"unknown analysis part {part!r}; use one of {', '.join(PARTS)}")
+            analysis.__dict__[part] = value
+        return analysis
+
     def compute(self, *parts: str) -> None:
         """Compute ``parts`` now (those not computed yet); raises ValueError for an unknown part."""
         for part in parts:

@@ -3,10 +3,11 @@
 :class:`RunSession` is everything the desktop app does with a run that is not drawing: it owns
 the :class:`~twin_app.experiments.live.SimRunner` (the simulation on a worker thread), the
 :class:`~twin_app.analysis.collector.EventCollector` (fed on that thread), the
-:class:`~twin_app.experiments.analysis_worker.AnalysisWorker` (the views' figures, computed on
-a thread of their own), and the run's state machine. The GUI calls :meth:`RunSession.poll` from
-a timer (~30 Hz) and draws what it reports; nothing in a poll scans the whole event log, so the
-caller's thread never waits for the simulation or for an analysis.
+:class:`~twin_app.experiments.analysis_process.AnalysisProcess` (the views' figures, computed
+in a child process fed with the same events), and the run's state machine. The GUI calls
+:meth:`RunSession.poll` from a timer (~30 Hz) and draws what it reports; nothing in a poll
+scans the whole event log, so the caller's thread never waits for the simulation or for an
+analysis.
 
 States: 'empty' (no scenario), 'ready' (nothing simulated yet), 'running', 'paused',
 'stopping', 'finished' (ended: completed or stopped), 'failed'. Run and pause alternate; Stop
@@ -34,7 +35,7 @@ import numpy as np
 
 from twin_app.analysis.collector import EventCollector
 from twin_app.analysis.snapshot import Analysis
-from twin_app.experiments.analysis_worker import AnalysisWorker, Finished
+from twin_app.experiments.analysis_process import AnalysisProcess, Finished
 from twin_app.experiments.live import SimRunner, SimulationFactory, default_factory
 from twin_app.experiments.live_state import LiveState, probe_live_state
 from twin_app.model.events import EventBatch, RunEnd, RunInfo, RunObserver, empty_events, empty_orders
@@ -50,9 +51,10 @@ UNFINISHED = ("running", "paused", "stopping")
 MIN_ANALYSIS_SECONDS = 0.3
 """Least wall time between two analyses of a growing run."""
 
-ANALYSIS_SHARE = 0.25
+ANALYSIS_SHARE = 0.5
 """An analysis that took t waits ``t / ANALYSIS_SHARE`` before the next one starts, so the
-analyses use at most this share of one core and leave the rest to the simulation."""
+analysis process uses at most this share of a core (on a busy machine the simulation needs
+the rest)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +146,7 @@ class RunSession:
         self.speed = 60.0
         self.fastest = False
         self.runner: SimRunner | None = None
-        self.analyses = AnalysisWorker()
+        self.analyses = AnalysisProcess()
         self.wanted: tuple[str, ...] = ()
         """Analysis parts the shown views need; each poll keeps them fresh while data grows."""
         self._queue: queue.Queue[tuple[Any, ...]] = queue.Queue()
@@ -158,6 +160,7 @@ class RunSession:
         self.scenario = scenario
         self.layout = Layout.build(scenario)
         self.network = Network.build(scenario)
+        self.analyses.open(scenario, self.layout)
         self.state = "ready"
 
     @property
@@ -244,7 +247,7 @@ class RunSession:
         if runner is not None:
             runner.stop()
             stopped = runner.join(timeout)
-        self.analyses.cancel()
+        self.analyses.reset()
         had_data = self.version > 0
         self._clear_run()
         self.state = "empty" if self.scenario is None else "ready"
@@ -286,7 +289,7 @@ class RunSession:
             speed=self.speed,
             fastest=self.fastest,
             pause_at=pause_at,
-            observers=(self.collector, *self.extra_observers),
+            observers=(self.collector, self.analyses.observer(), *self.extra_observers),
             probe=probe_live_state if self.live_probe else None,
         )
         runner.start()
@@ -395,9 +398,8 @@ class RunSession:
         if not self.wanted or self.scenario is None or self.version == 0 or self.analyses.busy:
             return
         if self.analysis is not None and self.analysis_version == self.version:
-            missing = self.analysis.missing(self.wanted)
-            if missing:  # another view was shown: the same data, more parts
-                self._submit(self.analysis, missing, self.version)
+            if self.analysis.missing(self.wanted):  # another view was shown: same data, more parts
+                self._submit(self.wanted, self.version)
             return
         if self._submitted is not None and self._submitted[1] == self.version:
             return  # this data is being analysed (or was: a failure is not retried)
@@ -405,26 +407,14 @@ class RunSession:
         settled = self.state not in ("running", "stopping")
         if not settled and time.perf_counter() - self._submitted_at < wait:
             return
-        # The snapshot is taken on the worker too: reading a large collector is work.
-        self._submit(self._snapshot_maker(), self.wanted, self.version)
-
-    def _snapshot_maker(self) -> Callable[[], Analysis]:
-        """A function that takes the snapshot later, of this run's collector (not of a later run's)."""
-        collector, scenario, layout, warmup = self.collector, self.scenario, self.layout, self._warmup()
-        assert scenario is not None and layout is not None
-
-        def make() -> Analysis:
-            start = warmup if collector.now > warmup else 0.0
-            return Analysis(collector.result(scenario, layout, start=start))
-
-        return make
+        self._submit(self.wanted, self.version)
 
     def _warmup(self) -> float:
         assert self.scenario is not None
         return self.run_info.warmup if self.run_info is not None else self.scenario.run.warmup
 
-    def _submit(self, source: Analysis | Callable[[], Analysis], parts: tuple[str, ...], version: int) -> None:
-        ticket = self.analyses.submit(source, parts)
+    def _submit(self, parts: tuple[str, ...], version: int) -> None:
+        ticket = self.analyses.submit(parts, self._warmup())
         self._submitted = (ticket, version, parts)
         self._submitted_at = time.perf_counter()
 
@@ -432,13 +422,14 @@ class RunSession:
         out: list[Update] = []
         for finished in self.analyses.collect():
             submitted = self._submitted
-            if submitted is None or submitted[0] != finished.ticket:
-                continue  # from before a reset
+            if submitted is None or finished.ticket < submitted[0]:
+                continue  # an older request's answer
             if finished.error is not None:
                 self.last_error = finished.error
                 out.append(Failed(*finished.error))
                 continue
             self._last_seconds = finished.seconds
+            assert finished.analysis is not None
             self.analysis, self.analysis_version = finished.analysis, submitted[1]
             out.append(Analysed(finished))
         return out
@@ -457,7 +448,6 @@ class RunSession:
             return None
         if self.analysis is None or self.analysis_version != self.version:
             self.analyses.cancel()
-            self.analyses.wait_idle()
             self.analysis, self.analysis_version = Analysis(self.current_result()), self.version
             self._submitted = None
         self.analysis.compute(*parts)
@@ -475,7 +465,8 @@ class RunSession:
             raise RuntimeError("open a scenario first")
         self.reset()
         sink = _Sink(self._queue)
-        sim = self.factory_builder(self.scenario)((sink, self.collector, *self.extra_observers))
+        observers = (sink, self.collector, self.analyses.observer(), *self.extra_observers)
+        sim = self.factory_builder(self.scenario)(observers)
         sim.advance(until)
         if self.live_probe:
             self._queue.put(("live", probe_live_state(sim)))

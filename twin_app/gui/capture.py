@@ -27,10 +27,14 @@ def capture(
     size: tuple[int, int] = (1600, 1000),
     *,
     allow_outside_files: bool = False,
+    dark: bool = False,
+    presentation: bool = False,
 ) -> Path:
     """Run ``scenario_path`` to simulated time ``until`` and save a PNG of ``view`` to ``output``.
 
-    ``allow_outside_files`` lets the scenario read an order book outside its folder.
+    ``allow_outside_files`` lets the scenario read an order book outside its folder; ``dark``
+    uses the dark theme; ``presentation`` shows the window as in presentation mode at the
+    first step of the tour (large type, the tour bar), at ``size`` rather than full screen.
     Raises ScenarioError for a bad scenario, OutputPathError for an output path that cannot
     be written (checked before the run) and ValueError for an unknown view; returns the
     path written.
@@ -43,21 +47,29 @@ def capture(
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtWidgets import QApplication
 
+    from twin_app.gui import theme
     from twin_app.gui.app import application
     from twin_app.gui.main_window import MainWindow
     from twin_app.gui.settings import AppSettings
 
     app = application()
     with tempfile.TemporaryDirectory(prefix="twin-capture-") as scratch:
-        window = MainWindow(AppSettings(Path(scratch) / "settings.ini"))
+        settings = AppSettings(Path(scratch) / "settings.ini")
+        settings.dark_theme = dark
+        window = MainWindow(settings)
         try:
             window.resize(*size)
             window.show()
+            if presentation:
+                window.set_presentation(True, full_screen=False)
+                window.tour_index = 0
             window.set_scenario(scenario, Path(scenario_path))
             if view != "window":
                 window.show_view(view)
             app.processEvents()
             window.run_to(until)
+            if presentation:
+                window.show_tour_position()
             _select_busiest_site(window)
             if view != "window":
                 window.show_view(view)
@@ -74,9 +86,13 @@ def capture(
             buffer.close()
             output = write_output(output, png.data(), "-o")
         finally:
+            window.session.discard()
+            if presentation:
+                window.set_presentation(False)
             window.close()
             window.deleteLater()
             app.processEvents()
+            theme.use(theme.LIGHT, 1.0)
     return output
 
 

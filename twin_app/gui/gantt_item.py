@@ -88,6 +88,12 @@ class GanttItem(pg.GraphicsObject):
         self._frame_key = None
         self.update()
 
+    def forget_frames(self) -> None:
+        """Drop the last frame and the rectangle buffers (after a reset: they can be large)."""
+        self.last_frame = None
+        self._frame_key = None
+        self._rect_arrays = []
+
     def set_highlight(self, order: int | None) -> None:
         self.highlight = order
         self._frame_key = None

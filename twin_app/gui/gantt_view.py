@@ -87,6 +87,7 @@ class GanttView(QtWidgets.QWidget):
         """Rows at the readable default height (re-applied on resize) until the user zooms rows."""
         self._show_vehicles = True
         self._syncing_scroll = False
+        self._now_pending = False
         self._build_ui()
 
     # ----- construction -----
@@ -194,6 +195,7 @@ class GanttView(QtWidgets.QWidget):
 
     def clear(self) -> None:
         """Forget the bars (a reset); keep the scenario, colour mode and options."""
+        self.item.forget_frames()
         if self.layout_ is not None:
             self.show_layout(self.scenario, self.layout_, self.names)
 
@@ -307,13 +309,29 @@ class GanttView(QtWidgets.QWidget):
             self.item.update()
 
     def set_now(self, t: float) -> None:
-        """The simulated clock; with follow-now on, scroll so ``t`` stays near the right edge."""
+        """The simulated clock; with follow-now on, scroll so ``t`` stays near the right edge.
+
+        While the view is hidden (another tab is shown) only the time is kept: moving the view
+        range re-lays the axes, work nobody would see; it is done when the view is shown.
+        """
         self.now = float(t)
+        if not self.isVisible():
+            self._now_pending = True
+            return
+        self._apply_now()
+
+    def _apply_now(self) -> None:
+        self._now_pending = False
         self.now_line.setValue(self.now)
         if self._horizon is None:
             self._update_zoom_limits()
         if self._follow:
             self._scroll_to_now()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._now_pending:
+            self._apply_now()
 
     def set_color_mode(self, mode: str) -> None:
         """Colour bars by 'order', 'family', 'owner' or 'state'."""

@@ -159,6 +159,13 @@ class OwnerTableModel(QAbstractTableModel):
         self.colors: list[str] = []
 
     def set_rows(self, rows: list[dict[str, Any]], colors: list[str] | None = None) -> None:
+        """New rows; the same owners again (a refresh of a running run) only change the cells."""
+        if len(rows) == len(self.rows) and rows:
+            self.rows = list(rows)
+            self.colors = list(colors or [])
+            last = self.index(len(rows) - 1, len(self.COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+            return
         self.beginResetModel()
         self.rows = list(rows)
         self.colors = list(colors or [])
@@ -250,6 +257,9 @@ class KpiView(QWidget):
         self.wip_curve = pg.PlotDataItem(
             [], [], pen=pg.mkPen(theme.colors.accent, width=1.6), fillLevel=0, brush=pg.mkBrush(47, 111, 222, 40)
         )
+        # A large run has hundreds of thousands of WIP steps: draw at most a few per pixel.
+        self.wip_curve.setDownsampling(auto=True, method="peak")
+        self.wip_curve.setClipToView(True)
         wip.addItem(self.wip_curve)
 
         self.table_model = OwnerTableModel(self)
@@ -331,10 +341,7 @@ class KpiView(QWidget):
             x, y = step_xy(times, wip, float(result.end))
             self.wip_curve.setData(x, y)
             self.wip_widget.getPlotItem().setXRange(float(result.start), float(result.end), padding=0.01)
-        header = self.table.horizontalHeader()
-        section, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
-        self.table_model.set_rows(analysis.owner_table, self._colors)
-        self.table.sortByColumn(section, order)
+        self.table_model.set_rows(analysis.owner_table, self._colors)  # the proxy keeps the sort
 
     def card_text(self, key: str) -> str:
         """The value shown on card ``key`` (for tests)."""

@@ -25,7 +25,7 @@ from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QStyle, QTabWidget
 
-from twin_app.experiments.analysis_worker import Finished
+from twin_app.experiments.analysis_process import Finished
 from twin_app.experiments.live_state import LiveState
 from twin_app.experiments.session import RunSession
 from twin_app.gui import theme

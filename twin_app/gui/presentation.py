@@ -99,7 +99,9 @@ class Presentation:
         """Enter or leave presentation mode."""
         self.set_presentation(not self.presenting)
 
-    def set_presentation(self, on: bool) -> None:
+    def set_presentation(self, on: bool, *, full_screen: bool = True) -> None:
+        """Enter or leave presentation mode (``full_screen`` False: keep the window's size,
+        for screenshots)."""
         if on == self.presenting:
             self.controls.presentation.setChecked(on)
             return
@@ -120,8 +122,9 @@ class Presentation:
             theme.use(font_scale=PRESENTATION_FONT_SCALE)
             self.apply_theme()
             self.tour_bar.show()
-            window.showFullScreen()
-            self._show_tour_position()
+            if full_screen:
+                window.showFullScreen()
+            self.show_tour_position()
         else:
             window.removeAction(self._leave_shortcut)
             self.controls.stop.setShortcuts([QKeySequence("Esc"), QKeySequence("Ctrl+Shift+S")])
@@ -130,9 +133,9 @@ class Presentation:
             self.start_dock.setVisible(self._before_presentation.get("library", True))
             theme.use(font_scale=1.0)
             self.apply_theme()
-            if self._before_presentation.get("maximized"):
+            if window.isFullScreen() and self._before_presentation.get("maximized"):
                 window.showMaximized()
-            else:
+            elif window.isFullScreen():
                 window.showNormal()
 
     def tour_next(self) -> None:
@@ -160,12 +163,13 @@ class Presentation:
             window.set_speed(step.speed, False)
         if self.session.state == "ready" or self.session.state == "paused":
             window.run()
-        self._show_tour_position()
+        self.show_tour_position()
 
-    def _show_tour_position(self) -> None:
+    def show_tour_position(self, caption: str | None = None) -> None:
+        """The tour bar for the current step (``caption`` instead of the step's own)."""
         index = self.tour_index
         if 0 <= index < len(self.tour):
-            self.tour_caption.setText(self.tour[index].caption)
+            self.tour_caption.setText(caption or self.tour[index].caption)
             self.tour_position.setText(f"{index + 1} / {len(self.tour)}")
         else:
             self.tour_caption.setText("Page Down starts the tour")

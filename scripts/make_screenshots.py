@@ -1,0 +1,51 @@
+"""Re-take the README's screenshots of the desktop app (deterministic: same scenario, seed, time).
+
+    python scripts/make_screenshots.py            # all of them, into assets/
+
+Each is :func:`twin_app.gui.capture.capture` of a sample run to a simulated time: the main
+window on the living map of the demo, each view of the demo, presentation mode in the dark
+theme, and the large network's clustered map. Runs offscreen unless QT_QPA_PLATFORM is set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_networks"
+ASSETS = ROOT / "assets"
+DAY = 1440.0
+
+SHOTS: tuple[tuple[str, str, float, str, tuple[int, int], dict[str, bool]], ...] = (
+    ("screenshot_main.png", "cloud_factory_demo.json", 3 * DAY, "window", (1600, 1000), {}),
+    ("screenshot_gantt.png", "cloud_factory_demo.json", 3 * DAY, "gantt", (1600, 1000), {}),
+    ("screenshot_kpis.png", "cloud_factory_demo.json", 7 * DAY, "kpis", (1600, 1000), {}),
+    ("screenshot_utilisation.png", "cloud_factory_demo.json", 7 * DAY, "utilisation", (1600, 1000), {}),
+    ("screenshot_bottlenecks.png", "cloud_factory_demo.json", 7 * DAY, "bottlenecks", (1600, 1000), {}),
+    (
+        "screenshot_presentation.png",
+        "cloud_factory_demo.json",
+        2 * DAY,
+        "window",
+        (1600, 900),
+        {"dark": True, "presentation": True},
+    ),
+    ("screenshot_large_map.png", "large_network.json", DAY / 2, "map", (1600, 1000), {}),
+)
+
+
+def main() -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(ROOT))
+    from twin_app.gui.capture import capture
+
+    for name, sample, until, view, size, options in SHOTS:
+        written = capture(SAMPLES / sample, until, ASSETS / name, view, size, **options)
+        print(written)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

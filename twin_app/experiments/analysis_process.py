@@ -1,0 +1,289 @@
+"""The live run's analyses in a process of their own, fed with the events as they come.
+
+One analysis of a large run's event log takes seconds, and parts of it are Python loops that
+hold the interpreter lock for a quarter of a second at a time (the economics): on a thread of
+the app's process they would freeze the window that often. :class:`AnalysisProcess` therefore
+keeps a child process with its own copy of the run's event log: an observer on the simulation
+thread (:meth:`~AnalysisProcess.observer`) forwards each batch as it is made (a sender thread
+writes it to the pipe, so the simulation never waits), and :meth:`~AnalysisProcess.submit` asks
+for parts of an :class:`~twin_app.analysis.snapshot.Analysis` of everything received so far. A
+receiver thread collects the answers; :meth:`~AnalysisProcess.collect` hands them over as
+:class:`Finished`, each with an Analysis whose parts are filled in. Requests that queue up while
+the child is busy are merged: only the newest is computed. The child starts on the first
+request, so a session that never analyses costs nothing.
+
+An exception in the child comes back as a :class:`Finished` with an ``error``; a child that dies
+is reported the same way, never silently.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import numpy as np
+
+from twin_app.analysis.collector import EventCollector
+from twin_app.analysis.result import RunResult
+from twin_app.analysis.snapshot import Analysis
+from twin_app.model.events import EVENT_DTYPE, ORDER_DTYPE, EventBatch, RunEnd, RunInfo, empty_events, empty_orders
+from twin_app.model.layout import Layout
+from twin_app.model.scenario import Scenario
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """One request done: ``analysis`` has ``parts`` computed (unless ``error`` is set)."""
+
+    ticket: int
+    analysis: Analysis | None
+    parts: tuple[str, ...]
+    seconds: float
+    error: tuple[str, str] | None = None
+    """(message, traceback) if computing failed."""
+
+
+class _Feed:
+    """The RunObserver on the simulation thread: forwards every record, never waits."""
+
+    def __init__(self, outbox: queue.Queue[tuple[Any, ...]], generation: int) -> None:
+        self._outbox = outbox
+        self._generation = generation
+
+    def on_start(self, info: RunInfo) -> None:
+        self._outbox.put(("start", self._generation, info))
+
+    def on_batch(self, batch: EventBatch) -> None:
+        self._outbox.put(("batch", self._generation, batch.now, batch.events.tobytes(), batch.orders.tobytes()))
+
+    def on_end(self, end: RunEnd) -> None:
+        self._outbox.put(("end", self._generation, end))
+
+
+class AnalysisProcess:
+    """Analyses in a child process (see the module docstring); every method is thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._outbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self._done: list[Finished] = []
+        self._waiting: dict[int, tuple[str, ...]] = {}
+        """Tickets sent and not answered yet, with their parts."""
+        self._tickets = 0
+        self._generation = 0
+        self._scenario: Scenario | None = None
+        self._layout: Layout | None = None
+        self._child: Any = None
+        self._conn: Connection | None = None
+        self._closed = False
+
+    # -- the run -------------------------------------------------------------------------------
+
+    def open(self, scenario: Scenario, layout: Layout) -> None:
+        """A new scenario (the child learns it with the next request)."""
+        with self._lock:
+            self._scenario, self._layout = scenario, layout
+            self._new_generation()
+            self._outbox.put(("open", self._generation, scenario))
+
+    def reset(self) -> None:
+        """Forget the run's events (a new run of the same scenario follows)."""
+        with self._lock:
+            self._new_generation()
+            self._outbox.put(("reset", self._generation))
+
+    def _new_generation(self) -> None:
+        """Everything before is stale: drop what is not sent yet, waiting or not collected."""
+        self._generation += 1
+        self._waiting.clear()
+        self._done.clear()
+        while True:
+            try:
+                message = self._outbox.get_nowait()
+            except queue.Empty:
+                break
+            if message[0] == "open":  # the scenario is still needed by the next generation
+                self._outbox.put(message)
+                break
+
+    def observer(self) -> _Feed:
+        """The observer to attach to the run (on the simulation thread)."""
+        with self._lock:
+            return _Feed(self._outbox, self._generation)
+
+    # -- requests ------------------------------------------------------------------------------
+
+    def submit(self, parts: tuple[str, ...], warmup: float) -> int:
+        """Ask for ``parts`` of the run so far (observed from ``warmup`` once the run passed it)."""
+        with self._lock:
+            self._start_child()
+            self._tickets += 1
+            self._waiting[self._tickets] = tuple(parts)
+            self._outbox.put(("analyse", self._generation, self._tickets, tuple(parts), float(warmup)))
+            return self._tickets
+
+    def collect(self) -> list[Finished]:
+        """The requests answered since the last call, oldest first."""
+        with self._lock:
+            done, self._done = self._done, []
+            return done
+
+    @property
+    def busy(self) -> bool:
+        """A request is waiting for its answer."""
+        with self._lock:
+            return bool(self._waiting)
+
+    def cancel(self) -> None:
+        """Forget the requests waiting and the answers not collected."""
+        with self._lock:
+            self._waiting.clear()
+            self._done.clear()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until every request is answered (scripts and tests); True if so."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._lock:
+            while self._waiting:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                self._lock.wait(left)
+            return True
+
+    def close(self) -> None:
+        """Stop the child and the threads."""
+        with self._lock:
+            self._closed = True
+            self._outbox.put(("close",))
+            child = self._child
+        if child is not None:
+            child.join(2.0)
+            if child.is_alive():
+                child.terminate()
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _start_child(self) -> None:
+        if self._child is not None or self._closed:
+            return
+        context = multiprocessing.get_context("spawn")  # never fork a process with threads (and Qt)
+        parent, child_end = context.Pipe()
+        self._child = context.Process(target=_child_main, args=(child_end,), name="twin-analysis", daemon=True)
+        self._child.start()
+        child_end.close()
+        self._conn = parent
+        threading.Thread(target=self._send, name="analysis-sender", daemon=True).start()
+        threading.Thread(target=self._receive, name="analysis-receiver", daemon=True).start()
+
+    def _send(self) -> None:
+        conn = self._conn
+        assert conn is not None
+        while True:
+            message = self._outbox.get()
+            try:
+                conn.send(message)
+            except (OSError, EOFError):
+                self._fail_all("the analysis process ended unexpectedly")
+                return
+            if message[0] == "close":
+                return
+
+    def _receive(self) -> None:
+        conn = self._conn
+        assert conn is not None
+        while True:
+            try:
+                message = conn.recv()
+            except (OSError, EOFError):
+                if not self._closed:
+                    self._fail_all("the analysis process ended unexpectedly")
+                return
+            kind, generation, ticket = message[0], message[1], message[2]
+            with self._lock:
+                if generation != self._generation:
+                    continue  # from before a reset
+                newer = [t for t in self._waiting if t <= ticket]  # answered, or merged into this one
+                parts = self._waiting.get(ticket, ())
+                for t in newer:
+                    del self._waiting[t]
+                if kind == "done":
+                    _, _, _, values, window, seconds = message
+                    analysis = self._rebuild(values, window)
+                    self._done.append(Finished(ticket, analysis, parts, seconds))
+                else:
+                    self._done.append(Finished(ticket, None, parts, 0.0, (message[3], message[4])))
+                self._lock.notify_all()
+
+    def _rebuild(self, values: dict[str, Any], window: tuple[float, float]) -> Analysis:
+        """An Analysis on the parent's side with the child's parts filled in."""
+        assert self._scenario is not None and self._layout is not None
+        stub = RunResult(self._scenario, self._layout, empty_events(), empty_orders(), window[0], window[1])
+        return Analysis.from_parts(stub, values)
+
+    def _fail_all(self, why: str) -> None:
+        with self._lock:
+            for ticket, parts in self._waiting.items():
+                self._done.append(Finished(ticket, None, parts, 0.0, (why, "")))
+            self._waiting.clear()
+            self._lock.notify_all()
+
+
+def _child_main(conn: Connection) -> None:
+    """The child: keep a collector of the run's events; answer the newest analysis request."""
+    scenario: Scenario | None = None
+    layout: Layout | None = None
+    collector = EventCollector()
+    generation = 0
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        request = None
+        while True:  # take in everything already sent; of the requests, keep the newest
+            kind = message[0]
+            if kind == "close":
+                return
+            if kind == "open":
+                generation, scenario = message[1], message[2]
+                layout = Layout.build(scenario)
+                collector, request = EventCollector(), None
+            elif kind == "reset":
+                generation, collector, request = message[1], EventCollector(), None
+            elif message[1] == generation:  # (messages of a discarded run are skipped)
+                if kind == "batch":
+                    _, _, now, events, orders = message
+                    batch = EventBatch(
+                        now, np.frombuffer(events, dtype=EVENT_DTYPE), np.frombuffer(orders, dtype=ORDER_DTYPE)
+                    )
+                    collector.on_batch(batch)
+                elif kind == "start":
+                    collector.on_start(message[2])
+                elif kind == "end":
+                    collector.on_end(message[2])
+                elif kind == "analyse":  # the newest request, asking for every part asked so far
+                    parts = tuple(dict.fromkeys((*(request[3] if request else ()), *message[3])))
+                    request = (*message[:3], parts, message[4])
+            if not conn.poll():
+                break
+            message = conn.recv()
+        if request is None or scenario is None or layout is None:
+            continue
+        _, _, ticket, parts, warmup = request
+        began = time.perf_counter()
+        try:
+            start = warmup if collector.now > warmup else 0.0
+            analysis = Analysis(collector.result(scenario, layout, start=start))
+            analysis.compute(*parts)
+            values = {part: getattr(analysis, part) for part in parts}
+            window = (analysis.result.start, analysis.result.end)
+            conn.send(("done", generation, ticket, values, window, time.perf_counter() - began))
+        except Exception as error:  # every failure must reach the user, never silence
+            conn.send(("error", generation, ticket, f"{type(error).__name__}: {error}", traceback.format_exc()))
