@@ -23,6 +23,20 @@ def _hub(**handling: Any) -> Callable[[Data], None]:
     return edit
 
 
+def _take_back(**fields: Any) -> Callable[[Data], None]:
+    """Kits come back to be taken apart; covers are remanufactured (tiny.json's lane to the
+    shop is one-way unless said otherwise: bidirectional by default, so returns can travel)."""
+
+    def edit(d: Data) -> None:
+        d["products"].append({"id": "teardown", "routing": [{"capabilities": ["mill"]}]})
+        d["products"][2]["take_back"] = {"share": 0.2, "delay": 600, "process": "teardown", "replaces": "cover",
+                                         **fields}  # fmt: skip
+        if not fields:
+            d["lanes"][1]["bidirectional"] = False  # no lane leaves the shop
+
+    return edit
+
+
 def _dead_end_hub(d: Data) -> None:
     d["sites"][1]["handling"] = {"time": 5}  # bolt-1: with one-way lanes, L1 only leaves it
     for lane in d["lanes"]:
@@ -75,6 +89,10 @@ CASES: list[tuple[str, Callable[[Data], None], str, str]] = [
     ),
     ("trust above 1", lambda d: d["owners"][0].update(trust=1.5), "owners[0].trust", "<= 1"),
     ("unknown data sharing", lambda d: d["owners"][0].update(shares_data="weekly"), "owners[0].shares_data", "live"),
+    ("return share above 1", _take_back(share=1.2), "products[2].take_back.share", "<= 1"),
+    ("unknown remanufacturing", _take_back(process="refurb"), "products[2].take_back.process", "unknown product"),
+    ("replacing an assembly", _take_back(replaces="kit"), "products[2].take_back.replaces", "bill of materials"),
+    ("returns with no way back", _take_back(), "products[2].take_back.process", "cannot reach"),
 ]
 
 

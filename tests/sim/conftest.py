@@ -38,13 +38,13 @@ def _round(value: float) -> float:
 def rows(events: np.ndarray, *kinds: str) -> list[Row]:
     """The records of ``kinds`` (all kinds if none), sorted by start, end, kind, resource, order.
 
-    An empty vehicle driving back (a TRANSPORT record with no order) is listed as kind
+    An empty vehicle driving back (a TRANSPORT record with order -1) is listed as kind
     "RETURN", so logs of loaded trips read as a person writes them."""
     out = []
     for e in events:
         code = int(e["kind"])
         kind = EventKind(code).name if code in EventKind._value2member_map_ else Outcome(code).name
-        if kind == "TRANSPORT" and int(e["order"]) < 0:
+        if kind == "TRANSPORT" and int(e["order"]) == -1:
             kind = "RETURN"
         if kinds and kind not in kinds:
             continue

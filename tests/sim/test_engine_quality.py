@@ -87,7 +87,7 @@ def test_the_engines_trust_is_the_analysis_trust(twin) -> None:
     platform = {"assignment": "trust", "trust_smoothing": 0.2}
     scenario = twin.build(machines, products, orders, owners=owners, sites=sites, platform=platform)
     run = twin.simulate(scenario)
-    times, scores = trust_over_time(run.collector.result(scenario, run.sim.layout))
+    _times, scores = trust_over_time(run.collector.result(scenario, run.sim.layout))
     assert scores[-1].tolist() == pytest.approx(run.sim.placement.trust.scores.tolist(), abs=0)
     assert scores[-1][0] < 1.0  # A lost trust
     assert {r.resource for r in run.log("PROCESS")} == {0, 1}  # and B got work

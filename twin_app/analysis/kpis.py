@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from twin_app.analysis.bottleneck import BottleneckAnalysis, analyse_bottlenecks, lane_of_resource, ranking
+from twin_app.analysis.circular import circular_block
 from twin_app.analysis.economics.kpi_blocks import cash_flows, money_blocks
 from twin_app.analysis.economics.money import Money, analyse_money
 from twin_app.analysis.energy import energy_block, machine_energy
@@ -174,6 +175,9 @@ def compute_kpis(
       time-average over the window}}.
     - ``tiers``: {tier: {owners, revenue, cost, profit, utilisation}} for owners with a tier
       (:mod:`twin_app.analysis.tiers`).
+    - ``circular``: {delivered, returned, return_rate, remanufactured, recycled, reused,
+      remanufactured_share, cost, co2, cost_avoided, co2_avoided} for take-back products
+      (:mod:`twin_app.analysis.circular`; empty without any).
     - ``customers`` / ``products``: {id: {orders, units, revenue, lateness_cost,
       lead_time_mean, on_time_rate}}.
     - ``events``: number of event records.
@@ -296,6 +300,7 @@ def _flow_blocks(
         "quality": quality_block(result),
         "trust": trust_block(result),
         "tiers": tier_block(result, acc, durations),
+        "circular": circular_block(result),
     }
 
 

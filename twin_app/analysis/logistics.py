@@ -81,7 +81,7 @@ def vehicle_legs(result: RunResult) -> Legs:
         empty_i = np.zeros(0, dtype=np.int64)
         return Legs(empty_i, empty_i, empty_i, empty_f, empty_f, empty_f, np.zeros(0, dtype=bool), empty_f,
                     empty_f, empty_f, empty_f)  # fmt: skip
-    loaded_record = tr["order"] >= 0
+    loaded_record = tr["order"] != -1  # -1: driving back empty; -2: carrying a return flow
     # One leg per (vehicle, start, end, loaded): the parts of a trip share them.
     order = np.lexsort((loaded_record, tr["end"], tr["start"], tr["resource"]))
     tr, loaded_record = tr[order], loaded_record[order]

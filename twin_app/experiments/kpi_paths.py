@@ -64,6 +64,10 @@ HEADLINE: tuple[KpiInfo, ...] = (
     KpiInfo("energy.cost", "Energy cost", "lower"),
     KpiInfo("quality.scrap_rate", "Scrap rate", "lower", percent=True),
     KpiInfo("quality.rework_rate", "Rework rate", "lower", percent=True),
+    KpiInfo("circular.return_rate", "Return rate", "neither", percent=True),
+    KpiInfo("circular.remanufactured_share", "Remanufactured share", "higher", percent=True),
+    KpiInfo("circular.cost_avoided", "Cost avoided (remanufacturing)", "higher"),
+    KpiInfo("circular.co2_avoided", "CO2 avoided (kg)", "higher"),
 )
 """The KPIs every comparison table shows first, in this order."""
 

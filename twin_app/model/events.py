@@ -17,7 +17,9 @@ Kinds of interval (``start`` to ``end``):
   it. Every operation that starts has one (zero-length if it did not wait), so WAIT records
   count visits.
 - BLOCKED: a finished part held on a resource because its output buffer was full.
-- :class:`Outcome` SCRAP and REWORK (kinds 8 and 9): point records of failed inspections.
+- :class:`Outcome` (kinds 8 and up): point records of failed inspections (SCRAP, REWORK)
+  and of circular flows (RETURNED, REMANUFACTURED, RECYCLED, REUSED). Records with ``order``
+  :data:`RETURN_ORDER` belong to a return flow.
 
 Order records come separately: one when an order is released (``completed`` is NaN) and one
 when it is delivered; for each order id the latest record wins.
@@ -43,14 +45,28 @@ class EventKind(IntEnum):
 
 
 class Outcome(IntEnum):
-    """Point records (``start`` == ``end``) of what became of an operation's output, logged on
-    the unit that made it when it failed inspection (``operation`` the step, ``quantity`` its
-    units). Kept out of :class:`EventKind`, whose kinds are intervals every view draws."""
+    """Point records (``start`` == ``end``, ``quantity`` the units): a failed inspection on
+    the unit that made the part (``operation`` the step), or a step of a circular flow
+    (``resource`` -1, ``owner`` who holds the units, ``operation`` the site index). Kept out
+    of :class:`EventKind`, whose kinds are intervals every view draws."""
 
     SCRAP = 8
     """Scrapped: the part is made again (from its first step, an assembly from its assembly step)."""
     REWORK = 9
     """To be reworked: the step is done again."""
+    RETURNED = 10
+    """Units taken back from a customer (``order`` -2, a return flow; at the customer)."""
+    REMANUFACTURED = 11
+    """Returned units remanufactured and put in stock, where they replace new parts."""
+    RECYCLED = 12
+    """Returned units that could not be remanufactured: recycled as secondary material."""
+    REUSED = 13
+    """Remanufactured units taken from stock for a job of a later order (``order``, ``job``)."""
+
+
+RETURN_ORDER = -2
+"""The ``order`` of every record of a return flow: taken-back units on their way and their
+inspection and remanufacturing (-1 stays 'no order': an empty vehicle, a breakdown)."""
 
 
 EVENT_DTYPE = np.dtype(

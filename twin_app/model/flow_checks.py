@@ -28,6 +28,7 @@ def check_flows(scenario: Scenario) -> list[Problem]:
     _check_hubs(scenario, problems)
     _check_quality(scenario, problems)
     _check_suppliers(scenario, problems)
+    _check_take_back(scenario, problems)
     return problems
 
 
@@ -170,3 +171,48 @@ def _check_suppliers(scenario: Scenario, problems: list[Problem]) -> None:
                                 "name an owner with a capable machine, or give that owner one",
                             )
                         )
+
+
+def _check_take_back(scenario: Scenario, problems: list[Problem]) -> None:
+    from twin_app.model.network import Network
+
+    products = {product.id: product for product in scenario.products}
+    network: Network | None = None
+    for p, product in enumerate(scenario.products):
+        take_back = product.take_back
+        if take_back is None:
+            continue
+        where = f"products[{p}].take_back"
+        for key in ("process", "replaces"):
+            name = getattr(take_back, key)
+            if name and name not in products:
+                hint = did_you_mean(name, sorted(products)).removeprefix("; ")
+                problems.append(Problem(f"{where}.{key}", f"unknown product {name!r}", hint or "name a product"))
+        replaced = products.get(take_back.replaces or product.id)
+        if replaced is not None and replaced.bom:
+            problems.append(
+                Problem(
+                    f"{where}.replaces",
+                    f"{replaced.id!r} has a bill of materials: a remanufactured unit replaces a component made "
+                    "without one",
+                    "name the component the remanufactured unit stands in for",
+                )
+            )
+        process = products.get(take_back.process)
+        if process is None:
+            continue
+        network = network or Network.build(scenario)
+        first = set(process.routing[0].capabilities)
+        sites = {m.site for m in scenario.machines if {c.step for c in m.capabilities} & first}
+        customers = {s.customer for s in scenario.demand.streams if product.id in s.mix}
+        customers |= {o.customer for o in scenario.demand.orders if o.product == product.id}
+        for customer in sorted(customers):
+            if not network.reachable_from([customer]) & sites:
+                problems.append(
+                    Problem(
+                        f"{where}.process",
+                        f"returns from customer {customer!r} cannot reach a site that can do "
+                        f"{process.routing[0].capabilities[0]!r} (the first step of {process.id!r})",
+                        "add a lane from the customer towards the remanufacturer",
+                    )
+                )

@@ -338,6 +338,28 @@ class BomItem:
 
 
 @dataclass(frozen=True, slots=True)
+class TakeBack:
+    """A circular flow: a share of each delivered order's units comes back from the customer
+    after a delay, travels to where ``process`` is done (inspection, remanufacturing), and the
+    units that can be remanufactured go to stock, where they replace new ``replaces`` parts
+    (components) in later orders; the rest are recycled as secondary material."""
+
+    __pydantic_config__ = _FORBID_UNKNOWN
+    share: Probability
+    """Share of delivered units that come back (each unit independently)."""
+    delay: Time
+    """Time from delivery until the returned units leave the customer."""
+    process: Id
+    """The product whose routing inspects and remanufactures the returned units (its steps
+    are dispatched like any other; name the remanufacturer as its required supplier)."""
+    remanufacturable: Probability = 1.0
+    """Share of returned units that can be remanufactured; the rest are recycled."""
+    replaces: Id = ""
+    """The component product a remanufactured unit replaces in later orders; empty: this
+    product itself."""
+
+
+@dataclass(frozen=True, slots=True)
 class Product:
     """A routing of steps, a family for changeovers, and optionally a bill of materials."""
 
@@ -351,6 +373,8 @@ class Product:
     """Index of the routing step before which all components must have arrived."""
     price: NonNegativeFloat = 0.0
     """List price per unit: an order's price when its demand stream or order book sets none."""
+    take_back: TakeBack | None = None
+    """Units of this product that come back after delivery (circular flows); none: none."""
 
 
 @dataclass(frozen=True, slots=True)

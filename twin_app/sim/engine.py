@@ -45,10 +45,11 @@ from simpy.core import NORMAL
 
 from twin_app.errors import SimulationError
 from twin_app.model.distributions import Distribution, sampler
-from twin_app.model.events import Outcome, RunEnd, RunInfo, RunObserver
+from twin_app.model.events import RETURN_ORDER, Outcome, RunEnd, RunInfo, RunObserver
 from twin_app.model.geography import lane_distances
 from twin_app.model.scenario import Scenario
 from twin_app.sim.calendar import Calendar
+from twin_app.sim.circular import Circular
 from twin_app.sim.collection import fewer_collections
 from twin_app.sim.compiled import CompiledProduct, CompiledScenario
 from twin_app.sim.demand import DemandSources
@@ -221,6 +222,9 @@ class Simulation:
             for m in self.scenario.machines
         ]
         self._trust = self.placement.trust
+        self._circular: Circular | None = None
+        if Circular.needed(self.scenario):
+            self._circular = Circular(self.env, self.scenario, self.compiled, self._rng, self._record, self._walk)
 
     def _build_lanes(self) -> None:
         layout = self.layout
@@ -394,6 +398,9 @@ class Simulation:
 
     def _create_job(self, order: Order, product: CompiledProduct, quantity: float, parent: Job | None) -> Job:
         job = Job(next(self._job_counter), order, product, quantity, parent)
+        if parent is not None and self._circular is not None and self._circular.take(job):
+            self._walk(job)  # remanufactured units from stock: done, on its way from there
+            return job
         if product.components:
             job.consolidation = self.placement.consolidation_node(job)
         for component, per_unit in product.components:
@@ -433,6 +440,9 @@ class Simulation:
 
     def _job_finished(self, job: Job) -> None:
         parent = job.parent
+        if job.order.index == RETURN_ORDER and self._circular is not None:
+            self._circular.processed(job)
+            return
         if parent is not None:
             target = parent.consolidation
             if 0 <= job.node != target >= 0 and self._reachable(job.node, target):
@@ -468,6 +478,8 @@ class Simulation:
         if self._trust is not None:
             self._trust.delivered(order.index, not self.env.now > order.due)
             self._epoch_wanted = True  # trust is settled before the next decision
+        if self._circular is not None:
+            self._circular.delivered(order)
 
     def _move(self, job: Job, origin: int, destination: int, arrived: Callable[[], None]) -> None:
         """Carry ``job``'s part from node ``origin`` to ``destination`` hop by hop along lanes."""

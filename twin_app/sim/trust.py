@@ -32,6 +32,8 @@ class TrustBook:
 
     def worked(self, order: int, owner: int, failed: bool) -> None:
         """An operation of ``owner`` on ``order`` is done (``failed``: scrapped or to rework)."""
+        if order < 0:
+            return  # a return flow: no customer's order to be on time for
         partners = self._partners.setdefault(order, {})
         partners[owner] = partners.get(owner, False) or failed
 
