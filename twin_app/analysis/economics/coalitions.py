@@ -45,7 +45,8 @@ class OrderNeeds:
         """The covering game of one order among its partners (local player indices)."""
         players = self.players[position]
         local = {owner: j for j, owner in enumerate(players)}
-        needs = {tuple(sorted(local[o] for o in self.sets[k] if o in local)) for k in self.needs[position]}
+        present = frozenset(players)
+        needs = {tuple(sorted(local[o] for o in self.sets[k] & present)) for k in self.needs[position]}
         return len(players), tuple(sorted(need for need in needs if need))
 
     def key(self, position: int) -> tuple[tuple[int, ...], tuple[int, ...]]:

@@ -6,12 +6,13 @@ through, a hop it travelled), each of which some of the players can do. A coalit
 share of all orderings of the players in which it is the one whose arrival completes the
 coalition (the *pivotal* player); the values sum to 1.
 
-When every need can be done by some player nobody else can replace (a *veto* player), the
-game is won exactly when all veto players are in: they share equally, the others get 0. Other
-games are computed exactly for up to :data:`EXACT_MAX` players (every coalition is checked:
-2^n of them); above,
-:data:`PERMUTATIONS` random orderings estimate each value as the share in which the player is
-pivotal, with variance p (1 - p) / PERMUTATIONS (a binomial share). The orderings come from a
+A need that contains another is dropped (it is met whenever the other is), and so is every
+player then in no need (a null player, value 0). When every remaining need can be done by some
+player nobody else can replace (a *veto* player), the game is won exactly when all veto players
+are in: they share equally. Other games are computed exactly for up to :data:`EXACT_MAX`
+players (every coalition is checked: 2^n of them); above, :data:`PERMUTATIONS` random
+orderings estimate each value as the share in which the player is pivotal, with variance
+p (1 - p) / PERMUTATIONS (a binomial share). The orderings come from a
 Generator seeded by the game itself, so a game always gets the same estimate.
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -48,18 +50,58 @@ class ShapleyValue:
 def shapley(game: Game) -> ShapleyValue:
     """The Shapley value of a covering game (see the module docstring)."""
     n, needs = game
-    if n == 0:
-        return ShapleyValue(np.zeros(0), np.zeros(0))
-    veto = {need[0] for need in needs if len(need) == 1}
-    if veto and all(veto.intersection(need) for need in needs):
+    value, variance = np.zeros(n), np.zeros(n)
+    # A need that contains another is met whenever that one is, and a player in no remaining
+    # need is a null player (0, and leaving it out changes nobody else's value): the game
+    # that is left is often small, or a unanimity game.
+    kept = _minimal(needs)
+    players = sorted({j for need in kept for j in need})
+    if not players:
+        return ShapleyValue(value, variance)
+    local = {j: i for i, j in enumerate(players)}
+    reduced = tuple(tuple(local[j] for j in need) for need in kept)
+    veto = {need[0] for need in reduced if len(need) == 1}
+    if veto and all(veto.intersection(need) for need in reduced):
         # every need is met once the players nobody can replace are in: a unanimity game
         # among them, who share equally (exact at any size)
-        value = np.zeros(n)
-        value[sorted(veto)] = 1.0 / len(veto)
-        return ShapleyValue(value, np.zeros(n))
-    if n <= EXACT_MAX:
-        return ShapleyValue(_exact(n, needs), np.zeros(n))
-    return _sampled(n, needs)
+        part = np.zeros(len(players))
+        part[sorted(veto)] = 1.0 / len(veto)
+        part_variance = np.zeros(len(players))
+    elif len(players) <= EXACT_MAX:
+        part, part_variance = _exact_relabelled(len(players), reduced), np.zeros(len(players))
+    else:
+        sampled = _sampled(len(players), reduced)
+        part, part_variance = sampled.value, sampled.variance
+    value[players] = part
+    variance[players] = part_variance
+    return ShapleyValue(value, variance)
+
+
+def _minimal(needs: tuple[tuple[int, ...], ...]) -> tuple[tuple[int, ...], ...]:
+    """The needs that contain no other need."""
+    sets = sorted({frozenset(need) for need in needs}, key=len)
+    kept: list[frozenset[int]] = []
+    for need in sets:
+        if not any(other <= need for other in kept):
+            kept.append(need)
+    return tuple(sorted(tuple(sorted(need)) for need in kept))
+
+
+def _exact_relabelled(n: int, needs: tuple[tuple[int, ...], ...]) -> np.ndarray:
+    """The exact value, through a cache of games with their players put in a standard order
+    (by the sizes of the needs each is in): games that differ only in the players' names are
+    computed once."""
+    signature = [tuple(sorted(len(need) for need in needs if j in need)) for j in range(n)]
+    order = sorted(range(n), key=lambda j: (signature[j], j))
+    rank = {j: i for i, j in enumerate(order)}
+    standard = tuple(sorted(tuple(sorted(rank[j] for j in need)) for need in needs))
+    values = _exact_cached(n, standard)
+    return np.array([values[rank[j]] for j in range(n)])
+
+
+@lru_cache(maxsize=65536)
+def _exact_cached(n: int, needs: tuple[tuple[int, ...], ...]) -> tuple[float, ...]:
+    return tuple(_exact(n, needs).tolist())
 
 
 def _exact(n: int, needs: tuple[tuple[int, ...], ...]) -> np.ndarray:
@@ -71,12 +113,10 @@ def _exact(n: int, needs: tuple[tuple[int, ...], ...]) -> np.ndarray:
     size = np.bitwise_count(coalitions).astype(np.int64)
     # weight of a coalition S not holding the player: |S|! (n - |S| - 1)! / n!
     weights = np.array([math.factorial(s) * math.factorial(n - s - 1) / math.factorial(n) for s in range(n)])
-    values = np.zeros(n)
-    for j in range(n):
-        without = coalitions[(coalitions >> j) & 1 == 0]
-        pivotal = covered[without | (1 << j)] & ~covered[without]
-        values[j] = weights[size[without[pivotal]]].sum()
-    return values
+    bits = np.int64(1) << np.arange(n, dtype=np.int64)
+    without = (coalitions[:, None] & bits[None, :]) == 0
+    pivotal = without & covered[coalitions[:, None] | bits[None, :]] & ~covered[:, None]
+    return (weights[np.minimum(size, n - 1)][:, None] * pivotal).sum(axis=0)
 
 
 def _sampled(n: int, needs: tuple[tuple[int, ...], ...]) -> ShapleyValue:
