@@ -55,7 +55,7 @@ def _compare_context(result: CompareResult) -> dict[str, Any]:
     shown = set(shown_paths((r.path for r in result.kpis), ranked_owners(result)[:OWNERS_IN_REPORT]))
     rows = []
     for row in result.kpis:
-        if row.path not in shown or all(e.mean is None for e in row.estimates):
+        if row.path not in shown or all(not e.mean for e in row.estimates):
             continue
         kpi = info(row.path)
         diffs = []

@@ -72,8 +72,8 @@ def compare_table(result: CompareResult, paths: Sequence[str] | None = None) -> 
     wanted = set(paths)
     body = []
     for row in result.kpis:
-        if row.path not in wanted or all(e.mean is None for e in row.estimates):
-            continue
+        if row.path not in wanted or all(not e.mean for e in row.estimates):
+            continue  # nothing to see: no scenario has a value, or every one is exactly 0
         kpi = info(row.path)
         cells = [kpi.label, *(estimate_text(e, kpi) for e in row.estimates)]
         for diff in row.differences[1:]:
