@@ -40,6 +40,11 @@ NAMES = (
     "asset_light_no_batching",
     "logistics_direct",
     "logistics_hub",
+    "circular_scooters",
+    "data_sharing_live",
+    "data_sharing_hidden",
+    "tiers_via_tier1",
+    "tiers_direct",
 )
 RULES = ("full_cost", "full_cost_proportional", "processing_time", "equal", "shapley")
 DEMO_LONG = 3 * WEEK
@@ -141,7 +146,7 @@ def readme_section(r: dict[str, dict[str, Any]]) -> str:
             f"| {num(co2_per_unit(k), 2)} | {money(weekly(k, k['lateness']['cost']))} "
             f"| {money(weekly(k, k['profit']['total']))} |"
         )
-    lines += ["", *_decision(r), "", *_rules(r), "", *_demo(r), "", *_logistics(r)]
+    lines += ["", *_decision(r), "", *_rules(r), "", *_demo(r), "", *_logistics(r), "", *_flows(r)]
     return "\n".join(lines)
 
 
@@ -261,6 +266,63 @@ def top_bottleneck(k: dict[str, Any]) -> str:
     return top or "-"
 
 
+def _flows(r: dict[str, dict[str, Any]]) -> list[str]:
+    """Circular flows, data sharing and supplier tiers."""
+    c = r["circular_scooters"]
+    circ = c["circular"]
+    lines = [
+        "### Take-back and remanufacturing",
+        "",
+        "`circular_scooters.json` (three weeks after a one-week warm-up; units and money per week): drive units "
+        "of returned scooters remanufactured by ReDrive replace new ones.",
+        "",
+        "| return rate | units returned | remanufactured | recycled | reused | remanufactured share "
+        "| return-flow cost | cost avoided | CO2 of remanufacturing | CO2 avoided |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        f"| {pct(circ['return_rate'])} | {num(weekly(c, circ['returned']))} | {num(weekly(c, circ['remanufactured']))} "
+        f"| {num(weekly(c, circ['recycled']))} | {num(weekly(c, circ['reused']))} "
+        f"| {pct(circ['remanufactured_share'])} | {money(weekly(c, circ['cost']))} "
+        f"| {money(weekly(c, circ['cost_avoided']))} | {num(weekly(c, circ['co2']))} kg "
+        f"| {num(weekly(c, circ['co2_avoided']))} kg |",
+        "",
+        "### What live data is worth",
+        "",
+        "Busy share of each workshop's machines; Ostwerk and Südteile share no data in the hidden variant, "
+        "Westcut a snapshot every 8 hours.",
+        "",
+        "| file | lead time | on time | WIP | Nordfräs | Ostwerk | Südteile | Westcut | profit |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in ("data_sharing_live", "data_sharing_hidden"):
+        k = r[name]
+        util = k["utilisation"]["by_owner"]
+        lines.append(
+            f"| `{name}.json` | {num(k['lead_time']['mean'])} min | {pct(k['on_time_rate'])} "
+            f"| {num(k['wip']['mean'], 1)} "
+            + "".join(f"| {pct(util[w])} " for w in ("w1", "w2", "w3", "w4"))
+            + f"| {money(weekly(k, k['profit']['total']))} |"
+        )
+    lines += [
+        "",
+        "### A tier-2 supplier through tier 1 or straight to the OEM",
+        "",
+        "Profit per week per tier (0 VeloWerk, 1 FrameCo, 2 ChipWorks) under the default sharing rule.",
+        "",
+        "| file | lead time | on time | cost/unit | transport CO2/unit | tier 0 | tier 1 | tier 2 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name in ("tiers_via_tier1", "tiers_direct"):
+        k = r[name]
+        tiers = k["tiers"]
+        lines.append(
+            f"| `{name}.json` | {num(k['lead_time']['mean'])} min | {pct(k['on_time_rate'])} "
+            f"| {num(k['cost']['per_unit'], 1)} | {num(k['logistics']['co2_per_unit'], 2)} "
+            + "".join(f"| {num(weekly(k, tiers[t]['profit']))} " for t in ("0", "1", "2"))
+            + "|"
+        )
+    return lines
+
+
 # --- claims, conclusions and descriptions -----------------------------------------------------
 def check_claims(r: dict[str, dict[str, Any]]) -> None:
     """The comparisons the prose states; ClaimFailed names the first that is no longer true."""
@@ -279,6 +341,10 @@ def check_claims(r: dict[str, dict[str, Any]]) -> None:
         < r["logistics_direct"]["logistics"]["co2_per_unit"],
         "the hub is late more often": r["logistics_hub"]["on_time_rate"] < r["logistics_direct"]["on_time_rate"],
         "no demo owner loses money": losers(r["cloud_factory_demo"]) == "none",
+        "hidden data makes the platform slower": r["data_sharing_hidden"]["lead_time"]["mean"]
+        > r["data_sharing_live"]["lead_time"]["mean"],
+        "the direct tier-2 route is faster": r["tiers_direct"]["lead_time"]["mean"]
+        < r["tiers_via_tier1"]["lead_time"]["mean"],
     }
     failed = [claim for claim, holds in claims.items() if not holds]
     if failed:

@@ -38,6 +38,8 @@ def test_the_claims_are_checked_against_the_numbers() -> None:
     fake["asset_light"]["co2"]["transport"] = 150.0
     fake["logistics_hub"].update(on_time_rate=0.8)
     fake["logistics_hub"]["logistics"].update(cost={"per_unit": 5.0}, co2_per_unit=0.5)
+    fake["data_sharing_hidden"]["lead_time"] = {"mean": 900.0}
+    fake["tiers_direct"]["lead_time"] = {"mean": 200.0}
     script.check_claims(fake)
     fake["logistics_hub"]["on_time_rate"] = 1.0
     with pytest.raises(script.ClaimFailed, match=r"no longer true: the hub is late more often \("):

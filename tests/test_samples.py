@@ -23,6 +23,11 @@ NAMES = (
     "asset_light_no_batching",
     "logistics_direct",
     "logistics_hub",
+    "circular_scooters",
+    "data_sharing_live",
+    "data_sharing_hidden",
+    "tiers_via_tier1",
+    "tiers_direct",
     "cloud_factory_demo",
     "large_network",
 )
@@ -167,3 +172,21 @@ def test_sample_survives_save_round_trip(name: str) -> None:
     from twin_app.io.scenario_file import scenario_from_data
 
     assert scenario_from_data(data) == scenario
+
+
+def test_the_flow_samples_differ_only_in_what_they_compare() -> None:
+    live, hidden = _load("data_sharing_live"), _load("data_sharing_hidden")
+    assert live.machines == hidden.machines and live.demand == hidden.demand and live.lanes == hidden.lanes
+    assert {o.shares_data for o in live.owners} == {"live"}
+    assert {o.id: o.shares_data for o in hidden.owners if o.shares_data != "live"} == {
+        "w2": "none", "w3": "none", "w4": "periodic"
+    }  # fmt: skip
+    via, direct = _load("tiers_via_tier1"), _load("tiers_direct")
+    assert via.machines == direct.machines and via.demand == direct.demand and via.products == direct.products
+    assert [o.tier for o in via.owners] == [0, 1, 2, None]
+    controller = next(p for p in via.products if p.id == "controller")
+    assert controller.routing[0].suppliers.required == ("chipworks",)  # the customer names its supplier
+    circular, direct_shipping = _load("circular_scooters"), _load("logistics_direct")
+    assert direct_shipping.machines == circular.machines[: len(direct_shipping.machines)]
+    assert direct_shipping.demand == circular.demand
+    assert {p.id for p in circular.products if p.take_back} == {"scooter-urban", "scooter-sport"}
