@@ -175,8 +175,9 @@ class AnalysisProcess:
             return
         context = multiprocessing.get_context("spawn")  # never fork a process with threads (and Qt)
         parent, child_end = context.Pipe()
-        self._child = context.Process(target=_child_main, args=(child_end,), name="twin-analysis", daemon=True)
-        self._child.start()
+        child = context.Process(target=_child_main, args=(child_end,), name="twin-analysis", daemon=True)
+        child.start()  # (a script that opens the app needs the usual `if __name__ == "__main__":`)
+        self._child = child
         child_end.close()
         self._conn = parent
         threading.Thread(target=self._send, name="analysis-sender", daemon=True).start()

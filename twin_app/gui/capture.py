@@ -73,6 +73,7 @@ def capture(
             _select_busiest_site(window)
             if view != "window":
                 window.show_view(view)
+            window.statusBar().clearMessage()  # no action's status tip over the run's state
             for _ in range(3):  # let layouts and the plots' deferred repaints settle
                 app.processEvents()
                 QApplication.sendPostedEvents()

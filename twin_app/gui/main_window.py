@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QM
 
 from twin_app.experiments.analysis_process import Finished
 from twin_app.experiments.live_state import LiveState
-from twin_app.experiments.session import RunSession
+from twin_app.experiments.session import Batch, RunSession
 from twin_app.gui import theme
 from twin_app.gui.bottleneck_view import BottleneckView
 from twin_app.gui.bridge import SessionBridge
@@ -218,9 +218,7 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         """Restyle every widget and view for the active theme and font scale."""
         theme.restyle(self)
         for view in self.views():
-            restyle = getattr(view, "restyle", None)
-            if restyle is not None:
-                restyle()
+            view.restyle()
 
     # =========================================================================================
     # The scenario
@@ -295,8 +293,9 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         self._after_poll()
 
     def reset(self) -> None:
-        """Discard the run and go back to time 0 with the same scenario."""
-        if self.session.scenario is None:
+        """Discard the run and go back to time 0 with the same scenario (asks first if the run
+        is still going: a stopped or finished run resets at once)."""
+        if self.session.scenario is None or not self.confirm_discard("Resetting to time 0"):
             return
         self._stop_worker()
         self.session.reset()
@@ -499,9 +498,8 @@ class MainWindow(FileActions, Presentation, QMainWindow):
             raise RuntimeError("open a scenario first")
         self.reset()
         for update in self.session.run_to(until):
-            batch = getattr(update, "batch", None)
-            if isinstance(batch, EventBatch):
-                self.gantt_view.update(ViewUpdate(batch.now, batch=batch))
+            if isinstance(update, Batch):
+                self.gantt_view.update(ViewUpdate(update.batch.now, batch=update.batch))
         self._update_clock()
         self.refresh_views()
         self._after_poll()

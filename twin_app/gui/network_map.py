@@ -12,8 +12,6 @@ tip; clicking a site shows its machines in the details panel, clicking a cluster
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
@@ -33,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from twin_app.gui import theme
+from twin_app.gui.map_details import details_placeholder, node_details
 from twin_app.gui.map_model import CLUSTER_CELL_PX, Clusters, MapModel, cluster_nodes, place_labels, width_classes
 from twin_app.gui.view import RunContext, ViewUpdate
 
@@ -122,13 +121,14 @@ class NetworkMapView(QWidget):
         self.legend.setObjectName("Hint")
         self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.legend.setMinimumWidth(80)
+        self.legend.setWordWrap(True)  # a narrow window (or large type) wraps it, never cuts it
         switch.addWidget(self.legend, 1)
 
         self.owner_list = QListWidget()
         self.owner_list.setToolTip("Every owner of the network, with its colour and its sites")
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
-        self.details.setHtml(self._details_placeholder())
+        self.details.setHtml(details_placeholder())
         side = QSplitter(Qt.Orientation.Vertical)
         owners_box = QWidget()
         owners_layout = QVBoxLayout(owners_box)
@@ -168,7 +168,7 @@ class NetworkMapView(QWidget):
         self._owner_colors = theme.owner_colors(run.scenario.owners)
         self.selected = None
         self._fill_owner_list()
-        self.details.setHtml(self._details_placeholder())
+        self.details.setHtml(details_placeholder())
         self._fit()
         self.redraw()
 
@@ -441,7 +441,8 @@ class NetworkMapView(QWidget):
             swatch.fill(QColor(self._owner_color(index)))
             kind = self.run.scenario.owners[index].kind.replace("_", " ")
             count = int(sites[index])
-            item = QListWidgetItem(QIcon(swatch), f"{name}  ({kind}, {count} site{'' if count == 1 else 's'})")
+            item = QListWidgetItem(QIcon(swatch), name)
+            item.setToolTip(f"{name}: {kind}, {count} site{'' if count == 1 else 's'}")
             self.owner_list.addItem(item)
         customer = QPixmap(12, 12)
         customer.fill(QColor(theme.colors.customer))
@@ -528,73 +529,9 @@ class NetworkMapView(QWidget):
         """Plain text of the details panel (for tests)."""
         return self.details.toPlainText()
 
-    def _details_placeholder(self) -> str:
-        return (
-            f'<p style="color:{theme.colors.muted}">Click a site on the map to see its owner, machines, '
-            "their state breakdown and queue.</p>"
-        )
-
     def _refresh_details(self) -> None:
         model, node, run = self.model, self.selected, self.run
         if model is None or node is None or run is None:
-            self.details.setHtml(self._details_placeholder())
+            self.details.setHtml(details_placeholder())
             return
-        muted = theme.colors.muted
-        if node >= model.n_sites:
-            customer = model.scenario.customers[node - model.n_sites]
-            lanes = [
-                run.names.lane[i]
-                for i, lane in enumerate(model.scenario.lanes)
-                if customer.id in (lane.origin, lane.destination)
-            ]
-            self.details.setHtml(
-                f"<h3>{html.escape(self._node_name(model, node))}</h3><p>Customer <b>{html.escape(customer.id)}</b></p>"
-                f"<p>Lanes: {html.escape(', '.join(lanes) or 'none')}</p>"
-            )
-            return
-        site = model.scenario.sites[node]
-        owner_i = int(model.node_owner[node])
-        color = self._owner_color(owner_i)
-        util = model.utilisation[node]
-        rows = []
-        for m, machine in enumerate(model.scenario.machines):
-            if machine.site != site.id:
-                continue
-            first = model.layout.machine_first_unit[m]
-            units = range(first, first + machine.capacity)
-            state_text, util_text = "-", "-"
-            if model.resource_states is not None and len(model.resource_states) > first:
-                s = model.resource_states[list(units)].sum(axis=0)
-                total = s.sum()
-                if total > 0:
-                    working = total - s[5]
-                    util_text = f"{s[0] / working * 100:.0f} %" if working > 0 else "-"
-                    state_text = " ".join(
-                        f'<span style="color:{theme.STATE_COLORS[k]}">&#9632;</span>{s[i] / total * 100:.0f}'
-                        for i, k in enumerate(theme.MACHINE_STATES)
-                        if s[i] / total >= 0.005
-                    )
-            caps = ", ".join(c.step for c in machine.capabilities)
-            rows.append(
-                f"<tr><td><b>{html.escape(run.names.machine[m])}</b>"
-                f'<br><span style="color:{muted}">{html.escape(caps)} &middot; x{machine.capacity}</span></td>'
-                f'<td align="right">{util_text}</td><td>{state_text}</td></tr>'
-            )
-        util_text = f"{util * 100:.0f} %" if np.isfinite(util) else "-"
-        kind = model.scenario.owners[owner_i].kind.replace("_", " ") if owner_i >= 0 else ""
-        waiting = model.live.node_queue[node] if model.live is not None else 0.0
-        legend = " ".join(
-            f'<span style="color:{theme.STATE_COLORS[k]}">&#9632;</span>{theme.STATE_LABELS[k]}'
-            for k in theme.MACHINE_STATES
-        )
-        self.details.setHtml(
-            f'<h3 style="margin-bottom:2px">{html.escape(run.names.site[node])}</h3>'
-            f'<p style="margin-top:0"><span style="color:{color}">&#9679;</span> '
-            f"{html.escape(run.names.owner_of(owner_i))} "
-            f'<span style="color:{muted}">({html.escape(kind)})</span></p>'
-            f"<p>Utilisation <b>{util_text}</b> &middot; queue <b>{model.queue[node]:.1f}</b> waiting (mean), "
-            f"<b>{waiting:.0f}</b> now</p>"
-            f'<table width="100%" cellspacing="0" cellpadding="3"><tr style="color:{muted}">'
-            f"<td>Machine</td><td align='right'>Util.</td><td>States (%)</td></tr>{''.join(rows)}</table>"
-            f'<p style="color:{muted}; font-size:8pt">{legend}</p>'
-        )
+        self.details.setHtml(node_details(model, run, node, self._owner_color(int(model.node_owner[node]))))

@@ -130,6 +130,9 @@ class UtilisationView(QWidget):
         layout.addWidget(self.empty_note)
         layout.addWidget(splitter, 1)
 
+    def restyle(self) -> None:
+        """Nothing of its own to restyle: the state colours are the same in both themes."""
+
     def set_run(self, run: RunContext) -> None:
         self.run = run
         self.clear()

@@ -63,3 +63,6 @@ class View(Protocol):
 
     def clear(self) -> None:
         """Forget the run's results (reset), keep the scenario."""
+
+    def restyle(self) -> None:
+        """Take the active theme's colours and font scale (the window restyles the plots)."""
