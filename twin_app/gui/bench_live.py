@@ -126,6 +126,10 @@ def measure_stalls(
             memory_end = resident_mb()
             state, now, events = window.state, window.now, window.events_ingested
             error = window.last_error
+            window.stop()  # a run still going would make Reset ask "discard?" in a modal dialog
+            deadline = time.perf_counter() + 30
+            while window.session.unfinished and time.perf_counter() < deadline:
+                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
             window.reset()
             for _ in range(10):
                 app.processEvents()
