@@ -145,12 +145,12 @@ def test_kpi_cards_charts_and_table(qtbot, tiny, tiny_result, tiny_half_result):
     assert view.card_text("throughput") == f"{kpis['throughput']['per_day']:.1f} /day"
     assert view.hist_bars.opts["height"].sum() == kpis["lead_time"]["count"]
 
-    assert view.proxy.rowCount() == 3
+    assert view.table_model.rowCount() == 3
     view.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)  # cost
-    costs = [view.proxy.index(r, 4).data(Qt.ItemDataRole.UserRole + 1) for r in range(3)]
+    costs = [view.table_model.index(r, 4).data(Qt.ItemDataRole.UserRole + 1) for r in range(3)]
     assert costs == sorted(costs)
     view.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-    names = [view.proxy.index(r, 0).data() for r in range(3)]
+    names = [view.table_model.index(r, 0).data() for r in range(3)]
     assert names == sorted(names, key=str.lower)
     view.clear()
     assert view.card_text("cost") == "--"
@@ -216,11 +216,11 @@ def test_kpi_and_owner_views_ignore_empty_return_trips(qtbot, tiny, hand_result)
     base, other = views
     for key in ("completed", "throughput", "lead_mean", "on_time", "wip", "cost", "revenue"):
         assert other.card_text(key) == base.card_text(key), key
-    rows = base.proxy.rowCount()
-    assert other.proxy.rowCount() == rows
+    rows = base.table_model.rowCount()
+    assert other.table_model.rowCount() == rows
     for column in (4, 5, 6):  # cost, revenue, profit per owner
-        got = sorted(other.proxy.index(r, column).data(Qt.ItemDataRole.UserRole + 1) for r in range(rows))
-        want = sorted(base.proxy.index(r, column).data(Qt.ItemDataRole.UserRole + 1) for r in range(rows))
+        got = sorted(other.table_model.index(r, column).data(Qt.ItemDataRole.UserRole + 1) for r in range(rows))
+        want = sorted(base.table_model.index(r, column).data(Qt.ItemDataRole.UserRole + 1) for r in range(rows))
         assert got == want
     assert np.array_equal(lane_flows(with_empty), lane_flows(hand_result))
 

@@ -130,7 +130,7 @@ def measure_stalls(
             deadline = time.perf_counter() + 30
             while window.session.unfinished and time.perf_counter() < deadline:
                 app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-            window.reset()
+            window.reset(ask=False)
             for _ in range(10):
                 app.processEvents()
             gc.collect()

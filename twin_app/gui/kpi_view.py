@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
@@ -157,19 +157,41 @@ class OwnerTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[dict[str, Any]] = []
         self.colors: list[str] = []
+        self._sort = (6, Qt.SortOrder.DescendingOrder)
 
     def set_rows(self, rows: list[dict[str, Any]], colors: list[str] | None = None) -> None:
-        """New rows; the same owners again (a refresh of a running run) only change the cells."""
-        if len(rows) == len(self.rows) and rows:
-            self.rows = list(rows)
-            self.colors = list(colors or [])
-            last = self.index(len(rows) - 1, len(self.COLUMNS) - 1)
-            self.dataChanged.emit(self.index(0, 0), last)
-            return
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.colors = list(colors or [])
-        self.endResetModel()
+        """New rows (with each row's owner colour), kept in the current sort order."""
+        pairs = list(zip(rows, colors or [""] * len(rows), strict=False))
+        self.layoutAboutToBeChanged.emit()
+        self.rows = [r for r, _ in pairs]
+        self.colors = [c for _, c in pairs]
+        self._apply_sort()
+        self.layoutChanged.emit()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by the raw values of ``column`` (the view calls this on a header click): in Python,
+        once, instead of a proxy asking for every cell through data() at every refresh."""
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self._apply_sort()
+        self.layoutChanged.emit()
+
+    def _apply_sort(self) -> None:
+        column, order = self._sort
+        key = self.COLUMNS[column][0]
+        pairs = list(zip(self.rows, self.colors or [""] * len(self.rows), strict=False))
+        pairs.sort(key=lambda pair: self.sort_key(pair[0].get(key)), reverse=order == Qt.SortOrder.DescendingOrder)
+        self.rows = [r for r, _ in pairs]
+        self.colors = [c for _, c in pairs]
+
+    @staticmethod
+    def sort_key(value: Any) -> tuple[int, Any]:
+        """Numbers by value, text case-blind, missing values last when ascending."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return (1, float(value))
+        if value is None:
+            return (0, 0.0)
+        return (2, str(value).lower())
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -263,18 +285,17 @@ class KpiView(QWidget):
         wip.addItem(self.wip_curve)
 
         self.table_model = OwnerTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.table_model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.table_model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
         self.table.setAlternatingRowColors(False)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # Sized to its contents once per scenario, not on every refresh (217 owners' size hints).
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self._sized = False
         self.table.setShowGrid(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
 
@@ -303,6 +324,7 @@ class KpiView(QWidget):
 
     def set_run(self, run: RunContext) -> None:
         self._colors = theme.owner_colors(run.scenario.owners)
+        self._sized = False
         self.clear()
 
     def restyle(self) -> None:
@@ -341,7 +363,10 @@ class KpiView(QWidget):
             x, y = step_xy(times, wip, float(result.end))
             self.wip_curve.setData(x, y)
             self.wip_widget.getPlotItem().setXRange(float(result.start), float(result.end), padding=0.01)
-        self.table_model.set_rows(analysis.owner_table, self._colors)  # the proxy keeps the sort
+        self.table_model.set_rows(analysis.owner_table, self._colors)  # in the current sort order
+        if not self._sized:
+            self.table.resizeColumnToContents(0)
+            self._sized = True
 
     def card_text(self, key: str) -> str:
         """The value shown on card ``key`` (for tests)."""

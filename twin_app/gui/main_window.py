@@ -292,10 +292,10 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         self.session.stop()
         self._after_poll()
 
-    def reset(self) -> None:
-        """Discard the run and go back to time 0 with the same scenario (asks first if the run
-        is still going: a stopped or finished run resets at once)."""
-        if self.session.scenario is None or not self.confirm_discard("Resetting to time 0"):
+    def reset(self, *, ask: bool = True) -> None:
+        """Discard the run and go back to time 0 with the same scenario. With ``ask``, a run still
+        going is discarded only if the user agrees (a stopped or finished one resets at once)."""
+        if self.session.scenario is None or (ask and not self.confirm_discard("Resetting to time 0")):
             return
         self._stop_worker()
         self.session.reset()
@@ -496,7 +496,7 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         refresh every view. For screenshots and scripts. Returns the RunEnd."""
         if self.session.scenario is None:
             raise RuntimeError("open a scenario first")
-        self.reset()
+        self.reset(ask=False)
         for update in self.session.run_to(until):
             if isinstance(update, Batch):
                 self.gantt_view.update(ViewUpdate(update.batch.now, batch=update.batch))

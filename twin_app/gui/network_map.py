@@ -18,6 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QIcon, QPen, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -95,6 +96,10 @@ class NetworkMapView(QWidget):
         self.highlight = pg.ScatterPlotItem(symbol="o", pxMode=True, brush=pg.mkBrush(None))
         for item in (*self.halos, self.sites, self.customers, self.empty_vehicles, self.vehicles, self.highlight):
             plot.addItem(item)
+        # What changes only with an analysis or a zoom is cached as a pixmap, so the vehicles
+        # moving ten times a second repaint themselves, not every lane and site under them.
+        for item in (self.idle_lanes, *self.lane_items, self.sites, self.customers):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.sites.sigClicked.connect(self._on_points_clicked)
         self.customers.sigClicked.connect(self._on_points_clicked)
         self._relayout = QTimer(self)
