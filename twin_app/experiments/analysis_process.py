@@ -18,7 +18,9 @@ is reported the same way, never silently.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -32,7 +34,6 @@ import numpy as np
 from twin_app.analysis.collector import EventCollector
 from twin_app.analysis.result import RunResult
 from twin_app.analysis.snapshot import Analysis
-from twin_app.experiments.live import lower_priority
 from twin_app.model.events import EVENT_DTYPE, ORDER_DTYPE, EventBatch, RunEnd, RunInfo, empty_events, empty_orders
 from twin_app.model.layout import Layout
 from twin_app.model.scenario import Scenario
@@ -242,7 +243,8 @@ class AnalysisProcess:
 
 def _child_main(conn: Connection) -> None:
     """The child: keep a collector of the run's events; answer the newest analysis request."""
-    lower_priority(ANALYSIS_NICENESS)  # figures can wait a moment; the window and the run cannot
+    with contextlib.suppress(AttributeError, OSError):  # (no os.nice on Windows)
+        os.nice(ANALYSIS_NICENESS)  # figures can wait a moment; the window and the run cannot
     scenario: Scenario | None = None
     layout: Layout | None = None
     collector = EventCollector()

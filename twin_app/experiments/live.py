@@ -15,10 +15,7 @@ Message tuples on the queue: ``("start", RunInfo)``, ``("batch", EventBatch)``,
 
 from __future__ import annotations
 
-import contextlib
-import os
 import queue
-import sys
 import threading
 import time
 import traceback
@@ -63,10 +60,6 @@ FAST_SLICE_SECONDS = 0.04
 YIELD_SECONDS = 0.002
 """Pause between two fast slices, in which the GUI thread gets the interpreter (5% of a slice)."""
 
-SIMULATION_NICENESS = 5
-"""How much lower than the GUI the simulation thread runs: the window gets a core first when both
-need one (a frame is a few ms), the simulation keeps it the rest of the time."""
-
 PROBE_SECONDS = 0.1
 """Least wall time between two probes of the live state (vehicles on the road, queues)."""
 
@@ -97,16 +90,6 @@ def default_factory(scenario: Any, seed: int | None = None) -> SimulationFactory
         return Simulation(scenario, seed=seed, observers=observers)  # type: ignore[return-value]
 
     return build
-
-
-def lower_priority(niceness: int) -> None:
-    """Lower the calling thread's scheduling priority by ``niceness`` (Linux: threads have their
-    own nice value; elsewhere, and where it is not allowed, nothing happens)."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        thread = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + niceness)
 
 
 def describe_error(error: BaseException) -> str:
@@ -223,7 +206,6 @@ class SimRunner:
     # -- the thread -----------------------------------------------------------------------------
 
     def _main(self) -> None:
-        lower_priority(SIMULATION_NICENESS)
         sim: SimulationLike | None = None
         try:
             sim = self._factory((self._observer, *self._extra_observers))
