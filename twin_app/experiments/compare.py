@@ -33,7 +33,7 @@ from twin_app.errors import TwinError
 from twin_app.experiments.executors import Backend, default_workers
 from twin_app.experiments.kpi_paths import DEFAULT_PRECISION_KPIS, check_kpi_names, format_value, info, shown_paths
 from twin_app.experiments.paired import Difference, Estimate, paired_difference
-from twin_app.experiments.plan import Point, Recorder, check_run_window, run_plan
+from twin_app.experiments.plan import Point, Progress, Recorder, check_run_window, run_plan
 from twin_app.experiments.samples import bottleneck_shares, estimates, mean_curves, point_samples
 from twin_app.experiments.tasks import TaskResult
 from twin_app.model.limits import MAX_REPLICATIONS
@@ -316,12 +316,14 @@ def compare(
     database: Path | None = None,
     resume: bool = False,
     progress: bool = False,
+    on_progress: Progress | None = None,
 ) -> CompareResult:
     """Run every scenario for the same replications and compare them to the first.
 
     ``scenarios`` are files or Scenario objects (at least two). ``seed`` defaults to the
     first scenario's ``run.seed``; ``until``/``warmup`` override every scenario's run length
-    and warm-up. See the module docstring for ``precision``.
+    and warm-up. See the module docstring for ``precision``. ``on_progress`` is told after
+    each task and may raise to stop (see :data:`twin_app.experiments.plan.Progress`).
     """
     if len(scenarios) < 2:
         raise TwinError("compare needs at least two scenarios")
@@ -360,7 +362,9 @@ def compare(
     outcome: PrecisionOutcome | None = None
     try:
         while True:
-            results = run_plan(points, range(n), seed, backend, recorder, progress=progress, label="compare")
+            results = run_plan(
+                points, range(n), seed, backend, recorder, progress=progress, label="compare", on_progress=on_progress
+            )
             if precision is None:
                 break
             outcome, needed = _precision(points, results, n, precision, precision_kpis, max_replications)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,11 @@ from twin_app.errors import TwinError
 from twin_app.experiments.executors import Backend, execute
 from twin_app.experiments.tasks import Task, TaskResult
 from twin_app.model.scenario import Scenario
+
+Progress = Callable[[int, int], None]
+"""Called after each finished task with (tasks done, tasks in the plan), resumed ones counted.
+It may raise to stop the plan (the desktop app's Cancel): the tasks already finished are kept,
+the ones running end first, the rest never start."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +147,11 @@ def run_plan(
     *,
     progress: bool = False,
     label: str = "tasks",
+    on_progress: Progress | None = None,
 ) -> dict[tuple[int, int], TaskResult]:
-    """Run every (point, replication) not finished yet; return every result by its key."""
+    """Run every (point, replication) not finished yet; return every result by its key.
+
+    ``on_progress`` is told after each task (see :data:`Progress`)."""
     results = {key: r for key, r in recorder.finished.items() if key[1] in set(replications)}
     tasks = [
         Task(p, r, point.scenario, seed)
@@ -152,13 +160,20 @@ def run_plan(
         if (p, r) not in results
     ]
     bar = _bar(len(tasks), label) if progress and tasks else None
+    total = len(results) + len(tasks)
+    stream = execute(tasks, backend)
     try:
-        for result in execute(tasks, backend):
+        for result in stream:
             recorder.record(points[result.point], result)
             results[result.key] = result
             if bar is not None:
                 bar.update(1)
+            if on_progress is not None:
+                on_progress(len(results), total)
     finally:
+        close = getattr(stream, "close", None)
+        if close is not None:  # stopped early: shut the worker pool down now, not when collected
+            close()
         if bar is not None:
             bar.close()
     return results

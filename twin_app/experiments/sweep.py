@@ -20,7 +20,7 @@ from twin_app.experiments.compare import prepare, versions
 from twin_app.experiments.executors import Backend, default_workers
 from twin_app.experiments.kpi_paths import HEADLINE, check_kpi_names, info
 from twin_app.experiments.paired import Difference, Estimate, paired_difference
-from twin_app.experiments.plan import Point, Recorder, run_plan
+from twin_app.experiments.plan import Point, Progress, Recorder, run_plan
 from twin_app.experiments.samples import Samples, estimates, mean_curves, point_samples
 from twin_app.experiments.sweep_spec import Factor, Objective, SweepSpec, apply, load_spec, parse_spec
 
@@ -195,9 +195,11 @@ def sweep(
     database: Path | None = None,
     resume: bool = False,
     progress: bool = False,
+    on_progress: Progress | None = None,
 ) -> SweepResult:
     """Run a sweep spec and summarise it: a spec file, a :class:`SweepSpec`, or the spec as a
-    dict (its ``base`` relative to the working folder), as a notebook would write it."""
+    dict (its ``base`` relative to the working folder), as a notebook would write it.
+    ``on_progress`` is told after each task and may raise to stop (as in compare)."""
     if isinstance(spec, dict):
         spec = parse_spec(spec, "<spec>", Path.cwd())
     elif not isinstance(spec, SweepSpec):
@@ -210,7 +212,16 @@ def sweep(
     backend = Backend(workers, dask)
     recorder = Recorder(database, "sweep", spec.name, spec.key(), resume)
     try:
-        results = run_plan(points, range(spec.replications), seed, backend, recorder, progress=progress, label="sweep")
+        results = run_plan(
+            points,
+            range(spec.replications),
+            seed,
+            backend,
+            recorder,
+            progress=progress,
+            label="sweep",
+            on_progress=on_progress,
+        )
     except BaseException:
         recorder.finish("stopped", {})
         raise
