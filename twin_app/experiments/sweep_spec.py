@@ -38,13 +38,12 @@ import copy
 import itertools
 import json
 import math
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from twin_app.errors import Problem, ScenarioError, TwinError
+from twin_app.io.json_path import parse_path, targets
 from twin_app.model.limits import MAX_REPLICATIONS
 from twin_app.model.suggest import did_you_mean
 
@@ -68,8 +67,6 @@ TIE = 1e-9
 """Relative difference below which two objective values are a tie (floating-point noise)."""
 MAX_POINTS = 10_000
 """A design larger than this is refused: it is almost always a mistake in the levels."""
-
-_SEGMENT = re.compile(r"([^.\[\]]+)((?:\[[^\]]*\])*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,53 +321,7 @@ def _points(
     return points
 
 
-# --- paths ---------------------------------------------------------------------------------------
-def parse_path(path: str) -> list[tuple[str, list[str]]]:
-    """``"lanes[van-1].departure.policy"`` -> ``[("lanes", ["van-1"]), ("departure", []), ("policy", [])]``.
-
-    A selector may hold dots (lane ids such as ``van:a->b.2``); it ends at its ``]``.
-    """
-    segments: list[tuple[str, list[str]]] = []
-    position = 0
-    while position < len(path):
-        match = _SEGMENT.match(path, position)
-        if match is None:
-            raise ValueError(f"cannot read the path at {path[position:]!r}")
-        name, brackets = match.group(1), match.group(2)
-        segments.append((name, re.findall(r"\[([^\]]*)\]", brackets)))
-        position = match.end()
-        if position < len(path):
-            if path[position] != ".":
-                raise ValueError(f"expected '.' at {path[position:]!r}")
-            position += 1
-            if position == len(path):
-                raise ValueError("the path ends with '.'")
-    if not segments:
-        raise ValueError("the path is empty")
-    return segments
-
-
-def _element_id(element: Any) -> str | None:
-    if isinstance(element, dict):
-        value = element.get("id", element.get("customer"))
-        return None if value is None else str(value)
-    return None
-
-
-def _select(items: list[Any], selector: str) -> Iterator[tuple[int, Any]]:
-    if selector == "*":
-        yield from enumerate(items)
-        return
-    if selector.isdigit():
-        index = int(selector)
-        if index < len(items):
-            yield index, items[index]
-        return
-    for index, element in enumerate(items):
-        if _element_id(element) == selector:
-            yield index, element
-
-
+# --- paths (the syntax and the walk: twin_app.io.json_path, shared with the scenario editor) ---
 def check_path(path: str, base: dict[str, Any], source: str, place: str) -> None:
     """Raise ScenarioError unless ``path`` names a field of the scenario format that exists here."""
     try:
@@ -439,52 +390,6 @@ def _schema() -> dict[str, Any]:
 
         _SCHEMA = scenario_json_schema()
     return _SCHEMA
-
-
-def targets(data: Any, segments: list[tuple[str, list[str]]], create: bool) -> list[tuple[Any, str]]:
-    """The (container, key) pairs a path sets in ``data``; raises LookupError(message, hint)."""
-    current: list[Any] = [data]
-    walked = ""
-    for position, (name, selectors) in enumerate(segments):
-        last = position == len(segments) - 1 and not selectors
-        following: list[Any] = []
-        for node in current:
-            if not isinstance(node, dict):
-                raise LookupError(f"{walked} is not an object in the base scenario")
-            if name not in node:
-                if last or create:
-                    following.append((node, name))
-                    continue
-                raise LookupError(
-                    f"the base scenario has no {(walked + '.' if walked else '') + name}",
-                    "give the field a value in the base scenario first",
-                )
-            following.append((node, name))
-        walked = f"{walked}.{name}" if walked else name
-        if last:
-            return following
-        nodes = []
-        for container, key in following:
-            if key not in container:
-                container[key] = {}
-            nodes.append(container[key])
-        for selector in selectors:
-            picked = []
-            for node in nodes:
-                if not isinstance(node, list):
-                    raise LookupError(f"{walked} is not a list in the base scenario")
-                found = list(_select(node, selector))
-                if not found:
-                    ids = [i for i in (_element_id(e) for e in node) if i is not None]
-                    hint = (_suggest(selector, ids) or f"ids here: {', '.join(ids[:12])}") if ids else ""
-                    raise LookupError(f"{walked} has no element {selector!r}", hint or "use a position such as [0]")
-                picked.extend(element for _, element in found)
-            nodes = picked
-            walked += f"[{selector}]"
-        if position == len(segments) - 1:
-            raise LookupError(f"{walked} names list elements, not a value", "add the field to set, e.g. .vehicles")
-        current = nodes
-    return []
 
 
 def apply(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
