@@ -57,7 +57,12 @@ CASES: list[tuple[str, Callable[[Data], None], str, str]] = [
     ),
     ("unknown sharing rule", lambda d: d["platform"].update(sharing="shapely"), "platform.sharing", "'shapley'"),
     ("service life of zero", _investment(life_years=0), "machines[0].investment.life_years", "must be >"),
-    ("discount rate of -100%", lambda d: d["owners"][0].update(discount_rate=-1), "owners[0].discount_rate", ">= -0.99"),
+    (
+        "discount rate of -100%",
+        lambda d: d["owners"][0].update(discount_rate=-1),
+        "owners[0].discount_rate",
+        ">= -0.99",
+    ),
     ("rental of an owner without machines", _owner_without_machines, "economics.rentals[0].owner", "no machines"),
     (
         "unknown renter",
@@ -81,6 +86,26 @@ CASES: list[tuple[str, Callable[[Data], None], str, str]] = [
         "counted twice",
     ),
     ("fee without a platform", lambda d: d["owners"].pop(), "platform.fee", "nobody collects the fee"),
+    (
+        "contract lead time drawn at random",
+        lambda d: d["customers"][0].update(
+            contract={"due": {"rule": "lead_time", "lead": {"dist": "uniform", "low": 60, "high": 600}}}
+        ),
+        "customers[0].contract.due.lead",
+        "fixed lead time",
+    ),
+    (
+        "contract lead_time rule without a lead",
+        lambda d: d["customers"][0].update(contract={"due": {"rule": "lead_time"}}),
+        "customers[0].contract.due.lead",
+        "needs 'lead'",
+    ),
+    (
+        "contract due factor of 0",
+        lambda d: d["customers"][0].update(contract={"due": {"rule": "total_work", "factor": 0}}),
+        "customers[0].contract.due.factor",
+        "must be > 0",
+    ),
     (
         "two platforms",
         lambda d: d["owners"].append({"id": "rival", "kind": "platform"}),

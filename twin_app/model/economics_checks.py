@@ -1,4 +1,5 @@
-"""Meaning checks of a scenario's money: who collects the fee, investments, rental contracts.
+"""Meaning checks of a scenario's money: who collects the fee, investments, rental contracts,
+the due dates service contracts promise.
 
 Types and bounds (a negative price, a service life of 0, a discount rate at or below -100%, a
 sharing rule that does not exist) are rejected by the reader at their place; what needs more
@@ -8,6 +9,7 @@ than one field is checked here.
 from __future__ import annotations
 
 from twin_app.errors import Problem
+from twin_app.model.distributions import Constant
 from twin_app.model.scenario import Scenario
 from twin_app.model.suggest import did_you_mean
 
@@ -18,7 +20,28 @@ def check_economics(scenario: Scenario) -> list[Problem]:
     _check_platform_owner(scenario, problems)
     _check_investments(scenario, problems)
     _check_rentals(scenario, problems)
+    _check_contract_due_dates(scenario, problems)
     return problems
+
+
+def _check_contract_due_dates(scenario: Scenario, problems: list[Problem]) -> None:
+    """A contract's due-date rule is a promise: a lead time it states, not one drawn at random
+    (a drawn one would also need a random stream of its own)."""
+    for c, customer in enumerate(scenario.customers):
+        due = customer.contract.due
+        if due is None or due.rule != "lead_time":
+            continue
+        place = f"customers[{c}].contract.due.lead"
+        if due.lead is None:
+            problems.append(Problem(place, "the lead_time rule needs 'lead'", "add the promised lead time in minutes"))
+        elif not isinstance(due.lead, Constant):
+            problems.append(
+                Problem(
+                    place,
+                    "a contract promises a fixed lead time, got a distribution",
+                    "give a number of minutes, e.g. 2880 for two days",
+                )
+            )
 
 
 def _check_platform_owner(scenario: Scenario, problems: list[Problem]) -> None:

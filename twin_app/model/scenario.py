@@ -379,11 +379,16 @@ class Product:
 
 @dataclass(frozen=True, slots=True)
 class ServiceContract:
-    """An outcome-based contract: what a late order costs and an on-time one earns. An order
-    is late when delivered after its due date (set by the customer's demand stream's ``due``
-    rule or the order book)."""
+    """An outcome-based contract: the due date it promises, what a late order costs and what
+    an on-time one earns. An order is late when delivered after its due date: set by the
+    contract's ``due`` rule when it has one, else by the customer's demand stream's ``due``
+    rule (an order of the order book keeps a ``due`` of its own)."""
 
     __pydantic_config__ = _FORBID_UNKNOWN
+    due: DueDateRule | None = None
+    """The service level: how the due date of every order of this customer is set (replaces
+    the demand stream's rule). Deterministic: a ``lead_time`` rule takes a number, not a
+    distribution."""
     penalty_per_order: NonNegativeFloat = 0.0
     """Paid back to the customer for each late order."""
     penalty_per_hour: NonNegativeFloat = 0.0

@@ -5,6 +5,11 @@ quantity, due, price)``; :attr:`DemandSources.open` counts the sources not yet e
 stream's random numbers (arrivals, mix, quantities, lead times) are keyed by its stable id
 (:func:`twin_app.model.scenario.demand_stream_ids`), never by its place in the list.
 
+A customer whose service contract has a ``due`` rule gets its orders' due dates from that
+rule instead of the stream's (or the order book's default). The rule is deterministic (a
+fixed lead time, or a factor of the expected work), so it draws no random number: the
+stream's other draws, and every other stream, stay as they were.
+
 A source is driven by raw SimPy events with callbacks rather than a generator process (one
 resumption per order was a tenth of a large run). It schedules exactly the events a SimPy
 process would: an URGENT start at time 0, one timer per wait, and a NORMAL end event when it
@@ -21,7 +26,7 @@ import simpy
 from simpy.core import NORMAL, URGENT
 
 from twin_app.model.distributions import sampler
-from twin_app.model.scenario import Demand, DemandStream, OrderSpec, demand_stream_ids
+from twin_app.model.scenario import Customer, Demand, DemandStream, DueDateRule, OrderSpec, demand_stream_ids
 from twin_app.sim.compiled import CompiledProduct, CompiledScenario
 from twin_app.sim.rng import uniforms
 
@@ -50,16 +55,18 @@ class DemandSources:
         compiled: CompiledScenario,
         rng: Callable[..., np.random.Generator],
         release: Release,
+        customers: tuple[Customer, ...] = (),
     ) -> None:
         self.env = env
         self.open = 0
+        contract_due = {c.id: c.contract.due for c in customers if c.contract.due is not None}
         if demand.orders:
             book = [spec for _position, spec in sorted(enumerate(demand.orders), key=lambda i: (i[1].release, i[0]))]
             self.open += 1
-            _OrderBook(self, book, compiled, release)
+            _OrderBook(self, book, compiled, release, contract_due)
         for stream_id, spec in zip(demand_stream_ids(demand.streams), demand.streams, strict=True):
             self.open += 1
-            _Stream(self, stream_id, spec, compiled, rng, release)
+            _Stream(self, stream_id, spec, compiled, rng, release, contract_due.get(spec.customer))
 
     def exhausted(self) -> None:
         """A source has released its last order: it ends like a SimPy process would."""
@@ -71,13 +78,19 @@ class _OrderBook:
     """Releases the orders of the book at their release times, in (release, file) order."""
 
     def __init__(
-        self, sources: DemandSources, book: list[OrderSpec], compiled: CompiledScenario, release: Release
+        self,
+        sources: DemandSources,
+        book: list[OrderSpec],
+        compiled: CompiledScenario,
+        release: Release,
+        contract_due: dict[str, DueDateRule],
     ) -> None:
         self.sources = sources
         self.env = sources.env
         self.book = book
         self.compiled = compiled
         self.release = release
+        self.contract_due = contract_due
         self.position = 0
         self.waited = False
         self.env.schedule(Wake(self._next), URGENT, 0)  # type: ignore[arg-type]
@@ -95,9 +108,19 @@ class _OrderBook:
             self.waited = False
             self.position += 1
             product = compiled.products[compiled.product_index[spec.product]]
-            due = spec.due if spec.due is not None else env.now + 3.0 * product.total_work(spec.quantity)
+            due = spec.due if spec.due is not None else env.now + self._allowance(spec, product)
             self.release(compiled.customer_index[spec.customer], product, float(spec.quantity), due, spec.price)
         self.sources.exhausted()
+
+    def _allowance(self, spec: OrderSpec, product: CompiledProduct) -> float:
+        """Time from release to due for an order without a due date of its own: its
+        customer's contract's rule, else 3 x its expected work."""
+        rule = self.contract_due.get(spec.customer)
+        if rule is None:
+            return 3.0 * product.total_work(spec.quantity)
+        if rule.rule == "lead_time" and rule.lead is not None:
+            return rule.lead.mean  # a constant (checked when the scenario is read)
+        return rule.factor * product.total_work(spec.quantity)
 
 
 class _Stream:
@@ -111,7 +134,10 @@ class _Stream:
         compiled: CompiledScenario,
         rng: Callable[..., np.random.Generator],
         release: Release,
+        contract_due: DueDateRule | None = None,
     ) -> None:
+        """``contract_due``: the customer's contract's due-date rule, which replaces the
+        stream's (a constant lead time draws nothing from the stream's ``due`` generator)."""
         self.sources = sources
         self.env = sources.env
         self.spec = spec
@@ -122,8 +148,10 @@ class _Stream:
         self.products = [compiled.products[compiled.product_index[p]] for p in spec.mix]
         weights = np.array(list(spec.mix.values()), dtype=float)
         self.cumulative = np.cumsum(weights / weights.sum()).tolist()
-        self.lead = sampler(spec.due.lead, rng("due", name)) if spec.due.lead is not None else None
-        self.by_lead_time = spec.due.rule == "lead_time" and self.lead is not None
+        due_rule = contract_due if contract_due is not None else spec.due
+        self.lead = sampler(due_rule.lead, rng("due", name)) if due_rule.lead is not None else None
+        self.by_lead_time = due_rule.rule == "lead_time" and self.lead is not None
+        self.due_factor = due_rule.factor
         self.customer = compiled.customer_index[spec.customer]
         self.released = 0
         self.env.schedule(Wake(self._begin), URGENT, 0)  # type: ignore[arg-type]
@@ -152,7 +180,7 @@ class _Stream:
         products = self.products
         product = products[min(bisect.bisect_right(self.cumulative, self.mix()), len(products) - 1)]
         amount = float(max(1, round(self.quantity())))
-        allowance = self.lead() if self.by_lead_time else spec.due.factor * product.total_work(amount)  # type: ignore[misc]
+        allowance = self.lead() if self.by_lead_time else self.due_factor * product.total_work(amount)  # type: ignore[misc]
         due = env.now + allowance
         self.release(self.customer, product, amount, due, spec.price_per_unit * amount)
         self.released += 1
