@@ -75,7 +75,6 @@ from twin_app.sim.state import (
     PhaseEnd,
     Unit,
 )
-from twin_app.sim.watchdog import Budget, Watchdog
 
 _SCRAP = int(Outcome.SCRAP)
 _REWORK = int(Outcome.REWORK)
@@ -93,9 +92,7 @@ class Simulation:
         observers: Sequence[RunObserver] = (),
         run_id: str | None = None,
         batch_events: int = 4096,
-        budget: Budget | None = None,
     ) -> None:
-        """``budget``: the event, memory and no-progress limits (:mod:`twin_app.sim.watchdog`)."""
         self.scenario = scenario
         self.compiled = CompiledScenario.build(scenario)
         self.layout = self.compiled.layout
@@ -138,8 +135,6 @@ class Simulation:
         self.demand = DemandSources(
             self.env, scenario.demand, self.compiled, self._rng, self._release, scenario.customers
         )
-
-        self.watchdog = Watchdog(self, budget or Budget())
 
     # -----------------------------------------------------------------------------------------
     # Set-up
@@ -296,8 +291,6 @@ class Simulation:
         """Simulate to the horizon (or until every order is delivered) and end the run."""
         self.start()
         self._advance_to(float(self.horizon) if self.horizon is not None else float("inf"))
-        if self.watchdog.tripped:
-            return self.finish("stopped", self.watchdog.message)
         return self.finish("stopped" if self._stop_requested and not self._complete() else "completed")
 
     def advance(self, until: float) -> None:
@@ -305,9 +298,6 @@ class Simulation:
         self.start()
         end = float(self.horizon) if self.horizon is not None else float("inf")
         self._advance_to(min(until, end))
-        if self.watchdog.tripped:
-            self.finish("stopped", self.watchdog.message)
-            return
         self.log.flush(self.now)
 
     def step(self) -> None:
@@ -329,16 +319,6 @@ class Simulation:
         return self.demand.open == 0 and self._orders_open == 0
 
     @property
-    def open_orders(self) -> int:
-        """Orders released and not yet delivered."""
-        return self._orders_open
-
-    @property
-    def wants_epoch(self) -> bool:
-        """A dispatch decision is due once every event at the current time is processed."""
-        return self._epoch_wanted
-
-    @property
     def done(self) -> bool:
         """True when the run reached its horizon, or delivered every order with no more to come."""
         return self._complete()
@@ -351,18 +331,6 @@ class Simulation:
             self._step_until(until)
 
     def _step_until(self, until: float) -> None:
-        """Step in chunks; the watchdog checks its guards between two chunks (not per event)."""
-        watchdog = self.watchdog
-        chunk = watchdog.chunk
-        while not self._stop_requested:
-            left = self._steps(chunk, until)
-            chunk = watchdog.tick(chunk - left)
-            if left:
-                return
-
-    def _steps(self, count: int, until: float) -> int:
-        """Process up to ``count`` events and dispatch epochs before ``until``; return how many
-        of the ``count`` were left when the run reached ``until`` or its end (0: all done)."""
         env = self.env
         step = env.step
         peek = env.peek
@@ -370,21 +338,20 @@ class Simulation:
         limit = self.batch_events
         no_horizon = self.horizon is None
         demand = self.demand
-        for left in range(count, 0, -1):
+        while not self._stop_requested:
             if self._epoch_wanted and peek() > env.now:
                 self._epoch()  # every event at this time is done: now decide (non-delay)
                 continue
             if peek() > until:
-                return left
+                break
             try:
                 step()
             except simpy.core.EmptySchedule:
-                return left
+                break
             if len(records) >= limit:
                 self.log.flush(self.now)
             if no_horizon and self._orders_open == 0 and demand.open == 0:
-                return left
-        return 0
+                break
 
     def finish(self, status: str = "stopped", message: str = "") -> RunEnd:
         """End the run: close the intervals still open, flush, and tell observers."""
