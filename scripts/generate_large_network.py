@@ -272,7 +272,7 @@ def generate(seed: int = SEED) -> dict[str, Any]:
     ]
     arrivals_end = ORDERS_PER_STREAM * INTERARRIVAL
     return {
-        "format_version": 1,
+        "format_version": 2,
         "name": "Large cloud-factory network (generated)",
         "description": (
             "Platform owner and performance question: does dispatch still serve customers well with "
@@ -288,7 +288,14 @@ def generate(seed: int = SEED) -> dict[str, Any]:
         "products": _products(),
         "customers": customers,
         "demand": {"streams": streams},
-        "platform": {"mode": "push", "assignment": "earliest_completion", "sequencing": "edd", "fee": 0.05},
+        # format 2 with the sharing rule format 1 used, so the file gives the numbers it always gave
+        "platform": {
+            "mode": "push",
+            "assignment": "earliest_completion",
+            "sequencing": "edd",
+            "fee": 0.05,
+            "sharing": "variable_cost",
+        },
         "run": {"horizon": _r(arrivals_end + 4 * 1440, 0), "warmup": 1440, "seed": 1},
     }
 

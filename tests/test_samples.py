@@ -96,6 +96,25 @@ def test_large_network_has_platform_scale_and_100k_orders() -> None:
     assert (SAMPLES / "large_network.json").stat().st_size < 3_000_000
 
 
+def test_every_sample_is_in_the_current_format_and_the_large_network_kept_its_meaning() -> None:
+    """Samples load without conversion. The large network was format 1; written as format 2
+    it names the sharing rule format 1 used, so it is the very scenario it was (same runs)."""
+    from twin_app.io.scenario_file import scenario_from_data
+    from twin_app.model.scenario import FORMAT_VERSION
+
+    for name in NAMES:
+        data = json.loads((SAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+        assert data["format_version"] == FORMAT_VERSION, name
+    data = json.loads((SAMPLES / "large_network.json").read_text(encoding="utf-8"))
+    assert data["platform"]["sharing"] == "variable_cost"
+    as_format_1 = {
+        **data,
+        "format_version": 1,
+        "platform": {k: v for k, v in data["platform"].items() if k != "sharing"},
+    }
+    assert scenario_from_data(as_format_1, "v1") == _load("large_network")
+
+
 def test_asset_heavy_and_light_are_one_owners_decision_under_identical_terms() -> None:
     heavy, light = _load("asset_heavy"), _load("asset_light")
     assert heavy.demand == light.demand
