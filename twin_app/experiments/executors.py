@@ -60,19 +60,31 @@ class Backend:
 Runner = Callable[[Task], TaskResult]
 
 
-def execute(tasks: Iterable[Task], backend: Backend, runner: Runner = run_task) -> Iterator[TaskResult]:
+def execute(
+    tasks: Iterable[Task],
+    backend: Backend,
+    runner: Runner = run_task,
+    *,
+    cancel: threading.Event | None = None,
+    isolate: bool = False,
+) -> Iterator[TaskResult]:
     """Run ``tasks`` on ``backend`` and yield each result as it completes.
 
     ``runner`` runs one task (a module-level function, so worker processes can receive it).
+    ``isolate`` runs even a single task in a worker process, never on the caller's thread
+    (the desktop app keeps its own process for the window). Local processes only: once
+    ``cancel`` is set, tasks not begun are dropped, the workers are sent SIGTERM (a runner
+    that handles it, as :func:`~twin_app.experiments.runner.run_replication` does, stops
+    its run cleanly and its result still arrives), nothing is retried, and the iterator ends.
     """
     tasks = list(tasks)
     if not tasks:
         return iter(())
     if backend.dask is not None:
         return _on_dask(tasks, backend, runner)
-    if backend.workers <= 1 or len(tasks) == 1:
+    if not isolate and (backend.workers <= 1 or len(tasks) == 1):
         return (runner(task) for task in tasks)
-    return _on_processes(tasks, min(backend.workers, len(tasks)), runner)
+    return _on_processes(tasks, max(1, min(backend.workers, len(tasks))), runner, cancel)
 
 
 # --- local processes ---------------------------------------------------------------------------
@@ -119,25 +131,50 @@ def _pool(workers: int, tasks: list[Task]) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_install, initargs=(scenarios,))
 
 
-def _on_processes(tasks: list[Task], workers: int, runner: Runner) -> Iterator[TaskResult]:
+CANCEL_POLL_SECONDS = 0.2
+"""How often a cancellable run looks at its cancel flag."""
+
+
+def _on_processes(
+    tasks: list[Task], workers: int, runner: Runner, cancel: threading.Event | None = None
+) -> Iterator[TaskResult]:
     suspects: list[Task] = []
+    cancelled = False
     pool = _pool(workers, tasks)
     try:
         pending: dict[Future[TaskResult], Task] = {
             pool.submit(_run_installed, runner, t.point, t.replication, t.seed): t for t in tasks
         }
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            timeout = None if cancel is None else CANCEL_POLL_SECONDS
+            done, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+            if cancel is not None and cancel.is_set() and not cancelled:
+                cancelled = True
+                _stop_workers(pool, pending)
             for future in done:
                 task = pending.pop(future)
+                if future.cancelled():
+                    continue
                 try:
                     yield future.result()
                 except BrokenProcessPool:
-                    suspects.append(task)  # this task, or another in the pool, killed a worker
+                    if not cancelled:
+                        suspects.append(task)  # this task, or another in the pool, killed a worker
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     for task in suspects:
         yield _alone(task, runner)
+
+
+def _stop_workers(pool: ProcessPoolExecutor, pending: dict[Future[TaskResult], Task]) -> None:
+    """Cancel: drop the tasks not begun and send SIGTERM to the workers running the others."""
+    for future in pending:
+        future.cancel()  # only those not started yet
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            os.kill(process.pid, signal.SIGTERM)
+        except OSError:  # already gone
+            continue
 
 
 def _alone(task: Task, runner: Runner) -> TaskResult:

@@ -453,6 +453,27 @@ class RunSession:
         self.analysis.compute(*parts)
         return self.analysis
 
+    # -- a stored run ------------------------------------------------------------------------------
+
+    def show_stored(
+        self, scenario: Scenario, info: RunInfo, events: np.ndarray, orders: np.ndarray, end: RunEnd
+    ) -> None:
+        """Show a past run from its stored event log, without simulating: state 'finished'.
+
+        The events and orders go to the collector and the analysis process as a run's
+        batches would, and the next poll reports ``Started``, one ``Batch`` and ``Ended``, so
+        every view fills as it did when the run was made, with the same figures.
+        """
+        self.open(scenario)
+        batch = EventBatch(now=end.now, events=events, orders=orders)
+        for observer in (self.collector, self.analyses.observer()):
+            observer.on_start(info)
+            observer.on_batch(batch)
+            observer.on_end(end)
+        for message in (("start", info), ("batch", batch), ("end", end)):
+            self._queue.put(message)
+        self.state = "stopping"  # the poll that reports the end makes it 'finished' (or 'failed')
+
     # -- synchronous running ------------------------------------------------------------------------
 
     def run_to(self, until: float) -> list[Update]:
