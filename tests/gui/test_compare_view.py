@@ -1,0 +1,202 @@
+"""Compare view: the numbers of ``twin-app compare``, what changed, the report, the log, Cancel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from twin_app.cli import main as cli
+from twin_app.experiments.compare import CompareResult
+from twin_app.experiments.kpi_paths import info
+from twin_app.experiments.text_tables import difference_text, estimate_text, verdict
+from twin_app.gui.decision_tables import VALUE_ROLE
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ROOT / "tests" / "data" / "tiny.json"
+UNTIL = 1500.0
+
+
+@pytest.fixture
+def more_trucks(tmp_path: Path) -> Path:
+    """tiny.json with lane L1 given 5 vehicles instead of 2 (and a shorter run)."""
+    data = json.loads(TINY.read_text())
+    data["run"]["horizon"] = UNTIL
+    data["lanes"][0]["vehicles"] = 5
+    path = tmp_path / "tiny_more_trucks.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.fixture
+def short_tiny(tmp_path: Path) -> Path:
+    data = json.loads(TINY.read_text())
+    data["run"]["horizon"] = UNTIL
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.fixture
+def view(qtbot, tmp_path: Path):
+    from twin_app.gui.compare_view import CompareView
+
+    v = CompareView()
+    v.database = tmp_path / "results.sqlite"
+    v.workers = 1
+    qtbot.addWidget(v)
+    v.resize(1400, 900)
+    yield v
+    v.run_bar.wait()
+
+
+def run_compare(qtbot, view, replications: int, seed: int) -> CompareResult:
+    view.run_bar.replications.setValue(replications)
+    view.run_bar.seed.setValue(seed)
+    with qtbot.waitSignal(view.compared, timeout=120_000) as caught:
+        view.run_bar.run_button.click()
+    return caught.args[0]
+
+
+def test_the_table_shows_exactly_the_numbers_of_twin_app_compare(qtbot, view, short_tiny, more_trucks, capsys):
+    view.pin_file(short_tiny)
+    view.pin_file(more_trucks)
+    shown = run_compare(qtbot, view, replications=3, seed=11)
+
+    code = cli(
+        [
+            "compare",
+            str(short_tiny),
+            str(more_trucks),
+            "--replications",
+            "3",
+            "--seed",
+            "11",
+            "--json",
+            "--no-db",
+            "--workers",
+            "1",
+        ]
+    )
+    assert code == 0
+    expected = CompareResult.from_dict(json.loads(capsys.readouterr().out))
+
+    assert shown.names == expected.names == ("tiny", "tiny_more_trucks")
+    assert [row.path for row in shown.kpis] == [row.path for row in expected.kpis]
+    for mine, theirs in zip(shown.kpis, expected.kpis, strict=True):
+        assert [e.to_dict() for e in mine.estimates] == [e.to_dict() for e in theirs.estimates], mine.path
+        assert mine.differences[1].to_dict() == theirs.differences[1].to_dict(), mine.path
+
+    model = view.table_model
+    assert model.rowCount() > 10
+    for row, path in enumerate(model.paths):
+        theirs, kpi = expected.kpi(path), info(path)
+        cells = [model.index(row, c).data() for c in range(model.columnCount())]
+        assert cells == [
+            kpi.label,
+            estimate_text(theirs.estimates[0], kpi),
+            estimate_text(theirs.estimates[1], kpi),
+            difference_text(theirs.differences[1], kpi),
+            verdict(theirs.differences[1], kpi),
+        ]
+        assert model.index(row, 1).data(VALUE_ROLE) == theirs.estimates[0].mean
+    # and each row reads as the same line of the CLI's table
+    lines = expected.table([row.path for row in expected.kpis]).splitlines()
+    for row in range(model.rowCount()):
+        cells = [model.index(row, c).data() for c in range(model.columnCount())]
+        assert any(line.startswith(cells[0] + " ") and all(c in line for c in cells) for line in lines), cells
+
+
+def test_per_owner_pnl_and_plots_show_every_scenario(qtbot, view, short_tiny, more_trucks):
+    view.pin_file(short_tiny)
+    view.pin_file(more_trucks)
+    result = run_compare(qtbot, view, replications=2, seed=3)
+
+    owners = view.owner_model
+    assert set(owners.owners) == {"acme", "bolt", "truckco"}
+    row = owners.owners.index("truckco")
+    profit_light = owners.index(row, 2).data(VALUE_ROLE)  # Profit: second scenario
+    assert profit_light == result.by_owner[1]["profit.by_owner.truckco"].mean
+    lead = [i for i in view.lead_plot.getPlotItem().listDataItems()]
+    wip = [i for i in view.wip_plot.getPlotItem().listDataItems()]
+    assert len(lead) == len(wip) == 2  # one series per scenario
+    assert [i.name() for i in wip] == ["tiny", "tiny_more_trucks"]
+
+
+def test_what_changed_lists_the_changed_lanes_vehicles(qtbot, view, short_tiny, more_trucks):
+    view.pin_file(short_tiny)
+    view.pin_file(more_trucks)
+    model = view.diff_tree.model()
+    top = model.index(0, 0)
+    assert top.data().startswith("tiny_more_trucks vs tiny: 1 difference")
+    section = model.index(0, 0, top)
+    assert section.data() == "lanes (1)"
+    change = [model.index(0, c, section).data() for c in range(3)]
+    assert change == ["lanes[L1].vehicles", "changed", "2 -> 5"]
+
+
+def test_report_is_written_with_the_kpi_table_and_the_comparison_reopens_from_the_log(
+    qtbot, view, short_tiny, more_trucks, tmp_path
+):
+    view.pin_file(short_tiny)
+    view.pin_file(more_trucks)
+    result = run_compare(qtbot, view, replications=2, seed=5)
+    assert result.experiment_id is not None
+
+    report = view.write_report(tmp_path / "out" / "compare.html")
+    html = report.read_text(encoding="utf-8")
+    assert "<table" in html and "Lead time mean (min)" in html and "tiny_more_trucks" in html
+    first = result.kpi("lead_time.mean").estimates[0]
+    assert estimate_text(first, info("lead_time.mean")).split(" ")[0] in html
+
+    view.clear_pins()
+    view.open_experiment(view.past_experiments()[0]["id"])
+    assert [p.name for p in view.pins] == ["tiny", "tiny_more_trucks"]
+    assert view.result.kpi("lead_time.mean").to_dict() == result.kpi("lead_time.mean").to_dict()
+    tree = view.diff_tree.model()
+    section = tree.index(0, 0, tree.index(0, 0))
+    assert tree.index(0, 0, section).data() == "lanes[L1].vehicles"  # the stored scenarios, compared again
+
+
+def test_cancel_stops_the_comparison_and_keeps_it_as_stopped(qtbot, view, short_tiny, more_trucks):
+    from twin_app.store.experiment_log import ExperimentLog
+
+    view.pin_file(short_tiny)
+    view.pin_file(more_trucks)
+    view.run_bar.replications.setValue(50)
+    with qtbot.waitSignal(view.run_bar.state_changed, timeout=120_000, check_params_cb=lambda running: not running):
+        view.run_bar.run_button.click()
+        view.run_bar.cancel_button.click()
+    assert view.result is None
+    assert view.run_bar.status.text().startswith("Cancelled")
+    with ExperimentLog(view.database) as log:
+        (row,) = log.experiments()
+    assert row["status"] == "stopped" and row["tasks"] < 100
+
+
+def test_a_stored_run_is_pinned_with_its_scenario_and_seed(qtbot, view, tmp_path, capsys):
+    from twin_app.io.scenario_file import load_scenario
+    from twin_app.store.results_db import ResultsStore
+
+    assert cli(["run", str(TINY), "--until", "600", "--seed", "23", "--db", str(view.database)]) == 0
+    capsys.readouterr()
+    with ResultsStore(view.database) as store:
+        (run,) = store.list_runs()
+    view.pin_run(run["id"])
+    (pin,) = view.pins
+    assert pin.seed == 23 and view.run_bar.seed.value() == 23
+    assert pin.scenario.machines == load_scenario(TINY).machines
+
+
+def test_the_window_pins_its_scenario_as_edited(window, samples_dir):
+    from twin_app.io.scenario_file import load_scenario
+
+    heavy = samples_dir / "asset_heavy.json"
+    window.set_scenario(load_scenario(heavy), heavy)
+    compare_view = window.decide.compare
+    compare_view.pin_current()
+    window.modified = True
+    compare_view.pin_current()
+    assert [p.name for p in compare_view.pins] == ["asset_heavy", "asset_heavy (edited)"]
+    assert compare_view.pins[0].source() == heavy  # unchanged: compared as the file, like the CLI

@@ -1,0 +1,396 @@
+"""Compare view: pin scenarios side by side, run them with common random numbers, read the answer.
+
+Pins are the current scenario (as edited), another file, or a run from the history (its
+stored scenario and seed); the first pin is the baseline. *Run comparison* calls
+:func:`twin_app.experiments.compare.compare` (the function behind ``twin-app compare``) on a
+worker thread, which spreads the replications over local processes; the experiment is
+recorded in the results database like the CLI's. A file pinned unchanged is passed as its
+path, so its name and numbers are exactly those of ``twin-app compare A B --replications N
+--seed S``.
+
+The answer: the KPI table with each scenario's mean ± 95% CI, the paired difference to the
+baseline and the verdict (the CLI's texts; green better, red worse); per-owner P&L side by
+side with utilisation by owner; overlaid lead-time distributions and WIP curves; and a
+"what changed" tree of the differences between the pinned scenarios. *Write report* writes
+the CLI's HTML client report; *Open past comparison* shows one from the experiment log.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from twin_app.errors import TwinError
+from twin_app.experiments.compare import CompareResult, compare
+from twin_app.experiments.plan import Progress
+from twin_app.experiments.scenario_diff import diff_scenarios
+from twin_app.gui import decision_plots as plots
+from twin_app.gui.decision_common import RunBar, pick_row, results_database
+from twin_app.gui.decision_tables import CompareTableModel, OwnerPnlModel, diff_model
+from twin_app.model.scenario import Scenario
+
+CurrentScenario = Callable[[], tuple[Scenario | None, Path | None, bool]]
+"""The window's scenario as edited, its file, and whether it has unsaved edits."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """A scenario pinned for comparison: what to run and where it came from."""
+
+    name: str
+    scenario: Scenario
+    origin: str
+    """'file', 'current' (the window's scenario as edited) or 'run' (from the history)."""
+    path: Path | None = None
+    """The file, when the scenario is that file unchanged (then compare() reads the file)."""
+    seed: int | None = None
+    """A history run's seed."""
+
+    def source(self) -> Scenario | Path:
+        """What compare() gets: the file itself when unchanged (the CLI's names and numbers)."""
+        if self.path is not None:
+            return self.path
+        return self.scenario.with_changes(name=self.name)
+
+    def describe(self) -> str:
+        where = {"file": str(self.path), "current": "the scenario as edited", "run": "a stored run"}[self.origin]
+        seed = f", seed {self.seed}" if self.seed is not None else ""
+        return f"{self.name}  ({where}{seed})"
+
+
+class CompareView(QWidget):
+    """Pinned scenarios, the run bar, and the answer in tabs (see the module docstring)."""
+
+    title = "Compare"
+    compared = Signal(object)  # CompareResult
+
+    def __init__(self, current: CurrentScenario | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.current = current
+        self.pins: list[Pin] = []
+        self.result: CompareResult | None = None
+        self.database: Path | None = None
+        """Where experiments are recorded (None: the CLI's default database)."""
+        self.workers: int | None = None
+        """Local worker processes (None: one per core, as the CLI)."""
+
+        self.pin_list = QListWidget()
+        self.pin_list.setMaximumHeight(110)
+        buttons = QHBoxLayout()
+        self.pin_current_button = self._button("Pin current scenario", self.pin_current, buttons)
+        self._button("Pin file\u2026", self.pin_file_dialog, buttons)
+        self._button("Pin stored run\u2026", self.pin_run_dialog, buttons)
+        self._button("Remove", self.remove_selected, buttons)
+        buttons.addStretch(1)
+        self.open_button = self._button("Open past comparison\u2026", self.open_experiment_dialog, buttons)
+        self.report_button = self._button("Write HTML report\u2026", self.report_dialog, buttons)
+        self.report_button.setEnabled(False)
+
+        self.run_bar = RunBar("Run comparison")
+        self.run_bar.run_button.clicked.connect(self.run)
+        self.run_bar.finished.connect(self.show_result)
+
+        self.table_model = CompareTableModel(self)
+        self.table = self._table(self.table_model)
+        self.all_kpis = QCheckBox("Every KPI (per machine, per lane, every sharing rule)")
+        self.all_kpis.toggled.connect(lambda every: self.table_model.set_result(self.result, every))
+        self.summary = QLabel("Pin two or more scenarios, then Run comparison.")
+        self.summary.setObjectName("Hint")
+        self.summary.setWordWrap(True)
+        kpi_page = QWidget()
+        kpi_layout = QVBoxLayout(kpi_page)
+        kpi_layout.addWidget(self.summary)
+        kpi_layout.addWidget(self.table, 1)
+        kpi_layout.addWidget(self.all_kpis)
+
+        self.owner_model = OwnerPnlModel(self)
+        self.owner_table = self._table(self.owner_model)
+        self.utilisation_plot = plots.new_plot("Utilisation by owner (mean, 95% CI)", "Utilisation (%)", "")
+        owners = QSplitter(Qt.Orientation.Vertical)
+        owners.addWidget(self.owner_table)
+        owners.addWidget(self.utilisation_plot)
+
+        self.lead_plot = plots.new_plot("Lead time distribution", "Orders (%)", "Lead time (hours)")
+        self.wip_plot = plots.new_plot("Work in progress", "Orders in system", "Simulated time", time_axis=True)
+        curves = QSplitter(Qt.Orientation.Horizontal)
+        curves.addWidget(self.lead_plot)
+        curves.addWidget(self.wip_plot)
+
+        self.diff_tree = QTreeView()
+        self.diff_tree.setUniformRowHeights(True)
+        self.diff_tree.setAlternatingRowColors(False)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(kpi_page, "KPIs")
+        self.tabs.addTab(owners, "Per owner")
+        self.tabs.addTab(curves, "Lead time and WIP")
+        self.tabs.addTab(self.diff_tree, "What changed")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        title = QLabel("Pinned scenarios (the first is the baseline every difference is taken against)")
+        title.setObjectName("SectionTitle")
+        layout.addWidget(title)
+        layout.addWidget(self.pin_list)
+        layout.addLayout(buttons)
+        layout.addWidget(self.run_bar)
+        layout.addWidget(self.tabs, 1)
+        self._refresh_pins()
+
+    @staticmethod
+    def _button(text: str, slot: Callable[[], Any], row: QHBoxLayout) -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+        return button
+
+    @staticmethod
+    def _table(model: Any) -> QTableView:
+        table = QTableView()
+        table.setModel(model)
+        table.setShowGrid(False)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(22)
+        table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
+
+    # --- pins --------------------------------------------------------------------------------
+    def pin(self, pin: Pin) -> None:
+        """Add a pin (its name made unique among the pins)."""
+        names = {p.name for p in self.pins}
+        name, n = pin.name, 2
+        while name in names:
+            name, n = f"{pin.name} ({n})", n + 1
+        if name != pin.name:
+            pin = Pin(name, pin.scenario, pin.origin, pin.path, pin.seed)
+        self.pins.append(pin)
+        if len(self.pins) == 1:
+            self.run_bar.seed.setValue(pin.seed if pin.seed is not None else pin.scenario.run.seed)
+        elif pin.seed is not None:
+            self.run_bar.seed.setValue(pin.seed)
+        self._refresh_pins()
+
+    def pin_current(self) -> None:
+        """Pin the window's scenario as it is now (unsaved edits included)."""
+        scenario, path, modified = self.current() if self.current is not None else (None, None, False)
+        if scenario is None:
+            self.run_bar.status.setText("Open a scenario first: there is nothing to pin.")
+            return
+        if path is not None and not modified:
+            self.pin(Pin(path.stem, scenario, "file", path))
+        else:
+            base = path.stem if path is not None else (scenario.name or "scenario")
+            self.pin(Pin(f"{base} (edited)" if modified else base, scenario, "current"))
+
+    def pin_file(self, path: str | Path) -> None:
+        """Pin a scenario file (validated now; a bad file is reported in the status line)."""
+        from twin_app.io.scenario_file import load_scenario
+
+        path = Path(path)
+        try:
+            scenario = load_scenario(path)
+        except TwinError as error:
+            self.run_bar.status.setText(f"Cannot pin {path.name}: {error}")
+            return
+        self.pin(Pin(path.stem, scenario, "file", path))
+
+    def pin_run(self, run_id: str) -> None:
+        """Pin a stored run: its scenario as it was run, and its seed (the history's signal)."""
+        from twin_app.store.results_db import ResultsStore
+
+        try:
+            with ResultsStore(results_database(self.database)) as store:
+                row = store.load_run(run_id)
+                scenario = store.load_scenario(run_id)
+        except TwinError as error:
+            self.run_bar.status.setText(f"Cannot pin run {run_id}: {error}")
+            return
+        name = f"{row.get('scenario_name') or scenario.name or 'run'} (run {run_id[:6]})"
+        self.pin(Pin(name, scenario, "run", seed=int(row["seed"])))
+
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.pin_list.selectedIndexes()}, reverse=True)
+        for row in rows or ([len(self.pins) - 1] if self.pins else []):
+            del self.pins[row]
+        self._refresh_pins()
+
+    def clear_pins(self) -> None:
+        self.pins.clear()
+        self._refresh_pins()
+
+    def _refresh_pins(self) -> None:
+        self.pin_list.clear()
+        for i, pin in enumerate(self.pins):
+            self.pin_list.addItem(("baseline: " if i == 0 else "") + pin.describe())
+        self.run_bar.run_button.setEnabled(len(self.pins) >= 2 and not self.run_bar.running)
+        self.show_changes([(p.name, p.scenario) for p in self.pins])
+
+    def show_changes(self, scenarios: list[tuple[str, Scenario]]) -> None:
+        """The what-changed tree: each scenario against the first."""
+        if len(scenarios) < 2:
+            self.diff_tree.setModel(diff_model([], self))
+            return
+        base_name, base = scenarios[0]
+        pairs = [(f"{name} vs {base_name}", diff_scenarios(base, other)) for name, other in scenarios[1:]]
+        self.diff_tree.setModel(diff_model(pairs, self))
+        self.diff_tree.expandToDepth(1)
+        self.diff_tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+    # --- running -----------------------------------------------------------------------------
+    def run(self) -> None:
+        """Compare the pinned scenarios with the bar's replications and seed (off the GUI thread)."""
+        if len(self.pins) < 2:
+            self.run_bar.status.setText("Pin at least two scenarios to compare.")
+            return
+        sources = [p.source() for p in self.pins]
+        replications, seed = self.run_bar.replications.value(), self.run_bar.seed.value()
+        workers, database = self.workers, self.database
+
+        def work(on_progress: Progress) -> CompareResult:
+            return compare(
+                sources,
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                database=results_database(database),
+                on_progress=on_progress,
+            )
+
+        self.run_bar.start(work, f"Comparing {len(sources)} scenarios, {replications} replications each")
+
+    def show_result(self, result: CompareResult) -> None:
+        """Fill the tabs with a comparison (just run, or opened from the log)."""
+        self.result = result
+        self.table_model.set_result(result, self.all_kpis.isChecked())
+        self.owner_model.set_result(result)
+        names = result.names
+        self.summary.setText(
+            f"{' vs '.join(names)}: {result.replications} replications per scenario, seed {result.seed}, common "
+            f"random numbers; ran on {result.backend}"
+            + (f"; stored as experiment {result.experiment_id}" if result.experiment_id else "")
+            + (f". {len(result.failed)} failed replications were left out." if result.failed else ".")
+        )
+        plots.draw_lead_times(self.lead_plot.getPlotItem(), names, result.curves)
+        plots.draw_wip(self.wip_plot.getPlotItem(), names, result.curves)
+        owners = self.owner_model.owners
+        plots.draw_grouped_bars(
+            self.utilisation_plot.getPlotItem(),
+            owners,
+            names,
+            [[figures.get(f"utilisation.by_owner.{o}") for o in owners] for figures in result.by_owner],
+            percent=True,
+        )
+        self.report_button.setEnabled(True)
+        self.compared.emit(result)
+
+    # --- report and the log -----------------------------------------------------------------
+    def write_report(self, path: str | Path) -> Path:
+        """The CLI's HTML client report of the comparison shown."""
+        if self.result is None:
+            raise TwinError("run or open a comparison first")
+        return self.result.report(path)
+
+    def report_dialog(self) -> None:
+        if self.result is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Write the HTML report", "comparison.html", "HTML (*.html)")
+        if path:
+            try:
+                written = self.write_report(path)
+            except TwinError as error:
+                self.run_bar.status.setText(f"Report not written: {error}")
+                return
+            self.run_bar.status.setText(f"Report written to {written}")
+
+    def past_experiments(self) -> list[dict[str, Any]]:
+        """Finished comparisons in the experiment log, newest first."""
+        from twin_app.store.experiment_log import ExperimentLog
+
+        with ExperimentLog(results_database(self.database)) as log:
+            return [row for row in log.experiments() if row["kind"] == "compare" and row["status"] == "completed"]
+
+    def open_experiment_dialog(self) -> None:
+        try:
+            rows = self.past_experiments()
+        except TwinError as error:
+            self.run_bar.status.setText(str(error))
+            return
+        chosen = pick_row(
+            self,
+            "Open a past comparison",
+            ["Experiment", "Scenarios", "Finished", "Tasks"],
+            [(r["id"], r["name"], r["finished_at"], r["tasks"]) for r in rows],
+        )
+        if chosen is not None:
+            self.open_experiment(rows[chosen]["id"])
+
+    def open_experiment(self, experiment_id: str) -> None:
+        """Show a stored comparison again, and pin the scenarios it ran (from its task runs)."""
+        from twin_app.io.scenario_file import scenario_from_data
+        from twin_app.store.experiment_log import ExperimentLog
+        from twin_app.store.results_db import ResultsStore
+
+        database = results_database(self.database)
+        with ExperimentLog(database) as log:
+            row = log.load(experiment_id)
+            tasks = log.task_rows(experiment_id)
+        if row["kind"] != "compare" or not row["summary"]:
+            raise TwinError(f"experiment {experiment_id} is not a finished comparison")
+        result = CompareResult.from_dict(row["summary"])
+        first_run = {t["point"]: t["run_id"] for t in reversed(tasks)}
+        self.pins = []
+        with ResultsStore(database) as store:
+            for point, name in enumerate(result.names):
+                if point in first_run:
+                    text = store.load_run(first_run[point])["scenario_json"]
+                    scenario = scenario_from_data(json.loads(text), source=f"experiment {experiment_id}")
+                    self.pins.append(Pin(name, scenario, "run", seed=result.seed))
+        self._refresh_pins()
+        self.run_bar.replications.setValue(result.replications)
+        self.run_bar.seed.setValue(result.seed)
+        self.show_result(result)
+
+    def pin_run_dialog(self) -> None:
+        from twin_app.store.results_db import ResultsStore
+
+        try:
+            with ResultsStore(results_database(self.database)) as store:
+                runs = [r for r in store.list_runs() if not r.get("experiment_id")][:500]
+        except TwinError as error:
+            self.run_bar.status.setText(str(error))
+            return
+        chosen = pick_row(
+            self,
+            "Pin a stored run",
+            ["Run", "Scenario", "Seed", "Status", "Started"],
+            [(r["id"], r["scenario_name"], r["seed"], r["status"], r["started_at"]) for r in runs],
+        )
+        if chosen is not None:
+            self.pin_run(runs[chosen]["id"])
+
+    def pin_file_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Pin a scenario file", "", "Scenarios (*.json)")
+        if path:
+            self.pin_file(path)
