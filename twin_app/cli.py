@@ -15,12 +15,17 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from twin_app import __version__
 from twin_app.commands import decisions, history
 from twin_app.dispatch import assignment, sequencing
 from twin_app.errors import ScenarioError, TwinError
 from twin_app.model import limits
+
+if TYPE_CHECKING:
+    from twin_app.experiments.runner import Replication
+    from twin_app.model.scenario import Scenario
 from twin_app.samples import DEFAULT_SAMPLE
 
 _SEQUENCING = sequencing.RULES.names()
@@ -102,6 +107,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--no-db", action="store_true", help="do not store the results")
     run.add_argument("--json", action="store_true", help="print one JSON object with the KPIs instead of a table")
+    run.add_argument(
+        "--report",
+        metavar="FILE.html",
+        help="also write the client report (HTML: every KPI with its 95%% CI, owners, curves; folders are created)",
+    )
     run.set_defaults(handler=_run)
 
     capture = commands.add_parser("capture", help="run a scenario offscreen and save a screenshot of the app")
@@ -233,6 +243,11 @@ def _run(args: argparse.Namespace) -> int:
     replications = args.replications or scenario.run.replications
     if replications < 1:
         raise TwinError("--replications must be at least 1")
+    report = None
+    if args.report is not None:
+        from twin_app.io.output_path import check_output_path
+
+        report = check_output_path(args.report, "--report")  # a bad path fails before the run
     database = None
     if not args.no_db:
         from twin_app.io.output_path import check_output_path
@@ -240,7 +255,12 @@ def _run(args: argparse.Namespace) -> int:
 
         database = default_database_path() if args.db is None else check_output_path(args.db, "--db", streams=False)
     results = run_replications(
-        scenario, replications, seed=args.seed, database=database, progress=not args.json and sys.stderr.isatty()
+        scenario,
+        replications,
+        seed=args.seed,
+        database=database,
+        progress=not args.json and sys.stderr.isatty(),
+        curves=report is not None,
     )
     kpis = summarise(results)
     kpis["run_ids"] = [r.run_id for r in results]
@@ -256,6 +276,8 @@ def _run(args: argparse.Namespace) -> int:
         print(_printable(format_kpis(kpis, title)))
         if database is not None:
             print(f"\nStored as run {', '.join(kpis['run_ids'])} in {database}")
+    if report is not None:
+        _write_run_report(args, scenario, results, report)
     if stopped:
         from twin_app.experiments.signals import exit_code
 
@@ -266,6 +288,31 @@ def _run(args: argparse.Namespace) -> int:
         )
         return exit_code(list(stopped[0].signals))
     return 0
+
+
+def _write_run_report(args: argparse.Namespace, scenario: Scenario, results: list[Replication], report: Path) -> None:
+    """The HTML report of the replications just run (the compare report's template, one scenario)."""
+    import shlex
+
+    from twin_app.experiments.html_report import render_report
+    from twin_app.experiments.run_report import replications_result
+    from twin_app.io.output_path import write_output
+
+    command = ["twin-app", "run", str(args.scenario), "--replications", str(len(results))]
+    command += ["--seed", str(results[0].seed)]
+    for option, value in (("--until", args.until), ("--mode", args.mode), ("--rule", args.rule)):
+        command += [] if value is None else [option, f"{value:g}" if isinstance(value, float) else str(value)]
+    command += [] if args.assignment is None else ["--assignment", args.assignment]
+    result = replications_result(
+        scenario,
+        results,
+        name=scenario.name or args.scenario.stem,
+        source=str(args.scenario),
+        ran_on="this process" if len(results) == 1 else "local processes",
+        command=shlex.join([*command, "--report", str(args.report)]),
+    )
+    write_output(report, render_report(result), "--report")
+    print(f"Report written to {report}", file=sys.stderr)
 
 
 def _capture(args: argparse.Namespace) -> int:

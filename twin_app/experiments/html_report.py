@@ -122,8 +122,10 @@ def _compare_context(result: CompareResult) -> dict[str, Any]:
                         "state": _state(diff, kpi),
                     }
                 )
+    single = len(names) == 1  # one scenario's replications (twin-app run --report): no differences
     return {
         "kind": "compare",
+        "single": single,
         "title": f"{' vs '.join(names)}",
         "names": names,
         "scenarios": result.scenarios,
@@ -135,13 +137,18 @@ def _compare_context(result: CompareResult) -> dict[str, Any]:
         "failed": list(result.failed),
         "precision": result.precision,
         "settings": [
-            ("Replications per scenario", str(result.replications)),
-            ("Seed", f"{result.seed} (replication r of every scenario uses the same random streams)"),
+            ("Replications" if single else "Replications per scenario", str(result.replications)),
+            (
+                "Seed",
+                f"{result.seed}"
+                + ("" if single else " (replication r of every scenario uses the same random streams)"),
+            ),
             ("Run length", _minutes(result.horizon)),
             ("Warm-up (not counted in any KPI)", _minutes(result.warmup)),
             (
                 "Confidence intervals",
-                "95%, Student t over replications; differences are paired (common random numbers)",
+                "95%, Student t over replications"
+                + ("" if single else "; differences are paired (common random numbers)"),
             ),
             ("Ran on", result.backend),
         ],

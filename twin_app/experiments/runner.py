@@ -15,7 +15,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,8 @@ class Replication:
     """The stop signals (SIGINT, SIGTERM) that ended the run early, if any."""
     now: float = 0.0
     """The simulated time the run reached."""
+    curves: dict[str, Any] = field(default_factory=dict)
+    """The WIP curve and lead-time quantiles for the report (only when asked: ``curves=True``)."""
 
 
 class ProgressBar:
@@ -91,11 +93,13 @@ def run_replication(
     progress: bool = False,
     observers: Sequence[RunObserver] = (),
     measure: Callable[[RunResult], dict[str, Any]] = compute_kpis,
+    curves: bool = False,
 ) -> Replication:
     """Run one replication to its end and compute its KPIs (stored too, with a database).
 
     ``measure`` turns the run's result into the KPI dictionary (a module-level function, so
-    it can be sent to worker processes); the default is the full KPI set.
+    it can be sent to worker processes); the default is the full KPI set. ``curves`` adds the
+    summary curves the HTML report draws (``twin-app run --report``).
     """
     collector = EventCollector()
     seed = scenario.run.seed if seed is None else seed
@@ -125,21 +129,29 @@ def run_replication(
         simulation.observers.append(ProgressBar(scenario.run.horizon, f"replication {replication + 1}"))
     with stop_on_signals(lambda _signum: simulation.request_stop()) as received:
         end = simulation.run()
-    kpis = measure(collector.result(scenario, simulation.layout))
+    result = collector.result(scenario, simulation.layout)
+    kpis = measure(result)
+    report_curves: dict[str, Any] = {}
+    if curves:
+        from twin_app.experiments.tasks import summary_curves
+
+        report_curves = summary_curves(dataclasses.replace(result, start=0.0))
     if store is not None:
         store.complete_run(simulation.run_id, end.status, end.message, kpis)
         store.close()
-    return Replication(simulation.run_id, seed, replication, end.status, kpis, tuple(received), end.now)
+    return Replication(simulation.run_id, seed, replication, end.status, kpis, tuple(received), end.now, report_curves)
 
 
 def _replication_job(
-    arguments: tuple[Scenario, int, int, Path | None, Callable[[RunResult], dict[str, Any]]],
+    arguments: tuple[Scenario, int, int, Path | None, Callable[[RunResult], dict[str, Any]], bool],
 ) -> Replication | None:
     """A replication in a worker process; None when the worker was told to stop before it began."""
-    scenario, seed, replication, database, measure = arguments
+    scenario, seed, replication, database, measure, curves = arguments
     if stop_seen():
         return None
-    return run_replication(scenario, seed=seed, replication=replication, database=database, measure=measure)
+    return run_replication(
+        scenario, seed=seed, replication=replication, database=database, measure=measure, curves=curves
+    )
 
 
 def run_replications(
@@ -151,8 +163,10 @@ def run_replications(
     workers: int = 2,
     progress: bool = False,
     measure: Callable[[RunResult], dict[str, Any]] = compute_kpis,
+    curves: bool = False,
 ) -> list[Replication]:
-    """Run ``replications`` independent replications (in parallel processes when > 1)."""
+    """Run ``replications`` independent replications (in parallel processes when > 1); with
+    ``curves`` each carries the summary curves of the HTML report."""
     seed = scenario.run.seed if seed is None else seed
     if database is not None:
         from twin_app.store.results_db import ResultsStore
@@ -160,10 +174,12 @@ def run_replications(
         ResultsStore(database).close()  # create and migrate the file once, before any worker opens it
     if replications == 1 or workers <= 1:
         return [
-            run_replication(scenario, seed=seed, replication=r, database=database, progress=progress, measure=measure)
+            run_replication(
+                scenario, seed=seed, replication=r, database=database, progress=progress, measure=measure, curves=curves
+            )
             for r in range(replications)
         ]
-    jobs = [(scenario, seed, r, database, measure) for r in range(replications)]
+    jobs = [(scenario, seed, r, database, measure, curves) for r in range(replications)]
     parent = os.getpid()
     with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
         futures = [pool.submit(_replication_job, job) for job in jobs]
