@@ -43,6 +43,13 @@ def register(commands: argparse._SubParsersAction, number: Any, time: Any, seed:
     )
     compare.add_argument("--max-replications", type=int, default=100, metavar="N", help="cap for --precision (100)")
     compare.add_argument("--all", action="store_true", help="show every KPI in the table, not only the headline ones")
+    compare.add_argument(
+        "--kpis",
+        metavar="WHAT,...",
+        help="show only these in the table: sections (service, money, cost_per_unit, owners, rules, rules_npv, "
+        "logistics, flows), KPIs or path prefixes, e.g. --kpis money,owners,profit.by_rule.shapley "
+        "(--json, --csv and --report keep every KPI)",
+    )
     _common(compare)
     compare.set_defaults(handler=_compare)
 
@@ -116,6 +123,7 @@ def _compare(args: argparse.Namespace) -> int:
             raise TwinError(f"--precision is a percentage between 0 and 100, e.g. 5, got {args.precision:g}")
         precision = args.precision / 100.0
     kpis = tuple(k.strip() for k in args.precision_kpis.split(",") if k.strip()) if args.precision_kpis else None
+    shown = _table_selectors(args)
     database, csv, report = _outputs(args)
     result = compare(
         args.scenarios,
@@ -136,8 +144,23 @@ def _compare(args: argparse.Namespace) -> int:
         unknown = [k for k in kpis if k not in {row.path for row in result.kpis}]
         if unknown:
             print(f"warning: --precision-kpis not found among the compared KPIs: {', '.join(unknown)}", file=sys.stderr)
-    _emit(args, result, csv, report, table=result.table([r.path for r in result.kpis]) if args.all else None)
+    table = result.table([r.path for r in result.kpis]) if args.all else result.table(kpis=shown) if shown else None
+    _emit(args, result, csv, report, table=table)
     return 0
+
+
+def _table_selectors(args: argparse.Namespace) -> tuple[str, ...]:
+    """The --kpis selectors, each checked against the first scenario's KPIs before anything runs."""
+    if not args.kpis:
+        return ()
+    if args.all:
+        raise TwinError("--kpis and --all both choose the table's rows: give one of them")
+    selectors = tuple(k.strip() for k in args.kpis.split(",") if k.strip())
+    from twin_app.experiments.kpi_paths import check_selectors, kpi_names
+    from twin_app.io.scenario_file import load_scenario
+
+    check_selectors(selectors, kpi_names(load_scenario(args.scenarios[0])))
+    return selectors
 
 
 def _sweep(args: argparse.Namespace) -> int:

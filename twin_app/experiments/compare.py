@@ -195,11 +195,13 @@ class CompareResult:
             out.append(flat)
         return out
 
-    def table(self, paths: Sequence[str] | None = None) -> str:
-        """A readable table: each scenario's mean ± CI, then each paired difference and verdict."""
+    def table(self, paths: Sequence[str] | None = None, kpis: Sequence[str] | None = None) -> str:
+        """A readable table: each scenario's mean ± CI, then each paired difference and verdict,
+        in sections; ``paths`` exactly these KPIs, ``kpis`` the sections/KPIs/prefixes named
+        (see :func:`twin_app.experiments.text_tables.compare_table`)."""
         from twin_app.experiments.text_tables import compare_table
 
-        return compare_table(self, paths)
+        return compare_table(self, paths, kpis)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CompareResult:

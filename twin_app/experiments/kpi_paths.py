@@ -100,6 +100,139 @@ OWNER_GROUPS: tuple[tuple[str, str, Better, bool], ...] = (
 component is listed here too (a family by component rather than by owner); profit and NPV
 appear under every sharing rule but the format 1 one (``variable_cost``, still in ``--all``)."""
 
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A group of KPIs a comparison table shows under one heading; ``key`` names it in
+    ``twin-app compare --kpis``. A KPI belongs to the first section one of whose ``paths``
+    equals it or, ending in '.', starts it."""
+
+    key: str
+    title: str
+    paths: tuple[str, ...]
+    default: bool = True
+    """Shown in the default table (the others: with --kpis KEY, --all, --json and the report)."""
+
+    def holds(self, path: str) -> bool:
+        return any(path == p or (p.endswith(".") and path.startswith(p)) for p in self.paths)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "service",
+        "Service",
+        (
+            "orders_completed",
+            "throughput.",
+            "lead_time.",
+            "on_time_rate",
+            "tardiness.",
+            "wip.",
+            "utilisation.mean",
+            "bottleneck.",
+            "queue_length.",
+        ),
+    ),
+    Section(
+        "money",
+        "Money (the whole network)",
+        (
+            "cost.total",
+            "cost.per_unit",
+            "cost.transport",
+            "revenue.total",
+            "profit.total",
+            "lateness.",
+            "investment.npv.total",
+            "fairness.gini_margin",
+            "fairness.partners_losing",
+        ),
+    ),
+    Section(
+        "logistics",
+        "Logistics, CO2 and energy",
+        (
+            "co2.total",
+            "co2.per_unit",
+            "co2.transport",
+            "co2.production",
+            "logistics.",
+            "energy.kwh",
+            "energy.cost",
+            "energy.co2",
+            "energy.per_unit",
+        ),
+    ),
+    Section("flows", "Quality and circular flows", ("quality.scrap_rate", "quality.rework_rate", "circular.")),
+    Section("cost_per_unit", "Cost per unit by component", ("cost.per_unit_by_component.",)),
+    Section(
+        "owners",
+        "Per owner, under each scenario's own sharing rule",
+        (
+            "profit.by_owner.",
+            "revenue.by_owner.",
+            "cost.by_owner.",
+            "fairness.margin.by_owner.",
+            "investment.npv.by_owner.",
+            "investment.roi.by_owner.",
+            "investment.payback_years.by_owner.",
+            "utilisation.by_owner.",
+            "co2.by_owner.",
+            "energy.by_owner.",
+            "trust.by_owner.",
+            "tiers.",
+        ),
+    ),
+    Section("rules", "Profit per owner under each sharing rule", ("profit.by_rule.",)),
+    Section("rules_npv", "NPV per owner under each sharing rule", ("investment.npv.by_rule.",), default=False),
+)
+"""The sections of a comparison table, in the order shown. The per-rule NPV is left out by
+default: under a rule it moves with the profit (docs/economics.md, section 8)."""
+
+_SECTION_BY_KEY = {section.key: section for section in SECTIONS}
+OTHER_SECTION = Section("other", "Other KPIs", ())
+
+
+def section_of(path: str) -> Section:
+    """The section a KPI path is shown under ('Other KPIs' when none holds it)."""
+    for section in SECTIONS:
+        if section.holds(path):
+            return section
+    return OTHER_SECTION
+
+
+def select_paths(paths: Iterable[str], selectors: Iterable[str]) -> list[str]:
+    """The paths that ``twin-app compare --kpis`` selects: each selector is a section key
+    (``owners``, ``rules``...), a KPI path, or a path prefix (``profit.by_rule.shapley``)."""
+    available = list(paths)
+    chosen: list[str] = []
+    for selector in selectors:
+        section = _SECTION_BY_KEY.get(selector)
+        for path in available:
+            picked = section.holds(path) if section else path == selector or path.startswith(selector + ".")
+            if picked and path not in chosen:
+                chosen.append(path)
+    return chosen
+
+
+def check_selectors(selectors: Iterable[str], known_paths: Iterable[str]) -> None:
+    """Raise TwinError for a ``--kpis`` selector that names no section and no KPI (with a
+    suggestion), before anything runs."""
+    from twin_app.errors import TwinError
+    from twin_app.model.suggest import did_you_mean
+
+    known = set(known_paths)
+    for selector in selectors:
+        if selector in _SECTION_BY_KEY or select_paths(known, [selector]):
+            continue
+        hint = did_you_mean(selector, [*_SECTION_BY_KEY, *known]).lstrip("; ")
+        sections = ", ".join(_SECTION_BY_KEY)
+        raise TwinError(
+            f"--kpis {selector!r} is neither a section ({sections}) nor a KPI of this scenario"
+            + (f" ({hint})" if hint else " (e.g. lead_time.mean, profit.by_owner)")
+        )
+
+
 DEFAULT_PRECISION_KPIS = ("cost.per_unit", "profit.total", "lead_time.mean", "on_time_rate")
 """The KPIs whose paired differences ``--precision`` makes precise unless others are named."""
 
