@@ -81,3 +81,15 @@ MAX_SEED = 2**63 - 1
 MAX_INPUT_BYTES = 256 * 1024 * 1024
 """Largest scenario file or order book read (256 MiB; the large sample is 0.5 MB). Guards
 against reading a device such as /dev/zero or a mistaken multi-gigabyte file into memory."""
+
+MAX_EVENTS_AT_ONE_INSTANT = 1_000_000
+"""Events a run may process at one simulated instant before it counts as making no progress
+(the engine's watchdog, :mod:`twin_app.sim.watchdog`, stops it and names the elements the
+events come from). The large sample's busiest instant is far below it; an event storm that
+validation could not foresee (a loop of zero-time work) reaches it in about a second.
+``--max-events-at-instant`` sets it per run."""
+
+DEFAULT_MAX_MEMORY = 4 * 1024**3
+"""Resident memory (bytes) at which a run stops, measured every few thousand events: 4 GiB,
+three times the large sample's peak. ``--max-memory`` sets it per run (``none``: no ceiling);
+each worker process of a parallel run has its own."""

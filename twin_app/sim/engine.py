@@ -75,6 +75,7 @@ from twin_app.sim.state import (
     PhaseEnd,
     Unit,
 )
+from twin_app.sim.watchdog import Budget, Watchdog
 
 _SCRAP = int(Outcome.SCRAP)
 _REWORK = int(Outcome.REWORK)
@@ -92,7 +93,9 @@ class Simulation:
         observers: Sequence[RunObserver] = (),
         run_id: str | None = None,
         batch_events: int = 4096,
+        budget: Budget | None = None,
     ) -> None:
+        """``budget``: the event, memory and no-progress limits (:mod:`twin_app.sim.watchdog`)."""
         self.scenario = scenario
         self.compiled = CompiledScenario.build(scenario)
         self.layout = self.compiled.layout
@@ -135,6 +138,7 @@ class Simulation:
         self.demand = DemandSources(
             self.env, scenario.demand, self.compiled, self._rng, self._release, scenario.customers
         )
+        self.watchdog = Watchdog(self, budget or Budget())
 
     # -----------------------------------------------------------------------------------------
     # Set-up
@@ -291,6 +295,8 @@ class Simulation:
         """Simulate to the horizon (or until every order is delivered) and end the run."""
         self.start()
         self._advance_to(float(self.horizon) if self.horizon is not None else float("inf"))
+        if self.watchdog.tripped:
+            return self.finish("stopped", self.watchdog.message)
         return self.finish("stopped" if self._stop_requested and not self._complete() else "completed")
 
     def advance(self, until: float) -> None:
@@ -298,6 +304,9 @@ class Simulation:
         self.start()
         end = float(self.horizon) if self.horizon is not None else float("inf")
         self._advance_to(min(until, end))
+        if self.watchdog.tripped:
+            self.finish("stopped", self.watchdog.message)
+            return
         self.log.flush(self.now)
 
     def step(self) -> None:
@@ -319,6 +328,16 @@ class Simulation:
         return self.demand.open == 0 and self._orders_open == 0
 
     @property
+    def open_orders(self) -> int:
+        """Orders released and not yet delivered."""
+        return self._orders_open
+
+    @property
+    def wants_epoch(self) -> bool:
+        """A dispatch decision is due once every event at the current time is processed."""
+        return self._epoch_wanted
+
+    @property
     def done(self) -> bool:
         """True when the run reached its horizon, or delivered every order with no more to come."""
         return self._complete()
@@ -331,6 +350,18 @@ class Simulation:
             self._step_until(until)
 
     def _step_until(self, until: float) -> None:
+        """Step in chunks; the watchdog checks its guards between two chunks (not per event)."""
+        watchdog = self.watchdog
+        chunk = watchdog.chunk
+        while not self._stop_requested:
+            left = self._steps(chunk, until)
+            chunk = watchdog.tick(chunk - left)
+            if left:
+                return
+
+    def _steps(self, count: int, until: float) -> int:
+        """Process up to ``count`` events and dispatch epochs before ``until``; return how many
+        of the ``count`` were left when the run reached ``until`` or its end (0: all done)."""
         env = self.env
         step = env.step
         peek = env.peek
@@ -338,20 +369,24 @@ class Simulation:
         limit = self.batch_events
         no_horizon = self.horizon is None
         demand = self.demand
-        while not self._stop_requested:
+        turns = itertools.repeat(None, count)  # (cheaper per turn than a range: no int objects)
+        for _ in turns:
             if self._epoch_wanted and peek() > env.now:
                 self._epoch()  # every event at this time is done: now decide (non-delay)
                 continue
             if peek() > until:
-                break
+                return turns.__length_hint__() + 1
             try:
                 step()
             except simpy.core.EmptySchedule:
-                break
+                return turns.__length_hint__() + 1
             if len(records) >= limit:
                 self.log.flush(self.now)
+                if self._stop_requested:  # by an observer; from elsewhere it waits for the chunk's end
+                    return turns.__length_hint__()
             if no_horizon and self._orders_open == 0 and demand.open == 0:
-                break
+                return turns.__length_hint__()
+        return 0
 
     def finish(self, status: str = "stopped", message: str = "") -> RunEnd:
         """End the run: close the intervals still open, flush, and tell observers."""
