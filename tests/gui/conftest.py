@@ -23,6 +23,7 @@ SAMPLES = ROOT / "sample_networks"
 def _private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "settings" / "twin-app.ini"
     monkeypatch.setenv("TWIN_APP_SETTINGS", str(path))
+    monkeypatch.setenv("TWIN_APP_DB", str(tmp_path / "results.sqlite"))  # GUI runs are stored: not in the user's
     return path
 
 

@@ -170,6 +170,7 @@ class FileActions:
             event.ignore()
             return
         self.save_settings()
+        self.run_control.close()  # type: ignore[attr-defined]
         self.session.close()
         self.bridge.stop_timer()
         super().closeEvent(event)  # type: ignore[misc]

@@ -321,6 +321,8 @@ class KpiView(QWidget):
         layout.addLayout(grid)
         layout.addWidget(lower, 1)
         self._colors: list[str] = []
+        self.replication_texts: dict[str, tuple[str, str]] | None = None
+        """Card texts over several replications (mean, 95% CI), shown instead of the run's own."""
 
     def set_run(self, run: RunContext) -> None:
         self._colors = theme.owner_colors(run.scenario.owners)
@@ -334,6 +336,7 @@ class KpiView(QWidget):
 
     def clear(self) -> None:
         self.kpis = {}
+        self.replication_texts = None
         for card in self.cards.values():
             card.set("--", " ")
         self.hist_bars.setOpts(x0=[], width=[], height=[])
@@ -348,7 +351,7 @@ class KpiView(QWidget):
         """Cards, charts and table from an analysis with this view's parts computed."""
         result = analysis.result
         self.kpis = analysis.kpis
-        for key, (value, detail) in card_texts(self.kpis).items():
+        for key, (value, detail) in {**card_texts(self.kpis), **(self.replication_texts or {})}.items():
             self.cards[key].set(value, detail)
         edges, counts = analysis.lead_time_histogram
         hours = np.asarray(edges, dtype=float) / 60.0
@@ -367,6 +370,15 @@ class KpiView(QWidget):
         if not self._sized:
             self.table.resizeColumnToContents(0)
             self._sized = True
+
+    def set_replication_texts(self, texts: dict[str, tuple[str, str]] | None) -> None:
+        """Show the cards over several replications (mean and 95% CI half-width), or, with
+        None, the shown run's own numbers again. The charts and the table stay replication 1's."""
+        self.replication_texts = texts
+        if texts is None and not self.kpis:
+            return
+        for key, (value, detail) in {**(card_texts(self.kpis) if self.kpis else {}), **(texts or {})}.items():
+            self.cards[key].set(value, detail)
 
     def card_text(self, key: str) -> str:
         """The value shown on card ``key`` (for tests)."""

@@ -34,9 +34,11 @@ from twin_app.gui.bridge import SessionBridge
 from twin_app.gui.controls import SPEED_MAX, SPEED_MIN, build_controls, enable_for, slider_to_speed, speed_to_slider
 from twin_app.gui.files import FileActions
 from twin_app.gui.gantt_view import GanttView
+from twin_app.gui.history_view import HistoryDock
 from twin_app.gui.kpi_view import KpiView
 from twin_app.gui.network_map import NetworkMapView
 from twin_app.gui.presentation import Presentation
+from twin_app.gui.replication_control import ReplicationControl
 from twin_app.gui.settings import AppSettings
 from twin_app.gui.start_page import StartPage
 from twin_app.gui.utilisation_view import UtilisationView
@@ -102,6 +104,8 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         self.view_actions = self.controls.views
         self.clock = self.controls.clock
         self._build_start_dock()
+        self.run_control = ReplicationControl(self)  # run settings, storage, replications 2..N
+        self.history = HistoryDock(self)
         self._build_tour_bar()
         self._build_busy_badge()
         self.controls.speed_slider.valueChanged.connect(lambda v: self.set_speed(slider_to_speed(v), None))
@@ -248,6 +252,17 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         self._after_poll()
         self.scenario_loaded.emit(path)
 
+    def show_run_scenario(self, scenario: Scenario) -> None:
+        """Run ``scenario`` (the shown one with run overrides applied) in place of the shown one,
+        before a run starts: the views take it, the file and its title stay as they are."""
+        self.session.open(scenario)
+        assert self.session.layout is not None and self.session.network is not None
+        self.run_context = RunContext.build(scenario, self.session.layout, self.session.network)
+        for view in self.views():
+            view.set_run(self.run_context)
+        self._drawn.clear()
+        self._reset_clock()
+
     def update_title(self) -> None:
         scenario = self.session.scenario
         if scenario is None:
@@ -270,11 +285,15 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         if self.session.state in ("finished", "failed"):
             self.notify("The run has ended: Ctrl+R resets it to time 0, then Space runs it again.", 6000)
             return
+        if self.session.state == "ready" and not self.run_control.prepare_run():
+            return
         self.session.toggle()
         self._after_poll()
 
     def run(self, pause_at: float | None = None) -> None:
         """Run (or continue) the simulation live, pausing at ``pause_at`` if given."""
+        if self.session.state == "ready" and not self.run_control.prepare_run():
+            return
         self.session.run(pause_at)
         self._after_poll()
 
@@ -284,6 +303,8 @@ class MainWindow(FileActions, Presentation, QMainWindow):
 
     def step(self) -> None:
         """Process the next single event (pausing a running simulation first)."""
+        if self.session.state == "ready" and not self.run_control.prepare_run():
+            return
         self.session.step()
         self._after_poll()
 

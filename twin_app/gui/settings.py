@@ -141,6 +141,26 @@ class AppSettings:
     def fastest(self, value: bool) -> None:
         self._qs.setValue("run/fastest", bool(value))
 
+    # -- results -------------------------------------------------------------------------------
+
+    @property
+    def results_db(self) -> Path:
+        """The results database the app stores its runs in and the history lists: the file
+        chosen in the app, else ``TWIN_APP_DB`` (tests), else the CLI's default in the user
+        data folder, so ``twin-app history`` lists the app's runs too."""
+        chosen = self._str("results/database", "")
+        if chosen:
+            return Path(chosen)
+        if os.environ.get("TWIN_APP_DB"):
+            return Path(os.environ["TWIN_APP_DB"])
+        from twin_app.store.results_db import default_database_path
+
+        return default_database_path()
+
+    @results_db.setter
+    def results_db(self, value: Path | str) -> None:
+        self._qs.setValue("results/database", str(value))
+
     # -- views ---------------------------------------------------------------------------------
 
     @property

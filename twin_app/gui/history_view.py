@@ -1,0 +1,466 @@
+"""The history browser: every run and experiment in the results database, reopened or deleted.
+
+:class:`HistoryView` lists the runs (every GUI and CLI run) and the experiments (compare,
+sweep) of the results database by scenario, start date, seed, replication and status,
+sortable by any column and filtered by text and status, as ``twin-app history`` lists them.
+Reopening a run shows it in every view from its stored event log (no simulation: the
+figures are computed from the same events, so the KPIs are the ones it had); reopening an
+experiment shows its table as ``twin-app show`` prints it. Delete asks first. The context
+menu's "Pin to compare" emits :attr:`HistoryView.history_run_pinned` with the run's id, for
+the compare view. :class:`HistoryDock` puts the view in a dock of the main window and does
+the database work with the same store functions as the CLI's commands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from twin_app.errors import TwinError
+from twin_app.model.events import RunEnd, RunInfo
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+STATUSES = ("all statuses", "completed", "stopped", "incomplete", "failed", "running")
+
+
+def history_rows(database: Path) -> list[dict[str, Any]]:
+    """The runs (not experiment tasks) and experiments of ``database``, newest first, as table
+    rows: kind, id, scenario, started, seed, replication, status, detail."""
+    from twin_app.store.experiment_log import ExperimentLog
+    from twin_app.store.results_db import ResultsStore
+
+    if not database.is_file():
+        return []
+    rows: list[dict[str, Any]] = []
+    with ResultsStore(database) as store:
+        for run in store.list_runs():
+            if run.get("experiment_id"):
+                continue
+            done = (run.get("kpis") or {}).get("orders_completed")
+            origin = (run.get("settings") or {}).get("origin", "cli")
+            rows.append(
+                {
+                    "kind": "run",
+                    "id": run["id"],
+                    "scenario": run["scenario_name"] or "",
+                    "started": run["started_at"],
+                    "seed": run["seed"],
+                    "replication": run["replication"] + 1,
+                    "status": run["status"],
+                    "detail": (f"{done} orders done" if done is not None else "no KPIs") + f", from the {origin}",
+                    "events": bool(run.get("events_kept", 1)),
+                }
+            )
+    with ExperimentLog(database) as log:
+        for experiment in log.experiments():
+            rows.append(
+                {
+                    "kind": experiment["kind"],
+                    "id": experiment["id"],
+                    "scenario": experiment["name"] or "",
+                    "started": experiment["started_at"],
+                    "seed": None,
+                    "replication": None,
+                    "status": experiment["status"],
+                    "detail": f"{experiment['tasks']} task runs",
+                    "events": False,
+                }
+            )
+    rows.sort(key=lambda r: r["started"], reverse=True)
+    return rows
+
+
+def _local_time(iso: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return iso
+
+
+class HistoryModel(QAbstractTableModel):
+    """History rows as a Qt table (display text, sort keys, the row's id)."""
+
+    COLUMNS: tuple[tuple[str, str], ...] = (
+        ("scenario", "Scenario"),
+        ("started", "Started"),
+        ("seed", "Seed"),
+        ("replication", "Rep."),
+        ("status", "Status"),
+        ("kind", "Kind"),
+        ("detail", "Detail"),
+        ("id", "Id"),
+    )
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[dict[str, Any]] = []
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section][1]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        key = self.COLUMNS[index.column()][0]
+        value = row.get(key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if value is None:
+                return ""
+            return _local_time(value) if key == "started" else str(value)
+        if role == SORT_ROLE:
+            if isinstance(value, int | float):
+                return float(value)
+            return -math.inf if value is None else str(value).lower()
+        if role == ID_ROLE:
+            return row["id"]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row['kind']} {row['id']}: {row['detail']}"
+        return None
+
+
+class HistoryFilter(QSortFilterProxyModel):
+    """Sorts by raw values; keeps rows whose text contains the filter and whose status matches."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.status = ""
+        self.setSortRole(SORT_ROLE)
+
+    def set_filter(self, text: str, status: str) -> None:
+        self.text, self.status = text.strip().lower(), status
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, HistoryModel)
+        row = model.rows[source_row]
+        if self.status and row["status"] != self.status:
+            return False
+        if not self.text:
+            return True
+        haystack = " ".join(str(row.get(k) or "") for k in ("scenario", "id", "kind", "status", "detail", "seed"))
+        return self.text in haystack.lower()
+
+
+class HistoryView(QWidget):
+    """The table of past runs and experiments with its filter and actions (module docstring)."""
+
+    reopen_requested = Signal(str)  # run or experiment id
+    delete_requested = Signal(list)  # ids
+    history_run_pinned = Signal(str)  # run id: show this run in the compare view
+    refresh_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = HistoryModel(self)
+        self.proxy = HistoryFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setShowGrid(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu)
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter: scenario, id, seed...")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.status_combo = QComboBox()
+        self.status_combo.addItems(list(STATUSES))
+        self.filter_edit.textChanged.connect(self._filter)
+        self.status_combo.currentTextChanged.connect(self._filter)
+
+        self.open_button = QPushButton("Open")
+        self.open_button.setToolTip("Show the run in every view from its stored event log (no re-simulation)")
+        self.open_button.clicked.connect(self.open_selected)
+        self.pin_button = QPushButton("Pin to compare")
+        self.pin_button.clicked.connect(self.pin_selected)
+        self.delete_button = QPushButton("Delete...")
+        self.delete_button.clicked.connect(self.delete_selected)
+        refresh = QPushButton("Refresh")
+        refresh.clicked.connect(self.refresh_requested)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter_edit, 1)
+        filters.addWidget(self.status_combo)
+        buttons = QHBoxLayout()
+        for button in (self.open_button, self.pin_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(refresh)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("Hint")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.count_label)
+        self._enable()
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.model.set_rows(rows)
+        self._count()
+        self._enable()
+
+    def selected_rows(self) -> list[dict[str, Any]]:
+        """The selected rows, in table order."""
+        indices = sorted({self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.rows[i] for i in indices]
+
+    def select_id(self, ident: str) -> bool:
+        """Select the row of ``ident`` (scripts, tests); False if it is not shown."""
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if self.proxy.data(index, ID_ROLE) == ident:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def open_selected(self) -> None:
+        rows = self.selected_rows()
+        if rows:
+            self.reopen_requested.emit(rows[0]["id"])
+
+    def pin_selected(self) -> None:
+        for row in self.selected_rows():
+            if row["kind"] == "run":
+                self.history_run_pinned.emit(row["id"])
+
+    def delete_selected(self) -> None:
+        rows = self.selected_rows()
+        if rows:
+            self.delete_requested.emit([r["id"] for r in rows])
+
+    def _menu(self, point: QPoint) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        menu = QMenu(self)
+        for text, slot, enabled in (
+            ("Open", self.open_selected, True),
+            ("Pin to compare", self.pin_selected, any(r["kind"] == "run" for r in rows)),
+            ("Delete...", self.delete_selected, True),
+        ):
+            action = QAction(text, menu)
+            action.setEnabled(enabled)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        menu.exec(self.table.viewport().mapToGlobal(point))
+
+    def _filter(self, *_: object) -> None:
+        status = self.status_combo.currentText()
+        self.proxy.set_filter(self.filter_edit.text(), "" if status == STATUSES[0] else status)
+        self._count()
+
+    def _count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(f"{shown} of {total} shown" if shown != total else f"{total} runs and experiments")
+
+    def _enable(self) -> None:
+        rows = self.selected_rows()
+        self.open_button.setEnabled(len(rows) == 1 and (rows[0]["kind"] != "run" or rows[0]["events"]))
+        self.pin_button.setEnabled(any(r["kind"] == "run" for r in rows))
+        self.delete_button.setEnabled(bool(rows))
+
+
+class HistoryDock(QObject):
+    """The history browser in a dock of the main window, over its results database."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.view = HistoryView()
+        self.history_run_pinned = self.view.history_run_pinned
+        """Signal(str): a run to pin in the compare view (the context menu's "Pin to compare")."""
+        dock = QDockWidget("History", window)
+        dock.setObjectName("HistoryDock")
+        dock.setWidget(self.view)
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        window.tabifyDockWidget(window.run_control.dock, dock)
+        window.start_dock.raise_()
+        self.dock = dock
+        toggle = dock.toggleViewAction()
+        toggle.setText("&History (past runs)")
+        toggle.setShortcut("Ctrl+H")
+        window.controls.view_menu.addAction(toggle)
+        self.view.refresh_requested.connect(self.refresh)
+        self.view.reopen_requested.connect(self.reopen)
+        self.view.delete_requested.connect(self.delete)
+        window.run_control.run_stored.connect(lambda _run_id: self.refresh())
+        dock.visibilityChanged.connect(lambda shown: self.refresh() if shown else None)
+
+    @property
+    def database(self) -> Path:
+        return Path(self.window.settings.results_db)
+
+    def refresh(self) -> None:
+        """Read the list again from the results database."""
+        try:
+            rows = history_rows(self.database)
+        except TwinError as error:
+            self.window.notify(f"History: {error}", 8000)
+            return
+        self.view.set_rows(rows)
+
+    def _row(self, ident: str) -> dict[str, Any] | None:
+        return next((r for r in self.view.model.rows if r["id"] == ident), None)
+
+    def reopen(self, ident: str) -> bool:
+        """Show run ``ident`` in the views from its stored events (asks before discarding a
+        run under way), or an experiment's table; False if nothing was opened."""
+        row = self._row(ident)
+        if row is not None and row["kind"] != "run":
+            return self._show_experiment(ident)
+        window = self.window
+        if not window.confirm_discard("Opening a past run"):
+            return False
+        from twin_app.store.results_db import ResultsStore
+
+        try:
+            with ResultsStore(self.database) as store:
+                run = store.load_run(ident)
+                if not run.get("events_kept", 1):
+                    raise TwinError(f"run {ident} is a task of an experiment: only its KPIs were kept, not its events")
+                scenario = store.load_scenario(ident)
+                events = store.load_events(ident)
+                orders = store.load_orders(ident)
+        except TwinError as error:
+            window.show_error("Cannot open the run", str(error))
+            return False
+        horizon = run["horizon"] if run["horizon"] is not None else math.nan
+        info = RunInfo(ident, run["scenario_name"], run["seed"], run["replication"], horizon, run["warmup"])
+        status = run["status"] if run["status"] in ("completed", "stopped", "failed") else "stopped"
+        message = run["message"] or ("" if status == run["status"] else f"{run['status']}: the run never finished")
+        window.show_scenario(scenario, None)
+        window.session.show_stored(scenario, info, events, orders, RunEnd(float(run["sim_time"]), status, message))
+        started = _local_time(run["started_at"])
+        window.notify(f"Run {ident} of {started} ({run['status']}), from the history: no re-simulation", 8000)
+        return True
+
+    def _show_experiment(self, ident: str) -> bool:
+        from twin_app.experiments.compare import CompareResult
+        from twin_app.experiments.sweep import SweepResult
+        from twin_app.store.experiment_log import ExperimentLog
+
+        try:
+            with ExperimentLog(self.database) as log:
+                experiment = log.load(ident)
+            summary = experiment.get("summary")
+            if not summary:
+                raise TwinError(
+                    f"experiment {ident} is {experiment['status']} and has no summary yet; "
+                    "run the same command again with --resume to finish it"
+                )
+            kind = CompareResult if experiment["kind"] == "compare" else SweepResult
+            text = kind.from_dict(summary).table()
+        except TwinError as error:
+            self.window.show_error("Cannot open the experiment", str(error))
+            return False
+        dialog = QDialog(self.window)
+        dialog.setWindowTitle(f"{experiment['kind'].capitalize()} {ident}: {experiment['name']}")
+        editor = QPlainTextEdit(text)
+        editor.setReadOnly(True)
+        editor.setFont(QFont("monospace"))
+        editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(editor)
+        layout.addWidget(buttons)
+        dialog.resize(1100, 600)
+        dialog.show()
+        self.experiment_dialog = dialog
+        return True
+
+    def delete(self, ids: list[str]) -> bool:
+        """Delete runs or experiments after asking; True if they were deleted."""
+        if not ids:
+            return False
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Delete from the history?")
+        what = f"run or experiment {ids[0]}" if len(ids) == 1 else f"{len(ids)} runs or experiments"
+        box.setText(f"Delete {what} from the results database?")
+        box.setInformativeText("Its events, orders and KPIs are removed for good.")
+        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not delete:
+            return False
+        from twin_app.store.experiment_log import ExperimentLog
+        from twin_app.store.results_db import ResultsStore
+
+        try:
+            for ident in ids:
+                row = self._row(ident)
+                if row is not None and row["kind"] != "run":
+                    with ExperimentLog(self.database) as log:
+                        log.delete(ident)
+                else:
+                    with ResultsStore(self.database) as store:
+                        store.delete_run(ident)
+        except TwinError as error:
+            self.window.show_error("Cannot delete", str(error))
+        self.refresh()
+        return True
