@@ -194,7 +194,7 @@ def test_the_window_pins_its_scenario_as_edited(window, samples_dir):
 
     heavy = samples_dir / "asset_heavy.json"
     window.set_scenario(load_scenario(heavy), heavy)
-    compare_view = window.decide.compare
+    compare_view = window.compare_view
     compare_view.pin_current()
     window.modified = True
     compare_view.pin_current()

@@ -82,6 +82,7 @@ class CompareView(QWidget):
     """Pinned scenarios, the run bar, and the answer in tabs (see the module docstring)."""
 
     title = "Compare"
+    needs: tuple[str, ...] = ()
     compared = Signal(object)  # CompareResult
 
     def __init__(self, current: CurrentScenario | None = None, parent: QWidget | None = None) -> None:
@@ -90,7 +91,8 @@ class CompareView(QWidget):
         self.pins: list[Pin] = []
         self.result: CompareResult | None = None
         self.database: Path | None = None
-        """Where experiments are recorded (None: the CLI's default database)."""
+        """Where experiments are recorded (None: the window's results database, else the CLI's)."""
+        self.database_source: Callable[[], Path | None] | None = None
         self.workers: int | None = None
         """Local worker processes (None: one per core, as the CLI)."""
 
@@ -157,6 +159,30 @@ class CompareView(QWidget):
         layout.addWidget(self.tabs, 1)
         self._refresh_pins()
 
+    # --- the View protocol: the window's runs do not change a comparison --------------------
+    def set_run(self, run: Any) -> None:
+        return None
+
+    def update(self, data: Any) -> None:
+        return None
+
+    def clear(self) -> None:
+        return None
+
+    def restyle(self) -> None:
+        if self.result is not None:
+            self.show_result(self.result)
+
+    def report_result(self) -> CompareResult | None:
+        """What File > Export report writes while this tab is shown."""
+        return self.result
+
+    def _database(self) -> Path:
+        chosen = self.database
+        if chosen is None and self.database_source is not None:
+            chosen = self.database_source()
+        return results_database(chosen)
+
     @staticmethod
     def _button(text: str, slot: Callable[[], Any], row: QHBoxLayout) -> QPushButton:
         button = QPushButton(text)
@@ -221,7 +247,7 @@ class CompareView(QWidget):
         from twin_app.store.results_db import ResultsStore
 
         try:
-            with ResultsStore(results_database(self.database)) as store:
+            with ResultsStore(self._database()) as store:
                 row = store.load_run(run_id)
                 scenario = store.load_scenario(run_id)
         except TwinError as error:
@@ -266,7 +292,7 @@ class CompareView(QWidget):
             return
         sources = [p.source() for p in self.pins]
         replications, seed = self.run_bar.replications.value(), self.run_bar.seed.value()
-        workers, database = self.workers, self.database
+        workers, database = self.workers, self._database()
 
         def work(on_progress: Progress) -> CompareResult:
             return compare(
@@ -274,7 +300,7 @@ class CompareView(QWidget):
                 replications=replications,
                 seed=seed,
                 workers=workers,
-                database=results_database(database),
+                database=database,
                 on_progress=on_progress,
             )
 
@@ -328,7 +354,7 @@ class CompareView(QWidget):
         """Finished comparisons in the experiment log, newest first."""
         from twin_app.store.experiment_log import ExperimentLog
 
-        with ExperimentLog(results_database(self.database)) as log:
+        with ExperimentLog(self._database()) as log:
             return [row for row in log.experiments() if row["kind"] == "compare" and row["status"] == "completed"]
 
     def open_experiment_dialog(self) -> None:
@@ -352,7 +378,7 @@ class CompareView(QWidget):
         from twin_app.store.experiment_log import ExperimentLog
         from twin_app.store.results_db import ResultsStore
 
-        database = results_database(self.database)
+        database = self._database()
         with ExperimentLog(database) as log:
             row = log.load(experiment_id)
             tasks = log.task_rows(experiment_id)
@@ -376,7 +402,7 @@ class CompareView(QWidget):
         from twin_app.store.results_db import ResultsStore
 
         try:
-            with ResultsStore(results_database(self.database)) as store:
+            with ResultsStore(self._database()) as store:
                 runs = [r for r in store.list_runs() if not r.get("experiment_id")][:500]
         except TwinError as error:
             self.run_bar.status.setText(str(error))

@@ -32,6 +32,7 @@ from twin_app.gui import theme
 from twin_app.gui.bottleneck_view import BottleneckView
 from twin_app.gui.bridge import SessionBridge
 from twin_app.gui.controls import SPEED_MAX, SPEED_MIN, build_controls, enable_for, slider_to_speed, speed_to_slider
+from twin_app.gui.decisions import connect_decisions, decision_views
 from twin_app.gui.files import FileActions
 from twin_app.gui.gantt_view import GanttView
 from twin_app.gui.history_view import HistoryDock
@@ -47,7 +48,7 @@ from twin_app.model.events import EventBatch, RunEnd, RunInfo
 from twin_app.model.scenario import Scenario
 from twin_app.samples import SAMPLES_DIR
 
-VIEW_NAMES = ("map", "gantt", "utilisation", "bottlenecks", "kpis")
+VIEW_NAMES = ("map", "gantt", "utilisation", "bottlenecks", "kpis", "compare", "sweep")
 STATE_TEXTS = {
     "empty": "Open a scenario to begin (Ctrl+O, or pick a sample on the left)",
     "ready": "Ready: press Space to run, F10 to step",
@@ -119,6 +120,7 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         self.apply_theme()
         self.update_recent_menu()
         self._after_poll()
+        connect_decisions(self)  # history's "Pin to compare", the editor's "Sweep this field..."
 
     # =========================================================================================
     # Construction
@@ -130,6 +132,7 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         self.utilisation_view = UtilisationView()
         self.bottleneck_view = BottleneckView()
         self.kpi_view = KpiView()
+        self.compare_view, self.sweep_view = decision_views(self)  # decisions: compare and sweep
         self.tabs = QTabWidget()
         for view in self.views():
             self.tabs.addTab(view, view.title)
@@ -166,7 +169,15 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         self.busy_badge.hide()
 
     def views(self) -> list[Any]:
-        return [self.map_view, self.gantt_view, self.utilisation_view, self.bottleneck_view, self.kpi_view]
+        return [
+            self.map_view,
+            self.gantt_view,
+            self.utilisation_view,
+            self.bottleneck_view,
+            self.kpi_view,
+            self.compare_view,
+            self.sweep_view,
+        ]
 
     def view_widget(self, name: str) -> Any:
         """The view called ``name`` (one of VIEW_NAMES)."""

@@ -1,0 +1,142 @@
+"""Sweep view: the spec it builds, and plots, best point and report that match sweep()."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from twin_app.experiments.sweep import sweep
+from twin_app.experiments.sweep_fields import field_paths, levels_text, parse_levels
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ROOT / "tests" / "data" / "tiny.json"
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    """tiny.json with a shorter run (a sweep of it takes seconds)."""
+    data = json.loads(TINY.read_text())
+    data["run"]["horizon"] = 1500.0
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.fixture
+def view(qtbot, tmp_path: Path, base: Path):
+    from twin_app.gui.sweep_view import SweepView
+
+    v = SweepView()
+    v.database = tmp_path / "results.sqlite"
+    v.workers = 1
+    qtbot.addWidget(v)
+    v.resize(1400, 900)
+    v.set_base_file(base)
+    yield v
+    v.run_bar.wait()
+
+
+def test_levels_are_read_as_typed_and_written_back() -> None:
+    assert parse_levels("2, 4, 6") == [2, 4, 6]
+    assert parse_levels("on_demand, when_full") == ["on_demand", "when_full"]
+    policies = '{"policy": "on_demand"}, {"policy": "when_full", "max_wait": 240}'
+    assert parse_levels(policies) == [{"policy": "on_demand"}, {"policy": "when_full", "max_wait": 240}]
+    assert parse_levels("2..6", "lhs") == {"min": 2, "max": 6, "integer": True}
+    assert parse_levels(levels_text([{"policy": "on_demand"}, 3, "edd"])) == [{"policy": "on_demand"}, 3, "edd"]
+
+
+def test_the_picker_lists_the_scenarios_fields_as_sweep_paths() -> None:
+    paths = field_paths(json.loads(TINY.read_text()))
+    for path in ("lanes[*].vehicles", "lanes[L1].vehicles", "machines[B-cell].capacity", "platform.sequencing"):
+        assert path in paths
+    assert "machines[A-mill].failures.mtbf" in paths  # a distribution as a whole
+
+
+def test_plots_best_point_and_report_match_sweep(qtbot, view, tmp_path: Path) -> None:
+    view.add_factor("lanes[L1].vehicles", [1, 3])
+    view.add_factor("machines[B-cell].capacity", 1)  # as the editor sends it: one current value
+    view.factors.item(1, 1).setText("1, 2")
+    view.objective_goal.setCurrentText("min")
+    view.objective_kpi.setCurrentText("lead_time.mean")
+    view.pareto_a[1].setCurrentText("cost.per_unit")
+    view.pareto_b[1].setCurrentText("on_time_rate")
+    view.run_bar.replications.setValue(2)
+    view.run_bar.seed.setValue(4)
+    with qtbot.waitSignal(view.swept, timeout=120_000) as caught:
+        view.run_bar.run_button.click()
+    shown = caught.args[0]
+
+    expected = sweep(view.spec(), workers=1)
+    assert [p.values for p in shown.points] == [p.values for p in expected.points]
+    assert len(shown.points) == 4
+    for mine, theirs in zip(shown.estimates, expected.estimates, strict=True):
+        assert {k: e.to_dict() for k, e in mine.items()} == {k: e.to_dict() for k, e in theirs.items()}
+    assert (shown.best, shown.runner_up, shown.front) == (expected.best, expected.runner_up, expected.front)
+    assert shown.best_vs_runner_up == expected.best_vs_runner_up
+
+    # the answer reads as the CLI's lines
+    cli = expected.table()
+    best_line = next(line for line in cli.splitlines() if line.startswith("Best point"))
+    assert best_line in view.best_text.text()
+    assert "against the runner-up" in view.best_text.text()
+    marked = view.table.item(expected.best, 0).text()
+    assert marked.startswith(f"{expected.best + 1} (best")
+
+    # KPI against factor: the means of the objective, one series per level of the other factor
+    view.effect_factor.setCurrentText("lanes[L1].vehicles")
+    drawn = view.draw_effect()
+    means = {
+        (p.values["lanes[L1].vehicles"], p.values["machines[B-cell].capacity"]): expected.estimates[p.index][
+            "lead_time.mean"
+        ].mean
+        for p in expected.points
+    }
+    assert set(drawn) == {"capacity=1", "capacity=2"}
+    for capacity in (1, 2):
+        x, y = drawn[f"capacity={capacity}"]
+        assert list(x) == [1.0, 3.0]
+        assert list(y) == [means[(1, capacity)], means[(3, capacity)]]
+
+    # heatmap: one cell per point, the objective's mean
+    image = view.draw_heatmap()
+    grid = image.image
+    assert grid.shape == (2, 2)
+    assert np.allclose(grid, [[means[(1, 1)], means[(1, 2)]], [means[(3, 1)], means[(3, 2)]]])
+
+    report = view.write_report(tmp_path / "sweep.html")
+    html = report.read_text(encoding="utf-8")
+    assert "<table" in html and "lanes[L1].vehicles" in html and "Pareto" in html
+
+
+def test_a_bad_factor_is_refused_with_the_specs_message(qtbot, view) -> None:
+    view.add_factor("lanes[L9].vehicles", [1, 2])
+    view.run()
+    assert not view.run_bar.running
+    status = view.run_bar.status.text()
+    assert status.startswith("Cannot run:") and "L9" in status and "L1" in status  # names the place, suggests
+
+
+def test_the_editors_field_request_adds_a_factor_and_shows_the_sweep_tab(qtbot, window, samples_dir) -> None:
+    from PySide6.QtCore import QObject, Signal
+
+    from twin_app.gui.decisions import connect_decisions
+    from twin_app.io.scenario_file import load_scenario
+
+    class Editor(QObject):  # what the scenario editor emits from a field's "Sweep this field..."
+        sweep_field_requested = Signal(str, object)
+
+    light = samples_dir / "asset_light.json"
+    window.set_scenario(load_scenario(light), light)
+    window.show()
+    qtbot.waitExposed(window)
+    editor = Editor(window)
+    connect_decisions(window)
+    editor.sweep_field_requested.emit("lanes[*].vehicles", 2)
+    assert window.tabs.currentWidget() is window.sweep_view
+    assert window.sweep_view.factor_rows() == [("lanes[*].vehicles", "2")]
+    assert window.sweep_view.base_label.text() == f"Base: {light}"
+    picker = window.sweep_view.field_picker
+    assert "lanes[*].vehicles" in [picker.itemText(i) for i in range(picker.count())]

@@ -1,0 +1,534 @@
+"""Sweep view: factors picked from the scenario, a design, a run with progress, and the answer.
+
+Factors come from the editor (its field menu "Sweep this field..." calls :meth:`add_factor`)
+or from the picker here, which lists the scenario's fields as sweep paths; levels are typed
+(``2, 4, 6``; a range ``2..6`` for a Latin hypercube). The view writes the very spec a
+``twin-app sweep`` file holds (:func:`spec_data`), checks it with
+:func:`~twin_app.experiments.sweep_spec.parse_spec` and runs
+:func:`~twin_app.experiments.sweep.sweep` on a worker thread over local processes.
+
+The answer: the points x KPIs table with 95% CIs (best and Pareto points marked), the best
+point and its paired test against the runner-up in the CLI's words, a KPI against a factor
+(one series per combination of the other factors), a heatmap over two factors and the
+Pareto scatter of the two objectives; *Write report* writes the CLI's HTML report.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from twin_app.errors import TwinError
+from twin_app.experiments.kpi_paths import HEADLINE, info
+from twin_app.experiments.plan import Progress
+from twin_app.experiments.sweep import SweepResult, sweep
+from twin_app.experiments.sweep_fields import field_paths, levels_text, parse_levels
+from twin_app.experiments.sweep_spec import SweepSpec, parse_spec
+from twin_app.experiments.text_tables import estimate_text
+from twin_app.gui import decision_plots as plots
+from twin_app.gui.compare_view import CurrentScenario
+from twin_app.gui.decision_common import RunBar, pick_row, results_database
+
+KPI_CHOICES = tuple(h.path for h in HEADLINE)
+
+
+def spec_data(
+    base: Path,
+    factors: list[tuple[str, str]],
+    *,
+    design: str,
+    samples: int,
+    replications: int,
+    seed: int,
+    objective: str | None,
+    pareto: tuple[str, str] | None,
+) -> dict[str, Any]:
+    """The sweep spec (as a spec file holds it) for typed factors ``(path, levels text)``."""
+    if not factors:
+        raise TwinError("add at least one factor: a field of the scenario and its levels")
+    data: dict[str, Any] = {
+        "name": f"sweep of {base.stem}",
+        "base": str(base),
+        "design": design,
+        "factors": {path: parse_levels(text, design) for path, text in factors},
+        "replications": replications,
+        "seed": seed,
+    }
+    if design == "lhs":
+        data["samples"] = samples
+    if objective:
+        data["objective"] = objective
+    if pareto:
+        data["pareto"] = list(pareto)
+    return data
+
+
+class SweepView(QWidget):
+    """Factors, design, objectives, the run bar, and the answer in tabs."""
+
+    title = "Sweep"
+    needs: tuple[str, ...] = ()
+    swept = Signal(object)  # SweepResult
+
+    def __init__(self, current: CurrentScenario | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.current = current
+        self.result: SweepResult | None = None
+        self.database: Path | None = None
+        """Where experiments are recorded (None: the window's results database, else the CLI's)."""
+        self.database_source: Callable[[], Path | None] | None = None
+        self.workers: int | None = None
+        self._fields_stale = True
+        self.base_file: Path | None = None
+        """A base scenario file chosen here (else the window's scenario)."""
+        self._scratch = tempfile.TemporaryDirectory(prefix="twin-sweep-")
+
+        self.base_label = QLabel("Base: the scenario open in the window")
+        self.factors = QTableWidget(0, 2)
+        self.factors.setHorizontalHeaderLabels(["Factor (path in the scenario)", "Levels (2, 4, 6 or a range 2..6)"])
+        self.factors.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.factors.verticalHeader().setVisible(False)
+        self.factors.setMaximumHeight(130)
+        self.field_picker = QComboBox()
+        self.field_picker.setEditable(True)
+        self.field_picker.setMinimumWidth(320)
+        self.field_picker.setToolTip("A field of the scenario, e.g. lanes[*].vehicles or platform.assignment")
+        self.field_picker.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.field_picker.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.design = QComboBox()
+        self.design.addItems(["factorial", "lhs"])
+        self.samples = QSpinBox()
+        self.samples.setRange(2, 1000)
+        self.samples.setValue(10)
+        self.samples.setToolTip("Points of a Latin hypercube design")
+        self.objective_goal, self.objective_kpi = self._objective("min", "cost.per_unit")
+        self.pareto_check = QCheckBox("Pareto front of")
+        self.pareto_check.setChecked(True)
+        self.pareto_a = self._objective("min", "cost.per_unit")
+        self.pareto_b = self._objective("max", "on_time_rate")
+
+        grid = QGridLayout()
+        grid.addWidget(self.base_label, 0, 0, 1, 4)
+        self._add_button(grid, "Base file\u2026", self.base_file_dialog, 0, 4)
+        grid.addWidget(self.field_picker, 1, 0, 1, 2)
+        self._add_button(grid, "Add factor", lambda: self.add_factor(self.field_picker.currentText(), None), 1, 2)
+        self._add_button(grid, "Remove factor", self.remove_factor, 1, 3)
+        grid.addWidget(self.factors, 2, 0, 1, 5)
+        options = QHBoxLayout()
+        for widget in (QLabel("Design"), self.design, QLabel("samples"), self.samples, QLabel("Best point:")):
+            options.addWidget(widget)
+        for widget in (self.objective_goal, self.objective_kpi, self.pareto_check, *self.pareto_a, QLabel("and")):
+            options.addWidget(widget)
+        for widget in self.pareto_b:
+            options.addWidget(widget)
+        options.addStretch(1)
+        self.open_button = QPushButton("Open past sweep\u2026")
+        self.open_button.clicked.connect(self.open_experiment_dialog)
+        self.report_button = QPushButton("Write HTML report\u2026")
+        self.report_button.clicked.connect(self.report_dialog)
+        self.report_button.setEnabled(False)
+        options.addWidget(self.open_button)
+        options.addWidget(self.report_button)
+
+        self.run_bar = RunBar("Run sweep")
+        self.run_bar.run_button.clicked.connect(self.run)
+        self.run_bar.finished.connect(self.show_result)
+
+        self.best_text = QLabel("Add factors and their levels, then Run sweep.")
+        self.best_text.setObjectName("Hint")
+        self.best_text.setWordWrap(True)
+        self.best_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table = QTableWidget()
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table_page = QWidget()
+        table_layout = QVBoxLayout(table_page)
+        table_layout.addWidget(self.best_text)
+        table_layout.addWidget(self.table, 1)
+
+        self.effect_kpi, self.effect_factor = self._combo(KPI_CHOICES), QComboBox()
+        self.effect_plot = plots.new_plot("KPI against a factor (mean, 95% CI)", "", "")
+        self.heat_kpi, self.heat_x, self.heat_y = self._combo(KPI_CHOICES), QComboBox(), QComboBox()
+        self.heat_plot = plots.new_plot("KPI over two factors", "", "")
+        self.pareto_plot = plots.new_plot("Pareto front", "", "")
+        for combo in (self.effect_kpi, self.effect_factor):
+            combo.currentIndexChanged.connect(self.draw_effect)
+        for combo in (self.heat_kpi, self.heat_x, self.heat_y):
+            combo.currentIndexChanged.connect(self.draw_heatmap)
+        effect_page = self._page(self.effect_plot, "KPI", self.effect_kpi, "against", self.effect_factor)
+        self.heat_page = self._page(self.heat_plot, "KPI", self.heat_kpi, "across", self.heat_x, "up", self.heat_y)
+        self.heat_note = QLabel("")
+        self.heat_note.setObjectName("Hint")
+        self.heat_page.layout().addWidget(self.heat_note)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(table_page, "Points")
+        self.tabs.addTab(effect_page, "KPI against factor")
+        self.tabs.addTab(self.heat_page, "Heatmap")
+        self.tabs.addTab(self.pareto_plot, "Pareto")
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(grid)
+        top_layout.addLayout(options)
+        top_layout.addWidget(self.run_bar)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(splitter)
+        self.refresh_fields()
+
+    # --- the View protocol: a new scenario in the window is a new base -------------------------
+    def set_run(self, run: Any) -> None:
+        self._fields_stale = True
+        if self.isVisible():
+            self.refresh_fields()
+
+    def update(self, data: Any) -> None:
+        return None
+
+    def clear(self) -> None:
+        return None
+
+    def restyle(self) -> None:
+        if self.result is not None:
+            self.show_result(self.result)
+
+    def report_result(self) -> SweepResult | None:
+        """What File > Export report writes while this tab is shown."""
+        return self.result
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._fields_stale:
+            self.refresh_fields()
+
+    def _database(self) -> Path:
+        chosen = self.database
+        if chosen is None and self.database_source is not None:
+            chosen = self.database_source()
+        return results_database(chosen)
+
+    # --- construction helpers -------------------------------------------------------------
+    @staticmethod
+    def _combo(items: tuple[str, ...], current: str | None = None, editable: bool = True) -> QComboBox:
+        combo = QComboBox()
+        combo.setEditable(editable)
+        combo.addItems(list(items))
+        if current is not None:
+            combo.setCurrentText(current)
+        return combo
+
+    def _objective(self, goal: str, kpi: str) -> tuple[QComboBox, QComboBox]:
+        return self._combo(("min", "max"), goal, editable=False), self._combo(KPI_CHOICES, kpi)
+
+    @staticmethod
+    def _add_button(grid: QGridLayout, text: str, slot: Any, row: int, column: int) -> None:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        grid.addWidget(button, row, column)
+
+    @staticmethod
+    def _page(plot: QWidget, *controls: Any) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        row = QHBoxLayout()
+        for control in controls:
+            row.addWidget(QLabel(control) if isinstance(control, str) else control)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addWidget(plot, 1)
+        return page
+
+    # --- the base and the factors ---------------------------------------------------------
+    def base_path(self) -> Path:
+        """The base scenario file: the one chosen here, the window's file if unchanged, or the
+        window's scenario as edited written to a scratch file."""
+        if self.base_file is not None:
+            return self.base_file
+        scenario, path, modified = self.current() if self.current is not None else (None, None, False)
+        if scenario is None:
+            raise TwinError("open a scenario (or choose a base file) first")
+        if path is not None and not modified:
+            return path
+        from twin_app.io.scenario_file import save_scenario
+
+        stem = path.stem if path is not None else "scenario"
+        return save_scenario(scenario, Path(self._scratch.name) / f"{stem}_edited.json")
+
+    def refresh_fields(self) -> None:
+        """List the base scenario's fields in the picker (after a new scenario or base file)."""
+        self._fields_stale = False
+        try:
+            base = self.base_path()
+            data = json.loads(base.read_text(encoding="utf-8"))
+        except (TwinError, OSError, ValueError):
+            self.field_picker.clear()
+            return
+        self.base_label.setText(f"Base: {base}")
+        seed = (data.get("run") or {}).get("seed") if isinstance(data, dict) else None
+        if isinstance(seed, int) and not self.run_bar.running:
+            self.run_bar.seed.setValue(seed)  # the CLI's default: the base scenario's seed
+        text = self.field_picker.currentText()
+        self.field_picker.clear()
+        self.field_picker.addItems(field_paths(data))
+        self.field_picker.setCurrentText(text or "lanes[*].vehicles")
+
+    def add_factor(self, path: str, value: object = None) -> None:
+        """Add a factor (the editor's "Sweep this field..." gives its path and current value)."""
+        path = path.strip()
+        if not path:
+            return
+        for row in range(self.factors.rowCount()):
+            if self.factors.item(row, 0).text() == path:
+                self.factors.selectRow(row)
+                return
+        row = self.factors.rowCount()
+        self.factors.insertRow(row)
+        self.factors.setItem(row, 0, QTableWidgetItem(path))
+        self.factors.setItem(row, 1, QTableWidgetItem("" if value is None else levels_text(value)))
+        self.factors.setCurrentCell(row, 1)
+
+    def remove_factor(self) -> None:
+        row = self.factors.currentRow()
+        if row >= 0:
+            self.factors.removeRow(row)
+
+    def factor_rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for row in range(self.factors.rowCount()):
+            path, levels = self.factors.item(row, 0), self.factors.item(row, 1)
+            rows.append((path.text().strip() if path else "", levels.text() if levels else ""))
+        return [(p, t) for p, t in rows if p]
+
+    def spec(self) -> SweepSpec:
+        """The spec the form describes, checked as ``twin-app sweep`` checks a spec file."""
+        base = self.base_path()
+        pareto = None
+        if self.pareto_check.isChecked():
+            pareto = (
+                f"{self.pareto_a[0].currentText()} {self.pareto_a[1].currentText().strip()}",
+                f"{self.pareto_b[0].currentText()} {self.pareto_b[1].currentText().strip()}",
+            )
+        kpi = self.objective_kpi.currentText().strip()
+        data = spec_data(
+            base,
+            self.factor_rows(),
+            design=self.design.currentText(),
+            samples=self.samples.value(),
+            replications=self.run_bar.replications.value(),
+            seed=self.run_bar.seed.value(),
+            objective=f"{self.objective_goal.currentText()} {kpi}" if kpi else None,
+            pareto=pareto,
+        )
+        return parse_spec(data, "the sweep view", base.parent)
+
+    # --- running --------------------------------------------------------------------------
+    def run(self) -> None:
+        try:
+            spec = self.spec()
+        except TwinError as error:
+            self.run_bar.status.setText(f"Cannot run: {error}")
+            return
+        workers, database = self.workers, self._database()
+
+        def work(on_progress: Progress) -> SweepResult:
+            return sweep(spec, workers=workers, database=database, on_progress=on_progress)
+
+        self.run_bar.start(work, f"Sweeping {len(spec.points)} points x {spec.replications} replications")
+
+    def show_result(self, result: SweepResult) -> None:
+        """The table, the best point and every chart of a sweep (just run, or from the log)."""
+        self.result = result
+        kpis = result.table_kpis()
+        names = [f.path for f in result.factors]
+        self.table.clear()
+        self.table.setRowCount(len(result.points))
+        self.table.setColumnCount(1 + len(names) + len(kpis))
+        self.table.setHorizontalHeaderLabels(["#", *names, *(info(k).label for k in kpis)])
+        for point in result.points:
+            flags = (("best", point.index == result.best), ("pareto", point.index in result.front))
+            marks = [mark for mark, on in flags if on]
+            cells = [f"{point.index + 1}" + (f" ({', '.join(marks)})" if marks else "")]
+            cells += [plots.level_text(point.values[n]) if n in point.values else "(base)" for n in names]
+            for kpi in kpis:
+                estimate = result.estimates[point.index].get(kpi)
+                cells.append("-" if estimate is None else estimate_text(estimate, info(kpi)))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column > len(names):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(point.index, column, item)
+        self.best_text.setText(self.answer_text(result))
+        for combo in (self.effect_factor, self.heat_x, self.heat_y):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(names)
+            combo.blockSignals(False)
+        self.heat_y.setCurrentIndex(min(1, len(names) - 1))
+        objective = result.objective.kpi if result.objective is not None else kpis[0]
+        for combo in (self.effect_kpi, self.heat_kpi):
+            combo.blockSignals(True)
+            combo.setCurrentText(objective)
+            combo.blockSignals(False)
+        self.draw_effect()
+        self.draw_heatmap()
+        self.draw_pareto()
+        self.report_button.setEnabled(True)
+        self.swept.emit(result)
+
+    @staticmethod
+    def answer_text(result: SweepResult) -> str:
+        """The header, best-point and Pareto lines of the CLI's sweep output."""
+        lines = result.table().splitlines()
+        keep = [lines[0]]
+        keep += [line.strip() for line in lines if line.startswith(("Best point", "  against the runner-up", "Pareto"))]
+        return "\n".join(keep)
+
+    def _means(self, kpi: str) -> list[float | None]:
+        assert self.result is not None
+        return [est[kpi].mean if kpi in est else None for est in self.result.estimates]
+
+    def draw_effect(self) -> dict[str, Any]:
+        """The chosen KPI against the chosen factor; returns what was drawn."""
+        if self.result is None or not self.effect_factor.currentText():
+            return {}
+        kpi, factor = self.effect_kpi.currentText().strip(), self.effect_factor.currentText()
+        others = [] if self.result.design == "lhs" else [f.path for f in self.result.factors if f.path != factor]
+        plot = self.effect_plot.getPlotItem()
+        plot.setLabel("left", info(kpi).label)
+        plot.setLabel("bottom", factor)
+        estimates = [est.get(kpi) for est in self.result.estimates]
+        return plots.draw_factor_effect(
+            plot, factor, others, [p.values for p in self.result.points], estimates, percent=info(kpi).percent
+        )
+
+    def draw_heatmap(self) -> Any:
+        """The chosen KPI over two factors (a factorial design with two or more factors)."""
+        if self.result is None:
+            return None
+        x, y = self.heat_x.currentText(), self.heat_y.currentText()
+        if len(self.result.factors) < 2 or self.result.design == "lhs" or x == y:
+            self.heat_plot.getPlotItem().clear()
+            self.heat_note.setText("A heatmap needs a factorial design over two different factors.")
+            return None
+        kpi = self.heat_kpi.currentText().strip()
+        rows, columns, grid = plots.heat_grid(x, y, [p.values for p in self.result.points], self._means(kpi))
+        plot = self.heat_plot.getPlotItem()
+        plot.setLabel("bottom", x)
+        plot.setLabel("left", y)
+        self.heat_note.setText(f"{info(kpi).label} (mean over replications and any other factors); green is better")
+        return plots.draw_heatmap(plot, rows, columns, grid, lower_is_better=info(kpi).better != "higher")
+
+    def draw_pareto(self) -> None:
+        result = self.result
+        plot = self.pareto_plot.getPlotItem()
+        if result is None or result.pareto is None:
+            plot.clear()
+            return
+        a, b = result.pareto
+        plot.setLabel("bottom", f"{info(a.kpi).label} ({a.goal})")
+        plot.setLabel("left", f"{info(b.kpi).label} ({b.goal})")
+        plots.draw_pareto(
+            plot,
+            self._means(a.kpi),
+            self._means(b.kpi),
+            result.front,
+            result.best,
+            x_percent=info(a.kpi).percent,
+            y_percent=info(b.kpi).percent,
+        )
+
+    # --- report, the log, the base file ---------------------------------------------------
+    def write_report(self, path: str | Path) -> Path:
+        if self.result is None:
+            raise TwinError("run or open a sweep first")
+        return self.result.report(path)
+
+    def report_dialog(self) -> None:
+        if self.result is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Write the HTML report", "sweep.html", "HTML (*.html)")
+        if path:
+            try:
+                self.run_bar.status.setText(f"Report written to {self.write_report(path)}")
+            except TwinError as error:
+                self.run_bar.status.setText(f"Report not written: {error}")
+
+    def past_experiments(self) -> list[dict[str, Any]]:
+        from twin_app.store.experiment_log import ExperimentLog
+
+        with ExperimentLog(self._database()) as log:
+            return [row for row in log.experiments() if row["kind"] == "sweep" and row["status"] == "completed"]
+
+    def open_experiment(self, experiment_id: str) -> None:
+        """Show a stored sweep again (its factors and levels back in the form)."""
+        from twin_app.store.experiment_log import ExperimentLog
+
+        with ExperimentLog(self._database()) as log:
+            row = log.load(experiment_id)
+        if row["kind"] != "sweep" or not row["summary"]:
+            raise TwinError(f"experiment {experiment_id} is not a finished sweep")
+        result = SweepResult.from_dict(row["summary"])
+        self.factors.setRowCount(0)
+        for factor in result.factors:
+            levels = factor.levels if factor.low is None else {"min": factor.low, "max": factor.high}
+            self.add_factor(factor.path, list(levels) if isinstance(levels, tuple) else levels)
+        self.design.setCurrentText(result.design if result.design in ("factorial", "lhs") else "factorial")
+        self.run_bar.replications.setValue(result.replications)
+        self.run_bar.seed.setValue(result.seed)
+        self.show_result(result)
+
+    def open_experiment_dialog(self) -> None:
+        try:
+            rows = self.past_experiments()
+        except TwinError as error:
+            self.run_bar.status.setText(str(error))
+            return
+        chosen = pick_row(
+            self,
+            "Open a past sweep",
+            ["Experiment", "Name", "Finished", "Tasks"],
+            [(r["id"], r["name"], r["finished_at"], r["tasks"]) for r in rows],
+        )
+        if chosen is not None:
+            self.open_experiment(rows[chosen]["id"])
+
+    def base_file_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Base scenario of the sweep", "", "Scenarios (*.json)")
+        if path:
+            self.set_base_file(Path(path))
+
+    def set_base_file(self, path: Path | None) -> None:
+        """Sweep this file instead of the window's scenario (None: the window's again)."""
+        self.base_file = path
+        if path is None:
+            self.base_label.setText("Base: the scenario open in the window")
+        self.refresh_fields()
