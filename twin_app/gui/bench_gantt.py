@@ -7,7 +7,9 @@ the numbers are for a chart that is being scrolled, not a static picture. Cases:
 
 - ``build``: ``show_layout`` + ``set_order_products`` + ``append`` of the whole log at once;
 - ``first_paint``: the first render after the build;
-- ``full``: the whole run in view; ``zoomed``: 1% of the time range in view (moving);
+- ``full``: the whole run in view (short bars from the store's binned summary,
+  :mod:`twin_app.gui.gantt_lod`); ``full_unbinned``: the same pans rasterising every bar;
+  ``zoomed``: 1% of the time range in view (moving);
 - ``live_follow`` / ``live_full``: ``append`` of a batch of new bars + ``set_now`` + render,
   following the clock with a 5% window, or with the whole run in view.
 
@@ -253,6 +255,14 @@ def run_gantt_benchmark(
             view.viewbox.setXRange(xa + d, xb + d, padding=0)
             times.append(_timed(lambda view=view: render(view)))
         out.append(_row("full", bars, rows, times, view.item.last_paint_stats))
+        lod, view.store.lod = view.store.lod, None  # the same pans from the bars alone, side by side
+        times = []
+        for i in range(repeats):
+            d = span * 1e-4 * (i + 1)
+            view.viewbox.setXRange(xa + d, xb + d, padding=0)
+            times.append(_timed(lambda view=view: render(view)))
+        out.append(_row("full_unbinned", bars, rows, times, view.item.last_paint_stats))
+        view.store.lod = lod
 
         times = []
         zw = span * 0.01

@@ -102,8 +102,25 @@ def build_frame(
     rb = min(math.ceil(yb), store.n_rows)
     if rb <= ra:
         return empty_frame()
+    n_cols = math.ceil(width_px) + 1
+    n_grid_rows = rb - ra
+    grid = None
+    n_binned = 0  # short bars summarised by the store's LodRaster (counted as visible and raster bars)
+    lod = store.lod if highlight is None else None
+    if lod is not None:
+        lod.sync(store)
     all_rows = ra == 0 and rb == store.n_rows
-    if all_rows and xa <= store.t_min and xb >= store.t_max:
+    if lod is not None and lod.usable(sx):
+        # A long span in view: the short bars come binned (lod.columns), only long bars one by one.
+        grid = lod.columns(xa, sx, n_cols, ra, rb)
+        long_idx = lod.long_idx
+        x0, x1, row = store.x0[long_idx], store.x1[long_idx], store.row[long_idx]
+        m = (x1 >= xa) & (x0 <= xb) & (row >= ra) & (row < rb)
+        idx = long_idx[m]
+        n_binned = lod.binned
+        n_cand = n_binned + len(long_idx)
+        n_vis = n_binned + len(idx)
+    elif all_rows and xa <= store.t_min and xb >= store.t_max:
         idx = None  # everything is visible: use the columns as they are, no gathering
         n_cand = n_vis = store.n
     else:
@@ -138,9 +155,6 @@ def build_frame(
     w_key = w_code & KEY_MASK
 
     # Rasterise the narrow bars: the highest-priority bar of each (row, pixel column) cell.
-    n_cols = math.ceil(width_px) + 1
-    n_grid_rows = rb - ra
-    grid = None
     if len(nar):
         n_code = take(store.code, nar)
         if highlight is not None:
@@ -163,7 +177,8 @@ def build_frame(
         cell *= n_cols
         cell += c0
         del c0
-        grid = np.full(n_grid_rows * n_cols, -1, dtype=np.int32)
+        if grid is None:
+            grid = np.full(n_grid_rows * n_cols, -1, dtype=np.int32)
         np.maximum.at(grid, cell, n_code)
         multi = np.flatnonzero(span > 0)
         if len(multi):  # bars over 2-4 pixel columns cover each of them
@@ -217,7 +232,8 @@ def build_frame(
         "candidates": n_cand,
         "visible": n_vis,
         "exact": len(wide),
-        "raster_bars": len(nar),
+        "raster_bars": len(nar) + n_binned,
+        "binned": n_binned,
         "raster_rects": n_raster_rects,
         "raster_cells": n_cells,
         "rects": n,

@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 
+from twin_app.gui.gantt_lod import LodRaster
 from twin_app.model.events import EVENT_DTYPE, EventKind
 
 CHUNK = 2048
@@ -151,6 +152,10 @@ class GanttStore:
         self.t_min = math.inf
         self.t_max = -math.inf
         self.version = 0
+        self.structure = getattr(self, "structure", -1) + 1
+        """Changes when rows or colours of stored bars change (not on append)."""
+        self.lod: LodRaster | None = LodRaster()
+        """Short bars binned for paints of long time spans; synced by the frame that uses it."""
         self._unknown_family = 0
 
     # ----- columns (views of the used part) -----
@@ -277,6 +282,7 @@ class GanttStore:
         self._row.data[: self.n] = rows
         self._recolor(0, self.n)
         self.version += 1
+        self.structure += 1
 
     # ----- colouring -----
     def set_mode(self, mode: str) -> None:
@@ -288,6 +294,7 @@ class GanttStore:
         self.mode = mode
         self._recolor(0, self.n)
         self.version += 1
+        self.structure += 1
 
     def set_order_families(self, orders: np.ndarray, families: np.ndarray) -> None:
         """Remember the product family index of orders (to colour by family)."""
@@ -307,6 +314,7 @@ class GanttStore:
             # Bars that arrived before their order: recolour them now.
             self._recolor(0, self.n)
             self.version += 1
+            self.structure += 1
 
     def _recolor(self, a: int, b: int) -> None:
         slot = self._slots(a, b)

@@ -1,0 +1,186 @@
+"""A time-binned summary of the Gantt chart's short bars, for paints that show a long time span.
+
+When a frame shows days or weeks of a big run, nearly every bar is narrower than a few pixels
+and goes to the per-pixel raster of :mod:`twin_app.gui.gantt_frame`. Rasterising a million bars
+at every pan costs tens of milliseconds however few pixels they cover. :class:`LodRaster`
+rasterises each short bar once, when it arrives, into a fixed grid of ``rows x bins`` time bins
+(the most important bar of each cell wins, as in the frame's raster); a paint then reduces the
+bins that fall in each pixel column with one ``maximum.reduceat``: work bounded by rows x bins,
+whatever the number of bars.
+
+Only bars shorter than :attr:`LodRaster.short` are binned; longer bars stay individual (their
+indices are kept in :attr:`LodRaster.long_idx`) so a frame still draws them exactly when they
+are wide, or rasterises them exactly when they are narrow. The summary is used only while a
+pixel column spans at least :data:`BINS_PER_PIXEL` bins (a bar is then placed within half a
+pixel) and every binned bar is narrow at that zoom; closer in, frames work from the bars
+themselves. When a live run outgrows the grid's time span, the bin width doubles (neighbouring
+bins merged) so memory stays fixed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from twin_app.gui.gantt_store import GanttStore
+
+MEMORY_CELLS = 1 << 23
+"""Grid cells at most (int32: 32 MiB); the bins per row follow from the number of rows."""
+
+MIN_BINS, MAX_BINS = 1024, 16384
+
+BINS_PER_PIXEL = 2.0
+"""Least bins per pixel column for the summary to be used (a bar is then off by < 0.5 px)."""
+
+SHORT_BINS = 8.0
+"""Bars shorter than this many bins are binned; with the raster's 4 px limit for narrow bars
+this means the summary is used from ``SHORT_BINS / 4 = 2`` bins per pixel on."""
+
+
+class LodRaster:
+    """Short bars binned per display row into a ``rows x bins`` grid of raster codes (-1: empty)."""
+
+    def __init__(self) -> None:
+        self.structure = -1
+        """The store's ``structure`` (rows and colours) this grid was built for."""
+        self.done = 0
+        """Bars of the store already binned or listed as long."""
+        self.t0 = 0.0
+        self.q = 1.0
+        """Bin width in time units."""
+        self.n_bins = 0
+        self.grid = np.empty((0, 0), dtype=np.int32)
+        self.levels: list[np.ndarray] = []
+        """Coarser copies of ``grid`` (each bin the max of two of the level before), so a paint
+        reduces about ``BINS_PER_PIXEL`` bins per pixel column, not all of them."""
+        self.long_idx = np.empty(0, dtype=np.int64)
+        self.binned = 0
+        self._dirty = (0, 0)
+        """Fine bins [lo, hi) changed since the coarser levels were last refreshed."""
+
+    @property
+    def short(self) -> float:
+        """Bars shorter than this are binned."""
+        return SHORT_BINS * self.q
+
+    @property
+    def t_end(self) -> float:
+        return self.t0 + self.n_bins * self.q
+
+    def usable(self, sx: float) -> bool:
+        """Whether a frame at ``sx`` pixels per time unit may use the summary."""
+        return self.n_bins > 0 and 1.0 / sx >= BINS_PER_PIXEL * self.q
+
+    # ----- keeping up with the store -----
+    def sync(self, store: GanttStore) -> None:
+        """Bin the bars appended since the last call; rebuild if rows or colours changed."""
+        if store.structure != self.structure or store.n < self.done:
+            self._start(store)
+        if store.n == self.done:
+            return
+        a, b = self.done, store.n
+        self._dirty = (self.n_bins, 0)
+        end = float(store.x1[a:b].max())
+        while end >= self.t_end:
+            self._double(store)
+        self._add(store, np.arange(a, b))
+        self.done = b
+        self._refresh_levels(*self._dirty)
+
+    def _refresh_levels(self, lo: int, hi: int) -> None:
+        """Recompute the coarser levels over fine bins [lo, hi)."""
+        finer = self.grid
+        for level in self.levels:
+            lo, hi = lo // 2, min((hi + 1) // 2, level.shape[1])
+            if hi <= lo:
+                return
+            level[:, lo:hi] = np.maximum(finer[:, 2 * lo : 2 * hi : 2], finer[:, 2 * lo + 1 : 2 * hi : 2])
+            finer = level
+
+    def _start(self, store: GanttStore) -> None:
+        self.structure = store.structure
+        self.done = 0
+        self.binned = 0
+        self.long_idx = np.empty(0, dtype=np.int64)
+        n_rows = max(store.n_rows, 1)
+        bins = MEMORY_CELLS // n_rows
+        self.n_bins = int(min(MAX_BINS, max(MIN_BINS, 1 << max(bins.bit_length() - 1, 0))))
+        self.grid = np.full((n_rows, self.n_bins), -1, dtype=np.int32)
+        self.levels = []
+        bins = self.n_bins // 2
+        while bins >= MIN_BINS // 8:
+            self.levels.append(np.full((n_rows, bins), -1, dtype=np.int32))
+            bins //= 2
+        t_min = store.t_min if math.isfinite(store.t_min) else 0.0
+        t_max = store.t_max if math.isfinite(store.t_max) else t_min + 1.0
+        self.t0 = min(t_min, 0.0)
+        self.q = max(t_max - self.t0, 1e-9) / self.n_bins
+
+    def _double(self, store: GanttStore) -> None:
+        """Twice the bin width over twice the time span: pairs of bins merge into one."""
+        half = self.n_bins // 2
+        merged = np.maximum(self.grid[:, 0::2], self.grid[:, 1::2])
+        self.grid[:, :half] = merged
+        self.grid[:, half:] = -1
+        self.q *= 2.0
+        self._dirty = (0, self.n_bins)
+        # Long bars that are short at the new width join the grid.
+        if len(self.long_idx):
+            long_idx, self.long_idx = self.long_idx, np.empty(0, dtype=np.int64)
+            self._add(store, long_idx)
+
+    def _add(self, store: GanttStore, idx: np.ndarray) -> None:
+        short = (store.dur[idx] < self.short) & (store.x0[idx] >= self.t0)
+        self._bin(store, idx[short])
+        if not short.all():
+            self.long_idx = np.concatenate([self.long_idx, idx[~short]])
+
+    def _bin(self, store: GanttStore, idx: np.ndarray) -> None:
+        if len(idx) == 0:
+            return
+        flat = self.grid.reshape(-1)
+        b0 = ((store.x0[idx] - self.t0) / self.q).astype(np.int64)
+        b1 = ((store.x1[idx] - self.t0) / self.q).astype(np.int64)
+        np.minimum(b1, self.n_bins - 1, out=b1)
+        self._dirty = (min(self._dirty[0], int(b0.min())), max(self._dirty[1], int(b1.max()) + 1))
+        cell = store.row[idx].astype(np.int64) * self.n_bins + b0
+        code = store.code[idx]
+        np.maximum.at(flat, cell, code)
+        span = b1 - b0
+        for k in range(1, int(span.max()) + 1 if len(span) else 1):
+            sel = span >= k
+            np.maximum.at(flat, cell[sel] + k, code[sel])
+        self.binned += len(idx)
+
+    # ----- reading -----
+    def columns(self, xa: float, sx: float, n_cols: int, ra: int, rb: int) -> np.ndarray:
+        """The raster cells of rows [ra, rb) at ``n_cols`` pixel columns from ``xa`` (flattened).
+
+        A bin belongs to the pixel column that holds its middle; a column gets the most
+        important code of its bins (-1 where none).
+        """
+        out = np.full((rb - ra, n_cols), -1, dtype=np.int32)
+        grid, q = self.grid, self.q
+        for level in self.levels:  # the coarsest level that still has enough bins per pixel
+            if 1.0 / sx < BINS_PER_PIXEL * 2.0 * q:
+                break
+            grid, q = level, 2.0 * q
+        n_bins = grid.shape[1]
+        b_lo = max(int((xa - self.t0) / q) - 1, 0)
+        b_hi = min(int((xa + n_cols / sx - self.t0) / q) + 2, n_bins)
+        if b_hi <= b_lo:
+            return out.reshape(-1)
+        mid = self.t0 + (np.arange(b_lo, b_hi) + 0.5) * q
+        pix = np.floor((mid - xa) * sx).astype(np.int64)
+        inside = (pix >= 0) & (pix < n_cols)
+        bins = np.flatnonzero(inside)
+        if len(bins) == 0:
+            return out.reshape(-1)
+        pix = pix[bins]
+        starts = np.flatnonzero(np.diff(pix, prepend=-1))
+        block = grid[ra:rb, b_lo + bins[0] : b_lo + bins[-1] + 1]
+        out[:, pix[starts]] = np.maximum.reduceat(block, starts, axis=1)
+        return out.reshape(-1)
