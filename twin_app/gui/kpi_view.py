@@ -40,6 +40,10 @@ CARDS: tuple[tuple[str, str], ...] = (
     ("wip", "Work in progress"),
     ("cost", "Cost"),
     ("revenue", "Revenue"),
+    ("transport", "Transport"),
+    ("co2", "CO2 per unit"),
+    ("energy", "Energy"),
+    ("quality", "Quality and returns"),
 )
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -117,6 +121,50 @@ def card_texts(kpis: dict[str, Any]) -> dict[str, tuple[str, str]]:
         "revenue": (
             theme.format_money(_opt(revenue.get("total"))),
             f"profit {theme.format_money(_opt(profit.get('total')))}",
+        ),
+        **flow_card_texts(kpis),
+    }
+
+
+def _pct(value: Any) -> str:
+    number = _opt(value)
+    return f"{number * 100:.1f} %" if math.isfinite(number) else "--"
+
+
+def flow_card_texts(kpis: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """The flow cards (issue 10): trips and fill, CO2 per unit (transport from vehicle-km,
+    production from machine power), energy, and scrap, rework and returns."""
+    logistics = kpis.get("logistics") or {}
+    fleet = logistics.get("cost") or {}
+    co2 = kpis.get("co2") or {}
+    energy = kpis.get("energy") or {}
+    quality = kpis.get("quality") or {}
+    circular = kpis.get("circular") or {}
+    trips, co2_unit, kwh = _opt(logistics.get("trips")), _opt(co2.get("per_unit")), _opt(energy.get("kwh"))
+    returns = ""
+    if circular.get("returned"):
+        returns = f", returns {_pct(circular.get('return_rate'))}, reman. {_pct(circular.get('remanufactured_share'))}"
+    return {
+        "transport": (
+            f"{trips:,.0f} trips",
+            f"fill {_pct(logistics.get('fill_rate'))}, {_opt(logistics.get('empty_km')):,.0f} empty km, "
+            f"fleet {theme.format_money(_opt(fleet.get('per_unit')))}/unit",
+        )
+        if math.isfinite(trips)
+        else ("--", "no vehicles"),
+        "co2": (
+            f"{co2_unit:,.1f} kg",
+            f"transport {_opt(co2.get('transport')):,.0f} kg, production {_opt(co2.get('production')):,.0f} kg",
+        )
+        if math.isfinite(co2_unit)
+        else ("--", " "),
+        "energy": (
+            f"{kwh:,.0f} kWh" if math.isfinite(kwh) else "--",
+            f"cost {theme.format_money(_opt(energy.get('cost')))}",
+        ),
+        "quality": (
+            f"scrap {_pct(quality.get('scrap_rate'))}",
+            f"rework {_pct(quality.get('rework_rate'))}{returns}",
         ),
     }
 

@@ -1,0 +1,30 @@
+"""The KPI view's flow cards carry issue 10's KPIs: trips and fill, CO2 per unit split into
+transport and production, energy, scrap, rework and returns (numbers of tests/analysis/test_flows.py)."""
+
+from __future__ import annotations
+
+
+def test_flow_cards_show_the_hand_computed_flow_figures() -> None:
+    from twin_app.gui.kpi_view import CARDS, card_texts
+
+    kpis = {
+        "logistics": {"trips": 2, "fill_rate": 0.75, "empty_km": 120, "cost": {"per_unit": 663 / 15}},
+        "co2": {"per_unit": 213.4 / 15, "transport": 165, "production": 48.4},
+        "energy": {"kwh": 121, "cost": 24.2},
+        "quality": {"scrap_rate": 0.25, "rework_rate": 0.0},
+        "circular": {"returned": 1, "return_rate": 0.5, "remanufactured_share": 0.5},
+    }
+    texts = card_texts(kpis)
+    assert {"transport", "co2", "energy", "quality"} <= {key for key, _title in CARDS}
+    assert texts["transport"] == ("2 trips", "fill 75.0 %, 120 empty km, fleet 44/unit")
+    assert texts["co2"] == ("14.2 kg", "transport 165 kg, production 48 kg")
+    assert texts["energy"] == ("121 kWh", "cost 24")
+    assert texts["quality"] == ("scrap 25.0 %", "rework 0.0 %, returns 50.0 %, reman. 50.0 %")
+
+
+def test_flow_cards_of_a_network_without_lanes_or_returns_say_so() -> None:
+    from twin_app.gui.kpi_view import card_texts
+
+    texts = card_texts({"orders_completed": 0})
+    assert texts["transport"][0] == "--" and texts["co2"][0] == "--" and texts["energy"][0] == "--"
+    assert texts["quality"] == ("scrap --", "rework --")
