@@ -91,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=_seed_arg, help="random seed (default: the scenario's run.seed)")
     run.add_argument("--until", type=_time_arg, metavar="T", help="simulated time to stop at (default: run.horizon)")
     run.add_argument(
+        "--warmup", type=_number_arg, metavar="T", help="warm-up in minutes, not measured (default: run.warmup)"
+    )
+    run.add_argument(
         "--replications",
         type=_replications_arg,
         metavar="N",
@@ -213,13 +216,14 @@ def _run(args: argparse.Namespace) -> int:
     from twin_app.experiments.runner import run_replications, summarise
     from twin_app.io.scenario_file import load_scenario
 
-    overrides = None if args.until is None else {"horizon": args.until}
+    overrides = {k: v for k, v in (("horizon", args.until), ("warmup", args.warmup)) if v is not None}
     try:  # validated as the run actually made: warm-up and workload against the --until horizon
         scenario = load_scenario(args.scenario, allow_outside_files=args.allow_outside_files, run=overrides)
     except ScenarioError as error:
-        if overrides is None:
+        if not overrides:
             raise
-        raise ScenarioError(f"{args.scenario} with --until {args.until:g}", error.problems) from None
+        flags = " ".join(f"--{'until' if k == 'horizon' else k} {v:g}" for k, v in overrides.items())
+        raise ScenarioError(f"{args.scenario} with {flags}", error.problems) from None
     platform = scenario.platform
     if args.rule is not None and args.rule not in _SEQUENCING:
         raise TwinError(f"--rule {args.rule!r} is not a sequencing rule; use one of {', '.join(_SEQUENCING)}")
@@ -300,7 +304,12 @@ def _write_run_report(args: argparse.Namespace, scenario: Scenario, results: lis
 
     command = ["twin-app", "run", str(args.scenario), "--replications", str(len(results))]
     command += ["--seed", str(results[0].seed)]
-    for option, value in (("--until", args.until), ("--mode", args.mode), ("--rule", args.rule)):
+    for option, value in (
+        ("--until", args.until),
+        ("--warmup", args.warmup),
+        ("--mode", args.mode),
+        ("--rule", args.rule),
+    ):
         command += [] if value is None else [option, f"{value:g}" if isinstance(value, float) else str(value)]
     command += [] if args.assignment is None else ["--assignment", args.assignment]
     result = replications_result(

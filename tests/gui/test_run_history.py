@@ -1,0 +1,174 @@
+"""Run settings, replications with confidence and the history browser, as a user meets them.
+
+Every GUI run lands in the results database with its status; a run reopened from the history
+shows the KPIs it showed when it ran; N replications give the KPI cards the mean and 95% CI
+that ``twin-app run --replications N --json`` prints; deleting asks first.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from twin_app.experiments.run_overrides import RunOverrides
+from twin_app.store.results_db import ResultsStore, _json_safe
+
+ROOT = Path(__file__).resolve().parents[2]
+KPI_CARDS = ("completed", "throughput", "lead_mean", "lead_p95", "on_time", "wip", "cost", "revenue")
+
+
+def _open(window, path: Path) -> None:
+    assert window.open_scenario(path, ask=False)
+    window.set_speed(None, True)  # as fast as possible
+
+
+def _run_to_the_end(qtbot, window, timeout: int = 60_000) -> str:
+    """Run from time 0 to the end; the id of the run once its KPIs are stored."""
+    window.toggle_run()
+    control = window.run_control
+    qtbot.waitUntil(lambda: control.record is not None and control.record.stored, timeout=timeout)
+    return control.record.run_id
+
+
+def _cards(window) -> dict[str, tuple[str, str]]:
+    return {k: (window.kpi_view.cards[k].value.text(), window.kpi_view.cards[k].detail.text()) for k in KPI_CARDS}
+
+
+def test_a_gui_run_is_stored_with_its_status(qtbot, window, tiny_path):
+    _open(window, tiny_path)
+    completed = _run_to_the_end(qtbot, window)
+    database = window.settings.results_db
+    with ResultsStore(database) as store:
+        run = store.load_run(completed)
+        assert run["status"] == "completed"
+        assert run["kpis"]["orders_completed"] > 0
+        assert len(store.load_events(completed)) == window.session.events_ingested
+    window.reset(ask=False)
+
+    window.set_speed(30.0, False)  # slow enough to stop half way
+    window.toggle_run()
+    qtbot.waitUntil(lambda: window.now > 60, timeout=10_000)
+    window.stop()
+    control = window.run_control
+    qtbot.waitUntil(lambda: control.record is not None and control.record.stored, timeout=30_000)
+    stopped = control.record.run_id
+    window.reset(ask=False)
+
+    window.toggle_run()
+    qtbot.waitUntil(lambda: window.now > 0, timeout=10_000)
+    discarded = control.record.run_id
+    window.reset(ask=False)  # discarded before its KPIs: the CLI's killed run
+
+    with ResultsStore(database) as store:
+        status = {r["id"]: r["status"] for r in store.list_runs()}
+        assert status[stopped] == "stopped"
+        assert store.load_run(stopped)["sim_time"] < window.scenario.run.horizon
+    assert status == {completed: "completed", stopped: "stopped", discarded: "incomplete"}
+    window.history.refresh()
+    assert {r["id"]: r["status"] for r in window.history.view.model.rows} == status
+
+
+def test_history_reopen_shows_the_same_kpis_as_when_it_ran(qtbot, window, tiny_path):
+    _open(window, tiny_path)
+    window.show_view("kpis")
+    run_id = _run_to_the_end(qtbot, window)
+    qtbot.waitUntil(lambda: bool(window.kpi_view.kpis) and not window.session.analysing(window.kpi_view.needs))
+    shown_then = _cards(window)
+    with ResultsStore(window.settings.results_db) as store:
+        stored = store.load_run(run_id)["kpis"]
+    assert _json_safe(window.kpi_view.kpis) == stored
+
+    window.open_scenario(ROOT / "sample_networks" / "asset_light.json", ask=False)  # something else in between
+    assert window.kpi_view.card_text("lead_mean") == "--"
+    window.history.refresh()
+    assert window.history.view.select_id(run_id)
+    window.history.view.open_selected()
+    qtbot.waitUntil(lambda: window.state == "finished", timeout=10_000)
+    qtbot.waitUntil(
+        lambda: bool(window.kpi_view.kpis) and not window.session.analysing(window.kpi_view.needs), timeout=30_000
+    )
+    assert _cards(window) == shown_then
+    assert _json_safe(window.kpi_view.kpis) == stored
+    assert window.run_info.run_id == run_id
+    with ResultsStore(window.settings.results_db) as store:
+        assert [r["id"] for r in store.list_runs()] == [run_id]  # reopening did not simulate or store again
+
+
+def test_replication_cis_equal_the_cli(qtbot, window, tiny_path, tmp_path):
+    _open(window, tiny_path)
+    window.run_control.panel.set_overrides(RunOverrides(seed=11, replications=3, horizon=1440.0, warmup=120.0))
+    assert window.run_control.panel.command.text().endswith(
+        "tiny.json --seed 11 --replications 3 --until 1440 --warmup 120"
+    )
+    window.show_view("kpis")
+    window.toggle_run()
+    control = window.run_control
+    qtbot.waitUntil(lambda: control.summary is not None, timeout=120_000)
+    assert control.panel.progress.text() == "3 of 3 replications done"
+
+    flags = ["--seed", "11", "--replications", "3", "--until", "1440", "--warmup", "120", "--json"]
+    cli = subprocess.run(
+        [sys.executable, "-m", "twin_app.cli", "run", str(tiny_path), *flags, "--db", str(tmp_path / "cli.sqlite")],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    expected = json.loads(cli.stdout)
+    gui = json.loads(json.dumps(_json_safe(control.summary)))
+    assert gui.pop("run_ids") != expected.pop("run_ids")
+    assert gui == expected
+    assert gui["replications"] == 3 and gui["lead_time"]["mean"]["ci95"] > 0
+    from twin_app.gui.replication_control import ci_card_texts
+
+    assert _cards(window) == ci_card_texts(expected)
+    assert "95% CI, 3 replications" in window.kpi_view.cards["lead_mean"].detail.text()
+    with ResultsStore(window.settings.results_db) as store:
+        runs = store.list_runs()
+    assert sorted(r["replication"] for r in runs) == [0, 1, 2]
+    assert {r["status"] for r in runs} == {"completed"} and {r["seed"] for r in runs} == {11}
+
+
+def test_run_settings_are_overrides_that_leave_the_file_alone(qtbot, window, tiny_path):
+    before = tiny_path.read_text()
+    _open(window, tiny_path)
+    panel = window.run_control.panel
+    assert panel.overrides() == RunOverrides()
+    assert panel.seed.text() == str(window.scenario.run.seed)
+    panel.set_overrides(RunOverrides(warmup=5000.0))  # longer than the 2-day horizon
+    window.toggle_run()
+    assert window.state == "ready"  # refused, with the reason at the field
+    assert "warm-up" in panel.problem.text() and panel.problem.isVisibleTo(panel)
+    panel.set_overrides(RunOverrides(mode="pull", sequencing="edd", horizon=720.0))
+    run_id = _run_to_the_end(qtbot, window)
+    assert (window.scenario.platform.mode, window.scenario.platform.sequencing) == ("pull", "edd")
+    with ResultsStore(window.settings.results_db) as store:
+        run = store.load_run(run_id)
+    assert (run["settings"]["mode"], run["settings"]["sequencing"], run["horizon"]) == ("pull", "edd", 720.0)
+    assert tiny_path.read_text() == before
+    assert window.run_control.base.platform.mode == "push" and not window.modified
+
+
+@pytest.mark.parametrize("answers", [["Cancel", "Delete"]])
+def test_delete_asks_and_removes(qtbot, window, tiny_path, answers, dialogs):
+    _open(window, tiny_path)
+    run_id = _run_to_the_end(qtbot, window)
+    view = window.history.view
+    window.history.refresh()
+    assert view.select_id(run_id)
+    with qtbot.waitSignal(view.history_run_pinned) as pinned:
+        view.pin_selected()  # what the context menu's "Pin to compare" does
+    assert pinned.args == [run_id]
+
+    view.delete_selected()  # answered Cancel
+    assert dialogs[-1][0].startswith(f"Delete run or experiment {run_id}")
+    with ResultsStore(window.settings.results_db) as store:
+        assert [r["id"] for r in store.list_runs()] == [run_id]
+    view.delete_selected()  # answered Delete
+    with ResultsStore(window.settings.results_db) as store:
+        assert store.list_runs() == []
+    assert view.model.rows == [] and len(dialogs) == 2
