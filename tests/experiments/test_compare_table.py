@@ -58,6 +58,7 @@ def test_the_default_table_is_in_sections_and_shows_each_rules_profit_once(resul
 def test_kpis_picks_sections_kpis_and_prefixes(result: CompareResult) -> None:
     npv = result.table(kpis=["rules_npv"])
     assert "NPV (shapley): acme" in npv and "NPV (full_cost): acme" in npv
+    assert "NPV and ROI per owner under each sharing rule" in npv  # ROI rows: owners who bought machines
     assert "Lead time mean" not in npv and "Bottlenecks" not in npv
     one = result.table(kpis=["lead_time.mean", "profit.by_rule.equal"])
     rows = [line for line in one.splitlines() if "no significant difference" in line or "significantly" in line]

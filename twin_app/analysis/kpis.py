@@ -155,7 +155,7 @@ def compute_kpis(
     - ``fairness``: {margin: {by_owner}, gini_margin, partners_losing, stand_alone: {by_owner},
       better_alone: {count, by_owner (1 or 0)}}.
     - ``investment``: {planning_years, method (how the window becomes years), invested, and
-      by owner: annual_cash_flow, npv (also by_rule), payback_years, roi}.
+      by owner: annual_cash_flow, npv (also by_rule), payback_years, roi (also by_rule)}.
     - ``sharing``: {rule, shapley_error (95% half-width of the sampling error on any owner's
       Shapley-rule revenue; 0 when exact)}.
     - ``co2``: {total, by_owner, transport, production, per_unit}: transport CO2 from

@@ -16,7 +16,7 @@ from typing import Any, Literal
 Better = Literal["lower", "higher", "neither"]
 
 SHARING_RULES = ("full_cost", "full_cost_proportional", "processing_time", "equal", "shapley")
-"""The sharing rules whose per-owner profit and NPV comparison tables show (see
+"""The sharing rules whose per-owner profit, NPV and ROI comparison tables show (see
 :mod:`twin_app.analysis.economics.sharing`)."""
 
 SKIPPED_PREFIXES = ("window.", "histogram", "lead_time.histogram", "bottleneck.ranking")
@@ -93,11 +93,12 @@ OWNER_GROUPS: tuple[tuple[str, str, Better, bool], ...] = (
         for family in (
             (f"profit.by_rule.{rule}.by_owner.", f"Profit ({rule})", "higher", False),
             (f"investment.npv.by_rule.{rule}.by_owner.", f"NPV ({rule})", "higher", False),
+            (f"investment.roi.by_rule.{rule}.by_owner.", f"ROI ({rule})", "higher", True),
         )
     ),
 )
 """Per-owner KPI families: path prefix, label, direction, percent. The cost per unit by
-component is listed here too (a family by component rather than by owner); profit and NPV
+component is listed here too (a family by component rather than by owner); profit, NPV and ROI
 appear under every sharing rule but the format 1 one (``variable_cost``, still in ``--all``)."""
 
 
@@ -184,10 +185,15 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section("rules", "Profit per owner under each sharing rule", ("profit.by_rule.",)),
-    Section("rules_npv", "NPV per owner under each sharing rule", ("investment.npv.by_rule.",), default=False),
+    Section(
+        "rules_npv",
+        "NPV and ROI per owner under each sharing rule",
+        ("investment.npv.by_rule.", "investment.roi.by_rule."),
+        default=False,
+    ),
 )
-"""The sections of a comparison table, in the order shown. The per-rule NPV is left out by
-default: under a rule it moves with the profit (docs/economics.md, section 8)."""
+"""The sections of a comparison table, in the order shown. The per-rule NPV and ROI are left
+out by default: under a rule they move with the profit (docs/economics.md, section 8)."""
 
 _SECTION_BY_KEY = {section.key: section for section in SECTIONS}
 OTHER_SECTION = Section("other", "Other KPIs", ())

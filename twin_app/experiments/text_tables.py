@@ -110,7 +110,7 @@ def compare_table(result: CompareResult, paths: Sequence[str] | None = None, kpi
         more = f"{hidden} more owners, " if hidden else ""
         lines += [
             "",
-            f"Not shown here: {more}NPV per owner under each sharing rule (--kpis rules_npv) and the "
+            f"Not shown here: {more}NPV and ROI per owner under each sharing rule (--kpis rules_npv) and the "
             "per-machine and per-lane figures. --kpis picks sections or KPIs (e.g. --kpis money,owners), --all "
             "lists every KPI; --json, --csv and --report hold them all.",
         ]

@@ -88,6 +88,13 @@ def test_an_owners_investment_kpis_from_the_window(econ_result) -> None:
     assert investment["annual_cash_flow"]["by_owner"]["acme"] == pytest.approx(annual)
     assert investment["npv"]["by_owner"]["acme"] == pytest.approx(5 * annual - 100_000 + 10_000)
     assert investment["roi"]["by_owner"]["acme"] == pytest.approx((5 * annual - 90_000) / 100_000)
+    for rule, books in kpis["profit"]["by_rule"].items():  # the same arithmetic on each rule's profit
+        annual_under_rule = books["by_owner"]["acme"] * 10 + 18_000
+        assert investment["npv"]["by_rule"][rule]["by_owner"]["acme"] == pytest.approx(5 * annual_under_rule - 90_000)
+        assert investment["roi"]["by_rule"][rule]["by_owner"]["acme"] == pytest.approx(
+            (5 * annual_under_rule - 90_000) / 100_000
+        )
+        assert investment["roi"]["by_rule"][rule]["by_owner"]["bolt"] is None  # bought nothing
     assert investment["invested"]["by_owner"] == {"hub": 0, "acme": 100_000, "bolt": 0, "truckco": 0}
     assert investment["payback_years"]["by_owner"]["bolt"] is None
     assert "steady state" in investment["method"] or "looks like the window" in investment["method"]

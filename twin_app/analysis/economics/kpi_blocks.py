@@ -137,9 +137,9 @@ def _investment(result: RunResult, money: Money, by_owner: Any) -> dict[str, Any
         return [None if f is None else get(f) for f in values]
 
     npv = each(CashFlows.npv, flows)
-    by_rule = {
-        rule: {"by_owner": by_owner(each(CashFlows.npv, cash_flows(result, money.profit(rule))))} for rule in RULES
-    }
+    rule_flows = {rule: cash_flows(result, money.profit(rule)) for rule in RULES}
+    by_rule = {rule: {"by_owner": by_owner(each(CashFlows.npv, f))} for rule, f in rule_flows.items()}
+    roi_by_rule = {rule: {"by_owner": by_owner(each(CashFlows.roi, f))} for rule, f in rule_flows.items()}
     return {
         "planning_years": result.scenario.economics.planning_years,
         "method": EXTRAPOLATION,
@@ -154,5 +154,5 @@ def _investment(result: RunResult, money: Money, by_owner: Any) -> dict[str, Any
             "by_rule": by_rule,
         },
         "payback_years": {"by_owner": by_owner(each(CashFlows.payback, flows))},
-        "roi": {"by_owner": by_owner(each(CashFlows.roi, flows))},
+        "roi": {"by_owner": by_owner(each(CashFlows.roi, flows)), "by_rule": roi_by_rule},
     }
