@@ -143,12 +143,12 @@ def test_run_settings_are_overrides_that_leave_the_file_alone(qtbot, window, tin
     window.toggle_run()
     assert window.state == "ready"  # refused, with the reason at the field
     assert "warm-up" in panel.problem.text() and panel.problem.isVisibleTo(panel)
-    panel.set_overrides(RunOverrides(mode="pull", sequencing="edd", horizon=720.0))
+    panel.set_overrides(RunOverrides(mode="pull", sequencing="spt", horizon=720.0))
     run_id = _run_to_the_end(qtbot, window)
-    assert (window.scenario.platform.mode, window.scenario.platform.sequencing) == ("pull", "edd")
+    assert (window.scenario.platform.mode, window.scenario.platform.sequencing) == ("pull", "spt")
     with ResultsStore(window.settings.results_db) as store:
         run = store.load_run(run_id)
-    assert (run["settings"]["mode"], run["settings"]["sequencing"], run["horizon"]) == ("pull", "edd", 720.0)
+    assert (run["settings"]["mode"], run["settings"]["sequencing"], run["horizon"]) == ("pull", "spt", 720.0)
     assert tiny_path.read_text() == before
     assert window.run_control.base.platform.mode == "push" and not window.modified
 

@@ -117,6 +117,8 @@ class BackgroundReplications:
         runner = functools.partial(stored_replication, database=self.database)
         try:
             for result in execute(tasks, Backend(self.workers), runner, cancel=self._cancel, isolate=True):
+                if result.status == "stopped" and not result.run_id:
+                    continue  # already queued in a worker when cancelled: it never began
                 with self._lock:
                     self.results[result.replication] = result
         except Exception as error:  # a pool that cannot start: the user is told, never silence
