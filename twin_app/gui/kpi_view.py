@@ -262,6 +262,8 @@ class OwnerTableModel(QAbstractTableModel):
         value = row.get(key)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(key, value)
+        if role == Qt.ItemDataRole.EditRole:  # the number itself (Export CSV writes it)
+            return value if isinstance(value, int | float) else self._text(key, value)
         if role == SORT_ROLE:
             if isinstance(value, int | float):
                 return float(value)
@@ -334,6 +336,7 @@ class KpiView(QWidget):
 
         self.table_model = OwnerTableModel(self)
         self.table = QTableView()
+        self.table.setObjectName("owners_pnl")  # the name of its Export CSV file
         self.table.setModel(self.table_model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)

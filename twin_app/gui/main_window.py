@@ -33,6 +33,7 @@ from twin_app.gui.bottleneck_view import BottleneckView
 from twin_app.gui.bridge import SessionBridge
 from twin_app.gui.controls import SPEED_MAX, SPEED_MIN, build_controls, enable_for, slider_to_speed, speed_to_slider
 from twin_app.gui.decisions import connect_decisions, decision_views
+from twin_app.gui.exports import install_exports
 from twin_app.gui.files import FileActions
 from twin_app.gui.gantt_view import GanttView
 from twin_app.gui.history_view import HistoryDock
@@ -120,6 +121,7 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         self.apply_theme()
         self.update_recent_menu()
         self._after_poll()
+        install_exports(self)  # File > Export view / Save screenshot / Export report; tables: Copy, CSV
         connect_decisions(self)  # history's "Pin to compare", the editor's "Sweep this field..."
 
     # =========================================================================================

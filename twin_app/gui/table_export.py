@@ -1,0 +1,195 @@
+"""Copy and export for every table of the app: Ctrl+C copies the selection as TSV with its
+headers, and the context menu has Copy, Copy whole table and Export CSV....
+
+One call gives a table all of it::
+
+    from twin_app.gui.table_export import install_table_actions
+
+    install_table_actions(self.table, "owner P&L")   # any QTableView or QTableWidget
+
+(the main window also calls it on every table that exists when the window is built). The
+name is the suggested file name of the CSV. What a table shows is what is copied; the CSV
+file takes a cell's ``Qt.EditRole`` value when the model gives a number there (so a cell
+shown as "12,345" is written as 12345), else the text shown. Files are written atomically
+through :mod:`twin_app.io.output_path`; a path that cannot be written is said in a dialog.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QMenu, QTableView, QWidget
+
+from twin_app.errors import TwinError
+from twin_app.io.output_path import write_output
+from twin_app.io.table_text import Cell, table_csv, table_tsv
+
+INSTALLED = "twin_table_actions"
+"""Property set on a table once it has the actions (installing twice is a no-op)."""
+
+
+def install_table_actions(table: QTableView, name: str = "table") -> None:
+    """Give ``table`` Ctrl+C (selection as TSV with headers) and a context menu with Copy,
+    Copy whole table and Export CSV...; ``name`` names the CSV file suggested."""
+    if table.property(INSTALLED):
+        return
+    table.setProperty(INSTALLED, True)
+    table.setProperty("twin_table_name", name)
+    table.installEventFilter(_CopyKey(table))
+    table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    table.customContextMenuRequested.connect(lambda position: _menu(table, name).exec(table.mapToGlobal(position)))
+
+
+def install_on_tables(root: QWidget) -> int:
+    """:func:`install_table_actions` on every table under ``root``; returns how many got it now."""
+    count = 0
+    for table in root.findChildren(QTableView):
+        if not table.property(INSTALLED):
+            install_table_actions(table, _guess_name(table))
+            count += 1
+    return count
+
+
+def selection_cells(table: QTableView) -> tuple[list[str], list[list[str]]]:
+    """(headers, rows) of the selected cells as shown: the rectangle of rows and columns that
+    hold a selected cell, in the order on screen; cells inside it not selected are empty."""
+    model = table.model()
+    selection = table.selectionModel()
+    indexes = selection.selectedIndexes() if selection is not None else []
+    if model is None or not indexes:
+        return [], []
+    header = table.horizontalHeader()
+    chosen = {(i.row(), i.column()) for i in indexes}
+    rows = sorted({r for r, _ in chosen}, key=table.verticalHeader().visualIndex)
+    columns = sorted({c for _, c in chosen if not table.isColumnHidden(c)}, key=header.visualIndex)
+    headers = [_header(model, c) for c in columns]
+    cells = [[_shown(model.index(r, c)) if (r, c) in chosen else "" for c in columns] for r in rows]
+    return headers, cells
+
+
+def all_cells(table: QTableView, *, raw: bool = False) -> tuple[list[str], list[list[Cell]]]:
+    """(headers, rows) of the whole table in the order on screen, hidden columns left out;
+    with ``raw`` a cell is its EditRole number where the model gives one."""
+    model = table.model()
+    if model is None:
+        return [], []
+    header = table.horizontalHeader()
+    columns = sorted((c for c in range(model.columnCount()) if not table.isColumnHidden(c)), key=header.visualIndex)
+    rows = sorted(
+        (r for r in range(model.rowCount()) if not table.isRowHidden(r)), key=table.verticalHeader().visualIndex
+    )
+    read = _raw if raw else _shown
+    return [_header(model, c) for c in columns], [[read(model.index(r, c)) for c in columns] for r in rows]
+
+
+def copy_selection(table: QTableView) -> str:
+    """Put the selection on the clipboard as TSV with its headers (the whole table when nothing
+    is selected); returns the text."""
+    headers, rows = selection_cells(table)
+    if not rows:
+        headers, shown = all_cells(table)
+        rows = [[str(c) for c in row] for row in shown]
+    text = table_tsv(headers, rows)
+    QGuiApplication.clipboard().setText(text)
+    return text
+
+
+def copy_all(table: QTableView) -> str:
+    """Put the whole table on the clipboard as TSV with its headers; returns the text."""
+    headers, rows = all_cells(table)
+    text = table_tsv(headers, rows)
+    QGuiApplication.clipboard().setText(text)
+    return text
+
+
+def write_csv(table: QTableView, path: str | Path) -> Path:
+    """Write the whole table to ``path`` as CSV (atomically); raises OutputPathError."""
+    headers, rows = all_cells(table, raw=True)
+    return write_output(path, table_csv(headers, rows), "Export CSV")
+
+
+def export_csv_dialog(table: QTableView, name: str = "table") -> Path | None:
+    """Ask for a file name and write the table there; a failure is shown in a dialog."""
+    from twin_app.gui.exports import ask_save_path
+
+    path = ask_save_path(table, "Export table as CSV", f"{_file_stem(name)}.csv", "CSV files (*.csv)", ".csv")
+    if path is None:
+        return None
+    try:
+        return write_csv(table, path)
+    except (TwinError, OSError) as error:
+        _error(table, "Cannot export the table", str(error))
+        return None
+
+
+class _CopyKey(QObject):
+    """Ctrl+C (the platform's Copy key) on a table copies the selection, not the current cell."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if (
+            kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Copy)
+        ):
+            event.accept()
+            if kind == QEvent.Type.KeyPress and isinstance(watched, QTableView):
+                copy_selection(watched)
+            return True
+        return False
+
+
+def _menu(table: QTableView, name: str) -> QMenu:
+    menu = QMenu(table)
+    copy = QAction("&Copy (as TSV with headers)", menu)
+    copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+    copy.triggered.connect(lambda: copy_selection(table))
+    whole = QAction("Copy &whole table", menu)
+    whole.triggered.connect(lambda: copy_all(table))
+    export = QAction("&Export CSV...", menu)
+    export.triggered.connect(lambda: export_csv_dialog(table, name))
+    for action in (copy, whole, export):
+        menu.addAction(action)
+    has_rows = table.model() is not None and table.model().rowCount() > 0
+    for action in (copy, whole, export):
+        action.setEnabled(has_rows)
+    return menu
+
+
+def _header(model: object, column: int) -> str:
+    value = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)  # type: ignore[attr-defined]
+    return "" if value is None else str(value)
+
+
+def _shown(index: QModelIndex) -> str:
+    value = index.data(Qt.ItemDataRole.DisplayRole)
+    return "" if value is None else _number_text(value) if isinstance(value, float) else str(value)
+
+
+def _raw(index: QModelIndex) -> Cell:
+    value = index.data(Qt.ItemDataRole.EditRole)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value if not isinstance(value, float) or math.isfinite(value) else None
+    return _shown(index)
+
+
+def _number_text(value: float) -> str:
+    return f"{value:g}" if math.isfinite(value) else ""
+
+
+def _guess_name(table: QTableView) -> str:
+    return table.objectName() or table.accessibleName() or "table"
+
+
+def _file_stem(name: str) -> str:
+    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name.strip()).strip("_")
+    return stem or "table"
+
+
+def _error(parent: QWidget, title: str, message: str) -> None:
+    from twin_app.gui.exports import show_export_error
+
+    show_export_error(parent, title, message)
