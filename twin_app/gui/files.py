@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from twin_app.errors import ScenarioError, TwinError
 from twin_app.gui.loading import LoadCancelled, load_scenario_file
-from twin_app.io.scenario_file import save_scenario
 
 
 class FileActions:
@@ -31,6 +30,7 @@ class FileActions:
     samples_dir: Path
     path: Path | None
     modified: bool
+    editor_link: Any
     # and the window's notify, show_error, show_scenario, update_title and save_settings
 
     # -- asking --------------------------------------------------------------------------------
@@ -51,6 +51,10 @@ class FileActions:
         box.exec()
         return box.clickedButton() is discard
 
+    def confirm_unsaved(self, doing: str) -> bool:
+        """Whether unsaved edits may be lost to do ``doing`` (asks Save / Discard / Cancel)."""
+        return bool(self.editor_link.confirm_unsaved(doing))
+
     # -- opening -------------------------------------------------------------------------------
 
     def open_dialog(self) -> None:
@@ -69,7 +73,7 @@ class FileActions:
 
         With ``ask``, an unfinished run is discarded only if the user agrees."""
         path = Path(path)
-        if ask and not self.confirm_discard(f"Opening {path.name}"):
+        if ask and not (self.confirm_unsaved(f"Opening {path.name}") and self.confirm_discard(f"Opening {path.name}")):
             return False
         try:
             scenario = load_scenario_file(path, self)  # type: ignore[arg-type]
@@ -147,7 +151,8 @@ class FileActions:
         if self.session.scenario is None:
             return False
         try:
-            save_scenario(self.session.scenario, path)
+            if not self.editor_link.write(path):  # the edited document, as the user laid it out
+                return False
         except OSError as error:
             self.show_error(f"Cannot save {path.name}", f"{path}: {error.strerror or error}", "")
             return False
@@ -166,7 +171,7 @@ class FileActions:
     # -- closing -------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.confirm_discard("Closing the window"):
+        if not (self.confirm_unsaved("Closing the window") and self.confirm_discard("Closing the window")):
             event.ignore()
             return
         self.save_settings()

@@ -33,6 +33,7 @@ from twin_app.gui.bottleneck_view import BottleneckView
 from twin_app.gui.bridge import SessionBridge
 from twin_app.gui.controls import SPEED_MAX, SPEED_MIN, build_controls, enable_for, slider_to_speed, speed_to_slider
 from twin_app.gui.decisions import connect_decisions, decision_views
+from twin_app.gui.editor.dock import EditorLink
 from twin_app.gui.exports import install_exports
 from twin_app.gui.files import FileActions
 from twin_app.gui.gantt_view import GanttView
@@ -108,6 +109,7 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         self._build_start_dock()
         self.run_control = ReplicationControl(self)  # run settings, storage, replications 2..N
         self.history = HistoryDock(self)
+        self.editor_link = EditorLink(self)  # the scenario editor dock (Ctrl+E); File > Save writes its document
         self._build_tour_bar()
         self._build_busy_badge()
         self.controls.speed_slider.valueChanged.connect(lambda v: self.set_speed(slider_to_speed(v), None))

@@ -1,0 +1,167 @@
+"""The editor in the main window: a dock (View > Scenario editor, Ctrl+E) tied to the run.
+
+:class:`EditorLink` keeps the editor and the window in step:
+
+- Every scenario the window shows (opened, dropped, a sample) becomes the editor's document,
+  read from its file as written (so saving keeps the user's layout and order-book link).
+- **What runs is what is edited.** A valid edit is applied at once while nothing has run yet
+  (the window shows the edited network); while a run is going or finished, edits wait
+  ("not applied yet") until *Apply to the twin* (which asks before discarding the run) or
+  Reset (Ctrl+R), after which the next run uses them.
+- The window title carries a ``*`` while there are unsaved edits; File > Save and Save As
+  write the document (:meth:`EditorLink.write`), asking first when it has problems.
+- Before unsaved edits are lost (closing, opening another file, picking a sample) the window
+  asks Save / Discard / Cancel (:meth:`EditorLink.confirm_unsaved`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDockWidget, QMessageBox
+
+from twin_app.errors import ScenarioError
+from twin_app.gui.editor.editor import ScenarioEditor
+from twin_app.io.scenario_document import ScenarioDocument, Validation
+from twin_app.model.scenario import Scenario
+
+LIVE_STATES = ("ready", "empty")
+"""Session states in which an edit is applied at once: no run would be lost."""
+
+
+def document_for(scenario: Scenario, path: Path | None) -> ScenarioDocument:
+    """The document of a scenario the window shows: its file as written when there is one,
+    else the scenario written out (fields at their defaults left out)."""
+    if path is not None and Path(path).is_file():
+        try:
+            return ScenarioDocument.load(path)
+        except ScenarioError:
+            pass  # the file changed on disk since it was opened: edit what is shown
+    return ScenarioDocument.from_scenario(scenario, path)
+
+
+class EditorLink(QObject):
+    """Ties a :class:`ScenarioEditor` to the main window (see the module docstring)."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.editor = ScenarioEditor()
+        self.applied_revision = 0
+        self._applying = False
+
+        self.dock = QDockWidget("Scenario editor", window)
+        self.dock.setObjectName("EditorDock")
+        self.dock.setWidget(self.editor)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        toggle = self.dock.toggleViewAction()
+        toggle.setText("Scenario &editor")
+        toggle.setShortcut("Ctrl+E")
+        toggle.setToolTip("Edit the scenario: forms, tables and the map (Ctrl+E)")
+        window.addAction(toggle)
+        window.controls.view_menu.addAction(toggle)
+        bar = window.controls.toolbar
+        first = next((a for a in bar.actions() if a.isSeparator()), None)
+        bar.insertAction(first, toggle)
+        self.toggle_action = toggle
+        self.editor.toolbar.addAction(window.controls.save)
+        self.editor.toolbar.addAction(window.controls.save_as)
+
+        window.scenario_loaded.connect(self._on_loaded)
+        window.state_changed.connect(lambda _state: self._apply_if_live())
+        self.editor.dirty_changed.connect(self._on_dirty)
+        self.editor.validated.connect(lambda _v: self._apply_if_live())
+        self.editor.apply_requested.connect(self.apply)
+
+    # -- following the window ----------------------------------------------------------------------
+
+    def _on_loaded(self, path: Path | None) -> None:
+        if self._applying or self.window.scenario is None:
+            return
+        document = document_for(self.window.scenario, path)
+        self.applied_revision = document.revision
+        self.editor.set_document(document)
+        self._show_status()
+
+    def _on_dirty(self, dirty: bool) -> None:
+        self.window.modified = dirty
+        self.window.update_title()
+
+    # -- applying ----------------------------------------------------------------------------------
+
+    @property
+    def pending(self) -> bool:
+        """Whether the document has edits the twin does not run yet."""
+        return self.editor.document.revision != self.applied_revision
+
+    def _apply_if_live(self) -> None:
+        if self._applying:  # the window's state signals while it shows what is being applied
+            return
+        if self.pending and self.window.session.state in LIVE_STATES and self.window.scenario is not None:
+            validation = self.editor.document.validate()
+            if validation.ok:
+                self._apply(validation)
+        self._show_status()
+
+    def apply(self) -> bool:
+        """Run the edited scenario from now on (asks before discarding an unfinished run)."""
+        validation = self.editor.validate_now()
+        if not validation.ok:
+            self.window.notify("Fix the problems listed in the editor first", 6000)
+            return False
+        if not self.window.confirm_discard("Applying the edits"):
+            return False
+        self._apply(validation)
+        return True
+
+    def _apply(self, validation: Validation) -> None:
+        assert validation.scenario is not None
+        self._applying = True
+        try:
+            self.window.show_scenario(validation.scenario, self.window.path)
+        finally:
+            self._applying = False
+        self.applied_revision = self.editor.document.revision
+        self.window.modified = self.editor.is_dirty()
+        self.window.update_title()
+        self._show_status()
+
+    def _show_status(self) -> None:
+        validation = self.editor.validation
+        if validation is not None and not validation.ok:
+            text = "Fix the problems to run the edited scenario"
+        elif self.pending:
+            text = "Edits not applied yet: the run uses the scenario as it was"
+        else:
+            text = "The twin runs this scenario"
+        self.editor.apply_label.setText(text)
+        self.editor.apply_button.setEnabled(self.pending)
+
+    # -- files ---------------------------------------------------------------------------------
+
+    def write(self, path: Path) -> bool:
+        """Save the edited document to ``path`` (False if the user cancelled)."""
+        return self.editor.write(path)
+
+    def confirm_unsaved(self, doing: str) -> bool:
+        """Whether unsaved edits may be lost to do ``doing``: asks Save / Discard / Cancel
+        (True when there are none, or after saving or discarding)."""
+        if not self.editor.is_dirty():
+            return True
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Save the edits?")
+        name = self.window.path.name if self.window.path else "the scenario"
+        box.setText(f"{name} has edits that are not saved.")
+        box.setInformativeText(f"{doing} loses them unless you save them first.")
+        buttons = QMessageBox.StandardButton
+        box.setStandardButtons(buttons.Save | buttons.Discard | buttons.Cancel)
+        box.setDefaultButton(buttons.Save)
+        box.exec()
+        clicked = box.standardButton(box.clickedButton())
+        if clicked == buttons.Save:
+            return bool(self.window.save())
+        return clicked == buttons.Discard
