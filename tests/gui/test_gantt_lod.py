@@ -102,3 +102,15 @@ def test_recolouring_rebuilds_the_summary():
     store.set_mode("owner")
     with_lod, exact = frames(store, store.t_min, store.t_max)
     assert_within_a_pixel(with_lod, exact, store.n_rows)
+
+
+def test_coarser_levels_stay_the_max_of_the_finer_ones_through_a_live_run():
+    layout = synthetic_layout(25, seed=11)
+    events = synthetic_events(layout, 60_000, seed=11)
+    store = store_of(events, layout, batches=60)  # doublings and column refreshes, as live
+    lod = store.lod
+    finer = lod.grid
+    assert len(lod.levels) >= 3
+    for level in lod.levels:
+        np.testing.assert_array_equal(level, np.maximum(finer[:, 0::2], finer[:, 1::2]))
+        finer = level

@@ -13,9 +13,12 @@ platform is offscreen unless ``QT_QPA_PLATFORM`` says otherwise (run it under Xv
 
 from __future__ import annotations
 
+import collections
 import gc
 import os
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -37,6 +40,56 @@ def resident_mb() -> float:
     except OSError:
         pass
     return 0.0
+
+
+class StackSampler(threading.Thread):
+    """Samples where the GUI thread is every few ms, so a stall can be blamed on code.
+
+    After the run, :meth:`blame` adds up, over the samples taken inside event-loop gaps longer
+    than a limit, the innermost frame of this project's code on the GUI thread's stack: the
+    functions that held the window.
+    """
+
+    def __init__(self, interval: float = 0.005) -> None:
+        super().__init__(name="stall-sampler", daemon=True)
+        self._target_id = threading.main_thread().ident
+        self._interval = interval
+        self._halt = threading.Event()
+        self.samples: list[tuple[float, str]] = []
+
+    def run(self) -> None:
+        while not self._halt.wait(self._interval):
+            frame = sys._current_frames().get(self._target_id)
+            if frame is not None:
+                self.samples.append((time.perf_counter(), _where(frame)))
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(timeout=1.0)
+
+    def blame(self, ticks: np.ndarray, limit_ms: float = 100.0, top: int = 6) -> list[tuple[str, float]]:
+        """(where, ms) of the GUI thread's code during the gaps over ``limit_ms``, most first."""
+        gaps = np.flatnonzero(np.diff(ticks) * 1000.0 > limit_ms)
+        if len(gaps) == 0 or not self.samples:
+            return []
+        times = np.array([t for t, _ in self.samples])
+        spent: collections.Counter[str] = collections.Counter()
+        for g in gaps:
+            a, b = np.searchsorted(times, [ticks[g], ticks[g + 1]])
+            for i in range(a, b):
+                spent[self.samples[i][1]] += self._interval * 1000.0
+        return [(where, round(ms)) for where, ms in spent.most_common(top)]
+
+
+def _where(frame: Any) -> str:
+    """The innermost frame of the project's code (module:function:line), else the innermost."""
+    innermost = frame
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if "twin_app" in name and "bench_live" not in name:
+            return f"{Path(name).stem}:{frame.f_code.co_name}:{frame.f_lineno}"
+        frame = frame.f_back
+    return f"{Path(innermost.f_code.co_filename).stem}:{innermost.f_code.co_name}"
 
 
 def headless_seconds(scenario_path: Path, sim_minutes: float) -> float:
@@ -107,6 +160,8 @@ def measure_stalls(
                     loop.quit()
 
             window.state_changed.connect(on_state)
+            sampler = StackSampler()
+            sampler.start()
             began = time.perf_counter()
             ticks.append(began)  # a stall before the first tick counts too
             probe.start()
@@ -123,6 +178,7 @@ def measure_stalls(
                 app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
             probe.stop()
             ticks.append(time.perf_counter())
+            sampler.stop()
             memory_end = resident_mb()
             state, now, events = window.state, window.now, window.events_ingested
             error = window.last_error
@@ -162,6 +218,7 @@ def measure_stalls(
         "memory_before_mb": round(memory_before),
         "memory_end_mb": round(memory_end),
         "memory_after_reset_mb": round(memory_reset),
+        "stalls_spent_in": sampler.blame(np.array(ticks)),
     }
     if headless:
         alone = headless_seconds(Path(scenario_path), float(now) or sim_minutes)

@@ -58,8 +58,9 @@ class LodRaster:
         reduces about ``BINS_PER_PIXEL`` bins per pixel column, not all of them."""
         self.long_idx = np.empty(0, dtype=np.int64)
         self.binned = 0
-        self._dirty = (0, 0)
-        """Fine bins [lo, hi) changed since the coarser levels were last refreshed."""
+        self._dirty: list[np.ndarray] = []
+        """Fine bin columns changed since the coarser levels were last refreshed."""
+        self._all_dirty = False
 
     @property
     def short(self) -> float:
@@ -82,22 +83,29 @@ class LodRaster:
         if store.n == self.done:
             return
         a, b = self.done, store.n
-        self._dirty = (self.n_bins, 0)
+        self._dirty, self._all_dirty = [], self.done == 0  # a first fill: refresh every level whole
         end = float(store.x1[a:b].max())
         while end >= self.t_end:
             self._double(store)
         self._add(store, np.arange(a, b))
         self.done = b
-        self._refresh_levels(*self._dirty)
+        self._refresh_levels()
 
-    def _refresh_levels(self, lo: int, hi: int) -> None:
-        """Recompute the coarser levels over fine bins [lo, hi)."""
+    def _refresh_levels(self) -> None:
+        """Recompute the coarser levels where fine bins changed (live bars land near the clock,
+        but a long interval that closes late lands far back: columns, not a range)."""
         finer = self.grid
+        if self._all_dirty:
+            for level in self.levels:
+                np.maximum(finer[:, 0::2], finer[:, 1::2], out=level)
+                finer = level
+            return
+        if not self._dirty:
+            return
+        cols = np.unique(np.concatenate(self._dirty))
         for level in self.levels:
-            lo, hi = lo // 2, min((hi + 1) // 2, level.shape[1])
-            if hi <= lo:
-                return
-            level[:, lo:hi] = np.maximum(finer[:, 2 * lo : 2 * hi : 2], finer[:, 2 * lo + 1 : 2 * hi : 2])
+            cols = np.unique(cols // 2)
+            level[:, cols] = np.maximum(finer[:, 2 * cols], finer[:, 2 * cols + 1])
             finer = level
 
     def _start(self, store: GanttStore) -> None:
@@ -126,7 +134,7 @@ class LodRaster:
         self.grid[:, :half] = merged
         self.grid[:, half:] = -1
         self.q *= 2.0
-        self._dirty = (0, self.n_bins)
+        self._all_dirty = True
         # Long bars that are short at the new width join the grid.
         if len(self.long_idx):
             long_idx, self.long_idx = self.long_idx, np.empty(0, dtype=np.int64)
@@ -145,14 +153,17 @@ class LodRaster:
         b0 = ((store.x0[idx] - self.t0) / self.q).astype(np.int64)
         b1 = ((store.x1[idx] - self.t0) / self.q).astype(np.int64)
         np.minimum(b1, self.n_bins - 1, out=b1)
-        self._dirty = (min(self._dirty[0], int(b0.min())), max(self._dirty[1], int(b1.max()) + 1))
         cell = store.row[idx].astype(np.int64) * self.n_bins + b0
         code = store.code[idx]
         np.maximum.at(flat, cell, code)
+        if not self._all_dirty:
+            self._dirty.append(np.unique(b0))
         span = b1 - b0
         for k in range(1, int(span.max()) + 1 if len(span) else 1):
             sel = span >= k
             np.maximum.at(flat, cell[sel] + k, code[sel])
+            if not self._all_dirty:
+                self._dirty.append(np.unique(b0[sel] + k))
         self.binned += len(idx)
 
     # ----- reading -----
