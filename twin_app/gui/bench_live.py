@@ -126,6 +126,7 @@ def measure_stalls(
     app = application()
     ticks: list[float] = []
     switches: list[float] = []
+    switch_to: list[str] = []
     with tempfile.TemporaryDirectory(prefix="twin-bench-") as scratch:
         window = MainWindow(AppSettings(Path(scratch) / "settings.ini"))
         try:
@@ -143,9 +144,11 @@ def measure_stalls(
 
             def switch() -> None:
                 began = time.perf_counter()
-                window.tabs.setCurrentIndex((window.tabs.currentIndex() + 1) % window.tabs.count())
+                index = (window.tabs.currentIndex() + 1) % window.tabs.count()
+                window.tabs.setCurrentIndex(index)
                 window.repaint()
                 switches.append((time.perf_counter() - began) * 1000.0)
+                switch_to.append(window.tabs.tabText(index))
 
             switcher = QTimer()
             if switch_seconds:
@@ -215,6 +218,10 @@ def measure_stalls(
         "switches": len(switches),
         "switch_median_ms": round(float(np.median(switches)), 1) if switches else None,
         "switch_max_ms": round(float(np.max(switches)), 1) if switches else None,
+        "switch_max_ms_by_view": {
+            view: round(max(ms for ms, to in zip(switches, switch_to, strict=True) if to == view), 1)
+            for view in dict.fromkeys(switch_to)
+        },
         "memory_before_mb": round(memory_before),
         "memory_end_mb": round(memory_end),
         "memory_after_reset_mb": round(memory_reset),
