@@ -11,8 +11,7 @@ settings, and whether parts can travel between the sites that must exchange them
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from twin_app.errors import Problem
 from twin_app.model.economics_checks import check_economics
@@ -20,6 +19,9 @@ from twin_app.model.flow_checks import check_flows
 from twin_app.model.scenario import Scenario
 from twin_app.model.suggest import did_you_mean
 from twin_app.model.workload import check_workload
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def check_scenario(scenario: Scenario) -> list[Problem]:
@@ -205,7 +207,7 @@ def _check_lanes(scenario: Scenario, problems: list[Problem]) -> None:
 
 
 def _check_products(scenario: Scenario, problems: list[Problem]) -> None:
-    graph = nx.DiGraph()
+    edges: list[tuple[str, str]] = []
     for p, product in enumerate(scenario.products):
         n_steps = len(product.routing)
         if product.assembly_step >= n_steps:
@@ -226,7 +228,12 @@ def _check_products(scenario: Scenario, problems: list[Problem]) -> None:
                     )
                 )
         for item in product.bom:
-            graph.add_edge(product.id, item.product)
+            edges.append((product.id, item.product))
+    if not edges:
+        return  # no bill of materials, no cycle (and no networkx to import)
+    import networkx as nx  # only for scenarios with a bill of materials
+
+    graph = nx.DiGraph(edges)
     # Strongly connected components are linear in the graph; find_cycle on a whole long
     # chain is quadratic, so it only searches the component with the first product in a cycle.
     components = [c for c in nx.strongly_connected_components(graph) if len(c) > 1 or _self_loop(graph, c)]

@@ -8,19 +8,29 @@ numpy arrays the dispatch core indexes directly.
 The route tables are built on first use, not with the network: they hold n x n entries, and
 checking a scenario needs only the graph (:meth:`Network.reachable_from`), so validating a
 network of 20,000 sites never allocates them.
+
+The graph is kept as plain adjacency dictionaries and the routes come from a Dijkstra search
+written here, step for step the one of networkx (``all_pairs_dijkstra``: the same heap order,
+the same tie-breaking by push order, so the same route wherever two are equally fast).
+networkx itself (~0.4 s to import) is loaded only when something asks for :attr:`Network.graph`
+(the map view lays out a network without coordinates with it), never by a headless run.
 """
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from twin_app.model.scenario import Lane, Scenario
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,7 +48,11 @@ class _Routes:
 class Network:
     """Nodes are indexed sites first (scenario order), then customers."""
 
-    graph: nx.DiGraph
+    nodes: dict[str, dict[str, Any]]
+    """Node id -> its attributes (kind, owner, x, y), in insertion order."""
+    successors: dict[str, dict[str, tuple[float, int]]]
+    """Node id -> {next node id: (mean transit time, lane index)}: the fastest lane of each
+    direction, in insertion order (a faster lane replaces a slower one in place)."""
     node_ids: tuple[str, ...]
     node_index: dict[str, int]
     sites_by_capability: dict[str, set[str]]
@@ -49,11 +63,12 @@ class Network:
     def build(cls, scenario: Scenario) -> Network:
         node_ids = tuple(s.id for s in scenario.sites) + tuple(c.id for c in scenario.customers)
         node_index = {name: i for i, name in enumerate(node_ids)}
-        graph = nx.DiGraph()
+        nodes: dict[str, dict[str, Any]] = {}
         for site in scenario.sites:
-            graph.add_node(site.id, kind="site", owner=site.owner, x=site.x, y=site.y)
+            nodes.setdefault(site.id, {}).update(kind="site", owner=site.owner, x=site.x, y=site.y)
         for customer in scenario.customers:
-            graph.add_node(customer.id, kind="customer", x=customer.x, y=customer.y)
+            nodes.setdefault(customer.id, {}).update(kind="customer", x=customer.x, y=customer.y)
+        successors: dict[str, dict[str, tuple[float, int]]] = {name: {} for name in nodes}
         for index, lane in enumerate(scenario.lanes):
             directions = [(lane.origin, lane.destination)]
             if lane.bidirectional:
@@ -62,14 +77,27 @@ class Network:
                 if a not in node_index or b not in node_index:
                     continue
                 weight = lane.transit.mean
-                current = graph.get_edge_data(a, b)
-                if current is None or weight < current["weight"]:
-                    graph.add_edge(a, b, weight=weight, lane=index)
+                current = successors[a].get(b)
+                if current is None or weight < current[0]:
+                    successors[a][b] = (weight, index)
         sites_by_capability: dict[str, set[str]] = {}
         for machine in scenario.machines:
             for capability in machine.capabilities:
                 sites_by_capability.setdefault(capability.step, set()).add(machine.site)
-        return cls(graph, node_ids, node_index, sites_by_capability, scenario.lanes)
+        return cls(nodes, successors, node_ids, node_index, sites_by_capability, scenario.lanes)
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The network as a networkx graph (node attributes; edges with ``weight`` and ``lane``)."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        for name, attributes in self.nodes.items():
+            graph.add_node(name, **attributes)
+        for a, edges in self.successors.items():
+            for b, (weight, lane) in edges.items():
+                graph.add_edge(a, b, weight=weight, lane=lane)
+        return graph
 
     @property
     def transit(self) -> np.ndarray:
@@ -100,7 +128,6 @@ class Network:
     def _routes(self) -> _Routes:
         n = len(self.node_ids)
         node_index = self.node_index
-        graph = self.graph
         transit = np.full((n, n), np.inf)
         cost = np.full((n, n), np.inf)
         co2 = np.full((n, n), np.inf)
@@ -109,14 +136,19 @@ class Network:
         np.fill_diagonal(transit, 0.0)
         np.fill_diagonal(cost, 0.0)
         np.fill_diagonal(co2, 0.0)
-        for source, (distances, paths) in nx.all_pairs_dijkstra(graph, weight="weight"):
+        successors = self.successors
+        for source in self.nodes:
             i = node_index[source]
+            distances, previous = _dijkstra(successors, source)
+            paths: dict[str, list[str]] = {source: [source]}
             for target, distance in distances.items():
+                if target == source:
+                    continue
+                path = paths[target] = paths[previous[target]] + [target]
                 j = node_index[target]
                 if i == j:
                     continue
-                path = paths[target]
-                lanes = [graph.edges[a, b]["lane"] for a, b in itertools.pairwise(path)]
+                lanes = [successors[a][b][1] for a, b in itertools.pairwise(path)]
                 transit[i, j] = distance
                 cost[i, j] = sum(self.lanes[k].cost_per_unit for k in lanes)
                 co2[i, j] = sum(self.lanes[k].co2_per_unit for k in lanes)
@@ -133,12 +165,39 @@ class Network:
 
         One search over the lane graph, without the route tables: linear in nodes and lanes.
         """
-        found = {name for name in origins if name in self.graph}
+        found = {name for name in origins if name in self.successors}
         frontier = list(found)
         while frontier:
             node = frontier.pop()
-            for successor in self.graph.successors(node):
+            for successor in self.successors[node]:
                 if successor not in found:
                     found.add(successor)
                     frontier.append(successor)
         return found
+
+
+def _dijkstra(
+    successors: dict[str, dict[str, tuple[float, int]]], source: str
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Fastest distances from ``source`` (in the order they are settled) and each reached
+    node's predecessor on its route: networkx's ``_dijkstra_multisource`` for one source,
+    with the same heap entries (distance, push count, node), so ties break the same way."""
+    counter = itertools.count()
+    distances: dict[str, float] = {}
+    seen: dict[str, float] = {source: 0}
+    previous: dict[str, str] = {}
+    fringe: list[tuple[float, int, str]] = [(0, next(counter), source)]
+    while fringe:
+        distance, _, node = heapq.heappop(fringe)
+        if node in distances:
+            continue
+        distances[node] = distance
+        for successor, (weight, _lane) in successors[node].items():
+            candidate = distance + weight
+            if successor in distances:
+                continue
+            if successor not in seen or candidate < seen[successor]:
+                seen[successor] = candidate
+                heapq.heappush(fringe, (candidate, next(counter), successor))
+                previous[successor] = node
+    return distances, previous

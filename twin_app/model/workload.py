@@ -12,7 +12,6 @@ Commands that change the horizon (``--until``) apply it before validation, so th
 
 from __future__ import annotations
 
-import networkx as nx
 import numpy as np
 
 from twin_app.errors import Problem
@@ -209,15 +208,20 @@ def _check_rework(scenario: Scenario, problems: list[Problem]) -> None:
 
 def _check_bom_size(scenario: Scenario, problems: list[Problem]) -> None:
     """Levels of each bill of materials and the jobs one order of each product makes."""
-    graph = nx.DiGraph()
-    graph.add_nodes_from(product.id for product in scenario.products)
-    for product in scenario.products:
-        for item in product.bom:
-            graph.add_edge(product.id, item.product)
-    try:
-        order = list(reversed(list(nx.topological_sort(graph))))
-    except (nx.NetworkXUnfeasible, nx.NetworkXError):
-        return  # a cycle, reported by the meaning checks
+    if not any(product.bom for product in scenario.products):
+        order = [product.id for product in scenario.products]  # every product one level deep
+    else:
+        import networkx as nx  # only for scenarios with a bill of materials
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from(product.id for product in scenario.products)
+        for product in scenario.products:
+            for item in product.bom:
+                graph.add_edge(product.id, item.product)
+        try:
+            order = list(reversed(list(nx.topological_sort(graph))))
+        except (nx.NetworkXUnfeasible, nx.NetworkXError):
+            return  # a cycle, reported by the meaning checks
     by_id = {product.id: product for product in scenario.products}
     depth: dict[str, int] = {}
     jobs: dict[str, int] = {}
