@@ -97,7 +97,7 @@ class CompareView(QWidget):
         """Local worker processes (None: one per core, as the CLI)."""
 
         self.pin_list = QListWidget()
-        self.pin_list.setMaximumHeight(110)
+        self.pin_list.setMaximumHeight(64)
         buttons = QHBoxLayout()
         self.pin_current_button = self._button("Pin current scenario", self.pin_current, buttons)
         self._button("Pin file\u2026", self.pin_file_dialog, buttons)
@@ -199,7 +199,6 @@ class CompareView(QWidget):
         table.verticalHeader().setDefaultSectionSize(22)
         table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
         return table
 
     # --- pins --------------------------------------------------------------------------------

@@ -27,14 +27,16 @@ def scenario_colors(n: int) -> list[str]:
     return theme.categorical(n, SCENARIO_COLORS)
 
 
-def new_plot(title: str, left: str, bottom: str, *, time_axis: bool = False) -> pg.PlotWidget:
-    """A plot in the house style with a legend."""
+def new_plot(
+    title: str, left: str, bottom: str, *, time_axis: bool = False, legend: tuple[int, int] = (-10, 10)
+) -> pg.PlotWidget:
+    """A plot in the house style with a legend (``legend``: its offset, negative from the right/bottom)."""
     axes = {"bottom": theme.TimeAxisItem("bottom")} if time_axis else {}
     widget = pg.PlotWidget(axisItems=axes)
     plot = widget.getPlotItem()
     theme.style_plot(plot, left=left, bottom=bottom)
     theme.set_title(plot, title)
-    plot.addLegend(offset=(-10, 10), labelTextColor=theme.colors.text)
+    plot.addLegend(offset=legend, labelTextColor=theme.colors.text)
     return widget
 
 
@@ -163,10 +165,12 @@ def level_text(value: Any) -> str:
 
 def axis_positions(levels: Sequence[Any]) -> tuple[list[float], list[tuple[float, str]] | None]:
     """Where each level sits on an axis: numbers at their value, anything else at its index
-    among the distinct levels (then with tick labels)."""
+    among the distinct levels; tick labels at the levels (none for many numeric levels)."""
     numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in levels)
     if numeric:
-        return [float(v) for v in levels], None
+        distinct_numbers = sorted({float(v) for v in levels})
+        ticks = [(v, level_text(v if not v.is_integer() else int(v))) for v in distinct_numbers]
+        return [float(v) for v in levels], ticks if len(ticks) <= 12 else None
     distinct: list[str] = []
     for v in levels:
         if level_text(v) not in distinct:

@@ -107,11 +107,12 @@ class SweepView(QWidget):
         self._scratch = tempfile.TemporaryDirectory(prefix="twin-sweep-")
 
         self.base_label = QLabel("Base: the scenario open in the window")
+        self.base_label.setWordWrap(True)
         self.factors = QTableWidget(0, 2)
         self.factors.setHorizontalHeaderLabels(["Factor (path in the scenario)", "Levels (2, 4, 6 or a range 2..6)"])
         self.factors.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.factors.verticalHeader().setVisible(False)
-        self.factors.setMaximumHeight(130)
+        self.factors.setMaximumHeight(110)
         self.field_picker = QComboBox()
         self.field_picker.setEditable(True)
         self.field_picker.setMinimumWidth(320)
@@ -138,20 +139,22 @@ class SweepView(QWidget):
         self._add_button(grid, "Remove factor", self.remove_factor, 1, 3)
         grid.addWidget(self.factors, 2, 0, 1, 5)
         options = QHBoxLayout()
-        for widget in (QLabel("Design"), self.design, QLabel("samples"), self.samples, QLabel("Best point:")):
+        for widget in (QLabel("Design"), self.design, QLabel("samples"), self.samples, QLabel("  Best point:")):
             options.addWidget(widget)
-        for widget in (self.objective_goal, self.objective_kpi, self.pareto_check, *self.pareto_a, QLabel("and")):
-            options.addWidget(widget)
-        for widget in self.pareto_b:
+        for widget in (self.objective_goal, self.objective_kpi):
             options.addWidget(widget)
         options.addStretch(1)
+        objectives = QHBoxLayout()
+        for widget in (self.pareto_check, *self.pareto_a, QLabel("and"), *self.pareto_b):
+            objectives.addWidget(widget)
+        objectives.addStretch(1)
         self.open_button = QPushButton("Open past sweep\u2026")
         self.open_button.clicked.connect(self.open_experiment_dialog)
         self.report_button = QPushButton("Write HTML report\u2026")
         self.report_button.clicked.connect(self.report_dialog)
         self.report_button.setEnabled(False)
-        options.addWidget(self.open_button)
-        options.addWidget(self.report_button)
+        objectives.addWidget(self.open_button)
+        objectives.addWidget(self.report_button)
 
         self.run_bar = RunBar("Run sweep")
         self.run_bar.run_button.clicked.connect(self.run)
@@ -165,16 +168,12 @@ class SweepView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table_page = QWidget()
-        table_layout = QVBoxLayout(table_page)
-        table_layout.addWidget(self.best_text)
-        table_layout.addWidget(self.table, 1)
 
         self.effect_kpi, self.effect_factor = self._combo(KPI_CHOICES), QComboBox()
         self.effect_plot = plots.new_plot("KPI against a factor (mean, 95% CI)", "", "")
         self.heat_kpi, self.heat_x, self.heat_y = self._combo(KPI_CHOICES), QComboBox(), QComboBox()
         self.heat_plot = plots.new_plot("KPI over two factors", "", "")
-        self.pareto_plot = plots.new_plot("Pareto front", "", "")
+        self.pareto_plot = plots.new_plot("Pareto front", "", "", legend=(-10, -10))
         for combo in (self.effect_kpi, self.effect_factor):
             combo.currentIndexChanged.connect(self.draw_effect)
         for combo in (self.heat_kpi, self.heat_x, self.heat_y):
@@ -186,7 +185,7 @@ class SweepView(QWidget):
         self.heat_page.layout().addWidget(self.heat_note)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(table_page, "Points")
+        self.tabs.addTab(self.table, "Points")
         self.tabs.addTab(effect_page, "KPI against factor")
         self.tabs.addTab(self.heat_page, "Heatmap")
         self.tabs.addTab(self.pareto_plot, "Pareto")
@@ -195,7 +194,9 @@ class SweepView(QWidget):
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addLayout(grid)
         top_layout.addLayout(options)
+        top_layout.addLayout(objectives)
         top_layout.addWidget(self.run_bar)
+        top_layout.addWidget(self.best_text)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(self.tabs)
@@ -454,8 +455,9 @@ class SweepView(QWidget):
             plot.clear()
             return
         a, b = result.pareto
-        plot.setLabel("bottom", f"{info(a.kpi).label} ({a.goal})")
-        plot.setLabel("left", f"{info(b.kpi).label} ({b.goal})")
+        better = {"min": "lower is better", "max": "higher is better"}
+        plot.setLabel("bottom", f"{info(a.kpi).label} ({better[a.goal]})")
+        plot.setLabel("left", f"{info(b.kpi).label} ({better[b.goal]})")
         plots.draw_pareto(
             plot,
             self._means(a.kpi),
