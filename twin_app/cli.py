@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from twin_app import __version__
-from twin_app.commands import decisions, history
+from twin_app.commands import decisions, history, run_limits
 from twin_app.dispatch import assignment, sequencing
 from twin_app.errors import ScenarioError, TwinError
 from twin_app.model import limits
@@ -115,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE.html",
         help="also write the client report (HTML: every KPI with its 95%% CI, owners, curves; folders are created)",
     )
+    run_limits.add_options(run)
     run.set_defaults(handler=_run)
 
     capture = commands.add_parser("capture", help="run a scenario offscreen and save a screenshot of the app")
@@ -265,6 +266,7 @@ def _run(args: argparse.Namespace) -> int:
         database=database,
         progress=not args.json and sys.stderr.isatty(),
         curves=report is not None,
+        budget=run_limits.budget(args),
     )
     kpis = summarise(results)
     kpis["run_ids"] = [r.run_id for r in results]
@@ -291,7 +293,12 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return exit_code(list(stopped[0].signals))
-    return 0
+    several = len(results) > 1
+    limited = [
+        (f"replication {r.replication + 1} of {len(results)}" if several else "the run", _printable(r.message))
+        for r in results
+    ]
+    return run_limits.report(limited, stored=database is not None)
 
 
 def _write_run_report(args: argparse.Namespace, scenario: Scenario, results: list[Replication], report: Path) -> None:

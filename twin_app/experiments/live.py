@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from twin_app.errors import TwinError
 from twin_app.model.events import EventBatch, RunEnd, RunInfo, RunObserver
 from twin_app.sim.engine import Simulation
+from twin_app.sim.watchdog import Budget
 
 
 class SimulationLike(Protocol):
@@ -83,11 +84,12 @@ class QueueObserver:
             self._out.put(("end", end))
 
 
-def default_factory(scenario: Any, seed: int | None = None) -> SimulationFactory:
-    """A factory that builds the engine's Simulation for ``scenario``."""
+def default_factory(scenario: Any, seed: int | None = None, budget: Budget | None = None) -> SimulationFactory:
+    """A factory that builds the engine's Simulation for ``scenario`` (``budget``: the limits it
+    stops at, :mod:`twin_app.sim.watchdog`; the run then ends 'stopped' with the reason)."""
 
     def build(observers: Sequence[RunObserver]) -> SimulationLike:
-        return Simulation(scenario, seed=seed, observers=observers)  # type: ignore[return-value]
+        return Simulation(scenario, seed=seed, observers=observers, budget=budget)  # type: ignore[return-value]
 
     return build
 

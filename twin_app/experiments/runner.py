@@ -27,6 +27,7 @@ from twin_app.experiments.signals import stop_on_signals, stop_seen
 from twin_app.model.events import EventBatch, RunEnd, RunInfo, RunObserver
 from twin_app.model.scenario import Scenario
 from twin_app.sim.engine import Simulation
+from twin_app.sim.watchdog import Budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,8 @@ class Replication:
     """The simulated time the run reached."""
     curves: dict[str, Any] = field(default_factory=dict)
     """The WIP curve and lead-time quantiles for the report (only when asked: ``curves=True``)."""
+    message: str = ""
+    """Why the run stopped at a limit of its budget (:mod:`twin_app.sim.watchdog`), else empty."""
 
 
 class ProgressBar:
@@ -94,16 +97,20 @@ def run_replication(
     observers: Sequence[RunObserver] = (),
     measure: Callable[[RunResult], dict[str, Any]] = compute_kpis,
     curves: bool = False,
+    budget: Budget | None = None,
 ) -> Replication:
     """Run one replication to its end and compute its KPIs (stored too, with a database).
 
     ``measure`` turns the run's result into the KPI dictionary (a module-level function, so
     it can be sent to worker processes); the default is the full KPI set. ``curves`` adds the
-    summary curves the HTML report draws (``twin-app run --report``).
+    summary curves the HTML report draws (``twin-app run --report``). ``budget``: the limits
+    the run stops at (default: :class:`~twin_app.sim.watchdog.Budget`'s).
     """
     collector = EventCollector()
     seed = scenario.run.seed if seed is None else seed
-    simulation = Simulation(scenario, seed=seed, replication=replication, observers=[collector, *observers])
+    simulation = Simulation(
+        scenario, seed=seed, replication=replication, observers=[collector, *observers], budget=budget
+    )
     store = None
     if database is not None:
         from twin_app.store.results_db import ResultsStore
@@ -139,18 +146,28 @@ def run_replication(
     if store is not None:
         store.complete_run(simulation.run_id, end.status, end.message, kpis)
         store.close()
-    return Replication(simulation.run_id, seed, replication, end.status, kpis, tuple(received), end.now, report_curves)
+    return Replication(
+        simulation.run_id,
+        seed,
+        replication,
+        end.status,
+        kpis,
+        tuple(received),
+        end.now,
+        report_curves,
+        simulation.watchdog.message,
+    )
 
 
 def _replication_job(
-    arguments: tuple[Scenario, int, int, Path | None, Callable[[RunResult], dict[str, Any]], bool],
+    arguments: tuple[Scenario, int, int, Path | None, Callable[[RunResult], dict[str, Any]], bool, Budget | None],
 ) -> Replication | None:
     """A replication in a worker process; None when the worker was told to stop before it began."""
-    scenario, seed, replication, database, measure, curves = arguments
+    scenario, seed, replication, database, measure, curves, budget = arguments
     if stop_seen():
         return None
     return run_replication(
-        scenario, seed=seed, replication=replication, database=database, measure=measure, curves=curves
+        scenario, seed=seed, replication=replication, database=database, measure=measure, curves=curves, budget=budget
     )
 
 
@@ -164,9 +181,11 @@ def run_replications(
     progress: bool = False,
     measure: Callable[[RunResult], dict[str, Any]] = compute_kpis,
     curves: bool = False,
+    budget: Budget | None = None,
 ) -> list[Replication]:
     """Run ``replications`` independent replications (in parallel processes when > 1); with
-    ``curves`` each carries the summary curves of the HTML report."""
+    ``curves`` each carries the summary curves of the HTML report. ``budget``: the limits each
+    replication stops at (its own memory ceiling in each worker process)."""
     seed = scenario.run.seed if seed is None else seed
     if database is not None:
         from twin_app.store.results_db import ResultsStore
@@ -175,11 +194,18 @@ def run_replications(
     if replications == 1 or workers <= 1:
         return [
             run_replication(
-                scenario, seed=seed, replication=r, database=database, progress=progress, measure=measure, curves=curves
+                scenario,
+                seed=seed,
+                replication=r,
+                database=database,
+                progress=progress,
+                measure=measure,
+                curves=curves,
+                budget=budget,
             )
             for r in range(replications)
         ]
-    jobs = [(scenario, seed, r, database, measure, curves) for r in range(replications)]
+    jobs = [(scenario, seed, r, database, measure, curves, budget) for r in range(replications)]
     parent = os.getpid()
     with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
         futures = [pool.submit(_replication_job, job) for job in jobs]

@@ -371,6 +371,8 @@ class RunSession:
         self.state = "failed" if end.status == "failed" else "finished"
         if end.status == "failed":
             self.last_error = (end.message or "The run ended with status 'failed'.", "")
+        elif end.message:  # stopped at a limit of its budget (twin_app.sim.watchdog): say why
+            self.last_error = (end.message, "")
         self.version += 1  # the end closes the intervals still open: analyse once more
         return Ended(end)
 

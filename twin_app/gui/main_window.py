@@ -387,6 +387,8 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         self._update_clock()
         if end.status == "failed":
             self.show_error("The simulation failed", end.message or "The run ended with status 'failed'.", "")
+        elif end.message:  # a limit of the run's budget stopped it (twin_app.sim.watchdog)
+            self.show_error("The run stopped at a limit", end.message, "")
 
     def _on_failed(self, message: str, details: str) -> None:
         self.show_error("The simulation failed", message, details)

@@ -296,7 +296,7 @@ class Simulation:
         self.start()
         self._advance_to(float(self.horizon) if self.horizon is not None else float("inf"))
         if self.watchdog.tripped:
-            return self.finish("stopped", self.watchdog.message)
+            return self.finish("stopped", self.watchdog.finish_message())
         return self.finish("stopped" if self._stop_requested and not self._complete() else "completed")
 
     def advance(self, until: float) -> None:
@@ -304,8 +304,8 @@ class Simulation:
         self.start()
         end = float(self.horizon) if self.horizon is not None else float("inf")
         self._advance_to(min(until, end))
-        if self.watchdog.tripped:
-            self.finish("stopped", self.watchdog.message)
+        if self.watchdog.tripped and (self._stop_requested or self._complete()):
+            self.finish("stopped", self.watchdog.finish_message())
             return
         self.log.flush(self.now)
 

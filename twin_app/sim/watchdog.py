@@ -77,10 +77,13 @@ class Watchdog:
         self.chunk = CHECK_EVERY
         """Events the run loop steps before the first tick."""
         self.message = ""
-        """Why the run stopped, once a guard tripped and its sample is taken."""
+        """Why the run stopped, once a guard tripped (:attr:`tripped`) and the run loop returned."""
         self._instant = 0.0
         self._at_instant = 0
         self._reason = ""
+        """The guard that tripped (the run stops even if it ends within the sample)."""
+        self._budget_reason = ""
+        """The event budget, while its last events are sampled (spent only once they are done)."""
         self._sampling = 0
         self._sources: Counter[str] = Counter()
         self._names = _Names(simulation)
@@ -88,8 +91,20 @@ class Watchdog:
 
     @property
     def tripped(self) -> bool:
-        """A guard stopped the run (:attr:`message` says which and why)."""
-        return bool(self.message)
+        """A guard stopped the run; :meth:`finish_message` says which and why."""
+        return bool(self._reason)
+
+    def finish_message(self) -> str:
+        """Why the run stopped: the guard, the time, and where the sampled events came from."""
+        if not self.message and self._reason:
+            message = f"stopped at t = {self.simulation.env.now:g}: {self._reason}"
+            total = sum(self._sources.values())
+            if total:
+                top = self._sources.most_common(SHOWN_SOURCES)
+                shares = ", ".join(f"{source} ({count / total:.0%})" for source, count in top if count * 100 >= total)
+                message += f". The last {total:,} events came from: {shares or top[0][0]}"
+            self.message = message
+        return self.message
 
     def tick(self, done: int) -> int:
         """``done`` more events were processed: check the guards; return the next chunk (also
@@ -100,7 +115,7 @@ class Watchdog:
 
     def _tick(self, done: int) -> int:
         self.events += done
-        if self._reason:
+        if self._sampling or self.tripped:
             return self._sample(done)
         now = self.simulation.env.now
         if now > self._instant:
@@ -110,64 +125,54 @@ class Watchdog:
             self._at_instant += done
         budget = self.budget
         if self._at_instant >= budget.max_events_at_instant:
-            return self._trip(
-                f"no progress in simulated time: {self._at_instant:,} events at one instant (the limit is "
-                f"{budget.max_events_at_instant:,}; raise it with --max-events-at-instant N)",
-                SAMPLE,
+            self._reason = (
+                f"no progress in simulated time: {self._at_instant:,} events at t = {now:g} (the limit is "
+                f"{budget.max_events_at_instant:,}; raise it with --max-events-at-instant N)"
             )
+            return self._start_sample(SAMPLE)
         if budget.max_events is not None and self.events >= budget.max_events - SAMPLE:
-            return self._trip(
-                f"the event budget is spent: {budget.max_events:,} events (raise it with --max-events N)",
-                max(budget.max_events - self.events, 0),
+            self._budget_reason = (
+                f"the event budget is spent: {budget.max_events:,} events (raise it with --max-events N)"
             )
+            return self._start_sample(max(budget.max_events - self.events, 0))
         if budget.max_memory is not None:
             used = resident_memory()
             if used > budget.max_memory:
-                return self._trip(
+                self._reason = (
                     f"the memory ceiling is reached: {_size(used)} in use, over {_size(budget.max_memory)}, "
-                    f"with {self.simulation.open_orders:,} orders open (raise it with --max-memory SIZE)",
-                    SAMPLE,
+                    f"with {self.simulation.open_orders:,} orders open (raise it with --max-memory SIZE)"
                 )
+                return self._start_sample(SAMPLE)
         return self._next_chunk()
 
     def _next_chunk(self) -> int:
-        """Events to the next tick: :data:`CHECK_EVERY`, or fewer to begin the sample at
-        exactly ``max_events - SAMPLE``."""
+        """Events to the next tick: :data:`CHECK_EVERY`, or fewer for a smaller limit at one
+        instant, or to begin the sample at exactly ``max_events - SAMPLE``."""
+        chunk = min(CHECK_EVERY, self.budget.max_events_at_instant)
         if self.budget.max_events is None:
-            return CHECK_EVERY
-        return max(1, min(CHECK_EVERY, self.budget.max_events - SAMPLE - self.events))
+            return chunk
+        return max(1, min(chunk, self.budget.max_events - SAMPLE - self.events))
 
-    def _trip(self, reason: str, sample: int) -> int:
-        self._reason = reason
-        self._sampling = sample
+    def _start_sample(self, size: int) -> int:
+        self._sampling = size + 1
         return self._sample(1)
 
     def _sample(self, done: int) -> int:
         """Attribute the next event to its source (``done`` 0: the last one attributed has not
-        been processed yet); stop once the sample is complete."""
-        if self.message:
-            return CHECK_EVERY
+        been processed yet); once the sample is complete, stop the run."""
         if not done:
             return 1
-        if self._sampling <= 0:
-            self._stop()
-            return CHECK_EVERY
         self._sampling -= 1
+        if self._sampling <= 0:
+            if self._budget_reason:
+                self._reason = self._budget_reason
+            self._sampling = 0
+            self.simulation.request_stop()
+            return CHECK_EVERY
         source = self._names.next_source()
         if source is not None:  # (a dispatch decision: a consequence of the events, not a source)
             self._sources[source] += 1
         return 1
-
-    def _stop(self) -> None:
-        simulation = self.simulation
-        message = f"stopped at t = {simulation.env.now:g}: {self._reason}"
-        total = sum(self._sources.values())
-        if total:
-            top = self._sources.most_common(SHOWN_SOURCES)
-            shares = ", ".join(f"{source} ({count / total:.0%})" for source, count in top if count * 100 >= total)
-            message += f". The last {total:,} events came from: {shares or top[0][0]}"
-        self.message = message
-        simulation.request_stop()
 
 
 def _size(count: int) -> str:
