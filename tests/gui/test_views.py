@@ -249,6 +249,18 @@ def test_map_labels_never_cover_each_other_or_another_node():
             assert not overlap(a, node), (i, k)
 
 
+def test_map_labels_stay_inside_the_view():
+    from twin_app.gui.map_model import place_labels
+
+    # A node at each edge with a label wider than the gap to the border.
+    points = np.array([[3.0, 150.0], [397.0, 150.0], [200.0, 2.0], [200.0, 298.0]])
+    widths = np.array([120.0, 120.0, 90.0, 90.0])
+    shown, centre = place_labels(points, np.full(4, 6.0), widths, 14.0, np.ones(4), view_px=(400.0, 300.0))
+    assert shown.all()
+    assert np.all(centre[:, 0] - widths / 2 >= 0) and np.all(centre[:, 0] + widths / 2 <= 400)
+    assert np.all(centre[:, 1] - 7 >= 0) and np.all(centre[:, 1] + 7 <= 300)
+
+
 def test_the_map_legend_lists_every_owner(qtbot, samples_dir):
     from twin_app.gui.network_map import NetworkMapView
     from twin_app.io.scenario_file import load_scenario

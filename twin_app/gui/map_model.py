@@ -245,6 +245,7 @@ def place_labels(
     widths_px: np.ndarray,
     height_px: float,
     priority: np.ndarray,
+    view_px: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Where each label goes so that no two labels and no label and node overlap.
 
@@ -252,7 +253,8 @@ def place_labels(
     ``widths_px`` the labels' text widths. Labels are placed greedily, most important
     (largest ``priority``) first, at the first of :data:`LABEL_OFFSETS` that is free; a label
     with no free place is left out. Returns ``(shown, centre)``: a mask and the (n, 2) centre
-    of each shown label in pixels.
+    of each shown label in pixels. With ``view_px`` (width, height) a label that would stick
+    out of the view is moved back inside it, along its node's side.
     """
     n = len(points_px)
     shown = np.zeros(n, dtype=bool)
@@ -267,6 +269,9 @@ def place_labels(
         for dx, dy in LABEL_OFFSETS:
             cx = x + dx * (r + gap + (w / 2 if dx else 0.0))
             cy = y + dy * (r + gap + h / 2)
+            if view_px is not None:
+                cx = min(max(cx, w / 2), max(view_px[0] - w / 2, w / 2))
+                cy = min(max(cy, h / 2), max(view_px[1] - h / 2, h / 2))
             box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
             if not any(_overlap(box, other) for other in placed) and not any(_overlap(box, node) for node in nodes):
                 placed.append(box)

@@ -379,6 +379,7 @@ class NetworkMapView(QWidget):
                 np.array([fm.horizontalAdvance(t) + 4 for t in names]),
                 fm.height(),
                 clusters.machines[inside],
+                view_px=((xb - xa) / px_w, (yb - ya) / px_h),
             )
             texts = [names[i] for i in np.flatnonzero(shown)]
             where = centres[shown]
