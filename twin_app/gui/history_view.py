@@ -105,7 +105,7 @@ def history_rows(database: Path) -> list[dict[str, Any]]:
 
 def _local_time(iso: str) -> str:
     try:
-        return dt.datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return dt.datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return iso
 
@@ -115,10 +115,10 @@ class HistoryModel(QAbstractTableModel):
 
     COLUMNS: tuple[tuple[str, str], ...] = (
         ("scenario", "Scenario"),
+        ("status", "Status"),
         ("started", "Started"),
         ("seed", "Seed"),
         ("replication", "Rep."),
-        ("status", "Status"),
         ("kind", "Kind"),
         ("detail", "Detail"),
         ("id", "Id"),
@@ -161,7 +161,7 @@ class HistoryModel(QAbstractTableModel):
         if role == ID_ROLE:
             return row["id"]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row['kind']} {row['id']}: {row['detail']}"
+            return f"{row['scenario']}\n{row['kind']} {row['id']}, {row['status']}: {row['detail']}"
         return None
 
 
@@ -206,7 +206,7 @@ class HistoryView(QWidget):
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        self.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # newest first
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -215,7 +215,9 @@ class HistoryView(QWidget):
         self.table.setShowGrid(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # long names: cut, full in the tooltip
+        header.resizeSection(0, 190)
+        header.setStretchLastSection(True)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())

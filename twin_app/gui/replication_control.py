@@ -84,6 +84,10 @@ def ci_card_texts(kpis: dict[str, Any]) -> dict[str, tuple[str, str]]:
         "wip": card(("wip", "mean"), number(1), number(2)),
         "cost": card(("cost", "total"), theme.format_money, theme.format_money),
         "revenue": card(("revenue", "total"), theme.format_money, theme.format_money),
+        "transport": card(("logistics", "trips"), lambda v: f"{v:,.0f} trips", number(1)),
+        "co2": card(("co2", "per_unit"), lambda v: f"{v:,.1f} kg", lambda v: f"{v:,.2f} kg"),
+        "energy": card(("energy", "kwh"), lambda v: f"{v:,.0f} kWh", number(0)),
+        "quality": card(("quality", "scrap_rate"), lambda v: f"scrap {percent(v)}", points),
     }
 
 
@@ -280,7 +284,8 @@ class ReplicationControl(QObject):
         progress = background.progress()
         note = "cancelled" if background.cancelled else ("replication 1 is the live run" if not live_done else "")
         if self.summary is not None:
-            note = f"KPI cards: mean \u00b1 95% CI over {self.summary.get('replications', 0)} replications"
+            n = self.summary.get("replications", 0)
+            note = f"KPI cards: mean \u00b1 95% CI over {n} replications; charts and table: replication 1"
         self.panel.set_progress(live_done + progress.done, total, progress.eta_seconds, progress.running, note)
 
     def _summarise(self) -> None:
@@ -302,7 +307,9 @@ class ReplicationControl(QObject):
         result = summary(first, background.finished())
         if int(result.get("replications", 0) or 0) >= 2:
             self.summary = result
-            self.window.kpi_view.set_replication_texts(ci_card_texts(result))
+            cards = self.window.kpi_view.cards
+            texts = {k: v for k, v in ci_card_texts(result).items() if k in cards}
+            self.window.kpi_view.set_replication_texts(texts)
             self.summarised.emit(result)
         self._show_progress()
 

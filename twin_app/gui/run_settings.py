@@ -134,6 +134,7 @@ class RunSettingsPanel(QWidget):
         self.progress.setFormat("no replications running")
         self.eta = QLabel(" ")
         self.eta.setObjectName("Hint")
+        self.eta.setWordWrap(True)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop the background replications (finished ones are kept)")
         self.cancel_button.setEnabled(False)
