@@ -128,7 +128,9 @@ def measure_stalls(
     switches: list[float] = []
     switch_to: list[str] = []
     with tempfile.TemporaryDirectory(prefix="twin-bench-") as scratch:
-        window = MainWindow(AppSettings(Path(scratch) / "settings.ini"))
+        settings = AppSettings(Path(scratch) / "settings.ini")
+        settings.results_db = Path(scratch) / "results.sqlite"  # stored as a user's run is, not in their history
+        window = MainWindow(settings)
         try:
             window.resize(1600, 1000)
             window.show()
