@@ -187,3 +187,23 @@ def test_report_without_results_runs_the_replications_first(ran, tmp_path, monke
     html = target.read_text(encoding="utf-8")
     assert "replications report" in html and "<h2>Key figures</h2>" in html and "Orders completed" in html
     assert html.count("<svg") >= 3
+
+
+def test_a_table_with_its_own_menu_keeps_it_and_gets_ctrl_c(qtbot) -> None:
+    from PySide6.QtCore import SIGNAL
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+
+    table = QTableWidget(2, 2)
+    qtbot.addWidget(table)
+    table.setHorizontalHeaderLabels(["Factor", "Levels"])
+    for row, (factor, levels) in enumerate([("lanes[*].vehicles", "2, 4, 6"), ("=cmd", "1")]):
+        table.setItem(row, 0, QTableWidgetItem(factor))
+        table.setItem(row, 1, QTableWidgetItem(levels))
+    table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    table.customContextMenuRequested.connect(lambda _point: None)  # the owner's own menu
+    table_export.install_table_actions(table, "factors")
+    assert table.receivers(SIGNAL("customContextMenuRequested(QPoint)")) == 1
+    table.selectAll()
+    text = table_export.copy_selection(table)
+    assert text == "Factor\tLevels\nlanes[*].vehicles\t2, 4, 6\n'=cmd\t1\n"  # pasted, nothing runs
+    assert [a.text() for a in table_export.table_menu_actions(table, "factors", table)][2] == "&Export CSV..."

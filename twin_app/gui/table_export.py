@@ -7,11 +7,15 @@ One call gives a table all of it::
 
     install_table_actions(self.table, "owner P&L")   # any QTableView or QTableWidget
 
-(the main window also calls it on every table that exists when the window is built). The
-name is the suggested file name of the CSV. What a table shows is what is copied; the CSV
-file takes a cell's ``Qt.EditRole`` value when the model gives a number there (so a cell
-shown as "12,345" is written as 12345), else the text shown. Files are written atomically
-through :mod:`twin_app.io.output_path`; a path that cannot be written is said in a dialog.
+(the main window also calls it on every table that exists when the window is built, and
+again whenever a tab is shown). The name is the suggested file name of the CSV. A table that
+already has a context menu of its own keeps it and gets Ctrl+C only: add
+:func:`table_menu_actions` to that menu to offer Copy and Export CSV there too.
+
+What a table shows is what is copied; the CSV file takes a cell's ``Qt.EditRole`` value
+when the model gives a number there (so a cell shown as "12,345" is written as 12345), else
+the text shown. Files are written atomically through :mod:`twin_app.io.output_path`; a path
+that cannot be written is said in a dialog.
 """
 
 from __future__ import annotations
@@ -33,14 +37,18 @@ INSTALLED = "twin_table_actions"
 
 def install_table_actions(table: QTableView, name: str = "table") -> None:
     """Give ``table`` Ctrl+C (selection as TSV with headers) and a context menu with Copy,
-    Copy whole table and Export CSV...; ``name`` names the CSV file suggested."""
+    Copy whole table and Export CSV... (unless it has a context menu of its own already);
+    ``name`` names the CSV file suggested."""
     if table.property(INSTALLED):
         return
     table.setProperty(INSTALLED, True)
-    table.setProperty("twin_table_name", name)
     table.installEventFilter(_CopyKey(table))
+    if table.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu:
+        return  # its owner's menu stays the only one (it may add table_menu_actions)
     table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-    table.customContextMenuRequested.connect(lambda position: _menu(table, name).exec(table.mapToGlobal(position)))
+    table.customContextMenuRequested.connect(
+        lambda position: _menu(table, name).exec(table.viewport().mapToGlobal(position))
+    )
 
 
 def install_on_tables(root: QWidget) -> int:
@@ -142,20 +150,25 @@ class _CopyKey(QObject):
         return False
 
 
-def _menu(table: QTableView, name: str) -> QMenu:
-    menu = QMenu(table)
-    copy = QAction("&Copy (as TSV with headers)", menu)
+def table_menu_actions(table: QTableView, name: str, parent: QObject) -> list[QAction]:
+    """Copy, Copy whole table and Export CSV... for ``table`` (owned by ``parent``, e.g. a
+    menu), to add to a context menu of the table's own."""
+    copy = QAction("&Copy (as TSV with headers)", parent)
     copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
     copy.triggered.connect(lambda: copy_selection(table))
-    whole = QAction("Copy &whole table", menu)
+    whole = QAction("Copy &whole table", parent)
     whole.triggered.connect(lambda: copy_all(table))
-    export = QAction("&Export CSV...", menu)
+    export = QAction("&Export CSV...", parent)
     export.triggered.connect(lambda: export_csv_dialog(table, name))
-    for action in (copy, whole, export):
-        menu.addAction(action)
     has_rows = table.model() is not None and table.model().rowCount() > 0
     for action in (copy, whole, export):
         action.setEnabled(has_rows)
+    return [copy, whole, export]
+
+
+def _menu(table: QTableView, name: str) -> QMenu:
+    menu = QMenu(table)
+    menu.addActions(table_menu_actions(table, name, menu))
     return menu
 
 
