@@ -207,3 +207,22 @@ def test_a_table_with_its_own_menu_keeps_it_and_gets_ctrl_c(qtbot) -> None:
     text = table_export.copy_selection(table)
     assert text == "Factor\tLevels\nlanes[*].vehicles\t2, 4, 6\n'=cmd\t1\n"  # pasted, nothing runs
     assert [a.text() for a in table_export.table_menu_actions(table, "factors", table)][2] == "&Export CSV..."
+
+
+def test_report_of_the_runs_replications_shows_the_cards_numbers(qtbot, window, tiny_path, tmp_path) -> None:
+    from twin_app.experiments.run_overrides import RunOverrides
+
+    assert window.open_scenario(tiny_path, ask=False)
+    window.set_speed(None, True)
+    window.run_control.panel.set_overrides(RunOverrides(seed=11, replications=2, horizon=1440.0, warmup=120.0))
+    window.toggle_run()
+    qtbot.waitUntil(lambda: window.run_control.summary is not None, timeout=120_000)
+    result = report_export.report_result_of(window)
+    assert result is not None and result.replications == 2 and result.seed == 11
+    assert result.curves[0]["lead_time_quantiles"] and result.curves[0]["wip"]  # replication 1's, for the charts
+    summary = window.run_control.summary  # what the KPI cards show
+    lead = result.kpi("lead_time.mean").estimates[0]
+    assert lead.mean == pytest.approx(summary["lead_time"]["mean"]["mean"])
+    assert lead.half_width == pytest.approx(summary["lead_time"]["mean"]["ci95"])
+    html = report_export.export_report(window, tmp_path / "run.html").read_text(encoding="utf-8")
+    assert "replications report" in html and "Lead time mean (min)" in html and html.count("<svg") >= 3

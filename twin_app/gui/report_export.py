@@ -22,7 +22,6 @@ same report; the file is written atomically through :mod:`twin_app.io.output_pat
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from pathlib import Path
 from typing import Any
@@ -68,10 +67,10 @@ def run_replications_result(window: Any) -> CompareResult | None:
     background = getattr(control, "background", None)
     if control is None or background is None or getattr(control, "summary", None) is None:
         return None
-    info, end, analysis = session.run_info, session.run_end, session.analysis
-    if info is None or end is None or analysis is None or control.live_kpis is None:
+    info, end = session.run_info, session.run_end
+    if info is None or end is None or control.live_kpis is None or session.layout is None:
         return None
-    curves = summary_curves(dataclasses.replace(analysis.result, start=0.0))
+    curves = summary_curves(session.collector.result(session.scenario, session.layout, start=0.0))
     first = Replication(info.run_id, info.seed, 0, end.status, control.live_kpis, curves=curves)
     source = str(window.path) if window.path is not None else "<app>"
     return replications_result(
