@@ -87,3 +87,16 @@ def test_memory_sizes_read_as_people_write_them() -> None:
     assert parse_size("512mb") == 512 * 1024**2
     assert parse_size("1.5GB") == int(1.5 * 1024**3)
     assert parse_size("none") is None
+
+
+def test_compare_on_worker_processes_names_the_runs_its_budget_stopped(
+    storm: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "storm2.json"
+    other.write_text(storm.read_text(encoding="utf-8"), encoding="utf-8")
+    arguments = ["compare", str(storm), str(other), "--replications", "2", "--workers", "2", "--no-db"]
+    cli.main([*arguments, "--max-events", "2000"])
+    out = capsys.readouterr().out
+    assert "4 failed replications (left out)" in out
+    assert out.count("the event budget is spent: 2,000 events") == 4
+    assert "storm2 replication 2: stopped at t = 0" in out

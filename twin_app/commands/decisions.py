@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from twin_app.commands import run_limits
 from twin_app.errors import TwinError
 from twin_app.io.csv_cells import safe_cell
 
@@ -89,6 +90,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
     parser.add_argument("--csv", metavar="FILE", help="also write the table as CSV")
     parser.add_argument("--report", metavar="FILE.html", help="also write a self-contained HTML report")
+    run_limits.add_options(parser)
 
 
 def _outputs(args: argparse.Namespace) -> tuple[Path | None, Path | None, Path | None]:
@@ -139,6 +141,7 @@ def _compare(args: argparse.Namespace) -> int:
         database=database,
         resume=args.resume,
         progress=_progress(args),
+        budget=run_limits.budget(args),
     )
     if kpis:
         unknown = [k for k in kpis if k not in {row.path for row in result.kpis}]
@@ -168,7 +171,13 @@ def _sweep(args: argparse.Namespace) -> int:
 
     database, csv, report = _outputs(args)
     result = sweep(
-        args.spec, workers=args.workers, dask=args.dask, database=database, resume=args.resume, progress=_progress(args)
+        args.spec,
+        workers=args.workers,
+        dask=args.dask,
+        database=database,
+        resume=args.resume,
+        progress=_progress(args),
+        budget=run_limits.budget(args),
     )
     _emit(args, result, csv, report)
     return 0

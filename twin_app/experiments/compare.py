@@ -38,6 +38,7 @@ from twin_app.experiments.samples import bottleneck_shares, estimates, mean_curv
 from twin_app.experiments.tasks import TaskResult
 from twin_app.model.limits import MAX_REPLICATIONS
 from twin_app.model.scenario import Scenario
+from twin_app.sim.watchdog import Budget
 
 DEFAULT_REPLICATIONS = 10
 DEFAULT_MAX_REPLICATIONS = 100
@@ -319,13 +320,15 @@ def compare(
     resume: bool = False,
     progress: bool = False,
     on_progress: Progress | None = None,
+    budget: Budget | None = None,
 ) -> CompareResult:
     """Run every scenario for the same replications and compare them to the first.
 
     ``scenarios`` are files or Scenario objects (at least two). ``seed`` defaults to the
     first scenario's ``run.seed``; ``until``/``warmup`` override every scenario's run length
     and warm-up. See the module docstring for ``precision``. ``on_progress`` is told after
-    each task and may raise to stop (see :data:`twin_app.experiments.plan.Progress`).
+    each task and may raise to stop (see :data:`twin_app.experiments.plan.Progress`). ``budget``:
+    the limits each run stops at (:mod:`twin_app.sim.watchdog`); a stopped run is listed as failed.
     """
     if len(scenarios) < 2:
         raise TwinError("compare needs at least two scenarios")
@@ -365,7 +368,15 @@ def compare(
     try:
         while True:
             results = run_plan(
-                points, range(n), seed, backend, recorder, progress=progress, label="compare", on_progress=on_progress
+                points,
+                range(n),
+                seed,
+                backend,
+                recorder,
+                progress=progress,
+                label="compare",
+                on_progress=on_progress,
+                budget=budget,
             )
             if precision is None:
                 break

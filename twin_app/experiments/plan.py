@@ -10,6 +10,7 @@ with an ETA on a terminal.
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from collections.abc import Callable, Sequence
@@ -19,8 +20,9 @@ from typing import Any
 
 from twin_app.errors import TwinError
 from twin_app.experiments.executors import Backend, execute
-from twin_app.experiments.tasks import Task, TaskResult
+from twin_app.experiments.tasks import Task, TaskResult, run_task
 from twin_app.model.scenario import Scenario
+from twin_app.sim.watchdog import Budget
 
 Progress = Callable[[int, int], None]
 """Called after each finished task with (tasks done, tasks in the plan), resumed ones counted.
@@ -148,10 +150,12 @@ def run_plan(
     progress: bool = False,
     label: str = "tasks",
     on_progress: Progress | None = None,
+    budget: Budget | None = None,
 ) -> dict[tuple[int, int], TaskResult]:
     """Run every (point, replication) not finished yet; return every result by its key.
 
-    ``on_progress`` is told after each task (see :data:`Progress`)."""
+    ``on_progress`` is told after each task (see :data:`Progress`). ``budget``: the limits each
+    task's run stops at (:mod:`twin_app.sim.watchdog`; default: its defaults)."""
     results = {key: r for key, r in recorder.finished.items() if key[1] in set(replications)}
     tasks = [
         Task(p, r, point.scenario, seed)
@@ -161,7 +165,7 @@ def run_plan(
     ]
     bar = _bar(len(tasks), label) if progress and tasks else None
     total = len(results) + len(tasks)
-    stream = execute(tasks, backend)
+    stream = execute(tasks, backend, run_task if budget is None else functools.partial(run_task, budget=budget))
     try:
         for result in stream:
             recorder.record(points[result.point], result)

@@ -23,6 +23,7 @@ from twin_app.experiments.paired import Difference, Estimate, paired_difference
 from twin_app.experiments.plan import Point, Progress, Recorder, run_plan
 from twin_app.experiments.samples import Samples, estimates, mean_curves, point_samples
 from twin_app.experiments.sweep_spec import Factor, Objective, SweepSpec, apply, load_spec, parse_spec
+from twin_app.sim.watchdog import Budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,10 +197,11 @@ def sweep(
     resume: bool = False,
     progress: bool = False,
     on_progress: Progress | None = None,
+    budget: Budget | None = None,
 ) -> SweepResult:
     """Run a sweep spec and summarise it: a spec file, a :class:`SweepSpec`, or the spec as a
     dict (its ``base`` relative to the working folder), as a notebook would write it.
-    ``on_progress`` is told after each task and may raise to stop (as in compare)."""
+    ``on_progress`` is told after each task and may raise to stop (as in compare); ``budget`` as in compare."""
     if isinstance(spec, dict):
         spec = parse_spec(spec, "<spec>", Path.cwd())
     elif not isinstance(spec, SweepSpec):
@@ -221,6 +223,7 @@ def sweep(
             progress=progress,
             label="sweep",
             on_progress=on_progress,
+            budget=budget,
         )
     except BaseException:
         recorder.finish("stopped", {})

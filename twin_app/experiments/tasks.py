@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from twin_app.model.scenario import Scenario
+from twin_app.sim.watchdog import Budget
 
 CURVE_POINTS = 200
 """Cells of the WIP curve a task returns (time-averaged over each cell, from time 0)."""
@@ -63,8 +64,9 @@ class TaskResult:
         return self.status == "completed"
 
 
-def run_task(task: Task) -> TaskResult:
-    """Run one task to its end. A bad scenario or an engine error becomes a 'failed' result."""
+def run_task(task: Task, budget: Budget | None = None) -> TaskResult:
+    """Run one task to its end. A bad scenario or an engine error becomes a 'failed' result; a
+    run stopped at a limit of ``budget`` (:mod:`twin_app.sim.watchdog`) a 'stopped' one with the reason."""
     from twin_app.analysis.collector import EventCollector
     from twin_app.analysis.kpis import compute_kpis
     from twin_app.errors import TwinError
@@ -73,7 +75,9 @@ def run_task(task: Task) -> TaskResult:
     started = time.perf_counter()
     collector = EventCollector()
     try:
-        simulation = Simulation(task.scenario, seed=task.seed, replication=task.replication, observers=[collector])
+        simulation = Simulation(
+            task.scenario, seed=task.seed, replication=task.replication, observers=[collector], budget=budget
+        )
         end = simulation.run()
         result = collector.result(task.scenario, simulation.layout)
         kpis = compute_kpis(result)
