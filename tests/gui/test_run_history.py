@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from twin_app.experiments.run_overrides import RunOverrides
 from twin_app.store.results_db import ResultsStore, _json_safe
@@ -172,3 +173,28 @@ def test_delete_asks_and_removes(qtbot, window, tiny_path, answers, dialogs):
     with ResultsStore(window.settings.results_db) as store:
         assert store.list_runs() == []
     assert view.model.rows == [] and len(dialogs) == 2
+
+
+def test_history_lists_cli_runs_and_experiments_sorted_and_filtered(qtbot, window, tiny_path):
+    from twin_app.experiments.compare import compare
+    from twin_app.experiments.runner import run_replication
+    from twin_app.io.scenario_file import load_scenario
+
+    database = window.settings.results_db
+    tiny = load_scenario(tiny_path, run={"horizon": 720.0})
+    light = load_scenario(ROOT / "sample_networks" / "asset_light.json", run={"horizon": 1500.0})
+    for scenario, seed in ((tiny, 5), (light, 9), (tiny, 1)):
+        run_replication(scenario, seed=seed, database=database)
+    compare([tiny, tiny], replications=2, workers=1, database=database)
+    window.history.refresh()
+    view = window.history.view
+    assert [r["kind"] for r in view.model.rows].count("run") == 3 and view.proxy.rowCount() == 4
+
+    view.filter_edit.setText(tiny.name.split()[0])  # its two runs and the comparison of it with itself
+    assert sorted(view.proxy.index(row, 5).data() for row in range(view.proxy.rowCount())) == ["compare", "run", "run"]
+    view.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # by seed (an experiment has none)
+    seeds = [view.proxy.index(row, 3).data() for row in range(view.proxy.rowCount())]
+    assert seeds == ["", "1", "5"]
+    view.filter_edit.setText("")
+    view.status_combo.setCurrentText("stopped")
+    assert view.proxy.rowCount() == 0 and view.count_label.text() == "0 of 4 shown"

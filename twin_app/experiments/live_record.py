@@ -37,7 +37,6 @@ class LiveRecord:
         ResultsStore(database).close()  # create or migrate the file here, not on the simulation thread
         placeholder = RunInfo("", scenario.name, scenario.run.seed, 0, scenario.run.horizon or float("nan"), 0.0)
         self.writer = StoreWriter(database, scenario, placeholder, run_settings(scenario), hold_status=True)
-        self.end: RunEnd | None = None
         self.stored = False
 
     @property

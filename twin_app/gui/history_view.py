@@ -175,8 +175,9 @@ class HistoryFilter(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
 
     def set_filter(self, text: str, status: str) -> None:
+        self.beginFilterChange()
         self.text, self.status = text.strip().lower(), status
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()
