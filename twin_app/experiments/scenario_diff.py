@@ -37,10 +37,17 @@ class Change:
     def text(self, width: int = 60) -> str:
         """``old -> new`` (or the one value there is), each shortened to ``width`` characters."""
         if self.kind == "added":
-            return f"added: {short(self.new, width)}"
+            return f"added: {_named(self.new, width)}"
         if self.kind == "removed":
-            return f"removed: {short(self.old, width)}"
+            return f"removed: {_named(self.old, width)}"
         return f"{short(self.old, width)} -> {short(self.new, width)}"
+
+
+def _named(value: Any, width: int) -> str:
+    """An added or removed element by its name when it has one, else as JSON."""
+    if isinstance(value, dict) and value.get("name"):
+        return short(f"{value['name']} ({value.get('id', '')})" if value.get("id") else value["name"], width)
+    return short(value, width)
 
 
 def short(value: Any, width: int = 60) -> str:

@@ -119,15 +119,25 @@ class CompareView(QWidget):
         self.summary = QLabel("Pin two or more scenarios, then Run comparison.")
         self.summary.setObjectName("Hint")
         self.summary.setWordWrap(True)
+        self.profit_plot = plots.new_plot("Profit by owner (mean, 95% CI)", "", "Profit", legend=(-10, -10))
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.table, 1)
+        table_layout.addWidget(self.all_kpis)
+        self.beside = beside = QSplitter(Qt.Orientation.Horizontal)
+        beside.addWidget(table_box)
+        beside.addWidget(self.profit_plot)
+        beside.setStretchFactor(0, 1)
+        beside.setSizes([1000, 440])  # the table's paired differences and verdicts first
         kpi_page = QWidget()
         kpi_layout = QVBoxLayout(kpi_page)
         kpi_layout.addWidget(self.summary)
-        kpi_layout.addWidget(self.table, 1)
-        kpi_layout.addWidget(self.all_kpis)
+        kpi_layout.addWidget(beside, 1)
 
         self.owner_model = OwnerPnlModel(self)
         self.owner_table = self._table(self.owner_model)
-        self.utilisation_plot = plots.new_plot("Utilisation by owner (mean, 95% CI)", "Utilisation (%)", "")
+        self.utilisation_plot = plots.new_plot("Utilisation by owner (mean, 95% CI)", "", "Utilisation (%)")
         owners = QSplitter(Qt.Orientation.Vertical)
         owners.addWidget(self.owner_table)
         owners.addWidget(self.utilisation_plot)
@@ -321,12 +331,23 @@ class CompareView(QWidget):
         plots.draw_wip(self.wip_plot.getPlotItem(), names, result.curves)
         owners = self.owner_model.owners
         plots.draw_grouped_bars(
+            self.profit_plot.getPlotItem(),
+            owners,
+            names,
+            [[figures.get(f"profit.by_owner.{o}") for o in owners] for figures in result.by_owner],
+        )
+        plots.draw_grouped_bars(
             self.utilisation_plot.getPlotItem(),
             owners,
             names,
             [[figures.get(f"utilisation.by_owner.{o}") for o in owners] for figures in result.by_owner],
             percent=True,
         )
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        wanted = header.length() + self.table.verticalScrollBar().sizeHint().width() + 4
+        total = sum(self.beside.sizes()) or self.width()
+        self.beside.setSizes([min(wanted, max(total - 360, 0)), max(total - wanted, 360)])
         self.report_button.setEnabled(True)
         self.compared.emit(result)
 

@@ -28,15 +28,17 @@ def scenario_colors(n: int) -> list[str]:
 
 
 def new_plot(
-    title: str, left: str, bottom: str, *, time_axis: bool = False, legend: tuple[int, int] = (-10, 10)
+    title: str, left: str, bottom: str, *, time_axis: bool = False, legend: tuple[int, int] | None = (-10, 10)
 ) -> pg.PlotWidget:
-    """A plot in the house style with a legend (``legend``: its offset, negative from the right/bottom)."""
+    """A plot in the house style with a legend (``legend``: its offset, negative from the right
+    and bottom; None: no legend)."""
     axes = {"bottom": theme.TimeAxisItem("bottom")} if time_axis else {}
     widget = pg.PlotWidget(axisItems=axes)
     plot = widget.getPlotItem()
     theme.style_plot(plot, left=left, bottom=bottom)
     theme.set_title(plot, title)
-    plot.addLegend(offset=legend, labelTextColor=theme.colors.text)
+    if legend is not None:
+        plot.addLegend(offset=legend, labelTextColor=theme.colors.text)
     return widget
 
 
@@ -107,43 +109,44 @@ def draw_grouped_bars(
     *,
     percent: bool = False,
 ) -> None:
-    """Bars per category, one BarGraphItem (and one error-bar item) per scenario, side by side.
+    """Horizontal bars per category (first at the top, names readable on the left axis), one
+    BarGraphItem and one error-bar item per scenario, side by side.
 
     ``values[s][c]`` is scenario ``s``'s estimate for category ``c`` (None: not there)."""
     _reset(plot)
     k = max(len(names), 1)
-    width = 0.8 / k
+    thickness = 0.8 / k
     scale = 100.0 if percent else 1.0
-    x = np.arange(len(categories), dtype=float)
+    y = np.arange(len(categories), dtype=float)
     for s, (name, color) in enumerate(zip(names, scenario_colors(len(names)), strict=True)):
         means = np.array([_mean(e) * scale for e in values[s]], dtype=float)
         halves = np.array([_half(e) * scale for e in values[s]], dtype=float)
-        centres = x - 0.4 + width * (s + 0.5)
+        centres = y - 0.4 + thickness * (s + 0.5)
         shown = np.isfinite(means)
         bars = pg.BarGraphItem(
-            x=centres[shown],
-            height=means[shown],
-            width=width * 0.92,
+            x0=np.minimum(means[shown], 0.0),
+            width=np.abs(means[shown]),
+            y=centres[shown],
+            height=thickness * 0.92,
             brush=pg.mkBrush(color),
             pen=pg.mkPen(theme.darker(color), width=1),
             name=name,
         )
-        plot.addItem(bars)
-        if plot.legend is not None:
-            plot.legend.addItem(bars, name)
+        plot.addItem(bars)  # named: the legend lists it
         errors = shown & np.isfinite(halves)
         if errors.any():
             plot.addItem(
                 pg.ErrorBarItem(
-                    x=centres[errors],
-                    y=means[errors],
-                    height=2 * halves[errors],
-                    beam=width * 0.3,
+                    x=means[errors],
+                    y=centres[errors],
+                    width=2 * halves[errors],
+                    beam=thickness * 0.3,
                     pen=pg.mkPen(theme.colors.text, width=1),
                 )
             )
-    plot.getAxis("bottom").setTicks([[(float(i), c) for i, c in enumerate(categories)]])
-    plot.setXRange(-0.6, max(len(categories) - 0.4, 0.6), padding=0)
+    plot.getViewBox().invertY(True)
+    plot.getAxis("left").setTicks([[(float(i), c) for i, c in enumerate(categories)]])
+    plot.setYRange(-0.6, max(len(categories) - 0.4, 0.6), padding=0)
 
 
 def _mean(estimate: Estimate | None) -> float:
@@ -279,10 +282,12 @@ def draw_pareto(
     front: Sequence[int],
     best: int | None,
     *,
+    labels: Sequence[str] | None = None,
     x_percent: bool = False,
     y_percent: bool = False,
 ) -> None:
-    """Every point (#n labels), the Pareto front joined and highlighted, the best point starred."""
+    """Every point (labelled ``labels[i]``, default #n), the Pareto front joined and
+    highlighted, the best point starred."""
     _reset(plot)
     sx, sy = (100.0 if x_percent else 1.0), (100.0 if y_percent else 1.0)
     xs = np.array([math.nan if v is None else v * sx for v in x], dtype=float)
@@ -320,7 +325,12 @@ def draw_pareto(
                 name=f"best (#{best + 1})",
             )
         )
+    if ok.any():  # room on the right for the labels of the rightmost points
+        low, high = float(xs[ok].min()), float(xs[ok].max())
+        span = high - low if high > low else max(abs(high), 1.0)
+        plot.setXRange(low - 0.04 * span, high + 0.22 * span, padding=0)
     for i in np.flatnonzero(ok):
-        label = pg.TextItem(f"#{i + 1}", color=theme.colors.text, anchor=(-0.2, 1.1))
+        text = labels[i] if labels is not None else f"#{i + 1}"
+        label = pg.TextItem(text, color=theme.colors.text, anchor=(-0.05, 1.1))
         label.setPos(float(xs[i]), float(ys[i]))
         plot.addItem(label)

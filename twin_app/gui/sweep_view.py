@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -112,7 +111,7 @@ class SweepView(QWidget):
         self.factors.setHorizontalHeaderLabels(["Factor (path in the scenario)", "Levels (2, 4, 6 or a range 2..6)"])
         self.factors.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.factors.verticalHeader().setVisible(False)
-        self.factors.setMaximumHeight(110)
+        self.factors.setFixedHeight(110)
         self.field_picker = QComboBox()
         self.field_picker.setEditable(True)
         self.field_picker.setMinimumWidth(320)
@@ -173,7 +172,9 @@ class SweepView(QWidget):
         self.effect_plot = plots.new_plot("KPI against a factor (mean, 95% CI)", "", "")
         self.heat_kpi, self.heat_x, self.heat_y = self._combo(KPI_CHOICES), QComboBox(), QComboBox()
         self.heat_plot = plots.new_plot("KPI over two factors", "", "")
-        self.pareto_plot = plots.new_plot("Pareto front", "", "", legend=(-10, -10))
+        self.pareto_plot = plots.new_plot(
+            "Design points (grey), the Pareto front (orange) and the best point (star)", "", "", legend=None
+        )
         for combo in (self.effect_kpi, self.effect_factor):
             combo.currentIndexChanged.connect(self.draw_effect)
         for combo in (self.heat_kpi, self.heat_x, self.heat_y):
@@ -197,13 +198,10 @@ class SweepView(QWidget):
         top_layout.addLayout(objectives)
         top_layout.addWidget(self.run_bar)
         top_layout.addWidget(self.best_text)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(splitter)
+        layout.addWidget(top)
+        layout.addWidget(self.tabs, 1)
         self.refresh_fields()
 
     # --- the View protocol: a new scenario in the window is a new base -------------------------
@@ -464,6 +462,7 @@ class SweepView(QWidget):
             self._means(b.kpi),
             result.front,
             result.best,
+            labels=[f"#{p.index + 1} ({', '.join(map(plots.level_text, p.values.values()))})" for p in result.points],
             x_percent=info(a.kpi).percent,
             y_percent=info(b.kpi).percent,
         )
