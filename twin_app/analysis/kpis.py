@@ -32,7 +32,14 @@ from twin_app.analysis.logistics import logistics_block, owner_busy_share
 from twin_app.analysis.quality import quality_block, trust_block
 from twin_app.analysis.result import RunResult
 from twin_app.analysis.tiers import tier_block
-from twin_app.analysis.utilisation import BUSY, STATES, mean_queue_length, state_durations, step_function
+from twin_app.analysis.utilisation import (
+    BUSY,
+    STATES,
+    mean_queue_length,
+    state_durations,
+    state_segments,
+    step_function,
+)
 
 DAY = 1440.0
 """Minutes per day, for the per-day throughput."""
@@ -225,8 +232,10 @@ def compute_kpis(
     per_time = n_done / window if window > 0 else None
     units_done = float(o["quantity"][delivered_in_window].sum())
 
+    # the sweep over every interval is the costly part of both: done once for the two
+    segments = state_segments(result) if durations is None or bottlenecks is None else None
     if durations is None:
-        durations = state_durations(result)
+        durations = state_durations(result, segments)
     m = result.n_machine_units
     busy = durations[:, BUSY] / window if window > 0 else np.zeros(result.n_resources)
     owner_ids = layout.owners
@@ -237,7 +246,8 @@ def compute_kpis(
         for s, name in enumerate(STATES)
     }
 
-    analysis = analyse_bottlenecks(result) if bottlenecks is None else bottlenecks
+    analysis = analyse_bottlenecks(result, segments) if bottlenecks is None else bottlenecks
+    del segments
     ranked = [(r, sole, shift) for r, sole, shift in ranking(analysis) if sole + shift > 0]
     top = ranked[0] if ranked else None
     resource_ids = [r.id for r in layout.resources]

@@ -19,12 +19,12 @@ performer can do.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from twin_app.analysis.economics.jobs import event_products
+from twin_app.analysis.arrays import unique_sorted
+from twin_app.analysis.economics.jobs import job_order_products
 from twin_app.analysis.economics.rentals import RentalMap
 from twin_app.analysis.economics.shapley import Game
 from twin_app.analysis.economics.work import Work
@@ -53,12 +53,30 @@ class OrderNeeds:
         """What the order's game depends on (orders with equal keys have equal games)."""
         return self.players[position], self.needs[position]
 
-    def alone(self, owner: int) -> Iterator[int]:
-        """Positions of the orders ``owner`` could have made by itself."""
+    def alone(self, n_owners: int) -> list[np.ndarray]:
+        """Per owner (0 .. n_owners - 1): the positions, ascending, of the orders it could
+        have made by itself (it is in the able set of every need of the order).
+
+        The owners able to do all of an order's needs are the intersection of the needs' able
+        sets; orders with the same needs share it, so it is computed once per distinct needs."""
         sets = self.sets
+        able_by_needs: dict[tuple[int, ...], tuple[int, ...]] = {}
+        positions: list[int] = []
+        owners: list[int] = []
         for position, needs in enumerate(self.needs):
-            if needs and all(owner in sets[k] for k in needs):
-                yield position
+            if not needs:
+                continue
+            able = able_by_needs.get(needs)
+            if able is None:
+                able = able_by_needs[needs] = tuple(sorted(frozenset.intersection(*(sets[k] for k in needs))))
+            for owner in able:
+                positions.append(position)
+                owners.append(owner)
+        owner_of = np.array(owners, dtype=np.int64)
+        by_owner = np.argsort(owner_of, kind="stable")  # positions stay ascending per owner
+        ordered = np.array(positions, dtype=np.int64)[by_owner]
+        bounds = np.searchsorted(owner_of[by_owner], np.arange(n_owners + 1))
+        return [ordered[bounds[i] : bounds[i + 1]] for i in range(n_owners)]
 
 
 def order_needs(result: RunResult, work: Work) -> OrderNeeds:
@@ -67,11 +85,11 @@ def order_needs(result: RunResult, work: Work) -> OrderNeeds:
     step_sets = [need for product in _step_owners(result) for need in product]
     lane_sets = _lane_owners(result)
     first_step = np.cumsum([0] + [len(p.routing) for p in scenario.products])
-    ev = work.events
-    products = event_products(result, ev)
-    operation = ev["operation"].astype(np.int64)
-    kind = ev["kind"]
-    res = ev["resource"].astype(np.int64)
+    events, index = result.events, work.index
+    products = job_order_products(result, events["job"][index], events["order"][index])
+    operation = events["operation"][index].astype(np.int64)
+    kind = events["kind"][index]
+    res = events["resource"][index].astype(np.int64)
     m = result.n_machine_units
     # one integer per need: a product step, a lane, or 'only this partner can do it'
     unknown = len(step_sets) + len(lane_sets) + work.partner
@@ -84,7 +102,7 @@ def order_needs(result: RunResult, work: Work) -> OrderNeeds:
     need = np.where(on_vehicle, len(step_sets) + vehicle_lane[np.where(on_vehicle, res, 0)], need)
     keep = kind != EventKind.SETUP
     n_ids = len(step_sets) + len(lane_sets) + result.n_owners
-    keys = np.unique(work.position[keep] * n_ids + need[keep])
+    keys = unique_sorted(work.position[keep] * n_ids + need[keep])
     key_order, key_need = keys // n_ids, keys % n_ids
     sets = [*step_sets, *lane_sets, *(frozenset((i,)) for i in range(result.n_owners))]
     need_starts = np.searchsorted(key_order, np.arange(work.n_orders + 1))

@@ -66,10 +66,14 @@ class OwnerCosts:
 
 def event_owner(result: RunResult, events: np.ndarray) -> np.ndarray:
     """Owner of each event: its own owner field, else the owner of its resource (-1: none)."""
-    owner = events["owner"].astype(np.int64)
-    res = events["resource"]
+    return owner_of(result, events["owner"], events["resource"])
+
+
+def owner_of(result: RunResult, owner: np.ndarray, res: np.ndarray) -> np.ndarray:
+    """:func:`event_owner` from the events' ``owner`` and ``resource`` columns."""
+    owner = owner.astype(np.int64)
     ok_res = (res >= 0) & (res < result.n_resources)
-    fallback = np.full(len(events), -1, dtype=np.int64)
+    fallback = np.full(len(res), -1, dtype=np.int64)
     fallback[ok_res] = result.layout.resource_owner[res[ok_res]]
     owner = np.where(owner >= 0, owner, fallback)
     return np.where(owner < result.n_owners, owner, -1)

@@ -32,7 +32,7 @@ def gini(values: list[float]) -> float | None:
     return float(np.abs(x[:, None] - x[None, :]).sum() / (2 * len(x) * scale))
 
 
-def stand_alone(alone: list[list[int]], paid: np.ndarray, order_cost: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+def stand_alone(alone: list[np.ndarray], paid: np.ndarray, order_cost: np.ndarray, fixed: np.ndarray) -> np.ndarray:
     """Per owner: the paid price of the orders it could make alone (positions in ``alone``)
     less their variable cost, less its fixed costs."""
     return np.array([float(paid[mine].sum() - order_cost[mine].sum()) - fixed[i] for i, mine in enumerate(alone)])

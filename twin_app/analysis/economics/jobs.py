@@ -69,12 +69,16 @@ def job_products(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
 
 def event_products(result: RunResult, events: np.ndarray) -> np.ndarray:
     """Product index of each event's job (-1 where the job is unknown or not the event's order's)."""
+    return job_order_products(result, events["job"], events["order"])
+
+
+def job_order_products(result: RunResult, job: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """:func:`event_products` from the events' ``job`` and ``order`` columns."""
     product_of_job, order_of_job = job_products(result)
-    job = events["job"]
     ok = (job >= 0) & (job < len(product_of_job))
-    products = np.full(len(events), -1, dtype=np.int64)
+    products = np.full(len(job), -1, dtype=np.int64)
     if ok.any():
         known = np.flatnonzero(ok)
-        match = order_of_job[job[known]] == events["order"][known]
+        match = order_of_job[job[known]] == order[known]
         products[known[match]] = product_of_job[job[known[match]]]
     return products

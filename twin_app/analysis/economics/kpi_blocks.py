@@ -96,7 +96,7 @@ def _fairness(result: RunResult, money: Money, by_owner: Any) -> dict[str, Any]:
     partners = [m for i, m in enumerate(margins) if m is not None and i != money.platform]
     work = money.work
     order_cost = np.bincount(work.pair_order, weights=work.cost, minlength=work.n_orders)
-    alone = [list(money.needs.alone(i)) for i in range(result.n_owners)]
+    alone = money.needs.alone(result.n_owners)
     value = fairness.stand_alone(alone, money.paid.paid, order_cost, money.costs.fixed)
     better = value > profit
     return {

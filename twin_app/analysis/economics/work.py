@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from twin_app.analysis.economics.costs import event_owner
+from twin_app.analysis.economics.costs import owner_of
 from twin_app.analysis.economics.orders import PaidOrders
 from twin_app.analysis.economics.rentals import HOUR, RentalMap
 from twin_app.analysis.result import RunResult
@@ -32,8 +32,10 @@ from twin_app.model.events import EventKind
 class Work:
     """The work events of the paid orders and their (order, partner) pairs."""
 
-    events: np.ndarray
-    """The PROCESS, SETUP and TRANSPORT events of paid orders that have a partner."""
+    index: np.ndarray
+    """Positions in the run's event log of the PROCESS, SETUP and TRANSPORT events of paid
+    orders that have a partner (the events themselves are not copied: 3 million of them take
+    180 MB on the large network)."""
     partner: np.ndarray
     """Partner (owner index) of each event."""
     position: np.ndarray
@@ -60,25 +62,28 @@ def order_work(result: RunResult, paid: PaidOrders) -> Work:
     """The work on the paid orders, per event and per (order, partner) pair."""
     n_owners = result.n_owners
     ids = paid.records["order"]
-    ev = result.events
-    ev = ev[result.kind_mask(EventKind.PROCESS, EventKind.SETUP, EventKind.TRANSPORT) & np.isin(ev["order"], ids)]
-    partner = event_owner(result, ev)
-    cost = ev["cost"].astype(np.float64)
-    res = ev["resource"]
+    events = result.events
+    index = np.flatnonzero(
+        result.kind_mask(EventKind.PROCESS, EventKind.SETUP, EventKind.TRANSPORT) & np.isin(events["order"], ids)
+    )
+    res = events["resource"][index]
+    partner = owner_of(result, events["owner"][index], res)
     renter, rate = RentalMap.of(result.scenario).unit_arrays(result)
     on_resource = (res >= 0) & (res < result.n_resources)
-    rented = np.zeros(len(ev), dtype=bool)
-    rented[on_resource] = renter[res[on_resource]] >= 0
-    duration = ev["end"] - ev["start"]
-    partner = np.where(rented, renter[np.where(on_resource, res, 0)], partner)
-    cost = np.where(rented, rate[np.where(on_resource, res, 0)] * duration / HOUR, cost)
+    safe_res = np.where(on_resource, res, 0)
+    rented = on_resource & (renter[safe_res] >= 0)
+    duration = events["end"][index] - events["start"][index]
+    partner = np.where(rented, renter[safe_res], partner)
+    cost = np.where(rented, rate[safe_res] * duration / HOUR, events["cost"][index].astype(np.float64))
+    del res, on_resource, safe_res, rented
     keep = partner >= 0
-    ev, partner, cost, duration = ev[keep], partner[keep], cost[keep], duration[keep]
-    minutes = duration * _load_share(result, ev)
-    position = np.searchsorted(ids, ev["order"])
+    index, partner, cost, duration = index[keep], partner[keep], cost[keep], duration[keep]
+    del keep
+    minutes = duration * _load_share(result, index)
+    position = np.searchsorted(ids, events["order"][index])
     keys, pair = np.unique(position * n_owners + partner, return_inverse=True)
     return Work(
-        events=ev,
+        index=index,
         partner=partner,
         position=position,
         pair_order=keys // n_owners,
@@ -91,19 +96,20 @@ def order_work(result: RunResult, paid: PaidOrders) -> Work:
     )
 
 
-def _load_share(result: RunResult, ev: np.ndarray) -> np.ndarray:
+def _load_share(result: RunResult, index: np.ndarray) -> np.ndarray:
     """1 for machine work; for a transport, the part's share of its trip's load (the trip is
     every TRANSPORT record of the run with the same vehicle, start and end)."""
-    share = np.ones(len(ev))
-    mine = np.flatnonzero(ev["kind"] == EventKind.TRANSPORT)
+    events = result.events
+    share = np.ones(len(index))
+    mine = np.flatnonzero(events["kind"][index] == EventKind.TRANSPORT)
     if len(mine) == 0:
         return share
-    every = result.events[result.kind_mask(EventKind.TRANSPORT)]
-    both = np.concatenate([every, ev[mine]])
-    trip = _groups(both["resource"], both["start"], both["end"])
-    load = np.bincount(trip[: len(every)], weights=every["quantity"], minlength=int(trip.max()) + 1)
+    every = np.flatnonzero(result.kind_mask(EventKind.TRANSPORT))
+    both = np.concatenate([every, index[mine]])
+    trip = _groups(events["resource"][both], events["start"][both], events["end"][both])
+    load = np.bincount(trip[: len(every)], weights=events["quantity"][every], minlength=int(trip.max()) + 1)
     own = trip[len(every) :]
-    quantity = ev["quantity"][mine]
+    quantity = events["quantity"][index[mine]]
     with np.errstate(divide="ignore", invalid="ignore"):
         share[mine] = np.where(load[own] > 0, quantity / load[own], 1.0)
     return share
