@@ -226,3 +226,18 @@ def test_report_of_the_runs_replications_shows_the_cards_numbers(qtbot, window, 
     assert lead.half_width == pytest.approx(summary["lead_time"]["mean"]["ci95"])
     html = report_export.export_report(window, tmp_path / "run.html").read_text(encoding="utf-8")
     assert "replications report" in html and "Lead time mean (min)" in html and html.count("<svg") >= 3
+
+
+def test_svg_clips_a_table_to_what_is_on_screen(ran, tmp_path) -> None:
+    table = owner_table(ran)
+    last = shown(table, table.model().rowCount() - 1, 0)
+    table.resize(table.width(), 90)  # only the header and a row or two are in view
+    root, _ = svg_texts(exports.export_view(table, tmp_path / "table.svg"))
+    viewport = table.viewport()
+    clips = {
+        c.get("id"): c[0].attrib
+        for c in root.iter(f"{SVG}clipPath")
+        if c[0].get("width") == str(viewport.width()) and c[0].get("height") == str(viewport.height())
+    }
+    clipped = [g for g in root.iter(f"{SVG}g") if g.get("clip-path", "")[5:-1] in clips]
+    assert clipped and any(t.text == last for g in clipped for t in g.iter(f"{SVG}text"))  # drawn, but cut off

@@ -12,11 +12,12 @@ Ctrl+Shift+E), *Save screenshot...* and *Export report...* (:mod:`twin_app.gui.r
 and every tab and table gets its context menu when it is first shown, so a view added later
 needs no call of its own. Tables get Copy and Export CSV from :mod:`twin_app.gui.table_export`.
 
-How: a PNG is the widget rendered as on screen (``QWidget.render``, like ``grab``); an SVG
-is the widget painted through a ``QSvgGenerator``, so plots, cards and tables are vectors and
-text. A single plot's PNG uses pyqtgraph's ``ImageExporter`` at twice the size on screen;
-its SVG is painted through ``QSvgGenerator`` too, because pyqtgraph's own ``SVGExporter``
-fails on the closed paths Qt 6 writes (pyqtgraph issue #3495, open in 0.14.0). The Gantt's
+How: a PNG is the widget as on screen (``QWidget.grab``); an SVG is the widget painted
+through ``QSvgGenerator`` piece by piece (:mod:`twin_app.gui.svg_export`), so plots, cards
+and tables are vectors and text, clipped as on screen. A single plot's PNG uses pyqtgraph's
+``ImageExporter`` at twice the size on screen; its SVG is made the same way as a view's,
+because pyqtgraph's own ``SVGExporter`` fails on the closed paths Qt 6 writes (pyqtgraph
+issue #3495, open in 0.14.0). The Gantt's
 bars are painted in device pixels from the painter's transform, so they come out the same in
 both. Every file is written atomically through :mod:`twin_app.io.output_path`; a failure
 is shown in a dialog, never as a traceback.
@@ -29,12 +30,12 @@ from typing import Any
 
 import pyqtgraph as pg
 import pyqtgraph.exporters
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, Qt
-from PySide6.QtGui import QAction, QImage, QKeySequence, QPainter
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from twin_app.errors import TwinError
+from twin_app.gui.svg_export import widget_svg
 from twin_app.gui.table_export import install_on_tables
 from twin_app.io.output_path import OutputPathError, write_output
 
@@ -95,31 +96,6 @@ def image_png(image: QImage) -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if image.isNull() or not image.save(buffer, "PNG"):
         raise OutputPathError("Export: Qt could not encode the picture as PNG (is the window shown?)")
-    buffer.close()
-    return bytes(data.data())
-
-
-def widget_svg(widget: QWidget, title: str = "", area: QRect | None = None) -> bytes:
-    """SVG bytes of ``widget`` (or its ``area``, in widget pixels) painted as vectors."""
-    area = area if area is not None else widget.rect()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    generator = QSvgGenerator()
-    generator.setOutputDevice(buffer)
-    generator.setSize(area.size())
-    generator.setViewBox(QRect(QPoint(0, 0), area.size()))
-    generator.setResolution(round(widget.logicalDpiX()) or 96)  # 1 px on screen = 1 SVG unit
-    generator.setTitle(title or "Cloud Factory Twin")
-    generator.setDescription("Exported from Cloud Factory Twin")
-    painter = QPainter()
-    if not painter.begin(generator):
-        raise OutputPathError("Export: Qt could not start an SVG drawing")
-    try:
-        painter.fillRect(QRect(QPoint(0, 0), area.size()), widget.palette().window())
-        QWidget.render(widget, painter, QPoint(0, 0), area)  # QGraphicsView.render draws the scene instead
-    finally:
-        painter.end()
     buffer.close()
     return bytes(data.data())
 
