@@ -92,6 +92,9 @@ def test_a_million_bar_gantt_exports_in_both_formats(qtbot, tmp_path) -> None:
 def test_a_plot_exports_alone(ran, tmp_path) -> None:
     ran.show_view("kpis")
     plot = ran.kpi_view.wip_widget
+    menu = [action.text() for action in plot.scene().contextMenu]  # right click in the plot
+    assert menu == ["Export plot as PNG or SVG...", "Export view as PNG or SVG..."]
+    assert "Export view as PNG or SVG..." in [action.text() for action in ran.kpi_view.actions()]
     assert distinct_colours(image_of(exports.export_plot(plot, tmp_path / "wip.png"))) > 3
     _, texts = svg_texts(exports.export_plot(plot, tmp_path / "wip.svg"))
     assert "Work in progress over time" in texts
