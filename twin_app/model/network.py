@@ -7,7 +7,9 @@ numpy arrays the dispatch core indexes directly.
 
 The route tables are built on first use, not with the network: they hold n x n entries, and
 checking a scenario needs only the graph (:meth:`Network.reachable_from`), so validating a
-network of 20,000 sites never allocates them.
+network of 20,000 sites never allocates them. Above :data:`~twin_app.model.routes.DENSE_NODES`
+nodes they are lazy (:mod:`twin_app.model.routes`): a run computes the routes only from the
+origins it asks about, so running 20,000 sites does not allocate them either.
 
 The graph is kept as plain adjacency dictionaries and the routes come from a Dijkstra search
 written here, step for step the one of networkx (``all_pairs_dijkstra``: the same heap order,
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from twin_app.model.routes import DENSE_NODES, LazyRoutes
 from twin_app.model.scenario import Lane, Scenario
 
 if TYPE_CHECKING:
@@ -37,11 +40,12 @@ if TYPE_CHECKING:
 class _Routes:
     """The n x n route tables of a network (see the fields of the same name on Network)."""
 
-    transit: np.ndarray
-    cost_per_unit: np.ndarray
-    co2_per_unit: np.ndarray
-    next_lane: np.ndarray
-    next_node: np.ndarray
+    transit: Any
+    cost_per_unit: Any
+    co2_per_unit: Any
+    next_lane: Any
+    next_node: Any
+    """Each an n x n numpy array, or above DENSE_NODES nodes a LazyTable indexed the same way."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,7 +131,8 @@ class Network:
     @cached_property
     def _routes(self) -> _Routes:
         n = len(self.node_ids)
-        node_index = self.node_index
+        if n > DENSE_NODES:
+            return _Routes(*LazyRoutes(n, self._routes_from).tables())
         transit = np.full((n, n), np.inf)
         cost = np.full((n, n), np.inf)
         co2 = np.full((n, n), np.inf)
@@ -136,25 +141,48 @@ class Network:
         np.fill_diagonal(transit, 0.0)
         np.fill_diagonal(cost, 0.0)
         np.fill_diagonal(co2, 0.0)
-        successors = self.successors
-        for source in self.nodes:
-            i = node_index[source]
-            distances, previous = _dijkstra(successors, source)
-            paths: dict[str, list[str]] = {source: [source]}
-            for target, distance in distances.items():
-                if target == source:
-                    continue
-                path = paths[target] = paths[previous[target]] + [target]
-                j = node_index[target]
-                if i == j:
-                    continue
-                lanes = [successors[a][b][1] for a, b in itertools.pairwise(path)]
-                transit[i, j] = distance
-                cost[i, j] = sum(self.lanes[k].cost_per_unit for k in lanes)
-                co2[i, j] = sum(self.lanes[k].co2_per_unit for k in lanes)
-                next_lane[i, j] = lanes[0]
-                next_node[i, j] = node_index[path[1]]
+        tables = (transit, cost, co2, next_lane, next_node)
+        for i in range(n):
+            targets, *values = self._routes_from(i)
+            for table, value in zip(tables, values, strict=True):
+                table[i, targets] = value
         return _Routes(transit, cost, co2, next_lane, next_node)
+
+    def _routes_from(self, i: int) -> tuple[np.ndarray, ...]:
+        """The fastest routes from node ``i``: the nodes reached (sorted, ``i`` left out), then
+        at each the transit time, cost and CO2 per unit, first lane and first node."""
+        node_index = self.node_index
+        successors = self.successors
+        source = self.node_ids[i]
+        distances, previous = _dijkstra(successors, source)
+        paths: dict[str, list[str]] = {source: [source]}
+        found = []
+        for target, distance in distances.items():
+            if target == source:
+                continue
+            path = paths[target] = paths[previous[target]] + [target]
+            j = node_index[target]
+            if i == j:
+                continue
+            lanes = [successors[a][b][1] for a, b in itertools.pairwise(path)]
+            cost = sum(self.lanes[k].cost_per_unit for k in lanes)
+            co2 = sum(self.lanes[k].co2_per_unit for k in lanes)
+            found.append((j, distance, cost, co2, lanes[0], node_index[path[1]]))
+        found.sort()
+        columns = list(zip(*found, strict=True)) if found else [()] * 6
+        return (
+            np.array(columns[0], dtype=np.int64),
+            np.array(columns[1], dtype=np.float64),
+            np.array(columns[2], dtype=np.float64),
+            np.array(columns[3], dtype=np.float64),
+            np.array(columns[4], dtype=np.int32),
+            np.array(columns[5], dtype=np.int32),
+        )
+
+    def has_route_into(self, node: int) -> bool:
+        """Whether parts can travel to node ``node`` from some other node (a lane leads into it)."""
+        name = self.node_ids[node]
+        return any(name in edges for origin, edges in self.successors.items() if origin != name)
 
     def connected(self, origin: str, destination: str) -> bool:
         """Whether parts can travel from ``origin`` to ``destination`` (same place counts)."""

@@ -125,7 +125,7 @@ class Placement:
         node = self._customer_node.get(customer)
         if node is None:
             node = self._n_sites + customer
-            node = self._customer_node[customer] = node if self.network.next_lane[:, node].max() >= 0 else -1
+            node = self._customer_node[customer] = node if self.network.has_route_into(node) else -1
         return node
 
     def ready_times(self, machines: np.ndarray) -> np.ndarray:
