@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -86,6 +86,15 @@ class RunBar(QWidget):
         row.addWidget(self.progress)
         row.addWidget(self.status, 1)
         self.thread: ExperimentThread | None = None
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting mid-experiment: stop it as Cancel does, then let Qt go
+            app.aboutToQuit.connect(self.shutdown)
+
+    def shutdown(self) -> None:
+        """Cancel the experiment running, if any, and wait for its thread to end."""
+        if self.thread is not None:
+            self.thread.cancel()
+            self.thread.wait()
 
     @property
     def running(self) -> bool:
