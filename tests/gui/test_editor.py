@@ -28,8 +28,8 @@ def tiny_copy(tiny_path: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def editor(window, tiny_copy):
     assert window.open_scenario(tiny_copy)
-    window.editor_link.dock.show()
-    return window.editor_link.editor
+    window.show_view("editor")
+    return window.editor_view.editor
 
 
 def _type(qtbot, field, text: str) -> None:

@@ -33,7 +33,8 @@ from twin_app.gui.bottleneck_view import BottleneckView
 from twin_app.gui.bridge import SessionBridge
 from twin_app.gui.controls import SPEED_MAX, SPEED_MIN, build_controls, enable_for, slider_to_speed, speed_to_slider
 from twin_app.gui.decisions import connect_decisions, decision_views
-from twin_app.gui.editor.dock import EditorLink
+from twin_app.gui.editor.link import EditorLink
+from twin_app.gui.editor.view import EditorView
 from twin_app.gui.exports import install_exports
 from twin_app.gui.files import FileActions
 from twin_app.gui.gantt_view import GanttView
@@ -50,7 +51,7 @@ from twin_app.model.events import EventBatch, RunEnd, RunInfo
 from twin_app.model.scenario import Scenario
 from twin_app.samples import SAMPLES_DIR
 
-VIEW_NAMES = ("map", "gantt", "utilisation", "bottlenecks", "kpis", "compare", "sweep")
+VIEW_NAMES = ("map", "gantt", "utilisation", "bottlenecks", "kpis", "compare", "sweep", "editor")
 STATE_TEXTS = {
     "empty": "Open a scenario to begin (Ctrl+O, or pick a sample on the left)",
     "ready": "Ready: press Space to run, F10 to step",
@@ -109,7 +110,7 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         self._build_start_dock()
         self.run_control = ReplicationControl(self)  # run settings, storage, replications 2..N
         self.history = HistoryDock(self)
-        self.editor_link = EditorLink(self)  # the scenario editor dock (Ctrl+E); File > Save writes its document
+        self.editor_link = EditorLink(self)  # the editor tab follows the file and the run; Save writes its document
         self._build_tour_bar()
         self._build_busy_badge()
         self.controls.speed_slider.valueChanged.connect(lambda v: self.set_speed(slider_to_speed(v), None))
@@ -136,6 +137,7 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         self.utilisation_view = UtilisationView()
         self.bottleneck_view = BottleneckView()
         self.kpi_view = KpiView()
+        self.editor_view = EditorView()  # the scenario editor (twin_app.gui.editor)
         self.compare_view, self.sweep_view = decision_views(self)  # decisions: compare and sweep
         self.tabs = QTabWidget()
         for view in self.views():
@@ -181,6 +183,7 @@ class MainWindow(FileActions, Presentation, QMainWindow):
             self.kpi_view,
             self.compare_view,
             self.sweep_view,
+            self.editor_view,
         ]
 
     def view_widget(self, name: str) -> Any:

@@ -9,7 +9,8 @@ Modules, one idea each:
 - :mod:`.commands` the undo steps (QUndoCommand).
 - :mod:`.problems` the list of every problem, in the CLI's words.
 - :mod:`.editor` :class:`ScenarioEditor`, the widget that puts these together.
-- :mod:`.dock` :class:`EditorLink`, the editor docked in the main window and tied to the run.
+- :mod:`.view` :class:`EditorView`, the editor as a tab of the main window.
+- :mod:`.link` :class:`EditorLink`, which ties that tab to the file and to the run.
 
 The document it edits is Qt-free: :class:`twin_app.io.scenario_document.ScenarioDocument`.
 
@@ -22,7 +23,7 @@ time field holding a plain number). ``path`` is in the sweep specs' syntax
 (:mod:`twin_app.experiments.sweep_spec`), with list elements named by their id where they
 have a unique one (``machines[M07].capacity``, ``lanes[L1].vehicles``, else by position:
 ``demand.streams[0].price_per_unit``); ``value`` is the field's current value (its default
-when the file leaves it out). The main window's editor is ``window.editor_link.editor``.
+when the file leaves it out). The main window's editor is ``window.editor_view.editor``.
 """
 
 from twin_app.gui.editor.editor import ScenarioEditor

@@ -14,7 +14,7 @@ import copy
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -99,11 +99,18 @@ class ScenarioEditor(QWidget):
         self._timer.timeout.connect(self.validate_now)
 
         self.toolbar = QToolBar("Editor")
-        self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
+        self.undo_action = QAction("Undo", self)
         self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
-        self.redo_action = self.undo_stack.createRedoAction(self, "Redo")
+        self.undo_action.triggered.connect(self.undo_stack.undo)
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_stack.undoTextChanged.connect(lambda text: self.undo_action.setToolTip(f"Undo {text} (Ctrl+Z)"))
+        self.redo_action = QAction("Redo", self)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.triggered.connect(self.undo_stack.redo)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_stack.redoTextChanged.connect(lambda text: self.redo_action.setToolTip(f"Redo {text} (Ctrl+Shift+Z)"))
         for action in (self.undo_action, self.redo_action):
+            action.setEnabled(False)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
             self.toolbar.addAction(action)
@@ -116,7 +123,8 @@ class ScenarioEditor(QWidget):
 
         self.sections = QListWidget()
         self.sections.addItems([title for title, _ in SECTIONS])
-        self.sections.setMaximumWidth(150)
+        self.sections.setMinimumWidth(110)
+        self.sections.setMaximumWidth(160)
         self.sections.currentRowChanged.connect(self._show_section)
         self.stack = QStackedWidget()
         self.map = MapEditor()
@@ -130,12 +138,13 @@ class ScenarioEditor(QWidget):
         top.addWidget(self.sections)
         top.addWidget(self.stack)
         top.setStretchFactor(1, 1)
+        top.setSizes([130, 1000])
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(top)
         body.addWidget(self.problems)
         body.setStretchFactor(0, 4)
         body.setStretchFactor(1, 1)
-        body.setSizes([600, 140])
+        body.setSizes([700, 100])
         bar = QHBoxLayout()
         bar.addWidget(self.toolbar)
         bar.addStretch(1)

@@ -79,6 +79,14 @@ def parse_json(text: str) -> Any:
         return text
 
 
+def time_summary(value: Any) -> str:
+    """A time in a table cell: ``30``, ``exponential 30``, ``triangular 88 / 93 / 113``."""
+    if not isinstance(value, dict) or "dist" not in value:
+        return show_value(value)
+    params = [show_value(v) for k, v in value.items() if k != "dist"]
+    return f"{value['dist']} {' / '.join(params)}"
+
+
 def show_value(value: Any) -> str:
     """A JSON value as the text of a field (numbers as written, no quotes around text)."""
     if value is MISSING or value is None:
@@ -277,6 +285,7 @@ class TimeField(FieldWidget):
         super().__init__(path, spec)
         self.dist = QComboBox()
         self.dist.addItems([NUMBER_FORM, *distributions()])
+        self.dist.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.dist.setToolTip("A constant number, or a distribution of the time")
         self.row.addWidget(self.dist)
         self.params: dict[str, LineEdit] = {}
@@ -290,6 +299,7 @@ class TimeField(FieldWidget):
         while self.param_row.count():
             item = self.param_row.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()
                 item.widget().deleteLater()
         self.params = {}
         names = [("value", "number")] if dist == NUMBER_FORM else list(distributions()[dist])

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from twin_app.gui.editor.fields import FieldWidget, make_field, parse_json, parse_number, show_value
+from twin_app.gui.editor.fields import FieldWidget, make_field, parse_json, parse_number, show_value, time_summary
 from twin_app.gui.editor.schema import SCALAR_KINDS, FieldSpec, fields_of
 from twin_app.io.scenario_document import MISSING, ScenarioDocument
 
@@ -331,9 +331,11 @@ class ListEditor(QWidget):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked)
             return
+        text = show_value(value)
         if spec.kind == "time" and isinstance(value, dict):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)  # edited in the form below
-        text = show_value(value)
+            item.setToolTip("A distribution: edit it in the form below")
+            text = time_summary(value)
         if value is MISSING and spec.default not in (MISSING, None):
             text = show_value(spec.default)
             item.setForeground(QBrush(QColor(140, 140, 140)))

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -216,6 +217,7 @@ class MapEditor(QWidget):
         bar.addWidget(fit)
         hint = QLabel("Wheel: zoom \u2022 drag empty space: select several")
         hint.setObjectName("Hint")
+        hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addStretch(1)
         bar.addWidget(hint)
         layout = QVBoxLayout(self)

@@ -1,4 +1,4 @@
-"""The editor in the main window: a dock (View > Scenario editor, Ctrl+E) tied to the run.
+"""The editor in the main window: its tab (Ctrl+E) tied to the file and to the run.
 
 :class:`EditorLink` keeps the editor and the window in step:
 
@@ -19,11 +19,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget, QMessageBox
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox
 
 from twin_app.errors import ScenarioError
-from twin_app.gui.editor.editor import ScenarioEditor
 from twin_app.io.scenario_document import ScenarioDocument, Validation
 from twin_app.model.scenario import Scenario
 
@@ -48,25 +48,20 @@ class EditorLink(QObject):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
-        self.editor = ScenarioEditor()
+        self.editor = window.editor_view.editor
         self.applied_revision = 0
         self._applying = False
 
-        self.dock = QDockWidget("Scenario editor", window)
-        self.dock.setObjectName("EditorDock")
-        self.dock.setWidget(self.editor)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.dock.hide()
-        toggle = self.dock.toggleViewAction()
-        toggle.setText("Scenario &editor")
-        toggle.setShortcut("Ctrl+E")
-        toggle.setToolTip("Edit the scenario: forms, tables and the map (Ctrl+E)")
-        window.addAction(toggle)
-        window.controls.view_menu.addAction(toggle)
+        show = QAction("Scenario &editor", window)
+        show.setShortcut("Ctrl+E")
+        show.setToolTip("Edit the scenario: forms, tables and the map (Ctrl+E)")
+        show.triggered.connect(lambda: window.show_view("editor"))
+        window.addAction(show)
+        window.controls.view_menu.addAction(show)
         bar = window.controls.toolbar
         first = next((a for a in bar.actions() if a.isSeparator()), None)
-        bar.insertAction(first, toggle)
-        self.toggle_action = toggle
+        bar.insertAction(first, show)
+        self.show_action = show
         self.editor.toolbar.addAction(window.controls.save)
         self.editor.toolbar.addAction(window.controls.save_as)
 
