@@ -193,7 +193,7 @@ class ReplicationControl(QObject):
                 scenario,
                 self.replications,
                 seed=scenario.run.seed,
-                database=self.database if self.store_runs else None,
+                database=self.database if self.record is not None else None,  # stored where the live one is
             )
             self.background.start()
             self.timer.start()
