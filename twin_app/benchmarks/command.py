@@ -75,7 +75,7 @@ def main(
         say(stream, f"\n== {part} " + "=" * (70 - len(part)))
         started = time.perf_counter()
         verdicts.extend(PART_RUNNERS[part](config, stream))
-        say(stream, f"({part}: {time.perf_counter() - started:.1f} s)")
+        say(stream, f"({part}: {time.perf_counter() - started:.1f} s; {load_average()})")
     say(stream, "\n== summary " + "=" * 63)
     for line in verdicts:
         say(stream, line)

@@ -8,7 +8,7 @@ shared machine cost both sides alike. Two comparisons:
 - in-process: the simulation alone (building and running it) against the bare model;
 - whole process (the target): ``twin-app run FILE --no-db --json`` as a user runs it
   (interpreter start, imports, reading the file, the run with every event kept, the KPIs)
-  against a process that imports SimPy and numpy and runs the bare model. CPU time is the
+  against a process that imports SimPy and numpy (nothing of the twin) and runs the bare model. CPU time is the
   children's user + system time. The children may write bytecode caches (a first pair
   warms them), as any installed copy has them.
 """
@@ -153,18 +153,19 @@ def _bench_cli(config: Settings, out: TextIO) -> float:
             _bare_process(min(horizon, 50.0))
             _twin_process(path, min(horizon, 50.0))
         head = f"{'pair':>4} {'bare orders':>11} {'bare cpu s':>10} {'twin orders':>11} {'twin cpu s':>10}"
-        head += f" {'twin/bare':>9}"
+        head += f" {'twin/bare':>9} {'load':>5}"
         say(out, head)
         say(out, "-" * len(head))
         ratios = []
         for pair in range(config.cli_repeats):
+            load = os.getloadavg()[0]
             bare_done, bare_cpu = _bare_process(horizon)
             twin_done, twin_cpu = _twin_process(path, horizon)
             ratios.append((twin_done / twin_cpu) / (bare_done / bare_cpu))
             say(
                 out,
                 f"{pair + 1:>4} {bare_done:>11,} {bare_cpu:>10.2f} {twin_done:>11,} {twin_cpu:>10.2f}"
-                f" {ratios[-1]:>8.2f}x",
+                f" {ratios[-1]:>8.2f}x {load:>5.1f}",
             )
     ratio = statistics.median(ratios)
     say(out, f"median whole-process ratio twin/bare {ratio:.2f}x (orders per CPU second)")

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from twin_app.benchmarks.common import Settings, maybe, say, verdict_word
+from twin_app.benchmarks.common import Settings, load_average, maybe, say, verdict_word
 from twin_app.samples import LARGE_NETWORK
 
 LARGE_TARGET_MIB = 1024.0
@@ -32,6 +32,7 @@ def bench(config: Settings, out: TextIO, scenario: Path = LARGE_NETWORK) -> list
         command += ["--until", str(until)]
     what = f"to t = {until:g} min" if until is not None else "to its own horizon (all orders)"
     say(out, f"{scenario.name} {what}, one replication in a subprocess, every event kept, KPIs at the end")
+    say(out, f"before the run: {load_average()}")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -58,6 +59,8 @@ def bench(config: Settings, out: TextIO, scenario: Path = LARGE_NETWORK) -> list
         ("wall incl. interpreter start", f"{wall:.1f} s"),
         ("child CPU time", f"{child_cpu:.1f} s (wall/CPU {wall / max(child_cpu, 1e-9):.2f}; > 1: waited for a core)"),
         ("peak memory (VmHWM)", f"{report['peak_rss_mib']:,.0f} MiB"),
+        ("peak after simulating", f"{report['simulate_peak_rss_mib']:,.0f} MiB (the rest is the KPIs')"),
+        ("after the run", load_average()),
         ("peak memory (RUSAGE_CHILDREN)", f"{children_mib:,.0f} MiB (max over all children so far)"),
         ("on-time rate", maybe(report["kpi_on_time_rate"])),
         ("mean lead time", maybe(report["kpi_lead_time_mean"])),

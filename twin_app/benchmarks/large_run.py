@@ -48,6 +48,7 @@ def measure_run(path: Path, until: float | None = None) -> dict[str, Any]:
     simulation = Simulation(scenario, observers=[collector])
     end = simulation.run()
     simulated = time.perf_counter()
+    simulate_peak = peak_rss_mib()
     kpis = compute_kpis(collector.result(scenario, simulation.layout))
     measured = time.perf_counter()
     orders = collector.orders
@@ -67,6 +68,7 @@ def measure_run(path: Path, until: float | None = None) -> dict[str, Any]:
         "kpi_on_time_rate": kpis.get("on_time_rate"),
         "kpi_lead_time_mean": (kpis.get("lead_time") or {}).get("mean"),
         "peak_rss_mib": round(peak_rss_mib(), 1),
+        "simulate_peak_rss_mib": round(simulate_peak, 1),
     }
 
 

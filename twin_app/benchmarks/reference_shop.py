@@ -3,18 +3,21 @@
 50 machines; each order visits 5 distinct machines in a random order (one of ``n_routings``
 routings drawn once, the same for both models); exponential processing with mean 1;
 Poisson arrivals at the rate that loads every machine to ``utilisation``.
+
+The bare model's process imports only SimPy and numpy from here (the twin's scenario reader
+is imported inside :func:`twin_scenario`), so it pays none of the twin's imports.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
 
-from twin_app.io.scenario_file import scenario_from_data
-from twin_app.model.scenario import Scenario
+if TYPE_CHECKING:
+    from twin_app.model.scenario import Scenario
 
 
 def routings(n_machines: int = 50, operations: int = 5, n_routings: int = 200, seed: int = 0) -> list[list[int]]:
@@ -30,6 +33,9 @@ def twin_scenario(
     horizon: float, n_machines: int = 50, operations: int = 5, utilisation: float = 0.8, mode: str = "pull"
 ) -> Scenario:
     """The reference shop as a scenario (FIFO; every operation has exactly one machine)."""
+    # imported here: the bare SimPy process imports this module and must not pay for the twin
+    from twin_app.io.scenario_file import scenario_from_data
+
     paths = routings(n_machines, operations)
     data: dict[str, Any] = {
         "format_version": 1,
