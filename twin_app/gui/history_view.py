@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from PySide6.QtCore import (
     QPoint,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QFont
@@ -49,7 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from twin_app.errors import TwinError
-from twin_app.model.events import RunEnd, RunInfo
+from twin_app.experiments.stored_run import StoredRun, load_stored_run
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -326,6 +328,24 @@ class HistoryView(QWidget):
         self.delete_button.setEnabled(bool(rows))
 
 
+class _Loader(threading.Thread):
+    """Reads a stored run on a thread of its own (a long event log takes seconds)."""
+
+    def __init__(self, database: Path, run_id: str) -> None:
+        super().__init__(name="history-loader", daemon=True)
+        self.database, self.run_id = database, run_id
+        self.result: StoredRun | None = None
+        self.error: str | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = load_stored_run(self.database, self.run_id)
+        except TwinError as error:
+            self.error = str(error)
+        except Exception as error:  # the user is told, never silence
+            self.error = f"{type(error).__name__}: {error}"
+
+
 class HistoryDock(QObject):
     """The history browser in a dock of the main window, over its results database."""
 
@@ -333,6 +353,10 @@ class HistoryDock(QObject):
         super().__init__(window)
         self.window = window
         self.view = HistoryView()
+        self._loader: _Loader | None = None
+        self._load_timer = QTimer(self)
+        self._load_timer.setInterval(50)
+        self._load_timer.timeout.connect(self._check_loader)
         self.history_run_pinned = self.view.history_run_pinned
         """Signal(str): a run to pin in the compare view (the context menu's "Pin to compare")."""
         dock = QDockWidget("History", window)
@@ -370,35 +394,35 @@ class HistoryDock(QObject):
 
     def reopen(self, ident: str) -> bool:
         """Show run ``ident`` in the views from its stored events (asks before discarding a
-        run under way), or an experiment's table; False if nothing was opened."""
+        run under way; read off the GUI thread, then shown), or an experiment's table; False if
+        nothing will be opened."""
         row = self._row(ident)
         if row is not None and row["kind"] != "run":
             return self._show_experiment(ident)
-        window = self.window
-        if not window.confirm_discard("Opening a past run"):
+        if self._loader is not None or not self.window.confirm_discard("Opening a past run"):
             return False
-        from twin_app.store.results_db import ResultsStore
-
-        try:
-            with ResultsStore(self.database) as store:
-                run = store.load_run(ident)
-                if not run.get("events_kept", 1):
-                    raise TwinError(f"run {ident} is a task of an experiment: only its KPIs were kept, not its events")
-                scenario = store.load_scenario(ident)
-                events = store.load_events(ident)
-                orders = store.load_orders(ident)
-        except TwinError as error:
-            window.show_error("Cannot open the run", str(error))
-            return False
-        horizon = run["horizon"] if run["horizon"] is not None else math.nan
-        info = RunInfo(ident, run["scenario_name"], run["seed"], run["replication"], horizon, run["warmup"])
-        status = run["status"] if run["status"] in ("completed", "stopped", "failed") else "stopped"
-        message = run["message"] or ("" if status == run["status"] else f"{run['status']}: the run never finished")
-        window.show_scenario(scenario, None)
-        window.session.show_stored(scenario, info, events, orders, RunEnd(float(run["sim_time"]), status, message))
-        started = _local_time(run["started_at"])
-        window.notify(f"Run {ident} of {started} ({run['status']}), from the history: no re-simulation", 8000)
+        self.window.notify(f"Reading run {ident} from the history...", 60_000)
+        self._loader = _Loader(self.database, ident)
+        self._loader.start()
+        self._load_timer.start()
         return True
+
+    def _check_loader(self) -> None:
+        """When the run has been read (off the GUI thread): show it."""
+        loader = self._loader
+        if loader is None or loader.is_alive():
+            return
+        self._load_timer.stop()
+        self._loader = None
+        window = self.window
+        if loader.error is not None or loader.result is None:
+            window.show_error("Cannot open the run", loader.error or "nothing was read")
+            return
+        run = loader.result
+        window.show_scenario(run.scenario, None)
+        window.session.show_stored(run.scenario, run.info, run.events, run.orders, run.end)
+        started = _local_time(run.started_at)
+        window.notify(f"Run {run.info.run_id} of {started} ({run.status}), from the history: no re-simulation", 8000)
 
     def _show_experiment(self, ident: str) -> bool:
         from twin_app.experiments.compare import CompareResult
