@@ -136,6 +136,18 @@ class ScenarioDocument:
         container, key = found[0]
         return copy.deepcopy(container[key]) if key in container else MISSING
 
+    def peek(self, path: str) -> Any:
+        """The value at ``path`` itself, not a copy (MISSING when absent): cheap, for reading a
+        large list; never change what it returns."""
+        try:
+            found = targets(self._data, parse_path(path), create=False)
+        except LookupError:
+            return MISSING
+        if len(found) != 1:
+            return MISSING
+        container, key = found[0]
+        return container.get(key, MISSING)
+
     # -- editing -----------------------------------------------------------------------------------
 
     def set(self, path: str, value: Any, *, at: int | None = None) -> Any:

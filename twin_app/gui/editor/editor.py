@@ -11,6 +11,7 @@ document (:attr:`ScenarioEditor.validated`, :attr:`ScenarioEditor.apply_requeste
 from __future__ import annotations
 
 import copy
+import time
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -31,10 +32,12 @@ from PySide6.QtWidgets import (
 
 from twin_app.gui.editor.commands import Group, InsertElement, RemoveElement, SetField
 from twin_app.gui.editor.fields import FieldWidget
-from twin_app.gui.editor.forms import ListEditor, ObjectForm, Registry
+from twin_app.gui.editor.forms import ObjectForm
 from twin_app.gui.editor.map_editor import MapEditor
 from twin_app.gui.editor.problems import ProblemList
+from twin_app.gui.editor.registry import Registry
 from twin_app.gui.editor.schema import fields_of
+from twin_app.gui.editor.table import ListEditor
 from twin_app.io.json_path import with_ids
 from twin_app.io.scenario_document import MISSING, ScenarioDocument, Validation
 
@@ -71,6 +74,8 @@ REFERENCES: dict[tuple[str, str], tuple[str, ...]] = {
 """Fields that name an element of another list: their boxes complete the ids there."""
 
 VALIDATE_AFTER_MS = 250
+"""Check this long after the last keystroke (longer for a document that takes long to check)."""
+MAX_VALIDATE_AFTER_MS = 1500
 MAP_LISTS = ("sites", "customers", "lanes", "owners")
 
 
@@ -89,7 +94,7 @@ class ScenarioEditor(QWidget):
         self.document = ScenarioDocument({})
         self.validation: Validation | None = None
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.dirty_changed.emit(not clean))
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._typing: dict[str, int] = {}
         self._pages: dict[str, tuple[QWidget, Registry]] = {}
         self._flagged: list[Any] = []
@@ -178,6 +183,9 @@ class ScenarioEditor(QWidget):
         self._show_section(row)
         self.validate_now()
 
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.dirty_changed.emit(not clean)
+
     def is_dirty(self) -> bool:
         return not self.undo_stack.isClean()
 
@@ -227,9 +235,9 @@ class ScenarioEditor(QWidget):
         for key in list(self._pages):
             widget, registry = self._pages[key]
             if not structural:
-                for shown_path, shown in registry.items():
-                    if any(_related(shown_path, path) for path in paths):
-                        shown.refresh()
+                for path in paths:
+                    for shown in list(registry.related(path)):
+                        shown.refresh(path)
             elif key == current:
                 for editor in widget.findChildren(ListEditor):
                     if editor.path in paths:
@@ -249,7 +257,11 @@ class ScenarioEditor(QWidget):
     def validate_now(self) -> Validation:
         """Check the document now, show every problem at its place, and emit :attr:`validated`."""
         self._timer.stop()
+        began = time.perf_counter()
         validation = self.document.validate()
+        took_ms = (time.perf_counter() - began) * 1000.0
+        # A large network takes a while to check: wait for a longer pause in the typing then.
+        self._timer.setInterval(int(min(max(VALIDATE_AFTER_MS, 3 * took_ms), MAX_VALIDATE_AFTER_MS)))
         self.validation = validation
         self.problems.show_validation(validation)
         self._show_problems()
@@ -260,22 +272,21 @@ class ScenarioEditor(QWidget):
         for shown in self._flagged:
             shown.show_problems([])
         self._flagged = []
-        if self.validation is None or not self.validation.problems:
-            return
+        problems = self.validation.problems if self.validation is not None else ()
         registered: dict[str, list[Any]] = {}
-        for _widget, registry in self._pages.values():
+        for widget, registry in self._pages.values():
             for path, shown in registry.items():
                 registered.setdefault(path, []).append(shown)
+            for table in widget.findChildren(ListEditor):  # cells and rows: the table marks its own
+                table.show_element_problems([p for p in problems if p.place.startswith(table.path + "[")])
         messages: dict[str, list[str]] = {}
-        for problem in self.validation.problems:
+        for problem in problems:
             at = _best_place(problem.place, registered)
-            if at is None:
-                continue
-            text = (
-                str(problem)
-                if at != problem.place
-                else (f"{problem.message} ({problem.hint})" if problem.hint else problem.message)
-            )
+            if at is None or (at != problem.place and any(isinstance(s, ListEditor) for s in registered[at])):
+                continue  # inside an element of a table whose form is not shown: the table says so
+            text = str(problem)
+            if at == problem.place:
+                text = f"{problem.message} ({problem.hint})" if problem.hint else problem.message
             messages.setdefault(at, []).append(text)
         for at, texts in messages.items():
             for shown in registered[at]:
@@ -340,7 +351,7 @@ class ScenarioEditor(QWidget):
             index = place[len(head) + 1 :].split("]")[0]
             for table in page.findChildren(ListEditor):
                 if table.path == key and index.isdigit():
-                    table.table.setCurrentCell(int(index), 0)
+                    table.select_row(int(index))
         registered = {path: shown for path, shown in self._pages[key][1].items()}
         at = _best_place(place, {p: [s] for p, s in registered.items()})
         widget = getattr(registered.get(at or ""), "widget", None)
@@ -427,16 +438,6 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setWidget(widget)
     return area
-
-
-def _related(shown: str, changed: str) -> bool:
-    """Whether a widget at ``shown`` must re-read after ``changed`` was set (the same field, a
-    field inside it, or an object around it that may have been made or removed)."""
-    return (
-        shown == changed
-        or shown.startswith((changed + ".", changed + "["))
-        or changed.startswith((shown + ".", shown + "["))
-    )
 
 
 def _best_place(place: str, registered: dict[str, Any]) -> str | None:

@@ -14,6 +14,7 @@ The context menu of a numeric or yes/no field offers *Sweep this field...*, whic
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -93,6 +94,10 @@ def show_value(value: Any) -> str:
         return ""
     if isinstance(value, str):
         return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float) and math.isfinite(value):
+        return repr(value)  # what json.dumps writes, a good deal faster (a table fills thousands)
     return json.dumps(value, ensure_ascii=False)
 
 
