@@ -209,3 +209,19 @@ def test_edits_during_a_run_wait_for_apply(qtbot, window, editor, answers):
     assert window.editor_link.apply()
     assert window.state == "ready" and window.scenario.run.seed == 5
     assert "*" in window.windowTitle()  # applied, still not saved
+
+
+def test_changeovers_are_a_family_table(window, editor):
+    editor.show_section("machines")
+    matrix = editor.field_at("machines[0].setup")
+    keys = [matrix.table.verticalHeaderItem(r).text() for r in range(matrix.table.rowCount())]
+    assert "from frame" in keys and "from cover" in keys
+    row, column = keys.index("from frame"), keys.index("from cover")
+    matrix.table.item(row, column).setText("7")
+    assert editor.document.get("machines[A-mill].setup") == {"frame": {"cover": 7}, "cover": {"frame": 8}}
+    matrix.table.item(column, row).setText("")  # empty: the machine's setup_default
+    assert editor.document.get("machines[A-mill].setup") == {"frame": {"cover": 7}}
+    editor.undo_stack.undo()
+    editor.undo_stack.undo()
+    assert editor.document.get("machines[A-mill].setup") == {"frame": {"cover": 5}, "cover": {"frame": 8}}
+    assert matrix.table.item(row, column).text() == "5"  # the table shows what undo restored

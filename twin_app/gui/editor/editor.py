@@ -213,6 +213,13 @@ class ScenarioEditor(QWidget):
         self.undo_stack.push(RemoveElement(self, path, index, text))
 
     def completions(self, definition: str, name: str) -> list[str] | None:
+        """The ids a reference field may name; for a machine's changeovers, the product families."""
+        if (definition, name) == ("Machine", "setup"):
+            products = self.document.peek("products")
+            families = (
+                {p.get("family") for p in products if isinstance(p, dict)} if isinstance(products, list) else set()
+            )
+            return sorted(str(f) for f in families if f)
         lists = REFERENCES.get((definition, name))
         if not lists:
             return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from twin_app.gui.editor.fields import FieldWidget, make_field
+from twin_app.gui.editor.matrix_field import MatrixField
 from twin_app.gui.editor.registry import Context, Registry
 from twin_app.gui.editor.schema import FieldSpec, fields_of
 from twin_app.io.scenario_document import MISSING, ScenarioDocument
@@ -78,7 +79,10 @@ class ObjectForm(QWidget):
                 inner.addWidget(ListEditor(context, registry, where, spec.ref, nested=True))
                 layout.addRow(box)
             else:
-                widget = make_field(where, spec, context.completions(definition, spec.name))
+                choices = context.completions(definition, spec.name)
+                widget = (
+                    MatrixField(where, spec, choices) if spec.kind == "matrix" else make_field(where, spec, choices)
+                )
                 widget.edited.connect(context.field_edited)
                 widget.sweep_requested.connect(context.sweep)
                 shown = _FieldShown(widget, context.document)

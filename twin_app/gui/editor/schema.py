@@ -6,7 +6,8 @@ with the description written under it in the model as its tool tip. This module 
 the schema (no Qt): each field gets a :class:`FieldSpec` whose ``kind`` picks its widget.
 
 Kinds: ``number``, ``integer``, ``bool``, ``choice`` (a fixed list of words), ``text``,
-``time`` (a number or a distribution, :data:`~twin_app.model.distributions`), ``object`` (a
+``time`` (a number or a distribution, :data:`~twin_app.model.distributions`), ``matrix`` (times
+from one key to another: a machine's changeovers between product families), ``object`` (a
 nested form), ``table`` (a list of objects: a table and the selected row's form) and ``json``
 (anything else: maps such as a product mix, lists of numbers or ids, written as JSON).
 """
@@ -68,6 +69,9 @@ def _field(name: str, node: dict[str, Any], required: bool) -> FieldSpec:
     if ref:
         return FieldSpec(name, "object", required, nullable, default, ref=ref, description=description)
     kind = node.get("type")
+    inner = node.get("additionalProperties")
+    if kind == "object" and isinstance(inner, dict) and _ref_name(inner.get("additionalProperties") or {}) == "Time":
+        return FieldSpec(name, "matrix", required, nullable, default, description=description)
     if "enum" in node:
         choices = tuple(str(c) for c in node["enum"])
         return FieldSpec(name, "choice", required, nullable, default, choices, description=description)
