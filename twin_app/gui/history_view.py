@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 
 from twin_app.errors import TwinError
 from twin_app.experiments.stored_run import StoredRun, load_stored_run
+from twin_app.gui.table_export import table_menu_actions
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -309,6 +310,9 @@ class HistoryView(QWidget):
             action = QAction(text, menu)
             action.setEnabled(enabled)
             action.triggered.connect(slot)
+            menu.addAction(action)
+        menu.addSeparator()
+        for action in table_menu_actions(self.table, "history", menu):  # Copy as TSV, Export CSV...
             menu.addAction(action)
         menu.exec(self.table.viewport().mapToGlobal(point))
 
