@@ -11,8 +11,9 @@ characters in ids, and lists grown to thousands of entries.
 * `validate` must either return a scenario or raise ScenarioError with at least one problem;
   any other exception is a traceback for the user.
 * An accepted file is run with ``twin-app run FILE --until 240 --replications 1 --no-db
-  --json`` in a forked child under a wall-time and a memory limit; it must exit 0 or 2 (a
-  message), never with a traceback, a hang or a memory blow-up.
+  --json --max-memory 768MB`` in a forked child under a wall-time and an address-space limit;
+  it must exit 0, 2 (a message) or 3 (stopped at a limit of its budget, with the reason), never
+  with a traceback, a hang or a memory blow-up.
 
 CI runs a few hundred derandomized examples. The soak profile runs 10,000 random ones:
 ``pytest tests/cli/test_fuzz_scenarios.py --hypothesis-profile=soak``; set
@@ -51,9 +52,12 @@ CI_EXAMPLES = 300
 RUN_SECONDS = 30
 """Wall time a short run may take before it counts as a hang (runs take 0.05-0.2 s)."""
 RUN_MEMORY = 1536 * 1024 * 1024
+"""Address space a short run may add before it counts as a memory blow-up."""
+RUN_BUDGET = ["--max-memory", "768MB"]
+"""The run's own memory ceiling (resident memory, twin_app.sim.watchdog), under the address
+space limit: a run whose work grows stops with its reason ('limit') before it blows up."""
 KEEP_GOING = bool(os.environ.get("TWIN_FUZZ_KEEP_GOING"))
 """Measuring: log every outcome (TWIN_FUZZ_LOG) instead of stopping at the first failure."""
-"""Address space a short run may add before it counts as a memory blow-up."""
 
 FUZZ = settings(
     max_examples=max(CI_EXAMPLES, settings.default.max_examples),
@@ -258,7 +262,7 @@ def test_mutated_samples_validate_or_say_why_and_accepted_ones_run(
         path = folder / "fuzz.json"
         path.write_text(text, encoding="utf-8")
         outcome, detail = run_in_child(path)
-        assert KEEP_GOING or outcome in ("ok", "message"), f"{outcome} running the accepted file:\n{detail}"
+        assert KEEP_GOING or outcome in ("ok", "message", "limit"), f"{outcome} running the accepted file:\n{detail}"
     finally:
         _log(outcome, BASES[base].name, mutations, detail)
 
@@ -266,7 +270,7 @@ def test_mutated_samples_validate_or_say_why_and_accepted_ones_run(
 def run_in_child(path: Path) -> tuple[str, str]:
     """Run the file with the CLI in a forked child under a time and memory limit.
 
-    Returns ("ok" | "message" | "traceback" | "hang" | "memory", detail text).
+    Returns ("ok" | "message" | "limit" | "traceback" | "hang" | "memory", detail text).
     """
     reader, writer = os.pipe()
     pid = os.fork()
@@ -296,7 +300,8 @@ def run_in_child(path: Path) -> tuple[str, str]:
     detail = b"".join(chunks).decode("utf-8", "replace")
     if os.WIFSIGNALED(status):
         return ("hang" if killed else f"crash (signal {os.WTERMSIG(status)})"), detail
-    return {0: "ok", 2: "message", 4: "hang", 5: "memory"}.get(os.WEXITSTATUS(status), "traceback"), detail
+    outcomes = {0: "ok", 2: "message", 4: "hang", 5: "memory", 6: "limit"}
+    return outcomes.get(os.WEXITSTATUS(status), "traceback"), detail
 
 
 class _Hang(BaseException):
@@ -304,8 +309,9 @@ class _Hang(BaseException):
 
 
 def _child_run(path: Path) -> tuple[int, str]:
-    """In the child: run the CLI; exit code 0 ok, 2 message, 3 traceback, 4 hang, 5 memory."""
+    """In the child: run the CLI; exit code 0 ok, 2 message, 3 traceback, 4 hang, 5 memory, 6 limit."""
     from twin_app import cli
+    from twin_app.commands.run_limits import EXIT_LIMIT
 
     def alarm(signum: int, frame: Any) -> None:
         raise _Hang
@@ -320,10 +326,12 @@ def _child_run(path: Path) -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(["run", str(path), "--until", "240", "--replications", "1", "--no-db", "--json"])
-        if code == 0:
-            json.loads(out.getvalue())  # --json must print valid JSON
-        return (0 if code == 0 else 2), err.getvalue()[-2000:]
+            code = cli.main(
+                ["run", str(path), "--until", "240", "--replications", "1", "--no-db", "--json", *RUN_BUDGET]
+            )
+        if code in (0, EXIT_LIMIT):
+            json.loads(out.getvalue())  # --json must print valid JSON (of the partial run too)
+        return {0: 0, EXIT_LIMIT: 6}.get(code, 2), err.getvalue()[-2000:]
     except _Hang:
         return 4, "".join(traceback.format_exc(limit=-12))
     except MemoryError:
