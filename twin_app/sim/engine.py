@@ -21,7 +21,9 @@ The engine keeps the set-up, the run loop, the walk of jobs through their routin
 phases of machine units at work; its collaborators take narrow callbacks:
 
 - :mod:`~twin_app.sim.demand` releases orders; :mod:`~twin_app.sim.calendar` sends units down
-  and off shift (pause/resume); :mod:`~twin_app.sim.logistics` runs the lanes;
+  and off shift (pause/resume); :mod:`~twin_app.sim.transport` carries parts hop by hop over
+  the lanes (:mod:`~twin_app.sim.logistics`) and hubs; :mod:`~twin_app.sim.inspection`
+  decides scrap and rework; :mod:`~twin_app.sim.draws` holds the work's random streams;
 - :mod:`~twin_app.sim.push` and :mod:`~twin_app.sim.pull` are the two dispatchers (on the
   shared queues of :mod:`~twin_app.sim.queues` and the estimates of
   :mod:`~twin_app.sim.placement`);
@@ -37,30 +39,29 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import simpy
 from simpy.core import NORMAL
 
-from twin_app.errors import SimulationError
-from twin_app.model.distributions import Distribution, sampler
-from twin_app.model.events import RETURN_ORDER, Outcome, RunEnd, RunInfo, RunObserver
-from twin_app.model.geography import lane_distances
+from twin_app.model.distributions import sampler
+from twin_app.model.events import RETURN_ORDER, RunEnd, RunInfo, RunObserver
 from twin_app.model.scenario import Scenario
 from twin_app.sim.calendar import Calendar
 from twin_app.sim.circular import Circular
 from twin_app.sim.collection import fewer_collections
 from twin_app.sim.compiled import CompiledProduct, CompiledScenario
 from twin_app.sim.demand import DemandSources
+from twin_app.sim.draws import Draws
 from twin_app.sim.event_log import EventLog
-from twin_app.sim.hubs import Hub
-from twin_app.sim.logistics import LaneOperator, Parcel
+from twin_app.sim.inspection import Inspection
+from twin_app.sim.logistics import LaneOperator
 from twin_app.sim.placement import Placement
 from twin_app.sim.pull import PullDispatcher
 from twin_app.sim.push import PushDispatcher
 from twin_app.sim.queues import Dispatcher
-from twin_app.sim.rng import stream, uniforms
+from twin_app.sim.rng import stream
 from twin_app.sim.state import (
     BLOCKED,
     DOWN,
@@ -75,10 +76,8 @@ from twin_app.sim.state import (
     PhaseEnd,
     Unit,
 )
+from twin_app.sim.transport import Transport
 from twin_app.sim.watchdog import Budget, Watchdog
-
-_SCRAP = int(Outcome.SCRAP)
-_REWORK = int(Outcome.REWORK)
 
 
 class Simulation:
@@ -113,7 +112,6 @@ class Simulation:
         self._stop_requested = False
         self.log = EventLog(self.observers, batch_events)
         self._push = scenario.platform.mode == "push"
-        self._routing_draws: dict[tuple[str, int, int], Callable[[], float]] = {}
         self._job_counter = itertools.count()
         self._order_counter = itertools.count()
         self._orders_open = 0
@@ -121,18 +119,19 @@ class Simulation:
         self._lanes_due: dict[int, LaneOperator] = {}
         self._record = self.log.records.append
         self._n_sites = len(scenario.sites)
-        self._routes: dict[tuple[int, int], tuple[int, int]] = {}
-        """(origin, destination) node -> (lane, next node) of the first hop (cached)."""
-        self._reachable_cache: dict[tuple[int, int], bool] = {}
         self._phase_callbacks = (self._phase_done,)
         self._estimates = self._push or any(p.components for p in self.compiled.products)
         """Whether dispatch estimates read the machines' committed work (push, or a kit's
         consolidation site); if not, the engine need not keep it up to date."""
         self._build_units()
         self._build_quality()
-        self._build_lanes()
-        self.log.add_closer(self._close_lanes)
-        self.log.add_closer(self._close_hubs)
+        # (lanes after the units and before the demand: their processes start in this order)
+        self.transport = Transport(
+            self.env, scenario, self.network, self.layout, self._rng, self._record, self._wake_lane
+        )
+        self.lanes, self.hubs = self.transport.lanes, self.transport.hubs
+        self._build_dispatcher()
+        self.log.add_closer(self.transport.close)
         self.log.add_closer(self._close_units)
         self.log.add_closer(lambda now: self.dispatcher.close(self.log, now))
         self.demand = DemandSources(
@@ -157,8 +156,8 @@ class Simulation:
         self.calendar = Calendar(self.env, self.board, self.log, self._pause, self._back_to_work)
         self.units: list[Unit] = []
         self.machine_units: list[tuple[Unit, ...]] = []
-        self._process_samplers: list[dict[str, Callable[[], float]]] = []
-        self._setup_samplers: dict[tuple[int, int, int], Callable[[], float]] = {}
+        self.draws = Draws(scenario, layout, self._rng)
+        self._process_samplers = self.draws.process
         for m, machine in enumerate(scenario.machines):
             first = layout.machine_first_unit[m]
             units = tuple(
@@ -167,12 +166,6 @@ class Simulation:
             )
             self.units.extend(units)
             self.machine_units.append(units)
-            self._process_samplers.append(
-                {
-                    cap.step: sampler(cap.time, self._rng("process", machine.id, cap.step))
-                    for cap in machine.capabilities
-                }
-            )
             if machine.failures is not None:
                 for unit in units:
                     resource = layout.resources[unit.index].id
@@ -189,78 +182,27 @@ class Simulation:
         self._running_rate = [m.cost.running for m in scenario.machines]
         self._setup_rate = [m.cost.setup for m in scenario.machines]
         self.placement = Placement(self.env, scenario, compiled, self.board, self._rng("dispatch"))
+
+    def _build_dispatcher(self) -> None:
+        """Push or pull dispatch (built after the lanes: it ships parts with them)."""
+        work = (self.machine_units, len(self.units), self._start, self.transport.send_parts, self._request_epoch)
         self.dispatcher: Dispatcher
         if self._push:
-            self.dispatcher = PushDispatcher(
-                self.env,
-                scenario,
-                self.placement,
-                self.board,
-                self.log,
-                self.machine_units,
-                len(self.units),
-                self._start,
-                self._send_parts,
-                self._request_epoch,
-            )
+            self.dispatcher = PushDispatcher(self.env, self.scenario, self.placement, self.board, self.log, *work)
         else:
-            self.dispatcher = PullDispatcher(
-                self.env,
-                scenario,
-                self.placement,
-                self.machine_units,
-                len(self.units),
-                self._start,
-                self._send_parts,
-                self._request_epoch,
-            )
-
+            self.dispatcher = PullDispatcher(self.env, self.scenario, self.placement, *work)
         self._ready = self.dispatcher.ready
         self._freed = self.dispatcher.freed
 
     def _build_quality(self) -> None:
-        """Per machine with a yield below 1 or a rework rate: (scrap share, rework share, its
-        own uniform draws); the trust book when the assignment rule weighs trust."""
-        self._quality: list[tuple[float, float, Callable[[], float]] | None] = [
-            (1.0 - m.yield_rate, m.rework_rate, uniforms(self._rng("quality", m.id)))
-            if m.yield_rate < 1.0 or m.rework_rate > 0.0
-            else None
-            for m in self.scenario.machines
-        ]
+        """Inspections (scrap, rework), the trust book when the assignment rule weighs trust,
+        and take-back flows."""
+        self.inspection = Inspection(self.scenario, self._rng, self._record, self.draws.routing, lambda: self.env.now)
+        self._checks = self.inspection.checks
         self._trust = self.placement.trust
         self._circular: Circular | None = None
         if Circular.needed(self.scenario):
             self._circular = Circular(self.env, self.scenario, self.compiled, self._rng, self._record, self._walk)
-
-    def _build_lanes(self) -> None:
-        layout = self.layout
-        network = self.network
-        self.lanes: list[LaneOperator] = []
-        first_vehicle = layout.n_machine_units
-        distances = lane_distances(self.scenario)
-        for lane, distance in zip(self.scenario.lanes, distances, strict=True):
-            self.lanes.append(
-                LaneOperator(
-                    self.env,
-                    lane,
-                    network.node_index[lane.origin],
-                    network.node_index[lane.destination],
-                    first_vehicle,
-                    int(layout.resource_owner[first_vehicle]),
-                    self._rng("lane", lane.id),
-                    self.log.records.append,
-                    self._wake_lane,
-                    distance,
-                )
-            )
-            first_vehicle += lane.vehicles
-        self.hubs: dict[int, Hub] = {}
-        """Node index -> the docks of a site with ``handling`` (parts changing lanes there)."""
-        for index, site in enumerate(self.scenario.sites):
-            if site.handling is not None:
-                owner = layout.owners.index(site.owner) if site.owner in layout.owners else -1
-                rng = self._rng("handling", site.id)
-                self.hubs[index] = Hub(self.env, site.handling, index, owner, rng, self.log.records.append)
 
     def _wake_lane(self, lane: LaneOperator) -> None:
         self._lanes_due[id(lane)] = lane
@@ -401,14 +343,6 @@ class Simulation:
             observer.on_end(end)
         return end
 
-    def _close_lanes(self, now: float) -> None:
-        for lane in self.lanes:
-            lane.close(now)
-
-    def _close_hubs(self, now: float) -> None:
-        for hub in self.hubs.values():
-            hub.close(now)
-
     def _close_units(self, now: float) -> None:
         """Log each unit's open phase, breakdown, blocking and off-shift up to ``now``."""
         interval = self.log.interval
@@ -457,23 +391,12 @@ class Simulation:
                 job.waiting_assembly = True
                 return
             probability = steps[job.step].probability
-            if probability < 1.0 and self._routing_draw("skip", product.index, job.step)() >= probability:
+            if probability < 1.0 and self.draws.routing("skip", product.index, job.step)() >= probability:
                 job.step += 1
                 continue
             break
         self._ready.append(Operation(job, self.env.now))
         self._epoch_wanted = True
-
-    def _routing_draw(self, purpose: str, product: int, step: int) -> Callable[[], float]:
-        """The uniform draws deciding whether step ``step`` of a product is done (``"skip"``) or sends
-        the job back (``"rework"``): one per product step and purpose, so changing one step's
-        probability leaves every other step's draws alone."""
-        key = (purpose, product, step)
-        draw = self._routing_draws.get(key)
-        if draw is None:
-            rng = self._rng(purpose, self.scenario.products[product].id, str(step))
-            draw = self._routing_draws[key] = uniforms(rng)
-        return draw
 
     def _job_finished(self, job: Job) -> None:
         parent = job.parent
@@ -482,25 +405,17 @@ class Simulation:
             return
         if parent is not None:
             target = parent.consolidation
-            if 0 <= job.node != target >= 0 and self._reachable(job.node, target):
-                self._move(job, job.node, target, lambda: self._component_ready(parent, job))
+            if 0 <= job.node != target >= 0 and self.transport.reachable(job.node, target):
+                self.transport.move(job, job.node, target, lambda: self._component_ready(parent, job))
             else:
                 self._component_ready(parent, job)
             return
         order = job.order
         customer_node = self._n_sites + order.customer
-        if job.node >= 0 and self._reachable(job.node, customer_node):
-            self._move(job, job.node, customer_node, lambda: self._deliver(order))
+        if job.node >= 0 and self.transport.reachable(job.node, customer_node):
+            self.transport.move(job, job.node, customer_node, lambda: self._deliver(order))
         else:
             self._deliver(order)
-
-    def _reachable(self, origin: int, destination: int) -> bool:
-        """Whether a route leads from node ``origin`` to ``destination`` (cached per pair)."""
-        key = (origin, destination)
-        reachable = self._reachable_cache.get(key)
-        if reachable is None:
-            reachable = self._reachable_cache[key] = bool(np.isfinite(self.network.transit[origin, destination]))
-        return reachable
 
     def _component_ready(self, parent: Job, component: Job) -> None:
         parent.missing -= 1
@@ -517,48 +432,6 @@ class Simulation:
             self._epoch_wanted = True  # trust is settled before the next decision
         if self._circular is not None:
             self._circular.delivered(order)
-
-    def _move(self, job: Job, origin: int, destination: int, arrived: Callable[[], None]) -> None:
-        """Carry ``job``'s part from node ``origin`` to ``destination`` hop by hop along lanes."""
-        if origin < 0 or origin == destination:
-            job.node = destination
-            arrived()
-            return
-        route = self._routes.get((origin, destination))
-        if route is None:
-            network = self.network
-            route = self._routes[(origin, destination)] = (
-                int(network.next_lane[origin, destination]),
-                int(network.next_node[origin, destination]),
-            )
-        lane, hop = route
-        if lane < 0:
-            raise SimulationError(
-                f"no lane route from {self.network.node_ids[origin]} to {self.network.node_ids[destination]}"
-            )
-
-        def at_hop() -> None:
-            job.node = hop
-            hub = self.hubs.get(hop) if hop != destination else None
-            if hub is None:
-                self._move(job, hop, destination, arrived)
-            else:  # changing lanes at a hub: handled on a dock first
-                hub.handle(job.quantity, job.order.index, job.index, lambda: self._move(job, hop, destination, arrived))
-
-        self.lanes[lane].ship(Parcel(job.quantity, job.order.index, job.index, self.env.now, at_hop), origin)
-
-    def _send_parts(self, op: Operation, node: int, all_arrived: Callable[[], None]) -> None:
-        """Carry every part ``op`` needs to ``node``; call ``all_arrived`` once they are all there."""
-        parts = op.job.parts()
-        op.parts_pending = len(parts)
-
-        def one_arrived() -> None:
-            op.parts_pending -= 1
-            if op.parts_pending == 0:
-                all_arrived()
-
-        for part in parts:
-            self._move(part, part.node, node, one_arrived)
 
     # -----------------------------------------------------------------------------------------
     # Dispatch epochs
@@ -601,7 +474,7 @@ class Simulation:
             if current >= 0:
                 setup = self.compiled.setup_time(machine, current, family)
                 if setup is not None:
-                    setup_left = self._setup_sampler(machine, current, family, setup)()
+                    setup_left = self.draws.setup(machine, current, family, setup)()
             unit.family = family
         unit.setup_left = setup_left
         option = product.steps[op.step].by_machine[machine]
@@ -630,15 +503,6 @@ class Simulation:
         unit.phase_start = now
         unit.token = token = unit.token + 1
         self.env.schedule(PhaseEnd(self._phase_callbacks, unit, token), NORMAL, left)  # type: ignore[arg-type]
-
-    def _setup_sampler(self, machine: int, source: int, target: int, time: Distribution) -> Callable[[], float]:
-        key = (machine, source, target)
-        draw = self._setup_samplers.get(key)
-        if draw is None:
-            families = self.layout.families
-            rng = self._rng("setup", self.scenario.machines[machine].id, families[source], families[target])
-            draw = self._setup_samplers[key] = sampler(time, rng)
-        return draw
 
     def _resume(self, unit: Unit) -> None:
         """Start (or continue) the current phase of the unit's operation if it may work now."""
@@ -731,23 +595,13 @@ class Simulation:
         job.node = unit.node
         if job.components and job.step == job.product.assembly_step:
             job.components = []  # consumed by the assembly
-        quality = self._quality[machine]
-        outcome = 0 if quality is None else self._inspect(unit, op, quality)
+        check = self._checks[machine]
+        outcome = 0 if check is None else self.inspection.inspect(unit, op, check)
         if self._trust is not None:
             self._trust.worked(job.order.index, unit.owner, outcome != 0)
         step = job.product.steps[op.step]
-        if outcome == _SCRAP:  # made again: a new part from the first step (an assembly: from its assembly)
-            product = job.product
-            job.step = product.assembly_step if product.components and op.step >= product.assembly_step else 0
-            if job.step == 0:
-                job.node = -1  # new material, available wherever the first step is done
-        elif outcome == _REWORK:
-            job.step = op.step
-        elif (
-            step.rework_probability > 0
-            and self._routing_draw("rework", job.product.index, op.step)() < step.rework_probability
-        ):
-            job.step = step.rework_back_to
+        if outcome or step.rework_probability > 0:
+            self.inspection.route(job, op.step, step, outcome)
         else:
             job.step += 1
         job.holder = unit
@@ -755,23 +609,6 @@ class Simulation:
         job.holder = None
         self._freed.append(unit)
         self._epoch_wanted = True
-
-    def _inspect(self, unit: Unit, op: Operation, quality: tuple[float, float, Callable[[], float]]) -> int:
-        """The outcome of ``op`` on ``unit``'s machine: 0 (good), or a logged scrap or rework."""
-        scrap, rework, draw = quality
-        value = draw()
-        if value < scrap:
-            outcome = _SCRAP
-        elif value < scrap + rework:
-            outcome = _REWORK
-        else:
-            return 0
-        job = op.job
-        now = self.env.now
-        self._record(
-            (now, now, outcome, unit.index, unit.owner, job.order.index, job.index, op.step, job.quantity, 0.0)
-        )
-        return outcome
 
     def _back_to_work(self, unit: Unit) -> None:
         """A unit back from a breakdown or off-shift: continue its work, or offer it new work."""

@@ -1,0 +1,57 @@
+"""The random draws of the work itself: processing times, setup times, and the uniforms that
+decide a product step's optional passes and routing rework.
+
+Each is its own named stream of the run (:func:`twin_app.sim.rng.stream`), keyed by stable ids
+(machine id and capability; machine id and the two families of a changeover; product id, step
+and purpose), never by position, so changing one part of a scenario leaves the draws of every
+other part alone (common random numbers across compared scenarios). Processing samplers are
+made up front, one per machine and capability; setups and product steps on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from twin_app.model.distributions import Distribution, sampler
+from twin_app.model.layout import Layout
+from twin_app.model.scenario import Scenario
+from twin_app.sim.rng import uniforms
+
+
+class Draws:
+    """``process[machine][capability]()``: a processing time; :meth:`setup`, :meth:`routing`."""
+
+    def __init__(self, scenario: Scenario, layout: Layout, rng: Callable[..., np.random.Generator]) -> None:
+        """``rng(*name)``: the run's named streams."""
+        self.scenario = scenario
+        self.layout = layout
+        self._rng = rng
+        self.process: list[dict[str, Callable[[], float]]] = [
+            {cap.step: sampler(cap.time, rng("process", machine.id, cap.step)) for cap in machine.capabilities}
+            for machine in scenario.machines
+        ]
+        self._setups: dict[tuple[int, int, int], Callable[[], float]] = {}
+        self._routing: dict[tuple[str, int, int], Callable[[], float]] = {}
+
+    def setup(self, machine: int, source: int, target: int, time: Distribution) -> Callable[[], float]:
+        """The setup times of ``machine`` changing over from family ``source`` to ``target``."""
+        key = (machine, source, target)
+        draw = self._setups.get(key)
+        if draw is None:
+            families = self.layout.families
+            rng = self._rng("setup", self.scenario.machines[machine].id, families[source], families[target])
+            draw = self._setups[key] = sampler(time, rng)
+        return draw
+
+    def routing(self, purpose: str, product: int, step: int) -> Callable[[], float]:
+        """The uniform draws deciding whether step ``step`` of a product is done (``"skip"``) or sends
+        the job back (``"rework"``): one per product step and purpose, so changing one step's
+        probability leaves every other step's draws alone."""
+        key = (purpose, product, step)
+        draw = self._routing.get(key)
+        if draw is None:
+            rng = self._rng(purpose, self.scenario.products[product].id, str(step))
+            draw = self._routing[key] = uniforms(rng)
+        return draw

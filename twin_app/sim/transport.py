@@ -1,0 +1,129 @@
+"""Parts on the move: the lanes and hubs of the network, and a part's way from node to node.
+
+A part travels the fastest route (:class:`~twin_app.model.network.Network`) one hop at a
+time: it is shipped on the lane of the first hop (:class:`~twin_app.sim.logistics.LaneOperator`);
+at the next node it either goes on, or, at a site with docks (``handling``), is handled on a
+dock first (:class:`~twin_app.sim.hubs.Hub`) before it changes lanes. The engine asks two
+things: whether a node can be reached from another at all, and to carry a part (or every part
+an operation needs) somewhere and call back when it is there. First hops and reachability are
+cached per pair of nodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import simpy
+
+from twin_app.errors import SimulationError
+from twin_app.model.geography import lane_distances
+from twin_app.model.layout import Layout
+from twin_app.model.network import Network
+from twin_app.model.scenario import Scenario
+from twin_app.sim.hubs import Hub
+from twin_app.sim.logistics import LaneOperator, Parcel
+from twin_app.sim.state import Job, Operation
+
+
+class Transport:
+    """The lanes (``lanes``, scenario order) and hubs (``hubs``: node index -> docks) of a run."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        network: Network,
+        layout: Layout,
+        rng: Callable[..., np.random.Generator],
+        record: Callable[[tuple], None],
+        wake_lane: Callable[[LaneOperator], None],
+    ) -> None:
+        """``rng(*name)``: the run's named random streams; ``record``: appends a log record;
+        ``wake_lane``: a lane has a departure to decide at the next dispatch epoch."""
+        self.env = env
+        self.network = network
+        self._routes: dict[tuple[int, int], tuple[int, int]] = {}
+        """(origin, destination) node -> (lane, next node) of the first hop."""
+        self._reachable: dict[tuple[int, int], bool] = {}
+        self.lanes: list[LaneOperator] = []
+        first_vehicle = layout.n_machine_units
+        for lane, distance in zip(scenario.lanes, lane_distances(scenario), strict=True):
+            self.lanes.append(
+                LaneOperator(
+                    env,
+                    lane,
+                    network.node_index[lane.origin],
+                    network.node_index[lane.destination],
+                    first_vehicle,
+                    int(layout.resource_owner[first_vehicle]),
+                    rng("lane", lane.id),
+                    record,
+                    wake_lane,
+                    distance,
+                )
+            )
+            first_vehicle += lane.vehicles
+        self.hubs: dict[int, Hub] = {}
+        """Node index -> the docks of a site with ``handling`` (parts changing lanes there)."""
+        for index, site in enumerate(scenario.sites):
+            if site.handling is not None:
+                owner = layout.owners.index(site.owner) if site.owner in layout.owners else -1
+                self.hubs[index] = Hub(env, site.handling, index, owner, rng("handling", site.id), record)
+
+    def reachable(self, origin: int, destination: int) -> bool:
+        """Whether a route leads from node ``origin`` to ``destination``."""
+        key = (origin, destination)
+        reachable = self._reachable.get(key)
+        if reachable is None:
+            reachable = self._reachable[key] = bool(np.isfinite(self.network.transit[origin, destination]))
+        return reachable
+
+    def move(self, job: Job, origin: int, destination: int, arrived: Callable[[], None]) -> None:
+        """Carry ``job``'s part from node ``origin`` to ``destination`` hop by hop along lanes."""
+        if origin < 0 or origin == destination:
+            job.node = destination
+            arrived()
+            return
+        route = self._routes.get((origin, destination))
+        if route is None:
+            network = self.network
+            route = self._routes[(origin, destination)] = (
+                int(network.next_lane[origin, destination]),
+                int(network.next_node[origin, destination]),
+            )
+        lane, hop = route
+        if lane < 0:
+            raise SimulationError(
+                f"no lane route from {self.network.node_ids[origin]} to {self.network.node_ids[destination]}"
+            )
+
+        def at_hop() -> None:
+            job.node = hop
+            hub = self.hubs.get(hop) if hop != destination else None
+            if hub is None:
+                self.move(job, hop, destination, arrived)
+            else:  # changing lanes at a hub: handled on a dock first
+                hub.handle(job.quantity, job.order.index, job.index, lambda: self.move(job, hop, destination, arrived))
+
+        self.lanes[lane].ship(Parcel(job.quantity, job.order.index, job.index, self.env.now, at_hop), origin)
+
+    def send_parts(self, op: Operation, node: int, all_arrived: Callable[[], None]) -> None:
+        """Carry every part ``op`` needs to ``node``; call ``all_arrived`` once they are all there."""
+        parts = op.job.parts()
+        op.parts_pending = len(parts)
+
+        def one_arrived() -> None:
+            op.parts_pending -= 1
+            if op.parts_pending == 0:
+                all_arrived()
+
+        for part in parts:
+            self.move(part, part.node, node, one_arrived)
+
+    def close(self, now: float) -> None:
+        """Log the lanes' and the hubs' open intervals up to ``now`` (the end of the run)."""
+        for lane in self.lanes:
+            lane.close(now)
+        for hub in self.hubs.values():
+            hub.close(now)
