@@ -10,8 +10,8 @@ characters in ids, and lists grown to thousands of entries.
 
 * `validate` must either return a scenario or raise ScenarioError with at least one problem;
   any other exception is a traceback for the user.
-* An accepted file is run with ``twin-app run FILE --until 240 --replications 1 --no-db
-  --json --max-memory 768MB`` in a forked child under a wall-time and an address-space limit;
+* An accepted file is run with ``twin-app run FILE --until 240 --warmup 0 --replications 1
+  --no-db --json --max-memory 768MB`` in a forked child under a wall-time and an address-space limit;
   it must exit 0, 2 (a message) or 3 (stopped at a limit of its budget, with the reason), never
   with a traceback, a hang or a memory blow-up.
 
@@ -53,6 +53,8 @@ RUN_SECONDS = 30
 """Wall time a short run may take before it counts as a hang (runs take 0.05-0.2 s)."""
 RUN_MEMORY = 1536 * 1024 * 1024
 """Address space a short run may add before it counts as a memory blow-up."""
+RUN_COMMAND = ["run", "--until", "240", "--warmup", "0", "--replications", "1", "--no-db", "--json"]
+"""The short run of every accepted file (the warm-up off: a sample's own is longer than 240)."""
 RUN_BUDGET = ["--max-memory", "768MB"]
 """The run's own memory ceiling (resident memory, twin_app.sim.watchdog), under the address
 space limit: a run whose work grows stops with its reason ('limit') before it blows up."""
@@ -326,9 +328,7 @@ def _child_run(path: Path) -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(
-                ["run", str(path), "--until", "240", "--replications", "1", "--no-db", "--json", *RUN_BUDGET]
-            )
+            code = cli.main([*RUN_COMMAND, str(path), *RUN_BUDGET])
         if code in (0, EXIT_LIMIT):
             json.loads(out.getvalue())  # --json must print valid JSON (of the partial run too)
         return {0: 0, EXIT_LIMIT: 6}.get(code, 2), err.getvalue()[-2000:]
@@ -349,6 +349,16 @@ def _log(outcome: str, base: str, mutations: list[Any], detail: str) -> None:
         record["detail"] = detail[-3000:]
     with open(log, "a", encoding="utf-8") as stream:
         stream.write(json.dumps(record, default=repr, allow_nan=True) + "\n")
+
+
+def test_every_base_runs_unmutated(tmp_path: Path) -> None:
+    """The child's command runs each base file to 'ok' (else every accepted file would be a
+    'message' and the fuzz would prove nothing)."""
+    for base in BASES:
+        path = tmp_path / base.name
+        path.write_text(base.read_text(encoding="utf-8"), encoding="utf-8")
+        outcome, detail = run_in_child(path)
+        assert outcome == "ok", f"{base.name}: {outcome}\n{detail}"
 
 
 def test_the_mutations_reach_the_reader(bases: list[dict[str, Any]]) -> None:
