@@ -197,7 +197,7 @@ def test_sweep_this_field_gives_the_path_with_ids(qtbot, window, editor):
     assert caught.args == [f"lanes[{lane}].vehicles", 2]
 
 
-def test_edits_during_a_run_wait_for_apply(qtbot, window, editor, answers):
+def test_edits_during_a_run_wait_for_reset_or_apply(qtbot, window, editor, answers):
     window.set_speed(30.0, False)
     window.run()
     qtbot.waitUntil(lambda: window.now > 0, timeout=10_000)
@@ -205,9 +205,17 @@ def test_edits_during_a_run_wait_for_apply(qtbot, window, editor, answers):
     editor.validate_now()
     assert window.state in ("running", "paused") and window.scenario.run.seed != 5
     assert "not applied" in editor.apply_label.text()
+    window.stop()
+    qtbot.waitUntil(lambda: window.state == "finished", timeout=10_000)
+    window.reset(ask=False)  # back at time 0: the next run is the edited scenario
+    assert window.state == "ready" and window.scenario.run.seed == 5
+
+    window.run()
+    qtbot.waitUntil(lambda: window.now > 0, timeout=10_000)
+    editor.set_field("run.seed", 6)
     answers.append("Discard the run")
     assert window.editor_link.apply()
-    assert window.state == "ready" and window.scenario.run.seed == 5
+    assert window.state == "ready" and window.scenario.run.seed == 6
     assert "*" in window.windowTitle()  # applied, still not saved
 
 
