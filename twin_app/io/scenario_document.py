@@ -105,10 +105,6 @@ class ScenarioDocument:
         return cls(_parse_object(text, str(path)), path, text)
 
     @classmethod
-    def from_text(cls, text: str, path: Path | None = None) -> ScenarioDocument:
-        return cls(_parse_object(text, str(path or "<text>")), path, text)
-
-    @classmethod
     def from_scenario(cls, scenario: Scenario, path: Path | None = None) -> ScenarioDocument:
         """A document of a scenario built in memory (fields at their defaults left out)."""
         return cls(scenario_to_data(scenario), path)

@@ -6,6 +6,12 @@ left), checks the whole document a moment after each edit with the CLI's reader 
 each problem at its field, in the tables (a red cell, a warning sign on the row) and in the
 list at the bottom. It does not run anything: the window decides what to do with a valid
 document (:attr:`ScenarioEditor.validated`, :attr:`ScenarioEditor.apply_requested`).
+
+For other views: ``sweep_field_requested = Signal(str, object)`` is emitted by *Sweep this
+field...* in the context menu of a numeric or yes/no field, with the field's path in the sweep
+specs' syntax (list elements by their unique id where they have one:
+``machines[M07].capacity``, ``lanes[L1].vehicles``; else by position) and its current value
+(the default when the file leaves it out).
 """
 
 from __future__ import annotations
