@@ -5,6 +5,7 @@ run is the same run, to the event."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from twin_app.sim.watchdog import CHECK_EVERY, SAMPLE, Budget, resident_memory
 
@@ -77,3 +78,22 @@ def test_a_run_stepped_in_slices_hits_the_guard_too(twin) -> None:
 
 def test_resident_memory_is_read() -> None:
     assert 10 * 1024**2 < resident_memory() < 64 * 1024**3
+
+
+@pytest.mark.parametrize(
+    ("machine_extra", "lane_departure", "source"),
+    [
+        ({"failures": {"mtbf": 0.02, "mttr": 0.02}}, None, "machines[0] 'M'.failures"),
+        ({"shifts": {"period": 0.04, "windows": [[0, 0.02]]}}, None, "machines[0] 'M'.shifts"),
+        ({}, {"policy": "timetable", "period": 0.02, "times": [0]}, "lanes[0] 'L'.departure"),
+    ],
+)
+def test_calendars_and_timetables_are_named_as_sources(twin, machine_extra, lane_departure, source) -> None:
+    """Busy calendars (valid, one event every 1.2 s of simulated time) named by their place."""
+    machine = {"id": "M", "site": "s", "capabilities": [{"step": "x", "time": 1}], **machine_extra}
+    products = [{"id": "P", "family": "f", "routing": [{"capabilities": ["x"]}]}]
+    lane = {"id": "L", "origin": "s", "destination": "c", "transit": 1, "departure": lane_departure}
+    lanes = [] if lane_departure is None else [lane]
+    scenario = twin.build([machine], products, [{"product": "P"}], lanes=lanes, run={"horizon": 10**5})
+    run = twin.simulate(scenario, budget=Budget(max_events=CHECK_EVERY + SAMPLE))
+    assert run.end.status == "stopped" and f"{source} (" in run.end.message, run.end.message
