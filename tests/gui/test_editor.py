@@ -233,3 +233,17 @@ def test_changeovers_are_a_family_table(window, editor):
     editor.undo_stack.undo()
     assert editor.document.get("machines[A-mill].setup") == {"frame": {"cover": 5}, "cover": {"frame": 8}}
     assert matrix.table.item(row, column).text() == "5"  # the table shows what undo restored
+
+
+def test_saving_an_edited_sample_asks_where(window, samples_dir, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    source = samples_dir / "asset_light.json"
+    text = source.read_bytes()
+    assert window.open_scenario(source)
+    window.editor_view.editor.set_field("lanes[0].vehicles", 3)
+    target = tmp_path / "light_3_vans.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    assert window.save()  # Ctrl+S on a shipped sample is Save As
+    assert source.read_bytes() == text
+    assert json.loads(target.read_text())["lanes"][0]["vehicles"] == 3 and window.path == target

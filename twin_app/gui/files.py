@@ -130,9 +130,11 @@ class FileActions:
     # -- saving --------------------------------------------------------------------------------
 
     def save(self) -> bool:
+        """Save to the file shown; a new scenario or an edited sample goes to Save As (the
+        samples that ship with the program are never overwritten by Ctrl+S)."""
         if self.session.scenario is None:
             return False
-        if self.path is None:
+        if self.path is None or self.path.resolve().is_relative_to(self.samples_dir.resolve()):
             return self.save_as_dialog()
         return self.save_to(self.path)
 
