@@ -247,3 +247,20 @@ def test_saving_an_edited_sample_asks_where(window, samples_dir, monkeypatch, tm
     assert window.save()  # Ctrl+S on a shipped sample is Save As
     assert source.read_bytes() == text
     assert json.loads(target.read_text())["lanes"][0]["vehicles"] == 3 and window.path == target
+
+
+def test_discarding_edits_to_open_another_file_runs_that_file(qtbot, window, editor, samples_dir, answers, dialogs):
+    # The trial's steps: run to the end, edit (not applied: the run is over), open another
+    # file and Discard. The twin must run the file opened, not the discarded edits.
+    window.set_speed(1e9, True)
+    window.run()
+    qtbot.waitUntil(lambda: window.state == "finished", timeout=30_000)
+    editor.set_field("run.seed", 77)
+    editor.validate_now()
+    assert "not applied" in editor.apply_label.text()
+    answers.append("Discard")
+    assert window.open_scenario(samples_dir / "asset_heavy.json")
+    heavy = load_scenario(samples_dir / "asset_heavy.json")
+    assert window.scenario == heavy and window.path.name == "asset_heavy.json"
+    assert window.session.scenario == heavy  # what runs is what is shown
+    assert editor.document.get("run.seed") == heavy.run.seed and not window.editor_link.pending

@@ -256,6 +256,13 @@ class MainWindow(FileActions, Presentation, QMainWindow):
 
     def show_scenario(self, scenario: Scenario, path: Path | None = None) -> None:
         """Show ``scenario``; the run in progress, if any, is discarded (callers ask first)."""
+        self.loading_scenario = True  # state changes on the way are the new scenario's, not edits to apply
+        try:
+            self._show_scenario(scenario, path)
+        finally:
+            self.loading_scenario = False
+
+    def _show_scenario(self, scenario: Scenario, path: Path | None) -> None:
         self._stop_worker()
         self.session.open(scenario)
         assert self.session.layout is not None and self.session.network is not None

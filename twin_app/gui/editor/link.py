@@ -95,6 +95,8 @@ class EditorLink(QObject):
     def _apply_if_live(self) -> None:
         if self._applying:  # the window's state signals while it shows what is being applied
             return
+        if getattr(self.window, "loading_scenario", False):
+            return  # another scenario is being opened: the edits were discarded, _on_loaded follows
         if self.pending and self.window.session.state in LIVE_STATES and self.window.scenario is not None:
             validation = self.editor.document.validate()
             if validation.ok:
