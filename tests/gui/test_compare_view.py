@@ -93,14 +93,14 @@ def test_the_table_shows_exactly_the_numbers_of_twin_app_compare(qtbot, view, sh
     for row, path in enumerate(model.paths):
         theirs, kpi = expected.kpi(path), info(path)
         cells = [model.index(row, c).data() for c in range(model.columnCount())]
-        assert cells == [
+        assert cells == [  # the answer next to the KPI's name, then each scenario
             kpi.label,
-            estimate_text(theirs.estimates[0], kpi),
-            estimate_text(theirs.estimates[1], kpi),
             difference_text(theirs.differences[1], kpi),
             verdict(theirs.differences[1], kpi),
+            estimate_text(theirs.estimates[0], kpi),
+            estimate_text(theirs.estimates[1], kpi),
         ]
-        assert model.index(row, 1).data(VALUE_ROLE) == theirs.estimates[0].mean
+        assert model.index(row, 3).data(VALUE_ROLE) == theirs.estimates[0].mean
     # and each row reads as the same line of the CLI's table
     lines = expected.table([row.path for row in expected.kpis]).splitlines()
     for row in range(model.rowCount()):
@@ -136,6 +136,19 @@ def test_what_changed_lists_the_changed_lanes_vehicles(qtbot, view, short_tiny, 
     assert change == ["lanes[L1].vehicles", "changed", "2 -> 5"]
 
 
+def test_run_settings_the_comparison_sets_are_not_differences(qtbot, view, short_tiny, more_trucks, tmp_path):
+    # The current scenario carries the run settings' replications and seed; the file does not.
+    data = json.loads(short_tiny.read_text())
+    data["run"].update(replications=7, seed=123)
+    current = tmp_path / "current.json"
+    current.write_text(json.dumps(data))
+    view.pin_file(current)
+    assert view.run_bar.replications.value() == 7  # the comparison takes them from the first pin
+    view.pin_file(short_tiny)
+    top = view.diff_tree.model().index(0, 0)
+    assert top.data() == "tiny vs current: 0 differences"
+
+
 def test_report_is_written_with_the_kpi_table_and_the_comparison_reopens_from_the_log(
     qtbot, view, short_tiny, more_trucks, tmp_path
 ):
@@ -147,6 +160,8 @@ def test_report_is_written_with_the_kpi_table_and_the_comparison_reopens_from_th
     report = view.write_report(tmp_path / "out" / "compare.html")
     html = report.read_text(encoding="utf-8")
     assert "<table" in html and "Lead time mean (min)" in html and "tiny_more_trucks" in html
+    assert "What changed" in html and "lanes[L1].vehicles" in html and "2 -&gt; 5" in html  # for the client
+    assert result.changes == ((("lanes[L1].vehicles", "2 -> 5"),),)
     first = result.kpi("lead_time.mean").estimates[0]
     assert estimate_text(first, info("lead_time.mean")).split(" ")[0] in html
 

@@ -35,6 +35,7 @@ from twin_app.experiments.kpi_paths import DEFAULT_PRECISION_KPIS, check_kpi_nam
 from twin_app.experiments.paired import Difference, Estimate, paired_difference
 from twin_app.experiments.plan import Point, Progress, Recorder, check_run_window, run_plan
 from twin_app.experiments.samples import bottleneck_shares, estimates, mean_curves, point_samples
+from twin_app.experiments.scenario_diff import diff_scenarios
 from twin_app.experiments.tasks import TaskResult
 from twin_app.model.limits import MAX_REPLICATIONS
 from twin_app.model.scenario import Scenario
@@ -140,6 +141,8 @@ class CompareResult:
     versions: dict[str, str] = field(default_factory=dict)
     command: str = ""
     """The command that reproduces this comparison."""
+    changes: tuple[tuple[tuple[str, str], ...], ...] = ()
+    """Per scenario after the first: what differs from the first, as (path, ``old -> new``)."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -179,6 +182,7 @@ class CompareResult:
             "database": self.database,
             "versions": self.versions,
             "command": self.command,
+            "changes": [[list(change) for change in changes] for changes in self.changes],
         }
 
     def rows(self) -> list[dict[str, Any]]:
@@ -239,6 +243,7 @@ class CompareResult:
             data.get("database"),
             data.get("versions") or {},
             data.get("command", ""),
+            tuple(tuple((str(p), str(t)) for p, t in changes) for changes in data.get("changes", [])),
         )
 
 
@@ -408,10 +413,27 @@ def compare(
             str(max_replications),
         ]
     result = dataclasses.replace(
-        result, experiment_id=recorder.experiment_id, database=_text(database), command=shlex.join(command)
+        result,
+        experiment_id=recorder.experiment_id,
+        database=_text(database),
+        command=shlex.join(command),
+        changes=tuple(what_changed(points[0].scenario, p.scenario) for p in points[1:]),
     )
     recorder.finish("completed", result.to_dict())
     return result
+
+
+SET_BY_THE_COMPARISON = frozenset({"run.replications", "run.seed"})
+"""Scenario fields a comparison overrides for every scenario alike: never a difference."""
+
+
+def what_changed(base: Scenario, other: Scenario) -> tuple[tuple[str, str], ...]:
+    """What differs from ``base`` to ``other`` as (path, ``old -> new``), for tables and reports."""
+    return tuple(
+        (change.path, change.text())
+        for change in diff_scenarios(base, other)
+        if change.path not in SET_BY_THE_COMPARISON
+    )
 
 
 def _text(path: Path | None) -> str | None:

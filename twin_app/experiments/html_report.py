@@ -130,6 +130,15 @@ def _compare_context(result: CompareResult) -> dict[str, Any]:
         "names": names,
         "scenarios": result.scenarios,
         "rows": rows,
+        "tested": sum(len(r["diffs"]) for r in rows),
+        "changes": [
+            {
+                "scenario": name,
+                "shown": list(changes[:MAX_CHANGES_SHOWN]),
+                "more": max(len(changes) - MAX_CHANGES_SHOWN, 0),
+            }
+            for name, changes in zip(names[1:], result.changes, strict=False)
+        ],
         "findings": findings,
         "owner_tables": owners,
         "figures": figures,
@@ -155,6 +164,10 @@ def _compare_context(result: CompareResult) -> dict[str, Any]:
         "command": result.command
         or shlex.join(["twin-app", "compare", *(s.source for s in result.scenarios), "--seed", str(result.seed)]),
     }
+
+
+MAX_CHANGES_SHOWN = 40
+"""Differences between scenarios listed in the report (the rest are counted)."""
 
 
 def _state(diff: Any, kpi: Any) -> str:

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from twin_app.errors import TwinError
-from twin_app.experiments.compare import CompareResult, compare
+from twin_app.experiments.compare import SET_BY_THE_COMPARISON, CompareResult, compare
 from twin_app.experiments.plan import Progress
 from twin_app.experiments.scenario_diff import diff_scenarios
 from twin_app.gui import decision_plots as plots
@@ -226,6 +226,8 @@ class CompareView(QWidget):
         self.pins.append(pin)
         if len(self.pins) == 1:
             self.run_bar.seed.setValue(pin.seed if pin.seed is not None else pin.scenario.run.seed)
+            if pin.scenario.run.replications > 1:  # the run settings' (or the file's) replications
+                self.run_bar.replications.setValue(pin.scenario.run.replications)
         elif pin.seed is not None:
             self.run_bar.seed.setValue(pin.seed)
         self._refresh_pins()
@@ -291,7 +293,10 @@ class CompareView(QWidget):
             self.diff_tree.setModel(diff_model([], self))
             return
         base_name, base = scenarios[0]
-        pairs = [(f"{name} vs {base_name}", diff_scenarios(base, other)) for name, other in scenarios[1:]]
+        pairs = [
+            (f"{name} vs {base_name}", [c for c in diff_scenarios(base, other) if c.path not in SET_BY_THE_COMPARISON])
+            for name, other in scenarios[1:]
+        ]
         self.diff_tree.setModel(diff_model(pairs, self))
         self.diff_tree.expandToDepth(1)
         self.diff_tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -40,7 +40,10 @@ def shown_rows(result: CompareResult, every: bool = False) -> list[str]:
 
 
 class CompareTableModel(QAbstractTableModel):
-    """KPI | each scenario's mean ± CI | for each later scenario: paired difference, verdict."""
+    """KPI | for each later scenario: paired difference, verdict | each scenario's mean ± CI.
+
+    The answer (difference and verdict) sits next to the KPI's name, so it is in view without
+    scrolling however many scenarios are compared."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -57,10 +60,10 @@ class CompareTableModel(QAbstractTableModel):
         if self.result is None:
             return []
         names = self.result.names
-        out = ["KPI", *(f"{n} (95% CI)" for n in names)]
+        out = ["KPI"]
         for name in names[1:]:
             out += [f"{name} - {names[0]} (paired 95% CI)", "verdict"]
-        return out
+        return out + [f"{n} (95% CI)" for n in names]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.paths)
@@ -82,10 +85,11 @@ class CompareTableModel(QAbstractTableModel):
         n = len(self.result.names)
         if column == 0:
             return kpi.label, path, ""
-        if column <= n:
-            estimate: Estimate = comparison.estimates[column - 1]
+        n_diff = 2 * (n - 1)
+        if column > n_diff:
+            estimate: Estimate = comparison.estimates[column - n_diff - 1]
             return estimate_text(estimate, kpi), estimate.mean, ""
-        other, is_verdict = divmod(column - n - 1, 2)
+        other, is_verdict = divmod(column - 1, 2)
         diff = comparison.differences[other + 1]
         assert isinstance(diff, Difference)
         tone = ""
