@@ -243,9 +243,18 @@ def test_saving_an_edited_sample_asks_where(window, samples_dir, monkeypatch, tm
     assert window.open_scenario(source)
     window.editor_view.editor.set_field("lanes[0].vehicles", 3)
     target = tmp_path / "light_3_vans.json"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    offered: list[str] = []
+
+    def save_dialog(parent, title, start, filters):
+        offered.append(start)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
     assert window.save()  # Ctrl+S on a shipped sample is Save As
     assert source.read_bytes() == text
+    # ...which offers a copy outside the samples folder, never the sample's own name there.
+    assert Path(offered[0]).name == "asset_light-edited.json"
+    assert not Path(offered[0]).resolve().is_relative_to(samples_dir.resolve())
     assert json.loads(target.read_text())["lanes"][0]["vehicles"] == 3 and window.path == target
 
 

@@ -35,6 +35,7 @@ from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from twin_app.errors import TwinError
+from twin_app.gui.files import user_folder
 from twin_app.gui.svg_export import widget_svg
 from twin_app.gui.table_export import install_on_tables
 from twin_app.io.output_path import OutputPathError, write_output
@@ -107,7 +108,7 @@ def ask_save_path(parent: QWidget, title: str, name: str, filters: str, default_
     a name without a suffix gets the chosen filter's (or ``default_suffix``)."""
     window = parent.window()
     settings = getattr(window, "settings", None)
-    folder = getattr(settings, "last_directory", None) or str(Path.home())
+    folder = user_folder(getattr(settings, "last_directory", None))
     chosen, selected = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / name), filters)
     if not chosen:
         return None

@@ -17,6 +17,17 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from twin_app.errors import ScenarioError, TwinError
 from twin_app.gui.loading import LoadCancelled, load_scenario_file
+from twin_app.samples import SAMPLES_DIR
+
+
+def user_folder(last_directory: str | None) -> Path:
+    """Where a save dialog starts: the last folder used, unless that is the program's own
+    samples folder (a user's files never go there), else the home folder."""
+    if last_directory:
+        folder = Path(last_directory)
+        if folder.is_dir() and not folder.resolve().is_relative_to(SAMPLES_DIR.resolve()):
+            return folder
+    return Path.home()
 
 
 class FileActions:
@@ -142,6 +153,9 @@ class FileActions:
         if self.session.scenario is None:
             return False
         start = str(self.path) if self.path else self.settings.last_directory
+        if self.path is not None and self.path.resolve().is_relative_to(self.samples_dir.resolve()):
+            # Never suggest overwriting a sample that ships with the program: a copy in the user's folder.
+            start = str(user_folder(self.settings.last_directory) / f"{self.path.stem}-edited.json")
         path, _ = QFileDialog.getSaveFileName(self, "Save scenario as", start, "Scenario files (*.json)")  # type: ignore[arg-type]
         if not path:
             return False
