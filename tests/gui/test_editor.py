@@ -256,6 +256,7 @@ def test_saving_an_edited_sample_asks_where(window, samples_dir, monkeypatch, tm
     assert Path(offered[0]).name == "asset_light-edited.json"
     assert not Path(offered[0]).resolve().is_relative_to(samples_dir.resolve())
     assert json.loads(target.read_text())["lanes"][0]["vehicles"] == 3 and window.path == target
+    assert "twin-app run light_3_vans.json" in window.run_control.panel.command.text()  # the file saved
 
 
 def test_discarding_edits_to_open_another_file_runs_that_file(qtbot, window, editor, samples_dir, answers, dialogs):

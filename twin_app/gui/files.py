@@ -42,6 +42,7 @@ class FileActions:
     path: Path | None
     modified: bool
     editor_link: Any
+    scenario_saved: Any
     # and the window's notify, show_error, show_scenario, update_title and save_settings
 
     # -- asking --------------------------------------------------------------------------------
@@ -177,6 +178,7 @@ class FileActions:
             return False
         self.path = path
         self.modified = False
+        self.scenario_saved.emit(path)
         self.settings.add_recent_file(path)
         self.update_recent_menu()
         self.start_page.set_recent(self.settings.recent_files)

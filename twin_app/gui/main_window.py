@@ -68,6 +68,7 @@ class MainWindow(FileActions, Presentation, QMainWindow):
 
     error_shown = Signal(str, str)  # message, details
     scenario_loaded = Signal(object)  # Path | None
+    scenario_saved = Signal(object)  # Path: the scenario shown now lives in this file
     state_changed = Signal(str)
     views_refreshed = Signal()
 

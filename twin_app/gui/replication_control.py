@@ -137,6 +137,7 @@ class ReplicationControl(QObject):
         self.timer.setInterval(PROGRESS_MS)
         self.timer.timeout.connect(self._poll_background)
         window.scenario_loaded.connect(self._on_scenario_loaded)
+        window.scenario_saved.connect(self.panel.set_path)
         window.state_changed.connect(self._on_state)
         window.bridge.ended.connect(self._on_ended)
         window.bridge.polled.connect(self._after_poll)

@@ -181,6 +181,11 @@ class RunSettingsPanel(QWidget):
         self.setEnabled(scenario is not None)
         self._show(keep or RunOverrides())
 
+    def set_path(self, path: Path) -> None:
+        """The scenario was saved as ``path``: the overrides stay, the command names the file."""
+        self.path = path
+        self._mark()
+
     def reset_to_scenario(self) -> None:
         """Forget every override."""
         self._show(RunOverrides())
