@@ -48,6 +48,18 @@ def test_levels_are_read_as_typed_and_written_back() -> None:
     assert parse_levels(levels_text([{"policy": "on_demand"}, 3, "edd"])) == [{"policy": "on_demand"}, 3, "edd"]
 
 
+def test_a_factorial_range_of_whole_numbers_is_every_level_in_it(qtbot, view) -> None:
+    """The header offers "a range 2..6": in a factorial design 1..3 means the levels 1, 2, 3."""
+    view.add_factor("lanes[L1].vehicles", None)
+    view.factors.item(0, 1).setText("1..3")
+    assert view.spec().factors[0].levels == (1, 2, 3)
+    assert "every whole number" in view.factors.horizontalHeaderItem(1).toolTip()
+    view.factors.item(0, 1).setText("0.5..1.5")
+    view.run()
+    status = view.run_bar.status.text()
+    assert status.startswith("Cannot run:") and "listed" in status and "Latin hypercube" in status
+
+
 def test_the_picker_lists_the_scenarios_fields_as_sweep_paths() -> None:
     paths = field_paths(json.loads(TINY.read_text()))
     for path in ("lanes[*].vehicles", "lanes[L1].vehicles", "machines[B-cell].capacity", "platform.sequencing"):

@@ -8,17 +8,25 @@ so a spec made in the window is the same thing as a spec file given to ``twin-ap
   list elements by id (``lanes[L1].vehicles``) and, for lists of elements with ids, the
   wildcard over them (``lanes[*].vehicles``).
 - :func:`parse_levels` reads ``2, 4, 6`` or ``on_demand, when_full`` or JSON objects
-  separated by commas (factorial), or ``2..6`` (a Latin hypercube range; whole numbers when
-  both ends are).
+  separated by commas (factorial), or a range ``2..6``: for a factorial design a range of
+  whole numbers means every whole number in it (2, 3, 4, 5, 6); a Latin hypercube draws from
+  the range (whole numbers when both ends are).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from twin_app.errors import TwinError
+
+_RANGE = re.compile(r"^\s*(-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*\.\.\s*(-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*$")
+"""``a..b`` with two numbers (``2..6``, ``0.5..1.5``)."""
+
+MAX_FACTORIAL_RANGE = 1000
+"""A factorial range with more whole numbers than this is surely a typo."""
 
 MAX_ELEMENTS = 40
 """Lists longer than this (an inlined order book) get only their wildcard paths."""
@@ -89,7 +97,24 @@ def parse_levels(text: str, design: str = "factorial") -> list[Any] | dict[str, 
         if not isinstance(levels, list):
             raise TwinError("the levels must be a list")
         return levels
+    bounds = _RANGE.match(text)
+    if bounds:
+        return _factorial_range(text, json.loads(bounds[1]), json.loads(bounds[2]))
     return [_level(piece) for piece in _split(text)]
+
+
+def _factorial_range(text: str, low: float, high: float) -> list[int]:
+    """The whole numbers ``low, low + 1, ..., high`` of a factorial range ``low..high``."""
+    if not (isinstance(low, int) and isinstance(high, int)):
+        raise TwinError(
+            f"a factorial design needs its levels listed, e.g. 0.5, 1, 1.5; {text!r} is a range of "
+            "decimals (only the Latin hypercube design draws from such a range)"
+        )
+    if high < low:
+        raise TwinError(f"the range {text!r} runs backwards: write the smaller end first, e.g. {high}..{low}")
+    if high - low + 1 > MAX_FACTORIAL_RANGE:
+        raise TwinError(f"the range {text!r} holds over {MAX_FACTORIAL_RANGE} levels: narrow it or list the levels")
+    return list(range(low, high + 1))
 
 
 def _split(text: str) -> list[str]:

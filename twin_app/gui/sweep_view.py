@@ -2,7 +2,8 @@
 
 Factors come from the editor (its field menu "Sweep this field..." calls :meth:`add_factor`)
 or from the picker here, which lists the scenario's fields as sweep paths; levels are typed
-(``2, 4, 6``; a range ``2..6`` for a Latin hypercube). The view writes the very spec a
+(``2, 4, 6``, or a range ``2..6``: every whole number in it for a factorial design, the
+interval drawn from for a Latin hypercube). The view writes the very spec a
 ``twin-app sweep`` file holds (:func:`spec_data`), checks it with
 :func:`~twin_app.experiments.sweep_spec.parse_spec` and runs
 :func:`~twin_app.experiments.sweep.sweep` on a worker thread over local processes.
@@ -109,6 +110,10 @@ class SweepView(QWidget):
         self.base_label.setWordWrap(True)
         self.factors = QTableWidget(0, 2)
         self.factors.setHorizontalHeaderLabels(["Factor (path in the scenario)", "Levels (2, 4, 6 or a range 2..6)"])
+        self.factors.horizontalHeaderItem(1).setToolTip(
+            "Factorial: list the levels (2, 4, 6), or a whole-number range 2..6 for every whole number in it.\n"
+            "Latin hypercube: a range (2..6 or 0.5..1.5) the samples are drawn from."
+        )
         self.factors.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.factors.verticalHeader().setVisible(False)
         self.factors.setFixedHeight(110)
@@ -161,8 +166,17 @@ class SweepView(QWidget):
         self.run_bar.run_button.clicked.connect(self.run)
         self.run_bar.finished.connect(self.show_result)
 
-        self.best_text = QLabel("Add factors and their levels, then Run sweep.")
+        self.hint = QLabel(
+            "Add factors and their levels (2, 4, 6; or a range 2..6: every whole number in it for a "
+            "factorial design, the interval sampled for a Latin hypercube), then Run sweep."
+        )
+        self.hint.setObjectName("Hint")
+        self.hint.setWordWrap(True)
+        self.factors.model().rowsInserted.connect(self._show_hint)
+        self.factors.model().rowsRemoved.connect(self._show_hint)
+        self.best_text = QLabel("")
         self.best_text.setObjectName("Hint")
+        self.best_text.setVisible(False)
         self.best_text.setWordWrap(True)
         self.best_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = QTableWidget()
@@ -199,12 +213,17 @@ class SweepView(QWidget):
         top_layout.addLayout(options)
         top_layout.addLayout(objectives)
         top_layout.addWidget(self.run_bar)
+        top_layout.addWidget(self.hint)
         top_layout.addWidget(self.best_text)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(top)
         layout.addWidget(self.tabs, 1)
         self.refresh_fields()
+
+    def _show_hint(self) -> None:
+        """The how-to line only while there is nothing to show: no factors and no result."""
+        self.hint.setVisible(self.result is None and self.factors.rowCount() == 0)
 
     # --- the View protocol: a new scenario in the window is a new base -------------------------
     def set_run(self, run: Any) -> None:
@@ -390,6 +409,8 @@ class SweepView(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(point.index, column, item)
         self.best_text.setText(self.answer_text(result))
+        self.best_text.setVisible(True)
+        self._show_hint()
         for combo in (self.effect_factor, self.heat_x, self.heat_y):
             combo.blockSignals(True)
             combo.clear()
