@@ -60,6 +60,36 @@ def test_a_factorial_range_of_whole_numbers_is_every_level_in_it(qtbot, view) ->
     assert status.startswith("Cannot run:") and "listed" in status and "Latin hypercube" in status
 
 
+def test_an_edited_base_is_named_by_the_users_file_not_the_scratch_copy(qtbot, tmp_path: Path, base: Path) -> None:
+    """The view and History say "tiny.json (edited)", not /tmp/twin-sweep-.../tiny_edited.json;
+    the how-to hint goes once there are factors."""
+    from twin_app.gui.sweep_view import SweepView
+    from twin_app.io.scenario_file import load_scenario
+    from twin_app.store.experiment_log import ExperimentLog
+
+    scenario = load_scenario(base)
+    view = SweepView(lambda: (scenario, base, True))
+    view.database, view.workers = tmp_path / "results.sqlite", 1
+    qtbot.addWidget(view)
+    view.refresh_fields()
+    assert view.base_label.text() == f"Base: {base} (edited)"
+    assert not view.hint.isHidden()
+    view.add_factor("lanes[L1].vehicles", [1, 2])
+    assert view.hint.isHidden()
+    view.run_bar.replications.setValue(1)
+    with qtbot.waitSignal(view.swept, timeout=120_000) as caught:
+        view.run_bar.run_button.click()
+    view.run_bar.wait()
+    assert caught.args[0].base == f"{base} (edited)"
+    with ExperimentLog(view.database) as log:
+        (row,) = [r for r in log.experiments() if r["kind"] == "sweep"]
+        stored = log.load(row["id"])
+    assert row["name"] == "sweep of tiny (edited)"
+    assert stored["summary"]["base"] == f"{base} (edited)"
+    assert "twin-sweep-" not in json.dumps(stored["summary"])
+    assert view.hint.isHidden() and view.best_text.text().startswith("Sweep")
+
+
 def test_the_picker_lists_the_scenarios_fields_as_sweep_paths() -> None:
     paths = field_paths(json.loads(TINY.read_text()))
     for path in ("lanes[*].vehicles", "lanes[L1].vehicles", "machines[B-cell].capacity", "platform.sequencing"):

@@ -239,7 +239,7 @@ def sweep(
     )
     result = SweepResult(
         spec.name,
-        _shown(spec.base),
+        spec.base_shown or _shown(spec.base),
         spec.design,
         spec.factors,
         tuple(SweepPoint(i, dict(values)) for i, values in enumerate(spec.points)),

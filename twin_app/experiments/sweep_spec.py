@@ -111,6 +111,9 @@ class SweepSpec:
     warmup: float | None
     objective: Objective | None
     pareto: tuple[Objective, Objective] | None
+    base_shown: str | None = None
+    """How results name the base (the desktop's "asset_light.json (edited)" for its scratch
+    copy of an edited scenario); None: the base file's path."""
 
     def key(self) -> dict[str, Any]:
         """What makes two sweeps the same experiment (for ``--resume``)."""

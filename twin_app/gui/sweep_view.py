@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -305,6 +306,17 @@ class SweepView(QWidget):
         stem = path.stem if path is not None else "scenario"
         return save_scenario(scenario, Path(self._scratch.name) / f"{stem}_edited.json")
 
+    def base_name(self) -> str:
+        """The base as the user knows it: their file, "<file> (edited)" for the window's edited
+        scenario (run from a scratch copy), never the scratch path."""
+        if self.base_file is not None:
+            return str(self.base_file)
+        scenario, path, modified = self.current() if self.current is not None else (None, None, False)
+        if scenario is None:
+            return "the scenario open in the window"
+        name = str(path) if path is not None else "the unsaved scenario"
+        return f"{name} (edited)" if modified or path is None else name
+
     def refresh_fields(self) -> None:
         """List the base scenario's fields in the picker (after a new scenario or base file)."""
         self._fields_stale = False
@@ -314,7 +326,7 @@ class SweepView(QWidget):
         except (TwinError, OSError, ValueError):
             self.field_picker.clear()
             return
-        self.base_label.setText(f"Base: {base}")
+        self.base_label.setText(f"Base: {self.base_name()}")
         seed = (data.get("run") or {}).get("seed") if isinstance(data, dict) else None
         if isinstance(seed, int) and not self.run_bar.running:
             self.run_bar.seed.setValue(seed)  # the CLI's default: the base scenario's seed
@@ -370,7 +382,11 @@ class SweepView(QWidget):
             objective=f"{self.objective_goal.currentText()} {kpi}" if kpi else None,
             pareto=pareto,
         )
-        return parse_spec(data, "the sweep view", base.parent)
+        shown = self.base_name()
+        data["name"] = f"sweep of {Path(shown.removesuffix(' (edited)')).stem}" + (
+            " (edited)" if shown.endswith(" (edited)") else ""
+        )
+        return replace(parse_spec(data, "the sweep view", base.parent), base_shown=shown)
 
     # --- running --------------------------------------------------------------------------
     def run(self) -> None:
