@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from twin_app.experiments.sweep import sweep
 from twin_app.experiments.sweep_fields import field_paths, levels_text, parse_levels
@@ -90,6 +91,23 @@ def test_an_edited_base_is_named_by_the_users_file_not_the_scratch_copy(qtbot, t
     assert view.hint.isHidden() and view.best_text.text().startswith("Sweep")
 
 
+def test_kpi_selectors_show_labels_and_keep_paths(qtbot, view) -> None:
+    """The objective shows "Cost per unit", not cost.per_unit; the spec still gets the path."""
+    assert view.objective_kpi.currentText() == "Cost per unit"
+    assert view.objective_kpi.itemData(view.objective_kpi.currentIndex(), Qt.ItemDataRole.ToolTipRole) == (
+        "cost.per_unit"
+    )
+    labels = [view.heat_kpi.itemText(i) for i in range(view.heat_kpi.count())]
+    assert "Lead time mean (min)" in labels and "lead_time.mean" not in labels
+    view.add_factor("lanes[L1].vehicles", [1, 2])
+    view.objective_kpi.set_path("lead_time.mean")
+    spec = view.spec()
+    assert (spec.objective.goal, spec.objective.kpi) == ("min", "lead_time.mean")
+    assert spec.pareto[1].kpi == "on_time_rate"
+    view.objective_kpi.setEditText("wip.mean")  # a path typed by hand
+    assert view.spec().objective.kpi == "wip.mean"
+
+
 def test_the_picker_lists_the_scenarios_fields_as_sweep_paths() -> None:
     paths = field_paths(json.loads(TINY.read_text()))
     for path in ("lanes[*].vehicles", "lanes[L1].vehicles", "machines[B-cell].capacity", "platform.sequencing"):
@@ -102,9 +120,9 @@ def test_plots_best_point_and_report_match_sweep(qtbot, view, tmp_path: Path) ->
     view.add_factor("machines[B-cell].capacity", 1)  # as the editor sends it: one current value
     view.factors.item(1, 1).setText("1, 2")
     view.objective_goal.setCurrentText("min")
-    view.objective_kpi.setCurrentText("lead_time.mean")
-    view.pareto_a[1].setCurrentText("cost.per_unit")
-    view.pareto_b[1].setCurrentText("on_time_rate")
+    view.objective_kpi.set_path("lead_time.mean")
+    view.pareto_a[1].set_path("cost.per_unit")
+    view.pareto_b[1].set_path("on_time_rate")
     view.run_bar.replications.setValue(2)
     view.run_bar.seed.setValue(4)
     with qtbot.waitSignal(view.swept, timeout=120_000) as caught:

@@ -52,6 +52,7 @@ from twin_app.experiments.text_tables import estimate_text
 from twin_app.gui import decision_plots as plots
 from twin_app.gui.compare_view import CurrentScenario
 from twin_app.gui.decision_common import RunBar, pick_row, results_database
+from twin_app.gui.kpi_combo import KpiCombo
 
 KPI_CHOICES = tuple(h.path for h in HEADLINE)
 
@@ -185,9 +186,9 @@ class SweepView(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
-        self.effect_kpi, self.effect_factor = self._combo(KPI_CHOICES), QComboBox()
+        self.effect_kpi, self.effect_factor = KpiCombo(KPI_CHOICES), QComboBox()
         self.effect_plot = plots.new_plot("KPI against a factor (mean, 95% CI)", "", "")
-        self.heat_kpi, self.heat_x, self.heat_y = self._combo(KPI_CHOICES), QComboBox(), QComboBox()
+        self.heat_kpi, self.heat_x, self.heat_y = KpiCombo(KPI_CHOICES), QComboBox(), QComboBox()
         self.heat_plot = plots.new_plot("KPI over two factors", "", "")
         self.pareto_plot = plots.new_plot(
             "Design points (grey), the Pareto front (orange) and the best point (star)", "", "", legend=None
@@ -259,18 +260,14 @@ class SweepView(QWidget):
 
     # --- construction helpers -------------------------------------------------------------
     @staticmethod
-    def _combo(items: tuple[str, ...], current: str | None = None, editable: bool = True) -> QComboBox:
+    def _goal(goal: str) -> QComboBox:
         combo = QComboBox()
-        combo.setEditable(editable)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(4 if not editable else 16)
-        combo.addItems(list(items))
-        if current is not None:
-            combo.setCurrentText(current)
+        combo.addItems(["min", "max"])
+        combo.setCurrentText(goal)
         return combo
 
-    def _objective(self, goal: str, kpi: str) -> tuple[QComboBox, QComboBox]:
-        return self._combo(("min", "max"), goal, editable=False), self._combo(KPI_CHOICES, kpi)
+    def _objective(self, goal: str, kpi: str) -> tuple[QComboBox, KpiCombo]:
+        return self._goal(goal), KpiCombo(KPI_CHOICES, kpi)
 
     @staticmethod
     def _add_button(grid: QGridLayout, text: str, slot: Any, row: int, column: int) -> None:
@@ -368,10 +365,10 @@ class SweepView(QWidget):
         pareto = None
         if self.pareto_check.isChecked():
             pareto = (
-                f"{self.pareto_a[0].currentText()} {self.pareto_a[1].currentText().strip()}",
-                f"{self.pareto_b[0].currentText()} {self.pareto_b[1].currentText().strip()}",
+                f"{self.pareto_a[0].currentText()} {self.pareto_a[1].path()}",
+                f"{self.pareto_b[0].currentText()} {self.pareto_b[1].path()}",
             )
-        kpi = self.objective_kpi.currentText().strip()
+        kpi = self.objective_kpi.path()
         data = spec_data(
             base,
             self.factor_rows(),
@@ -436,7 +433,7 @@ class SweepView(QWidget):
         objective = result.objective.kpi if result.objective is not None else kpis[0]
         for combo in (self.effect_kpi, self.heat_kpi):
             combo.blockSignals(True)
-            combo.setCurrentText(objective)
+            combo.set_path(objective)
             combo.blockSignals(False)
         self.draw_effect()
         self.draw_heatmap()
@@ -460,7 +457,7 @@ class SweepView(QWidget):
         """The chosen KPI against the chosen factor; returns what was drawn."""
         if self.result is None or not self.effect_factor.currentText():
             return {}
-        kpi, factor = self.effect_kpi.currentText().strip(), self.effect_factor.currentText()
+        kpi, factor = self.effect_kpi.path(), self.effect_factor.currentText()
         others = [] if self.result.design == "lhs" else [f.path for f in self.result.factors if f.path != factor]
         plot = self.effect_plot.getPlotItem()
         plot.setLabel("left", info(kpi).label)
@@ -479,7 +476,7 @@ class SweepView(QWidget):
             self.heat_plot.getPlotItem().clear()
             self.heat_note.setText("A heatmap needs a factorial design over two different factors.")
             return None
-        kpi = self.heat_kpi.currentText().strip()
+        kpi = self.heat_kpi.path()
         rows, columns, grid = plots.heat_grid(x, y, [p.values for p in self.result.points], self._means(kpi))
         plot = self.heat_plot.getPlotItem()
         plot.setLabel("bottom", x)
