@@ -108,6 +108,31 @@ def test_kpi_selectors_show_labels_and_keep_paths(qtbot, view) -> None:
     assert view.spec().objective.kpi == "wip.mean"
 
 
+def test_fields_are_browsed_by_element_id_grouped_and_filtered(qtbot, view, monkeypatch) -> None:
+    """Each lane by id, not only lanes[*]: grouped by section and element, with a filter box."""
+    from twin_app.gui import sweep_view
+    from twin_app.gui.field_picker import FieldTree
+
+    paths = field_paths(json.loads((ROOT / "sample_networks" / "asset_light.json").read_text()))
+    tree = FieldTree()
+    qtbot.addWidget(tree)
+    tree.set_paths(paths)
+    top = [tree.tree.topLevelItem(i).text(0) for i in range(tree.tree.topLevelItemCount())]
+    assert "lanes" in top and "machines" in top and len(top) < 20  # sections, not 1,170 rows
+    lanes = tree.tree.topLevelItem(top.index("lanes"))
+    elements = [lanes.child(i).text(0) for i in range(lanes.childCount())]
+    assert elements[0] == "every element of lanes [*]" and "velo-a-shop--velo-b-shop" in elements
+    tree.filter.setText("velo-a-shop--velo-b-shop vehicles")
+    assert tree.paths() == ["lanes[velo-a-shop--velo-b-shop].vehicles"]
+    tree.filter.clear()
+    assert len(tree.paths()) == len(paths)
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(sweep_view, "pick_field", lambda _parent, offered: seen.append(offered) or "lanes[L1].vehicles")
+    view.browse_fields()
+    assert "lanes[L1].vehicles" in seen[0] and view.field_picker.currentText() == "lanes[L1].vehicles"
+
+
 def test_the_picker_lists_the_scenarios_fields_as_sweep_paths() -> None:
     paths = field_paths(json.loads(TINY.read_text()))
     for path in ("lanes[*].vehicles", "lanes[L1].vehicles", "machines[B-cell].capacity", "platform.sequencing"):

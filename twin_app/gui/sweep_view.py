@@ -1,7 +1,8 @@
 """Sweep view: factors picked from the scenario, a design, a run with progress, and the answer.
 
 Factors come from the editor (its field menu "Sweep this field..." calls :meth:`add_factor`)
-or from the picker here, which lists the scenario's fields as sweep paths; levels are typed
+or from the picker here, which lists the scenario's fields as sweep paths (*Browse fields...*
+shows them grouped by section and element, by id, with a filter); levels are typed
 (``2, 4, 6``, or a range ``2..6``: every whole number in it for a factorial design, the
 interval drawn from for a Latin hypercube). The view writes the very spec a
 ``twin-app sweep`` file holds (:func:`spec_data`), checks it with
@@ -52,6 +53,7 @@ from twin_app.experiments.text_tables import estimate_text
 from twin_app.gui import decision_plots as plots
 from twin_app.gui.compare_view import CurrentScenario
 from twin_app.gui.decision_common import RunBar, pick_row, results_database
+from twin_app.gui.field_picker import pick_field
 from twin_app.gui.kpi_combo import KpiCombo
 
 KPI_CHOICES = tuple(h.path for h in HEADLINE)
@@ -149,6 +151,7 @@ class SweepView(QWidget):
         grid.addWidget(self.open_button, 0, 3)
         grid.addWidget(self.report_button, 0, 4)
         grid.addWidget(self.field_picker, 1, 0, 1, 2)
+        self._add_button(grid, "Browse fields\u2026", self.browse_fields, 1, 4)
         self._add_button(grid, "Add factor", lambda: self.add_factor(self.field_picker.currentText(), None), 1, 2)
         self._add_button(grid, "Remove factor", self.remove_factor, 1, 3)
         grid.addWidget(self.factors, 2, 0, 1, 5)
@@ -331,6 +334,13 @@ class SweepView(QWidget):
         self.field_picker.clear()
         self.field_picker.addItems(field_paths(data))
         self.field_picker.setCurrentText(text or "lanes[*].vehicles")
+
+    def browse_fields(self) -> None:
+        """Pick a field from the base's fields grouped by section and element, with a filter."""
+        paths = [self.field_picker.itemText(i) for i in range(self.field_picker.count())]
+        chosen = pick_field(self, paths)
+        if chosen:
+            self.field_picker.setCurrentText(chosen)
 
     def add_factor(self, path: str, value: object = None) -> None:
         """Add a factor (the editor's "Sweep this field..." gives its path and current value)."""
