@@ -108,6 +108,32 @@ def test_the_table_shows_exactly_the_numbers_of_twin_app_compare(qtbot, view, sh
         assert any(line.startswith(cells[0] + " ") and all(c in line for c in cells) for line in lines), cells
 
 
+def test_csv_and_tsv_of_the_tables_carry_means_and_cis_as_numbers(qtbot, view, short_tiny, more_trucks, tmp_path):
+    """Not "110.5 ± 2.35" / "49,100 ± 5,668": each mean ± CI column is "<col> mean", "<col> ci95"."""
+    import csv
+
+    from PySide6.QtGui import QGuiApplication
+
+    from twin_app.gui.table_export import copy_all, write_csv
+
+    view.pin_file(short_tiny)
+    view.pin_file(more_trucks)
+    result = run_compare(qtbot, view, replications=2, seed=3)
+    rows = list(csv.reader(write_csv(view.table, tmp_path / "kpis.csv").open(encoding="utf-8", newline="")))
+    header = rows[0]
+    assert header[:5] == ["KPI", "tiny_more_trucks - tiny mean", "tiny_more_trucks - tiny ci95", "verdict", "tiny mean"]
+    assert header[5:] == ["tiny ci95", "tiny_more_trucks mean", "tiny_more_trucks ci95"]
+    for path, row in zip(view.table_model.paths, rows[1:], strict=True):
+        expected = result.kpi(path).estimates[0]
+        assert float(row[4]) == pytest.approx(expected.mean)
+        assert (float(row[5]) if row[5] else None) == pytest.approx(expected.half_width)
+        assert all(cell == "" or float(cell) is not None for i, cell in enumerate(row) if i not in (0, 3))
+    copy_all(view.owner_table)
+    pasted = [line.split("\t") for line in QGuiApplication.clipboard().text().splitlines()]
+    assert pasted[0][:3] == ["Owner", "Profit: tiny mean", "Profit: tiny ci95"]
+    assert all(cell == "" or float(cell) is not None for line in pasted[1:] for cell in line[1:])
+
+
 def test_per_owner_pnl_and_plots_show_every_scenario(qtbot, view, short_tiny, more_trucks):
     view.pin_file(short_tiny)
     view.pin_file(more_trucks)

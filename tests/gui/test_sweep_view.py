@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -190,6 +191,17 @@ def test_plots_best_point_and_report_match_sweep(qtbot, view, tmp_path: Path) ->
     grid = image.image
     assert grid.shape == (2, 2)
     assert np.allclose(grid, [[means[(1, 1)], means[(1, 2)]], [means[(3, 1)], means[(3, 2)]]])
+
+    # the points table's CSV carries "<KPI> mean" and "<KPI> ci95" numbers, not "110.5 ± 2.35"
+    from twin_app.gui.table_export import write_csv
+
+    rows = list(csv.reader(write_csv(view.table, tmp_path / "points.csv").open(encoding="utf-8", newline="")))
+    column = rows[0].index("Lead time mean (min) mean")
+    assert rows[0][column + 1] == "Lead time mean (min) ci95"
+    for point in expected.points:
+        estimate = expected.estimates[point.index]["lead_time.mean"]
+        assert float(rows[1 + point.index][column]) == pytest.approx(estimate.mean)
+        assert float(rows[1 + point.index][column + 1]) == pytest.approx(estimate.half_width)
 
     report = view.write_report(tmp_path / "sweep.html")
     html = report.read_text(encoding="utf-8")

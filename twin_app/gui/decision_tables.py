@@ -19,6 +19,7 @@ from twin_app.experiments.paired import Difference, Estimate
 from twin_app.experiments.scenario_diff import Change
 from twin_app.experiments.text_tables import difference_text, estimate_text, ranked_owners, verdict
 from twin_app.gui import theme
+from twin_app.gui.table_export import INTERVAL_ROLE
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
 """The raw number behind a cell (an Estimate's or Difference's mean; the KPI path in column 0)."""
@@ -76,6 +77,20 @@ class CompareTableModel(QAbstractTableModel):
             return self.headers()[section]
         return None
 
+    def interval(self, row: int, column: int) -> tuple[float | None, float | None] | None:
+        """(mean, half-width) behind an estimate or difference cell (None for other cells)."""
+        assert self.result is not None
+        comparison = self.result.kpi(self.paths[row])
+        n_diff = 2 * (len(self.result.names) - 1)
+        if column == 0:
+            return None
+        if column > n_diff:
+            estimate = comparison.estimates[column - n_diff - 1]
+            return estimate.mean, estimate.half_width
+        other, is_verdict = divmod(column - 1, 2)
+        diff = comparison.differences[other + 1]
+        return None if is_verdict or diff is None else (diff.mean, diff.half_width)
+
     def cell(self, row: int, column: int) -> tuple[str, Any, str]:
         """(text, raw value, verdict class 'good'/'bad'/'') of one cell."""
         assert self.result is not None
@@ -102,6 +117,8 @@ class CompareTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.result is None:
             return None
+        if role == INTERVAL_ROLE:
+            return self.interval(index.row(), index.column())
         text, value, tone = self.cell(index.row(), index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return text
@@ -181,6 +198,8 @@ class OwnerPnlModel(QAbstractTableModel):
             return "-" if estimate is None else estimate_text(estimate, info(path))
         if role == VALUE_ROLE:
             return None if estimate is None else estimate.mean
+        if role == INTERVAL_ROLE:
+            return None if estimate is None else (estimate.mean, estimate.half_width)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT
         negative = estimate is not None and estimate.mean is not None and estimate.mean < 0

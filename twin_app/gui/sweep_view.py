@@ -55,6 +55,7 @@ from twin_app.gui.compare_view import CurrentScenario
 from twin_app.gui.decision_common import RunBar, pick_row, results_database
 from twin_app.gui.field_picker import pick_field
 from twin_app.gui.kpi_combo import KpiCombo
+from twin_app.gui.table_export import INTERVAL_ROLE
 
 KPI_CHOICES = tuple(h.path for h in HEADLINE)
 
@@ -423,13 +424,15 @@ class SweepView(QWidget):
             marks = [mark for mark, on in flags if on]
             cells = [f"{point.index + 1}" + (f" ({', '.join(marks)})" if marks else "")]
             cells += [plots.level_text(point.values[n]) if n in point.values else "(base)" for n in names]
-            for kpi in kpis:
-                estimate = result.estimates[point.index].get(kpi)
-                cells.append("-" if estimate is None else estimate_text(estimate, info(kpi)))
+            found = [result.estimates[point.index].get(kpi) for kpi in kpis]
+            cells += ["-" if e is None else estimate_text(e, info(k)) for e, k in zip(found, kpis, strict=True)]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column > len(names):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    estimate = found[column - len(names) - 1]
+                    if estimate is not None:  # exported as "<KPI> mean" and "<KPI> ci95" numbers
+                        item.setData(INTERVAL_ROLE, (estimate.mean, estimate.half_width))
                 self.table.setItem(point.index, column, item)
         self.best_text.setText(self.answer_text(result))
         self.best_text.setVisible(True)

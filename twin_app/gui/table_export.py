@@ -14,13 +14,23 @@ already has a context menu of its own keeps it and gets Ctrl+C only: add
 
 What a table shows is what is copied; the CSV file takes a cell's ``Qt.EditRole`` value
 when the model gives a number there (so a cell shown as "12,345" is written as 12345), else
-the text shown. Files are written atomically through :mod:`twin_app.io.output_path`; a path
-that cannot be written is said in a dialog.
+the text shown.
+
+Numbers as numbers, also for confidence intervals: a column whose cells give
+:data:`INTERVAL_ROLE` (``(mean, half-width)``: the compare and sweep tables' "110.5 ± 2.35")
+becomes two columns, ``<column> mean`` and ``<column> ci95`` (the 95% CI's half-width), in
+the CSV file and in the TSV copy alike (a trailing "(95% CI)" of the header is dropped). Both
+hold the plain numbers (``49100``, not "49,100"; a rate as a fraction, as in the KPI JSON), so
+a spreadsheet or a script reads them without parsing "±"; every other cell is copied as shown.
+
+Files are written atomically through :mod:`twin_app.io.output_path`; a path that cannot be
+written is said in a dialog.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
@@ -30,6 +40,12 @@ from PySide6.QtWidgets import QMenu, QTableView, QWidget
 from twin_app.errors import TwinError
 from twin_app.io.output_path import write_output
 from twin_app.io.table_text import Cell, table_csv, table_tsv
+
+INTERVAL_ROLE = Qt.ItemDataRole.UserRole + 7
+"""A cell's ``(mean, half_width)`` (each a float or None): exported as two numeric columns."""
+
+_CI_SUFFIX = re.compile(r"\s*\((?:paired )?95% CI\)\s*$")
+"""The "(95% CI)" a header carries, dropped from "<column> mean" / "<column> ci95"."""
 
 INSTALLED = "twin_table_actions"
 """Property set on a table once it has the actions (installing twice is a no-op)."""
@@ -72,9 +88,11 @@ def selection_cells(table: QTableView) -> tuple[list[str], list[list[str]]]:
     header = table.horizontalHeader()
     chosen = {(i.row(), i.column()) for i in indexes}
     rows = sorted({r for r, _ in chosen}, key=table.verticalHeader().visualIndex)
-    columns = sorted({c for _, c in chosen if not table.isColumnHidden(c)}, key=header.visualIndex)
-    headers = [_header(model, c) for c in columns]
-    cells = [[_shown(model.index(r, c)) if (r, c) in chosen else "" for c in columns] for r in rows]
+    columns = _parts(model, sorted({c for _, c in chosen if not table.isColumnHidden(c)}, key=header.visualIndex))
+    headers = [_part_header(model, c, part) for c, part in columns]
+    cells = [
+        [_text(_read(model.index(r, c), part, _shown)) if (r, c) in chosen else "" for c, part in columns] for r in rows
+    ]
     return headers, cells
 
 
@@ -90,7 +108,10 @@ def all_cells(table: QTableView, *, raw: bool = False) -> tuple[list[str], list[
         (r for r in range(model.rowCount()) if not table.isRowHidden(r)), key=table.verticalHeader().visualIndex
     )
     read = _raw if raw else _shown
-    return [_header(model, c) for c in columns], [[read(model.index(r, c)) for c in columns] for r in rows]
+    parts = _parts(model, columns)
+    headers = [_part_header(model, c, part) for c, part in parts]
+    cells = [[_read(model.index(r, c), part, read) for c, part in parts] for r in rows]
+    return headers, cells if raw else [[_text(cell) for cell in row] for row in cells]
 
 
 def copy_selection(table: QTableView) -> str:
@@ -170,6 +191,45 @@ def _menu(table: QTableView, name: str) -> QMenu:
     menu = QMenu(table)
     menu.addActions(table_menu_actions(table, name, menu))
     return menu
+
+
+def _interval(index: QModelIndex) -> tuple[float | None, float | None] | None:
+    value = index.data(INTERVAL_ROLE)
+    if value is None or len(value) != 2:
+        return None
+    return tuple(v if isinstance(v, int | float) and math.isfinite(v) else None for v in value)  # type: ignore[return-value]
+
+
+def _parts(model: object, columns: list[int]) -> list[tuple[int, str | None]]:
+    """Each column as (column, None), or as (column, "mean") and (column, "ci95") when any of
+    its cells holds an interval."""
+    rows = range(model.rowCount())  # type: ignore[attr-defined]
+    out: list[tuple[int, str | None]] = []
+    for column in columns:
+        if any(_interval(model.index(r, column)) is not None for r in rows):  # type: ignore[attr-defined]
+            out += [(column, "mean"), (column, "ci95")]
+        else:
+            out.append((column, None))
+    return out
+
+
+def _part_header(model: object, column: int, part: str | None) -> str:
+    name = _header(model, column)
+    return name if part is None else f"{_CI_SUFFIX.sub('', name)} {part}"
+
+
+def _read(index: QModelIndex, part: str | None, read: object) -> Cell:
+    if part is None:
+        return read(index)  # type: ignore[operator]
+    interval = _interval(index)
+    return None if interval is None else interval[0 if part == "mean" else 1]
+
+
+def _text(cell: Cell) -> str:
+    """A cell for the clipboard: numbers plain (repr), None empty."""
+    if cell is None:
+        return ""
+    return repr(cell) if isinstance(cell, int | float) and not isinstance(cell, bool) else str(cell)
 
 
 def _header(model: object, column: int) -> str:
