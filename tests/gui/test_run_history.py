@@ -198,3 +198,26 @@ def test_history_lists_cli_runs_and_experiments_sorted_and_filtered(qtbot, windo
     view.filter_edit.setText("")
     view.status_combo.setCurrentText("stopped")
     assert view.proxy.rowCount() == 0 and view.count_label.text() == "0 of 4 shown"
+
+
+def test_history_says_the_app_ran_every_replication_and_tells_the_edited_variant_apart(qtbot, window, tiny_path):
+    _open(window, tiny_path)
+    window.run_control.panel.set_overrides(RunOverrides(replications=2, horizon=720.0))
+    window.toggle_run()
+    control = window.run_control
+    qtbot.waitUntil(lambda: control.summary is not None, timeout=120_000)
+    window.reset(ask=False)
+    window.modified = True  # an edit not saved (what the editor's first change does)
+    window.run_control.panel.set_overrides(RunOverrides(horizon=720.0))
+    _run_to_the_end(qtbot, window)
+
+    window.history.refresh()
+    rows = window.history.view.model.rows
+    assert len(rows) == 3
+    assert all(r["detail"].endswith("from the app") for r in rows)  # replication 2 ran in a background process
+    name = window.scenario.name
+    labels = sorted(r["scenario"] for r in rows)
+    assert labels == [f"tiny.json (edited): {name}", f"tiny.json: {name}", f"tiny.json: {name}"]
+    view = window.history.view
+    assert view.select_id(rows[0]["id"])
+    assert name in view.proxy.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)  # the full name, never cut

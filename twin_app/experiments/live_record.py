@@ -17,7 +17,35 @@ from twin_app.model.scenario import Scenario
 from twin_app.store.results_db import ResultsStore, StoreWriter
 
 
-def run_settings(scenario: Scenario) -> dict[str, Any]:
+def desktop_origin(path: Path | None, edited: bool) -> dict[str, Any]:
+    """What started a run of the desktop app, as its run row records it: the app, the user's
+    file by name (None: never saved) and whether the scenario run differs from that file (edits
+    not saved), so the history tells a sample from its edited variant of the same name."""
+    return {
+        "origin": "desktop",
+        "file": path.name if path is not None else None,
+        "edited": bool(edited or path is None),
+    }
+
+
+def scenario_label(name: str, settings: dict[str, Any]) -> str:
+    """A run's scenario as the history shows it: the file first (``asset_light.json (edited)``)
+    then the scenario's name, so rows of a sample and its variant differ even when cut short;
+    a run without a recorded file (older runs, the CLI) shows its name only."""
+    file = settings.get("file")
+    if not file and not settings.get("edited"):
+        return name
+    shown = f"{file or 'unsaved scenario'}{' (edited)' if settings.get('edited') and file else ''}"
+    return f"{shown}: {name}" if name else shown
+
+
+def origin_text(settings: dict[str, Any]) -> str:
+    """Who started the run, in words ("the app", "the CLI")."""
+    origin = settings.get("origin", "cli")
+    return {"desktop": "the app", "cli": "the CLI"}.get(origin, f"the {origin}")
+
+
+def run_settings(scenario: Scenario, origin: dict[str, Any] | None = None) -> dict[str, Any]:
     """The settings a run row records (the keys ``twin-app run`` writes, and where it ran)."""
     return {
         "mode": scenario.platform.mode,
@@ -25,18 +53,18 @@ def run_settings(scenario: Scenario) -> dict[str, Any]:
         "sequencing": scenario.platform.sequencing,
         "horizon": scenario.run.horizon,
         "warmup": scenario.run.warmup,
-        "origin": "desktop",
+        **(origin if origin is not None else {"origin": "desktop"}),
     }
 
 
 class LiveRecord:
     """Stores one live run of ``scenario`` in ``database`` (see the module docstring)."""
 
-    def __init__(self, database: Path, scenario: Scenario) -> None:
+    def __init__(self, database: Path, scenario: Scenario, origin: dict[str, Any] | None = None) -> None:
         self.database = database
         ResultsStore(database).close()  # create or migrate the file here, not on the simulation thread
         placeholder = RunInfo("", scenario.name, scenario.run.seed, 0, scenario.run.horizon or float("nan"), 0.0)
-        self.writer = StoreWriter(database, scenario, placeholder, run_settings(scenario), hold_status=True)
+        self.writer = StoreWriter(database, scenario, placeholder, run_settings(scenario, origin), hold_status=True)
         self.stored = False
 
     @property

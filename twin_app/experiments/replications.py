@@ -36,9 +36,10 @@ def _remember_stop(signum: int, frame: FrameType | None) -> None:
     _told_to_stop.append(signum)
 
 
-def stored_replication(task: Task, database: Path | None) -> TaskResult:
+def stored_replication(task: Task, database: Path | None, origin: dict[str, Any] | None = None) -> TaskResult:
     """Run one replication as ``twin-app run`` does (stored in ``database``) in a worker.
 
+    ``origin``: what started it, stored with the run (the app's, not the CLI's).
     A worker told to stop (SIGTERM) while idle keeps running and starts no more replications,
     so cancelling never breaks the pool while another worker stores its 'stopped' run.
     """
@@ -50,7 +51,9 @@ def stored_replication(task: Task, database: Path | None) -> TaskResult:
     if _told_to_stop or stop_seen():
         return TaskResult(task.point, task.replication, task.seed, "stopped", message="cancelled before it began")
     started = time.perf_counter()
-    done = run_replication(task.scenario, seed=task.seed, replication=task.replication, database=database)
+    done = run_replication(
+        task.scenario, seed=task.seed, replication=task.replication, database=database, origin=origin
+    )
     return TaskResult(
         task.point,
         task.replication,
@@ -86,10 +89,13 @@ class BackgroundReplications:
         database: Path | None = None,
         workers: int | None = None,
         first: int = 1,
+        origin: dict[str, Any] | None = None,
     ) -> None:
         self.scenario = scenario
         self.seed = scenario.run.seed if seed is None else seed
         self.database = database
+        self.origin = origin if origin is not None else {"origin": "desktop"}
+        """What started them, stored with each run: the app (and its file), never "cli"."""
         self.indices = tuple(range(first, replications))
         self.workers = workers if workers is not None else max(1, default_workers() - 1)
         """One core is left to the live replication and the window."""
@@ -114,7 +120,7 @@ class BackgroundReplications:
 
     def _run(self) -> None:
         tasks = [Task(0, r, self.scenario, self.seed) for r in self.indices]
-        runner = functools.partial(stored_replication, database=self.database)
+        runner = functools.partial(stored_replication, database=self.database, origin=self.origin)
         try:
             for result in execute(tasks, Backend(self.workers), runner, cancel=self._cancel, isolate=True):
                 if result.status == "stopped" and not result.run_id:

@@ -13,7 +13,7 @@ import dataclasses
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,13 +98,16 @@ def run_replication(
     measure: Callable[[RunResult], dict[str, Any]] = compute_kpis,
     curves: bool = False,
     budget: Budget | None = None,
+    origin: Mapping[str, Any] | None = None,
 ) -> Replication:
     """Run one replication to its end and compute its KPIs (stored too, with a database).
 
     ``measure`` turns the run's result into the KPI dictionary (a module-level function, so
     it can be sent to worker processes); the default is the full KPI set. ``curves`` adds the
     summary curves the HTML report draws (``twin-app run --report``). ``budget``: the limits
-    the run stops at (default: :class:`~twin_app.sim.watchdog.Budget`'s).
+    the run stops at (default: :class:`~twin_app.sim.watchdog.Budget`'s). ``origin``: what
+    started the run, stored with its settings for the history (default ``{"origin": "cli"}``;
+    the desktop app's background replications say ``desktop`` and the user's file).
     """
     collector = EventCollector()
     seed = scenario.run.seed if seed is None else seed
@@ -130,6 +133,7 @@ def run_replication(
             "sequencing": scenario.platform.sequencing,
             "horizon": scenario.run.horizon,
             "warmup": scenario.run.warmup,
+            **(origin if origin is not None else {"origin": "cli"}),
         }
         simulation.observers.append(store.writer(scenario, info, settings, hold_status=True))
     if progress:

@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from twin_app.errors import TwinError
+from twin_app.experiments.live_record import origin_text, scenario_label
 from twin_app.experiments.stored_run import StoredRun, load_stored_run
 from twin_app.gui.table_export import table_menu_actions
 
@@ -73,17 +74,19 @@ def history_rows(database: Path) -> list[dict[str, Any]]:
             if run.get("experiment_id"):
                 continue
             done = (run.get("kpis") or {}).get("orders_completed")
-            origin = (run.get("settings") or {}).get("origin", "cli")
+            settings = run.get("settings") or {}
             rows.append(
                 {
                     "kind": "run",
                     "id": run["id"],
-                    "scenario": run["scenario_name"] or "",
+                    "scenario": scenario_label(run["scenario_name"] or "", settings),
+                    "name": run["scenario_name"] or "",
                     "started": run["started_at"],
                     "seed": run["seed"],
                     "replication": run["replication"] + 1,
                     "status": run["status"],
-                    "detail": (f"{done} orders done" if done is not None else "no KPIs") + f", from the {origin}",
+                    "detail": (f"{done} orders done" if done is not None else "no KPIs")
+                    + f", from {origin_text(settings)}",
                     "events": bool(run.get("events_kept", 1)),
                 }
             )
@@ -94,6 +97,7 @@ def history_rows(database: Path) -> list[dict[str, Any]]:
                     "kind": experiment["kind"],
                     "id": experiment["id"],
                     "scenario": experiment["name"] or "",
+                    "name": experiment["name"] or "",
                     "started": experiment["started_at"],
                     "seed": None,
                     "replication": None,

@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QFileDialog
 
 from twin_app.errors import TwinError
-from twin_app.experiments.live_record import LiveRecord
+from twin_app.experiments.live_record import LiveRecord, desktop_origin
 from twin_app.experiments.replications import BackgroundReplications, summary
 from twin_app.experiments.runner import Replication
 from twin_app.gui import theme
@@ -182,9 +182,10 @@ class ReplicationControl(QObject):
         if scenario is not window.scenario:
             window.show_run_scenario(scenario)
         self.replications = overrides.values(base)["replications"]
+        origin = desktop_origin(window.path, bool(window.modified))
         if self.store_runs:
             try:
-                self.record = LiveRecord(self.database, scenario)
+                self.record = LiveRecord(self.database, scenario, origin)
             except TwinError as error:
                 window.notify(f"This run is not stored: {error}", 8000)
             else:
@@ -194,6 +195,7 @@ class ReplicationControl(QObject):
                 scenario,
                 self.replications,
                 seed=scenario.run.seed,
+                origin=origin,
                 database=self.database if self.record is not None else None,  # stored where the live one is
             )
             self.background.start()
