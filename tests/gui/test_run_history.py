@@ -97,6 +97,13 @@ def test_history_reopen_shows_the_same_kpis_as_when_it_ran(qtbot, window, tiny_p
     assert window.run_info.run_id == run_id
     with ResultsStore(window.settings.results_db) as store:
         assert [r["id"] for r in store.list_runs()] == [run_id]  # reopening did not simulate or store again
+    seed = window.run_info.seed
+    caption = f"Stored run {run_id}, {window.scenario.name}, seed {seed}, replication 1, "
+    assert window.windowTitle().startswith(caption)  # the window says which run it shows
+    label = window.history.shown_label
+    assert label.text().startswith(caption) and label.isVisibleTo(window)
+    window.reset(ask=False)  # run it again: no longer the stored run
+    assert "Stored run" not in window.windowTitle() and not label.isVisibleTo(window)
 
 
 def test_replication_cis_equal_the_cli(qtbot, window, tiny_path, tmp_path):

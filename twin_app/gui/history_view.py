@@ -117,6 +117,16 @@ def _local_time(iso: str) -> str:
         return iso
 
 
+def stored_run_caption(run: StoredRun) -> str:
+    """What a reopened run is, as the window says it: "Stored run <id>, <scenario>, seed S,
+    replication R, <date>" (replication counted from 1, as the table counts it)."""
+    info = run.info
+    return (
+        f"Stored run {info.run_id}, {info.scenario_name or run.scenario.name}, seed {info.seed}, "
+        f"replication {info.replication + 1}, {_local_time(run.started_at)}"
+    )
+
+
 class HistoryModel(QAbstractTableModel):
     """History rows as a Qt table (display text, sort keys, the row's id)."""
 
@@ -382,6 +392,14 @@ class HistoryDock(QObject):
         self.view.reopen_requested.connect(self.reopen)
         self.view.delete_requested.connect(self.delete)
         window.run_control.run_stored.connect(lambda _run_id: self.refresh())
+        self.shown_label = QLabel()
+        """Which stored run the views show, until another run or scenario replaces it."""
+        self.shown_label.setObjectName("StoredRunLabel")
+        self.shown_label.hide()
+        window.statusBar().addPermanentWidget(self.shown_label)
+        self.shown_run: str | None = None
+        window.scenario_loaded.connect(lambda _path: self._forget_shown())
+        window.state_changed.connect(lambda state: self._forget_shown() if state in ("ready", "empty") else None)
         dock.visibilityChanged.connect(lambda shown: self.refresh() if shown else None)
 
     @property
@@ -431,6 +449,23 @@ class HistoryDock(QObject):
         window.session.show_stored(run.scenario, run.info, run.events, run.orders, run.end)
         started = _local_time(run.started_at)
         window.notify(f"Run {run.info.run_id} of {started} ({run.status}), from the history: no re-simulation", 8000)
+        self._show_shown(stored_run_caption(run))
+
+    def _show_shown(self, caption: str) -> None:
+        """Say which stored run the views show: in the title and the status bar."""
+        self.shown_run = caption
+        self.shown_label.setText(caption)
+        self.shown_label.setToolTip(f"{caption}: read from the results database, not simulated again")
+        self.shown_label.show()
+        self.window.setWindowTitle(f"{caption} - Cloud Factory Twin")
+
+    def _forget_shown(self) -> None:
+        """Another scenario, or the stored run reset to run again: the caption goes."""
+        if self.shown_run is None:
+            return
+        self.shown_run = None
+        self.shown_label.hide()
+        self.window.update_title()
 
     def _show_experiment(self, ident: str) -> bool:
         from twin_app.experiments.compare import CompareResult
