@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from twin_app.cli import main as cli
 from twin_app.experiments.compare import CompareResult
@@ -148,6 +149,29 @@ def test_per_owner_pnl_and_plots_show_every_scenario(qtbot, view, short_tiny, mo
     wip = [i for i in view.wip_plot.getPlotItem().listDataItems()]
     assert len(lead) == len(wip) == 2  # one series per scenario
     assert [i.name() for i in wip] == ["tiny", "tiny_more_trucks"]
+
+
+def test_per_owner_tab_and_charts_use_owner_names_and_the_legend_clears_the_bars(qtbot, view, short_tiny, more_trucks):
+    view.pin_file(short_tiny)
+    view.pin_file(more_trucks)
+    run_compare(qtbot, view, replications=2, seed=3)
+    owners = view.owner_model
+    shown = {owners.index(r, 0).data() for r in range(owners.rowCount())}
+    assert shown == {"Acme Machining", "Bolt Works", "TruckCo"}  # names, not acme / bolt / truckco
+    assert owners.index(owners.owners.index("truckco"), 0).data(Qt.ItemDataRole.ToolTipRole) == "truckco"
+    for plot in (view.profit_plot, view.utilisation_plot):
+        ticks = plot.getPlotItem().getAxis("left")._tickLevels[0]
+        assert {label for _, label in ticks} == shown
+    view.show()
+    qtbot.waitExposed(view)
+    for index, plot in ((0, view.profit_plot), (1, view.utilisation_plot)):
+        view.tabs.setCurrentIndex(index)
+        legend, box = plot.getPlotItem().legend, plot.getPlotItem().getViewBox()
+        assert [label.text for _, label in legend.items] == ["tiny", "tiny_more_trucks"]
+        qtbot.waitUntil(lambda legend=legend: legend.scenePos().y() > 0)  # laid out
+        legend_rect = legend.mapRectToScene(legend.boundingRect())
+        box_rect = box.mapRectToScene(box.boundingRect())
+        assert not legend_rect.intersects(box_rect)  # beside the bars, not over them
 
 
 def test_what_changed_lists_the_changed_lanes_vehicles(qtbot, view, short_tiny, more_trucks):

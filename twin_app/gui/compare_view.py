@@ -47,6 +47,7 @@ from twin_app.experiments.scenario_diff import diff_scenarios
 from twin_app.gui import decision_plots as plots
 from twin_app.gui.decision_common import RunBar, pick_row, results_database
 from twin_app.gui.decision_tables import CompareTableModel, OwnerPnlModel, diff_model
+from twin_app.gui.names import owner_labels
 from twin_app.model.scenario import Scenario
 
 CurrentScenario = Callable[[], tuple[Scenario | None, Path | None, bool]]
@@ -124,7 +125,8 @@ class CompareView(QWidget):
         self.summary = QLabel("Pin two or more scenarios, then Run comparison.")
         self.summary.setObjectName("Hint")
         self.summary.setWordWrap(True)
-        self.profit_plot = plots.new_plot("Profit by owner (mean, 95% CI)", "", "Profit", legend=(-10, -10))
+        self.profit_plot = plots.new_plot("Profit by owner (mean, 95% CI)", "", "Profit", legend=None)
+        plots.legend_below(self.profit_plot)
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 0, 0, 0)
@@ -142,7 +144,10 @@ class CompareView(QWidget):
 
         self.owner_model = OwnerPnlModel(self)
         self.owner_table = self._table(self.owner_model)
-        self.utilisation_plot = plots.new_plot("Utilisation by owner (mean, 95% CI)", "", "Utilisation (%)")
+        self.utilisation_plot = plots.new_plot(
+            "Utilisation by owner (mean, 95% CI)", "", "Utilisation (%)", legend=None
+        )
+        plots.legend_below(self.utilisation_plot)
         owners = QSplitter(Qt.Orientation.Vertical)
         owners.addWidget(self.owner_table)
         owners.addWidget(self.utilisation_plot)
@@ -327,7 +332,7 @@ class CompareView(QWidget):
         """Fill the tabs with a comparison (just run, or opened from the log)."""
         self.result = result
         self.table_model.set_result(result, self.all_kpis.isChecked())
-        self.owner_model.set_result(result)
+        self.owner_model.set_result(result, self.owner_labels())
         names = result.names
         self.summary.setText(
             f"{' vs '.join(names)}: {result.replications} replications per scenario, seed {result.seed}, common "
@@ -338,15 +343,16 @@ class CompareView(QWidget):
         plots.draw_lead_times(self.lead_plot.getPlotItem(), names, result.curves)
         plots.draw_wip(self.wip_plot.getPlotItem(), names, result.curves)
         owners = self.owner_model.owners
+        shown = [self.owner_model.label(o) for o in owners]
         plots.draw_grouped_bars(
             self.profit_plot.getPlotItem(),
-            owners,
+            shown,
             names,
             [[figures.get(f"profit.by_owner.{o}") for o in owners] for figures in result.by_owner],
         )
         plots.draw_grouped_bars(
             self.utilisation_plot.getPlotItem(),
-            owners,
+            shown,
             names,
             [[figures.get(f"utilisation.by_owner.{o}") for o in owners] for figures in result.by_owner],
             percent=True,
@@ -358,6 +364,14 @@ class CompareView(QWidget):
         self.beside.setSizes([min(wanted, max(total - 360, 0)), max(total - wanted, 360)])
         self.report_button.setEnabled(True)
         self.compared.emit(result)
+
+    def owner_labels(self) -> dict[str, str]:
+        """Owner names by id from the pinned scenarios (the first pin naming an owner wins)."""
+        labels: dict[str, str] = {}
+        for pin in self.pins:
+            for owner, label in owner_labels(pin.scenario).items():
+                labels.setdefault(owner, label)
+        return labels
 
     # --- report and the log -----------------------------------------------------------------
     def write_report(self, path: str | Path) -> Path:

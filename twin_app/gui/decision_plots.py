@@ -42,6 +42,16 @@ def new_plot(
     return widget
 
 
+def legend_below(widget: pg.PlotWidget) -> pg.LegendItem:
+    """Give the plot a legend in a row of its own under the bottom axis (never over the bars),
+    its entries side by side; returns it."""
+    plot = widget.getPlotItem()
+    legend = pg.LegendItem(colCount=4, labelTextColor=theme.colors.text)
+    plot.layout.addItem(legend, 4, 1)  # rows: title, top axis, view, bottom axis, then this
+    plot.legend = legend  # named items added to the plot are listed here
+    return legend
+
+
 def _reset(plot: pg.PlotItem) -> None:
     plot.clear()
     if plot.legend is not None:

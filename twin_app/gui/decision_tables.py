@@ -152,9 +152,15 @@ class OwnerPnlModel(QAbstractTableModel):
         self.names: tuple[str, ...] = ()
         self.by_owner: tuple[dict[str, Estimate], ...] = ()
         self.owners: list[str] = []
+        self.labels: dict[str, str] = {}
+        """Owner names by id (:func:`twin_app.gui.names.owner_labels`); an id not in it shows as is."""
 
-    def set_result(self, result: CompareResult | None) -> None:
+    def label(self, owner: str) -> str:
+        return self.labels.get(owner, owner)
+
+    def set_result(self, result: CompareResult | None, labels: dict[str, str] | None = None) -> None:
         self.beginResetModel()
+        self.labels = dict(labels or {})
         self.names = () if result is None else result.names
         self.by_owner = () if result is None else result.by_owner
         weight: dict[str, float] = {}
@@ -192,7 +198,10 @@ class OwnerPnlModel(QAbstractTableModel):
         if not index.isValid():
             return None
         if index.column() == 0:
-            return self.owners[index.row()] if role == Qt.ItemDataRole.DisplayRole else None
+            owner = self.owners[index.row()]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.label(owner)
+            return owner if role in (Qt.ItemDataRole.ToolTipRole, VALUE_ROLE) else None
         path, estimate = self.estimate(index.row(), index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return "-" if estimate is None else estimate_text(estimate, info(path))

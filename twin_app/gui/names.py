@@ -20,6 +20,11 @@ def _label(obj: object) -> str:
     return str(getattr(obj, "name", "") or getattr(obj, "id", ""))
 
 
+def owner_labels(scenario: Scenario) -> dict[str, str]:
+    """Each owner's label by id (the views' rule), for views that key owners by id (compare)."""
+    return {owner.id: _label(owner) for owner in scenario.owners}
+
+
 @dataclass(frozen=True, slots=True)
 class Names:
     """Display labels by index: ``machine[m]``, ``resource[r]`` (units then vehicles), ``owner[o]``,
