@@ -228,3 +228,19 @@ def test_history_says_the_app_ran_every_replication_and_tells_the_edited_variant
     view = window.history.view
     assert view.select_id(rows[0]["id"])
     assert name in view.proxy.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)  # the full name, never cut
+
+
+def test_a_stopped_replication_1_is_left_out_of_the_cards_and_they_say_so(qtbot, window, tiny_path):
+    _open(window, tiny_path)
+    control = window.run_control
+    control.panel.set_overrides(RunOverrides(replications=3, horizon=1440.0))
+    window.show_view("kpis")
+    window.set_speed(30.0, False)  # slow enough to stop half way
+    window.toggle_run()
+    qtbot.waitUntil(lambda: window.now > 60, timeout=10_000)
+    window.stop()  # replication 1 stops; 2 and 3 run on in the background
+    qtbot.waitUntil(lambda: control.summary is not None, timeout=120_000)
+    assert window.run_info.run_id not in control.summary["run_ids"] and control.summary["replications"] == 2
+    detail = window.kpi_view.cards["lead_mean"].detail.text()
+    assert "95% CI, 2 of 3 replications; replication 1 stopped: left out" in detail
+    assert "replication 1 was stopped and is left out" in control.panel.eta.text()

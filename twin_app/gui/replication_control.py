@@ -12,6 +12,8 @@ a dock and acts when a run starts from time 0 (:meth:`prepare_run`, called by th
   (:class:`~twin_app.experiments.replications.BackgroundReplications`), their progress and
   ETA in the panel; when all are in, the KPI cards show the mean and 95% CI half-width
   (:func:`ci_card_texts`), the numbers ``twin-app run FILE --replications N --json`` prints.
+  A replication 1 stopped by the user (the background ones go on) is left out of that summary,
+  and the cards and the panel say so: the charts show it, partial, the cards the others.
 
 Resetting the run or opening another scenario cancels replications still running.
 """
@@ -55,11 +57,20 @@ def _at(kpis: dict[str, Any], *path: str) -> Any:
     return node
 
 
-def ci_card_texts(kpis: dict[str, Any]) -> dict[str, tuple[str, str]]:
+def ci_card_texts(
+    kpis: dict[str, Any], total: int | None = None, first: str = "completed"
+) -> dict[str, tuple[str, str]]:
     """(value, detail) of each KPI card from a summary over replications: the mean, and the
-    95% CI half-width with the number of replications (pure, tested directly)."""
+    95% CI half-width with the number of replications (pure, tested directly).
+
+    The rule for a replication that did not complete (``first``: replication 1's status, e.g.
+    the user pressed Stop while the background ones ran on): it is left out of the summary,
+    as ``twin-app run`` leaves out a stopped replication, and the cards say so ("2 of 3
+    replications, replication 1 stopped: left out") while the charts still show it."""
     n = int(kpis.get("replications", 0) or 0)
-    tail = f"95% CI, {n} replications"
+    tail = f"95% CI, {n} replications" if total is None or n == total else f"95% CI, {n} of {total} replications"
+    if first != "completed":
+        tail += f"; replication 1 {first}: left out"
 
     def card(path: tuple[str, ...], value: Any, half: Any) -> tuple[str, str]:
         mean, ci = _mean_ci(_at(kpis, *path))
@@ -289,6 +300,12 @@ class ReplicationControl(QObject):
         if self.summary is not None:
             n = self.summary.get("replications", 0)
             note = f"KPI cards: mean \u00b1 95% CI over {n} replications; charts and table: replication 1"
+            end = self.window.session.run_end
+            if end is not None and end.status != "completed":
+                note = (
+                    f"KPI cards: mean \u00b1 95% CI over {n} of {total} replications; replication 1 was "
+                    f"{end.status} and is left out of them; charts and table: replication 1 as far as it ran"
+                )
         self.panel.set_progress(live_done + progress.done, total, progress.eta_seconds, progress.running, note)
 
     def _summarise(self) -> None:
@@ -311,7 +328,7 @@ class ReplicationControl(QObject):
         if int(result.get("replications", 0) or 0) >= 2:
             self.summary = result
             cards = self.window.kpi_view.cards
-            texts = {k: v for k, v in ci_card_texts(result).items() if k in cards}
+            texts = {k: v for k, v in ci_card_texts(result, self.replications, first.status).items() if k in cards}
             self.window.kpi_view.set_replication_texts(texts)
             self.summarised.emit(result)
         self._show_progress()
