@@ -256,3 +256,33 @@ def test_stall_probe(tiny_path):
     assert isinstance(report["stalls_spent_in"], list)
     assert report["memory_before_mb"] > 0 and report["memory_after_reset_mb"] > 0
     assert report["headless_seconds"] > 0 and report["gui_vs_headless"] > 0
+
+
+def test_the_tour_asks_before_leaving_the_users_run_and_stores_no_run_of_its_own(
+    qtbot, window, tiny_path, answers, dialogs
+):
+    from twin_app.gui.presentation import DEFAULT_TOUR
+    from twin_app.store.results_db import ResultsStore
+
+    window.open_scenario(tiny_path)
+    tiny_name = window.scenario.name
+    window.set_speed(10.0, False)
+    window.run()
+    qtbot.waitUntil(lambda: window.now > 0, timeout=5000)
+    window.set_presentation(True, full_screen=False)
+    answers.append("Cancel")  # the user keeps their run
+    window.tour_next()
+    assert dialogs[-1][0] == f"The run of {window.scenario.name} is not finished."
+    assert window.path == tiny_path and window.state == "running" and window.tour_index == -1
+    answers.append("Discard the run")
+    window.tour_next()  # step 1: the demo
+    assert window.path.name == DEFAULT_TOUR[0].sample and window.state == "running"
+    asked = len(dialogs)
+    window.tour_next()  # step 2: the same sample, its run goes on
+    window.tour_next()  # step 3: another sample: the tour's own run is left without asking
+    assert window.path.name == DEFAULT_TOUR[2].sample and len(dialogs) == asked
+    window.set_presentation(False)
+    window.reset(ask=False)
+    with ResultsStore(window.settings.results_db) as store:
+        runs = store.list_runs()
+    assert [(r["scenario_name"], r["status"]) for r in runs] == [(tiny_name, "incomplete")]  # the user's only

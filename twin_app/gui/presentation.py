@@ -4,8 +4,13 @@ Presentation mode (F5) shows the window full screen with larger type, hides the 
 the menu bar, and shows a tour bar at the bottom: the consultant steps through
 :data:`DEFAULT_TOUR` with Page Down / Page Up (or the arrows on the bar), and each step opens
 its sample (if it is not open already), shows its view and starts the run at the step's
-pace. Esc leaves presentation mode (it stops a run only outside it). The dark theme (Ctrl+
-Shift+D) suits projectors; it is remembered between sessions.
+pace. Leaving the user's own scenario (another file, edits not saved, a run not finished)
+asks first, as opening a file does (the editor's Save / Discard / Cancel, then "Discard the
+run?"); the tour's own samples and runs are left without asking. Tour runs are demonstrations,
+not decisions: they are not stored in the results database, so History keeps only the user's
+runs (it used to gain an 'incomplete' run per step). Esc leaves presentation mode (it stops
+a run only outside it). The dark theme (Ctrl+Shift+D) suits projectors; it is remembered
+between sessions.
 
 :class:`Presentation` is a mixin of :class:`~twin_app.gui.main_window.MainWindow`.
 """
@@ -92,6 +97,8 @@ class Presentation:
         self.tour_bar = bar
         self.tour = DEFAULT_TOUR
         self.tour_index = -1
+        self.tour_path: Any = None
+        """The sample the tour opened (its scenario and runs are the tour's, left without asking)."""
         self.presenting = False
         self._before_presentation: dict[str, Any] = {}
 
@@ -150,19 +157,28 @@ class Presentation:
         if not self.presenting:
             self.set_presentation(True)
         step = self.tour[index]
-        self.tour_index = index
         path = self.samples_dir / step.sample
         window: Any = self
-        other = window.path is None or window.path.resolve() != path.resolve()
-        if other and not window.open_scenario(path, ask=False):
+        ours = window.path is not None and window.path == self.tour_path and not window.modified
+        other = window.path is None or window.path.resolve() != path.resolve() or window.modified
+        if other and not window.open_scenario(path, ask=not ours):
+            self.show_tour_position()
             return
+        self.tour_index = index
+        if other or not self.session.unfinished:  # a sample it opened, or one open with nothing to lose
+            self.tour_path = window.path
         window.show_view(step.view)
         if step.speed is None:
             window.set_speed(None, True)
         else:
             window.set_speed(step.speed, False)
         if self.session.state == "ready" or self.session.state == "paused":
-            window.run()
+            control = window.run_control
+            storing, control.store_runs = control.store_runs, control.store_runs and window.path != self.tour_path
+            try:
+                window.run()
+            finally:
+                control.store_runs = storing
         self.show_tour_position()
 
     def show_tour_position(self, caption: str | None = None) -> None:
