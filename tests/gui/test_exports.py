@@ -129,6 +129,21 @@ def test_ctrl_c_copies_the_selection_as_tsv_with_headers(ran, qtbot) -> None:
     ]
 
 
+def test_owner_table_headers_are_never_cut(ran, qtbot) -> None:
+    """The trial saw "Jtilisation" and "ayback (y)": every header fits, even in a narrow window."""
+    from twin_app.gui.table_fit import header_width
+
+    ran.resize(900, 700)
+    table = owner_table(ran)
+    qtbot.waitUntil(lambda: table.viewport().width() < 900)
+    header = table.horizontalHeader()
+    names = [table.model().headerData(c, Qt.Orientation.Horizontal) for c in range(header.count())]
+    assert "Utilisation" in names and "Payback (y)" in names
+    for column, name in enumerate(names):
+        assert header.sectionSize(column) >= header_width(header, column), name
+    assert header.textElideMode() == Qt.TextElideMode.ElideRight
+
+
 def test_every_table_gets_copy_and_csv_export(ran, tmp_path) -> None:
     tables = ran.findChildren(QTableView)
     assert tables and all(t.property(table_export.INSTALLED) for t in tables)

@@ -19,7 +19,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QHeaderView,
     QLabel,
     QSplitter,
     QTableView,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
+from twin_app.gui.table_fit import fit_columns
 from twin_app.gui.view import RunContext, ViewUpdate
 
 CARDS: tuple[tuple[str, str], ...] = (
@@ -343,9 +343,9 @@ class KpiView(QWidget):
         self.table.setAlternatingRowColors(False)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        # Sized to its contents once per scenario, not on every refresh (217 owners' size hints).
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        # Sized to contents and headers once per scenario, not on every refresh (217 owners' size
+        # hints); never narrower than a header (a squeezed one read "Jtilisation").
+        fit_columns(self.table)
         self._sized = False
         self.table.setShowGrid(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -419,7 +419,7 @@ class KpiView(QWidget):
             self.wip_widget.getPlotItem().setXRange(float(result.start), float(result.end), padding=0.01)
         self.table_model.set_rows(analysis.owner_table, self._colors)  # in the current sort order
         if not self._sized:
-            self.table.resizeColumnToContents(0)
+            fit_columns(self.table)
             self._sized = True
 
     def set_replication_texts(self, texts: dict[str, tuple[str, str]] | None) -> None:

@@ -1,0 +1,37 @@
+"""Column widths that keep every header readable.
+
+A stretched or squeezed column cut its header: right-aligned, with the sort arrow beside it,
+"Utilisation" showed as "Jtilisation" and "Payback (y)" as "ayback (y)" (the text is clipped
+at its left). :func:`fit_columns` sizes the columns to their contents once (not on every
+refresh: a table of 217 owners asks every cell), never narrower than the header's text with
+room for the sort arrow, lets the user resize them, stretches the last one into spare room,
+and elides any text at the right, never the left.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView, QTableView
+
+SORT_ARROW = 22
+"""Pixels kept beside a header's text for the sort indicator and the section's margins."""
+
+
+def header_width(header: QHeaderView, section: int) -> int:
+    """The width section ``section`` needs to show its header text whole."""
+    model = header.model()
+    text = "" if model is None else str(model.headerData(section, header.orientation()) or "")
+    return header.fontMetrics().horizontalAdvance(text) + SORT_ARROW
+
+
+def fit_columns(table: QTableView, minimum: int = 48) -> None:
+    """Size ``table``'s columns to their contents and headers (at least ``minimum`` px)."""
+    header = table.horizontalHeader()
+    header.setTextElideMode(Qt.TextElideMode.ElideRight)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    table.resizeColumnsToContents()
+    for section in range(header.count()):
+        wanted = max(minimum, header_width(header, section), header.sectionSize(section))
+        header.resizeSection(section, wanted)
