@@ -144,6 +144,18 @@ def test_owner_table_headers_are_never_cut(ran, qtbot) -> None:
     assert header.textElideMode() == Qt.TextElideMode.ElideRight
 
 
+def test_the_status_bar_names_the_scenario_just_shown(window, tiny_path, samples_dir) -> None:
+    """It kept the old scenario's name after set_scenario until the run state changed."""
+    from twin_app.io.scenario_file import load_scenario
+
+    tiny, light = load_scenario(tiny_path), load_scenario(samples_dir / "asset_light.json")
+    window.set_scenario(tiny, tiny_path)
+    assert window.controls.state_label.text().startswith(tiny.name)
+    window.set_scenario(light, samples_dir / "asset_light.json")
+    assert window.controls.state_label.text().startswith(light.name)
+    assert tiny.name not in window.controls.state_label.text()
+
+
 def test_every_table_gets_copy_and_csv_export(ran, tmp_path) -> None:
     tables = ran.findChildren(QTableView)
     assert tables and all(t.property(table_export.INSTALLED) for t in tables)

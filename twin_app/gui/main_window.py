@@ -117,6 +117,7 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         self.controls.speed_slider.valueChanged.connect(lambda v: self.set_speed(slider_to_speed(v), None))
         self.controls.speed_spin.valueChanged.connect(lambda v: self.set_speed(float(v), None))
         self.controls.fastest_check.toggled.connect(lambda checked: self.set_speed(None, checked))
+        self.scenario_loaded.connect(lambda _path: self._update_state_label())  # the new scenario's name
         self.rate_timer = QTimer(self)
         self.rate_timer.setInterval(1000)
         self.rate_timer.timeout.connect(self._update_rate)
