@@ -46,8 +46,29 @@ def test_background_replications_give_the_cli_summary(tiny, tmp_path):
     assert ours.pop("run_ids")[0] == first.run_id
     assert ours == cli
     with ResultsStore(tmp_path / "r.sqlite") as store:
-        stored = sorted((r["replication"], r["status"]) for r in store.list_runs())
-    assert stored == [(1, "completed"), (2, "completed")]
+        runs = store.list_runs()
+    assert sorted((r["replication"], r["status"]) for r in runs) == [(1, "completed"), (2, "completed")]
+    assert {r["settings"]["origin"] for r in runs} == {"desktop"}  # the app started them, not the CLI
+
+
+def test_a_run_records_what_started_it_and_from_which_file(tiny, tmp_path):
+    from twin_app.experiments.live_record import desktop_origin, origin_text, scenario_label
+
+    scenario = RunOverrides(horizon=720.0).apply(tiny)
+    database = tmp_path / "r.sqlite"
+    origin = desktop_origin(Path("asset_light.json"), edited=True)
+    background = BackgroundReplications(scenario, 2, database=database, workers=1, origin=origin)
+    background.start()
+    assert background.join(120)
+    run_replication(scenario, database=database)  # as twin-app run does
+    with ResultsStore(database) as store:
+        settings = {r["replication"]: r["settings"] for r in store.list_runs()}
+    assert origin_text(settings[1]) == "the app" and origin_text(settings[0]) == "the CLI"
+    assert scenario_label("Asset-light", settings[1]) == "asset_light.json (edited): Asset-light"
+    assert scenario_label("Asset-light", settings[0]) == "Asset-light"
+    assert scenario_label("Asset-light", desktop_origin(Path("asset_light.json"), False)) == (
+        "asset_light.json: Asset-light"
+    )
 
 
 def test_cancel_stores_the_replication_under_way_as_stopped_and_starts_no_other(tmp_path):
