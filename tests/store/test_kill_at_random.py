@@ -74,13 +74,20 @@ def check(database: Path, completed: dict[str, tuple[dict, int]]) -> dict[str, t
 def test_runs_killed_at_random_moments_leave_a_sound_database(tmp_path: Path) -> None:
     database = tmp_path / "results.sqlite"
     rng = np.random.default_rng(SEED)
-    completed: dict[str, tuple[dict, int]] = {}
+    # One whole run first: how long a run takes on this machine sets when the kills fall (a fixed
+    # span missed the run on a fast, quiet machine and landed inside it only under load).
+    first = start(database)
+    registered(database, 1, first)
+    began = time.monotonic()
+    assert first.wait(300) == 0
+    duration = time.monotonic() - began  # from registration to exit: simulating, measuring, storing
+    completed = check(database, {})
     killed_running = 0
     for _ in range(KILLS):
         runs_before = len(completed) + incomplete(database)
         process = start(database)
         registered(database, runs_before + 1, process)
-        time.sleep(float(rng.uniform(0.0, 2.0)))  # mid-run, while measuring, or after
+        time.sleep(float(rng.uniform(0.0, 0.95)) * duration)  # mid-run, while measuring or storing
         finished = process.poll() is not None
         if not finished:
             os.kill(process.pid, signal.SIGKILL)
