@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -252,6 +253,24 @@ def test_a_stored_run_is_pinned_with_its_scenario_and_seed(qtbot, view, tmp_path
     (pin,) = view.pins
     assert pin.seed == 23 and view.run_bar.seed.value() == 23
     assert pin.scenario.machines == load_scenario(TINY).machines
+
+
+def test_the_pin_dialog_labels_runs_as_the_history_does(view, tmp_path, monkeypatch, capsys):
+    from twin_app.gui import compare_view
+    from twin_app.store.results_db import ResultsStore
+
+    assert cli(["run", str(TINY), "--until", "600", "--db", str(view.database)]) == 0
+    capsys.readouterr()
+    with ResultsStore(view.database) as store:
+        (run,) = store.list_runs()
+    with sqlite3.connect(view.database) as db:  # as the app records a run of an edited file
+        db.execute(
+            "UPDATE runs SET settings_json = ? WHERE id = ?", ('{"file": "tiny.json", "edited": true}', run["id"])
+        )
+    offered = []
+    monkeypatch.setattr(compare_view, "pick_row", lambda parent, title, headers, rows: offered.extend(rows))
+    view.pin_run_dialog()
+    assert offered[0][1].startswith("tiny.json (edited): ")  # the variant is told from the original
 
 
 def test_the_window_pins_its_scenario_as_edited(window, samples_dir):

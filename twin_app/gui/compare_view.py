@@ -441,6 +441,7 @@ class CompareView(QWidget):
         self.show_result(result)
 
     def pin_run_dialog(self) -> None:
+        from twin_app.experiments.live_record import scenario_label
         from twin_app.store.results_db import ResultsStore
 
         try:
@@ -453,7 +454,16 @@ class CompareView(QWidget):
             self,
             "Pin a stored run",
             ["Run", "Scenario", "Seed", "Status", "Started"],
-            [(r["id"], r["scenario_name"], r["seed"], r["status"], r["started_at"]) for r in runs],
+            [
+                (
+                    r["id"],
+                    scenario_label(r["scenario_name"], r.get("settings") or {}),
+                    r["seed"],
+                    r["status"],
+                    r["started_at"],
+                )
+                for r in runs
+            ],
         )
         if chosen is not None:
             self.pin_run(runs[chosen]["id"])
