@@ -274,3 +274,20 @@ def test_discarding_edits_to_open_another_file_runs_that_file(qtbot, window, edi
     assert window.scenario == heavy and window.path.name == "asset_heavy.json"
     assert window.session.scenario == heavy  # what runs is what is shown
     assert editor.document.get("run.seed") == heavy.run.seed and not window.editor_link.pending
+
+
+def test_table_headers_are_shown_whole(window, samples_dir):
+    from twin_app.gui.editor.table import ListEditor
+    from twin_app.gui.table_fit import header_width
+
+    assert window.open_scenario(samples_dir / "asset_light.json")
+    window.show_view("editor")
+    window.editor_view.editor.show_section("lanes")
+    tables = window.editor_view.findChildren(ListEditor)
+    assert tables
+    for table in tables:
+        header = table.table.horizontalHeader()
+        for column in range(header.count() - 1):  # the last one stretches
+            assert header.sectionSize(column) >= header_width(header, column), header.model().headerData(
+                column, Qt.Orientation.Horizontal
+            )

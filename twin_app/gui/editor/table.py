@@ -30,6 +30,7 @@ from twin_app.gui.editor.fields import parse_json, parse_number, show_value, tim
 from twin_app.gui.editor.forms import ObjectForm, label_of
 from twin_app.gui.editor.registry import Context, Registry
 from twin_app.gui.editor.schema import SCALAR_KINDS, FieldSpec, fields_of
+from twin_app.gui.table_fit import fit_columns, header_width
 from twin_app.io.scenario_document import MISSING
 
 PROBLEM_BRUSH = QBrush(QColor(250, 215, 210))
@@ -182,7 +183,6 @@ class ListEditor(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        header.setResizeContentsPrecision(40)  # widths from the first rows: fast on a thousand
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _previous: self.select(current.row()))
         if nested:
@@ -211,9 +211,10 @@ class ListEditor(QWidget):
         if nested:
             layout.addWidget(self.detail_holder)
         registry.add(path, self)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)  # headers whole ("Cost per shipment" read ":ost per shipment")
         for column in range(len(self.columns)):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), MAX_COLUMN_PX))
+            cap = max(MAX_COLUMN_PX, header_width(header, column))
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), cap))
         self.rebuild(select=0)
 
     def elements(self) -> list[Any]:
