@@ -249,19 +249,18 @@ def run_gantt_benchmark(
 
         xa, xb = view.x_range()
         span = xb - xa
-        times = []
-        for i in range(repeats):
-            d = span * 1e-4 * (i + 1)
-            view.viewbox.setXRange(xa + d, xb + d, padding=0)
-            times.append(_timed(lambda view=view: render(view)))
-        out.append(_row("full", bars, rows, times, view.item.last_paint_stats))
+
+        def full_pans(view: GanttView = view, xa: float = xa, span: float = span) -> list[float]:
+            times = []
+            for i in range(repeats):
+                d = span * 1e-4 * (i + 1)
+                view.viewbox.setXRange(xa + d, xa + span + d, padding=0)
+                times.append(_timed(lambda view=view: render(view)))
+            return times
+
+        out.append(_row("full", bars, rows, full_pans(), view.item.last_paint_stats))
         lod, view.store.lod = view.store.lod, None  # the same pans from the bars alone, side by side
-        times = []
-        for i in range(repeats):
-            d = span * 1e-4 * (i + 1)
-            view.viewbox.setXRange(xa + d, xb + d, padding=0)
-            times.append(_timed(lambda view=view: render(view)))
-        out.append(_row("full_unbinned", bars, rows, times, view.item.last_paint_stats))
+        out.append(_row("full_unbinned", bars, rows, full_pans(), view.item.last_paint_stats))
         view.store.lod = lod
 
         times = []
