@@ -201,7 +201,7 @@ def test_run_settings_the_comparison_sets_are_not_differences(qtbot, view, short
 
 
 def test_report_is_written_with_the_kpi_table_and_the_comparison_reopens_from_the_log(
-    qtbot, view, short_tiny, more_trucks, tmp_path
+    qtbot, view, short_tiny, more_trucks, tmp_path, monkeypatch
 ):
     view.pin_file(short_tiny)
     view.pin_file(more_trucks)
@@ -217,7 +217,12 @@ def test_report_is_written_with_the_kpi_table_and_the_comparison_reopens_from_th
     assert estimate_text(first, info("lead_time.mean")).split(" ")[0] in html
 
     view.clear_pins()
-    view.open_experiment(view.past_experiments()[0]["id"])
+    from twin_app.gui import decision_common
+
+    offered = []
+    monkeypatch.setattr(decision_common, "pick_row", lambda parent, title, headers, rows: offered.extend(rows) or 0)
+    view.open_experiment_dialog()  # the user picks the newest comparison
+    assert offered[0][0] == result.experiment_id
     assert [p.name for p in view.pins] == ["tiny", "tiny_more_trucks"]
     assert view.result.kpi("lead_time.mean").to_dict() == result.kpi("lead_time.mean").to_dict()
     tree = view.diff_tree.model()

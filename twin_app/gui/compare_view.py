@@ -45,7 +45,7 @@ from twin_app.experiments.compare import SET_BY_THE_COMPARISON, CompareResult, c
 from twin_app.experiments.plan import Progress
 from twin_app.experiments.scenario_diff import diff_scenarios
 from twin_app.gui import decision_plots as plots
-from twin_app.gui.decision_common import RunBar, pick_row, results_database
+from twin_app.gui.decision_common import RunBar, choose_past_experiment, past_experiments, pick_row, results_database
 from twin_app.gui.decision_tables import CompareTableModel, OwnerPnlModel, diff_model
 from twin_app.gui.names import owner_labels
 from twin_app.model.scenario import Scenario
@@ -394,25 +394,12 @@ class CompareView(QWidget):
 
     def past_experiments(self) -> list[dict[str, Any]]:
         """Finished comparisons in the experiment log, newest first."""
-        from twin_app.store.experiment_log import ExperimentLog
-
-        with ExperimentLog(self._database()) as log:
-            return [row for row in log.experiments() if row["kind"] == "compare" and row["status"] == "completed"]
+        return past_experiments(self._database(), "compare")
 
     def open_experiment_dialog(self) -> None:
-        try:
-            rows = self.past_experiments()
-        except TwinError as error:
-            self.run_bar.status.setText(str(error))
-            return
-        chosen = pick_row(
-            self,
-            "Open a past comparison",
-            ["Experiment", "Scenarios", "Finished", "Tasks"],
-            [(r["id"], r["name"], r["finished_at"], r["tasks"]) for r in rows],
-        )
+        chosen = choose_past_experiment(self, "Open a past comparison", "Scenarios")
         if chosen is not None:
-            self.open_experiment(rows[chosen]["id"])
+            self.open_experiment(chosen)
 
     def open_experiment(self, experiment_id: str) -> None:
         """Show a stored comparison again, and pin the scenarios it ran (from its task runs)."""

@@ -192,3 +192,30 @@ def pick_row(parent: QWidget, title: str, headers: Sequence[str], rows: Sequence
         return None
     selected = table.selectionModel().selectedRows()
     return selected[0].row() if selected else None
+
+
+def past_experiments(database: Path, kind: str) -> list[dict[str, Any]]:
+    """Finished experiments of ``kind`` ('compare' or 'sweep') in the experiment log, newest first."""
+    from twin_app.store.experiment_log import ExperimentLog
+
+    with ExperimentLog(database) as log:
+        return [row for row in log.experiments() if row["kind"] == kind and row["status"] == "completed"]
+
+
+def choose_past_experiment(view: Any, title: str, name_header: str) -> str | None:
+    """Ask which of ``view.past_experiments()`` to open (the id chosen, or None); a log that
+    cannot be read is said in the view's status line."""
+    from twin_app.errors import TwinError
+
+    try:
+        rows = view.past_experiments()
+    except TwinError as error:
+        view.run_bar.status.setText(str(error))
+        return None
+    chosen = pick_row(
+        view,
+        title,
+        ["Experiment", name_header, "Finished", "Tasks"],
+        [(r["id"], r["name"], r["finished_at"], r["tasks"]) for r in rows],
+    )
+    return None if chosen is None else str(rows[chosen]["id"])

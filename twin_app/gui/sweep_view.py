@@ -52,7 +52,7 @@ from twin_app.experiments.sweep_spec import SweepSpec, parse_spec
 from twin_app.experiments.text_tables import estimate_text
 from twin_app.gui import decision_plots as plots
 from twin_app.gui.compare_view import CurrentScenario
-from twin_app.gui.decision_common import RunBar, pick_row, results_database
+from twin_app.gui.decision_common import RunBar, choose_past_experiment, past_experiments, results_database
 from twin_app.gui.field_picker import pick_field
 from twin_app.gui.kpi_combo import KpiCombo
 from twin_app.gui.table_export import INTERVAL_ROLE
@@ -535,10 +535,8 @@ class SweepView(QWidget):
                 self.run_bar.status.setText(f"Report not written: {error}")
 
     def past_experiments(self) -> list[dict[str, Any]]:
-        from twin_app.store.experiment_log import ExperimentLog
-
-        with ExperimentLog(self._database()) as log:
-            return [row for row in log.experiments() if row["kind"] == "sweep" and row["status"] == "completed"]
+        """Finished sweeps in the experiment log, newest first."""
+        return past_experiments(self._database(), "sweep")
 
     def open_experiment(self, experiment_id: str) -> None:
         """Show a stored sweep again (its factors and levels back in the form)."""
@@ -559,19 +557,9 @@ class SweepView(QWidget):
         self.show_result(result)
 
     def open_experiment_dialog(self) -> None:
-        try:
-            rows = self.past_experiments()
-        except TwinError as error:
-            self.run_bar.status.setText(str(error))
-            return
-        chosen = pick_row(
-            self,
-            "Open a past sweep",
-            ["Experiment", "Name", "Finished", "Tasks"],
-            [(r["id"], r["name"], r["finished_at"], r["tasks"]) for r in rows],
-        )
+        chosen = choose_past_experiment(self, "Open a past sweep", "Name")
         if chosen is not None:
-            self.open_experiment(rows[chosen]["id"])
+            self.open_experiment(chosen)
 
     def base_file_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Base scenario of the sweep", "", "Scenarios (*.json)")
