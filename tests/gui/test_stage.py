@@ -39,6 +39,25 @@ def test_presentation_mode_is_full_screen_large_and_steps_through_the_tour(qtbot
     assert "Esc" in [s.toString() for s in window.controls.stop.shortcuts()]
 
 
+def test_on_stage_only_the_views_and_the_clock_show_and_leaving_brings_the_docks_back(qtbot, window):
+    from PySide6.QtWidgets import QDockWidget
+
+    window.show()
+    window.run_control.dock.show()
+    window.run_control.dock.raise_()  # the run settings tab in front of the library
+    docks_before = {dock.objectName() for dock in window.findChildren(QDockWidget) if dock.isVisible()}
+    assert "RunSettingsDock" in docks_before
+    bar = window.controls.toolbar
+    slider = next(a for a in bar.actions() if bar.widgetForAction(a) is window.controls.speed_slider)
+    window.set_presentation(True, full_screen=False)
+    assert not [dock.objectName() for dock in window.findChildren(QDockWidget) if dock.isVisible()]
+    assert not slider.isVisible() and not window.editor_link.show_action.isVisible()
+    assert window.controls.clock.isVisible() and window.controls.speed_spin.isVisible()
+    window.set_presentation(False)
+    assert {dock.objectName() for dock in window.findChildren(QDockWidget) if dock.isVisible()} == docks_before
+    assert slider.isVisible() and window.editor_link.show_action.isVisible()
+
+
 def test_the_dark_theme_recolours_the_views_and_is_remembered(qtbot, window, settings, tiny_path):
     from twin_app.gui import theme
     from twin_app.gui.main_window import MainWindow

@@ -1,7 +1,9 @@
 """Presentation mode and its tour, and the dark theme: the app on stage.
 
-Presentation mode (F5) shows the window full screen with larger type, hides the library and
-the menu bar, and shows a tour bar at the bottom: the consultant steps through
+Presentation mode (F5) shows the window full screen with larger type, hides the docks (library,
+run settings, history), the menu bar and the toolbar's editing tools (the editor button and the
+speed slider: the tour sets the pace, and at a projector's width the simulated-time clock must
+stay on screen), and shows a tour bar at the bottom: the consultant steps through
 :data:`DEFAULT_TOUR` with Page Down / Page Up (or the arrows on the bar), and each step opens
 its sample (if it is not open already), shows its view and starts the run at the step's
 pace. Leaving the user's own scenario (another file, edits not saved, a run not finished)
@@ -22,7 +24,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLabel, QPushButton, QToolBar
+from PySide6.QtWidgets import QDockWidget, QLabel, QPushButton, QToolBar
 
 from twin_app.gui import theme
 
@@ -116,15 +118,15 @@ class Presentation:
         self.controls.presentation.setChecked(on)
         window: Any = self
         if on:
-            self._before_presentation = {
-                "maximized": window.isMaximized(),
-                "library": self.start_dock.isVisible(),
-            }
+            docks = [dock for dock in window.findChildren(QDockWidget) if dock.isVisible()]
+            self._before_presentation = {"maximized": window.isMaximized(), "docks": docks}
             self.controls.stop.setShortcuts([QKeySequence("Ctrl+Shift+S")])
             self._leave_shortcut = window.addAction("Leave presentation")
             self._leave_shortcut.setShortcut(QKeySequence("Esc"))
             self._leave_shortcut.triggered.connect(lambda: self.set_presentation(False))
-            self.start_dock.hide()
+            for dock in docks:
+                dock.hide()
+            self._show_editing_tools(False)
             window.menuBar().hide()
             theme.use(font_scale=PRESENTATION_FONT_SCALE)
             self.apply_theme()
@@ -137,13 +139,25 @@ class Presentation:
             self.controls.stop.setShortcuts([QKeySequence("Esc"), QKeySequence("Ctrl+Shift+S")])
             self.tour_bar.hide()
             window.menuBar().show()
-            self.start_dock.setVisible(self._before_presentation.get("library", True))
+            for dock in self._before_presentation.get("docks", ()):
+                dock.show()
+            self._show_editing_tools(True)
             theme.use(font_scale=1.0)
             self.apply_theme()
             if window.isFullScreen() and self._before_presentation.get("maximized"):
                 window.showMaximized()
             elif window.isFullScreen():
                 window.showNormal()
+
+    def _show_editing_tools(self, on: bool) -> None:
+        """Show or hide the toolbar's editing tools (see the module docstring)."""
+        bar = self.controls.toolbar
+        for action in bar.actions():
+            if bar.widgetForAction(action) is self.controls.speed_slider:
+                action.setVisible(on)
+        link = getattr(self, "editor_link", None)
+        if link is not None:
+            link.show_action.setVisible(on)
 
     def tour_next(self) -> None:
         """Go to the next step of the tour (entering presentation mode if needed)."""
