@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QStyle, QTabWidget
 
@@ -31,7 +31,7 @@ from twin_app.experiments.session import Batch, RunSession
 from twin_app.gui import theme
 from twin_app.gui.bottleneck_view import BottleneckView
 from twin_app.gui.bridge import SessionBridge
-from twin_app.gui.controls import SPEED_MAX, SPEED_MIN, build_controls, enable_for, slider_to_speed, speed_to_slider
+from twin_app.gui.controls import build_controls, enable_for
 from twin_app.gui.decisions import connect_decisions, decision_views
 from twin_app.gui.editor.link import EditorLink
 from twin_app.gui.editor.view import EditorView
@@ -47,6 +47,7 @@ from twin_app.gui.settings import AppSettings
 from twin_app.gui.start_page import StartPage
 from twin_app.gui.utilisation_view import UtilisationView
 from twin_app.gui.view import RunContext, View, ViewUpdate
+from twin_app.gui.window_settings import WindowSettings
 from twin_app.model.events import EventBatch, RunEnd, RunInfo
 from twin_app.model.scenario import Scenario
 from twin_app.samples import SAMPLES_DIR
@@ -63,7 +64,7 @@ STATE_TEXTS = {
 }
 
 
-class MainWindow(FileActions, Presentation, QMainWindow):
+class MainWindow(FileActions, Presentation, WindowSettings, QMainWindow):
     """Cloud Factory Twin's main window (see the module docstring)."""
 
     error_shown = Signal(str, str)  # message, details
@@ -114,9 +115,7 @@ class MainWindow(FileActions, Presentation, QMainWindow):
         self.editor_link = EditorLink(self)  # the editor tab follows the file and the run; Save writes its document
         self._build_tour_bar()
         self._build_busy_badge()
-        self.controls.speed_slider.valueChanged.connect(lambda v: self.set_speed(slider_to_speed(v), None))
-        self.controls.speed_spin.valueChanged.connect(lambda v: self.set_speed(float(v), None))
-        self.controls.fastest_check.toggled.connect(lambda checked: self.set_speed(None, checked))
+        self._connect_pace()
         self.scenario_loaded.connect(lambda _path: self._update_state_label())  # the new scenario's name
         self.rate_timer = QTimer(self)
         self.rate_timer.setInterval(1000)
@@ -199,44 +198,6 @@ class MainWindow(FileActions, Presentation, QMainWindow):
 
     def show_view(self, name: str) -> None:
         self.tabs.setCurrentIndex(VIEW_NAMES.index(name))
-
-    def _restore_settings(self) -> None:
-        self.speed = self.settings.speed
-        self.fastest = self.settings.fastest
-        self.session.set_speed(self.speed, self.fastest)
-        c = self.controls
-        for widget in (c.speed_slider, c.speed_spin, c.fastest_check):
-            widget.blockSignals(True)
-        c.speed_slider.setValue(speed_to_slider(self.speed))
-        c.speed_spin.setValue(self.speed)
-        c.fastest_check.setChecked(self.fastest)
-        for widget in (c.speed_slider, c.speed_spin, c.fastest_check):
-            widget.blockSignals(False)
-        c.speed_slider.setEnabled(not self.fastest)
-        c.speed_spin.setEnabled(not self.fastest)
-        c.dark.setChecked(self.settings.dark_theme)
-        self.map_view.set_color_mode(self.settings.map_color_mode)
-        self.gantt_view.set_color_mode(self.settings.gantt_color_mode)
-        if self.settings.window_geometry is not None:
-            self.restoreGeometry(self.settings.window_geometry)
-        if self.settings.window_state is not None:
-            self.restoreState(self.settings.window_state)
-        self.tour_bar.hide()
-        self.tabs.setCurrentIndex(min(max(self.settings.current_view, 0), len(VIEW_NAMES) - 1))
-        self.session.want(self.current_view().needs)
-
-    def save_settings(self) -> None:
-        """Remember window layout and options (also done when the window closes)."""
-        if self.presenting:
-            self.set_presentation(False)
-        self.settings.window_geometry = QByteArray(self.saveGeometry())
-        self.settings.window_state = QByteArray(self.saveState())
-        self.settings.current_view = self.tabs.currentIndex()
-        self.settings.speed = self.speed
-        self.settings.fastest = self.fastest
-        self.settings.map_color_mode = self.map_view.mode
-        self.settings.gantt_color_mode = self.gantt_view.store.mode
-        self.settings.sync()
 
     def apply_theme(self) -> None:
         """Restyle every widget and view for the active theme and font scale."""
@@ -361,24 +322,6 @@ class MainWindow(FileActions, Presentation, QMainWindow):
     def _discard_run(self) -> None:
         """Stop the worker and forget the run (tests and scripts clean up with this)."""
         self._stop_worker()
-
-    def set_speed(self, speed: float | None, fastest: bool | None) -> None:
-        """Change the pace: ``speed`` simulated minutes per second and/or 'as fast as possible'."""
-        c = self.controls
-        if speed is not None:
-            self.speed = float(min(max(speed, SPEED_MIN), SPEED_MAX))
-            for widget, value in ((c.speed_slider, speed_to_slider(self.speed)), (c.speed_spin, self.speed)):
-                widget.blockSignals(True)
-                widget.setValue(value)
-                widget.blockSignals(False)
-        if fastest is not None:
-            self.fastest = bool(fastest)
-            c.fastest_check.blockSignals(True)
-            c.fastest_check.setChecked(self.fastest)
-            c.fastest_check.blockSignals(False)
-            c.speed_slider.setEnabled(not self.fastest)
-            c.speed_spin.setEnabled(not self.fastest)
-        self.session.set_speed(self.speed, self.fastest)
 
     # =========================================================================================
     # What the session reports
