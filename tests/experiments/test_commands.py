@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from twin_app.cli import main
+from twin_app.commands.run_limits import EXIT_LIMIT
 from twin_app.experiments.warmup import mser
 
 
@@ -143,3 +144,28 @@ def test_warmup_command_suggests_a_warmup_and_draws_the_curve(tiny_file, tmp_pat
     out = capsys.readouterr().out
     assert "suggested warm-up" in out and "MSER-5" in out and "run.warmup is 240 min" in out
     assert plot.read_text(encoding="utf-8").startswith("<svg")
+
+
+def test_warmup_takes_the_run_budget_and_leaves_a_stopped_replication_out(tiny_file, capsys) -> None:
+    from twin_app.experiments.warmup import suggest_warmup
+    from twin_app.io.scenario_file import load_scenario
+    from twin_app.sim.engine import Simulation
+
+    scenario = load_scenario(tiny_file)
+    spent = []
+    for replication in (0, 1):  # how many events each replication takes to its horizon, unbudgeted
+        simulation = Simulation(scenario, seed=scenario.run.seed, replication=replication)
+        simulation.run()
+        spent.append(simulation.watchdog.events)
+    low, high = sorted(spent)
+    assert high - low > 50  # the two replications differ enough to put a budget between them
+    budget = str((low + high) // 2)
+    args = ["warmup", str(tiny_file), "--replications", "2", "--workers", "1", "--max-events", budget]
+    assert main(args) == EXIT_LIMIT
+    captured = capsys.readouterr()
+    assert "averaged over 1 replication;" in captured.out
+    assert f"Replication {spent.index(high) + 1} stopped" in captured.err and "left out of the curve" in captured.err
+    assert "--max-events" in captured.err
+    assert main([*args[:-1], str(low // 2)]) == 2  # none finished: nothing to read a warm-up from, and why
+    assert "no replication finished" in capsys.readouterr().err
+    assert suggest_warmup(tiny_file, replications=2, workers=1).stopped == ()

@@ -74,6 +74,7 @@ def register(commands: argparse._SubParsersAction, number: Any, time: Any, seed:
     warmup.add_argument("--until", type=time, metavar="T", help="run length in minutes (default: run.horizon)")
     warmup.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: one per core)")
     warmup.add_argument("--plot", metavar="FILE.svg", help="also draw the WIP curve and the suggested warm-up")
+    run_limits.add_options(warmup)
     warmup.set_defaults(handler=_warmup)
 
 
@@ -235,7 +236,12 @@ def _warmup(args: argparse.Namespace) -> int:
 
     plot = None if args.plot is None else check_output_path(args.plot, "--plot")
     suggestion = suggest_warmup(
-        args.scenario, replications=args.replications, seed=args.seed, until=args.until, workers=args.workers
+        args.scenario,
+        replications=args.replications,
+        seed=args.seed,
+        until=args.until,
+        workers=args.workers,
+        budget=run_limits.budget(args),
     )
     print(suggestion.text())
     if plot is not None:
@@ -243,4 +249,6 @@ def _warmup(args: argparse.Namespace) -> int:
 
         write_output(plot, warmup_chart(suggestion), "--plot")
         print(f"WIP curve written to {plot}", file=sys.stderr)
-    return 0
+    for label, message in suggestion.stopped:
+        print(f"{label} {message}. It is left out of the curve.", file=sys.stderr)
+    return run_limits.EXIT_LIMIT if suggestion.stopped else 0

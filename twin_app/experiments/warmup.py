@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,6 +21,9 @@ from twin_app.errors import TwinError
 from twin_app.experiments.executors import Backend, default_workers
 from twin_app.experiments.plan import Point, Recorder, check_run_window, run_plan
 from twin_app.experiments.samples import mean_curves
+
+if TYPE_CHECKING:
+    from twin_app.sim.watchdog import Budget
 
 BATCH = 5
 
@@ -36,13 +40,17 @@ class WarmupSuggestion:
     current: float
     """The scenario's own run.warmup, for comparison."""
     replications: int
+    """Replications the curve averages (those that finished)."""
+    stopped: tuple[tuple[str, str], ...] = ()
+    """(replication, why) of each replication left out: it stopped at a limit of its budget."""
 
     def text(self) -> str:
         days = self.warmup / 1440.0
         steady = self.wip[self.edges[:-1] >= self.warmup]
         lines = [
             f"{self.scenario}: suggested warm-up {self.warmup:,.0f} min ({days:.2f} days) by MSER-5 on the WIP curve "
-            f"averaged over {self.replications} replications; the scenario's run.warmup is {self.current:,.0f} min.",
+            f"averaged over {self.replications} replication{'s' if self.replications != 1 else ''}; "
+            f"the scenario's run.warmup is {self.current:,.0f} min.",
             f"Mean WIP after the warm-up: {float(np.mean(steady)) if len(steady) else float('nan'):.1f} orders.",
             *self.warnings(),
             "",
@@ -85,8 +93,12 @@ def suggest_warmup(
     seed: int | None = None,
     until: float | None = None,
     workers: int | None = None,
+    budget: Budget | None = None,
 ) -> WarmupSuggestion:
-    """Run ``replications`` of the scenario and pick its warm-up by MSER-5 on the mean WIP curve."""
+    """Run ``replications`` of the scenario and pick its warm-up by MSER-5 on the mean WIP curve.
+
+    ``budget``: the limits each replication stops at (:mod:`twin_app.sim.watchdog`); a stopped
+    replication is left out of the curve and named in :attr:`WarmupSuggestion.stopped`."""
     import dataclasses
 
     from twin_app.io.scenario_file import load_scenario
@@ -106,14 +118,27 @@ def suggest_warmup(
         seed,
         backend,
         Recorder(None, "compare", "", {}, False),
+        budget=budget,
     )
-    curves = mean_curves(list(results.values()))
+    finished = [r for r in results.values() if r.ok]
+    stopped = tuple(
+        (f"Replication {r.replication + 1}", r.message)
+        for r in sorted(results.values(), key=lambda r: r.key)
+        if not r.ok
+    )
+    curves = mean_curves(finished)
     if "wip" not in curves:
-        raise TwinError(f"{scenario_path}: no replication finished, so there is no WIP curve to read the warm-up from")
+        why = "; ".join(f"{label}: {message}" for label, message in stopped)
+        raise TwinError(
+            f"{scenario_path}: no replication finished, so there is no WIP curve to read the warm-up from"
+            + (f" ({why})" if why else "")
+        )
     edges = np.asarray(curves["wip_edges"], dtype=float)
     wip = np.asarray(curves["wip"], dtype=float)
     cut = mser(wip)
-    return WarmupSuggestion(scenario.name or scenario_path.stem, edges, wip, float(edges[cut]), current, replications)
+    return WarmupSuggestion(
+        scenario.name or scenario_path.stem, edges, wip, float(edges[cut]), current, len(finished), stopped
+    )
 
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
