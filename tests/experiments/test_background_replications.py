@@ -41,10 +41,15 @@ def test_background_replications_give_the_cli_summary(tiny, tmp_path):
     background.start()
     assert background.join(120)
     first = run_replication(scenario, replication=0)
-    cli = summarise(run_replications(scenario, 3, workers=1))
+    replications = run_replications(scenario, 3, workers=1, curves=True)
+    cli = summarise(replications)
     ours = summary(first, background.finished())
     assert ours.pop("run_ids")[0] == first.run_id
     assert ours == cli
+    # each carries its WIP and lead-time curves, so the app's report averages all of them
+    finished = sorted(background.finished(), key=lambda r: r.replication)
+    assert [r.curves for r in finished] == [r.curves for r in replications[1:]]
+    assert all(r.curves["wip"] for r in finished)
     with ResultsStore(tmp_path / "r.sqlite") as store:
         runs = store.list_runs()
     assert sorted((r["replication"], r["status"]) for r in runs) == [(1, "completed"), (2, "completed")]

@@ -249,7 +249,7 @@ def test_report_of_the_runs_replications_shows_the_cards_numbers(qtbot, window, 
     qtbot.waitUntil(lambda: window.run_control.summary is not None, timeout=120_000)
     result = report_export.report_result_of(window)
     assert result is not None and result.replications == 2 and result.seed == 11
-    assert result.curves[0]["lead_time_quantiles"] and result.curves[0]["wip"]  # replication 1's, for the charts
+    assert result.curves[0]["lead_time_quantiles"] and result.curves[0]["wip"]  # averaged over both, for the charts
     summary = window.run_control.summary  # what the KPI cards show
     lead = result.kpi("lead_time.mean").estimates[0]
     assert lead.mean == pytest.approx(summary["lead_time"]["mean"]["mean"])

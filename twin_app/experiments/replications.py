@@ -52,7 +52,7 @@ def stored_replication(task: Task, database: Path | None, origin: dict[str, Any]
         return TaskResult(task.point, task.replication, task.seed, "stopped", message="cancelled before it began")
     started = time.perf_counter()
     done = run_replication(
-        task.scenario, seed=task.seed, replication=task.replication, database=database, origin=origin
+        task.scenario, seed=task.seed, replication=task.replication, database=database, origin=origin, curves=True
     )
     return TaskResult(
         task.point,
@@ -60,6 +60,7 @@ def stored_replication(task: Task, database: Path | None, origin: dict[str, Any]
         task.seed,
         done.status,
         done.kpis,
+        done.curves,  # the report averages every replication's WIP and lead-time curves
         run_id=done.run_id,
         wall_seconds=time.perf_counter() - started,
     )
