@@ -77,17 +77,20 @@ def test_unfinished_means_there_is_something_to_lose(session, tiny):
     assert not session.unfinished and session.state == "ready"
 
 
+class Exploding:
+    """Fails on every batch (module level: observers are sent to the simulation's process)."""
+
+    def on_start(self, info):
+        pass
+
+    def on_batch(self, batch):
+        raise ValueError("bad batch on purpose")
+
+    def on_end(self, end):
+        pass
+
+
 def test_a_failing_run_reports_and_ends_failed(session, tiny):
-    class Exploding:
-        def on_start(self, info):
-            pass
-
-        def on_batch(self, batch):
-            raise ValueError("bad batch on purpose")
-
-        def on_end(self, end):
-            pass
-
     session.open(tiny)
     session.extra_observers.append(Exploding())
     session.set_speed(60.0, True)

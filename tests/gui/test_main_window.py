@@ -128,17 +128,20 @@ def test_closing_mid_run_asks(qtbot, window, tiny_path, answers):
     assert window.session.runner is None
 
 
+class Exploding:
+    """Fails on every batch (module level: observers are sent to the simulation's process)."""
+
+    def on_start(self, info):
+        pass
+
+    def on_batch(self, batch):
+        raise ValueError("bad batch on purpose")
+
+    def on_end(self, end):
+        pass
+
+
 def test_worker_error_shows_a_dialog(qtbot, window, tiny_path, dialogs):
-    class Exploding:
-        def on_start(self, info):
-            pass
-
-        def on_batch(self, batch):
-            raise ValueError("bad batch on purpose")
-
-        def on_end(self, end):
-            pass
-
     window.open_scenario(tiny_path)
     window.session.extra_observers.append(Exploding())
     window.set_speed(None, True)

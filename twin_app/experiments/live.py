@@ -6,7 +6,9 @@ in simulated minutes per wall-clock second (or as fast as possible) by advancing
 slices of simulated time and sleeping until the wall clock catches up. Its observer only puts
 messages into a ``queue.Queue``; any exception in the thread (building the simulation, the
 engine, an observer) becomes an ``("error", message, traceback)`` message. Whoever reads the
-queue (the desktop app's :class:`~twin_app.experiments.session.RunSession`) is never waited for.
+queue is never waited for. The desktop app runs a SimRunner inside a process of its own
+(:mod:`twin_app.experiments.live_process`), whose main thread sends the queue's messages to
+the app, so the window never shares the interpreter lock with the simulation.
 
 Message tuples on the queue: ``("start", RunInfo)``, ``("batch", EventBatch)``,
 ``("end", RunEnd)``, ``("paused", now)``, ``("error", message, traceback)``, and with a
@@ -20,6 +22,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from twin_app.errors import TwinError
@@ -59,7 +62,8 @@ FAST_SLICE_SECONDS = 0.04
 """Wall time a slice aims at when running as fast as possible (pause reacts this quickly)."""
 
 YIELD_SECONDS = 0.002
-"""Pause between two fast slices, in which the GUI thread gets the interpreter (5% of a slice)."""
+"""Pause between two fast slices, in which other threads get the interpreter (5% of a slice):
+the thread that sends the batches on, and the commands' reader (pause reacts at once)."""
 
 PROBE_SECONDS = 0.1
 """Least wall time between two probes of the live state (vehicles on the road, queues)."""
@@ -84,14 +88,26 @@ class QueueObserver:
             self._out.put(("end", end))
 
 
+@dataclass(frozen=True, slots=True)
+class SimulationBuilder:
+    """Builds the engine's Simulation for ``scenario`` with the given observers.
+
+    A plain object rather than a closure so that it can be sent to the process that runs the
+    simulation (:mod:`twin_app.experiments.live_process`). ``budget``: the limits the run stops
+    at (:mod:`twin_app.sim.watchdog`); the run then ends 'stopped' with the reason.
+    """
+
+    scenario: Any
+    seed: int | None = None
+    budget: Budget | None = None
+
+    def __call__(self, observers: Sequence[RunObserver]) -> SimulationLike:
+        return Simulation(self.scenario, seed=self.seed, observers=observers, budget=self.budget)  # type: ignore[return-value]
+
+
 def default_factory(scenario: Any, seed: int | None = None, budget: Budget | None = None) -> SimulationFactory:
-    """A factory that builds the engine's Simulation for ``scenario`` (``budget``: the limits it
-    stops at, :mod:`twin_app.sim.watchdog`; the run then ends 'stopped' with the reason)."""
-
-    def build(observers: Sequence[RunObserver]) -> SimulationLike:
-        return Simulation(scenario, seed=seed, observers=observers, budget=budget)  # type: ignore[return-value]
-
-    return build
+    """The factory that builds the engine's Simulation for ``scenario`` (see :class:`SimulationBuilder`)."""
+    return SimulationBuilder(scenario, seed, budget)
 
 
 def describe_error(error: BaseException) -> str:
@@ -261,8 +277,8 @@ class SimRunner:
                 # Grow or shrink the slice so that one slice takes about FAST_SLICE_SECONDS.
                 ratio = FAST_SLICE_SECONDS / max(spent, 1e-4)
                 slice_length = max(1e-3, slice_length * min(4.0, max(0.25, ratio)))
-                # Let the GUI thread take the GIL: without a pause between slices a busy
-                # simulation thread can keep it for a whole run (the window freezes).
+                # Let the other threads take the GIL: without a pause between slices a busy
+                # simulation thread can keep it for a whole run (nothing is sent on).
                 time.sleep(YIELD_SECONDS)
             else:
                 until = sim.now + speed * FRAME_SECONDS

@@ -65,12 +65,14 @@ class LiveRecord:
         ResultsStore(database).close()  # create or migrate the file here, not on the simulation thread
         placeholder = RunInfo("", scenario.name, scenario.run.seed, 0, scenario.run.horizon or float("nan"), 0.0)
         self.writer = StoreWriter(database, scenario, placeholder, run_settings(scenario, origin), hold_status=True)
+        """The observer to attach to the run (a copy of it runs in the simulation's process)."""
+        self.run_id = ""
+        """The run's id: empty until :meth:`started` (the writer's own copy learns it elsewhere)."""
         self.stored = False
 
-    @property
-    def run_id(self) -> str:
-        """The run's id (empty until the run has started)."""
-        return self.writer.run_id
+    def started(self, info: RunInfo) -> None:
+        """The run has started (its first message reached the app): remember its id."""
+        self.run_id = info.run_id
 
     def complete(self, end: RunEnd, kpis: dict[str, Any]) -> None:
         """Store the final status (the run's own: completed, stopped or failed) with its KPIs."""

@@ -1,8 +1,10 @@
-"""One scenario run live, without Qt: its states, its worker thread, its events and analyses.
+"""One scenario run live, without Qt: its states, its simulation process, its events and analyses.
 
 :class:`RunSession` is everything the desktop app does with a run that is not drawing: it owns
-the :class:`~twin_app.experiments.live.SimRunner` (the simulation on a worker thread), the
-:class:`~twin_app.analysis.collector.EventCollector` (fed on that thread), the
+the :class:`~twin_app.experiments.live_process.ProcessRunner` (the simulation in a child
+process, so the window never shares the interpreter lock with it; the run's observers such as
+its results-database writer run there too), the
+:class:`~twin_app.analysis.collector.EventCollector` (fed on the runner's reader thread), the
 :class:`~twin_app.experiments.analysis_process.AnalysisProcess` (the views' figures, computed
 in a child process fed with the same events), and the run's state machine. The GUI calls
 :meth:`RunSession.poll` from a timer (~30 Hz) and draws what it reports; nothing in a poll
@@ -36,7 +38,8 @@ import numpy as np
 from twin_app.analysis.collector import EventCollector
 from twin_app.analysis.snapshot import Analysis
 from twin_app.experiments.analysis_process import AnalysisProcess, Finished
-from twin_app.experiments.live import SimRunner, SimulationFactory, default_factory
+from twin_app.experiments.live import SimulationFactory, default_factory
+from twin_app.experiments.live_process import ProcessRunner
 from twin_app.experiments.live_state import LiveState, probe_live_state
 from twin_app.model.events import EventBatch, RunEnd, RunInfo, RunObserver, empty_events, empty_orders
 from twin_app.model.layout import Layout
@@ -135,9 +138,12 @@ class RunSession:
         live_probe: bool = True,
     ) -> None:
         self.factory_builder = factory_builder
-        """(scenario) -> SimulationFactory; tests swap in a failing one."""
+        """(scenario) -> SimulationFactory; the factory is sent to the simulation's process, so
+        it must pickle (a module-level class or function, e.g. SimulationBuilder)."""
         self.extra_observers: list[RunObserver] = []
-        """Observers attached to every new run, on the simulation's thread (tests inject failures)."""
+        """Observers attached to every new run: the results-database writer, or a test's failing
+        observer. They run in the simulation's process (so they must pickle), and in this
+        process for :meth:`run_to`."""
         self.live_probe = live_probe
         self.scenario: Scenario | None = None
         self.layout: Layout | None = None
@@ -145,7 +151,7 @@ class RunSession:
         self.state = "empty"
         self.speed = 60.0
         self.fastest = False
-        self.runner: SimRunner | None = None
+        self.runner: ProcessRunner | None = None
         self.analyses = AnalysisProcess()
         self.wanted: tuple[str, ...] = ()
         """Analysis parts the shown views need; each poll keeps them fresh while data grows."""
@@ -241,7 +247,8 @@ class RunSession:
             self.runner.set_speed(self.speed, self.fastest)
 
     def discard(self, timeout: float = 5.0) -> bool:
-        """Stop the worker (if any) and forget the run; False if the thread did not stop in time."""
+        """Stop the simulation (if any) and forget the run; False if its process did not end in
+        ``timeout`` and was killed (its stored run then reads back 'incomplete')."""
         runner, self.runner = self.runner, None
         stopped = True
         if runner is not None:
@@ -256,7 +263,7 @@ class RunSession:
         return stopped
 
     def close(self) -> None:
-        """End the worker threads (the window is closing)."""
+        """End the simulation and analysis processes (the window is closing)."""
         self.discard()
         self.analyses.close()
 
@@ -276,20 +283,21 @@ class RunSession:
         self.analysis_version = -1
         """Data version of :attr:`analysis`."""
         self._submitted: tuple[int, int, tuple[str, ...]] | None = None
-        """The analysis request in the worker: (ticket, data version, parts)."""
+        """The analysis request in the analysis process: (ticket, data version, parts)."""
         self._submitted_at = -1e9
         self._last_seconds = 0.0
 
     def _new_runner(self, pause_at: float | None = None) -> None:
         assert self.scenario is not None
         self._queue = queue.Queue()
-        runner = SimRunner(
+        runner = ProcessRunner(
             self.factory_builder(self.scenario),
             self._queue,
             speed=self.speed,
             fastest=self.fastest,
             pause_at=pause_at,
-            observers=(self.collector, self.analyses.observer(), *self.extra_observers),
+            observers=tuple(self.extra_observers),
+            parent_observers=(self.collector, self.analyses.observer()),
             probe=probe_live_state if self.live_probe else None,
         )
         runner.start()
@@ -298,7 +306,8 @@ class RunSession:
     # -- what happened ----------------------------------------------------------------------------
 
     def poll(self) -> list[Update]:
-        """Take in what the worker threads reported since the last call (see the module docstring)."""
+        """Take in what the simulation and analysis processes reported since the last call (see the
+        module docstring)."""
         updates: list[Update] = []
         events: list[np.ndarray] = []
         orders: list[np.ndarray] = []

@@ -6,8 +6,9 @@ a dock and acts when a run starts from time 0 (:meth:`prepare_run`, called by th
 - the scenario with the run overrides applied is what the session runs (the file's scenario
   is kept as the base, so the overrides never reach the file);
 - the live run is stored in the results database as ``twin-app run`` stores it
-  (:class:`~twin_app.experiments.live_record.LiveRecord`): its final status goes in with
-  the KPIs the window computed for it, so the history shows the numbers that were shown;
+  (:class:`~twin_app.experiments.live_record.LiveRecord`; its writer goes with the run into
+  the simulation's process): its final status goes in with the KPIs the window computed for
+  it, so the history shows the numbers that were shown;
 - with N > 1 replications, replications 2..N run meanwhile in background processes
   (:class:`~twin_app.experiments.replications.BackgroundReplications`), their progress and
   ETA in the panel; when all are in, the KPI cards show the mean and 95% CI half-width
@@ -33,7 +34,7 @@ from twin_app.experiments.replications import BackgroundReplications, summary
 from twin_app.experiments.runner import Replication
 from twin_app.gui import theme
 from twin_app.gui.run_settings import RunSettingsPanel
-from twin_app.model.events import RunEnd
+from twin_app.model.events import RunEnd, RunInfo
 from twin_app.model.scenario import Scenario
 
 PROGRESS_MS = 500
@@ -150,6 +151,7 @@ class ReplicationControl(QObject):
         window.scenario_loaded.connect(self._on_scenario_loaded)
         window.scenario_saved.connect(self.panel.set_path)
         window.state_changed.connect(self._on_state)
+        window.bridge.started.connect(self._on_started)
         window.bridge.ended.connect(self._on_ended)
         window.bridge.polled.connect(self._after_poll)
 
@@ -234,6 +236,10 @@ class ReplicationControl(QObject):
             self._forget_run()
             self.replications = 1
             self._show_progress()
+
+    def _on_started(self, info: RunInfo) -> None:
+        if self.record is not None:
+            self.record.started(info)
 
     def _on_ended(self, end: RunEnd) -> None:
         session = self.window.session

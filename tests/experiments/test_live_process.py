@@ -1,0 +1,144 @@
+"""The live simulation in its own process: the app gets exactly the headless run's events,
+commands reach it, and a failure or a killed process is a clear error, never a hang."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from twin_app.analysis.collector import EventCollector
+from twin_app.experiments.live_record import LiveRecord
+from twin_app.experiments.session import Ended, Failed, PausedAt, RunSession
+from twin_app.io.scenario_file import load_scenario
+from twin_app.sim.engine import Simulation
+from twin_app.store.results_db import ResultsStore
+
+DEMO = Path(__file__).resolve().parents[2] / "sample_networks" / "cloud_factory_demo.json"
+
+
+class ExplodingObserver:
+    """Fails on the first batch with events (module level: it is sent to the simulation's process)."""
+
+    def on_start(self, info) -> None:
+        pass
+
+    def on_batch(self, batch) -> None:
+        if len(batch.events):
+            raise ValueError("bad batch on purpose")
+
+    def on_end(self, end) -> None:
+        pass
+
+
+def poll_until(session: RunSession, condition, timeout: float = 60.0) -> list:
+    seen: list = []
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out in state {session.state}")
+        seen.extend(session.poll())
+        time.sleep(0.01)
+    return seen
+
+
+@pytest.fixture
+def session():
+    s = RunSession()
+    yield s
+    s.close()
+
+
+def test_the_app_gets_the_headless_runs_events_byte_for_byte(session):
+    demo = load_scenario(DEMO)
+    headless = EventCollector()
+    Simulation(demo, observers=[headless]).run()
+
+    session.open(demo)
+    session.set_speed(60.0, True)
+    assert session.run(pause_at=1440.0)
+    seen = poll_until(session, lambda: session.state == "paused")
+    assert [u.now for u in seen if isinstance(u, PausedAt)] == [1440.0]
+    for _ in range(5):  # single events, then on to the end: commands do not change the run
+        assert session.step()
+    assert session.run()
+    seen = poll_until(session, lambda: session.state == "finished")
+    assert next(u for u in seen if isinstance(u, Ended)).end.status == "completed"
+    assert len(session.collector.events) == len(headless.events) > 10_000
+    assert session.collector.events.tobytes() == headless.events.tobytes()
+    assert session.collector.orders.tobytes() == headless.orders.tobytes()
+
+
+def test_the_run_ends_its_process_and_reset_leaves_none(session, tiny):
+    session.open(tiny)
+    session.set_speed(10.0, False)  # slow: still running when reset
+    session.run()
+    poll_until(session, lambda: session.now > 0)
+    runner = session.runner
+    assert runner is not None and runner.alive
+    assert session.reset() and session.state == "ready"
+    assert not runner.alive  # its memory went with it
+    session.set_speed(60.0, True)
+    session.run()
+    poll_until(session, lambda: session.state == "finished")
+    runner = session.runner
+    assert runner is not None and runner.join(10) and not runner.alive  # ended: it exits by itself
+
+
+def test_an_observer_failing_in_the_simulation_process_reaches_the_user(session, tiny):
+    session.open(tiny)
+    session.extra_observers.append(ExplodingObserver())
+    session.set_speed(60.0, True)
+    session.run()
+    seen = poll_until(session, lambda: session.state == "failed")
+    failure = next(u for u in seen if isinstance(u, Failed))
+    assert "bad batch on purpose" in failure.message and "Traceback" in failure.details
+
+
+def test_an_observer_that_cannot_be_sent_is_a_failed_run_not_a_crash(session, tiny):
+    class Local(ExplodingObserver):  # defined in a function: it cannot be pickled
+        pass
+
+    session.open(tiny)
+    session.extra_observers.append(Local())
+    session.run()
+    seen = poll_until(session, lambda: session.state == "failed")
+    assert any(isinstance(u, Failed) and "Local" in u.message for u in seen)
+
+
+def test_a_killed_simulation_process_is_a_clear_error_and_the_store_stays_readable(session, tmp_path):
+    demo = load_scenario(DEMO)
+    database = tmp_path / "results.sqlite"
+    record = LiveRecord(database, demo)
+    session.open(demo)
+    session.extra_observers.append(record.writer)
+    session.set_speed(2000.0, False)  # paced, so it is killed mid-run
+    session.run()
+    poll_until(session, lambda: session.now > 600 and session.run_info is not None)
+    record.started(session.run_info)
+    assert session.runner is not None
+    os.kill(session.runner._child.pid, signal.SIGKILL)
+    seen = poll_until(session, lambda: session.state == "failed", 30.0)
+    failure = next(u for u in seen if isinstance(u, Failed))
+    assert "SIGKILL" in failure.message and "Reset" in failure.message
+    assert session.can("reset") and not session.can("run")
+
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    with ResultsStore(database) as store:
+        run = store.load_run(record.run_id)
+        assert run["status"] == "incomplete"
+        stored = store.load_events(record.run_id)
+    assert 0 < len(stored) <= session.events_ingested
+
+    assert session.reset()  # and the next run goes as usual
+    session.set_speed(60.0, True)
+    session.run()
+    poll_until(session, lambda: session.state == "finished")
+    assert session.run_end is not None and session.run_end.status == "completed"
+    assert np.isfinite(session.collector.orders["completed"]).any()
