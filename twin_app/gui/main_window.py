@@ -1,7 +1,7 @@
 """The main window: open a scenario, run it live, and watch five views fill.
 
 The run itself lives in a Qt-free :class:`~twin_app.experiments.session.RunSession` (the
-simulation on a worker thread, the event collector, the analyses computed off the GUI thread,
+simulation in a process of its own, the event collector, the analyses in another process,
 the state machine); a :class:`~twin_app.gui.bridge.SessionBridge` polls it at ~30 Hz. This
 window only draws: each tab is a :class:`~twin_app.gui.view.View`, the Gantt gets every batch,
 the map the live state, and the shown view the analysis parts it needs when they are ready.
@@ -9,21 +9,22 @@ While a view's figures are being computed, an 'Updating' badge says so.
 
 Files (open, save, recent, drop, asking before an unfinished run is lost) are in
 :mod:`twin_app.gui.files`, presentation mode and the dark theme in
-:mod:`twin_app.gui.presentation`, the actions and bars in :mod:`twin_app.gui.controls`.
-Every failure (a bad file, an exception in a worker, a run that ended 'failed') is shown in a
-dialog and emitted as :attr:`MainWindow.error_shown`.
+:mod:`twin_app.gui.presentation`, the actions and bars in :mod:`twin_app.gui.controls`, the
+remembered settings and the pace controls in :mod:`twin_app.gui.window_settings`, and the
+status line, busy badge and dialogs in :mod:`twin_app.gui.window_messages`. Every failure (a
+bad file, an exception in a worker, a run that ended 'failed') is shown in a dialog and
+emitted as :attr:`MainWindow.error_shown`.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QStyle, QTabWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QStyle, QTabWidget
 
 from twin_app.experiments.analysis_process import Finished
 from twin_app.experiments.live_state import LiveState
@@ -47,24 +48,16 @@ from twin_app.gui.settings import AppSettings
 from twin_app.gui.start_page import StartPage
 from twin_app.gui.utilisation_view import UtilisationView
 from twin_app.gui.view import RunContext, View, ViewUpdate
+from twin_app.gui.window_messages import WindowMessages
 from twin_app.gui.window_settings import WindowSettings
 from twin_app.model.events import EventBatch, RunEnd, RunInfo
 from twin_app.model.scenario import Scenario
 from twin_app.samples import SAMPLES_DIR
 
 VIEW_NAMES = ("map", "gantt", "utilisation", "bottlenecks", "kpis", "compare", "sweep", "editor")
-STATE_TEXTS = {
-    "empty": "Open a scenario to begin (Ctrl+O, or pick a sample on the left)",
-    "ready": "Ready: press Space to run, F10 to step",
-    "running": "Running: Space pauses",
-    "paused": "Paused: Space goes on, Esc ends the run",
-    "stopping": "Stopping...",
-    "finished": "Run finished: Ctrl+R resets to time 0",
-    "failed": "Run failed: Ctrl+R resets to time 0",
-}
 
 
-class MainWindow(FileActions, Presentation, WindowSettings, QMainWindow):
+class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMainWindow):
     """Cloud Factory Twin's main window (see the module docstring)."""
 
     error_shown = Signal(str, str)  # message, details
@@ -91,7 +84,6 @@ class MainWindow(FileActions, Presentation, WindowSettings, QMainWindow):
         self._drawn: dict[str, int] = {}
         """id() of the analysis each view last drew (so a tab switch redraws only if newer)."""
         self._last_state = ""
-        self._events_mark = (time.perf_counter(), 0)
 
         self.setWindowTitle("Cloud Factory Twin")
         self.setAcceptDrops(True)
@@ -114,13 +106,9 @@ class MainWindow(FileActions, Presentation, WindowSettings, QMainWindow):
         self.history = HistoryDock(self)
         self.editor_link = EditorLink(self)  # the editor tab follows the file and the run; Save writes its document
         self._build_tour_bar()
-        self._build_busy_badge()
+        self._build_messages()  # the busy badge, the event-rate timer
         self._connect_pace()
         self.scenario_loaded.connect(lambda _path: self._update_state_label())  # the new scenario's name
-        self.rate_timer = QTimer(self)
-        self.rate_timer.setInterval(1000)
-        self.rate_timer.timeout.connect(self._update_rate)
-        self.rate_timer.start()
         self._restore_settings()
         self.apply_theme()
         self.update_recent_menu()
@@ -168,12 +156,6 @@ class MainWindow(FileActions, Presentation, WindowSettings, QMainWindow):
         toggle.setShortcut("Ctrl+L")
         self.controls.view_menu.addAction(toggle)
         self.start_page.set_recent(self.settings.recent_files)
-
-    def _build_busy_badge(self) -> None:
-        self.busy_badge = QLabel("Updating figures\u2026", self.tabs)
-        self.busy_badge.setObjectName("Busy")
-        self.busy_badge.setToolTip("The figures of this view are being computed from the run so far")
-        self.busy_badge.hide()
 
     def views(self) -> list[Any]:
         return [
@@ -316,7 +298,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, QMainWindow):
 
     def _stop_worker(self) -> None:
         if not self.session.discard():
-            self.notify("The simulation thread is slow to stop; it will be abandoned.", 5000)
+            self.notify("The simulation process was slow to stop and was ended.", 5000)
         self.bridge.reset_counts()
 
     def _discard_run(self) -> None:
@@ -358,16 +340,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, QMainWindow):
             self.state_changed.emit(state)
         view = self.current_view()
         busy = self.session.analysing(view.needs)
-        if busy == self.busy_badge.isHidden():
-            self.busy_badge.setVisible(busy)
-            if busy:
-                self._place_busy_badge()
-
-    def _place_busy_badge(self) -> None:
-        self.busy_badge.adjustSize()
-        bar_height = self.tabs.tabBar().height()
-        self.busy_badge.move(self.tabs.width() - self.busy_badge.width() - 12, max((bar_height - 20) // 2, 2))
-        self.busy_badge.raise_()
+        self._show_busy(busy)
 
     def _on_tab_changed(self, index: int) -> None:
         self.settings.current_view = index
@@ -421,7 +394,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, QMainWindow):
             )
 
     # =========================================================================================
-    # Clock, progress, rate
+    # The run's figures, read through the session (scripts, tests, exports)
     # =========================================================================================
 
     @property
@@ -448,38 +421,6 @@ class MainWindow(FileActions, Presentation, WindowSettings, QMainWindow):
     def last_error(self) -> tuple[str, str] | None:
         return self.session.last_error
 
-    def _reset_clock(self) -> None:
-        self._events_mark = (time.perf_counter(), 0)
-        self._update_clock()
-        self._update_rate()
-
-    def _update_clock(self) -> None:
-        c = self.controls
-        now = self.session.now
-        c.clock.setText(theme.format_clock(now))
-        scenario = self.session.scenario
-        horizon = scenario.run.horizon if scenario is not None else None
-        if horizon:
-            c.progress.setValue(int(1000 * min(1.0, now / horizon)))
-            c.progress.setFormat(f"{theme.format_clock(now)} / {theme.format_clock(horizon)}  (%p%)")
-        elif scenario is not None and scenario.demand.orders and not scenario.demand.streams:
-            total = len(scenario.demand.orders)
-            delivered = self.session.orders_delivered
-            c.progress.setValue(int(1000 * delivered / total))
-            c.progress.setFormat(f"{delivered} / {total} orders delivered")
-        else:
-            c.progress.setValue(0)
-            c.progress.setFormat("until all orders are delivered")
-        c.events_label.setText(f"{self.session.events_ingested:,} events")
-
-    def _update_rate(self) -> None:
-        now = time.perf_counter()
-        then, count = self._events_mark
-        received = self.session.events_ingested
-        rate = max(0, received - count) / (now - then) if now > then else 0.0
-        self._events_mark = (now, received)
-        self.controls.rate_label.setText(f"{rate:,.0f} events/s")
-
     # =========================================================================================
     # Synchronous running (capture, benchmarks, tests)
     # =========================================================================================
@@ -497,52 +438,6 @@ class MainWindow(FileActions, Presentation, WindowSettings, QMainWindow):
         self.refresh_views()
         self._after_poll()
         return self.session.run_end
-
-    # =========================================================================================
-    # Messages
-    # =========================================================================================
-
-    def show_error(self, title: str, message: str, details: str = "") -> None:
-        """Tell the user: a dialog with ``message`` (and ``details`` behind a button)."""
-        self.error_shown.emit(message, details)
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle(title)
-        box.setText(title)
-        box.setInformativeText(message)
-        if details:
-            box.setDetailedText(details)
-        box.setStandardButtons(QMessageBox.StandardButton.Ok)
-        box.exec()
-
-    def _update_state_label(self) -> None:
-        session = self.session
-        text = STATE_TEXTS.get(session.state, session.state)
-        if session.state == "finished" and session.run_end is not None:
-            text = f"Run {session.run_end.status} at {theme.format_clock(session.run_end.now)}: Ctrl+R resets to time 0"
-        if session.scenario is not None:
-            text = f"{session.scenario.name or 'Scenario'} \u2014 {text}"
-        self.controls.state_label.setText(text)
-
-    def notify(self, text: str, timeout_ms: int = 4000) -> None:
-        """Show a passing message in the status bar, then the run state again."""
-        self.controls.state_label.setText(text)
-        QTimer.singleShot(timeout_ms, self._update_state_label)
-
-    def about(self) -> None:
-        from twin_app import __version__
-
-        QMessageBox.about(
-            self,
-            "About Cloud Factory Twin",
-            f"<h3>Cloud Factory Twin {__version__}</h3><p>A discrete-event digital twin of a cloud-factory "
-            "manufacturing network: build the network, pour demand through it, watch it run, compare.</p>",
-        )
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        if not self.busy_badge.isHidden():
-            self._place_busy_badge()
 
 
 def app_icon() -> QIcon:
