@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from twin_app.analysis.arrays import unique_sorted
 from twin_app.analysis.result import RunResult
 from twin_app.model.events import EventKind, Outcome
 
@@ -81,21 +82,29 @@ def trust_over_time(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
 def trust_summary(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
     """Per owner: trust at the end of the window and its time-average over the window.
 
-    The step function of :func:`trust_over_time`, clipped to the window, integrated while it is
-    walked: each row times its width, added in time order (the sum of its rows, term for term)."""
+    The step function of :func:`trust_over_time`, clipped to the window and integrated: each
+    row times its width, added in time order (the sum of its rows, term for term). Worked out
+    owner by owner, since an owner's trust changes only at the deliveries it worked on: its
+    column of that step function is its scores repeated over the steps they hold, and
+    ``numpy.add.accumulate`` adds the terms one after another as a loop over the rows would
+    (the same floats), without a row per delivery and owner."""
     start, end = result.start, result.end
-    total: np.ndarray | None = None
-    held = np.empty(0)
-    edge = 0.0
-    for step, (time, score) in enumerate(_trust_steps(result)):
-        clipped = min(max(time, start), end)
-        if step:  # the row before this one holds until now
-            term = (clipped - edge) * held
-            total = term if total is None else total + term
-        edge = clipped
-        held = score.copy()
-    term = (end - edge) * held
-    total = term if total is None else total + term
+    initial, alpha, times, steps, owners, outcomes = _trust_updates(result)
+    edges = np.minimum(np.maximum(np.concatenate(([0.0], times)), start), end)
+    widths = np.diff(np.append(edges, end))  # step k holds from its edge to the next one's
+    held = initial.copy()
+    total = widths[0] * initial if len(widths) == 1 else np.empty(len(initial))
+    order = np.lexsort((steps, owners))
+    owners, steps, outcomes = owners[order].tolist(), steps[order], outcomes[order].tolist()
+    bounds = np.searchsorted(owners, np.arange(len(initial) + 1)).tolist() if owners else [0] * (len(initial) + 1)
+    for owner in range(len(initial)) if len(widths) > 1 else ():
+        first, last = bounds[owner], bounds[owner + 1]
+        scores = [float(initial[owner])]
+        for outcome in outcomes[first:last]:
+            scores.append(_smoothed(scores[-1], alpha, outcome))
+        spans = np.diff(np.concatenate(([0], steps[first:last], [len(widths)])))
+        total[owner] = np.add.accumulate(widths * np.repeat(scores, spans))[-1]
+        held[owner] = scores[-1]
     window = result.duration
     return held, (total / window if window > 0 else held)
 
@@ -103,32 +112,56 @@ def trust_summary(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
 def _trust_steps(result: RunResult) -> Iterator[tuple[float, np.ndarray]]:
     """The start (0, initial trust), then (delivery time, trust after it) for every delivery of
     the run in time order; the array is updated in place between two steps."""
+    score, alpha, times, steps, owners, outcomes = _trust_updates(result)
+    yield 0.0, score
+    updates = zip(steps.tolist(), owners.tolist(), outcomes.tolist(), strict=True)
+    update = next(updates, None)
+    for step, time in enumerate(times.tolist(), 1):
+        while update is not None and update[0] == step:
+            owner = update[1]
+            score[owner] = _smoothed(float(score[owner]), alpha, update[2])
+            update = next(updates, None)
+        yield time, score
+
+
+def _trust_updates(
+    result: RunResult,
+) -> tuple[np.ndarray, float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What trust is rebuilt from: ``(initial, alpha, times, steps, owners, outcomes)``.
+
+    ``times``: the deliveries of the run in time order (orders delivered at the same time in
+    order id order); delivery ``k`` (from 1) updates, in owner order, each owner whose machines
+    worked on that order: ``steps`` holds ``k``, ``owners`` the owner and ``outcomes`` 1.0 or
+    0.0 (on time and none of its operations on the order failed inspection), sorted by step,
+    then owner."""
     scenario = result.scenario
     n = result.n_owners
+    initial = np.array([owner.trust for owner in scenario.owners], dtype=float)
     alpha = scenario.platform.trust_smoothing
-    score = np.array([owner.trust for owner in scenario.owners], dtype=float)
-    yield 0.0, score
     o = result.orders
     done = np.isfinite(o["completed"]) & (o["completed"] <= result.end)
-    if not done.any():
-        return
-    ev = result.events
-    worked = ev[(ev["kind"] == EventKind.PROCESS) & (ev["order"] >= 0) & (ev["owner"] >= 0) & (ev["owner"] < n)]
-    failed = ev[np.isin(ev["kind"], (int(Outcome.SCRAP), int(Outcome.REWORK))) & (ev["order"] >= 0)]
-    partners: dict[int, set[int]] = {}
-    for order, owner in zip(worked["order"].tolist(), worked["owner"].tolist(), strict=True):
-        partners.setdefault(order, set()).add(owner)
-    failures = set(zip(failed["order"].tolist(), failed["owner"].tolist(), strict=True))
     delivered = o[done]
     delivered = delivered[np.lexsort((delivered["order"], delivered["completed"]))]
-    for order, completed, due in zip(
-        delivered["order"].tolist(), delivered["completed"].tolist(), delivered["due"].tolist(), strict=True
-    ):
-        on_time = not completed > due
-        for owner in sorted(partners.get(order, ())):
-            outcome = 1.0 if on_time and (order, owner) not in failures else 0.0
-            score[owner] = _smoothed(float(score[owner]), alpha, outcome)
-        yield completed, score
+    ev = result.events
+    worked = ev[(ev["kind"] == EventKind.PROCESS) & (ev["order"] >= 0) & (ev["owner"] >= 0) & (ev["owner"] < n)]
+    pairs = unique_sorted(worked["order"].astype(np.int64) * n + worked["owner"])
+    ids = delivered["order"].astype(np.int64)
+    by_id = np.argsort(ids, kind="stable")
+    at = np.minimum(np.searchsorted(ids[by_id], pairs // n), max(len(ids) - 1, 0))
+    known = ids[by_id][at] == pairs // n if len(ids) else np.zeros(len(pairs), dtype=bool)
+    pairs, row = pairs[known], by_id[at[known]]
+    failed = ev[
+        np.isin(ev["kind"], (int(Outcome.SCRAP), int(Outcome.REWORK)))
+        & (ev["order"] >= 0)
+        & (ev["owner"] >= 0)
+        & (ev["owner"] < n)
+    ]
+    failures = failed["order"].astype(np.int64) * n + failed["owner"]
+    on_time = ~(delivered["completed"][row] > delivered["due"][row])
+    outcomes = (on_time & ~np.isin(pairs, failures)).astype(float)
+    steps, owners = row + 1, pairs % n
+    order = np.lexsort((owners, steps))
+    return initial, alpha, delivered["completed"], steps[order], owners[order], outcomes[order]
 
 
 def trust_block(result: RunResult) -> dict[str, Any]:
