@@ -142,3 +142,25 @@ def test_a_killed_simulation_process_is_a_clear_error_and_the_store_stays_readab
     poll_until(session, lambda: session.state == "finished")
     assert session.run_end is not None and session.run_end.status == "completed"
     assert np.isfinite(session.collector.orders["completed"]).any()
+
+
+def test_the_app_keeps_the_next_runs_process_started_ahead(tiny):
+    session = RunSession(prestart=True)
+    try:
+        spare = session._spare
+        assert spare is not None and spare.process.is_alive()  # ready before any scenario
+        session.open(tiny)
+        assert session._spare is spare  # opening a scenario does not start another
+        session.set_speed(60.0, True)
+        session.run()
+        assert session.runner is not None and session.runner._child is spare.process  # the run took it
+        poll_until(session, lambda: session.state == "finished")
+        assert session.run_end is not None and session.run_end.status == "completed"
+        assert session.events_ingested > 100
+        session.reset()  # the next one is started
+        assert session._spare is not None and session._spare is not spare and session._spare.process.is_alive()
+        following = session._spare.process
+    finally:
+        session.close()
+    following.join(10)
+    assert not following.is_alive()  # closing ends the unused one

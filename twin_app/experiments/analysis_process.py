@@ -3,9 +3,10 @@
 One analysis of a large run's event log takes seconds, and parts of it are Python loops that
 hold the interpreter lock for a quarter of a second at a time (the economics): on a thread of
 the app's process they would freeze the window that often. :class:`AnalysisProcess` therefore
-keeps a child process with its own copy of the run's event log: an observer on the simulation
-thread (:meth:`~AnalysisProcess.observer`) forwards each batch as it is made (a sender thread
-writes it to the pipe, so the simulation never waits), and :meth:`~AnalysisProcess.submit` asks
+keeps a child process with its own copy of the run's event log: an observer
+(:meth:`~AnalysisProcess.observer`, in the app on the thread that receives the batches from the
+simulation's process) forwards each batch as it comes (a sender thread writes it to the pipe,
+so nobody waits), and :meth:`~AnalysisProcess.submit` asks
 for parts of an :class:`~twin_app.analysis.snapshot.Analysis` of everything received so far. A
 receiver thread collects the answers; :meth:`~AnalysisProcess.collect` hands them over as
 :class:`Finished`, each with an Analysis whose parts are filled in. Requests that queue up while
@@ -55,7 +56,7 @@ class Finished:
 
 
 class _Feed:
-    """The RunObserver on the simulation thread: forwards every record, never waits."""
+    """The RunObserver that forwards every record of the run to the child, never waits."""
 
     def __init__(self, outbox: queue.Queue[tuple[Any, ...]], generation: int) -> None:
         self._outbox = outbox
@@ -118,7 +119,7 @@ class AnalysisProcess:
                 break
 
     def observer(self) -> _Feed:
-        """The observer to attach to the run (on the simulation thread)."""
+        """The observer to attach to the run (it only queues: any thread may call it)."""
         with self._lock:
             return _Feed(self._outbox, self._generation)
 

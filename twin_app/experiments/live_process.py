@@ -6,8 +6,10 @@ window's process too. :class:`ProcessRunner` has :class:`~twin_app.experiments.l
 command interface (play, pause, step, stop, set_speed, set_pause_at, join, alive, state) but
 runs the SimRunner inside a spawned child process:
 
-- At start the child gets the factory (which holds the scenario, seed and budget), the pacing,
-  ``pause_at``, the probe and the *child observers* (the run's
+- The child is spawned ahead when it can be (:class:`SimulationProcess`: Python and the
+  engine's modules take about a second to load). At start it gets the factory (which holds
+  the scenario, seed and budget), the pacing, ``pause_at``, the probe and the *child
+  observers* (the run's
   :class:`~twin_app.store.results_db.StoreWriter`: the run is stored where it is simulated).
   Everything sent must pickle: module-level classes and functions, no closures.
 - Commands go to the child over one pipe; a thread there calls the SimRunner's methods.
@@ -28,9 +30,11 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import pickle
 import queue
 import signal
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
@@ -42,8 +46,43 @@ import numpy as np
 from twin_app.experiments.live import SimRunner, SimulationFactory, SimulationLike, describe_error
 from twin_app.model.events import EVENT_DTYPE, ORDER_DTYPE, EventBatch, RunObserver
 
+_OVER = "over"
+"""The child's own last message in its queue: the simulation thread is done."""
+
 JOIN_SECONDS = 5.0
 """How long :meth:`ProcessRunner.join` waits by default before it kills the child."""
+
+
+class SimulationProcess:
+    """A spawned child with its pipes, its modules imported, waiting to be given its run.
+
+    Starting Python and importing the engine takes about a second (more on a busy machine); a
+    session starts the next child ahead (:class:`~twin_app.experiments.session.RunSession`'s
+    ``prestart``) so that Run answers at once. A child never given a run exits when it is
+    closed or its parent dies.
+    """
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")  # never fork a process with threads (and Qt)
+        commands_in, self.commands = context.Pipe(duplex=False)
+        self.messages, messages_out = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_child_main, args=(commands_in, messages_out), name="twin-simulation", daemon=True
+        )
+        try:
+            self.process.start()  # (a script that opens the app needs the usual `if __name__ == "__main__":`)
+        finally:
+            commands_in.close()
+            messages_out.close()
+
+    def close(self) -> None:
+        """End the child (unused, or its run over)."""
+        self.commands.close()
+        self.messages.close()
+        self.process.join(JOIN_SECONDS)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(JOIN_SECONDS)
 
 
 class ProcessRunner:
@@ -51,7 +90,8 @@ class ProcessRunner:
 
     ``observers`` run in the child, on the simulation's thread; ``parent_observers`` run in
     this process, on the reader thread, before the message is queued (so a poll that sees a
-    batch finds it in the collector too).
+    batch finds it in the collector too). ``process``: a :class:`SimulationProcess` started
+    ahead of time, so the run does not wait for a new Python to start (about a second).
     """
 
     def __init__(
@@ -65,8 +105,11 @@ class ProcessRunner:
         observers: Sequence[RunObserver] = (),
         parent_observers: Sequence[RunObserver] = (),
         probe: Callable[[SimulationLike], Any] | None = None,
+        process: SimulationProcess | None = None,
     ) -> None:
         self._out = out
+        self._process = process
+        """A child started ahead to run in (None: start one)."""
         self._parent_observers = tuple(parent_observers)
         self._child_args = (factory, tuple(observers), probe, float(speed), bool(fastest), pause_at)
         self._lock = threading.Lock()
@@ -76,30 +119,21 @@ class ProcessRunner:
         self._child: Any = None
         self._commands: Connection | None = None
         self._reader: threading.Thread | None = None
+        self._pending: list[tuple[Any, ...]] | None = []
+        """Commands given before the reader thread has sent the run (None once it has)."""
 
     # -- commands (any thread) ----------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the child (the run is still paused: call play or step)."""
-        context = multiprocessing.get_context("spawn")  # never fork a process with threads (and Qt)
-        commands_in, commands_out = context.Pipe(duplex=False)
-        messages_in, messages_out = context.Pipe(duplex=False)
+        """Start the run in the child (still paused: call play or step)."""
         try:
-            # Pickled here, unpickled by the child's own code: what cannot be sent or rebuilt
-            # (a closure, a class the child cannot import) is a failed run with its reason.
-            payload = pickle.dumps(self._child_args)
-            child = context.Process(
-                target=_child_main, args=(commands_in, messages_out, payload), name="twin-simulation", daemon=True
-            )
-            child.start()  # (a script that opens the app needs the usual `if __name__ == "__main__":`)
-        except Exception as error:
+            child = self._process if self._process is not None else SimulationProcess()
+        except Exception as error:  # no process could be started: a failed run, with the reason
             self._fail(describe_error(error), traceback.format_exc())
             return
-        finally:
-            commands_in.close()
-            messages_out.close()
-        self._child, self._commands = child, commands_out
-        self._reader = threading.Thread(target=self._read, args=(messages_in,), name="simulation-reader", daemon=True)
+        self._process = None
+        self._child, self._commands = child.process, child.commands
+        self._reader = threading.Thread(target=self._read, args=(child,), name="simulation-reader", daemon=True)
         self._reader.start()
 
     def play(self) -> None:
@@ -161,6 +195,9 @@ class ProcessRunner:
             conn = self._commands
             if conn is None:
                 return
+            if self._pending is not None:  # the run is not sent yet: after it
+                self._pending.append(command)
+                return
             with contextlib.suppress(OSError, ValueError):  # the child is gone: the reader reports it
                 conn.send(command)
 
@@ -174,8 +211,24 @@ class ProcessRunner:
             self._state, self._over = "failed", True
         self._out.put(("error", message, details))
 
-    def _read(self, conn: Connection) -> None:
-        """The reader thread: records to the parent observers, then messages to the queue."""
+    def _read(self, child: SimulationProcess) -> None:
+        """The reader thread: send the run (pickling a large scenario takes a while: not on the
+        caller's thread), then hand records to the parent observers and messages to the queue."""
+        try:
+            # Pickled here, unpickled by the child's own code: what cannot be sent or rebuilt
+            # (a closure, a class the child cannot import) is a failed run with its reason.
+            payload = pickle.dumps(self._child_args)
+        except Exception as error:
+            self._fail(describe_error(error), traceback.format_exc())
+            child.close()
+            return
+        with self._lock:  # the run first, then the commands given meanwhile, in order
+            with contextlib.suppress(OSError, ValueError):  # the child is gone already: see below
+                child.commands.send(("run", payload))
+                for command in self._pending:
+                    child.commands.send(command)
+            self._pending = None
+        conn = child.messages
         try:
             while True:
                 try:
@@ -234,10 +287,18 @@ def _death_message(exitcode: int | None) -> str:
     return f"The simulation process ended unexpectedly (exit code {exitcode}); the run is lost. Reset to run again."
 
 
-def _child_main(commands: Connection, messages: Connection, payload: bytes) -> None:
-    """The child: run a SimRunner, obey the commands, send its messages until it is done."""
+def _child_main(commands: Connection, messages: Connection) -> None:
+    """The child: wait for its run, run a SimRunner, obey the commands, send its messages until
+    it is done."""
+    # Ctrl+C in the app's terminal reaches the whole process group: the app decides what
+    # happens to its run (and if the app dies, the closed pipe stops the run here).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        factory, observers, probe, speed, fastest, pause_at = pickle.loads(payload)
+        command = commands.recv()
+    except (EOFError, OSError):  # closed unused, or the app is gone
+        return
+    try:
+        factory, observers, probe, speed, fastest, pause_at = pickle.loads(command[1])
     except Exception as error:  # every failure must reach the user, never silence
         messages.send(("error", describe_error(error), traceback.format_exc()))
         return
@@ -245,12 +306,10 @@ def _child_main(commands: Connection, messages: Connection, payload: bytes) -> N
     runner = SimRunner(factory, out, speed=speed, fastest=fastest, pause_at=pause_at, observers=observers, probe=probe)
     threading.Thread(target=_obey, args=(commands, runner), name="commands", daemon=True).start()
     runner.start()
+    threading.Thread(target=_announce_over, args=(runner, out), name="over", daemon=True).start()
     while True:
-        try:
-            message = out.get(timeout=0.2)
-        except queue.Empty:
-            if runner.alive or not out.empty():
-                continue
+        message = out.get()
+        if message[0] == _OVER:
             break  # the run is over and every message is sent
         if message[0] == "batch":
             batch: EventBatch = message[1]
@@ -262,6 +321,17 @@ def _child_main(commands: Connection, messages: Connection, payload: bytes) -> N
             runner.join(JOIN_SECONDS)
             return
     messages.close()
+    # Everything is sent and the run's writer has closed its database: leave without tearing
+    # down a large run's objects one by one (seconds on the large network).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _announce_over(runner: SimRunner, out: queue.Queue[tuple[Any, ...]]) -> None:
+    """Queue the end marker once the simulation thread is done (after its last message)."""
+    runner.join()
+    out.put((_OVER,))
 
 
 def _obey(commands: Connection, runner: SimRunner) -> None:

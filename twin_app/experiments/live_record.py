@@ -62,7 +62,7 @@ class LiveRecord:
 
     def __init__(self, database: Path, scenario: Scenario, origin: dict[str, Any] | None = None) -> None:
         self.database = database
-        ResultsStore(database).close()  # create or migrate the file here, not on the simulation thread
+        ResultsStore(database).close()  # create or migrate the file here, before the run starts
         placeholder = RunInfo("", scenario.name, scenario.run.seed, 0, scenario.run.horizon or float("nan"), 0.0)
         self.writer = StoreWriter(database, scenario, placeholder, run_settings(scenario, origin), hold_status=True)
         """The observer to attach to the run (a copy of it runs in the simulation's process)."""

@@ -3,8 +3,9 @@
 The event log tells what happened (an interval is logged when it ends), so it cannot show a
 truck half way down a lane or the parts waiting at a site this minute. :func:`probe_live_state`
 reads them from the running :class:`~twin_app.sim.engine.Simulation` itself, on the
-simulation's thread between two slices (see ``SimRunner(probe=...)``), and returns a small
-immutable :class:`LiveState` the map animates.
+simulation's thread between two slices (see ``SimRunner(probe=...)``; in the app that thread is
+in the simulation's own process), and returns a small immutable :class:`LiveState` the map
+animates (it is pickled on its way to the app).
 
 It reads, and only reads: each lane operator's trips under way and vehicles driving back, and
 each dispatch queue's waiting operations. Where a vehicle is on its lane is estimated from the

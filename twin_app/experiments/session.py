@@ -39,7 +39,7 @@ from twin_app.analysis.collector import EventCollector
 from twin_app.analysis.snapshot import Analysis
 from twin_app.experiments.analysis_process import AnalysisProcess, Finished
 from twin_app.experiments.live import SimulationFactory, default_factory
-from twin_app.experiments.live_process import ProcessRunner
+from twin_app.experiments.live_process import ProcessRunner, SimulationProcess
 from twin_app.experiments.live_state import LiveState, probe_live_state
 from twin_app.model.events import EventBatch, RunEnd, RunInfo, RunObserver, empty_events, empty_orders
 from twin_app.model.layout import Layout
@@ -136,6 +136,7 @@ class RunSession:
         factory_builder: Callable[[Scenario], SimulationFactory] = default_factory,
         *,
         live_probe: bool = True,
+        prestart: bool = False,
     ) -> None:
         self.factory_builder = factory_builder
         """(scenario) -> SimulationFactory; the factory is sent to the simulation's process, so
@@ -145,6 +146,11 @@ class RunSession:
         observer. They run in the simulation's process (so they must pickle), and in this
         process for :meth:`run_to`."""
         self.live_probe = live_probe
+        self.prestart = prestart
+        """Keep the next run's process started ahead (the app: Run answers at once; scripts and
+        tests leave it off, so a session that never runs starts no process)."""
+        self._spare: SimulationProcess | None = None
+        self._closed = False
         self.scenario: Scenario | None = None
         self.layout: Layout | None = None
         self.network: Network | None = None
@@ -157,6 +163,7 @@ class RunSession:
         """Analysis parts the shown views need; each poll keeps them fresh while data grows."""
         self._queue: queue.Queue[tuple[Any, ...]] = queue.Queue()
         self._clear_run()
+        self._start_spare()
 
     # -- the scenario ---------------------------------------------------------------------------
 
@@ -260,12 +267,30 @@ class RunSession:
         self.state = "empty" if self.scenario is None else "ready"
         if had_data:
             release_memory()
+        self._start_spare()
         return stopped
 
     def close(self) -> None:
         """End the simulation and analysis processes (the window is closing)."""
+        self._closed = True
         self.discard()
+        if self._spare is not None:
+            self._spare.close()
+            self._spare = None
         self.analyses.close()
+
+    def _start_spare(self) -> None:
+        """With ``prestart``: have a process ready for the next run (one at most)."""
+        if not self.prestart or self._closed:
+            return
+        if self._spare is not None and not self._spare.process.is_alive():  # killed meanwhile
+            self._spare.close()
+            self._spare = None
+        if self._spare is None:
+            try:
+                self._spare = SimulationProcess()
+            except OSError:
+                self._spare = None  # the run starts its own process (and says why if it cannot)
 
     def _clear_run(self) -> None:
         self._queue = queue.Queue()
@@ -299,9 +324,17 @@ class RunSession:
             observers=tuple(self.extra_observers),
             parent_observers=(self.collector, self.analyses.observer()),
             probe=probe_live_state if self.live_probe else None,
+            process=self._take_spare(),
         )
         runner.start()
         self.runner = runner
+
+    def _take_spare(self) -> SimulationProcess | None:
+        spare, self._spare = self._spare, None
+        if spare is not None and not spare.process.is_alive():
+            spare.close()
+            return None
+        return spare
 
     # -- what happened ----------------------------------------------------------------------------
 
