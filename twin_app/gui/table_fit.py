@@ -11,6 +11,7 @@ and elides any text at the right, never the left.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 SORT_ARROW = 22
@@ -23,10 +24,18 @@ the large network's 217 owners; the table is sorted, so the first rows hold the 
 
 
 def header_width(header: QHeaderView, section: int) -> int:
-    """The width section ``section`` needs to show its header text whole."""
+    """The width section ``section`` needs to show its header text whole.
+
+    Measured in the font the header is drawn in: the theme's style sheet draws sections at
+    weight 600 with padding, which ``header.fontMetrics()`` does not know (measured with it,
+    "cost per shipment" was 13 px short and lost its first and last letters). Qt's own size
+    hint follows the style sheet; the bold text plus the sort arrow's room is the floor.
+    """
     model = header.model()
     text = "" if model is None else str(model.headerData(section, header.orientation()) or "")
-    return header.fontMetrics().horizontalAdvance(text) + SORT_ARROW
+    font = QFont(header.font())
+    font.setWeight(QFont.Weight.DemiBold)
+    return max(header.sectionSizeHint(section), QFontMetrics(font).horizontalAdvance(text) + SORT_ARROW)
 
 
 def fit_columns(table: QTableView, minimum: int = 48) -> None:
