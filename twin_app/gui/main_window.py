@@ -41,6 +41,7 @@ from twin_app.gui.files import FileActions
 from twin_app.gui.gantt_view import GanttView
 from twin_app.gui.history_view import HistoryDock
 from twin_app.gui.kpi_view import KpiView
+from twin_app.gui.limit_advice import limit_advice
 from twin_app.gui.network_map import NetworkMapView
 from twin_app.gui.presentation import Presentation
 from twin_app.gui.replication_control import ReplicationControl
@@ -325,7 +326,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         if end.status == "failed":
             self.show_error("The simulation failed", end.message or "The run ended with status 'failed'.", "")
         elif end.message:  # a limit of the run's budget stopped it (twin_app.sim.watchdog)
-            self.show_error("The run stopped at a limit", end.message, "")
+            self.show_error("The run stopped at a limit", limit_advice(end.message).text(), "")
 
     def _on_failed(self, message: str, details: str) -> None:
         self.show_error("The simulation failed", message, details)
