@@ -141,7 +141,7 @@ def test_the_picker_lists_the_scenarios_fields_as_sweep_paths() -> None:
     assert "machines[A-mill].failures.mtbf" in paths  # a distribution as a whole
 
 
-def test_plots_best_point_and_report_match_sweep(qtbot, view, tmp_path: Path) -> None:
+def test_plots_best_point_and_report_match_sweep(qtbot, view, tmp_path: Path, monkeypatch) -> None:
     view.add_factor("lanes[L1].vehicles", [1, 3])
     view.add_factor("machines[B-cell].capacity", 1)  # as the editor sends it: one current value
     view.factors.item(1, 1).setText("1, 2")
@@ -203,7 +203,12 @@ def test_plots_best_point_and_report_match_sweep(qtbot, view, tmp_path: Path) ->
         assert float(rows[1 + point.index][column]) == pytest.approx(estimate.mean)
         assert float(rows[1 + point.index][column + 1]) == pytest.approx(estimate.half_width)
 
-    report = view.write_report(tmp_path / "sweep.html")
+    from twin_app.gui import decision_common
+
+    report = tmp_path / "sweep.html"
+    monkeypatch.setattr(decision_common.QFileDialog, "getSaveFileName", lambda *args: (str(report), "HTML"))
+    view.report_button.click()  # Write HTML report... (the path typed in the save dialog)
+    assert view.run_bar.status.text() == f"Report written to {report}"
     html = report.read_text(encoding="utf-8")
     assert "<table" in html and "lanes[L1].vehicles" in html and "Pareto" in html
 

@@ -1,22 +1,27 @@
-"""Parts the compare and sweep views share: the run bar, a table picker, the results database.
+"""Parts the compare and sweep views share: the run bar, a table picker, the results database,
+and :class:`DecisionView`, their common base.
 
 :class:`RunBar` holds replications, seed, Run / Cancel, a progress bar and a status line, and
 drives an :class:`~twin_app.gui.decision_worker.ExperimentThread`: the view gives it the work
 (a call of compare() or sweep()) and gets the result back as a signal. :func:`pick_row` is a
 small dialog that lists rows (past experiments, stored runs) and returns the one chosen.
+:class:`DecisionView` is the View protocol of a tab the window's runs do not change, the
+results database it records in, the HTML report and the "open a past experiment" dialog,
+written once for both views.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,11 +34,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from twin_app.errors import TwinError
 from twin_app.experiments.plan import Progress
 from twin_app.gui.decision_worker import ExperimentThread
 from twin_app.model.limits import MAX_REPLICATIONS
+from twin_app.model.scenario import Scenario
 
 DEFAULT_REPLICATIONS = 5
+
+CurrentScenario = Callable[[], tuple[Scenario | None, Path | None, bool]]
+"""The window's scenario as edited, its file, and whether it has unsaved edits."""
 
 
 def results_database(chosen: Path | None) -> Path:
@@ -205,8 +215,6 @@ def past_experiments(database: Path, kind: str) -> list[dict[str, Any]]:
 def choose_past_experiment(view: Any, title: str, name_header: str) -> str | None:
     """Ask which of ``view.past_experiments()`` to open (the id chosen, or None); a log that
     cannot be read is said in the view's status line."""
-    from twin_app.errors import TwinError
-
     try:
         rows = view.past_experiments()
     except TwinError as error:
@@ -219,3 +227,91 @@ def choose_past_experiment(view: Any, title: str, name_header: str) -> str | Non
         [(r["id"], r["name"], r["finished_at"], r["tasks"]) for r in rows],
     )
     return None if chosen is None else str(rows[chosen]["id"])
+
+
+class DecisionView(QWidget):
+    """The base of the Compare and Sweep tabs: what they share beyond the run bar.
+
+    A subclass makes ``self.run_bar`` and implements ``show_result`` (fill the tabs with a
+    result) and ``open_experiment`` (show a stored one again); the class attributes name its
+    kind of experiment in the log, the report's default file and the words of its dialogs.
+    """
+
+    needs: tuple[str, ...] = ()
+    kind: ClassVar[str]
+    """The experiment log's kind: 'compare' or 'sweep'."""
+    noun: ClassVar[str]
+    """What one result is called in messages: 'comparison', 'sweep'."""
+    report_file: ClassVar[str]
+    """The report dialog's suggested file name."""
+    past_title: ClassVar[str]
+    past_name_header: ClassVar[str]
+    run_bar: RunBar
+
+    def __init__(self, current: CurrentScenario | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.current = current
+        self.result: Any = None
+        self.database: Path | None = None
+        """Where experiments are recorded (None: the window's results database, else the CLI's)."""
+        self.database_source: Callable[[], Path | None] | None = None
+        self.workers: int | None = None
+        """Local worker processes (None: one per core, as the CLI)."""
+
+    # --- the View protocol: the window's runs do not change an experiment ----------------------
+    def set_run(self, run: Any) -> None:
+        return None
+
+    def update(self, data: Any) -> None:
+        return None
+
+    def clear(self) -> None:
+        return None
+
+    def restyle(self) -> None:
+        if self.result is not None:
+            self.show_result(self.result)
+
+    def show_result(self, result: Any) -> None:
+        raise NotImplementedError
+
+    def open_experiment(self, experiment_id: str) -> None:
+        raise NotImplementedError
+
+    def report_result(self) -> Any:
+        """What File > Export report writes while this tab is shown."""
+        return self.result
+
+    def _database(self) -> Path:
+        chosen = self.database
+        if chosen is None and self.database_source is not None:
+            chosen = self.database_source()
+        return results_database(chosen)
+
+    # --- the report and the log -------------------------------------------------------------
+    def write_report(self, path: str | Path) -> Path:
+        """The CLI's HTML client report of the result shown."""
+        if self.result is None:
+            raise TwinError(f"run or open a {self.noun} first")
+        return Path(self.result.report(path))
+
+    def report_dialog(self) -> None:
+        if self.result is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Write the HTML report", self.report_file, "HTML (*.html)")
+        if path:
+            try:
+                written = self.write_report(path)
+            except TwinError as error:
+                self.run_bar.status.setText(f"Report not written: {error}")
+                return
+            self.run_bar.status.setText(f"Report written to {written}")
+
+    def past_experiments(self) -> list[dict[str, Any]]:
+        """Finished experiments of this view's kind in the experiment log, newest first."""
+        return past_experiments(self._database(), self.kind)
+
+    def open_experiment_dialog(self) -> None:
+        chosen = choose_past_experiment(self, self.past_title, self.past_name_header)
+        if chosen is not None:
+            self.open_experiment(chosen)

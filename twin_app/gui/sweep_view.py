@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -51,8 +50,7 @@ from twin_app.experiments.sweep_fields import field_paths, levels_text, parse_le
 from twin_app.experiments.sweep_spec import SweepSpec, parse_spec
 from twin_app.experiments.text_tables import estimate_text
 from twin_app.gui import decision_plots as plots
-from twin_app.gui.compare_view import CurrentScenario
-from twin_app.gui.decision_common import RunBar, choose_past_experiment, past_experiments, results_database
+from twin_app.gui.decision_common import CurrentScenario, DecisionView, RunBar
 from twin_app.gui.field_picker import pick_field
 from twin_app.gui.kpi_combo import KpiCombo
 from twin_app.gui.table_export import INTERVAL_ROLE
@@ -91,21 +89,19 @@ def spec_data(
     return data
 
 
-class SweepView(QWidget):
+class SweepView(DecisionView):
     """Factors, design, objectives, the run bar, and the answer in tabs."""
 
     title = "Sweep"
-    needs: tuple[str, ...] = ()
+    kind = "sweep"
+    noun = "sweep"
+    report_file = "sweep.html"
+    past_title, past_name_header = "Open a past sweep", "Name"
     swept = Signal(object)  # SweepResult
 
     def __init__(self, current: CurrentScenario | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.current = current
+        super().__init__(current, parent)
         self.result: SweepResult | None = None
-        self.database: Path | None = None
-        """Where experiments are recorded (None: the window's results database, else the CLI's)."""
-        self.database_source: Callable[[], Path | None] | None = None
-        self.workers: int | None = None
         self._fields_stale = True
         self.base_file: Path | None = None
         """A base scenario file chosen here (else the window's scenario)."""
@@ -237,30 +233,10 @@ class SweepView(QWidget):
         if self.isVisible():
             self.refresh_fields()
 
-    def update(self, data: Any) -> None:
-        return None
-
-    def clear(self) -> None:
-        return None
-
-    def restyle(self) -> None:
-        if self.result is not None:
-            self.show_result(self.result)
-
-    def report_result(self) -> SweepResult | None:
-        """What File > Export report writes while this tab is shown."""
-        return self.result
-
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if self._fields_stale:
             self.refresh_fields()
-
-    def _database(self) -> Path:
-        chosen = self.database
-        if chosen is None and self.database_source is not None:
-            chosen = self.database_source()
-        return results_database(chosen)
 
     # --- construction helpers -------------------------------------------------------------
     @staticmethod
@@ -518,26 +494,7 @@ class SweepView(QWidget):
             y_percent=info(b.kpi).percent,
         )
 
-    # --- report, the log, the base file ---------------------------------------------------
-    def write_report(self, path: str | Path) -> Path:
-        if self.result is None:
-            raise TwinError("run or open a sweep first")
-        return self.result.report(path)
-
-    def report_dialog(self) -> None:
-        if self.result is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Write the HTML report", "sweep.html", "HTML (*.html)")
-        if path:
-            try:
-                self.run_bar.status.setText(f"Report written to {self.write_report(path)}")
-            except TwinError as error:
-                self.run_bar.status.setText(f"Report not written: {error}")
-
-    def past_experiments(self) -> list[dict[str, Any]]:
-        """Finished sweeps in the experiment log, newest first."""
-        return past_experiments(self._database(), "sweep")
-
+    # --- the log, the base file -----------------------------------------------------------
     def open_experiment(self, experiment_id: str) -> None:
         """Show a stored sweep again (its factors and levels back in the form)."""
         from twin_app.store.experiment_log import ExperimentLog
@@ -555,11 +512,6 @@ class SweepView(QWidget):
         self.run_bar.replications.setValue(result.replications)
         self.run_bar.seed.setValue(result.seed)
         self.show_result(result)
-
-    def open_experiment_dialog(self) -> None:
-        chosen = choose_past_experiment(self, "Open a past sweep", "Name")
-        if chosen is not None:
-            self.open_experiment(chosen)
 
     def base_file_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Base scenario of the sweep", "", "Scenarios (*.json)")
