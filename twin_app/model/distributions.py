@@ -9,6 +9,7 @@ costs more than the whole rest of an event in the simulation.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -221,16 +222,11 @@ def sampler(distribution: Distribution, rng: np.random.Generator) -> Callable[[]
     seed gives the same times. Constants skip the generator entirely.
     """
     if isinstance(distribution, Constant):
-        value = float(distribution.value)
-        return lambda: value
-    buffer: list[float] = []
-
-    def next_value() -> float:
-        if not buffer:
-            buffer.extend(distribution.draw(rng, _BLOCK)[::-1].tolist())
-        return buffer.pop()
-
-    return next_value
+        return itertools.repeat(float(distribution.value)).__next__
+    # The next block is drawn when a call finds the last one used up, as a buffer refilled on
+    # demand would be; the iterator's own ``__next__`` costs a third of a Python function's call.
+    blocks = iter(lambda: distribution.draw(rng, _BLOCK).tolist(), None)
+    return itertools.chain.from_iterable(blocks).__next__
 
 
 # ---------------------------------------------------------------------------------------------

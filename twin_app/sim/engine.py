@@ -54,7 +54,7 @@ from twin_app.sim.collection import fewer_collections
 from twin_app.sim.compiled import CompiledProduct, CompiledScenario
 from twin_app.sim.demand import DemandSources
 from twin_app.sim.draws import Draws
-from twin_app.sim.event_log import EventLog
+from twin_app.sim.event_log import FIELDS, EventLog
 from twin_app.sim.inspection import Inspection
 from twin_app.sim.logistics import LaneOperator
 from twin_app.sim.placement import Placement
@@ -117,7 +117,7 @@ class Simulation:
         self._orders_open = 0
         self._epoch_wanted = False
         self._lanes_due: dict[int, LaneOperator] = {}
-        self._record = self.log.records.append
+        self._record = self.log.records.extend  # a row's tuple: see EventLog.records
         self._n_sites = len(scenario.sites)
         self._phase_callbacks = (self._phase_done,)
         self._estimates = self._push or any(p.components for p in self.compiled.products)
@@ -308,7 +308,7 @@ class Simulation:
         step = env.step
         peek = env.peek
         records = self.log.records
-        limit = self.batch_events
+        limit = self.batch_events * FIELDS
         no_horizon = self.horizon is None
         demand = self.demand
         turns = itertools.repeat(None, count)  # (cheaper per turn than a range: no int objects)
