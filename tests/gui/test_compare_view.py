@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 
 from twin_app.cli import main as cli
 from twin_app.experiments.compare import CompareResult
@@ -175,6 +176,38 @@ def test_per_owner_tab_and_charts_use_owner_names_and_the_legend_clears_the_bars
         assert not legend_rect.intersects(box_rect)  # beside the bars, not over them
 
 
+@pytest.mark.parametrize("width", [880, 1200])  # the tab's width at 1,280 and 1,600 px with the Library open
+def test_the_profit_chart_is_never_cut_beside_or_under_the_table(qtbot, view, tmp_path, width):
+    """A chart narrower than its owner names and legend is cut at the right by pyqtgraph, not
+    shrunk: it keeps the room it needs beside the table, or moves under it."""
+    files = []
+    for name, vehicles in (("heavy", 2), ("light", 5)):
+        data = json.loads(TINY.read_text())
+        data["run"]["horizon"] = UNTIL
+        data["lanes"][0]["vehicles"] = vehicles
+        data["owners"][0]["name"] = "FlexNet Capacity Pool (rented cells)"
+        files.append(tmp_path / f"{name}.json")
+        files[-1].write_text(json.dumps(data))
+        view.pin_file(files[-1])
+    view.resize(width, 900)
+    view.show()
+    qtbot.waitExposed(view)
+    run_compare(qtbot, view, replications=2, seed=3)
+    qtbot.wait(50)
+    plot = view.profit_plot.getPlotItem()
+    chart, beside, header = view.profit_plot, view.beside, view.table.horizontalHeader()
+    assert chart.width() >= plot.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()  # nothing cut
+    names = plot.getAxis("left").minimumWidth()
+    assert names > QFontMetrics(view.font()).horizontalAdvance("FlexNet Capacity Pool (rented cells)")
+    assert chart.geometry().right() < beside.width() and chart.width() >= names + 200  # room for the bars
+    answer = sum(header.sectionSize(c) for c in range(3))  # KPI, difference, verdict
+    if width >= 1200:
+        assert beside.orientation() == Qt.Orientation.Horizontal and view.table.width() >= answer
+    else:
+        assert beside.orientation() == Qt.Orientation.Vertical and view.table.width() >= answer
+        assert chart.height() >= 200
+
+
 def test_what_changed_lists_the_changed_lanes_vehicles(qtbot, view, short_tiny, more_trucks):
     view.pin_file(short_tiny)
     view.pin_file(more_trucks)
@@ -208,7 +241,12 @@ def test_report_is_written_with_the_kpi_table_and_the_comparison_reopens_from_th
     result = run_compare(qtbot, view, replications=2, seed=5)
     assert result.experiment_id is not None
 
-    report = view.write_report(tmp_path / "out" / "compare.html")
+    from twin_app.gui import decision_common
+
+    report = tmp_path / "out" / "compare.html"
+    monkeypatch.setattr(decision_common.QFileDialog, "getSaveFileName", lambda *args: (str(report), "HTML"))
+    view.report_button.click()  # Write HTML report... (the path typed in the save dialog)
+    assert view.run_bar.status.text() == f"Report written to {report}"
     html = report.read_text(encoding="utf-8")
     assert "<table" in html and "Lead time mean (min)" in html and "tiny_more_trucks" in html
     assert "What changed" in html and "lanes[L1].vehicles" in html and "2 -&gt; 5" in html  # for the client
@@ -217,8 +255,6 @@ def test_report_is_written_with_the_kpi_table_and_the_comparison_reopens_from_th
     assert estimate_text(first, info("lead_time.mean")).split(" ")[0] in html
 
     view.clear_pins()
-    from twin_app.gui import decision_common
-
     offered = []
     monkeypatch.setattr(decision_common, "pick_row", lambda parent, title, headers, rows: offered.extend(rows) or 0)
     view.open_experiment_dialog()  # the user picks the newest comparison

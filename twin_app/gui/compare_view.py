@@ -18,6 +18,7 @@ the CLI's HTML client report; *Open past comparison* shows one from the experime
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,13 +46,10 @@ from twin_app.experiments.compare import SET_BY_THE_COMPARISON, CompareResult, c
 from twin_app.experiments.plan import Progress
 from twin_app.experiments.scenario_diff import diff_scenarios
 from twin_app.gui import decision_plots as plots
-from twin_app.gui.decision_common import RunBar, choose_past_experiment, past_experiments, pick_row, results_database
+from twin_app.gui.decision_common import CurrentScenario, DecisionView, RunBar, pick_row
 from twin_app.gui.decision_tables import CompareTableModel, OwnerPnlModel, diff_model
 from twin_app.gui.names import owner_labels
 from twin_app.model.scenario import Scenario
-
-CurrentScenario = Callable[[], tuple[Scenario | None, Path | None, bool]]
-"""The window's scenario as edited, its file, and whether it has unsaved edits."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,23 +77,26 @@ class Pin:
         return f"{self.name}  ({where}{seed})"
 
 
-class CompareView(QWidget):
+CHART_BARS_PX = 220
+"""Width the profit chart keeps for its bars beside the owner names."""
+CHART_MIN_HEIGHT = 220
+"""Height of the profit chart when it sits under the table."""
+
+
+class CompareView(DecisionView):
     """Pinned scenarios, the run bar, and the answer in tabs (see the module docstring)."""
 
     title = "Compare"
-    needs: tuple[str, ...] = ()
+    kind = "compare"
+    noun = "comparison"
+    report_file = "comparison.html"
+    past_title, past_name_header = "Open a past comparison", "Scenarios"
     compared = Signal(object)  # CompareResult
 
     def __init__(self, current: CurrentScenario | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.current = current
+        super().__init__(current, parent)
         self.pins: list[Pin] = []
         self.result: CompareResult | None = None
-        self.database: Path | None = None
-        """Where experiments are recorded (None: the window's results database, else the CLI's)."""
-        self.database_source: Callable[[], Path | None] | None = None
-        self.workers: int | None = None
-        """Local worker processes (None: one per core, as the CLI)."""
 
         self.pin_list = QListWidget()
         self.pin_list.setMaximumHeight(64)
@@ -127,6 +128,7 @@ class CompareView(QWidget):
         self.summary.setWordWrap(True)
         self.profit_plot = plots.new_plot("Profit by owner (mean, 95% CI)", "", "Profit", legend=None)
         plots.legend_below(self.profit_plot)
+        plots.span_title(self.profit_plot)
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 0, 0, 0)
@@ -136,6 +138,7 @@ class CompareView(QWidget):
         beside.addWidget(table_box)
         beside.addWidget(self.profit_plot)
         beside.setStretchFactor(0, 1)
+        beside.setChildrenCollapsible(False)
         beside.setSizes([1000, 440])  # the table's paired differences and verdicts first
         kpi_page = QWidget()
         kpi_layout = QVBoxLayout(kpi_page)
@@ -148,6 +151,7 @@ class CompareView(QWidget):
             "Utilisation by owner (mean, 95% CI)", "", "Utilisation (%)", legend=None
         )
         plots.legend_below(self.utilisation_plot)
+        plots.span_title(self.utilisation_plot)
         owners = QSplitter(Qt.Orientation.Vertical)
         owners.addWidget(self.owner_table)
         owners.addWidget(self.utilisation_plot)
@@ -176,30 +180,6 @@ class CompareView(QWidget):
         layout.addWidget(self.run_bar)
         layout.addWidget(self.tabs, 1)
         self._refresh_pins()
-
-    # --- the View protocol: the window's runs do not change a comparison --------------------
-    def set_run(self, run: Any) -> None:
-        return None
-
-    def update(self, data: Any) -> None:
-        return None
-
-    def clear(self) -> None:
-        return None
-
-    def restyle(self) -> None:
-        if self.result is not None:
-            self.show_result(self.result)
-
-    def report_result(self) -> CompareResult | None:
-        """What File > Export report writes while this tab is shown."""
-        return self.result
-
-    def _database(self) -> Path:
-        chosen = self.database
-        if chosen is None and self.database_source is not None:
-            chosen = self.database_source()
-        return results_database(chosen)
 
     @staticmethod
     def _button(text: str, slot: Callable[[], Any], row: QHBoxLayout) -> QPushButton:
@@ -358,12 +338,44 @@ class CompareView(QWidget):
             percent=True,
         )
         self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        wanted = header.length() + self.table.verticalScrollBar().sizeHint().width() + 4
-        total = sum(self.beside.sizes()) or self.width()
-        self.beside.setSizes([min(wanted, max(total - 360, 0)), max(total - wanted, 360)])
+        self._fit_beside()
         self.report_button.setEnabled(True)
         self.compared.emit(result)
+
+    def _fit_beside(self) -> None:
+        """Lay out the KPI page for its width: the profit chart beside the table when both fit,
+        under it when not, never cut.
+
+        A pyqtgraph chart narrower than its owner names, title and legend is cut at the right,
+        not shrunk: with the Library open at 1,600 px the table had taken the chart's room. The
+        chart keeps :data:`CHART_BARS_PX` beside its names; beside it, the table needs at least
+        its KPI, difference and verdict columns, and a wider window goes to the table first.
+        """
+        plot = self.profit_plot.getPlotItem()
+        frame = 2 * self.profit_plot.frameWidth() + 4
+        layout_min = plot.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()
+        need = math.ceil(max(layout_min, plot.getAxis("left").minimumWidth() + CHART_BARS_PX)) + frame
+        header = self.table.horizontalHeader()
+        scroll = self.table.verticalScrollBar().sizeHint().width() + 4
+        answer = sum(header.sectionSize(c) for c in range(min(3, header.count()))) + scroll
+        total = self.beside.width() if self.beside.orientation() == Qt.Orientation.Horizontal else self.width()
+        beside = total >= answer + need
+        if beside:
+            self.beside.setOrientation(Qt.Orientation.Horizontal)
+            self.profit_plot.setMinimumSize(need, 0)
+            wanted = header.length() + scroll
+            table = max(min(wanted, total - need), 0)
+            self.beside.setSizes([table, total - table])
+        else:
+            self.beside.setOrientation(Qt.Orientation.Vertical)
+            self.profit_plot.setMinimumSize(0, CHART_MIN_HEIGHT)
+            height = sum(self.beside.sizes()) or self.height() // 2
+            self.beside.setSizes([height - height * 2 // 5, height * 2 // 5])
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.result is not None:
+            self._fit_beside()
 
     def owner_labels(self) -> dict[str, str]:
         """Owner names by id from the pinned scenarios (the first pin naming an owner wins)."""
@@ -373,34 +385,7 @@ class CompareView(QWidget):
                 labels.setdefault(owner, label)
         return labels
 
-    # --- report and the log -----------------------------------------------------------------
-    def write_report(self, path: str | Path) -> Path:
-        """The CLI's HTML client report of the comparison shown."""
-        if self.result is None:
-            raise TwinError("run or open a comparison first")
-        return self.result.report(path)
-
-    def report_dialog(self) -> None:
-        if self.result is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Write the HTML report", "comparison.html", "HTML (*.html)")
-        if path:
-            try:
-                written = self.write_report(path)
-            except TwinError as error:
-                self.run_bar.status.setText(f"Report not written: {error}")
-                return
-            self.run_bar.status.setText(f"Report written to {written}")
-
-    def past_experiments(self) -> list[dict[str, Any]]:
-        """Finished comparisons in the experiment log, newest first."""
-        return past_experiments(self._database(), "compare")
-
-    def open_experiment_dialog(self) -> None:
-        chosen = choose_past_experiment(self, "Open a past comparison", "Scenarios")
-        if chosen is not None:
-            self.open_experiment(chosen)
-
+    # --- the log ----------------------------------------------------------------------------
     def open_experiment(self, experiment_id: str) -> None:
         """Show a stored comparison again, and pin the scenarios it ran (from its task runs)."""
         from twin_app.io.scenario_file import scenario_from_data

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QFontMetrics
 
 from twin_app.experiments.paired import Estimate
 from twin_app.gui import theme
@@ -47,9 +48,32 @@ def legend_below(widget: pg.PlotWidget) -> pg.LegendItem:
     its entries side by side; returns it."""
     plot = widget.getPlotItem()
     legend = pg.LegendItem(colCount=4, labelTextColor=theme.colors.text)
-    plot.layout.addItem(legend, 4, 1)  # rows: title, top axis, view, bottom axis, then this
+    # rows: title, top axis, view, bottom axis, then this; across the left axis, the view and the
+    # right axis, so the legend's row does not add to the owner names' width (a chart is clipped,
+    # not shrunk, when its pane is narrower than that)
+    plot.layout.addItem(legend, 4, 0, 1, 3)
     plot.legend = legend  # named items added to the plot are listed here
     return legend
+
+
+def span_title(widget: pg.PlotWidget) -> None:
+    """Let the title sit across the axes as well as the view, so a long title does not add to
+    the width of a chart whose left axis holds long names."""
+    plot = widget.getPlotItem()
+    plot.layout.removeItem(plot.titleLabel)
+    plot.layout.addItem(plot.titleLabel, 0, 0, 1, 3)
+
+
+def fit_category_axis(axis: pg.AxisItem, categories: Sequence[str]) -> None:
+    """Size a category axis to its widest name now. pyqtgraph measures tick labels only when it
+    paints them, so a chart drawn in a hidden tab reported a narrow axis, and a pane sized from
+    that cut the chart at the right."""
+    font = axis.style["tickFont"] or axis.font()
+    widest = max((QFontMetrics(font).horizontalAdvance(c) for c in categories), default=0)
+    width = widest + 4 + axis.style["tickTextOffset"][0] + max(0, axis.style["tickLength"])
+    if axis.label.isVisible():
+        width += axis.label.boundingRect().height() * 0.8  # as pyqtgraph adds it
+    axis.setWidth(math.ceil(width))
 
 
 def _reset(plot: pg.PlotItem) -> None:
@@ -156,6 +180,7 @@ def draw_grouped_bars(
             )
     plot.getViewBox().invertY(True)
     plot.getAxis("left").setTicks([[(float(i), c) for i, c in enumerate(categories)]])
+    fit_category_axis(plot.getAxis("left"), categories)
     plot.setYRange(-0.6, max(len(categories) - 0.4, 0.6), padding=0)
 
 
