@@ -229,7 +229,7 @@ def choose(
             raise ValueError(f"the {chosen.name!r} rule needs a random generator")
         return int(rng.integers(count))
     if count >= chosen.numpy_from:
-        return int(np.argmin(chosen.numpy(now, candidates, weights)))  # type: ignore[misc]
+        return int(chosen.numpy(now, candidates, weights).argmin())  # type: ignore[misc]  (the method: no wrapper)
     if count == 1:
         return 0
     scores = chosen.loop(now, candidates, weights)  # type: ignore[misc]

@@ -127,6 +127,8 @@ class LaneOperator:
         """Send off what the policy allows now (called once the current instant is settled)."""
         for direction in (0, 1):
             line = self.waiting[direction]
+            if not line:
+                continue  # nothing to send, no timer to arm
             if self.policy == "on_demand" or (self.policy == "timetable" and self._slot_open):
                 while line and self.free_vehicles:
                     self._depart(direction)

@@ -29,6 +29,30 @@ Candidates = tuple[np.ndarray, np.ndarray, np.ndarray | None]
 """(machine indices in scenario order, transit of the parts to each, onward transit or None)."""
 
 
+class Prepared:
+    """An operation's candidates with what every estimate reads of them, gathered once.
+
+    ``fixed`` and ``unit`` are the step's expected times on each candidate (the step's arrays
+    taken at the candidates' positions); ``at_hand``: every transit is zero (the parts are
+    nowhere yet, or already where each candidate is), so each arrival time is just now.
+    Cached with the candidates, so a decision does not search and gather them again."""
+
+    __slots__ = ("at_hand", "fixed", "machines", "onward", "transit", "unit")
+
+    def __init__(
+        self, step: CompiledStep, machines: np.ndarray, transit: np.ndarray, onward: np.ndarray | None
+    ) -> None:
+        self.machines = machines
+        self.transit = transit
+        self.onward = onward
+        if machines is step.machine_array:
+            self.fixed, self.unit = step.fixed_array, step.unit_array
+        else:
+            position = np.searchsorted(step.machine_array, machines)
+            self.fixed, self.unit = step.fixed_array[position], step.unit_array[position]
+        self.at_hand = not transit.any()
+
+
 class Placement:
     """Candidate machines of an operation and the assignment rule's choice among them."""
 
@@ -51,6 +75,8 @@ class Placement:
         self.weights = assignment.Weights(
             **{k: getattr(platform.weights, k) for k in ("completion", "cost", "load", "reliability", "trust")}
         )
+        self._ready_plus_work = self.rule.name == "earliest_completion"
+        """Earliest completion scores ``ready + work`` when every part is at hand (see :meth:`choose`)."""
         self.trust: TrustBook | None = None
         if self.rule.uses_trust and (self.rule.name != "weighted" or platform.weights.trust > 0):
             self.trust = TrustBook(scenario)
@@ -60,10 +86,18 @@ class Placement:
         self.speed = compiled.machine_speed.tolist()
         self.machine_node = compiled.machine_node.tolist()
         self._n_sites = len(scenario.sites)
-        self._cache: dict[tuple[int, int], Candidates] = {}
+        self._floors = np.zeros((2, 1))
+        """[[now], [0.0]]: the floors of the first two rows of :meth:`ready_times`."""
+        self._cache: dict[tuple[int, int], Prepared] = {}
+        self._kits: dict[tuple[int, int], Prepared] = {}
         self._customer_node: dict[int, int] = {}
 
     def candidates(self, op: Operation) -> Candidates:
+        """The candidates of :meth:`prepared` as (machines, transit, onward)."""
+        prepared = self.prepared(op)
+        return prepared.machines, prepared.transit, prepared.onward
+
+    def prepared(self, op: Operation) -> Prepared:
         """Capable machines the parts can reach (array of machine indices, scenario order),
         the transit time to each (of the part that has furthest to go), and, for a job not yet
         anywhere (raw material can be sourced at any site), the transit from each machine on
@@ -71,14 +105,17 @@ class Placement:
         job = op.job
         step = job.product.steps[op.step]
         single = not job.components or op.step != job.product.assembly_step
+        if not single:  # a kit whose located parts are all where the job is: as if one part
+            nodes = {part.node for part in job.parts() if part.node >= 0}
+            single = not nodes or nodes == {job.node}
         key = self.place_key(job, step)
-        if single:  # one part: the answer depends only on the step and where the part is (going)
+        if single:  # one place: the answer depends only on the step and where the part is (going)
             cached = self._cache.get(key)
             if cached is not None:
                 return cached
         machines = step.machine_array
         nodes = [part.node for part in job.parts() if part.node >= 0]
-        result: Candidates
+        result: tuple[np.ndarray, np.ndarray, np.ndarray | None]
         if not nodes:
             destination = self.destination(job)
             onward = None
@@ -106,9 +143,10 @@ class Placement:
             if mine.any() and not mine.all():
                 onward = result[2]
                 result = (result[0][mine], result[1][mine], None if onward is None else onward[mine])
+        prepared = Prepared(step, *result)
         if single:
-            self._cache[key] = result
-        return result
+            self._cache[key] = prepared
+        return prepared
 
     def place_key(self, job: Job, step: CompiledStep) -> tuple[int, int]:
         """Cache key of a one-part operation's candidate machines: the step and where the part
@@ -130,13 +168,24 @@ class Placement:
 
     def ready_times(self, machines: np.ndarray) -> np.ndarray:
         """When each of ``machines`` is expected to be free for new work (push estimates): back
-        from off-shift or repair, then through its running and queued work over its units."""
+        from off-shift or repair, then through its running and queued work over its units.
+
+        Computed in place in the rows just gathered (the same operations, in the same order, as
+        ``max(back_at, now) + (max(committed_end - busy_units * now, 0) + queued_work) / capacity``):
+        it runs for every push decision, over hundreds of machines in a large network."""
         now = self.env.now
         rows = self.board.stack.take(machines, axis=1) if self.view is None else self.view.stack(machines)
-        back_at, committed_end, busy_units, queued_work, capacity = rows
-        start = np.maximum(back_at, now)
-        running = np.maximum(committed_end - busy_units * now, 0.0)
-        return start + (running + queued_work) / capacity
+        back_at, running, busy_units, queued_work, capacity = rows
+        busy_units *= now
+        running -= busy_units
+        floors = self._floors
+        floors[0, 0] = now
+        starts = rows[:2]
+        np.maximum(starts, floors, out=starts)  # back_at up to now, running work up to 0: one call
+        running += queued_work
+        running /= capacity
+        back_at += running
+        return back_at
 
     def expected_work(self, machine: int, op: Operation, family_from: int) -> float:
         """Expected processing time of ``op`` on ``machine``, plus the changeover from
@@ -152,24 +201,31 @@ class Placement:
         """Where a kit's components gather: the site of the assembly machine the platform
         would pick now by its assignment rule, counting the way on to the kit's own
         destination (its customer), so each component travels there as soon as it is made
-        instead of waiting for the rest."""
+        instead of waiting for the rest. The reachable machines and their onward transit are
+        cached per assembly step and destination."""
         op = Operation(job, self.env.now)
         op.step = job.product.assembly_step
-        machines = job.product.steps[op.step].machine_array
+        step = job.product.steps[op.step]
+        machines = step.machine_array
         if len(machines) == 1:
             return self.machine_node[int(machines[0])]
-        ready = self.ready_times(machines)
-        onward = None
         destination = self.destination(job)
-        if destination >= 0:
-            onward = self.network.transit[self.compiled.machine_node[machines], destination]
-            reachable = np.isfinite(onward)
-            if not reachable.any():
-                onward = None
-            elif not reachable.all():
-                machines, ready, onward = machines[reachable], ready[reachable], onward[reachable]
-        setup = self.board.setup_next[job.product.family][machines]
-        chosen = self.choose(op, machines, np.zeros(len(machines)), ready, setup, onward)
+        key = (id(step), destination)
+        prepared = self._kits.get(key)
+        if prepared is None:
+            onward = None
+            if destination >= 0:
+                onward = self.network.transit[self.compiled.machine_node[machines], destination]
+                reachable = np.isfinite(onward)
+                if not reachable.any():
+                    onward = None
+                elif not reachable.all():
+                    machines, onward = machines[reachable], onward[reachable]
+            prepared = self._kits[key] = Prepared(step, machines, np.zeros(len(machines)), onward)
+        machines = prepared.machines
+        ready = self.ready_times(machines)
+        setup = self.board.setup_next[job.product.family].take(machines)
+        chosen = self.choose(op, machines, prepared.transit, ready, setup, prepared.onward, prepared)
         return self.machine_node[int(machines[chosen])]
 
     def choose(
@@ -180,17 +236,25 @@ class Placement:
         ready: np.ndarray,
         setup: np.ndarray | None,
         onward: np.ndarray | None = None,
+        prepared: Prepared | None = None,
     ) -> int:
         """Index into ``machines`` of the one the assignment rule picks (vectorised scores).
 
         ``setup``: the expected changeover on each machine (None: none anywhere); ``onward``:
         transit from each machine to where the part goes next, counted in the completion time
-        (rules that count it) when the part has no location yet."""
+        (rules that count it) when the part has no location yet; ``prepared``: the cached
+        candidates ``machines`` are (their expected times already gathered), or None.
+
+        Earliest completion with ``ready`` from :meth:`ready_times` (never before now) and
+        every part at hand scores ``ready + work``: each arrival is now, and
+        ``max(now, ready)`` is ``ready`` itself, so the score is the rule's to the bit."""
         now = self.env.now
         job = op.job
         step = job.product.steps[op.step]
         compiled = self.compiled
-        if len(machines) == len(step.machine_array) and (machines is step.machine_array):
+        if prepared is not None:
+            fixed, unit = prepared.fixed, prepared.unit
+        elif machines is step.machine_array:
             fixed, unit = step.fixed_array, step.unit_array
         else:
             position = np.searchsorted(step.machine_array, machines)
@@ -211,6 +275,8 @@ class Placement:
                 cost = cost + self.network.cost_per_unit[compiled.machine_node[machines], destination] * job.quantity
         if onward is not None and rule.counts_onward:
             work = work + onward
+        if self._ready_plus_work and prepared is not None and prepared.at_hand and len(machines) >= rule.numpy_from:
+            return int((ready + work).argmin())
         candidates = assignment.Candidates(
             ready=ready,
             arrival=now + transit,

@@ -81,7 +81,8 @@ class PushDispatcher(Dispatcher):
         and the unit holding its part is blocked."""
         placement = self.placement
         board = self.board
-        machines, transit, onward = placement.candidates(op)
+        prepared = placement.prepared(op)
+        machines, transit, onward = prepared.machines, prepared.transit, prepared.onward
         if board.has_buffers:
             waiting, buffer = board.waiting_count, board.buffer
             room = np.array([not (0 < buffer[m] <= waiting[m]) for m in machines.tolist()])
@@ -94,12 +95,13 @@ class PushDispatcher(Dispatcher):
             if not room.all():
                 machines, transit = machines[room], transit[room]
                 onward = onward[room] if onward is not None else None
+                prepared = None
         if len(machines) == 1:
             machine = int(machines[0])
         else:
             ready = placement.ready_times(machines)
-            setup = board.setup_next[op.job.product.family][machines]
-            machine = int(machines[placement.choose(op, machines, transit, ready, setup, onward)])
+            setup = board.setup_next[op.job.product.family].take(machines)
+            machine = int(machines[placement.choose(op, machines, transit, ready, setup, onward, prepared)])
         op.estimate = placement.expected_work(machine, op, board.tail_family[machine])
         board.queued_work[machine] += op.estimate
         board.set_tail(machine, op.job.product.family)

@@ -43,8 +43,8 @@ class Transport:
         ``wake_lane``: a lane has a departure to decide at the next dispatch epoch."""
         self.env = env
         self.network = network
-        self._routes: dict[tuple[int, int], tuple[int, int]] = {}
-        """(origin, destination) node -> (lane, next node) of the first hop."""
+        self._routes: dict[tuple[int, int], tuple[LaneOperator, int, Hub | None]] = {}
+        """(origin, destination) node -> the first hop (see :meth:`_first_hop`)."""
         self._reachable: dict[tuple[int, int], bool] = {}
         self.lanes: list[LaneOperator] = []
         first_vehicle = layout.n_machine_units
@@ -87,30 +87,35 @@ class Transport:
             return
         route = self._routes.get((origin, destination))
         if route is None:
-            network = self.network
-            route = self._routes[(origin, destination)] = (
-                int(network.next_lane[origin, destination]),
-                int(network.next_node[origin, destination]),
-            )
-        lane, hop = route
-        if lane < 0:
-            raise SimulationError(
-                f"no lane route from {self.network.node_ids[origin]} to {self.network.node_ids[destination]}"
-            )
+            route = self._routes[(origin, destination)] = self._first_hop(origin, destination)
+        lane, hop, hub = route
 
         def at_hop() -> None:
             job.node = hop
-            hub = self.hubs.get(hop) if hop != destination else None
             if hub is None:
                 self.move(job, hop, destination, arrived)
             else:  # changing lanes at a hub: handled on a dock first
                 hub.handle(job.quantity, job.order.index, job.index, lambda: self.move(job, hop, destination, arrived))
 
-        self.lanes[lane].ship(Parcel(job.quantity, job.order.index, job.index, self.env.now, at_hop), origin)
+        lane.ship(Parcel(job.quantity, job.order.index, job.index, self.env.now, at_hop), origin)
+
+    def _first_hop(self, origin: int, destination: int) -> tuple[LaneOperator, int, Hub | None]:
+        """The lane of the first hop from ``origin`` toward ``destination``, the node it leads
+        to, and the docks the part is handled on there (None: none, or it is the destination)."""
+        network = self.network
+        lane = int(network.next_lane[origin, destination])
+        if lane < 0:
+            raise SimulationError(f"no lane route from {network.node_ids[origin]} to {network.node_ids[destination]}")
+        hop = int(network.next_node[origin, destination])
+        return self.lanes[lane], hop, self.hubs.get(hop) if hop != destination else None
 
     def send_parts(self, op: Operation, node: int, all_arrived: Callable[[], None]) -> None:
         """Carry every part ``op`` needs to ``node``; call ``all_arrived`` once they are all there."""
-        parts = op.job.parts()
+        job = op.job
+        if not job.components or job.step != job.product.assembly_step:  # one part (Job.parts): no count
+            self.move(job, job.node, node, all_arrived)
+            return
+        parts = job.parts()
         op.parts_pending = len(parts)
 
         def one_arrived() -> None:
