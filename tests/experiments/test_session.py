@@ -52,11 +52,11 @@ def test_stop_is_final_until_reset(session, tiny):
     session.open(tiny)
     session.set_speed(30.0, False)
     assert session.run()
-    poll_until(session, lambda: session.now > 0, 10.0)
+    poll_until(session, lambda: session.now > 0, 30.0)
     assert session.toggle() and session.state == "paused"
     assert session.toggle() and session.state == "running"
     assert session.stop()
-    poll_until(session, lambda: session.state == "finished", 10.0)
+    poll_until(session, lambda: session.state == "finished", 30.0)
     assert session.run_end.status == "stopped"
     assert not session.run() and not session.toggle()  # Space after Stop does not start over
     assert session.state == "finished" and session.events_ingested > 0
@@ -95,7 +95,7 @@ def test_a_failing_run_reports_and_ends_failed(session, tiny):
     session.extra_observers.append(Exploding())
     session.set_speed(60.0, True)
     session.run()
-    seen = poll_until(session, lambda: session.state == "failed", 10.0)
+    seen = poll_until(session, lambda: session.state == "failed", 30.0)
     failure = next(u for u in seen if isinstance(u, Failed))
     assert "bad batch on purpose" in failure.message and "Traceback" in failure.details
     assert session.can("reset") and not session.can("run")

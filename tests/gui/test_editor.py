@@ -200,7 +200,7 @@ def test_sweep_this_field_gives_the_path_with_ids(qtbot, window, editor):
 def test_edits_during_a_run_wait_for_reset_or_apply(qtbot, window, editor, answers):
     window.set_speed(30.0, False)
     window.run()
-    qtbot.waitUntil(lambda: window.now > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: window.now > 0, timeout=30_000)
     editor.set_field("run.seed", 5)
     editor.validate_now()
     assert window.state in ("running", "paused") and window.scenario.run.seed != 5
@@ -211,7 +211,7 @@ def test_edits_during_a_run_wait_for_reset_or_apply(qtbot, window, editor, answe
     assert window.state == "ready" and window.scenario.run.seed == 5
 
     window.run()
-    qtbot.waitUntil(lambda: window.now > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: window.now > 0, timeout=30_000)
     editor.set_field("run.seed", 6)
     answers.append("Discard the run")
     assert window.editor_link.apply()

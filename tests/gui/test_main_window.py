@@ -43,7 +43,7 @@ def test_pause_step_stop_reset(qtbot, window, tiny_path):
     window.open_scenario(tiny_path)
     window.set_speed(30.0, False)
     window.run()
-    qtbot.waitUntil(lambda: window.now > 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.now > 0, timeout=30_000)
     window.toggle_run()
     assert window.state == "paused"
     window.step()
@@ -105,7 +105,7 @@ def test_opening_while_running_asks_first_then_stops_cleanly(qtbot, window, tiny
     window.open_scenario(tiny_path)
     window.set_speed(10.0, False)
     window.run()
-    qtbot.waitUntil(lambda: window.now > 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.now > 0, timeout=30_000)
     runner = window.session.runner
     answers.append("Cancel")  # the user keeps the run
     assert not window.open_scenario(samples_dir / "logistics_direct.json")
@@ -271,7 +271,7 @@ def test_the_tour_asks_before_leaving_the_users_run_and_stores_no_run_of_its_own
     tiny_name = window.scenario.name
     window.set_speed(10.0, False)
     window.run()
-    qtbot.waitUntil(lambda: window.now > 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.now > 0, timeout=30_000)
     window.set_presentation(True, full_screen=False)
     answers.append("Cancel")  # the user keeps their run
     window.tour_next()

@@ -52,7 +52,7 @@ def test_a_gui_run_is_stored_with_its_status(qtbot, window, tiny_path):
 
     window.set_speed(30.0, False)  # slow enough to stop half way
     window.toggle_run()
-    qtbot.waitUntil(lambda: window.now > 60, timeout=10_000)
+    qtbot.waitUntil(lambda: window.now > 60, timeout=30_000)
     window.stop()
     control = window.run_control
     qtbot.waitUntil(lambda: control.record is not None and control.record.stored, timeout=30_000)
@@ -60,7 +60,7 @@ def test_a_gui_run_is_stored_with_its_status(qtbot, window, tiny_path):
     window.reset(ask=False)
 
     window.toggle_run()
-    qtbot.waitUntil(lambda: window.now > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: window.now > 0, timeout=30_000)
     discarded = control.record.run_id
     window.reset(ask=False)  # discarded before its KPIs: the CLI's killed run
 
@@ -237,7 +237,7 @@ def test_a_stopped_replication_1_is_left_out_of_the_cards_and_they_say_so(qtbot,
     window.show_view("kpis")
     window.set_speed(30.0, False)  # slow enough to stop half way
     window.toggle_run()
-    qtbot.waitUntil(lambda: window.now > 60, timeout=10_000)
+    qtbot.waitUntil(lambda: window.now > 60, timeout=30_000)
     window.stop()  # replication 1 stops; 2 and 3 run on in the background
     qtbot.waitUntil(lambda: control.summary is not None, timeout=120_000)
     assert window.run_info.run_id not in control.summary["run_ids"] and control.summary["replications"] == 2

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from twin_app.experiments.session import RunSession
+from twin_app.experiments.session import RunSession, return_big_blocks
 from twin_app.gui.main_window import MainWindow, app_icon
 from twin_app.gui.settings import APPLICATION, ORGANISATION, AppSettings
 from twin_app.samples import DEFAULT_SAMPLE
@@ -33,6 +33,7 @@ def application() -> QApplication:
 def create_window(path: Path | None = None, settings: AppSettings | None = None) -> MainWindow:
     """A main window showing ``path`` (or the demo network when None); the next run's process
     is kept started ahead, so Run answers at once."""
+    return_big_blocks()
     window = MainWindow(settings, session=RunSession(prestart=True))
     window.setWindowIcon(app_icon())
     target = path if path is not None else DEFAULT_SAMPLE

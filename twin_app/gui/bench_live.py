@@ -119,7 +119,7 @@ def measure_stalls(
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from twin_app.experiments.session import RunSession
+    from twin_app.experiments.session import RunSession, return_big_blocks
     from twin_app.gui.app import application
     from twin_app.gui.main_window import MainWindow
     from twin_app.gui.settings import AppSettings
@@ -131,7 +131,8 @@ def measure_stalls(
     with tempfile.TemporaryDirectory(prefix="twin-bench-") as scratch:
         settings = AppSettings(Path(scratch) / "settings.ini")
         settings.results_db = Path(scratch) / "results.sqlite"  # stored as a user's run is, not in their history
-        window = MainWindow(settings, session=RunSession(prestart=True))  # as the app makes it
+        return_big_blocks()  # as the app does
+        window = MainWindow(settings, session=RunSession(prestart=True))
         try:
             window.resize(1600, 1000)
             window.show()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QStyle, QT
 
 from twin_app.experiments.analysis_process import Finished
 from twin_app.experiments.live_state import LiveState
-from twin_app.experiments.session import Batch, RunSession
+from twin_app.experiments.session import Batch, RunSession, release_memory
 from twin_app.gui import theme
 from twin_app.gui.bottleneck_view import BottleneckView
 from twin_app.gui.bridge import SessionBridge
@@ -294,6 +294,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         for view in self.views():
             view.clear()
         self._drawn.clear()
+        release_memory()  # the views' buffers are free only now: give them back too
         self._reset_clock()
         self._after_poll()
 
