@@ -122,7 +122,7 @@ def test_a_killed_simulation_process_is_a_clear_error_and_the_store_stays_readab
     poll_until(session, lambda: session.now > 600 and session.run_info is not None)
     record.started(session.run_info)
     assert session.runner is not None
-    os.kill(session.runner._child.pid, signal.SIGKILL)
+    os.kill(session.runner.pid, signal.SIGKILL)
     seen = poll_until(session, lambda: session.state == "failed", 30.0)
     failure = next(u for u in seen if isinstance(u, Failed))
     assert "SIGKILL" in failure.message and "Reset" in failure.message
@@ -153,7 +153,7 @@ def test_the_app_keeps_the_next_runs_process_started_ahead(tiny):
         assert session._spare is spare  # opening a scenario does not start another
         session.set_speed(60.0, True)
         session.run()
-        assert session.runner is not None and session.runner._child is spare.process  # the run took it
+        assert session.runner is not None and session.runner.pid == spare.process.pid  # the run took it
         poll_until(session, lambda: session.state == "finished")
         assert session.run_end is not None and session.run_end.status == "completed"
         assert session.events_ingested > 100

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -151,6 +153,19 @@ def test_worker_error_shows_a_dialog(qtbot, window, tiny_path, dialogs):
     assert "Traceback" in blocker.args[1]
     assert window.state == "failed"
     assert dialogs[-1][0] == "The simulation failed"
+
+
+def test_a_killed_simulation_process_is_a_clear_error_not_a_hang(qtbot, window, tiny_path, dialogs):
+    window.open_scenario(tiny_path)
+    window.set_speed(10.0, False)
+    window.run()
+    qtbot.waitUntil(lambda: window.now > 0, timeout=30_000)
+    with qtbot.waitSignal(window.error_shown, timeout=30_000) as blocker:
+        os.kill(window.session.runner.pid, signal.SIGKILL)
+    assert "killed by signal SIGKILL" in blocker.args[0] and "Reset" in blocker.args[0]
+    assert window.state == "failed" and dialogs[-1][0] == "The simulation failed"
+    window.reset(ask=False)
+    assert window.state == "ready" and window.events_ingested == 0
 
 
 def test_every_sample_opens_and_runs(qtbot, window, samples_dir):

@@ -183,6 +183,11 @@ class ProcessRunner:
         return self._child is not None and self._child.is_alive()
 
     @property
+    def pid(self) -> int | None:
+        """The child's process id (None before :meth:`start`)."""
+        return None if self._child is None else self._child.pid
+
+    @property
     def state(self) -> str:
         """'paused', 'running', 'finished' (ended for any reason) or 'failed': as the commands
         sent and the messages received tell it (a step or a pause_at reached shows 'paused')."""
