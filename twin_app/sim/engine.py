@@ -502,18 +502,33 @@ class Simulation:
         unit.running = True
         unit.phase_start = now
         unit.token = token = unit.token + 1
-        self.env.schedule(PhaseEnd(self._phase_callbacks, unit, token), NORMAL, left)  # type: ignore[arg-type]
+        event = unit.phase_end  # _schedule_phase, inlined
+        if event.callbacks is None:
+            event.callbacks = self._phase_callbacks
+            event.token = token
+        else:
+            event = unit.phase_end = PhaseEnd(self._phase_callbacks, unit, token)
+        self.env.schedule(event, NORMAL, left)  # type: ignore[arg-type]
 
     def _resume(self, unit: Unit) -> None:
         """Start (or continue) the current phase of the unit's operation if it may work now."""
         if unit.op is None or unit.running or unit.down or unit.off:
             return
         unit.running = True
-        env = self.env
-        unit.phase_start = env.now
-        unit.token = token = unit.token + 1
-        left = unit.setup_left if unit.phase == SETUP else unit.process_left
-        env.schedule(PhaseEnd(self._phase_callbacks, unit, token), NORMAL, left)  # type: ignore[arg-type]
+        unit.phase_start = self.env.now
+        unit.token += 1
+        self._schedule_phase(unit, unit.setup_left if unit.phase == SETUP else unit.process_left)
+
+    def _schedule_phase(self, unit: Unit, left: float) -> None:
+        """Schedule the end of the unit's phase in ``left``: its last phase end event once that
+        has fired (SimPy set its callbacks to None), else a new one (the old one is stale)."""
+        event = unit.phase_end
+        if event.callbacks is None:
+            event.callbacks = self._phase_callbacks
+            event.token = unit.token
+        else:
+            event = unit.phase_end = PhaseEnd(self._phase_callbacks, unit, unit.token)
+        self.env.schedule(event, NORMAL, left)  # type: ignore[arg-type]
 
     def _pause(self, unit: Unit) -> None:
         if not unit.running:

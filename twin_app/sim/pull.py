@@ -11,6 +11,7 @@ kanban window sized by Little's law).
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 
 import numpy as np
@@ -43,15 +44,42 @@ class PullDispatcher(Dispatcher):
         self._pools: dict[tuple[int, ...], Group] = {}
         self._pool_cache: dict[tuple[int, int], Group] = {}
         self._pairs = self.sequencing.ranks_pairs
+        self._by_ready = not self.dynamic and self.sequencing.ready_key
+        """Operations are keyed by their ready time (FIFO): see :meth:`_pool_by_ready`."""
 
     def decide(self) -> None:
         ready = self.ready
         if ready:
             batch = ready.copy()
             ready.clear()
-            for op in batch:
-                self._pool(op)
+            if self._by_ready:
+                self._pool_by_ready(batch)
+            else:
+                for op in batch:
+                    self._pool(op)
         self.match()
+
+    def _pool_by_ready(self, batch: list[Operation]) -> None:
+        """:meth:`_pool` and :meth:`enqueue` in one loop, for a rule that keys by the ready time
+        (FIFO): a one-part operation whose queue is known goes straight onto its heap (the same
+        entry :meth:`enqueue` pushes); any other takes the general path."""
+        cache = self._pool_cache
+        dirty = self._dirty
+        counter = self._op_counter
+        place_key = self.placement.place_key
+        for op in batch:
+            job = op.job
+            product = job.product
+            if job.components and op.step == product.assembly_step:
+                self._pool(op)
+                continue
+            group = cache.get(place_key(job, product.steps[op.step]))
+            if group is None:
+                self._pool(op)
+                continue
+            op.group = group
+            dirty[id(group)] = group
+            heapq.heappush(group.heap, (op.ready, job.index, next(counter), op))
 
     def _pool(self, op: Operation) -> None:
         """Put a ready operation in the pooled queue of the units that can do it."""

@@ -208,10 +208,12 @@ class Dispatcher:
     def match(self) -> None:
         """Start waiting operations on free units until no queue has both (non-delay)."""
         candidates = self._dirty
+        take_up = self.take_up
+        unit_groups = self.unit_groups
         for unit in self.freed:
             if unit.arrived and unit.op is None and not unit.down and not unit.off:
-                self.take_up(unit.arrived.popleft(), unit)  # pulled work that has arrived goes first
-            for group in self.unit_groups[unit.index]:
+                take_up(unit.arrived.popleft(), unit)  # pulled work that has arrived goes first
+            for group in unit_groups[unit.index]:
                 candidates[id(group)] = group
         self.freed.clear()
         if not candidates:
@@ -219,6 +221,7 @@ class Dispatcher:
         self._dirty = {}
         if not self.overlap:
             # Every unit serves one queue: queues do not compete, serve each on its own.
+            heap_only = self._heap_only
             for group in candidates.values():
                 units = group.units
                 if len(units) == 1:
@@ -230,8 +233,8 @@ class Dispatcher:
                     ):
                         if unit.inbound and not self.may_take(unit, self.peek(group)):
                             continue
-                        op = heapq.heappop(group.heap)[-1] if self._heap_only else self.take_for(group, unit)
-                        self.take_up(op, unit)
+                        op = heapq.heappop(group.heap)[-1] if heap_only else self.take_for(group, unit)
+                        take_up(op, unit)
                     continue
                 while group.heap or group.dynamic:
                     free = self.eligible_units(group)

@@ -118,6 +118,7 @@ class Unit:
         "op",
         "owner",
         "phase",
+        "phase_end",
         "phase_start",
         "process_left",
         "running",
@@ -147,6 +148,8 @@ class Unit:
         self.blocked = False  # holding a finished part no capable machine has room for
         self.blocked_since = 0.0
         self.arrived: deque[Operation] = deque()  # pulled operations whose parts are here
+        self.phase_end = PhaseEnd(None, self, 0)  # (as if fired: callbacks None)
+        """The unit's last phase end event, scheduled again for its next phase once it has fired."""
 
     def is_free(self) -> bool:
         return self.op is None and not self.down and not self.off and not self.blocked
@@ -158,12 +161,14 @@ class PhaseEnd:
     It carries what ``simpy.Environment.step`` reads of an event (``callbacks``, ``_ok``,
     ``_value``) plus the unit and the unit's token when the phase began (a pause makes it
     stale), scheduled with ``Environment.schedule`` like a Timeout but without building a
-    Timeout and a ``functools.partial`` for each of millions of phases.
+    Timeout and a ``functools.partial`` for each of millions of phases. A unit keeps its last
+    one and schedules it again once it has fired (SimPy sets ``callbacks`` to None then; a
+    stale one still in the queue is never taken).
     """
 
     __slots__ = ("_ok", "_value", "callbacks", "token", "unit")
 
-    def __init__(self, callbacks: tuple, unit: Unit, token: int) -> None:
+    def __init__(self, callbacks: tuple | None, unit: Unit, token: int) -> None:
         self.callbacks = callbacks
         self._ok = True
         self._value = None

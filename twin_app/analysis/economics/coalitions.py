@@ -105,8 +105,9 @@ def order_needs(result: RunResult, work: Work) -> OrderNeeds:
     keys = unique_sorted(work.position[keep] * n_ids + need[keep])
     key_order, key_need = keys // n_ids, keys % n_ids
     sets = [*step_sets, *lane_sets, *(frozenset((i,)) for i in range(result.n_owners))]
-    need_starts = np.searchsorted(key_order, np.arange(work.n_orders + 1))
-    pair_starts = np.searchsorted(work.pair_order, np.arange(work.n_orders + 1))
+    # (lists: slicing by Python ints, not numpy scalars, in the per-order loops below)
+    need_starts = np.searchsorted(key_order, np.arange(work.n_orders + 1)).tolist()
+    pair_starts = np.searchsorted(work.pair_order, np.arange(work.n_orders + 1)).tolist()
     owners = work.pair_owner.tolist()
     needs_list = key_need.tolist()
     return OrderNeeds(

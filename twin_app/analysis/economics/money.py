@@ -88,7 +88,7 @@ def _power(needs: OrderNeeds, work: Work) -> tuple[np.ndarray, np.ndarray]:
     """Per (order, partner) pair: the Shapley value of the order's game and its variance."""
     power = np.zeros(len(work.pair_order))
     variance = np.zeros(len(work.pair_order))
-    starts = np.searchsorted(work.pair_order, np.arange(work.n_orders + 1))
+    starts = np.searchsorted(work.pair_order, np.arange(work.n_orders + 1)).tolist()
     by_key: dict[Any, ShapleyValue] = {}
     by_game: dict[Game, ShapleyValue] = {}
     for position in range(work.n_orders):
