@@ -155,6 +155,32 @@ def test_a_million_bars_stay_bounded_by_rows_times_pixels(qtbot):
     assert frame.stats["raster_rects"] < 200_000
 
 
+def test_a_hidden_gantt_is_ready_to_paint_when_its_tab_is_shown(qtbot):
+    """Bars that come while another tab is shown are binned as they come, so the first paint
+    after switching to the Gantt has none left to bin (it had to bin them all: up to 200 ms on
+    the large network), and it shows what a Gantt shown all along shows."""
+    scenario, layout, events, orders = synthetic_run(200_000, 50)
+    hidden, shown = GanttView(), GanttView()
+    for v in (hidden, shown):
+        qtbot.addWidget(v)
+        v.resize(1200, 700)
+        v.show_layout(scenario, layout)
+        v.set_order_products(orders)
+        v.set_follow_now(False)
+    shown.show()
+    for part in np.array_split(events, 20):
+        hidden.append(part)
+        assert hidden.store.lod.done == hidden.store.n  # nothing waits for the tab switch
+        shown.append(part)
+        shown.grab()  # a shown Gantt bins at its paints
+    hidden.show()
+    for v in (hidden, shown):
+        v.zoom_to_fit()
+    assert hidden.item.last_paint_stats.get("frame_ms") is None  # not painted while hidden
+    assert hidden.grab().toImage() == shown.grab().toImage()
+    assert hidden.item.last_paint_stats["visible"] == shown.item.last_paint_stats["visible"] == shown.store.n
+
+
 def test_thin_bars_still_show_in_their_colour(qtbot, layout, monkeypatch):
     store = GanttStore(np.arange(len(layout.resources), dtype=np.int32), layout.resource_owner)
     store.set_mode("state")

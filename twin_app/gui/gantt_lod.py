@@ -53,14 +53,22 @@ class LodRaster:
         """Bin width in time units."""
         self.n_bins = 0
         self.grid = np.empty((0, 0), dtype=np.int32)
-        self.levels: list[np.ndarray] = []
-        """Coarser copies of ``grid`` (each bin the max of two of the level before), so a paint
-        reduces about ``BINS_PER_PIXEL`` bins per pixel column, not all of them."""
+        self._levels: list[np.ndarray] = []
         self.long_idx = np.empty(0, dtype=np.int64)
         self.binned = 0
         self._dirty: list[np.ndarray] = []
         """Fine bin columns changed since the coarser levels were last refreshed."""
+        self._dirty_count = 0
         self._all_dirty = False
+
+    @property
+    def levels(self) -> list[np.ndarray]:
+        """Coarser copies of ``grid`` (each bin the max of two of the level before), so a paint
+        reduces about ``BINS_PER_PIXEL`` bins per pixel column, not all of them. Brought up to
+        date here, when read, not at every :meth:`sync`."""
+        if self._all_dirty or self._dirty:
+            self._refresh_levels()
+        return self._levels
 
     @property
     def short(self) -> float:
@@ -77,36 +85,46 @@ class LodRaster:
 
     # ----- keeping up with the store -----
     def sync(self, store: GanttStore) -> None:
-        """Bin the bars appended since the last call; rebuild if rows or colours changed."""
+        """Bin the bars appended since the last call; rebuild if rows or colours changed.
+
+        O(new bars): the coarser levels are brought up to date only when a paint reads them
+        (:attr:`levels`), so a view that bins every batch while hidden, or paints zoomed in,
+        does not refresh them batch after batch (5 ms a batch on the large network).
+        """
         if store.structure != self.structure or store.n < self.done:
             self._start(store)
         if store.n == self.done:
             return
         a, b = self.done, store.n
-        self._dirty, self._all_dirty = [], self.done == 0  # a first fill: refresh every level whole
         end = float(store.x1[a:b].max())
         while end >= self.t_end:
             self._double(store)
         self._add(store, np.arange(a, b))
         self.done = b
-        self._refresh_levels()
+
+    def _mark_dirty(self, cols: np.ndarray) -> None:
+        if self._all_dirty:
+            return
+        self._dirty.append(cols)
+        self._dirty_count += len(cols)
+        if self._dirty_count > self.n_bins:  # as much as the whole grid: refresh it whole
+            self._all_dirty, self._dirty, self._dirty_count = True, [], 0
 
     def _refresh_levels(self) -> None:
         """Recompute the coarser levels where fine bins changed (live bars land near the clock,
         but a long interval that closes late lands far back: columns, not a range)."""
         finer = self.grid
         if self._all_dirty:
-            for level in self.levels:
+            for level in self._levels:
                 np.maximum(finer[:, 0::2], finer[:, 1::2], out=level)
                 finer = level
-            return
-        if not self._dirty:
-            return
-        cols = np.unique(np.concatenate(self._dirty))
-        for level in self.levels:
-            cols = np.unique(cols // 2)
-            level[:, cols] = np.maximum(finer[:, 2 * cols], finer[:, 2 * cols + 1])
-            finer = level
+        elif self._dirty:
+            cols = np.unique(np.concatenate(self._dirty))
+            for level in self._levels:
+                cols = np.unique(cols // 2)
+                level[:, cols] = np.maximum(finer[:, 2 * cols], finer[:, 2 * cols + 1])
+                finer = level
+        self._all_dirty, self._dirty, self._dirty_count = False, [], 0
 
     def _start(self, store: GanttStore) -> None:
         self.structure = store.structure
@@ -117,15 +135,16 @@ class LodRaster:
         bins = MEMORY_CELLS // n_rows
         self.n_bins = int(min(MAX_BINS, max(MIN_BINS, 1 << max(bins.bit_length() - 1, 0))))
         self.grid = np.full((n_rows, self.n_bins), -1, dtype=np.int32)
-        self.levels = []
+        self._levels = []
         bins = self.n_bins // 2
         while bins >= MIN_BINS // 8:
-            self.levels.append(np.full((n_rows, bins), -1, dtype=np.int32))
+            self._levels.append(np.full((n_rows, bins), -1, dtype=np.int32))
             bins //= 2
         t_min = store.t_min if math.isfinite(store.t_min) else 0.0
         t_max = store.t_max if math.isfinite(store.t_max) else t_min + 1.0
         self.t0 = min(t_min, 0.0)
         self.q = max(t_max - self.t0, 1e-9) / self.n_bins
+        self._all_dirty, self._dirty, self._dirty_count = True, [], 0  # a first fill: every level whole
 
     def _double(self, store: GanttStore) -> None:
         """Twice the bin width over twice the time span: pairs of bins merge into one."""
@@ -157,13 +176,13 @@ class LodRaster:
         code = store.code[idx]
         np.maximum.at(flat, cell, code)
         if not self._all_dirty:
-            self._dirty.append(np.unique(b0))
+            self._mark_dirty(np.unique(b0))
         span = b1 - b0
         for k in range(1, int(span.max()) + 1 if len(span) else 1):
             sel = span >= k
             np.maximum.at(flat, cell[sel] + k, code[sel])
             if not self._all_dirty:
-                self._dirty.append(np.unique(b0[sel] + k))
+                self._mark_dirty(np.unique(b0[sel] + k))
         self.binned += len(idx)
 
     # ----- reading -----
