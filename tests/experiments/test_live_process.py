@@ -148,7 +148,7 @@ def test_the_app_keeps_the_next_runs_process_started_ahead(tiny):
     session = RunSession(prestart=True)
     try:
         spare = session._spare
-        assert spare is not None and spare.process.is_alive()  # ready before any scenario
+        assert spare is not None and session.wait_ready(60)  # ready before any scenario
         session.open(tiny)
         assert session._spare is spare  # opening a scenario does not start another
         session.set_speed(60.0, True)

@@ -46,6 +46,9 @@ import numpy as np
 from twin_app.experiments.live import SimRunner, SimulationFactory, SimulationLike, describe_error
 from twin_app.model.events import EVENT_DTYPE, ORDER_DTYPE, EventBatch, RunObserver
 
+_READY = "ready"
+"""The child's first message: started, modules imported, waiting for its run."""
+
 _OVER = "over"
 """The child's own last message in its queue: the simulation thread is done."""
 
@@ -74,6 +77,15 @@ class SimulationProcess:
         finally:
             commands_in.close()
             messages_out.close()
+        self._ready = False
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait until the child has started and imported the engine; True if it has (call it
+        before the run is started: the bench measures runs, not Python starting)."""
+        if not self._ready and self.messages.poll(timeout):
+            with contextlib.suppress(EOFError, OSError):
+                self._ready = self.messages.recv()[0] == _READY
+        return self._ready
 
     def close(self) -> None:
         """End the child (unused, or its run over)."""
@@ -241,6 +253,8 @@ class ProcessRunner:
                 except (EOFError, OSError):
                     break
                 kind = message[0]
+                if kind == _READY:
+                    continue
                 if kind == "batch":
                     _, now, events, orders = message
                     batch = EventBatch(now, np.frombuffer(events, EVENT_DTYPE), np.frombuffer(orders, ORDER_DTYPE))
@@ -299,6 +313,7 @@ def _child_main(commands: Connection, messages: Connection) -> None:
     # happens to its run (and if the app dies, the closed pipe stops the run here).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
+        messages.send((_READY,))
         command = commands.recv()
     except (EOFError, OSError):  # closed unused, or the app is gone
         return

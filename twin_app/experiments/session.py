@@ -297,6 +297,11 @@ class RunSession:
             self._spare = None
         self.analyses.close()
 
+    def wait_ready(self, timeout: float | None = 60.0) -> bool:
+        """With ``prestart``: wait until the next run's process is ready (scripts, the bench);
+        True if it is (False without prestart)."""
+        return self._spare is not None and self._spare.wait_ready(timeout)
+
     def _start_spare(self) -> None:
         """With ``prestart``: have a process ready for the next run (one at most)."""
         if not self.prestart or self._closed:

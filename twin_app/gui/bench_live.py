@@ -137,6 +137,7 @@ def measure_stalls(
             window.resize(1600, 1000)
             window.show()
             window.set_scenario(scenario, Path(scenario_path))
+            window.session.wait_ready()  # a user presses Run after the process is ready: time the run
             window.set_speed(speed, fastest)
             for _ in range(10):
                 app.processEvents()
