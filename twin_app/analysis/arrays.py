@@ -3,10 +3,13 @@
 numpy 2.4's :func:`numpy.unique` without ``return_index``/``return_inverse`` goes through a
 hash table, which on millions of 64-bit integer keys is ~80x slower than sorting (6 s against
 0.08 s for 3 million keys measured here); :func:`unique_sorted` sorts instead and gives the
-same values.
+same values. :func:`percentile` is ``numpy.percentile`` without the ``numpy.unique`` call inside
+it, which imports ``numpy.ma`` (~0.05-0.1 s of a short command's start) for nothing.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -19,3 +22,18 @@ def unique_sorted(values: np.ndarray) -> np.ndarray:
     keep = np.ones(len(ordered), dtype=bool)
     keep[1:] = ordered[1:] != ordered[:-1]
     return ordered[keep]
+
+
+def percentile(values: np.ndarray, q: float) -> float:
+    """``numpy.percentile(values, q)`` (its default, linear method) of a non-empty 1-D array
+    without NaN: the same virtual index ``(n - 1) * q / 100`` and the same two-sided linear
+    interpolation between its two neighbours, so the same float."""
+    n = len(values)
+    virtual = (n - 1) * (q / 100)
+    if virtual >= n - 1:
+        return float(np.max(values))
+    below = math.floor(virtual)
+    low, high = np.partition(values, (below, below + 1))[below : below + 2].tolist()
+    t = virtual - below
+    diff = high - low
+    return high - diff * (1 - t) if t >= 0.5 else low + diff * t

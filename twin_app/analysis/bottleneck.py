@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from twin_app.analysis.arrays import unique_sorted
 from twin_app.analysis.result import RunResult
 from twin_app.analysis.utilisation import BUSY, DOWN, SETUP, state_segments
 
@@ -165,7 +166,7 @@ def analyse_bottlenecks(result: RunResult, segments: tuple[np.ndarray, ...] | No
         )  # fmt: skip
 
     # Momentary bottleneck per elementary segment between period end points.
-    times = np.unique(np.concatenate([p_start, p_end]))
+    times = unique_sorted(np.concatenate([p_start, p_end]))
     n_seg = len(times) - 1
     lo = np.searchsorted(times, p_start)
     hi = np.searchsorted(times, p_end)

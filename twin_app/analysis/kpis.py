@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from twin_app.analysis.arrays import percentile
 from twin_app.analysis.bottleneck import BottleneckAnalysis, analyse_bottlenecks, lane_of_resource, ranking
 from twin_app.analysis.circular import circular_block
 from twin_app.analysis.economics.kpi_blocks import cash_flows, money_blocks
@@ -206,8 +207,8 @@ def compute_kpis(
     if len(lead):
         lead_block.update(
             mean=float(lead.mean()),
-            p50=float(np.percentile(lead, 50)),
-            p95=float(np.percentile(lead, 95)),
+            p50=percentile(lead, 50),
+            p95=percentile(lead, 95),
             max=float(lead.max()),
         )
     due = o["due"][counted]

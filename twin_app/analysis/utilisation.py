@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from twin_app.analysis.arrays import unique_sorted
 from twin_app.analysis.result import RunResult
 from twin_app.model.events import EventKind
 
@@ -172,7 +173,7 @@ def step_function(result: RunResult, lo: np.ndarray, hi: np.ndarray) -> tuple[np
     order = np.argsort(times, kind="stable")
     times, delta = times[order], delta[order]
     count = np.cumsum(delta)
-    unique_times = np.unique(times)
+    unique_times = unique_sorted(times)
     values = count[np.searchsorted(times, unique_times, side="right") - 1] if len(times) else count
     inside = unique_times < result.end
     unique_times, values = unique_times[inside], values[inside]

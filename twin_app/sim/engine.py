@@ -312,9 +312,18 @@ class Simulation:
         no_horizon = self.horizon is None
         demand = self.demand
         turns = itertools.repeat(None, count)  # (cheaper per turn than a range: no int objects)
+        decide = self.dispatcher.decide
         for _ in turns:
             if self._epoch_wanted and peek() > env.now:
-                self._epoch()  # every event at this time is done: now decide (non-delay)
+                # every event at this time is done: now decide (non-delay); _epoch, inlined
+                # for the common case (no trust book to settle)
+                if self._trust is None:
+                    self._epoch_wanted = False
+                    decide()
+                    if self._lanes_due:
+                        self._decide_lanes()
+                else:
+                    self._epoch()
                 continue
             if peek() > until:
                 return turns.__length_hint__() + 1
@@ -446,10 +455,14 @@ class Simulation:
             self._trust.settle()
         self.dispatcher.decide()
         if self._lanes_due:
-            lanes = self._lanes_due
-            self._lanes_due = {}
-            for lane in lanes.values():
-                lane.decide()
+            self._decide_lanes()
+
+    def _decide_lanes(self) -> None:
+        """The lanes woken since the last epoch decide what to load (after the machines)."""
+        lanes = self._lanes_due
+        self._lanes_due = {}
+        for lane in lanes.values():
+            lane.decide()
 
     # -----------------------------------------------------------------------------------------
     # Machine units at work

@@ -46,6 +46,15 @@ class PullDispatcher(Dispatcher):
         self._pairs = self.sequencing.ranks_pairs
         self._by_ready = not self.dynamic and self.sequencing.ready_key
         """Operations are keyed by their ready time (FIFO): see :meth:`_pool_by_ready`."""
+        one_site = len({unit.node for units in machine_units for unit in units}) <= 1
+        if (
+            one_site
+            and not any(product.components for product in placement.compiled.products)
+            and not any(product.take_back is not None for product in scenario.products)
+        ):
+            # Every part is where every unit is (no kits, no take-backs from customers): no
+            # work is ever pulled from another site, so taking work up is starting it.
+            self.take_up = start  # type: ignore[method-assign]
 
     def decide(self) -> None:
         ready = self.ready
