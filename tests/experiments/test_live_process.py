@@ -64,9 +64,12 @@ def test_the_app_gets_the_headless_runs_events_byte_for_byte(session):
     assert session.run(pause_at=1440.0)
     seen = poll_until(session, lambda: session.state == "paused")
     assert [u.now for u in seen if isinstance(u, PausedAt)] == [1440.0]
-    for _ in range(5):  # single events, then on to the end: commands do not change the run
-        assert session.step()
+    for _ in range(5):  # single events, a paced stretch, then flat out to the end:
+        assert session.step()  # commands do not change the run
+    session.set_speed(1440.0, False)
     assert session.run()
+    poll_until(session, lambda: session.now > 1500.0)
+    session.set_speed(60.0, True)
     seen = poll_until(session, lambda: session.state == "finished")
     assert next(u for u in seen if isinstance(u, Ended)).end.status == "completed"
     assert len(session.collector.events) == len(headless.events) > 10_000
