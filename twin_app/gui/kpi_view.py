@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 
 from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
+from twin_app.gui.names import owner_labels
 from twin_app.gui.table_fit import fit_columns
+from twin_app.gui.trust_chart import TrustChart
 from twin_app.gui.view import RunContext, ViewUpdate
 
 CARDS: tuple[tuple[str, str], ...] = (
@@ -358,9 +360,13 @@ class KpiView(QWidget):
         table_layout.addWidget(title)
         table_layout.addWidget(self.table)
 
+        self.trust_chart = TrustChart()  # the lowest owner's and the mean trust, sampled at each refresh
+
         charts = QSplitter(Qt.Orientation.Horizontal)
         charts.addWidget(self.hist_widget)
         charts.addWidget(self.wip_widget)
+        charts.addWidget(self.trust_chart)
+        charts.setSizes([400, 500, 400])
         lower = QSplitter(Qt.Orientation.Vertical)
         lower.addWidget(charts)
         lower.addWidget(table_box)
@@ -372,11 +378,14 @@ class KpiView(QWidget):
         layout.addLayout(grid)
         layout.addWidget(lower, 1)
         self._colors: list[str] = []
+        self._initial_trust: dict[str, float] = {}
         self.replication_texts: dict[str, tuple[str, str]] | None = None
         """Card texts over several replications (mean, 95% CI), shown instead of the run's own."""
 
     def set_run(self, run: RunContext) -> None:
         self._colors = theme.owner_colors(run.scenario.owners)
+        self._initial_trust = {owner.id: float(owner.trust) for owner in run.scenario.owners}
+        self.trust_chart.labels = owner_labels(run.scenario)
         self._sized = False
         self.clear()
 
@@ -384,6 +393,7 @@ class KpiView(QWidget):
         """Colours of the active theme (the plots are restyled by the window)."""
         self.hist_bars.setOpts(brush=pg.mkBrush(theme.colors.accent), pen=pg.mkPen(theme.colors.panel, width=1))
         self.wip_curve.setPen(pg.mkPen(theme.colors.accent, width=1.6))
+        self.trust_chart.restyle()
 
     def clear(self) -> None:
         self.kpis = {}
@@ -392,6 +402,7 @@ class KpiView(QWidget):
             card.set("--", " ")
         self.hist_bars.setOpts(x0=[], width=[], height=[])
         self.wip_curve.setData([], [])
+        self.trust_chart.start(self._initial_trust, self.trust_chart.labels)
         self.table_model.set_rows([])
 
     def update(self, data: ViewUpdate) -> None:
@@ -417,6 +428,7 @@ class KpiView(QWidget):
             x, y = step_xy(times, wip, float(result.end))
             self.wip_curve.setData(x, y)
             self.wip_widget.getPlotItem().setXRange(float(result.start), float(result.end), padding=0.01)
+        self.trust_chart.add(float(result.end), self.kpis)
         self.table_model.set_rows(analysis.owner_table, self._colors)  # in the current sort order
         if not self._sized:
             fit_columns(self.table)
