@@ -19,6 +19,7 @@ Money (prices, contracts, costs, the sharing rules, fairness and investment) is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from twin_app.analysis.circular import circular_block
 from twin_app.analysis.economics.kpi_blocks import cash_flows, money_blocks
 from twin_app.analysis.economics.money import Money, analyse_money
 from twin_app.analysis.energy import energy_block, machine_energy
+from twin_app.analysis.forked import Forked, fork_available
 from twin_app.analysis.logistics import logistics_block, owner_busy_share
 from twin_app.analysis.quality import quality_block, trust_block
 from twin_app.analysis.result import RunResult
@@ -119,8 +121,14 @@ def compute_kpis(
     durations: np.ndarray | None = None,
     bottlenecks: BottleneckAnalysis | None = None,
     acc: Accounts | None = None,
+    fork: bool = False,
 ) -> dict[str, Any]:
     """All headline KPIs of a run over its window, as a JSON-ready dictionary.
+
+    ``fork``: compute the money blocks (and tiers, which read them) in a child process forked
+    once the state durations are known, while this one computes the rest (:mod:`.forked`; the
+    same KPIs, on two cores). Only for a process without other threads; ignored where the
+    platform cannot fork or ``acc`` is given.
 
     ``durations`` (:func:`state_durations`), ``bottlenecks`` (:func:`analyse_bottlenecks`) and
     ``acc`` (:func:`accounts`) of ``result``, when the caller has computed them already for its
@@ -237,6 +245,9 @@ def compute_kpis(
     segments = state_segments(result) if durations is None or bottlenecks is None else None
     if durations is None:
         durations = state_durations(result, segments)
+    money: Forked | None = None
+    if fork and acc is None and fork_available():
+        money = Forked(lambda: _money_blocks(result, durations, accounts(result, durations), counted))
     m = result.n_machine_units
     busy = durations[:, BUSY] / window if window > 0 else np.zeros(result.n_resources)
     owner_ids = layout.owners
@@ -255,8 +266,18 @@ def compute_kpis(
     lanes = lane_of_resource(result)
     ranked_ids = [lanes.get(index, name) for index, name in enumerate(resource_ids)]
 
-    if acc is None:
-        acc = accounts(result, durations)
+    queue_lengths = _queue_lengths(result)
+    if money is not None:
+        flows = _flow_blocks(result, durations, units_done, money.result)
+    else:
+        given = acc
+
+        def computed_here() -> tuple[dict[str, Any], dict[str, Any]]:
+            return _money_blocks(
+                result, durations, given if given is not None else accounts(result, durations), counted
+            )
+
+        flows = _flow_blocks(result, durations, units_done, computed_here)
     return {
         "window": {"start": float(result.start), "end": float(result.end), "length": float(window)},
         "orders_released": int(in_window_release.sum()),
@@ -284,20 +305,34 @@ def compute_kpis(
             "shifting": top[2] if top else None,
             "ranking": [{"resource": ranked_ids[r], "sole": sole, "shifting": shift} for r, sole, shift in ranked[:5]],
         },
-        "queue_length": _queue_lengths(result),
-        **_flow_blocks(result, durations, acc, counted, units_done),
+        "queue_length": queue_lengths,
+        **flows,
         "events": len(result.events),
     }
 
 
+def _money_blocks(
+    result: RunResult, durations: np.ndarray, acc: Accounts, counted: np.ndarray
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The money blocks and the supplier tiers (the KPIs that read the accounts)."""
+    return money_blocks(result, acc, counted), tier_block(result, acc, durations)
+
+
 def _flow_blocks(
-    result: RunResult, durations: np.ndarray, acc: Accounts, counted: np.ndarray, units: float
+    result: RunResult,
+    durations: np.ndarray,
+    units: float,
+    money: Callable[[], tuple[dict[str, Any], dict[str, Any]]],
 ) -> dict[str, Any]:
-    """The money blocks, and the flows: logistics, energy (and the CO2 split), quality,
-    trust and supplier tiers."""
-    blocks = money_blocks(result, acc, counted)
+    """The money blocks and supplier tiers (from ``money()``, asked for last: it may be
+    computed in another process meanwhile), and the flows: logistics, energy (and the CO2
+    split), quality, trust and circular flows."""
     energy = energy_block(result, machine_energy(result, durations), units)
     logistics = logistics_block(result, durations, units)
+    quality = quality_block(result)
+    trust = trust_block(result)
+    circular = circular_block(result)
+    blocks, tiers = money()
     total = blocks["co2"]["total"]
     blocks["co2"].update(
         transport=total - energy["co2"],
@@ -308,10 +343,10 @@ def _flow_blocks(
         **blocks,
         "logistics": logistics,
         "energy": energy,
-        "quality": quality_block(result),
-        "trust": trust_block(result),
-        "tiers": tier_block(result, acc, durations),
-        "circular": circular_block(result),
+        "quality": quality,
+        "trust": trust,
+        "tiers": tiers,
+        "circular": circular,
     }
 
 

@@ -3,6 +3,7 @@ books balance under every rule."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -51,3 +52,13 @@ def test_the_books_balance_under_every_rule(tiny: Scenario) -> None:
         assert books["total"] == pytest.approx(profit["total"]), rule
     assert revenue["premiums"] == 0 and kpis["lateness"]["cost"] == 0
     assert np.isfinite(kpis["investment"]["npv"]["total"])
+
+
+def test_kpis_with_the_money_forked_are_the_kpis_of_one_process(tiny: Scenario) -> None:
+    """``compute_kpis(fork=True)`` (the benchmark's two-core KPI phase: the money in a forked
+    child) gives every KPI to the bit: the same JSON, byte for byte, as one process."""
+    owners = (*tiny.owners, Owner(id="market", kind="platform"))
+    result = simulate(tiny.with_changes(owners=owners, platform=replace(tiny.platform, fee=0.05)))
+    alone = json.dumps(compute_kpis(result), sort_keys=False)
+    assert json.dumps(compute_kpis(result, fork=True), sort_keys=False) == alone
+    assert '"shapley_error"' in alone and '"tiers"' in alone

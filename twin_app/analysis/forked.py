@@ -1,0 +1,75 @@
+"""Compute something in a forked child process while this one goes on with other work.
+
+The KPI phase of a large run has two independent halves (the money, and everything else);
+on a machine with a free core, :func:`compute_kpis` can compute the money in a child forked
+from this process, which sees the run's result without copying it (the pages are shared
+until written) and sends back only the small JSON-ready blocks. The child runs exactly the
+code the parent would have run on the same data, so the KPIs are the same to the bit.
+
+Forking is safe only in a process without other threads (a forked child inherits locks held
+by threads that do not exist in it): the headless benchmark and CLI ask for it, the desktop
+app does not. Where ``fork`` is not available (Windows, macOS' default) the work is done here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def fork_available() -> bool:
+    """Whether this platform can fork a child process."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process in MiB (``VmHWM``; 0 where /proc is missing)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return 0.0
+
+
+class Forked:
+    """``work()`` started in a forked child; :meth:`result` waits for its return value.
+
+    ``child_peak_mib``: the child's own peak resident memory (its shared pages included),
+    known once :meth:`result` has returned."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+
+        def run() -> None:
+            try:
+                value = (True, work(), peak_rss_mib())
+            except BaseException as error:  # handed to the parent, raised there
+                value = (False, error, peak_rss_mib())
+            send.send(value)
+            send.close()
+
+        self._process = context.Process(target=run, daemon=True)
+        self._process.start()
+        send.close()
+        self.child_peak_mib = 0.0
+
+    def result(self) -> Any:
+        """The child's return value (its exception is raised here)."""
+        try:
+            ok, value, self.child_peak_mib = self._receive.recv()
+        except EOFError as error:
+            self._process.join()
+            raise RuntimeError(
+                f"the forked process ended without a result (exit code {self._process.exitcode})"
+            ) from error
+        finally:
+            self._receive.close()
+        self._process.join()
+        if not ok:
+            raise value
+        return value
