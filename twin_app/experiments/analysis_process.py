@@ -23,6 +23,7 @@ import contextlib
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 import time
 import traceback
@@ -244,6 +245,7 @@ class AnalysisProcess:
 
 def _child_main(conn: Connection) -> None:
     """The child: keep a collector of the run's events; answer the newest analysis request."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the app's terminal is the app's to handle
     with contextlib.suppress(AttributeError, OSError):  # (no os.nice on Windows)
         os.nice(ANALYSIS_NICENESS)  # figures can wait a moment; the window and the run cannot
     scenario: Scenario | None = None
