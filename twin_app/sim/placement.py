@@ -37,7 +37,10 @@ class Prepared:
     nowhere yet, or already where each candidate is), so each arrival time is just now.
     Cached with the candidates, so a decision does not search and gather them again."""
 
-    __slots__ = ("at_hand", "fixed", "machines", "onward", "transit", "unit")
+    __slots__ = ("_by_quantity", "at_hand", "fixed", "machines", "onward", "per_unit", "transit", "unit")
+
+    QUANTITIES = 16
+    """Most quantities whose expected times :meth:`work` keeps (orders come in a few sizes)."""
 
     def __init__(
         self, step: CompiledStep, machines: np.ndarray, transit: np.ndarray, onward: np.ndarray | None
@@ -51,6 +54,21 @@ class Prepared:
             position = np.searchsorted(step.machine_array, machines)
             self.fixed, self.unit = step.fixed_array[position], step.unit_array[position]
         self.at_hand = not transit.any()
+        self.per_unit = step.any_per_unit
+        self._by_quantity: dict[float, np.ndarray] = {}
+
+    def work(self, quantity: float) -> np.ndarray:
+        """The expected processing time of ``quantity`` units on each candidate (before any
+        changeover): ``fixed + unit * quantity``, kept for the first few quantities seen.
+        Shared: never to be changed in place."""
+        if not self.per_unit:
+            return self.fixed  # (x + 0.0 is x)
+        work = self._by_quantity.get(quantity)
+        if work is None:
+            work = self.fixed + self.unit * quantity
+            if len(self._by_quantity) < self.QUANTITIES:
+                self._by_quantity[quantity] = work
+        return work
 
 
 class Placement:
@@ -253,13 +271,14 @@ class Placement:
         step = job.product.steps[op.step]
         compiled = self.compiled
         if prepared is not None:
-            fixed, unit = prepared.fixed, prepared.unit
-        elif machines is step.machine_array:
-            fixed, unit = step.fixed_array, step.unit_array
+            work = prepared.work(job.quantity)
         else:
-            position = np.searchsorted(step.machine_array, machines)
-            fixed, unit = step.fixed_array[position], step.unit_array[position]
-        work = fixed + unit * job.quantity if step.any_per_unit else fixed  # (x + 0.0 is x)
+            if machines is step.machine_array:
+                fixed, unit = step.fixed_array, step.unit_array
+            else:
+                position = np.searchsorted(step.machine_array, machines)
+                fixed, unit = step.fixed_array[position], step.unit_array[position]
+            work = fixed + unit * job.quantity if step.any_per_unit else fixed  # (x + 0.0 is x)
         if setup is not None:
             work = work + setup
         rule = self.rule
