@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from twin_app.analysis.quality import trust_over_time
@@ -91,6 +92,38 @@ def test_the_engines_trust_is_the_analysis_trust(twin) -> None:
     assert scores[-1].tolist() == pytest.approx(run.sim.placement.trust.scores.tolist(), abs=0)
     assert scores[-1][0] < 1.0  # A lost trust
     assert {r.resource for r in run.log("PROCESS")} == {0, 1}  # and B got work
+
+
+def test_the_trust_band_is_the_owners_mean_and_lowest_after_every_delivery(twin) -> None:
+    # The KPI view's trust chart: the mean over the owners and the lowest owner's trust, as a
+    # step function over the run, equal to reducing the full owner-by-delivery table.
+    from twin_app.analysis.quality import trust_band
+
+    owners = [{"id": "a"}, {"id": "b", "trust": 0.9}]
+    sites = [{"id": "sa", "owner": "a"}, {"id": "sb", "owner": "b"}]
+    machines = [
+        {"id": "A", "site": "sa", "capabilities": [{"step": "mill", "time": 3}], "yield_rate": 0.7},
+        {"id": "B", "site": "sb", "capabilities": [{"step": "mill", "time": 4}]},
+    ]
+    products = [{"id": "X", "routing": [{"capabilities": ["mill"]}]}]
+    orders = [{"product": "X", "release": 4 * i, "due": 4 * i + 8} for i in range(40)]
+    platform = {"assignment": "trust", "trust_smoothing": 0.2}
+    scenario = twin.build(machines, products, orders, owners=owners, sites=sites, platform=platform)
+    run = twin.simulate(scenario)
+    result = run.collector.result(scenario, run.sim.layout)
+    times, scores = trust_over_time(result)
+    band_times, mean, lowest, lowest_owner = trust_band(result)
+    assert (band_times[0], mean[0], lowest[0]) == (0.0, pytest.approx(0.95), 0.9)  # the start: (1 + 0.9) / 2
+    # at every time of the band, the full table's row in force then gives the same two figures
+    rows = np.searchsorted(times, band_times, side="right") - 1
+    assert mean == pytest.approx(scores[rows].mean(axis=1), abs=1e-12)
+    assert lowest.tolist() == scores[rows].min(axis=1).tolist()
+    # and a delivery that changed nobody's trust adds no point
+    kept = set(band_times.tolist())
+    for i in range(1, len(times)):
+        assert (times[i] in kept) or np.array_equal(scores[i], scores[i - 1]) or times[i] == times[i - 1]
+    assert len(band_times) > 5 and lowest.min() < 0.9  # A's failures pull the lowest below B's start
+    assert lowest_owner == int(np.argmin(scores[-1]))
 
 
 def test_an_owner_sharing_no_data_looks_free_and_gets_work_it_cannot_start(twin) -> None:

@@ -28,6 +28,7 @@ from twin_app.analysis.kpis import (
     owner_table,
     wip_over_time,
 )
+from twin_app.analysis.quality import trust_band
 from twin_app.analysis.result import RunResult
 from twin_app.analysis.utilisation import (
     mean_queue_length,
@@ -56,6 +57,7 @@ PARTS = (
     "wip",
     "queue_means",
     "lane_flows",
+    "trust_band",
 )
 """What an Analysis can compute, each at most once."""
 
@@ -143,6 +145,12 @@ class Analysis:
     def queue_means(self) -> np.ndarray:
         """Time-average operations waiting per resource."""
         return mean_queue_length(self.result)
+
+    @cached_property
+    def trust_band(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """The owners' mean and lowest trust over the run, and the owner lowest at the end
+        (:func:`~twin_app.analysis.quality.trust_band`)."""
+        return trust_band(self.result)
 
     @cached_property
     def lane_flows(self) -> np.ndarray:
