@@ -4,8 +4,10 @@ decide a product step's optional passes and routing rework.
 Each is its own named stream of the run (:func:`twin_app.sim.rng.stream`), keyed by stable ids
 (machine id and capability; machine id and the two families of a changeover; product id, step
 and purpose), never by position, so changing one part of a scenario leaves the draws of every
-other part alone (common random numbers across compared scenarios). Processing samplers are
-made up front, one per machine and capability; setups and product steps on first use.
+other part alone (common random numbers across compared scenarios). Every sampler is made on
+first use (one per machine and capability, per changeover, per product step and purpose): a
+stream is picked by its name, not by when it is made, so making them late changes no number,
+and a network of 20,000 machines does not build 20,000 generators before its first event.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ class Draws:
         self.layout = layout
         self._rng = rng
         self.process: list[dict[str, Callable[[], float]]] = [
-            {cap.step: sampler(cap.time, rng("process", machine.id, cap.step)) for cap in machine.capabilities}
+            _ProcessSamplers(machine.id, {cap.step: cap.time for cap in machine.capabilities}, rng)
             for machine in scenario.machines
         ]
         self._setups: dict[tuple[int, int, int], Callable[[], float]] = {}
@@ -54,4 +56,21 @@ class Draws:
         if draw is None:
             rng = self._rng(purpose, self.scenario.products[product].id, str(step))
             draw = self._routing[key] = uniforms(rng)
+        return draw
+
+
+class _ProcessSamplers(dict):
+    """One machine's processing-time samplers by capability, each made when first asked for
+    (a capability the machine does not have is a KeyError, as in a plain dict)."""
+
+    __slots__ = ("_machine", "_rng", "_times")
+
+    def __init__(self, machine: str, times: dict[str, Distribution], rng: Callable[..., np.random.Generator]) -> None:
+        super().__init__()
+        self._machine = machine
+        self._times = times
+        self._rng = rng
+
+    def __missing__(self, step: str) -> Callable[[], float]:
+        draw = self[step] = sampler(self._times[step], self._rng("process", self._machine, step))
         return draw

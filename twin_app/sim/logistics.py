@@ -169,16 +169,16 @@ class LaneOperator:
         arrival = self.env.timeout(duration)
         arrival.callbacks.append(lambda _event: self._arrive(vehicle, duration))
 
-    def _cost(self, parcel: Parcel, carried: float) -> float:
-        share = self.trip_cost * parcel.quantity / carried if carried > 0 else 0.0
-        return share + self.lane.cost_per_unit * parcel.quantity
-
     def _log_trip(self, trip: _Trip, end: float) -> None:
-        """One TRANSPORT record per part of a loaded trip, from departure to ``end``."""
+        """One TRANSPORT record per part of a loaded trip, from departure to ``end``: each part
+        pays the trip's cost by its share of the load, plus the lane's cost per unit."""
+        departed, vehicle, owner, carried = trip.departed, trip.vehicle, self.owner, trip.carried
+        trip_cost, per_unit, record = self.trip_cost, self.lane.cost_per_unit, self.record
         for parcel in trip.load:
-            cost = self._cost(parcel, trip.carried)
-            record = (trip.departed, end, _TRANSPORT, trip.vehicle, self.owner, parcel.order, parcel.job, -1)
-            self.record((*record, parcel.quantity, cost))
+            quantity = parcel.quantity
+            share = trip_cost * quantity / carried if carried > 0 else 0.0
+            cost = share + per_unit * quantity
+            record((departed, end, _TRANSPORT, vehicle, owner, parcel.order, parcel.job, -1, quantity, cost))
 
     def _arrive(self, vehicle: int, duration: float) -> None:
         trip = self._trips.pop(vehicle)
