@@ -1,29 +1,15 @@
-"""Trust over time in the KPI view: the owners' mean and the lowest owner, named, from the
-trust the analysis gives at each refresh, after the owners' starting trust at time 0."""
+"""Trust over time in the KPI view: the owners' mean and the lowest owner, exact step functions
+from the analysis's trust_band, with the owner lowest at the end named."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
-
-from twin_app.gui.trust_chart import TrustSamples
-
-
-def test_samples_keep_the_mean_and_the_lowest_owner_and_start_over_for_another_run() -> None:
-    samples = TrustSamples()
-    samples.start({"acme": 1.0, "bolt": 0.9})
-    assert samples.add(600.0, {"acme": 0.8, "bolt": 0.95})
-    assert samples.times == [0.0, 600.0]
-    assert samples.mean == pytest.approx([0.95, 0.875])
-    assert samples.lowest == pytest.approx([0.9, 0.8]) and samples.lowest_owner == ["bolt", "acme"]
-    assert samples.add(600.0, {"acme": 0.7, "bolt": 0.95})  # the same moment again: replaced
-    assert samples.times == [0.0, 600.0] and samples.lowest == pytest.approx([0.9, 0.7])
-    assert samples.add(300.0, {"acme": 1.0, "bolt": 0.5})  # earlier: another run (a reset)
-    assert samples.times == [0.0, 300.0] and samples.lowest_owner == ["bolt", "bolt"]
-    assert not samples.add(900.0, {})  # an analysis without trust adds nothing
-    assert samples.times == [0.0, 300.0]
 
 
 def test_the_kpi_view_draws_trust_from_the_start_to_now_with_the_lowest_owner_by_name(window, tiny_path) -> None:
+    from twin_app.analysis.quality import trust_over_time
+
     assert window.open_scenario(tiny_path)
     window.show_view("kpis")
     window.run_to(2880.0)
@@ -32,12 +18,20 @@ def test_the_kpi_view_draws_trust_from_the_start_to_now_with_the_lowest_owner_by
     owner = min(trust, key=lambda k: (trust[k], k))
     names = {o.id: o.name for o in window.scenario.owners}
     x, y = chart.lowest_curve.getData()
-    assert list(x) == [0.0, 2880.0]
+    assert x[0] == 0.0 and x[-1] == 2880.0  # from the start to now
     assert y[0] == min(o.trust for o in window.scenario.owners) and y[-1] == pytest.approx(trust[owner])
     assert chart.lowest_text() == f"lowest: {names[owner]} {trust[owner]:.3f}"  # a name, not an id
     assert chart.legend.getLabel(chart.lowest_curve).text == chart.lowest_text()
-    _, mean = chart.mean_curve.getData()
+    mx, mean = chart.mean_curve.getData()
     assert mean[-1] == pytest.approx(sum(trust.values()) / len(trust))
+    # every step the table of every owner after every delivery has, the chart has too
+    session = window.session
+    times, scores = trust_over_time(session.collector.result(session.scenario, session.layout, start=0.0))
+    for t in np.unique(times):  # once every delivery at t is in (several orders may arrive at once)
+        row = scores[np.searchsorted(times, t, side="right") - 1]
+        at = np.searchsorted(mx[::2], t, side="right") - 1  # the chart's step in force at t
+        assert mean[2 * at] == pytest.approx(row.mean(), abs=1e-12) and y[2 * at] == pytest.approx(row.min())
+    assert len(mx) > 4  # trust moved during the run (more than the start)
     window.reset(ask=False)
     x, _ = chart.lowest_curve.getData()
-    assert list(x) == [0.0]  # back to the owners' starting trust
+    assert (x is None or len(x) == 0) and chart.lowest_text() == ""  # nothing drawn until the next run is analysed

@@ -30,7 +30,7 @@ from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
 from twin_app.gui.names import owner_labels
 from twin_app.gui.table_fit import fit_columns
-from twin_app.gui.trust_chart import TrustChart
+from twin_app.gui.trust_chart import TrustChart, step_xy
 from twin_app.gui.view import RunContext, ViewUpdate
 
 CARDS: tuple[tuple[str, str], ...] = (
@@ -171,20 +171,6 @@ def flow_card_texts(kpis: dict[str, Any]) -> dict[str, tuple[str, str]]:
     }
 
 
-def step_xy(times: np.ndarray, values: np.ndarray, end: float) -> tuple[np.ndarray, np.ndarray]:
-    """Vertices of a step function (``values[i]`` from ``times[i]`` to the next time, the last
-    until ``end``) as a plain polyline: it ends at the last value, with no drop to the fill
-    level at either edge (what ``stepMode='center'`` draws)."""
-    t = np.asarray(times, dtype=float)
-    v = np.asarray(values, dtype=float)
-    if len(t) == 0:
-        return np.zeros(0), np.zeros(0)
-    right = np.append(t[1:], max(float(end), float(t[-1])))
-    x = np.column_stack([t, right]).ravel()
-    y = np.repeat(v, 2)
-    return x, y
-
-
 class OwnerTableModel(QAbstractTableModel):
     """Rows of twin_app.analysis.kpis.owner_table as a Qt model (display text and sort keys)."""
 
@@ -300,7 +286,7 @@ class KpiView(QWidget):
     """Cards over the two charts and the owner table."""
 
     title = "KPIs"
-    needs = ("kpis", "owner_table", "lead_time_histogram", "wip")
+    needs = ("kpis", "owner_table", "lead_time_histogram", "wip", "trust_band")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -360,7 +346,7 @@ class KpiView(QWidget):
         table_layout.addWidget(title)
         table_layout.addWidget(self.table)
 
-        self.trust_chart = TrustChart()  # the lowest owner's and the mean trust, sampled at each refresh
+        self.trust_chart = TrustChart()  # the owners' mean and the lowest owner's trust over the run
 
         charts = QSplitter(Qt.Orientation.Horizontal)
         charts.addWidget(self.hist_widget)
@@ -378,14 +364,13 @@ class KpiView(QWidget):
         layout.addLayout(grid)
         layout.addWidget(lower, 1)
         self._colors: list[str] = []
-        self._initial_trust: dict[str, float] = {}
         self.replication_texts: dict[str, tuple[str, str]] | None = None
         """Card texts over several replications (mean, 95% CI), shown instead of the run's own."""
 
     def set_run(self, run: RunContext) -> None:
         self._colors = theme.owner_colors(run.scenario.owners)
-        self._initial_trust = {owner.id: float(owner.trust) for owner in run.scenario.owners}
-        self.trust_chart.labels = owner_labels(run.scenario)
+        names = owner_labels(run.scenario)
+        self.trust_chart.labels = [names.get(owner.id, owner.id) for owner in run.scenario.owners]
         self._sized = False
         self.clear()
 
@@ -402,7 +387,7 @@ class KpiView(QWidget):
             card.set("--", " ")
         self.hist_bars.setOpts(x0=[], width=[], height=[])
         self.wip_curve.setData([], [])
-        self.trust_chart.start(self._initial_trust, self.trust_chart.labels)
+        self.trust_chart.clear_band()
         self.table_model.set_rows([])
 
     def update(self, data: ViewUpdate) -> None:
@@ -428,7 +413,7 @@ class KpiView(QWidget):
             x, y = step_xy(times, wip, float(result.end))
             self.wip_curve.setData(x, y)
             self.wip_widget.getPlotItem().setXRange(float(result.start), float(result.end), padding=0.01)
-        self.trust_chart.add(float(result.end), self.kpis)
+        self.trust_chart.show_band(analysis.trust_band, float(result.end))
         self.table_model.set_rows(analysis.owner_table, self._colors)  # in the current sort order
         if not self._sized:
             fit_columns(self.table)
