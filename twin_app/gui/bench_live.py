@@ -67,9 +67,24 @@ class StackSampler(threading.Thread):
         self._halt.set()
         self.join(timeout=1.0)
 
-    def blame(self, ticks: np.ndarray, limit_ms: float = 100.0, top: int = 6) -> list[tuple[str, float]]:
-        """(where, ms) of the GUI thread's code during the gaps over ``limit_ms``, most first."""
+    def coverage(self, ticks: np.ndarray, limit_ms: float = 100.0) -> float | None:
+        """Share of the time in gaps over ``limit_ms`` that the sampler got to sample: well
+        under 1 means this process was off the CPU (the machine busy elsewhere) during them."""
         gaps = np.flatnonzero(np.diff(ticks) * 1000.0 > limit_ms)
+        total = float(np.sum(ticks[gaps + 1] - ticks[gaps]))
+        if total <= 0 or not self.samples:
+            return None
+        times = np.array([t for t, _ in self.samples])
+        taken = sum(int(b - a) for a, b in (np.searchsorted(times, [ticks[g], ticks[g + 1]]) for g in gaps))
+        return round(min(1.0, taken * self._interval / total), 2)
+
+    def blame(
+        self, ticks: np.ndarray, limit_ms: float = 100.0, top: int = 6, in_gaps: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
+        """(where, ms) of the GUI thread's code during the gaps over ``limit_ms``, most first
+        (only the gaps ``in_gaps`` says, a mask over the gaps, when given)."""
+        over = np.diff(ticks) * 1000.0 > limit_ms
+        gaps = np.flatnonzero(over if in_gaps is None else over & in_gaps)
         if len(gaps) == 0 or not self.samples:
             return []
         times = np.array([t for t, _ in self.samples])
@@ -90,6 +105,24 @@ def _where(frame: Any) -> str:
             return f"{Path(name).stem}:{frame.f_code.co_name}:{frame.f_lineno}"
         frame = frame.f_back
     return f"{Path(innermost.f_code.co_filename).stem}:{innermost.f_code.co_name}"
+
+
+def view_of_gaps(ticks: np.ndarray, shown: list[tuple[float, str]]) -> list[str]:
+    """The view shown when each gap between ``ticks`` ended (a switch's gap is the new view's);
+    ``shown``: (since when, view) of each view switched to, in order."""
+    if not shown:
+        return ["?"] * max(len(ticks) - 1, 0)
+    at = np.searchsorted(np.array([t for t, _ in shown]), ticks[1:], side="right") - 1
+    return [shown[max(int(i), 0)][1] for i in at]
+
+
+def stall_ms_by_view(ticks: np.ndarray, views: list[str], limit_ms: float = 100.0) -> dict[str, int]:
+    """Milliseconds of event-loop gaps over ``limit_ms`` per view shown (``views``: each gap's), most first."""
+    gaps = np.diff(ticks) * 1000.0
+    spent: collections.Counter[str] = collections.Counter()
+    for g in np.flatnonzero(gaps > limit_ms):
+        spent[views[g]] += float(gaps[g])
+    return {view: round(ms) for view, ms in spent.most_common()}
 
 
 def headless_seconds(scenario_path: Path, sim_minutes: float) -> float:
@@ -128,6 +161,7 @@ def measure_stalls(
     ticks: list[float] = []
     switches: list[float] = []
     switch_to: list[str] = []
+    shown: list[tuple[float, str]] = []  # (since when, view) to blame gaps on the view shown
     with tempfile.TemporaryDirectory(prefix="twin-bench-") as scratch:
         settings = AppSettings(Path(scratch) / "settings.ini")
         settings.results_db = Path(scratch) / "results.sqlite"  # stored as a user's run is, not in their history
@@ -150,6 +184,7 @@ def measure_stalls(
             def switch() -> None:
                 began = time.perf_counter()
                 index = (window.tabs.currentIndex() + 1) % window.tabs.count()
+                shown.append((began, window.tabs.tabText(index)))
                 window.tabs.setCurrentIndex(index)
                 window.repaint()
                 switches.append((time.perf_counter() - began) * 1000.0)
@@ -171,6 +206,8 @@ def measure_stalls(
             sampler = StackSampler()
             sampler.start()
             began = time.perf_counter()
+            cpu_began, gui_cpu_began = time.process_time(), time.thread_time()
+            shown.append((began, window.tabs.tabText(window.tabs.currentIndex())))
             ticks.append(began)  # a stall before the first tick counts too
             probe.start()
             if switch_seconds:
@@ -179,6 +216,7 @@ def measure_stalls(
             window.run(pause_at=sim_minutes)
             loop.exec()
             wall = time.perf_counter() - began
+            cpu, gui_cpu = time.process_time() - cpu_began, time.thread_time() - gui_cpu_began
             switcher.stop()
             # The final figures are part of the experience: keep probing until they are drawn.
             settle = time.perf_counter()
@@ -205,6 +243,7 @@ def measure_stalls(
             window.deleteLater()
             app.processEvents()
     gaps = np.diff(np.array(ticks)) * 1000.0 if len(ticks) > 1 else np.zeros(1)
+    gap_views = view_of_gaps(np.array(ticks), shown)
     report: dict[str, Any] = {
         "scenario": Path(scenario_path).name,
         "platform": os.environ.get("QT_QPA_PLATFORM"),
@@ -230,7 +269,15 @@ def measure_stalls(
         "memory_before_mb": round(memory_before),
         "memory_end_mb": round(memory_end),
         "memory_after_reset_mb": round(memory_reset),
+        "gui_thread_cpu_seconds": round(gui_cpu, 2),
+        "window_process_cpu_seconds": round(cpu, 2),
+        "stall_ms_by_view": stall_ms_by_view(np.array(ticks), gap_views),
+        "stall_sampled_share": sampler.coverage(np.array(ticks)),
         "stalls_spent_in": sampler.blame(np.array(ticks)),
+        "stalls_spent_in_by_view": {
+            view: sampler.blame(np.array(ticks), top=4, in_gaps=np.array(gap_views) == view)
+            for view in dict.fromkeys(gap_views)
+        },
     }
     if headless:
         alone = headless_seconds(Path(scenario_path), float(now) or sim_minutes)

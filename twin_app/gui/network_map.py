@@ -352,7 +352,8 @@ class NetworkMapView(QWidget):
         for index, (item, extra) in enumerate(zip(self.halos, HALO_SIZES, strict=True)):
             show = np.flatnonzero((waiting >= 0.5) & (size_class == index))
             if len(show) == 0:
-                item.setData(pos=np.zeros((0, 2)))
+                if len(item.data):  # an empty class left empty is not redrawn ten times a second
+                    item.setData(pos=np.zeros((0, 2)))
                 continue
             item.setData(pos=clusters.centre[show], size=self._sizes[show] + extra, data=show)
 
@@ -386,6 +387,9 @@ class NetworkMapView(QWidget):
         while len(self._labels) < len(texts):  # a pool of text items, reused from redraw to redraw
             label = pg.TextItem("", anchor=(0.5, 0.5), color=theme.colors.text)
             label.setFont(theme.ui_font(8.5))
+            # The moving vehicles repaint the whole map ten times a second: keep each label's
+            # rendered text as a pixmap instead of laying the text out on every frame.
+            label.textItem.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             plot.addItem(label)
             self._labels.append(label)
         for index, label in enumerate(self._labels):

@@ -85,6 +85,8 @@ class UtilisationView(QWidget):
 
         self.bars_widget = theme.bar_chart("State breakdown", "Share of observed time (%)", pan_rows=True)
         bars_plot = self.bars_widget.getPlotItem()
+        self._ticks: list[tuple[float, str]] | None = None
+        bars_plot.getViewBox().sigYRangeChanged.connect(lambda *_: self._name_visible_rows())
         self.bar_items: list[pg.BarGraphItem] = []
         for state in STATES:
             item = pg.BarGraphItem(
@@ -186,6 +188,7 @@ class UtilisationView(QWidget):
         self.shares = shares
         names = self.run.names if self.run is not None else None
         labels = (names.machine if self.group == "machine" else names.owner) if names is not None else ()
+        rows_changed = list(labels[: len(shares)]) != self.row_labels
         self.row_labels = list(labels[: len(shares)])
         y = np.arange(len(shares), dtype=float)
         left = np.zeros(len(shares))
@@ -193,11 +196,27 @@ class UtilisationView(QWidget):
             width = shares[:, s] * 100.0 if len(shares) else np.zeros(0)
             item.setOpts(x0=left.copy(), y=y, width=width, height=0.72)
             left = left + width
-        plot = self.bars_widget.getPlotItem()
-        plot.getAxis("left").setTicks([[(float(i), label) for i, label in enumerate(self.row_labels)]])
-        plot.setXRange(0, 100, padding=0.01)
-        rows = max(len(shares), 1)
-        plot.setYRange(-0.6, min(rows, 30) - 0.4, padding=0)
+        if rows_changed:  # a refresh keeps the rows the user scrolled to
+            plot = self.bars_widget.getPlotItem()
+            plot.setXRange(0, 100, padding=0.01)
+            plot.setYRange(-0.6, min(max(len(shares), 1), 30) - 0.4, padding=0)
+        self._name_visible_rows()
+
+    def _name_visible_rows(self) -> None:
+        """Name only the rows in view (and a few around them) on the row axis.
+
+        The axis lays out every tick it is given on each repaint: 1,036 machine names on the large
+        network cost the window milliseconds per paint, of which about 30 are ever on screen.
+        The ticks change only when the rows in view or their names do.
+        """
+        (y0, y1) = self.bars_widget.getPlotItem().getViewBox().viewRange()[1]
+        first = max(int(np.floor(y0)) - 2, 0)
+        last = min(int(np.ceil(y1)) + 3, len(self.row_labels))
+        ticks = [(float(i), self.row_labels[i]) for i in range(first, last)]
+        if ticks == self._ticks:
+            return
+        self._ticks = ticks
+        self.bars_widget.getPlotItem().getAxis("left").setTicks([ticks])
 
     def bar_widths(self, state: str) -> np.ndarray:
         """Bar lengths (percent) of ``state`` per row, as drawn (for tests)."""
