@@ -125,6 +125,19 @@ def test_bottleneck_strip_and_ranking(qtbot, tiny, tiny_result, hand_result):
     assert set(view.segments["row"]) == {0}
 
 
+def test_bottleneck_top_rows_are_the_ranking_head(tiny_result):
+    from twin_app.analysis.bottleneck import analyse_bottlenecks, ranking
+    from twin_app.gui.bottleneck_view import top_ranked
+
+    analysis = analyse_bottlenecks(tiny_result)
+    ranked = [r for r in ranking(analysis) if r[1] + r[2] > 0]
+    assert len(ranked) >= 2
+    for k in (1, len(ranked) - 1, len(ranked), len(ranked) + 5):
+        top, more = top_ranked(analysis, k)
+        assert top == ranked[:k]  # the same resources, order and shares as the full ranking
+        assert more == (len(ranked) > k)  # 'other resources' only when some are left out
+
+
 def test_kpi_cards_charts_and_table(qtbot, tiny, tiny_result, tiny_half_result):
     from PySide6.QtCore import Qt
 

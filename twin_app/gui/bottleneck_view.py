@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from twin_app.analysis.bottleneck import ranking
+from twin_app.analysis.bottleneck import BottleneckAnalysis
 from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
 from twin_app.gui.view import RunContext, ViewUpdate
@@ -26,6 +26,24 @@ MAX_ROWS = 12
 """Strip rows and ranking bars shown; the rest are folded into 'other machines'."""
 
 OTHER_COLOR = "#9AA5B1"
+
+
+def top_ranked(analysis: BottleneckAnalysis, k: int) -> tuple[list[tuple[int, float, float]], bool]:
+    """The first ``k`` entries of :func:`twin_app.analysis.bottleneck.ranking` with a share
+    (sole + shifting > 0), and whether more resources have one.
+
+    The same order (share descending, then longer mean active period, then resource index),
+    without turning every resource into a Python tuple: the large network has thousands of
+    resources and the view shows twelve (that list took ~100 ms of the window per refresh).
+    """
+    total = analysis.sole_share + analysis.shifting_share
+    order = np.lexsort((analysis.resources, -analysis.mean_active_period, -total))
+    active = order[total[order] > 0]
+    top = [
+        (int(analysis.resources[i]), float(analysis.sole_share[i]), float(analysis.shifting_share[i]))
+        for i in active[:k]
+    ]
+    return top, len(active) > k
 
 
 def _hatch(color: str) -> QBrush:
@@ -120,17 +138,15 @@ class BottleneckView(QWidget):
 
     def show_analysis(self, shared: Analysis) -> None:
         """Strip and ranking from an analysis with the ``bottlenecks`` part computed."""
-        self.clear()
         result = shared.result
         if result.duration <= 0:
+            self.clear()
             return
         analysis = shared.bottlenecks
-        ranked = [r for r in ranking(analysis) if r[1] + r[2] > 0]
-        top = ranked[:MAX_ROWS]
+        top, has_other = top_ranked(analysis, MAX_ROWS)
         self.rows = [r for r, _, _ in top]
         labels = self.run.names.resource if self.run is not None else tuple(r.id for r in result.layout.resources)
         names = [labels[r] for r in self.rows]
-        has_other = len(ranked) > MAX_ROWS
         self.row_labels = names + (["other resources"] if has_other else [])
 
         # Strip: each piece on its row (the rest on 'other'), in that row's sole or shifting items.
@@ -156,7 +172,11 @@ class BottleneckView(QWidget):
         # Ranking bars: sole solid, shifting hatched on top of it.
         rank = self.rank_widget.getPlotItem()
         n = len(top)
+        for item in self._rank_items[3 * n :]:  # bars of rows no longer ranked (each set once, not emptied first)
+            if len(item.opts["width"]):
+                item.setOpts(x0=[], y=[], width=[])
         if not n:
+            rank.getAxis("left").setTicks([[]])
             self.summary.setText("No machine has been active yet: no bottleneck.")
             return
         sole = np.array([s for _, s, _ in top]) * 100.0
