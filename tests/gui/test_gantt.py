@@ -155,6 +155,42 @@ def test_a_million_bars_stay_bounded_by_rows_times_pixels(qtbot):
     assert frame.stats["raster_rects"] < 200_000
 
 
+def test_thin_rows_paint_one_image_showing_every_rows_most_important_bar(monkeypatch):
+    """The large network zoomed out to fit: ~3,000 rows in 600 pixels. Bars are not drawn one
+    sub-pixel rect each (157,000 rects, hundreds of ms a paint) but rasterised, and each pixel
+    row shows, column by column, the most important bar of every row it covers: a breakdown on
+    any of them is seen."""
+    from twin_app.gui.bench_gantt import synthetic_events
+    from twin_app.gui.gantt_store import EMPTY_KEY, KEY_MASK
+
+    layout = synthetic_layout(2_000)
+    store = GanttStore(np.arange(len(layout.resources), dtype=np.int32), layout.resource_owner)
+    store.set_mode("state")
+    store.append(synthetic_events(layout, 200_000))
+    store.lod = None  # both frames below rasterise bar by bar
+    lut = np.arange(1, EMPTY_KEY + 2, dtype=np.uint32)  # a pixel's value names its key (+1)
+    lut[EMPTY_KEY] = 0
+    xa, xb, width, height = store.t_min, store.t_max, 1000, 600
+    thin = build_frame(store, xa, xb, width, 0.0, store.n_rows, height, color_lut=lambda keys: lut)
+    assert thin.image is not None and thin.image.shape == (height, width + 1)
+    assert thin.stats["rects"] < 0.02 * store.n  # the few bars wider than the raster cap
+    # The same bars rasterised row by row (as for rows tall enough), then each pixel row's rows
+    # combined by hand: the image holds exactly that.
+    monkeypatch.setattr(gantt_frame, "THIN_ROW_PX", 0.0)
+    monkeypatch.setattr(gantt_frame, "RASTER_BELOW_PX", gantt_frame.RASTER_CAP_PX)
+    rows = build_frame(store, xa, xb, width, 0.0, store.n_rows, height).grid.reshape(store.n_rows, -1)
+    sy = height / store.n_rows
+    first = [int(np.floor(j / sy)) for j in range(height + 1)]
+    first[-1] = store.n_rows
+    expected = np.stack([rows[first[j] : max(first[j + 1], first[j] + 1)].max(axis=0) for j in range(height)])
+    keys = np.where(expected >= 0, (expected & KEY_MASK) + 1, 0)
+    assert np.array_equal(thin.image, keys.astype(np.uint32))
+    down = np.flatnonzero(((rows >= 0) & ((rows & 7) == K.DOWN)).any(axis=1))
+    pixel_row = np.searchsorted(first, down, side="right") - 1  # the pixel row showing each of them
+    shows_down = ((thin.image > 0) & ((thin.image - 1) & 7 == K.DOWN)).any(axis=1)
+    assert len(down) > 10 and shows_down[pixel_row].all()
+
+
 def test_a_hidden_gantt_is_ready_to_paint_when_its_tab_is_shown(qtbot):
     """Bars that come while another tab is shown are binned as they come, so the first paint
     after switching to the Gantt has none left to bin (it had to bin them all: up to 200 ms on

@@ -7,6 +7,12 @@ a per-row, per-pixel-column grid (the most important bar of each cell wins: a br
 setup over processing) and horizontal runs of equal cells are merged into one rectangle, or,
 when the raster is dense, drawn as one image. So the work per frame is bounded by about rows x
 pixel columns, whatever the number of bars, which keeps a million bars interactive.
+
+When rows are thinner than :data:`THIN_ROW_PX` (the large network's ~3,000 rows zoomed out to
+fit), a bar's rectangle would be a pixel tall or less, and drawing each of a few hundred
+thousand of them costs the paint hundreds of milliseconds. Then bars up to
+:data:`RASTER_CAP_PX` wide go to the raster too, and each pixel row of the image shows the most
+important bar of every row it covers (a breakdown on any of them still shows).
 """
 
 from __future__ import annotations
@@ -72,6 +78,13 @@ RASTER_BELOW_PX = 4.0
 IMAGE_ABOVE_CELLS = 20_000
 """Above this many filled raster cells the raster is drawn as one image, below as merged rects."""
 
+THIN_ROW_PX = 3.0
+"""Rows shorter than this many pixels are drawn from the raster (module docstring)."""
+
+RASTER_CAP_PX = 64.0
+"""With thin rows, bars narrower than this many pixels go to the raster; wider ones (few: long
+breakdowns, shifts) stay exact rects."""
+
 
 def build_frame(
     store: GanttStore,
@@ -136,8 +149,9 @@ def build_frame(
             return col if sel is None else col[sel]
         return col[idx] if sel is None else col[idx[sel]]
 
+    thin = sy < THIN_ROW_PX
     dur = take(store.dur)
-    narrow = dur < (RASTER_BELOW_PX / sx)
+    narrow = dur < ((RASTER_CAP_PX if thin else RASTER_BELOW_PX) / sx)
     wide = np.flatnonzero(~narrow)
     nar = np.flatnonzero(narrow)
     del narrow, dur
@@ -181,19 +195,19 @@ def build_frame(
             grid = np.full(n_grid_rows * n_cols, -1, dtype=np.int32)
         np.maximum.at(grid, cell, n_code)
         multi = np.flatnonzero(span > 0)
-        if len(multi):  # bars over 2-4 pixel columns cover each of them
-            m_cell, m_span, m_code = cell[multi], span[multi], n_code[multi]
-            for k in range(1, int(m_span.max()) + 1):
-                sel = m_span >= k
-                np.maximum.at(grid, m_cell[sel] + k, m_code[sel])
+        if len(multi):  # a bar over several pixel columns covers each of them
+            m_span = span[multi]
+            before = np.cumsum(m_span) - m_span  # where each bar's further columns start in the list
+            further = np.arange(int(m_span.sum()), dtype=np.int64) - np.repeat(before, m_span) + 1
+            np.maximum.at(grid, np.repeat(cell[multi], m_span) + further, np.repeat(n_code[multi], m_span))
 
     image = None
     r_x = r_w = np.empty(0)
     r_row = np.empty(0, np.int64)
     r_key = np.empty(0, np.int32)
     n_cells = 0 if grid is None else int(np.count_nonzero(grid >= 0))
-    if grid is not None and color_lut is not None and n_cells > IMAGE_ABOVE_CELLS:
-        image = _grid_image(grid, n_grid_rows, n_cols, ra, ya, sy, height_px, color_lut)
+    if grid is not None and color_lut is not None and (thin or n_cells > IMAGE_ABOVE_CELLS):
+        image = (_thin_grid_image if thin else _grid_image)(grid, n_grid_rows, n_cols, ra, ya, sy, height_px, color_lut)
         n_raster_rects = 0
     elif grid is not None:
         r_x, r_w, r_row, r_key = _grid_runs(grid, n_cols, ra)
@@ -315,3 +329,33 @@ def _grid_image(
     out_lines = color_rows[g_first]
     out_lines *= shown
     return np.repeat(out_lines, np.diff(np.append(first, n_h)), axis=0)
+
+
+def _thin_grid_image(
+    grid: np.ndarray,
+    n_grid_rows: int,
+    n_cols: int,
+    ra: int,
+    ya: float,
+    sy: float,
+    height_px: float,
+    color_lut: Callable[[np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """The raster grid of thin rows as device pixels (H x n_cols uint32 ARGB): each pixel row
+    shows, in each column, the most important cell of the grid rows it covers, full height."""
+    n_h = max(math.ceil(height_px), 1)
+    rows = grid.reshape(n_grid_rows, n_cols)
+    # Pixel row j shows grid rows first[j] .. first[j + 1] - 1 (each row in exactly one pixel row).
+    first = np.floor(ya + np.arange(n_h + 1) / sy).astype(np.int64) - ra
+    valid = (first[:-1] >= 0) & (first[:-1] < n_grid_rows)
+    first = np.clip(first, 0, n_grid_rows)
+    first[-1] = n_grid_rows  # the last pixel row takes the rows below it too
+    upto = first[1:]
+    take = np.minimum(first[:-1], n_grid_rows - 1)
+    cells = rows[take]
+    for k in range(1, int(np.max(upto - first[:-1], initial=1))):  # ~1 / sy rows per pixel row
+        more = np.flatnonzero(first[:-1] + k < upto)
+        cells[more] = np.maximum(cells[more], rows[first[:-1][more] + k])
+    kg = np.where(cells >= 0, cells & KEY_MASK, EMPTY_KEY)
+    kg[~valid] = EMPTY_KEY
+    return color_lut(kg)[kg]
