@@ -32,6 +32,19 @@ def test_events_at_one_instant_stop_the_run_and_name_the_loop(twin) -> None:
     assert run.collector.status == "stopped"  # observers (the store) hear the same end
 
 
+def test_a_busy_instant_that_ends_stops_the_run_there_not_after_the_sample(twin) -> None:
+    # 200 orders at t = 0 over a limit of 3 events at one instant, but the instant ends (the
+    # machine takes 1 minute): the run stops once time moves on, and says where it was stuck,
+    # instead of running on for the whole sample (to t = 100 here) and reporting that time.
+    machine = {"id": "M", "site": "s", "capabilities": [{"step": "x", "time": 1}]}
+    products = [{"id": "P", "family": "f", "routing": [{"capabilities": ["x"]}]}]
+    scenario = twin.build([machine], products, [{"product": "P", "release": 0}] * 200, run={"horizon": 100})
+    run = twin.simulate(scenario, budget=Budget(max_events_at_instant=3))
+    assert run.end.status == "stopped"
+    assert run.end.message.startswith("stopped at t = 0: no progress in simulated time")
+    assert 0.0 < run.end.now <= 1.0  # stopped at the first event after the stuck instant
+
+
 def test_the_event_budget_stops_at_exactly_its_count(twin) -> None:
     run = twin.simulate(zero_time_rework(twin), budget=Budget(max_events=3_000))
     assert run.end.status == "stopped"

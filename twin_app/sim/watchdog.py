@@ -85,6 +85,8 @@ class Watchdog:
         self._budget_reason = ""
         """The event budget, while its last events are sampled (spent only once they are done)."""
         self._sampling = 0
+        self._stuck_at: float | None = None
+        """The instant the no-progress guard tripped at: its sample ends once time moves on."""
         self._sources: Counter[str] = Counter()
         self._names = _Names(simulation)
         self.chunk = self._next_chunk()
@@ -97,7 +99,8 @@ class Watchdog:
     def finish_message(self) -> str:
         """Why the run stopped: the guard, the time, and where the sampled events came from."""
         if not self.message and self._reason:
-            message = f"stopped at t = {self.simulation.env.now:g}: {self._reason}"
+            at = self.simulation.env.now if self._stuck_at is None else self._stuck_at
+            message = f"stopped at t = {at:g}: {self._reason}"
             total = sum(self._sources.values())
             if total:
                 top = self._sources.most_common(SHOWN_SOURCES)
@@ -125,6 +128,7 @@ class Watchdog:
             self._at_instant += done
         budget = self.budget
         if self._at_instant >= budget.max_events_at_instant:
+            self._stuck_at = now
             self._reason = (
                 f"no progress in simulated time: {self._at_instant:,} events at t = {now:g} (the limit is "
                 f"{budget.max_events_at_instant:,}; raise it with --max-events-at-instant N)"
@@ -163,6 +167,8 @@ class Watchdog:
         if not done:
             return 1
         self._sampling -= 1
+        if self._stuck_at is not None and self.simulation.env.now > self._stuck_at:
+            self._sampling = 0  # time moved on: every event at the stuck instant is sampled
         if self._sampling <= 0:
             if self._budget_reason:
                 self._reason = self._budget_reason
