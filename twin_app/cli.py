@@ -270,6 +270,10 @@ def _run_command(args: argparse.Namespace) -> int:
         from twin_app.store.results_db import default_database_path
 
         database = default_database_path() if args.db is None else check_output_path(args.db, "--db", streams=False)
+    from functools import partial
+
+    from twin_app.analysis.kpis import compute_kpis
+
     results = run_replications(
         scenario,
         replications,
@@ -278,6 +282,8 @@ def _run_command(args: argparse.Namespace) -> int:
         progress=not args.json and sys.stderr.isatty(),
         curves=report is not None,
         budget=run_limits.budget(args),
+        # one replication: its money KPIs on the second core (replications use both already)
+        measure=partial(compute_kpis, fork=True) if replications == 1 else compute_kpis,
     )
     kpis = summarise(results)
     kpis["run_ids"] = [r.run_id for r in results]

@@ -19,6 +19,7 @@ Money (prices, contracts, costs, the sharing rules, fairness and investment) is 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -127,8 +128,9 @@ def compute_kpis(
 
     ``fork``: compute the money blocks (and tiers, which read them) in a child process forked
     once the state durations are known, while this one computes the rest (:mod:`.forked`; the
-    same KPIs, on two cores). Only for a process without other threads; ignored where the
-    platform cannot fork or ``acc`` is given.
+    same KPIs, on two cores). Ignored in a process with other threads (a forked child would
+    inherit their locks), where the platform cannot fork, or when ``acc`` is given. ``twin-app
+    run`` asks for it for a single replication.
 
     ``durations`` (:func:`state_durations`), ``bottlenecks`` (:func:`analyse_bottlenecks`) and
     ``acc`` (:func:`accounts`) of ``result``, when the caller has computed them already for its
@@ -246,7 +248,7 @@ def compute_kpis(
     if durations is None:
         durations = state_durations(result, segments)
     money: Forked | None = None
-    if fork and acc is None and fork_available():
+    if fork and acc is None and fork_available() and threading.active_count() == 1:  # never fork beside threads
         money = Forked(lambda: _money_blocks(result, durations, accounts(result, durations), counted))
     m = result.n_machine_units
     busy = durations[:, BUSY] / window if window > 0 else np.zeros(result.n_resources)
