@@ -35,3 +35,22 @@ def test_the_kpi_view_draws_trust_from_the_start_to_now_with_the_lowest_owner_by
     window.reset(ask=False)
     x, _ = chart.lowest_curve.getData()
     assert (x is None or len(x) == 0) and chart.lowest_text() == ""  # nothing drawn until the next run is analysed
+
+
+def test_a_long_trust_curve_is_drawn_as_its_envelope_keeping_every_dip() -> None:
+    # The large network's 100,000 deliveries are 200,000 vertices a curve; a chart a few hundred
+    # pixels wide draws each column's first, highest, lowest and last value instead (a paint of
+    # ~40 ms, not ~500), so the lowest owner's single worst moment still shows.
+    from twin_app.gui.step_curves import envelope, step_xy
+
+    rng = np.random.default_rng(3)
+    times = np.sort(rng.uniform(0.0, 40_000.0, 100_000))
+    lowest = 0.9 - 0.01 * rng.random(100_000)
+    lowest[54_321] = 0.2  # one delivery's dip
+    x, y = step_xy(times, lowest, 40_000.0)
+    ex, ey = envelope(x, y, bins=1_000)
+    assert len(ex) <= 4_000 and ex[0] == x[0] and ex[-1] == x[-1] and ey[-1] == y[-1]
+    assert ey.min() == 0.2 and ey.max() == y.max()
+    assert np.all(np.diff(ex) >= 0)  # still a line from left to right
+    few_x, _ = envelope(x[:100], y[:100], bins=1_000)
+    assert np.array_equal(few_x, x[:100])  # a short line is drawn as it is

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
 from twin_app.gui.names import owner_labels
+from twin_app.gui.step_curves import envelope, step_xy
 from twin_app.gui.table_fit import fit_columns
-from twin_app.gui.trust_chart import TrustChart, step_xy
+from twin_app.gui.trust_chart import TrustChart
 from twin_app.gui.view import RunContext, ViewUpdate
 
 CARDS: tuple[tuple[str, str], ...] = (
@@ -318,8 +319,6 @@ class KpiView(QWidget):
             [], [], pen=pg.mkPen(theme.colors.accent, width=1.6), fillLevel=0, brush=pg.mkBrush(47, 111, 222, 40)
         )
         # A large run has hundreds of thousands of WIP steps: draw at most a few per pixel.
-        self.wip_curve.setDownsampling(auto=True, method="peak")
-        self.wip_curve.setClipToView(True)
         wip.addItem(self.wip_curve)
 
         self.table_model = OwnerTableModel(self)
@@ -410,8 +409,7 @@ class KpiView(QWidget):
             self.hist_bars.setOpts(x0=[], width=[], height=[])
         times, wip = analysis.wip
         if len(times):
-            x, y = step_xy(times, wip, float(result.end))
-            self.wip_curve.setData(x, y)
+            self.wip_curve.setData(*envelope(*step_xy(times, wip, float(result.end))))
             self.wip_widget.getPlotItem().setXRange(float(result.start), float(result.end), padding=0.01)
         self.trust_chart.show_band(analysis.trust_band, float(result.end))
         self.table_model.set_rows(analysis.owner_table, self._colors)  # in the current sort order

@@ -15,20 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from twin_app.gui import theme
-
-
-def step_xy(times: np.ndarray, values: np.ndarray, end: float) -> tuple[np.ndarray, np.ndarray]:
-    """Vertices of a step function (``values[i]`` from ``times[i]`` to the next time, the last
-    until ``end``) as a plain polyline: it ends at the last value, with no drop to the fill
-    level at either edge (what ``stepMode='center'`` draws)."""
-    t = np.asarray(times, dtype=float)
-    v = np.asarray(values, dtype=float)
-    if len(t) == 0:
-        return np.zeros(0), np.zeros(0)
-    right = np.append(t[1:], max(float(end), float(t[-1])))
-    x = np.column_stack([t, right]).ravel()
-    y = np.repeat(v, 2)
-    return x, y
+from twin_app.gui.step_curves import envelope, step_xy
 
 
 class TrustChart(pg.PlotWidget):
@@ -43,7 +30,6 @@ class TrustChart(pg.PlotWidget):
         theme.style_plot(plot, left="Trust (1: full)", bottom="Simulated time (day hh:mm)")
         theme.set_title(plot, "Trust in the owners over the run")
         plot.getViewBox().setMouseEnabled(x=True, y=False)
-        plot.setClipToView(True)
         self.legend = plot.addLegend(offset=(-10, -10), labelTextColor=theme.colors.text)
         self.mean_curve = pg.PlotDataItem([], [], name="mean of the owners")
         self.lowest_curve = pg.PlotDataItem([], [], name="lowest owner")
@@ -68,8 +54,9 @@ class TrustChart(pg.PlotWidget):
         if len(times) == 0:
             self.clear_band()
             return
-        self.mean_curve.setData(*step_xy(times, mean, end))
-        self.lowest_curve.setData(*step_xy(times, lowest, end))
+        # a step per delivery (100,000s on a large run): drawn as the envelope a pixel can show
+        self.mean_curve.setData(*envelope(*step_xy(times, mean, end)))
+        self.lowest_curve.setData(*envelope(*step_xy(times, lowest, end)))
         name = self.labels[owner] if 0 <= owner < len(self.labels) else "lowest owner"
         self._lowest_text = f"lowest: {name} {float(lowest[-1]):.3f}"
         self._label()
