@@ -36,6 +36,7 @@ import numpy as np
 from twin_app.analysis.collector import EventCollector
 from twin_app.analysis.result import RunResult
 from twin_app.analysis.snapshot import Analysis
+from twin_app.experiments.memory import release_memory, return_big_blocks
 from twin_app.model.events import EVENT_DTYPE, ORDER_DTYPE, EventBatch, RunEnd, RunInfo, empty_events, empty_orders
 from twin_app.model.layout import Layout
 from twin_app.model.scenario import Scenario
@@ -248,6 +249,7 @@ def _child_main(conn: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the app's terminal is the app's to handle
     with contextlib.suppress(AttributeError, OSError):  # (no os.nice on Windows)
         os.nice(ANALYSIS_NICENESS)  # figures can wait a moment; the window and the run cannot
+    return_big_blocks()  # a run's big arrays go back to the system when freed (Reset)
     scenario: Scenario | None = None
     layout: Layout | None = None
     collector = EventCollector()
@@ -268,6 +270,7 @@ def _child_main(conn: Connection) -> None:
                 collector, request = EventCollector(), None
             elif kind == "reset":
                 generation, collector, request = message[1], EventCollector(), None
+                release_memory()  # the discarded run's arrays back to the system, not held to the next run
             elif message[1] == generation:  # (messages of a discarded run are skipped)
                 if kind == "batch":
                     _, _, now, events, orders = message
@@ -295,6 +298,8 @@ def _child_main(conn: Connection) -> None:
             analysis.compute(*parts)
             values = {part: getattr(analysis, part) for part in parts}
             window = (analysis.result.start, analysis.result.end)
+            del analysis  # its run result (a copy of the whole log) is not kept until the next request
             conn.send(("done", generation, ticket, values, window, time.perf_counter() - began))
+            del values
         except Exception as error:  # every failure must reach the user, never silence
             conn.send(("error", generation, ticket, f"{type(error).__name__}: {error}", traceback.format_exc()))

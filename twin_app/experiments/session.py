@@ -23,11 +23,7 @@ batches since the last poll merged into one), ``Ended(end)``, ``PausedAt(now)``,
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import gc
 import queue
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,6 +37,7 @@ from twin_app.experiments.analysis_process import AnalysisProcess, Finished
 from twin_app.experiments.live import SimulationFactory, default_factory
 from twin_app.experiments.live_process import ProcessRunner, SimulationProcess
 from twin_app.experiments.live_state import LiveState, probe_live_state
+from twin_app.experiments.memory import release_memory
 from twin_app.model.events import EventBatch, RunEnd, RunInfo, RunObserver, empty_events, empty_orders
 from twin_app.model.layout import Layout
 from twin_app.model.network import Network
@@ -97,37 +94,6 @@ class Analysed:
 
 
 Update = Started | Batch | Ended | PausedAt | Failed | Live | Analysed
-
-
-def release_memory() -> None:
-    """Give freed memory back to the operating system after a run is discarded.
-
-    A run's arrays are freed when it is reset, but glibc keeps freed heap pages for reuse
-    (its mmap threshold grows to 32 MB as big arrays come and go), so the process would keep
-    a large run's size for good; ``malloc_trim`` returns them. Elsewhere it does nothing.
-    """
-    gc.collect()
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):  # not glibc (musl...): nothing to trim
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-MMAP_THRESHOLD = 256 * 1024
-"""Blocks this large or larger are served by mmap in the app (see :func:`return_big_blocks`)."""
-
-
-def return_big_blocks() -> None:
-    """Have freed big blocks go back to the operating system at once, for the rest of the process.
-
-    The app's process takes in a live run's batches and the views' arrays, which come and go;
-    glibc raises its threshold for serving a block by mmap as such blocks are freed (up to
-    32 MB), after which they come from the heap, where a few live chunks pin freed pages that
-    ``malloc_trim`` cannot return (after Reset the large network kept ~8% more). A fixed
-    threshold keeps them in mmap. The desktop app calls this once; elsewhere it does nothing.
-    """
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to set
-            ctypes.CDLL("libc.so.6").mallopt(-3, MMAP_THRESHOLD)  # -3: M_MMAP_THRESHOLD
 
 
 class _Sink:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from twin_app.experiments.session import RunSession, return_big_blocks
+from twin_app.experiments.memory import return_big_blocks
+from twin_app.experiments.session import RunSession
 from twin_app.gui.main_window import MainWindow, app_icon
 from twin_app.gui.settings import APPLICATION, ORGANISATION, AppSettings
 from twin_app.samples import DEFAULT_SAMPLE

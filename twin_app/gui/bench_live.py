@@ -152,7 +152,8 @@ def measure_stalls(
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from twin_app.experiments.session import RunSession, return_big_blocks
+    from twin_app.experiments.memory import return_big_blocks
+    from twin_app.experiments.session import RunSession
     from twin_app.gui.app import application
     from twin_app.gui.main_window import MainWindow
     from twin_app.gui.settings import AppSettings

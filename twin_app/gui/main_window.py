@@ -28,7 +28,8 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QStyle, QT
 
 from twin_app.experiments.analysis_process import Finished
 from twin_app.experiments.live_state import LiveState
-from twin_app.experiments.session import Batch, RunSession, release_memory
+from twin_app.experiments.memory import release_memory
+from twin_app.experiments.session import Batch, RunSession
 from twin_app.gui import theme
 from twin_app.gui.bottleneck_view import BottleneckView
 from twin_app.gui.bridge import SessionBridge
