@@ -73,11 +73,9 @@ def test_the_trust_rule_prefers_a_trusted_partner_to_a_faster_one(twin) -> None:
     assert twin.simulate(_two_partners(twin, a_trust=0.3, rule="earliest_completion")).brief("PROCESS")[0][3] == 0
 
 
-def test_the_engines_trust_is_the_analysis_trust(twin) -> None:
-    # Orders every 4 minutes to the fast machine A (yield 0.7): A's failures and the lateness
-    # they cause lower its trust, and the trust rule then sends work to B. What the engine
-    # kept for its decisions equals what the analysis rebuilds from the log.
-    owners = [{"id": "a"}, {"id": "b"}]
+def _failing_fast_partner(twin, b_trust: float = 1.0):
+    """Orders every 4 minutes, trust rule: fast machine A (owner a, yield 0.7) or slower B (b)."""
+    owners = [{"id": "a"}, {"id": "b", "trust": b_trust}]
     sites = [{"id": "sa", "owner": "a"}, {"id": "sb", "owner": "b"}]
     machines = [
         {"id": "A", "site": "sa", "capabilities": [{"step": "mill", "time": 3}], "yield_rate": 0.7},
@@ -86,7 +84,14 @@ def test_the_engines_trust_is_the_analysis_trust(twin) -> None:
     products = [{"id": "X", "routing": [{"capabilities": ["mill"]}]}]
     orders = [{"product": "X", "release": 4 * i, "due": 4 * i + 8} for i in range(40)]
     platform = {"assignment": "trust", "trust_smoothing": 0.2}
-    scenario = twin.build(machines, products, orders, owners=owners, sites=sites, platform=platform)
+    return twin.build(machines, products, orders, owners=owners, sites=sites, platform=platform)
+
+
+def test_the_engines_trust_is_the_analysis_trust(twin) -> None:
+    # Orders every 4 minutes to the fast machine A (yield 0.7): A's failures and the lateness
+    # they cause lower its trust, and the trust rule then sends work to B. What the engine
+    # kept for its decisions equals what the analysis rebuilds from the log.
+    scenario = _failing_fast_partner(twin)
     run = twin.simulate(scenario)
     _times, scores = trust_over_time(run.collector.result(scenario, run.sim.layout))
     assert scores[-1].tolist() == pytest.approx(run.sim.placement.trust.scores.tolist(), abs=0)
@@ -99,16 +104,7 @@ def test_the_trust_band_is_the_owners_mean_and_lowest_after_every_delivery(twin)
     # step function over the run, equal to reducing the full owner-by-delivery table.
     from twin_app.analysis.quality import trust_band
 
-    owners = [{"id": "a"}, {"id": "b", "trust": 0.9}]
-    sites = [{"id": "sa", "owner": "a"}, {"id": "sb", "owner": "b"}]
-    machines = [
-        {"id": "A", "site": "sa", "capabilities": [{"step": "mill", "time": 3}], "yield_rate": 0.7},
-        {"id": "B", "site": "sb", "capabilities": [{"step": "mill", "time": 4}]},
-    ]
-    products = [{"id": "X", "routing": [{"capabilities": ["mill"]}]}]
-    orders = [{"product": "X", "release": 4 * i, "due": 4 * i + 8} for i in range(40)]
-    platform = {"assignment": "trust", "trust_smoothing": 0.2}
-    scenario = twin.build(machines, products, orders, owners=owners, sites=sites, platform=platform)
+    scenario = _failing_fast_partner(twin, b_trust=0.9)
     run = twin.simulate(scenario)
     result = run.collector.result(scenario, run.sim.layout)
     times, scores = trust_over_time(result)

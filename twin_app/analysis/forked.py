@@ -25,14 +25,16 @@ def fork_available() -> bool:
 
 
 def peak_rss_mib() -> float:
-    """Peak resident set size of this process in MiB (``VmHWM``; 0 where /proc is missing)."""
+    """Peak resident set size of this process in MiB (``VmHWM``; ``ru_maxrss`` where /proc is missing)."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024.0
     except OSError:
         pass
-    return 0.0
+    import resource  # (Unix only; /proc is the usual way, so imported only here)
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 class Forked:

@@ -21,16 +21,7 @@ from typing import Any
 
 import numpy as np
 
-
-def peak_rss_mib() -> float:
-    """Peak resident set size of this process in MiB (``VmHWM``; ``ru_maxrss`` where /proc is missing)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+from twin_app.analysis.forked import peak_rss_mib
 
 
 def measure_run(path: Path, until: float | None = None, fork: bool = True) -> dict[str, Any]:
