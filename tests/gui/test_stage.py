@@ -69,6 +69,10 @@ def test_the_dark_theme_recolours_the_views_and_is_remembered(qtbot, window, set
     assert window.gantt_view.plot.backgroundBrush().color().name().upper() == theme.DARK.panel
     assert window.kpi_view.hist_widget.backgroundBrush().color().name().upper() == theme.DARK.panel
     assert theme.DARK.panel in window.styleSheet()
+    panel = window.run_control.panel  # its text fields were left white, their grey text unreadable
+    for field in (panel.seed, panel.replications):
+        field.resize(160, 28)
+        assert field.grab().toImage().pixelColor(80, 14).lightness() < 100  # a dark field, as the others
     window.controls.dark.trigger()
     assert theme.colors is theme.LIGHT and not settings.dark_theme
     settings.dark_theme = True

@@ -414,7 +414,8 @@ QTableView, QListWidget {{ background: {c.panel}; gridline-color: {c.grid}; bord
 QHeaderView::section {{ background: {c.background}; color: {c.muted}; border: none;
                         border-bottom: 1px solid {c.grid}; padding: 4px 6px; font-weight: 600; }}
 QTextBrowser {{ border: 1px solid {c.grid}; border-radius: 4px; background: {c.panel}; color: {c.text}; }}
-QComboBox, QDoubleSpinBox, QPushButton {{ background: {c.panel}; color: {c.text}; border: 1px solid {c.grid};
+QComboBox, QSpinBox, QDoubleSpinBox, QLineEdit, QPushButton {{ background: {c.panel}; color: {c.text};
+              border: 1px solid {c.grid};
               border-radius: 3px; padding: 2px 6px; }}
 QPushButton:hover {{ background: {c.hover}; }}
 QCheckBox, QRadioButton {{ color: {c.text}; }}
