@@ -94,3 +94,23 @@ def test_every_view_names_a_machine_the_same_way(qtbot, window, samples_dir):
     window.map_view.select_node(0)
     site_machines = [m for m in scenario.machines if m.site == scenario.sites[0].id]
     assert all((m.name or m.id) in window.map_view.details_text() for m in site_machines)
+
+
+def test_a_dock_shortcut_brings_its_tab_to_the_front_before_it_hides_it(qtbot, window):
+    # Library, Run settings and History share one tabbed area. Ctrl+H with the Library tab in
+    # front used to hide History (Qt's toggle action), and the window remembered it hidden.
+    from PySide6.QtWidgets import QDockWidget
+
+    window.show()
+    history = window.findChild(QDockWidget, "HistoryDock")
+    action = next(a for a in window.controls.view_menu.actions() if a.shortcut().toString() == "Ctrl+H")
+    window.start_dock.raise_()
+    qtbot.waitUntil(lambda: history.visibleRegion().isEmpty())  # behind the Library's tab
+    action.trigger()
+    qtbot.waitUntil(lambda: not history.visibleRegion().isEmpty())  # in front now, not hidden
+    assert not history.isHidden() and action.isChecked()
+    action.trigger()
+    assert history.isHidden() and not action.isChecked()  # in front: the shortcut hides it
+    action.trigger()
+    qtbot.waitUntil(lambda: not history.visibleRegion().isEmpty())
+    assert not history.isHidden()

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 from twin_app.errors import TwinError
 from twin_app.experiments.live_record import origin_text, scenario_label
 from twin_app.experiments.stored_run import StoredRun, load_stored_run
+from twin_app.gui.docks import dock_action
 from twin_app.gui.table_export import table_menu_actions
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -384,10 +385,7 @@ class HistoryDock(QObject):
         window.tabifyDockWidget(window.run_control.dock, dock)
         window.start_dock.raise_()
         self.dock = dock
-        toggle = dock.toggleViewAction()
-        toggle.setText("&History (past runs)")
-        toggle.setShortcut("Ctrl+H")
-        window.controls.view_menu.addAction(toggle)
+        dock_action(window, dock, "&History (past runs)", "Ctrl+H", window.controls.view_menu)
         self.view.refresh_requested.connect(self.refresh)
         self.view.reopen_requested.connect(self.reopen)
         self.view.delete_requested.connect(self.delete)

@@ -35,6 +35,7 @@ from twin_app.gui.bottleneck_view import BottleneckView
 from twin_app.gui.bridge import SessionBridge
 from twin_app.gui.controls import build_controls, enable_for
 from twin_app.gui.decisions import connect_decisions, decision_views
+from twin_app.gui.docks import dock_action
 from twin_app.gui.editor.link import EditorLink
 from twin_app.gui.editor.view import EditorView
 from twin_app.gui.exports import install_exports
@@ -153,10 +154,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.resizeDocks([dock], [300], Qt.Orientation.Horizontal)
         self.start_dock = dock
-        toggle = dock.toggleViewAction()
-        toggle.setText("&Library (samples and recent files)")
-        toggle.setShortcut("Ctrl+L")
-        self.controls.view_menu.addAction(toggle)
+        dock_action(self, dock, "&Library (samples and recent files)", "Ctrl+L", self.controls.view_menu)
         self.start_page.set_recent(self.settings.recent_files)
 
     def views(self) -> list[Any]:

@@ -33,6 +33,7 @@ from twin_app.experiments.live_record import LiveRecord, desktop_origin
 from twin_app.experiments.replications import BackgroundReplications, summary
 from twin_app.experiments.runner import Replication
 from twin_app.gui import theme
+from twin_app.gui.docks import dock_action
 from twin_app.gui.run_settings import RunSettingsPanel
 from twin_app.model.events import RunEnd, RunInfo
 from twin_app.model.scenario import Scenario
@@ -140,10 +141,7 @@ class ReplicationControl(QObject):
         window.tabifyDockWidget(window.start_dock, dock)  # a tab beside the library: no width taken from the views
         window.start_dock.raise_()
         self.dock = dock
-        toggle = dock.toggleViewAction()
-        toggle.setText("Run &settings")
-        toggle.setShortcut("Ctrl+Shift+R")
-        window.controls.view_menu.addAction(toggle)
+        dock_action(window, dock, "Run &settings", "Ctrl+Shift+R", window.controls.view_menu)
 
         self.timer = QTimer(self)
         self.timer.setInterval(PROGRESS_MS)
