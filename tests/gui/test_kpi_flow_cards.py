@@ -28,3 +28,14 @@ def test_flow_cards_of_a_network_without_lanes_or_returns_say_so() -> None:
     texts = card_texts({"orders_completed": 0})
     assert texts["transport"][0] == "--" and texts["co2"][0] == "--" and texts["energy"][0] == "--"
     assert texts["quality"] == ("scrap --", "rework --")
+
+
+def test_the_orders_card_says_released_after_the_warm_up_so_delivered_may_exceed_it() -> None:
+    # Delivered in the window counts orders released before the warm-up too; the trial read
+    # "99,236 delivered, 95,888 released" as a contradiction.
+    from twin_app.gui.kpi_view import card_texts
+
+    kpis = {"orders_completed": 99_236, "orders_open": 0, "orders_released": 95_888, "window": {"start": 2880.0}}
+    assert card_texts(kpis)["completed"] == ("99,236", "0 open now, 95,888 released after the warm-up")
+    kpis["window"]["start"] = 0.0
+    assert card_texts(kpis)["completed"][1] == "0 open now, 95,888 released"

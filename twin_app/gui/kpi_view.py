@@ -93,7 +93,8 @@ def card_texts(kpis: dict[str, Any]) -> dict[str, tuple[str, str]]:
     return {
         "completed": (
             f"{int(kpis.get('orders_completed', 0)):,}",
-            f"{int(kpis.get('orders_open', 0)):,} open, {int(kpis.get('orders_released', 0)):,} released",
+            f"{int(kpis.get('orders_open', 0)):,} open now, {int(kpis.get('orders_released', 0)):,} released"
+            + (" after the warm-up" if ((kpis.get("window") or {}).get("start") or 0) > 0 else ""),
         ),
         "throughput": (
             f"{per_day:.1f} /day" if math.isfinite(per_day) else "--",
