@@ -61,3 +61,13 @@ def write_json(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture
+def session():
+    """A live run session (the desktop app's, without Qt), closed after the test."""
+    from twin_app.experiments.session import RunSession
+
+    s = RunSession()
+    yield s
+    s.close()

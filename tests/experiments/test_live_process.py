@@ -6,12 +6,11 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import time
 from pathlib import Path
 
 import numpy as np
-import pytest
 
+from tests.experiments.live_helpers import Exploding, poll_until
 from twin_app.analysis.collector import EventCollector
 from twin_app.experiments.live_record import LiveRecord
 from twin_app.experiments.session import Ended, Failed, PausedAt, RunSession
@@ -20,38 +19,6 @@ from twin_app.sim.engine import Simulation
 from twin_app.store.results_db import ResultsStore
 
 DEMO = Path(__file__).resolve().parents[2] / "sample_networks" / "cloud_factory_demo.json"
-
-
-class ExplodingObserver:
-    """Fails on the first batch with events (module level: it is sent to the simulation's process)."""
-
-    def on_start(self, info) -> None:
-        pass
-
-    def on_batch(self, batch) -> None:
-        if len(batch.events):
-            raise ValueError("bad batch on purpose")
-
-    def on_end(self, end) -> None:
-        pass
-
-
-def poll_until(session: RunSession, condition, timeout: float = 60.0) -> list:
-    seen: list = []
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out in state {session.state}")
-        seen.extend(session.poll())
-        time.sleep(0.01)
-    return seen
-
-
-@pytest.fixture
-def session():
-    s = RunSession()
-    yield s
-    s.close()
 
 
 def test_the_app_gets_the_headless_runs_events_byte_for_byte(session):
@@ -95,7 +62,7 @@ def test_the_run_ends_its_process_and_reset_leaves_none(session, tiny):
 
 def test_an_observer_failing_in_the_simulation_process_reaches_the_user(session, tiny):
     session.open(tiny)
-    session.extra_observers.append(ExplodingObserver())
+    session.extra_observers.append(Exploding())
     session.set_speed(60.0, True)
     session.run()
     seen = poll_until(session, lambda: session.state == "failed")
@@ -104,7 +71,7 @@ def test_an_observer_failing_in_the_simulation_process_reaches_the_user(session,
 
 
 def test_an_observer_that_cannot_be_sent_is_a_failed_run_not_a_crash(session, tiny):
-    class Local(ExplodingObserver):  # defined in a function: it cannot be pickled
+    class Local(Exploding):  # defined in a function: it cannot be pickled
         pass
 
     session.open(tiny)

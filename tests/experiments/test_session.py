@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.experiments.live_helpers import Exploding, poll_until
 from twin_app.analysis.kpis import compute_kpis
 from twin_app.analysis.snapshot import PARTS
-from twin_app.experiments.session import Analysed, Batch, Ended, Failed, RunSession
-
-
-def poll_until(session: RunSession, condition, timeout: float = 30.0) -> list:
-    """Poll like the GUI timer does until ``condition()``; returns every update seen."""
-    seen: list = []
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out in state {session.state}")
-        seen.extend(session.poll())
-        time.sleep(0.01)
-    return seen
-
-
-@pytest.fixture
-def session():
-    s = RunSession()
-    yield s
-    s.close()
+from twin_app.experiments.session import Analysed, Batch, Ended, Failed
 
 
 def test_a_run_to_the_end_hands_over_every_event_and_analyses_it(session, tiny):
@@ -75,19 +56,6 @@ def test_unfinished_means_there_is_something_to_lose(session, tiny):
     assert session.unfinished
     session.discard()
     assert not session.unfinished and session.state == "ready"
-
-
-class Exploding:
-    """Fails on every batch (module level: observers are sent to the simulation's process)."""
-
-    def on_start(self, info):
-        pass
-
-    def on_batch(self, batch):
-        raise ValueError("bad batch on purpose")
-
-    def on_end(self, end):
-        pass
 
 
 def test_a_failing_run_reports_and_ends_failed(session, tiny):

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.experiments.live_helpers import Exploding
+
 
 def _wait_state(qtbot, win, *states, timeout=30_000):
     qtbot.waitUntil(lambda: win.state in states, timeout=timeout)
@@ -128,19 +130,6 @@ def test_closing_mid_run_asks(qtbot, window, tiny_path, answers):
     answers.append("Discard the run")
     assert window.close()
     assert window.session.runner is None
-
-
-class Exploding:
-    """Fails on every batch (module level: observers are sent to the simulation's process)."""
-
-    def on_start(self, info):
-        pass
-
-    def on_batch(self, batch):
-        raise ValueError("bad batch on purpose")
-
-    def on_end(self, end):
-        pass
 
 
 def test_worker_error_shows_a_dialog(qtbot, window, tiny_path, dialogs):
