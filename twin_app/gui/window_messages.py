@@ -3,8 +3,9 @@
 The status line names the scenario and the run state and what to press next
 (:data:`STATE_TEXTS`); a passing note (:meth:`WindowMessages.notify`) replaces it for a few
 seconds. Beside it sit the simulated clock, the progress bar (to the horizon, or orders
-delivered when the run has no horizon) and the events received per second. The badge sits at
-the right of the tab bar while the shown view's figures are being computed. Every failure is
+delivered when the run has no horizon) and the events received per second. The badge sits in
+the status bar, left of the event count, while the shown view's figures are being computed:
+there it covers neither the view tabs nor the view. Every failure is
 shown in a dialog and emitted as the window's ``error_shown`` signal.
 
 :class:`WindowMessages` is a mixin of :class:`~twin_app.gui.main_window.MainWindow`.
@@ -36,14 +37,14 @@ class WindowMessages:
 
     session: Any
     controls: Any
-    tabs: Any
     error_shown: Any
 
     def _build_messages(self: Any) -> None:
-        """The busy badge over the tab bar and the once-a-second event-rate timer."""
-        self.busy_badge = QLabel("Updating figures\u2026", self.tabs)
+        """The busy badge in the status bar and the once-a-second event-rate timer."""
+        self.busy_badge = QLabel("Updating figures\u2026")
         self.busy_badge.setObjectName("Busy")
         self.busy_badge.setToolTip("The figures of this view are being computed from the run so far")
+        self.statusBar().insertPermanentWidget(1, self.busy_badge)  # after the state line (index 0)
         self.busy_badge.hide()
         self._events_mark = (time.perf_counter(), 0)
         self.rate_timer = QTimer(self)
@@ -52,22 +53,9 @@ class WindowMessages:
         self.rate_timer.start()
 
     def _show_busy(self, busy: bool) -> None:
-        """Show or hide the 'Updating figures' badge (placed when it appears)."""
+        """Show or hide the 'Updating figures' badge."""
         if busy == self.busy_badge.isHidden():
             self.busy_badge.setVisible(busy)
-            if busy:
-                self._place_busy_badge()
-
-    def _place_busy_badge(self) -> None:
-        self.busy_badge.adjustSize()
-        bar_height = self.tabs.tabBar().height()
-        self.busy_badge.move(self.tabs.width() - self.busy_badge.width() - 12, max((bar_height - 20) // 2, 2))
-        self.busy_badge.raise_()
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)  # type: ignore[misc]
-        if not self.busy_badge.isHidden():
-            self._place_busy_badge()
 
     def _reset_clock(self) -> None:
         self._events_mark = (time.perf_counter(), 0)

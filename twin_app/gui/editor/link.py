@@ -52,7 +52,7 @@ class EditorLink(QObject):
         self.applied_revision = 0
         self._applying = False
 
-        show = QAction("Scenario &editor", window)
+        show = QAction("&Editor", window)
         show.setShortcut("Ctrl+E")
         show.setToolTip("Edit the scenario: forms, tables and the map (Ctrl+E)")
         show.triggered.connect(lambda: window.show_view("editor"))

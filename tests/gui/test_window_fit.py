@@ -1,0 +1,48 @@
+"""The main window at its smallest size: every toolbar action reachable, the busy badge over nothing."""
+
+from __future__ import annotations
+
+SMALLEST = (1100, 700)
+
+
+def _settle(qtbot, window) -> None:
+    window.resize(*SMALLEST)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+
+
+def test_every_toolbar_item_is_on_screen_at_the_smallest_size(qtbot, window):
+    """At 1100x700 no item of the run toolbar hides behind the overflow arrow (Run, Stop, the
+    speed, 'Fastest' and the clock are what a user reaches for while the twin runs)."""
+    _settle(qtbot, window)
+    bar = window.controls.toolbar
+    inside = bar.rect()
+    for action in bar.actions():
+        widget = bar.widgetForAction(action)
+        if not action.isVisible() or widget is None:
+            continue
+        name = action.text() or widget.toolTip() or type(widget).__name__
+        assert widget.isVisible(), f"{name!r} is hidden in the toolbar's overflow"
+        assert inside.contains(widget.geometry()), f"{name!r} is cut by the toolbar's edge"
+    assert window.controls.clock.isVisible() and window.controls.fastest_check.isVisible()
+
+
+def test_busy_badge_covers_no_tab_and_no_view(qtbot, window, tiny_path):
+    window.open_scenario(tiny_path)
+    _settle(qtbot, window)
+    window.bridge._timer.stop()  # no poll hides it while we look
+    window._show_busy(True)
+    qtbot.wait(20)
+    badge = window.busy_badge
+    assert badge.isVisible() and "Updating" in badge.text()
+    top_left = badge.mapTo(window, badge.rect().topLeft())
+    on_window = badge.rect().translated(top_left)
+    tabs = window.tabs.rect().translated(window.tabs.mapTo(window, window.tabs.rect().topLeft()))
+    assert not on_window.intersects(tabs), "the badge covers the view tabs or the view"
+    assert window.statusBar().geometry().contains(on_window), "the badge is in the status bar"
+    state = window.controls.state_label
+    state_rect = state.rect().translated(state.mapTo(window, state.rect().topLeft()))
+    assert not on_window.intersects(state_rect)
+    window._show_busy(False)
+    assert badge.isHidden()
