@@ -30,7 +30,7 @@ from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
 from twin_app.gui.names import owner_labels
 from twin_app.gui.step_curves import envelope, step_xy
-from twin_app.gui.table_fit import fit_columns
+from twin_app.gui.table_fit import fit_columns, widen_columns
 from twin_app.gui.trust_chart import TrustChart
 from twin_app.gui.view import RunContext, ViewUpdate
 
@@ -417,6 +417,7 @@ class KpiView(QWidget):
         if not self._sized:
             fit_columns(self.table)
             self._sized = True
+        widen_columns(self.table)  # the figures grow with the run: never elide a sum of money
 
     def set_replication_texts(self, texts: dict[str, tuple[str, str]] | None) -> None:
         """Show the cards over several replications (mean and 95% CI half-width), or, with

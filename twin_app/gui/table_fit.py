@@ -6,13 +6,18 @@ at its left). :func:`fit_columns` sizes the columns to their contents once (not 
 refresh: a table of 217 owners asks every cell), never narrower than the header's text with
 room for the sort arrow, lets the user resize them, stretches the last one into spare room,
 and elides any text at the right, never the left.
+
+A live table's figures grow while the run goes on: sized at the first refresh, the cost column
+of the large network elided "1,234,567" as "1,23..." by day 3. :func:`widen_columns`, called on
+every refresh, widens a column whose longest text no longer fits (measured with the font the
+cells are drawn in, at a few microseconds a cell) and never narrows one the user widened.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QHeaderView, QTableView
+from PySide6.QtWidgets import QHeaderView, QStyle, QTableView
 
 SORT_ARROW = 22
 """Pixels kept beside a header's text for the sort indicator and the section's margins."""
@@ -50,3 +55,43 @@ def fit_columns(table: QTableView, minimum: int = 48) -> None:
     for section in range(header.count()):
         wanted = max(minimum, header_width(header, section), header.sectionSize(section))
         header.resizeSection(section, wanted)
+
+
+CELL_PADDING = 14
+"""Pixels a cell needs beside its text: the item's margins on both sides and the grid line."""
+
+MEASURED_ROWS = 2000
+"""Rows whose texts :func:`widen_columns` measures (a table of owners has a few hundred)."""
+
+
+def cell_text_widths(table: QTableView, rows: int = MEASURED_ROWS) -> list[int]:
+    """The width, in pixels, each column needs to show its longest cell text (first ``rows``
+    rows) whole, icon included: measured in the font the cells are drawn in."""
+    model = table.model()
+    if model is None:
+        return []
+    metrics = QFontMetrics(table.font())
+    icon = table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, table) + 4
+    n_rows = min(model.rowCount(), rows)
+    widths = []
+    for column in range(model.columnCount()):
+        texts = {str(model.data(model.index(row, column)) or "") for row in range(n_rows)}
+        widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+        has_icon = n_rows > 0 and model.data(model.index(0, column), Qt.ItemDataRole.DecorationRole) is not None
+        widths.append(widest + CELL_PADDING + (icon if has_icon else 0))
+    return widths
+
+
+def widen_columns(table: QTableView) -> list[int]:
+    """Widen every column whose longest cell text no longer fits (never narrows one); returns
+    the columns widened."""
+    header = table.horizontalHeader()
+    widened = []
+    for column, needed in enumerate(cell_text_widths(table)):
+        if header.isSectionHidden(column) or header.sectionSize(column) >= needed:
+            continue
+        if column == header.count() - 1 and header.stretchLastSection():
+            header.setStretchLastSection(False)  # a stretched last section cannot be widened
+        header.resizeSection(column, needed)
+        widened.append(column)
+    return widened

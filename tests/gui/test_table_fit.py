@@ -1,0 +1,57 @@
+"""Owner tables show whole figures: a column sized early in a run widens as its sums grow."""
+
+from __future__ import annotations
+
+
+def _cut_cells(table) -> list[str]:
+    """Cell texts Qt would elide: wider than their column less the item's margins."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyle
+
+    model, header = table.model(), table.horizontalHeader()
+    metrics = QFontMetrics(table.font())
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+    cut = []
+    for column in range(model.columnCount()):
+        room = header.sectionSize(column) - margin
+        if column == 0:
+            room -= table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, table) + 4
+        for row in range(model.rowCount()):
+            text = str(model.index(row, column).data() or "")
+            if metrics.horizontalAdvance(text) > room:
+                cut.append(f"{model.headerData(column, 1)}: {text}")
+    return cut
+
+
+def test_money_columns_widen_as_the_figures_grow(qtbot, samples_dir) -> None:
+    from PySide6.QtWidgets import QTableView
+
+    from twin_app.analysis.kpis import owner_table
+    from twin_app.gui.kpi_view import OwnerTableModel
+    from twin_app.gui.table_fit import fit_columns, widen_columns
+    from twin_app.io.scenario_file import load_scenario
+
+    from .conftest import run_collected
+
+    scenario = load_scenario(samples_dir / "asset_heavy.json")
+    early = owner_table(run_collected(scenario, until=600.0)[1])
+    model = OwnerTableModel()
+    table = QTableView()
+    qtbot.addWidget(table)
+    table.setModel(model)
+    table.resize(1300, 400)
+    model.set_rows(early, ["#336699"] * len(early))
+    fit_columns(table)  # sized once, on the run's first figures
+    table.show()
+    assert _cut_cells(table) == []
+    # Later in the run (a large network): sums of money a thousand times larger.
+    money = {"cost": 98_765_432.0, "revenue": 123_456_789.0, "profit": -24_691_357.0, "co2": 7_654_321.0}
+    late = [{**row, **money} for row in early]
+    model.set_rows(late, ["#336699"] * len(late))
+    assert _cut_cells(table), "the early widths no longer fit (else this test proves nothing)"
+    assert widen_columns(table)
+    assert _cut_cells(table) == []
+    before = [table.horizontalHeader().sectionSize(c) for c in range(model.columnCount())]
+    model.set_rows(early, ["#336699"] * len(early))
+    assert widen_columns(table) == []  # smaller figures do not narrow a column
+    assert [table.horizontalHeader().sectionSize(c) for c in range(model.columnCount())] == before
