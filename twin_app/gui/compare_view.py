@@ -126,7 +126,7 @@ class CompareView(DecisionView):
         self.summary = QLabel("Pin two or more scenarios, then Run comparison.")
         self.summary.setObjectName("Hint")
         self.summary.setWordWrap(True)
-        self.profit_plot = plots.new_plot("Profit by owner (mean, 95% CI)", "", "Profit", legend=None)
+        self.profit_plot = plots.new_plot("Profit by owner (mean, 95% CI)", "", "Profit", legend=False)
         plots.legend_below(self.profit_plot)
         plots.span_title(self.profit_plot)
         table_box = QWidget()
@@ -148,7 +148,7 @@ class CompareView(DecisionView):
         self.owner_model = OwnerPnlModel(self)
         self.owner_table = self._table(self.owner_model)
         self.utilisation_plot = plots.new_plot(
-            "Utilisation by owner (mean, 95% CI)", "", "Utilisation (%)", legend=None
+            "Utilisation by owner (mean, 95% CI)", "", "Utilisation (%)", legend=False
         )
         plots.legend_below(self.utilisation_plot)
         plots.span_title(self.utilisation_plot)

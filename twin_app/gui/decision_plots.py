@@ -20,6 +20,7 @@ from PySide6.QtGui import QFontMetrics
 
 from twin_app.experiments.paired import Estimate
 from twin_app.gui import theme
+from twin_app.gui.plot_legend import legend_below
 
 SCENARIO_COLORS = ("#2F6FDE", "#E67E22", "#1E8449", "#8E44AD", "#C0392B", "#16A085")
 
@@ -28,32 +29,17 @@ def scenario_colors(n: int) -> list[str]:
     return theme.categorical(n, SCENARIO_COLORS)
 
 
-def new_plot(
-    title: str, left: str, bottom: str, *, time_axis: bool = False, legend: tuple[int, int] | None = (-10, 10)
-) -> pg.PlotWidget:
-    """A plot in the house style with a legend (``legend``: its offset, negative from the right
-    and bottom; None: no legend)."""
+def new_plot(title: str, left: str, bottom: str, *, time_axis: bool = False, legend: bool = True) -> pg.PlotWidget:
+    """A plot in the house style, with a legend under its bottom axis unless ``legend`` is False
+    (the legend covers no data)."""
     axes = {"bottom": theme.TimeAxisItem("bottom")} if time_axis else {}
     widget = pg.PlotWidget(axisItems=axes)
     plot = widget.getPlotItem()
     theme.style_plot(plot, left=left, bottom=bottom)
     theme.set_title(plot, title)
-    if legend is not None:
-        plot.addLegend(offset=legend, labelTextColor=theme.colors.text)
+    if legend:
+        legend_below(widget)
     return widget
-
-
-def legend_below(widget: pg.PlotWidget) -> pg.LegendItem:
-    """Give the plot a legend in a row of its own under the bottom axis (never over the bars),
-    its entries side by side; returns it."""
-    plot = widget.getPlotItem()
-    legend = pg.LegendItem(colCount=4, labelTextColor=theme.colors.text)
-    # rows: title, top axis, view, bottom axis, then this; across the left axis, the view and the
-    # right axis, so the legend's row does not add to the owner names' width (a chart is clipped,
-    # not shrunk, when its pane is narrower than that)
-    plot.layout.addItem(legend, 4, 0, 1, 3)
-    plot.legend = legend  # named items added to the plot are listed here
-    return legend
 
 
 def span_title(widget: pg.PlotWidget) -> None:

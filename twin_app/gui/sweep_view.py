@@ -191,7 +191,7 @@ class SweepView(DecisionView):
         self.heat_kpi, self.heat_x, self.heat_y = KpiCombo(KPI_CHOICES), QComboBox(), QComboBox()
         self.heat_plot = plots.new_plot("KPI over two factors", "", "")
         self.pareto_plot = plots.new_plot(
-            "Design points (grey), the Pareto front (orange) and the best point (star)", "", "", legend=None
+            "Design points (grey), the Pareto front (orange) and the best point (star)", "", "", legend=False
         )
         for combo in (self.effect_kpi, self.effect_factor):
             combo.currentIndexChanged.connect(self.draw_effect)

@@ -15,6 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from twin_app.gui import theme
+from twin_app.gui.plot_legend import legend_below
 from twin_app.gui.step_curves import envelope, step_xy
 
 
@@ -30,7 +31,7 @@ class TrustChart(pg.PlotWidget):
         theme.style_plot(plot, left="Trust (1: full)", bottom="Simulated time (day hh:mm)")
         theme.set_title(plot, "Trust in the owners over the run")
         plot.getViewBox().setMouseEnabled(x=True, y=False)
-        self.legend = plot.addLegend(offset=(-10, -10), labelTextColor=theme.colors.text)
+        self.legend = legend_below(self, columns=1)  # under the axis: never over the falling lowest line
         self.mean_curve = pg.PlotDataItem([], [], name="mean of the owners")
         self.lowest_curve = pg.PlotDataItem([], [], name="lowest owner")
         plot.addItem(self.mean_curve)
