@@ -32,11 +32,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ValidationError
 
 from twin_app.errors import Problem, ScenarioError
 from twin_app.io.input_file import InputFileError, read_input_text
 from twin_app.io.migrations import migrate
+from twin_app.io.schema_cache import scenario_validator
 from twin_app.model import limits
 from twin_app.model import scenario as scenario_module
 from twin_app.model.checks import check_scenario
@@ -44,9 +45,15 @@ from twin_app.model.distributions import distribution_json_schema
 from twin_app.model.scenario import FORMAT_VERSION, Scenario
 from twin_app.model.suggest import did_you_mean
 
+if typing.TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
 
 @cache
 def _adapter() -> TypeAdapter[Scenario]:
+    """For writing a scenario and its JSON Schema (reading uses the cached validator)."""
+    from pydantic import TypeAdapter
+
     return TypeAdapter(Scenario)
 
 
@@ -129,9 +136,9 @@ def scenario_from_data(
     problems = [Problem(place(loc), message, "write a finite number") for loc, message in non_finite]
     try:
         if is_json:
-            scenario = _adapter().validate_json(json.dumps(prepared), strict=True)
+            scenario = scenario_validator().validate_json(json.dumps(prepared), strict=True)
         else:
-            scenario = _adapter().validate_python(data)
+            scenario = scenario_validator().validate_python(data)
     except ValidationError as error:
         flagged = {problem.place for problem in problems}
         problems += [p for p in _problems_from_validation(error) if p.place not in flagged]

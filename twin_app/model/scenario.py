@@ -43,10 +43,16 @@ def _to_distribution(raw: object) -> Distribution:
         raise PydanticCustomError("distribution", str(error)) from None
 
 
+def _distribution_json(distribution: Distribution) -> Any:
+    return distribution.to_json()
+
+
+# (named functions, not lambdas, here and in default factories: the reader pickles the
+# validation schema made from these types, twin_app.io.schema_cache)
 Time = Annotated[
     Distribution,
     BeforeValidator(_to_distribution),
-    PlainSerializer(lambda d: d.to_json()),
+    PlainSerializer(_distribution_json),
     WithJsonSchema(distribution_json_schema()),
 ]
 """A time in the file: a number (constant) or a distribution object."""
@@ -320,7 +326,7 @@ class Step:
     probability: Probability = 1.0
     """Chance that a job needs this step at all (otherwise it is skipped)."""
     rework: Rework | None = None
-    suppliers: Suppliers = field(default_factory=lambda: Suppliers())
+    suppliers: Suppliers = field(default_factory=Suppliers)
     """Owners the customer names for this step (e.g. a component supplier)."""
     premium: NonNegativeFloat = 0.0
     """Price per unit the customer pays on top when the job goes through this step: the
