@@ -56,12 +56,37 @@ class StackSampler(threading.Thread):
         self._interval = interval
         self._halt = threading.Event()
         self.samples: list[tuple[float, str]] = []
+        self.clocks: list[tuple[float, float, float]] = []
+        """(wall, GUI thread CPU, whole process CPU) seconds at each sample, to tell a gap in which
+        the GUI thread worked (painting) from one in which it waited (the lock, or the CPU)."""
+        self._gui_clock = _thread_clock(self._target_id)
 
     def run(self) -> None:
         while not self._halt.wait(self._interval):
             frame = sys._current_frames().get(self._target_id)
+            now = time.perf_counter()
             if frame is not None:
-                self.samples.append((time.perf_counter(), _where(frame)))
+                self.samples.append((now, _where(frame)))
+            gui = time.clock_gettime(self._gui_clock) if self._gui_clock is not None else 0.0
+            self.clocks.append((now, gui, time.process_time()))
+
+    def cpu_in_gaps(self, ticks: np.ndarray, limit_ms: float = 100.0) -> dict[str, float] | None:
+        """CPU time of the GUI thread and of the window's other threads during the gaps over
+        ``limit_ms``, as shares of the gap time: a GUI share near 1 is work on the GUI thread
+        (C++ painting included); near 0 with the others high is the GUI thread waiting for the
+        interpreter lock; both low is the process off the CPU (the machine busy elsewhere)."""
+        gaps = np.flatnonzero(np.diff(ticks) * 1000.0 > limit_ms)
+        if len(gaps) == 0 or len(self.clocks) < 2 or self._gui_clock is None:
+            return None
+        clocks = np.array(self.clocks)
+        total = gui = other = 0.0
+        for g in gaps:
+            a, b = ticks[g], ticks[g + 1]
+            at = np.interp([a, b], clocks[:, 0], clocks[:, 1]), np.interp([a, b], clocks[:, 0], clocks[:, 2])
+            total += b - a
+            gui += at[0][1] - at[0][0]
+            other += (at[1][1] - at[1][0]) - (at[0][1] - at[0][0])
+        return {"gui_thread": round(float(gui / total), 2), "other_threads": round(float(other / total), 2)}
 
     def stop(self) -> None:
         self._halt.set()
@@ -96,12 +121,20 @@ class StackSampler(threading.Thread):
         return [(where, round(ms)) for where, ms in spent.most_common(top)]
 
 
+def _thread_clock(ident: int | None) -> int | None:
+    """The CPU-time clock of thread ``ident`` (None where the platform has none)."""
+    try:
+        return time.pthread_getcpuclockid(ident) if ident is not None else None
+    except (AttributeError, OSError):
+        return None
+
+
 def _where(frame: Any) -> str:
     """The innermost frame of the project's code (module:function:line), else the innermost."""
     innermost = frame
     while frame is not None:
         name = frame.f_code.co_filename
-        if "twin_app" in name and "bench_live" not in name:
+        if "twin_app" in name and "bench_live" not in name and "benchmarks" not in name:
             return f"{Path(name).stem}:{frame.f_code.co_name}:{frame.f_lineno}"
         frame = frame.f_back
     return f"{Path(innermost.f_code.co_filename).stem}:{innermost.f_code.co_name}"
@@ -146,8 +179,13 @@ def measure_stalls(
     timeout: float = 900.0,
     switch_seconds: float | None = 3.0,
     headless: bool = False,
+    ticks_out: list[float] | None = None,
 ) -> dict[str, Any]:
-    """Run ``scenario_path`` live to ``sim_minutes`` and report gaps, switches, memory (ms, MB)."""
+    """Run ``scenario_path`` live to ``sim_minutes`` and report gaps, switches, memory (ms, MB).
+
+    ``ticks_out`` receives the probe's tick times (``time.perf_counter``, CLOCK_MONOTONIC on
+    Linux) so that a profiler's samples, e.g. ``perf record -k CLOCK_MONOTONIC``, can be
+    matched to the gaps."""
     scenario = load_scenario(scenario_path)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QTimer
@@ -159,7 +197,7 @@ def measure_stalls(
     from twin_app.gui.settings import AppSettings
 
     app = application()
-    ticks: list[float] = []
+    ticks: list[float] = ticks_out if ticks_out is not None else []
     switches: list[float] = []
     switch_to: list[str] = []
     shown: list[tuple[float, str]] = []  # (since when, view) to blame gaps on the view shown
@@ -274,6 +312,7 @@ def measure_stalls(
         "window_process_cpu_seconds": round(cpu, 2),
         "stall_ms_by_view": stall_ms_by_view(np.array(ticks), gap_views),
         "stall_sampled_share": sampler.coverage(np.array(ticks)),
+        "stall_cpu_share": sampler.cpu_in_gaps(np.array(ticks)),
         "stalls_spent_in": sampler.blame(np.array(ticks)),
         "stalls_spent_in_by_view": {
             view: sampler.blame(np.array(ticks), top=4, in_gaps=np.array(gap_views) == view)
