@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +21,7 @@ def test_a_run_to_the_end_hands_over_every_event_and_analyses_it(session, tiny):
     session.want(("kpis", "owner_table"))
     assert session.run()
     seen = poll_until(session, lambda: session.state == "finished" and not session.analysing(("kpis",)))
-    assert session.analysis_version == session.version  # not 'done' before the final figures
+    assert session.fresh(("kpis", "owner_table"))  # not 'done' before the final figures
     batches = [u.batch for u in seen if isinstance(u, Batch)]
     assert sum(len(b.events) for b in batches) == session.events_ingested == len(session.collector.events) > 100
     assert next(u for u in seen if isinstance(u, Ended)).end.status == "completed"
@@ -120,3 +122,26 @@ def test_an_analysis_that_fails_in_its_process_reaches_the_user(session, tiny):
     seen = poll_until(session, lambda: session.last_error is not None, 30.0)
     failure = next(u for u in seen if isinstance(u, Failed))
     assert "no such part" in failure.message and "Traceback" in failure.details
+
+
+def test_the_money_never_keeps_the_cheap_figures_waiting(session, tiny):
+    """The KPIs are computed in a process of their own: while it is stuck (here: stopped), the
+    utilisation figures of the newest data still arrive, and the KPIs say they are coming."""
+    session.open(tiny)
+    session.run_to(1000.0)
+    session.want(("kpis",))
+    poll_until(session, lambda: session.fresh(("kpis",)), 60.0)
+    heavy = session.analyses.lanes[1].process.pid
+    assert heavy is not None
+    os.kill(heavy, signal.SIGSTOP)
+    try:
+        session.run_to(2000.0)
+        session.want(("kpis", "durations", "utilisation_over_time"))
+        poll_until(session, lambda: session.fresh(("durations", "utilisation_over_time")), 60.0)
+        assert not session.fresh(("kpis",)) and session.analysing(("kpis",))
+        assert not session.analysing(("durations",))
+    finally:
+        os.kill(heavy, signal.SIGCONT)
+    poll_until(session, lambda: session.fresh(("kpis",)), 60.0)
+    assert session.analysis.kpis == compute_kpis(session.current_result())
+    assert np.allclose(session.analysis.durations.sum(axis=1), session.analysis.result.duration)

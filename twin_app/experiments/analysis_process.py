@@ -148,6 +148,11 @@ class AnalysisProcess:
         with self._lock:
             return bool(self._waiting)
 
+    @property
+    def pid(self) -> int | None:
+        """The child's process id (None before the first request starts it)."""
+        return None if self._child is None else self._child.pid
+
     def cancel(self) -> None:
         """Forget the requests waiting and the answers not collected."""
         with self._lock:

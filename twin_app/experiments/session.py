@@ -5,8 +5,9 @@ the :class:`~twin_app.experiments.live_process.ProcessRunner` (the simulation in
 process, so the window never shares the interpreter lock with it; the run's observers such as
 its results-database writer run there too), the
 :class:`~twin_app.analysis.collector.EventCollector` (fed on the runner's reader thread), the
-:class:`~twin_app.experiments.analysis_process.AnalysisProcess` (the views' figures, computed
-in a child process fed with the same events), and the run's state machine. The GUI calls
+:class:`~twin_app.experiments.analysis_lanes.AnalysisLanes` (the views' figures, computed in
+two child processes fed with the same events: the money in one, everything else in the other,
+so a slow KPI request never keeps the Utilisation view waiting), and the run's state machine. The GUI calls
 :meth:`RunSession.poll` from a timer (~30 Hz) and draws what it reports; nothing in a poll
 scans the whole event log, so the caller's thread never waits for the simulation or for an
 analysis.
@@ -24,7 +25,6 @@ batches since the last poll merged into one), ``Ended(end)``, ``PausedAt(now)``,
 from __future__ import annotations
 
 import queue
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +33,8 @@ import numpy as np
 
 from twin_app.analysis.collector import EventCollector
 from twin_app.analysis.snapshot import Analysis
-from twin_app.experiments.analysis_process import AnalysisProcess, Finished
+from twin_app.experiments.analysis_lanes import AnalysisLanes
+from twin_app.experiments.analysis_process import Finished
 from twin_app.experiments.live import SimulationFactory, default_factory
 from twin_app.experiments.live_process import ProcessRunner, SimulationProcess
 from twin_app.experiments.live_state import LiveState, probe_live_state
@@ -47,14 +48,6 @@ STATES = ("empty", "ready", "running", "paused", "stopping", "finished", "failed
 
 UNFINISHED = ("running", "paused", "stopping")
 """States in which a run has results that closing or opening another file would discard."""
-
-MIN_ANALYSIS_SECONDS = 0.3
-"""Least wall time between two analyses of a growing run."""
-
-ANALYSIS_SHARE = 0.5
-"""An analysis that took t waits ``t / ANALYSIS_SHARE`` before the next one starts, so the
-analysis process uses at most this share of a core (on a busy machine the simulation needs
-the rest)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +135,7 @@ class RunSession:
         self.speed = 60.0
         self.fastest = False
         self.runner: ProcessRunner | None = None
-        self.analyses = AnalysisProcess()
+        self.analyses = AnalysisLanes()
         self.wanted: tuple[str, ...] = ()
         """Analysis parts the shown views need; each poll keeps them fresh while data grows."""
         self._queue: queue.Queue[tuple[Any, ...]] = queue.Queue()
@@ -293,13 +286,9 @@ class RunSession:
         self.live: LiveState | None = None
         self.version = 0
         """Counts the batches ingested: an analysis of an older version is stale."""
-        self.analysis: Analysis | None = None
-        self.analysis_version = -1
-        """Data version of :attr:`analysis`."""
-        self._submitted: tuple[int, int, tuple[str, ...]] | None = None
-        """The analysis request in the analysis process: (ticket, data version, parts)."""
-        self._submitted_at = -1e9
-        self._last_seconds = 0.0
+        self.analyses.clear()
+        self._direct: tuple[Analysis, int] | None = None
+        """The analysis :meth:`analyse_now` computed here, and its data version."""
 
     def _new_runner(self, pause_at: float | None = None) -> None:
         assert self.scenario is not None
@@ -311,7 +300,7 @@ class RunSession:
             fastest=self.fastest,
             pause_at=pause_at,
             observers=tuple(self.extra_observers),
-            parent_observers=(self.collector, self.analyses.observer()),
+            parent_observers=(self.collector, *self.analyses.observers()),
             probe=probe_live_state if self.live_probe else None,
             process=self._take_spare(),
         )
@@ -414,6 +403,16 @@ class RunSession:
         self.wanted = tuple(dict.fromkeys(parts))
         self._schedule_analysis()
 
+    @property
+    def analysis(self) -> Analysis | None:
+        """The newest figures: every part computed for this run, each as new as its analysis
+        process made it (:meth:`fresh` says whether they are of the data ingested now)."""
+        return self.analyses.analysis
+
+    def fresh(self, parts: Sequence[str]) -> bool:
+        """Every one of ``parts`` is computed from all the data ingested so far."""
+        return self.version > 0 and all(self.analyses.version_of(p) == self.version for p in parts)
+
     def analysing(self, parts: Sequence[str]) -> bool:
         """Whether the figures for ``parts`` are being computed or are not there yet (a view
         shows 'updating' meanwhile): never computed for this run, out of date once the run has
@@ -422,49 +421,28 @@ class RunSession:
             return False
         if self.analysis is None or self.analysis.missing(tuple(parts)):
             return True
-        if self.analysis_version != self.version and self.state != "running":
+        if self.state != "running" and not self.fresh(parts):
             return True
-        submitted = self._submitted
-        return self.analyses.busy and submitted is not None and bool(set(parts) & set(submitted[2]))
+        return self.analyses.busy_with(parts)
 
     def _schedule_analysis(self) -> None:
-        if not self.wanted or self.scenario is None or self.version == 0 or self.analyses.busy:
+        if not self.wanted or self.scenario is None or self.version == 0:
             return
-        if self.analysis is not None and self.analysis_version == self.version:
-            if self.analysis.missing(self.wanted):  # another view was shown: same data, more parts
-                self._submit(self.wanted, self.version)
-            return
-        if self._submitted is not None and self._submitted[1] == self.version:
-            return  # this data is being analysed (or was: a failure is not retried)
-        wait = max(MIN_ANALYSIS_SECONDS, self._last_seconds / ANALYSIS_SHARE)
         settled = self.state not in ("running", "stopping")
-        if not settled and time.perf_counter() - self._submitted_at < wait:
-            return
-        self._submit(self.wanted, self.version)
+        self.analyses.schedule(self.wanted, self.version, self._warmup(), settled=settled)
 
     def _warmup(self) -> float:
         assert self.scenario is not None
         return self.run_info.warmup if self.run_info is not None else self.scenario.run.warmup
 
-    def _submit(self, parts: tuple[str, ...], version: int) -> None:
-        ticket = self.analyses.submit(parts, self._warmup())
-        self._submitted = (ticket, version, parts)
-        self._submitted_at = time.perf_counter()
-
     def _collect_analyses(self) -> list[Update]:
         out: list[Update] = []
         for finished in self.analyses.collect():
-            submitted = self._submitted
-            if submitted is None or finished.ticket < submitted[0]:
-                continue  # an older request's answer
             if finished.error is not None:
                 self.last_error = finished.error
                 out.append(Failed(*finished.error))
-                continue
-            self._last_seconds = finished.seconds
-            assert finished.analysis is not None
-            self.analysis, self.analysis_version = finished.analysis, submitted[1]
-            out.append(Analysed(finished))
+            else:
+                out.append(Analysed(finished))
         return out
 
     def current_result(self) -> Any:
@@ -479,12 +457,12 @@ class RunSession:
         """Compute ``parts`` on the calling thread (scripts, screenshots); None before any data."""
         if self.scenario is None or self.version == 0:
             return None
-        if self.analysis is None or self.analysis_version != self.version:
-            self.analyses.cancel()
-            self.analysis, self.analysis_version = Analysis(self.current_result()), self.version
-            self._submitted = None
-        self.analysis.compute(*parts)
-        return self.analysis
+        direct = self._direct
+        if direct is None or direct[1] != self.version or self.analysis is not direct[0]:
+            direct = self._direct = (Analysis(self.current_result()), self.version)
+        direct[0].compute(*parts)
+        self.analyses.adopt(*direct)
+        return direct[0]
 
     # -- a stored run ------------------------------------------------------------------------------
 
@@ -499,7 +477,7 @@ class RunSession:
         """
         self.open(scenario)
         batch = EventBatch(now=end.now, events=events, orders=orders)
-        for observer in (self.collector, self.analyses.observer()):
+        for observer in (self.collector, *self.analyses.observers()):
             observer.on_start(info)
             observer.on_batch(batch)
             observer.on_end(end)
@@ -519,7 +497,7 @@ class RunSession:
             raise RuntimeError("open a scenario first")
         self.reset()
         sink = _Sink(self._queue)
-        observers = (sink, self.collector, self.analyses.observer(), *self.extra_observers)
+        observers = (sink, self.collector, *self.analyses.observers(), *self.extra_observers)
         sim = self.factory_builder(self.scenario)(observers)
         sim.advance(until)
         if self.live_probe:

@@ -254,7 +254,7 @@ class ReplicationControl(QObject):
         if self.record is None and self.background is None:
             return
         analysis = session.analysis
-        if analysis is None or session.analysis_version != session.version or not analysis.has("kpis"):
+        if analysis is None or not session.fresh(("kpis",)):
             if "kpis" not in session.wanted:
                 session.want((*session.wanted, "kpis"))  # the final figures must include the KPIs
             return

@@ -1,0 +1,160 @@
+"""The views' figures from two analysis processes, so the cheap figures never wait for the money.
+
+On the large network the economics (``accounts``, and the ``kpis`` and ``owner_table`` built on
+them) take seconds a request and grow with the run, while utilisation, bottlenecks, WIP, trust
+and the map's figures take a few hundred ms. One analysis process answering one request at a
+time made the Utilisation view wait behind the KPI view's request. Here each *lane* is an
+:class:`~twin_app.experiments.analysis_process.AnalysisProcess` of its own, fed with the same
+events and paced by its own cost: the heavy lane answers :data:`HEAVY_PARTS`, the cheap lane
+everything else. Their answers are merged into one
+:class:`~twin_app.analysis.snapshot.Analysis` that the views draw from; each part is as new as
+its lane could make it, and :meth:`AnalysisLanes.version_of` says of which data version.
+
+No Qt; used by :class:`~twin_app.experiments.session.RunSession` from the caller's thread.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from twin_app.analysis.snapshot import PARTS, Analysis
+from twin_app.experiments.analysis_process import AnalysisProcess, Finished
+from twin_app.model.events import RunObserver
+from twin_app.model.layout import Layout
+from twin_app.model.scenario import Scenario
+
+HEAVY_PARTS = ("accounts", "kpis", "owner_table")
+"""Parts whose cost is seconds on a large run (the economics): computed in the heavy lane."""
+
+MIN_ANALYSIS_SECONDS = 0.3
+"""Least wall time between two requests of one lane while the run grows."""
+
+ANALYSIS_SHARE = 0.25
+"""A lane whose last answer took t waits ``t / ANALYSIS_SHARE`` before its next request while
+the run grows, so the two lanes together use at most half a core: on 2 cores the simulation
+needs one and the window the rest."""
+
+
+@dataclass(slots=True)
+class _Lane:
+    """One analysis process and its request in flight."""
+
+    name: str
+    process: AnalysisProcess = field(default_factory=AnalysisProcess)
+    submitted: tuple[int, int, tuple[str, ...]] | None = None
+    """The request in the process: (ticket, data version, parts)."""
+    submitted_at: float = -1e9
+    last_seconds: float = 0.0
+
+    def owns(self, part: str) -> bool:
+        return (part in HEAVY_PARTS) == (self.name == "heavy")
+
+    def forget(self) -> None:
+        self.submitted, self.submitted_at, self.last_seconds = None, -1e9, 0.0
+
+
+class AnalysisLanes:
+    """The cheap and the heavy lane and their merged figures (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.lanes = (_Lane("cheap"), _Lane("heavy"))
+        self.analysis: Analysis | None = None
+        """Every part answered so far, each from the newest answer of its lane."""
+        self._values: dict[str, Any] = {}
+        self._versions: dict[str, int] = {}
+
+    # -- the run -------------------------------------------------------------------------------
+
+    def open(self, scenario: Scenario, layout: Layout) -> None:
+        """A new scenario: forget the figures; the processes learn it with their next request."""
+        for lane in self.lanes:
+            lane.process.open(scenario, layout)
+        self.clear()
+
+    def reset(self) -> None:
+        """Forget the run's events and figures (a new run of the same scenario follows)."""
+        for lane in self.lanes:
+            lane.process.reset()
+        self.clear()
+
+    def clear(self) -> None:
+        self.analysis = None
+        self._values, self._versions = {}, {}
+        for lane in self.lanes:
+            lane.forget()
+
+    def observers(self) -> tuple[RunObserver, ...]:
+        """The observers that feed every lane's process with the run (they only queue)."""
+        return tuple(lane.process.observer() for lane in self.lanes)
+
+    def close(self) -> None:
+        for lane in self.lanes:
+            lane.process.close()
+
+    # -- the figures -------------------------------------------------------------------------------
+
+    def version_of(self, part: str) -> int:
+        """Data version ``part`` was computed from (-1: not computed for this run)."""
+        return self._versions.get(part, -1)
+
+    def busy_with(self, parts: Sequence[str]) -> bool:
+        """A lane is computing some of ``parts`` right now."""
+        return any(
+            lane.process.busy and lane.submitted is not None and bool(set(parts) & set(lane.submitted[2]))
+            for lane in self.lanes
+        )
+
+    def schedule(self, wanted: Sequence[str], version: int, warmup: float, *, settled: bool) -> None:
+        """Ask each idle lane for its ``wanted`` parts that are older than ``version``: at once
+        if one was never computed or the run is ``settled`` (not growing), else once the lane's
+        pacing allows (its last answer's cost, :data:`ANALYSIS_SHARE`)."""
+        for lane in self.lanes:
+            parts = tuple(p for p in wanted if lane.owns(p))
+            if not parts or lane.process.busy:
+                continue
+            stale = [p for p in parts if self.version_of(p) != version]
+            if not stale:
+                continue
+            submitted = lane.submitted
+            if submitted is not None and submitted[1] == version and set(parts) <= set(submitted[2]):
+                continue  # this data is being analysed (or was: a failure is not retried)
+            first = any(p not in self._values for p in parts)
+            wait = max(MIN_ANALYSIS_SECONDS, lane.last_seconds / ANALYSIS_SHARE)
+            if not first and not settled and time.perf_counter() - lane.submitted_at < wait:
+                continue
+            lane.submitted = (lane.process.submit(parts, warmup), version, parts)
+            lane.submitted_at = time.perf_counter()
+
+    def collect(self) -> list[Finished]:
+        """The answers since the last call (newest requests only), merged into :attr:`analysis`;
+        a failed one is returned with its ``error`` and merges nothing."""
+        out: list[Finished] = []
+        for lane in self.lanes:
+            for finished in lane.process.collect():
+                submitted = lane.submitted
+                if submitted is None or finished.ticket < submitted[0]:
+                    continue  # an older request's answer
+                out.append(finished)
+                if finished.error is not None or finished.analysis is None:
+                    continue
+                lane.last_seconds = finished.seconds
+                got = finished.analysis
+                for part in PARTS:
+                    if got.has(part):
+                        self._values[part] = getattr(got, part)
+                        self._versions[part] = submitted[1]
+                self.analysis = Analysis.from_parts(got.result, self._values)  # a new object: views redraw
+        return out
+
+    def adopt(self, analysis: Analysis, version: int) -> None:
+        """Figures computed on the caller's thread (scripts): they replace the lanes' answers,
+        and the requests in flight are forgotten."""
+        for lane in self.lanes:
+            lane.process.cancel()
+            lane.forget()
+        self.analysis = analysis
+        self._values = {p: getattr(analysis, p) for p in PARTS if analysis.has(p)}
+        self._versions = dict.fromkeys(self._values, version)
