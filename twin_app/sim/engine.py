@@ -41,6 +41,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Sequence
+from heapq import heappush
 
 import numpy as np
 import simpy
@@ -107,6 +108,9 @@ class Simulation(RunLoop):
         self.horizon = scenario.run.horizon
         self.batch_events = batch_events
         self.env = simpy.Environment()
+        self._queue = self.env._queue
+        self._eid = self.env._eid
+        """SimPy's event queue and event ids, for :meth:`_start`'s inlined ``Environment.schedule``."""
         self.finished = False
         self.status = "ready"
         self._started = False
@@ -378,7 +382,7 @@ class Simulation(RunLoop):
             event.token = token
         else:
             event = unit.phase_end = PhaseEnd(self._phase_callbacks, unit, token)
-        self.env.schedule(event, NORMAL, left)  # type: ignore[arg-type]
+        heappush(self._queue, (now + left, NORMAL, next(self._eid), event))  # Environment.schedule, inlined
 
     def _resume(self, unit: Unit) -> None:
         """Start (or continue) the current phase of the unit's operation if it may work now."""
@@ -490,7 +494,12 @@ class Simulation(RunLoop):
         else:
             job.step += 1
         job.holder = unit
-        self._walk(job)
+        product = job.product
+        steps = product.steps
+        if job.step < len(steps) and job.step != product.assembly_step and steps[job.step].probability >= 1.0:
+            self._ready.append(Operation(job, now))  # _walk, inlined for a next step every job needs
+        else:
+            self._walk(job)
         job.holder = None
         self._freed.append(unit)
         self._epoch_wanted = True

@@ -58,14 +58,13 @@ class PullDispatcher(Dispatcher):
 
     def decide(self) -> None:
         ready = self.ready
-        if ready:
-            batch = ready.copy()
-            ready.clear()
+        if ready:  # (pooling never makes an operation ready: the list is cleared after)
             if self._by_ready:
-                self._pool_by_ready(batch)
+                self._pool_by_ready(ready)
             else:
-                for op in batch:
+                for op in ready:
                     self._pool(op)
+            ready.clear()
         self.match()
 
     def _pool_by_ready(self, batch: list[Operation]) -> None:
@@ -75,14 +74,15 @@ class PullDispatcher(Dispatcher):
         cache = self._pool_cache
         dirty = self._dirty
         counter = self._op_counter
-        place_key = self.placement.place_key
+        destination = self.placement.destination
         for op in batch:
             job = op.job
             product = job.product
             if job.components and op.step == product.assembly_step:
                 self._pool(op)
                 continue
-            group = cache.get(place_key(job, product.steps[op.step]))
+            node = job.node  # Placement.place_key, inlined
+            group = cache.get((id(product.steps[op.step]), node if node >= 0 else -2 - destination(job)))
             if group is None:
                 self._pool(op)
                 continue

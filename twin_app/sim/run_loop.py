@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from heapq import heappop
 from typing import Any
 
 import simpy
@@ -138,10 +139,13 @@ class RunLoop:
 
     def _steps(self, count: int, until: float) -> int:
         """Process up to ``count`` events and dispatch epochs before ``until``; return how many
-        of the ``count`` were left when the run reached ``until`` or its end (0: all done)."""
+        of the ``count`` were left when the run reached ``until`` or its end (0: all done).
+
+        SimPy's ``Environment.peek`` and ``Environment.step`` are inlined (on the same queue,
+        in the same order: a failed event that is not defused still crashes the run): this
+        loop turns twice per operation, and the calls were a tenth of its time."""
         env = self.env
-        step = env.step
-        peek = env.peek
+        queue = env._queue
         records = self.log.records
         limit = self.batch_events * FIELDS
         no_horizon = self.horizon is None
@@ -149,7 +153,7 @@ class RunLoop:
         turns = itertools.repeat(None, count)  # (cheaper per turn than a range: no int objects)
         decide = self.dispatcher.decide
         for _ in turns:
-            if self._epoch_wanted and peek() > env.now:
+            if self._epoch_wanted and (not queue or queue[0][0] > env._now):
                 # every event at this time is done: now decide (non-delay); _epoch, inlined
                 # for the common case (no trust book to settle)
                 if self._trust is None:
@@ -160,12 +164,16 @@ class RunLoop:
                 else:
                     self._epoch()
                 continue
-            if peek() > until:
+            if not queue or queue[0][0] > until:
                 return turns.__length_hint__() + 1
-            try:
-                step()
-            except simpy.core.EmptySchedule:
-                return turns.__length_hint__() + 1
+            env._now, _, _, event = heappop(queue)  # Environment.step, inlined
+            callbacks, event.callbacks = event.callbacks, None
+            for callback in callbacks:
+                callback(event)
+            if not event._ok and not hasattr(event, "_defused"):
+                failure = type(event._value)(*event._value.args)
+                failure.__cause__ = event._value
+                raise failure
             if len(records) >= limit:
                 self.log.flush(self.now)
                 if self._stop_requested:  # by an observer; from elsewhere it waits for the chunk's end
