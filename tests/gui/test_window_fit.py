@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 SMALLEST = (1100, 700)
 
 
@@ -46,3 +48,42 @@ def test_busy_badge_covers_no_tab_and_no_view(qtbot, window, tiny_path):
     assert not on_window.intersects(state_rect)
     window._show_busy(False)
     assert badge.isHidden()
+
+
+@pytest.mark.parametrize("kind", ["error", "question"])
+def test_the_keyboard_comes_back_to_the_window_after_a_dialog(qtbot, settings, tiny_path, kind):
+    """With no window manager to give it back, the focus stayed nowhere after a message box
+    closed: Space, Esc and Ctrl+1..5 did nothing until the user clicked the window."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from twin_app.gui.main_window import MainWindow
+
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.tabs.tabBar().setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.tabs.tabBar())
+
+    def close_the_box() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        box.done(0)
+
+    try:
+        if kind == "error":
+            QTimer.singleShot(200, close_the_box)
+            window.show_error("Cannot open bad.json", "sites[3].x: not a number", "")
+        else:
+            assert window.open_scenario(tiny_path)
+            window.session.run()  # an unfinished run: opening again asks first
+            assert window.session.unfinished
+            QTimer.singleShot(200, close_the_box)
+            assert not window.open_scenario(tiny_path)  # the box's Escape: Cancel
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+        assert QApplication.focusWidget() is not None and QApplication.focusWidget().window() is window
+    finally:
+        window._discard_run()
+        window.session.close()

@@ -40,6 +40,7 @@ from twin_app.gui.editor.link import EditorLink
 from twin_app.gui.editor.view import EditorView
 from twin_app.gui.exports import install_exports
 from twin_app.gui.files import FileActions
+from twin_app.gui.focus_return import FocusReturn
 from twin_app.gui.gantt_view import GanttView
 from twin_app.gui.history_view import HistoryDock
 from twin_app.gui.kpi_view import KpiView
@@ -118,6 +119,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         self._after_poll()
         install_exports(self)  # File > Export view / Save screenshot / Export report; tables: Copy, CSV
         connect_decisions(self)  # history's "Pin to compare", the editor's "Sweep this field..."
+        self.focus_return = FocusReturn(self)  # the keyboard comes back when a dialog closes (no WM)
 
     # =========================================================================================
     # Construction
