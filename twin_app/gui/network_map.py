@@ -12,6 +12,8 @@ tip; clicking a site shows its machines in the details panel, clicking a cluster
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
@@ -49,6 +51,14 @@ MAX_LABELS = 60
 """Node labels tried at most (the largest nodes first); the rest show on hover."""
 
 QUEUE_COLOR = (230, 159, 0)
+WHEEL_STEP = 1.15
+"""Zoom factor of one mouse-wheel notch (around the cursor): small steps, so clusters open one
+by one as the user zooms instead of jumping (pyqtgraph's own notch is 1.35)."""
+
+ZOOM_IN_LIMIT, ZOOM_OUT_LIMIT = 200.0, 4.0
+"""The view spans at least 1/200 of the network's extent (a single site fills it) and at most
+4 times it (the whole network stays a visible shape)."""
+
 HALO_SIZES = (8.0, 14.0, 22.0, 32.0, 44.0)
 """Extra diameter (pixels) of the queue halo around a site, by queue size class: one scatter
 item per class with one brush, so redrawing the halos ten times a second stays cheap."""
@@ -107,6 +117,8 @@ class NetworkMapView(QWidget):
         self._relayout.setInterval(60)
         self._relayout.timeout.connect(self.redraw)
         plot.getViewBox().sigRangeChanged.connect(lambda *_: self._relayout.start())
+        # one notch = WHEEL_STEP: pyqtgraph scales by 1.02 ** (delta * factor), a notch is 120
+        plot.getViewBox().state["wheelScaleFactor"] = -math.log(WHEEL_STEP) / (120 * math.log(1.02))
 
         self.mode_buttons = QButtonGroup(self)
         switch = QHBoxLayout()
@@ -420,9 +432,15 @@ class NetworkMapView(QWidget):
         xy = self.model.positions
         lo, hi = xy.min(axis=0), xy.max(axis=0)
         pad = np.maximum((hi - lo) * 0.12, 5.0)
-        self.plot_widget.getPlotItem().getViewBox().setRange(
-            xRange=(lo[0] - pad[0], hi[0] + pad[0]), yRange=(lo[1] - pad[1], hi[1] + pad[1]), padding=0
+        span = float(max(hi[0] - lo[0], hi[1] - lo[1], 10.0))
+        box = self.plot_widget.getPlotItem().getViewBox()
+        box.setLimits(
+            minXRange=span / ZOOM_IN_LIMIT,
+            minYRange=span / ZOOM_IN_LIMIT,
+            maxXRange=span * ZOOM_OUT_LIMIT,
+            maxYRange=span * ZOOM_OUT_LIMIT,
         )
+        box.setRange(xRange=(lo[0] - pad[0], hi[0] + pad[0]), yRange=(lo[1] - pad[1], hi[1] + pad[1]), padding=0)
 
     def _brush(self, color: QColor) -> QBrush:
         """The same brush object for the same colour: pyqtgraph's symbol atlas keys on identity."""

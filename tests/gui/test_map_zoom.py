@@ -1,0 +1,97 @@
+"""The network map zooms smoothly around the cursor, within limits, and clusters open as it does."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def large(samples_dir_module):
+    from twin_app.io.scenario_file import load_scenario
+
+    return load_scenario(samples_dir_module / "large_network.json")
+
+
+@pytest.fixture(scope="module")
+def samples_dir_module():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[2] / "sample_networks"
+
+
+def _wheel(widget, at, notches: int) -> None:
+    """``notches`` mouse-wheel notches (positive: away from the user, zoom in) at ``at``."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    viewport = widget.viewport()
+    step = 120 if notches > 0 else -120
+    for _ in range(abs(notches)):
+        event = QWheelEvent(
+            QPointF(at), QPointF(viewport.mapToGlobal(at)), QPoint(0, 0), QPoint(0, step),
+            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False,
+        )  # fmt: skip
+        QApplication.sendEvent(viewport, event)
+
+
+def _map_of(qtbot, scenario):
+    from twin_app.gui.network_map import NetworkMapView
+    from twin_app.gui.view import RunContext
+    from twin_app.model.layout import Layout
+    from twin_app.model.network import Network
+
+    view = NetworkMapView()
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_run(RunContext.build(scenario, Layout.build(scenario), Network.build(scenario)))
+    return view
+
+
+def test_one_wheel_notch_zooms_a_small_step_around_the_cursor(qtbot, large):
+    from PySide6.QtCore import QPoint
+
+    from twin_app.gui.network_map import WHEEL_STEP
+
+    view = _map_of(qtbot, large)
+    box = view.plot_widget.getPlotItem().getViewBox()
+    at = QPoint(400, 300)
+    under = box.mapSceneToView(view.plot_widget.mapToScene(at))
+    width = box.viewRange()[0][1] - box.viewRange()[0][0]
+    _wheel(view.plot_widget, at, 1)
+    after = box.viewRange()[0][1] - box.viewRange()[0][0]
+    assert width / after == pytest.approx(WHEEL_STEP, rel=1e-3)  # a small step, not 1.35x
+    still = box.mapSceneToView(view.plot_widget.mapToScene(at))
+    assert (still.x(), still.y()) == pytest.approx((under.x(), under.y()), abs=width * 1e-3)  # around the cursor
+
+
+def test_zooming_in_notch_by_notch_opens_the_clusters_up_to_every_site(qtbot, large):
+    view = _map_of(qtbot, large)
+    view.redraw()
+    counts = [len(view.clusters.centre)]
+    centre = view.plot_widget.viewport().rect().center()
+    for _ in range(12):
+        _wheel(view.plot_widget, centre, 2)
+        view.redraw()  # what the relayout timer does after a zoom
+        counts.append(len(view.clusters.centre))
+    assert counts[0] < len(large.sites) / 3
+    assert counts[-1] > 2 * counts[0]
+    assert len(set(counts)) >= 4, f"the clusters open in steps as the user zooms: {counts}"
+
+
+def test_zoom_stops_at_its_limits(qtbot, large):
+    from twin_app.gui.network_map import ZOOM_IN_LIMIT, ZOOM_OUT_LIMIT
+
+    view = _map_of(qtbot, large)
+    box = view.plot_widget.getPlotItem().getViewBox()
+    xy = view.model.positions
+    span = float((xy.max(axis=0) - xy.min(axis=0)).max())
+    centre = view.plot_widget.viewport().rect().center()
+    _wheel(view.plot_widget, centre, -60)
+    (xa, xb), (ya, yb) = box.viewRange()
+    assert max(xb - xa, yb - ya) <= span * ZOOM_OUT_LIMIT * 1.01
+    _wheel(view.plot_widget, centre, 200)
+    (xa, xb), (ya, yb) = box.viewRange()
+    assert min(xb - xa, yb - ya) >= span / ZOOM_IN_LIMIT * 0.99
