@@ -246,6 +246,7 @@ def place_labels(
     height_px: float,
     priority: np.ndarray,
     view_px: tuple[float, float] | None = None,
+    obstacles_px: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Where each label goes so that no two labels and no label and node overlap.
 
@@ -254,13 +255,19 @@ def place_labels(
     (largest ``priority``) first, at the first of :data:`LABEL_OFFSETS` that is free; a label
     with no free place is left out. Returns ``(shown, centre)``: a mask and the (n, 2) centre
     of each shown label in pixels. With ``view_px`` (width, height) a label that would stick
-    out of the view is moved back inside it, along its node's side.
+    out of the view is moved back inside it, along its node's side. ``obstacles_px`` are more
+    nodes no label may cover (those whose own labels are not tried), of the first radius.
     """
     n = len(points_px)
     shown = np.zeros(n, dtype=bool)
     centre = np.zeros((n, 2))
-    placed: list[tuple[float, float, float, float]] = []
-    nodes = [(x - r, y - r, x + r, y + r) for (x, y), r in zip(points_px.tolist(), radius_px.tolist(), strict=True)]
+    nodes_xy = points_px if obstacles_px is None or not len(obstacles_px) else np.vstack([points_px, obstacles_px])
+    nodes_r = np.concatenate([radius_px, np.full(len(nodes_xy) - n, radius_px[0] if n else 0.0)])
+    nodes = np.column_stack(
+        [nodes_xy[:, 0] - nodes_r, nodes_xy[:, 1] - nodes_r, nodes_xy[:, 0] + nodes_r, nodes_xy[:, 1] + nodes_r]
+    )
+    placed = np.zeros((n, 4))  # the boxes of the labels placed so far (first ``k`` rows)
+    k = 0
     gap = 2.0
     for i in np.argsort(-priority, kind="stable"):
         x, y = points_px[i]
@@ -273,13 +280,20 @@ def place_labels(
                 cx = min(max(cx, w / 2), max(view_px[0] - w / 2, w / 2))
                 cy = min(max(cy, h / 2), max(view_px[1] - h / 2, h / 2))
             box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-            if not any(_overlap(box, other) for other in placed) and not any(_overlap(box, node) for node in nodes):
-                placed.append(box)
-                shown[i] = True
-                centre[i] = (cx, cy)
-                break
+            if _hits(box, placed[:k]) or _hits(box, nodes):
+                continue
+            placed[k] = box
+            k += 1
+            shown[i] = True
+            centre[i] = (cx, cy)
+            break
     return shown, centre
 
 
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+def _hits(box: tuple[float, float, float, float], boxes: np.ndarray) -> bool:
+    """Whether ``box`` overlaps any of ``boxes`` ((m, 4): left, top, right, bottom)."""
+    if not len(boxes):
+        return False
+    return bool(
+        np.any((box[0] < boxes[:, 2]) & (boxes[:, 0] < box[2]) & (box[1] < boxes[:, 3]) & (boxes[:, 1] < box[3]))
+    )

@@ -10,14 +10,20 @@ itself: it emits what the user did and the editor turns that into undoable edits
   gives the two ids.
 - **Delete** (key or button): :attr:`MapEditor.delete_requested` lists the selected
   elements as ``(list, index)`` pairs.
-The mouse wheel zooms; *Fit* shows the whole network.
+The mouse wheel zooms around the cursor (:data:`WHEEL_STEP` a notch, between a quarter of the
+whole network and :data:`ZOOM_IN_LIMIT` times closer); *Fit* shows the whole network. Labels
+are placed as on the network map (:func:`~twin_app.gui.map_model.place_labels`): the biggest
+sites' names first, where they cover no other name and no place; the others are hidden until
+a zoom gives them room (hovering a place still names it). On the large network (216 sites)
+the names piled up into an unreadable heap before.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -37,10 +43,20 @@ from PySide6.QtWidgets import (
 )
 
 from twin_app.gui import theme
+from twin_app.gui.map_model import place_labels
 
 NODE_PX = 14.0
 SPAN = 800.0
 """Scene units the network's extent is scaled to when a document is shown."""
+
+WHEEL_STEP = 1.15
+"""Zoom factor of one mouse-wheel notch."""
+
+ZOOM_OUT_LIMIT, ZOOM_IN_LIMIT = 0.25, 200.0
+"""The zoom stays between a quarter of and 200 times the scale that fits the whole network."""
+
+MAX_LABELS = 120
+"""Names tried at most per layout (the biggest places in view first): placing is quadratic."""
 
 
 class PlaceItem(QGraphicsEllipseItem):
@@ -56,9 +72,11 @@ class PlaceItem(QGraphicsEllipseItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(2)
         self.setToolTip(f"{kind[:-1]} {ident}")
-        label = QGraphicsSimpleTextItem(ident, self)
-        label.setPos(NODE_PX / 2 + 2, -NODE_PX / 2 - 2)
-        label.setBrush(QBrush(QColor(theme.colors.text)))
+        self.weight = 0.0
+        """How much the place's name matters when names compete for room (its machines)."""
+        self.label = QGraphicsSimpleTextItem(ident, self)
+        self.label.setPos(NODE_PX / 2 + 2, -NODE_PX / 2 - 2)
+        self.label.setBrush(QBrush(QColor(theme.colors.text)))
         self.square = kind == "customers"
 
     def paint(self, painter: QPainter, option: Any, widget: Any = None) -> None:
@@ -100,6 +118,9 @@ class LaneItem(QGraphicsLineItem):
 
 class MapView(QGraphicsView):
     """The graphics view: wheel zoom, lane drawing and the Delete key."""
+
+    moved = Signal()
+    """The view zoomed, scrolled or changed size (the names are laid out again)."""
 
     def __init__(self, editor: MapEditor) -> None:
         super().__init__()
@@ -168,8 +189,25 @@ class MapView(QGraphicsView):
         super().mouseReleaseEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
-        factor = 1.2 if event.angleDelta().y() > 0 else 1 / 1.2
-        self.scale(factor, factor)
+        """Zoom around the cursor, :data:`WHEEL_STEP` a notch (a touchpad's part notches too)."""
+        delta = event.angleDelta().y()
+        if delta == 0:
+            return
+        current = self.transform().m11()
+        fit = self.editor.fit_scale
+        wanted = min(max(current * WHEEL_STEP ** (delta / 120.0), fit * ZOOM_OUT_LIMIT), fit * ZOOM_IN_LIMIT)
+        if wanted != current:
+            self.scale(wanted / current, wanted / current)
+            self.moved.emit()
+        event.accept()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self.moved.emit()  # a signal, not a call: Qt scrolls while it tears the editor down
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.moved.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
@@ -190,11 +228,18 @@ class MapEditor(QWidget):
         self.mode = "move"
         self.scale_factor = 1.0
         self.origin = (0.0, 0.0)
+        self.fit_scale = 1.0
+        """The view's scale when the whole network fits (the zoom limits are relative to it)."""
+        self._label_timer = QTimer(self)
+        self._label_timer.setSingleShot(True)
+        self._label_timer.setInterval(40)
+        self._label_timer.timeout.connect(self.place_labels)
         self.places: dict[str, PlaceItem] = {}
         self.lanes: list[LaneItem] = []
         self.scene = QGraphicsScene(self)
         self.view = MapView(self)
         self.view.setScene(self.scene)
+        self.view.moved.connect(self.schedule_labels)
         self.modes = QButtonGroup(self)
         bar = QHBoxLayout()
         for mode, text, tip in (
@@ -282,6 +327,15 @@ class MapEditor(QWidget):
                 self.scene.addItem(item)
                 self.places.setdefault(ident, item)
                 item.setSelected((kind, ident) in selected)
+        machines = data.get("machines") if isinstance(data.get("machines"), list) else []
+        for machine in machines:
+            place = self.places.get(str(machine.get("site"))) if isinstance(machine, dict) else None
+            capacity = machine.get("capacity", 1) if isinstance(machine, dict) else 1
+            if place is not None:
+                place.weight += float(capacity) if isinstance(capacity, int | float) else 1.0
+        for place in self.places.values():
+            if place.kind == "customers":
+                place.weight = 0.5  # after the sites with machines, before the empty ones
         lanes = data.get("lanes") if isinstance(data.get("lanes"), list) else []
         for index, lane in enumerate(lanes):
             if not isinstance(lane, dict):
@@ -299,6 +353,7 @@ class MapEditor(QWidget):
         self.scene.setSceneRect(self.scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin))
         if reset_view:
             self.fit()
+        self.schedule_labels()
 
     def fit(self) -> None:
         rect = self.scene.itemsBoundingRect()
@@ -306,6 +361,56 @@ class MapEditor(QWidget):
             self.view.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
         else:
             self.view.fitInView(QRectF(-100, -100, 200, 200), Qt.AspectRatioMode.KeepAspectRatio)
+        self.fit_scale = self.view.transform().m11() or 1.0
+        self.schedule_labels()
+
+    # -- labels ------------------------------------------------------------------------------------
+
+    def schedule_labels(self) -> None:
+        """Lay the names out again a moment after the last zoom, scroll or edit."""
+        self._label_timer.start()
+
+    def place_labels(self) -> None:
+        """Show the names that fit (see the module docstring); returns nothing, sets visibility."""
+        self._label_timer.stop()
+        viewport = self.view.viewport().rect()
+        places = list(self.places.values())
+        at = [self.view.mapFromScene(place.pos()) for place in places]
+        inside = [i for i, p in enumerate(at) if viewport.contains(p)]
+        chosen = sorted(inside, key=lambda i: -places[i].weight)[:MAX_LABELS]
+        for place in places:
+            place.label.setVisible(False)
+        if not chosen:
+            return
+        points = np.array([(at[i].x(), at[i].y()) for i in chosen], dtype=float)
+        # every place in view is an obstacle, not only the ones whose names are tried
+        labels = [places[i].label.boundingRect() for i in chosen]
+        shown, centres = place_labels(
+            points,
+            np.full(len(chosen), NODE_PX / 2),
+            np.array([r.width() for r in labels]),
+            max(r.height() for r in labels),
+            np.array([places[i].weight for i in chosen]),
+            view_px=(viewport.width(), viewport.height()),
+            obstacles_px=np.array([(at[i].x(), at[i].y()) for i in inside], dtype=float),
+        )
+        for k, i in enumerate(chosen):
+            if shown[k]:
+                label = places[i].label  # the place ignores the view's scale: its units are pixels
+                rect = labels[k]
+                label.setPos(
+                    centres[k, 0] - points[k, 0] - rect.width() / 2, centres[k, 1] - points[k, 1] - rect.height() / 2
+                )
+                label.setVisible(True)
+
+    def shown_labels(self) -> dict[str, QRectF]:
+        """The names shown now and their rectangles in the view's pixels (tests read these)."""
+        out = {}
+        for ident, place in self.places.items():
+            if place.label.isVisible():
+                rect = place.label.mapRectToScene(place.label.boundingRect())
+                out[ident] = self.view.mapFromScene(rect).boundingRect().toRectF()
+        return out
 
     def delete_selected(self) -> None:
         chosen = [
