@@ -185,20 +185,18 @@ def _trust_updates(
     delivered = o[done]
     delivered = delivered[np.lexsort((delivered["order"], delivered["completed"]))]
     ev = result.events
-    worked = ev[(ev["kind"] == EventKind.PROCESS) & (ev["order"] >= 0) & (ev["owner"] >= 0) & (ev["owner"] < n)]
-    pairs = unique_sorted(worked["order"].astype(np.int64) * n + worked["owner"])
+    # (columns picked, not rows: a row of the log is ~50 bytes, and only two fields are read)
+    kind, order_id, owner = ev["kind"], ev["order"], ev["owner"]
+    of_owner = (order_id >= 0) & (owner >= 0) & (owner < n)
+    worked = (kind == EventKind.PROCESS) & of_owner
+    pairs = unique_sorted(order_id[worked].astype(np.int64) * n + owner[worked])
     ids = delivered["order"].astype(np.int64)
     by_id = np.argsort(ids, kind="stable")
     at = np.minimum(np.searchsorted(ids[by_id], pairs // n), max(len(ids) - 1, 0))
     known = ids[by_id][at] == pairs // n if len(ids) else np.zeros(len(pairs), dtype=bool)
     pairs, row = pairs[known], by_id[at[known]]
-    failed = ev[
-        np.isin(ev["kind"], (int(Outcome.SCRAP), int(Outcome.REWORK)))
-        & (ev["order"] >= 0)
-        & (ev["owner"] >= 0)
-        & (ev["owner"] < n)
-    ]
-    failures = failed["order"].astype(np.int64) * n + failed["owner"]
+    failed = np.isin(kind, (int(Outcome.SCRAP), int(Outcome.REWORK))) & of_owner
+    failures = order_id[failed].astype(np.int64) * n + owner[failed]
     on_time = ~(delivered["completed"][row] > delivered["due"][row])
     outcomes = (on_time & ~np.isin(pairs, failures)).astype(float)
     steps, owners = row + 1, pairs % n

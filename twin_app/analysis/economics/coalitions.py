@@ -110,9 +110,9 @@ def order_needs(result: RunResult, work: Work) -> OrderNeeds:
     pair_starts = np.searchsorted(work.pair_order, np.arange(work.n_orders + 1)).tolist()
     owners = work.pair_owner.tolist()
     needs_list = key_need.tolist()
-    return OrderNeeds(
-        tuple(tuple(owners[pair_starts[o] : pair_starts[o + 1]]) for o in range(work.n_orders)),
-        tuple(tuple(needs_list[need_starts[o] : need_starts[o + 1]]) for o in range(work.n_orders)),
+    return OrderNeeds(  # (map over slices: no Python frame per order)
+        tuple(map(tuple, map(owners.__getitem__, map(slice, pair_starts[:-1], pair_starts[1:])))),
+        tuple(map(tuple, map(needs_list.__getitem__, map(slice, need_starts[:-1], need_starts[1:])))),
         tuple(sets),
     )
 
