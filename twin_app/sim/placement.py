@@ -106,6 +106,13 @@ class Placement:
         self._n_sites = len(scenario.sites)
         self._floors = np.zeros((2, 1))
         """[[now], [0.0]]: the floors of the first two rows of :meth:`ready_times`."""
+        n = len(scenario.machines)
+        self._round_ready = np.empty(n)
+        """Every machine's ready time at the current push round (see :meth:`round_ready`)."""
+        self._round_running = np.empty(n)
+        self._round_valid = False
+        self._single_units = bool((board.capacity == 1.0).all())
+        """Every machine has one unit (see :meth:`round_ready`)."""
         self._cache: dict[tuple[int, int], Prepared] = {}
         self._kits: dict[tuple[int, int], Prepared] = {}
         self._customer_node: dict[int, int] = {}
@@ -121,12 +128,14 @@ class Placement:
         anywhere (raw material can be sourced at any site), the transit from each machine on
         to where the job must go next: the first step is placed by where the part is needed."""
         job = op.job
-        step = job.product.steps[op.step]
-        single = not job.components or op.step != job.product.assembly_step
+        product = job.product
+        step = product.steps[op.step]
+        single = not job.components or op.step != product.assembly_step
         if not single:  # a kit whose located parts are all where the job is: as if one part
             nodes = {part.node for part in job.parts() if part.node >= 0}
             single = not nodes or nodes == {job.node}
-        key = self.place_key(job, step)
+        node = job.node  # place_key, inlined: this runs for every decision
+        key = (id(step), node if node >= 0 else -2 - self.destination(job))
         if single:  # one place: the answer depends only on the step and where the part is (going)
             cached = self._cache.get(key)
             if cached is not None:
@@ -205,6 +214,89 @@ class Placement:
         back_at += running
         return back_at
 
+    def new_round(self) -> None:
+        """A push round begins: the board may have changed since the last one (units started
+        and finished, machines went down), so :meth:`round_ready` computes afresh."""
+        self._round_valid = False
+
+    def round_ready(self, machines: np.ndarray) -> np.ndarray:
+        """:meth:`ready_times` of ``machines`` at a push round, gathered from every machine's
+        ready time computed once in the round (one pass over the board's rows, no gather of
+        five rows and six calls per decision). Within a round only the queued work of the
+        machines the round assigns to changes: :meth:`queued_changed` updates those. The same
+        operations in the same order as :meth:`ready_times`, so the same values to the bit."""
+        if self.view is not None:  # (owners who do not share live: their snapshot rows)
+            return self.ready_times(machines)
+        if not self._round_valid:
+            board = self.board
+            now = self.env.now
+            running = self._round_running
+            if self._single_units:
+                # busy_units is 1 or 0, and committed_end 0 when it is 0: ``busy * now`` is
+                # ``now`` or 0, so ``committed_end - now`` floored at 0 is the same value (0 -
+                # now floors to 0 as 0 - 0 does), and ``x / 1.0`` is ``x``: two calls fewer
+                np.subtract(board.committed_end, now, out=running)
+                np.maximum(running, 0.0, out=running)
+                running += board.queued_work
+            else:
+                np.multiply(board.busy_units, now, out=running)
+                np.subtract(board.committed_end, running, out=running)
+                np.maximum(running, 0.0, out=running)
+                running += board.queued_work
+                running /= board.capacity
+            ready = self._round_ready
+            np.maximum(board.back_at, now, out=ready)
+            ready += running
+            self._round_valid = True
+        return self._round_ready.take(machines)
+
+    def pick(self, op: Operation, prepared: Prepared) -> int:
+        """The machine (index) the assignment rule picks for ``op`` among ``prepared``'s
+        candidates at a push round (more than one).
+
+        Earliest completion with every part at hand scores ``ready + (work + setup [+
+        onward])`` (see :meth:`choose`), computed in place in the gathered rows: the same
+        sums, so the same scores to the bit, in four numpy calls."""
+        machines = prepared.machines
+        ready = self.round_ready(machines)
+        return int(machines[self._pick_among(op, prepared, ready)])
+
+    def _pick_among(self, op: Operation, prepared: Prepared, ready: np.ndarray) -> int:
+        """Index into ``prepared.machines`` of the rule's pick, given their ready times (a
+        fresh array: it is written in place).
+
+        Earliest completion scores ``max(now + transit, ready) + (work + setup [+ onward])``
+        (:mod:`twin_app.dispatch.assignment`), ``ready + (work + setup [+ onward])`` with
+        every part at hand (see :meth:`choose`): computed in place in the gathered rows, the
+        same sums in the same order, so the same scores to the bit, in a few numpy calls and
+        no :class:`~twin_app.dispatch.assignment.Candidates`. Other rules go through
+        :meth:`choose`."""
+        machines = prepared.machines
+        job = op.job
+        setup = self.board.setup_next[job.product.family].take(machines)
+        if self._ready_plus_work and len(machines) >= self.rule.numpy_from:
+            setup += prepared.work(job.quantity)
+            onward = prepared.onward
+            if onward is not None:
+                setup += onward
+            if not prepared.at_hand:
+                np.maximum(prepared.transit + self.env.now, ready, out=ready)
+            ready += setup
+            return int(ready.argmin())
+        return self.choose(op, machines, prepared.transit, ready, setup, prepared.onward, prepared)
+
+    def queued_changed(self, machine: int) -> None:
+        """The queued work of ``machine`` changed in this round: its ready time again (the
+        scalar operations of :meth:`round_ready`'s pass, in its order)."""
+        if self._round_valid:
+            board = self.board
+            now = self.env.now
+            running = float(board.committed_end[machine]) - float(board.busy_units[machine]) * now
+            if running < 0.0:
+                running = 0.0
+            running = (running + float(board.queued_work[machine])) / float(board.capacity[machine])
+            self._round_ready[machine] = max(float(board.back_at[machine]), now) + running
+
     def expected_work(self, machine: int, op: Operation, family_from: int) -> float:
         """Expected processing time of ``op`` on ``machine``, plus the changeover from
         ``family_from`` (-1: none)."""
@@ -241,10 +333,7 @@ class Placement:
                     machines, onward = machines[reachable], onward[reachable]
             prepared = self._kits[key] = Prepared(step, machines, np.zeros(len(machines)), onward)
         machines = prepared.machines
-        ready = self.ready_times(machines)
-        setup = self.board.setup_next[job.product.family].take(machines)
-        chosen = self.choose(op, machines, prepared.transit, ready, setup, prepared.onward, prepared)
-        return self.machine_node[int(machines[chosen])]
+        return self.machine_node[int(machines[self._pick_among(op, prepared, self.ready_times(machines))])]
 
     def choose(
         self,

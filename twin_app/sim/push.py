@@ -54,6 +54,7 @@ class PushDispatcher(Dispatcher):
                 self.unit_groups[unit.index].append(group)
 
     def decide(self) -> None:
+        self.placement.new_round()
         if self.blocked_ops:
             self._retry_blocked()
         ready = self.ready
@@ -98,12 +99,15 @@ class PushDispatcher(Dispatcher):
                 prepared = None
         if len(machines) == 1:
             machine = int(machines[0])
+        elif prepared is not None:
+            machine = placement.pick(op, prepared)
         else:
-            ready = placement.ready_times(machines)
+            ready = placement.round_ready(machines)
             setup = board.setup_next[op.job.product.family].take(machines)
-            machine = int(machines[placement.choose(op, machines, transit, ready, setup, onward, prepared)])
+            machine = int(machines[placement.choose(op, machines, transit, ready, setup, onward)])
         op.estimate = placement.expected_work(machine, op, board.tail_family[machine])
         board.queued_work[machine] += op.estimate
+        placement.queued_changed(machine)
         board.set_tail(machine, op.job.product.family)
         op.machine = machine
         op.group = self.machine_groups[machine]
