@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from simpy.core import NORMAL
 
 from twin_app.model.distributions import sampler
 from twin_app.model.events import EventKind
@@ -50,6 +51,26 @@ class Parcel:
     job: int
     waiting_since: float
     on_arrival: Callable[[], None]
+
+
+class _Due:
+    """A lane's timer (a trip's arrival or return, a part's maximum wait) as a raw SimPy event.
+
+    It carries what ``simpy.Environment.step`` reads of an event (``callbacks``, ``_ok``,
+    ``_value``) and the vehicle it is about, and is scheduled with ``Environment.schedule``
+    exactly as a Timeout schedules itself (same priority, next sequence number), so the run is
+    the same event for event, without building a Timeout and a lambda for each of a large
+    run's hundreds of thousands of trips. Its callback is a bound method of the lane (the
+    watchdog names the lane from it)."""
+
+    __slots__ = ("_ok", "_value", "callbacks", "duration", "vehicle")
+
+    def __init__(self, callback: Callable[[_Due], None], vehicle: int = -1, duration: float = 0.0) -> None:
+        self.callbacks: tuple[Callable[[_Due], None]] | None = (callback,)
+        self._ok = True
+        self._value = None
+        self.vehicle = vehicle
+        self.duration = duration
 
 
 @dataclass(slots=True)
@@ -150,8 +171,16 @@ class LaneOperator:
         if due <= self.env.now or self._timer_due[direction] == due:
             return
         self._timer_due[direction] = due
-        timer = self.env.timeout(due - self.env.now)
-        timer.callbacks.append(lambda _event: self.wake(self))
+        self._schedule(_Due(self._timer_fired), due - self.env.now)
+
+    def _schedule(self, event: _Due, delay: float) -> None:
+        """Schedule ``event`` in ``delay`` as ``env.timeout(delay)`` would schedule itself."""
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")
+        self.env.schedule(event, NORMAL, delay)  # type: ignore[arg-type]
+
+    def _timer_fired(self, _event: _Due) -> None:
+        self.wake(self)
 
     def _depart(self, direction: int) -> None:
         line = self.waiting[direction]
@@ -166,8 +195,7 @@ class LaneOperator:
         self.shipments += 1
         duration = self.transit()
         self._trips[vehicle] = _Trip(vehicle, self.env.now, load, carried)
-        arrival = self.env.timeout(duration)
-        arrival.callbacks.append(lambda _event: self._arrive(vehicle, duration))
+        self._schedule(_Due(self._arrive, vehicle, duration), duration)
 
     def _log_trip(self, trip: _Trip, end: float) -> None:
         """One TRANSPORT record per part of a loaded trip, from departure to ``end``: each part
@@ -180,17 +208,18 @@ class LaneOperator:
             cost = share + per_unit * quantity
             record((departed, end, _TRANSPORT, vehicle, owner, parcel.order, parcel.job, -1, quantity, cost))
 
-    def _arrive(self, vehicle: int, duration: float) -> None:
+    def _arrive(self, event: _Due) -> None:
+        vehicle = event.vehicle
         trip = self._trips.pop(vehicle)
         now = self.env.now
         self._log_trip(trip, now)
         self._returning[vehicle] = now
-        back = self.env.timeout(duration)
-        back.callbacks.append(lambda _event: self._back(vehicle))
+        self._schedule(_Due(self._back, vehicle), event.duration)
         for parcel in trip.load:
             parcel.on_arrival()
 
-    def _back(self, vehicle: int) -> None:
+    def _back(self, event: _Due) -> None:
+        vehicle = event.vehicle
         since = self._returning.pop(vehicle)
         self.record((since, self.env.now, _TRANSPORT, vehicle, self.owner, -1, -1, -1, 0.0, 0.0))
         self.free_vehicles.append(vehicle)
