@@ -34,6 +34,17 @@ def test_every_sequencing_rule_is_static_with_a_key_or_dynamic_with_both_scorers
             assert rule.key is not None and rule.numpy is None and rule.loop is None, rule.name
 
 
+def test_a_rule_keyed_by_the_ready_time_or_the_due_date_alone_says_so_truthfully() -> None:
+    """The engine's queues skip the key function of such a rule and key by that value."""
+    inputs = dict(r=3.0, p=5.0, d=7.0, w=11.0, n=13, x=17.0)
+    for rule in sequencing.RULES.rules():
+        if rule.ready_key or rule.due_key:
+            assert not (rule.ready_key and rule.due_key), rule.name
+            assert rule.key is not None
+            assert rule.key(*inputs.values()) == (inputs["r"] if rule.ready_key else inputs["d"]), rule.name
+    assert sequencing.RULES["edd"].due_key and sequencing.RULES["fifo"].ready_key
+
+
 def test_a_registry_refuses_a_second_rule_of_the_same_name_and_names_unknown_ones() -> None:
     registry: Registry[SequencingRule] = Registry("sequencing")
     registry.add(SequencingRule("lifo", dynamic=False, key=lambda r, p, d, w, n, x: -r))

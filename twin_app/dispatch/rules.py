@@ -63,6 +63,8 @@ class SequencingRule:
     """Dynamic rules: loop(now, processing, due, remaining_work, mean_processing, atc_k) (lists)."""
     ready_key: bool = False
     """The key is the ready time alone (the engine skips computing the other inputs)."""
+    due_key: bool = False
+    """The key is the order's due date alone (likewise)."""
     needs_processing: bool = False
     """The key needs the operation's expected processing time on its machine(s)."""
     ranks_pairs: bool = False

@@ -69,7 +69,7 @@ RULES: Registry[SequencingRule] = Registry("sequencing")
 
 RULES.add(SequencingRule("fifo", dynamic=False, key=lambda r, p, d, w, n, x: r, ready_key=True))
 RULES.add(SequencingRule("spt", dynamic=False, key=lambda r, p, d, w, n, x: p, needs_processing=True, ranks_pairs=True))
-RULES.add(SequencingRule("edd", dynamic=False, key=lambda r, p, d, w, n, x: d))
+RULES.add(SequencingRule("edd", dynamic=False, key=lambda r, p, d, w, n, x: d, due_key=True))
 RULES.add(SequencingRule("mwkr", dynamic=False, key=lambda r, p, d, w, n, x: -w))
 RULES.add(SequencingRule("mopnr", dynamic=False, key=lambda r, p, d, w, n, x: float(-n)))
 RULES.add(SequencingRule("fdd_mwkr", dynamic=False, key=_fdd_mwkr, needs_processing=True))

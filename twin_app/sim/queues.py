@@ -96,6 +96,8 @@ class Dispatcher:
         rule = self.sequencing
         if rule.ready_key:  # FIFO: the common case, and the cheapest key
             key = op.ready
+        elif rule.due_key:  # EDD: no expected work to compute
+            key = job.order.due
         else:
             product = job.product
             if rule.needs_processing:
