@@ -158,16 +158,25 @@ def stall_ms_by_view(ticks: np.ndarray, views: list[str], limit_ms: float = 100.
     return {view: round(ms) for view, ms in spent.most_common()}
 
 
-def headless_seconds(scenario_path: Path, sim_minutes: float) -> float:
-    """Wall time of the same simulation without a window: the engine and an event collector."""
+def headless_seconds(scenario_path: Path, sim_minutes: float, *, store: bool = True) -> float:
+    """Wall time of the same simulation without a window: the engine, an event collector and,
+    with ``store``, the run stored in a scratch results database, as ``twin-app run`` stores it
+    by default and as the window's run is stored (like with like)."""
     from twin_app.analysis.collector import EventCollector
+    from twin_app.experiments.live_record import LiveRecord
     from twin_app.sim.engine import Simulation
 
     scenario = load_scenario(scenario_path)
-    began = time.perf_counter()
-    simulation = Simulation(scenario, observers=[EventCollector()])
-    simulation.advance(sim_minutes)
-    return time.perf_counter() - began
+    with tempfile.TemporaryDirectory(prefix="twin-bench-") as scratch:
+        observers: list[Any] = [EventCollector()]
+        if store:
+            observers.append(LiveRecord(Path(scratch) / "results.sqlite", scenario).writer)
+        began = time.perf_counter()
+        simulation = Simulation(scenario, observers=observers)
+        simulation.advance(sim_minutes)
+        seconds = time.perf_counter() - began  # the window's run is timed to its pause, too
+        simulation.finish("stopped")  # the writer closes its database
+        return seconds
 
 
 def measure_stalls(
@@ -218,7 +227,13 @@ def measure_stalls(
             loop = QEventLoop()
             probe = QTimer()
             probe.setInterval(TICK_MS)
-            probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
+            intervals: list[int] = []  # the session bridge's poll interval at each tick (it adapts)
+
+            def tick() -> None:
+                ticks.append(time.perf_counter())
+                intervals.append(window.bridge.interval_ms)
+
+            probe.timeout.connect(tick)
 
             def switch() -> None:
                 began = time.perf_counter()
@@ -310,6 +325,10 @@ def measure_stalls(
         "memory_after_reset_mb": round(memory_reset),
         "gui_thread_cpu_seconds": round(gui_cpu, 2),
         "window_process_cpu_seconds": round(cpu, 2),
+        "poll_interval_ms": {
+            "median": int(np.median(intervals)) if intervals else None,
+            "max": max(intervals, default=None),
+        },
         "stall_ms_by_view": stall_ms_by_view(np.array(ticks), gap_views),
         "stall_sampled_share": sampler.coverage(np.array(ticks)),
         "stall_cpu_share": sampler.cpu_in_gaps(np.array(ticks)),
@@ -320,7 +339,7 @@ def measure_stalls(
         },
     }
     if headless:
-        alone = headless_seconds(Path(scenario_path), float(now) or sim_minutes)
+        alone = headless_seconds(Path(scenario_path), float(now) or sim_minutes)  # stored, as the window's run
         report["headless_seconds"] = round(alone, 2)
         report["gui_vs_headless"] = round(wall / alone, 2) if alone > 0 else None
     return report

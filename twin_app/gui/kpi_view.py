@@ -364,6 +364,8 @@ class KpiView(QWidget):
         layout.addLayout(grid)
         layout.addWidget(lower, 1)
         self._colors: list[str] = []
+        self._drawn: dict[str, Any] = {}
+        """Each part's value as last drawn (see :meth:`_new`)."""
         self.replication_texts: dict[str, tuple[str, str]] | None = None
         """Card texts over several replications (mean, 95% CI), shown instead of the run's own."""
 
@@ -382,6 +384,7 @@ class KpiView(QWidget):
 
     def clear(self) -> None:
         self.kpis = {}
+        self._drawn = {}
         self.replication_texts = None
         for card in self.cards.values():
             card.set("--", " ")
@@ -397,27 +400,40 @@ class KpiView(QWidget):
     def show_analysis(self, analysis: Analysis) -> None:
         """Cards, charts and table from an analysis with this view's parts computed."""
         result = analysis.result
-        self.kpis = analysis.kpis
-        for key, (value, detail) in {**card_texts(self.kpis), **(self.replication_texts or {})}.items():
-            self.cards[key].set(value, detail)
-        edges, counts = analysis.lead_time_histogram
-        hours = np.asarray(edges, dtype=float) / 60.0
-        if counts.sum() > 0:
-            self.hist_bars.setOpts(x0=hours[:-1], width=np.diff(hours), height=counts.astype(float))
-            self.hist_widget.getPlotItem().setXRange(float(hours[0]), float(hours[-1]), padding=0.03)
-            self.hist_widget.getPlotItem().setYRange(0, float(counts.max()) * 1.1, padding=0)
-        else:
-            self.hist_bars.setOpts(x0=[], width=[], height=[])
+        if self._new("kpis", analysis.kpis):
+            self.kpis = analysis.kpis
+            for key, (value, detail) in {**card_texts(self.kpis), **(self.replication_texts or {})}.items():
+                self.cards[key].set(value, detail)
+        if self._new("lead_time_histogram", analysis.lead_time_histogram):
+            edges, counts = analysis.lead_time_histogram
+            hours = np.asarray(edges, dtype=float) / 60.0
+            if counts.sum() > 0:
+                self.hist_bars.setOpts(x0=hours[:-1], width=np.diff(hours), height=counts.astype(float))
+                self.hist_widget.getPlotItem().setXRange(float(hours[0]), float(hours[-1]), padding=0.03)
+                self.hist_widget.getPlotItem().setYRange(0, float(counts.max()) * 1.1, padding=0)
+            else:
+                self.hist_bars.setOpts(x0=[], width=[], height=[])
         times, wip = analysis.wip
-        if len(times):
+        if self._new("wip", analysis.wip) and len(times):
             self.wip_curve.setData(*envelope(*step_xy(times, wip, float(result.end))))
             self.wip_widget.getPlotItem().setXRange(float(result.start), float(result.end), padding=0.01)
-        self.trust_chart.show_band(analysis.trust_band, float(result.end))
-        self.table_model.set_rows(analysis.owner_table, self._colors)  # in the current sort order
-        if not self._sized:
-            fit_columns(self.table)
-            self._sized = True
-        widen_columns(self.table)  # the figures grow with the run: never elide a sum of money
+        if self._new("trust_band", analysis.trust_band):
+            self.trust_chart.show_band(analysis.trust_band, float(result.end))
+        if self._new("owner_table", analysis.owner_table):
+            self.table_model.set_rows(analysis.owner_table, self._colors)  # in the current sort order
+            if not self._sized:
+                fit_columns(self.table)
+                self._sized = True
+            widen_columns(self.table)  # the figures grow with the run: never elide a sum of money
+
+    def _new(self, part: str, value: Any) -> bool:
+        """Whether ``value`` of ``part`` is not the one drawn already. The window's figures merge
+        the answers of two analysis processes (the money and the rest): a part the newest answer
+        did not change is the same object, and is not drawn again."""
+        if self._drawn.get(part) is value:
+            return False
+        self._drawn[part] = value
+        return True
 
     def set_replication_texts(self, texts: dict[str, tuple[str, str]] | None) -> None:
         """Show the cards over several replications (mean and 95% CI half-width), or, with
