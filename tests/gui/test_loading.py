@@ -60,3 +60,51 @@ def test_loading_can_be_cancelled_and_the_window_keeps_its_scenario(
     assert seen and "large_network.json" in seen[0]  # the dialog named the file while it loaded
     assert window.path == tiny_path and window.state == "ready"
     assert "cancelled" in window.controls.state_label.text()
+
+
+def test_the_large_network_opens_behind_named_steps_and_is_checked_once(window, samples_dir, monkeypatch):
+    """Opening the large network (0.5 MB) shows a dialog naming each step, and the editor takes
+    the scenario the window has just checked instead of reading the file a second time."""
+    from twin_app.gui import loading
+    from twin_app.io import scenario_document
+
+    steps: list[tuple[str, bool]] = []
+    real_step = loading.LoadProgress.step
+
+    def spy(progress, text):
+        real_step(progress, text)
+        steps.append((text, progress.dialog is not None and progress.dialog.isVisible()))
+
+    monkeypatch.setattr(loading.LoadProgress, "step", spy)
+    reads = []
+    real_read = scenario_document.scenario_from_data
+    monkeypatch.setattr(scenario_document, "scenario_from_data", lambda *a, **k: reads.append(1) or real_read(*a, **k))
+    window.show()
+    assert window.open_scenario(samples_dir / "large_network.json")
+    assert steps == [(text, True) for text in loading.OPENING_STEPS]
+    assert reads == []  # the editor's check is the window's, not a second read of the file
+    editor = window.editor_view.editor
+    assert editor.validation.ok and editor.validation.scenario is window.scenario
+    # an edit is checked for real
+    editor.set_field("run.horizon", -5)
+    assert not editor.validate_now().ok and reads == [1]
+    editor.undo_stack.undo()  # nothing unsaved left: closing the window asks nothing
+    assert not editor.is_dirty()
+
+
+def test_cancel_between_steps_keeps_the_shown_scenario(window, samples_dir, tiny_path, monkeypatch):
+    from twin_app.gui import loading
+
+    assert window.open_scenario(tiny_path)
+    shown = window.scenario
+    real_step = loading.LoadProgress.step
+
+    def cancel_after_reading(progress, text):
+        if text == loading.OPENING_STEPS[1]:
+            progress.dialog.cancel()
+        real_step(progress, text)
+
+    monkeypatch.setattr(loading.LoadProgress, "step", cancel_after_reading)
+    assert not window.open_scenario(samples_dir / "large_network.json")
+    assert window.scenario is shown and window.path == tiny_path
+    assert "cancelled" in window.controls.state_label.text()

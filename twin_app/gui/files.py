@@ -16,7 +16,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from twin_app.errors import ScenarioError, TwinError
-from twin_app.gui.loading import LoadCancelled, load_scenario_file
+from twin_app.gui.loading import OPENING_STEPS, LoadCancelled, LoadProgress, load_scenario_file
 from twin_app.samples import SAMPLES_DIR
 
 
@@ -43,6 +43,8 @@ class FileActions:
     modified: bool
     editor_link: Any
     scenario_saved: Any
+    read_from_file: tuple[Path, Any] | None = None
+    """While a file just read is being shown: its path and the scenario it read as."""
     # and the window's notify, show_error, show_scenario, update_title and save_settings
 
     # -- asking --------------------------------------------------------------------------------
@@ -87,15 +89,22 @@ class FileActions:
         path = Path(path)
         if ask and not (self.confirm_unsaved(f"Opening {path.name}") and self.confirm_discard(f"Opening {path.name}")):
             return False
+        progress = LoadProgress(path, self)  # type: ignore[arg-type]
         try:
-            scenario = load_scenario_file(path, self)  # type: ignore[arg-type]
+            scenario = load_scenario_file(path, self, progress)  # type: ignore[arg-type]
+            progress.step(OPENING_STEPS[1])
+            self.read_from_file = (path, scenario)  # the editor need not check this file again
+            self.show_scenario(scenario, path)
         except LoadCancelled:
             self.notify(f"Opening {path.name} was cancelled", 4000)
             return False
         except ScenarioError as error:
+            progress.close()
             self.show_error(f"Cannot open {path.name}", error.report(), "")
             return False
-        self.show_scenario(scenario, path)
+        finally:
+            progress.close()
+            self.read_from_file = None
         self.settings.add_recent_file(path)
         self.settings.last_directory = str(path.resolve().parent)
         self.update_recent_menu()

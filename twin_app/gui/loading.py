@@ -4,7 +4,10 @@ Parsing and validating a scenario is pure Python that holds the interpreter lock
 time, so a thread would not help: a 300 MB file froze the window for ten seconds. Files of
 :data:`CHILD_ABOVE_BYTES` or more are therefore loaded in a separate process while a dialog
 shows what is happening and how long it has taken, with a Cancel button that ends the child
-at once. Smaller files load directly (a child costs about a second to start).
+at once. Smaller files load directly (a child costs about a second to start); from
+:data:`PROGRESS_ABOVE_BYTES` on (the large sample network, 0.5 MB: about 1.5 s to check and
+as long again to lay out on a busy machine) a :class:`LoadProgress` dialog names each step of
+opening, reading and checking, then laying out the map, the Gantt rows and the editor.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from twin_app.errors import Problem, ScenarioError
 from twin_app.io.scenario_file import load_scenario
@@ -24,6 +27,65 @@ from twin_app.model.scenario import Scenario
 
 CHILD_ABOVE_BYTES = 8 * 1024 * 1024
 """Files at least this big load in a child process with a progress dialog."""
+
+PROGRESS_ABOVE_BYTES = 200 * 1024
+"""Files at least this big (and smaller than :data:`CHILD_ABOVE_BYTES`) open behind a
+:class:`LoadProgress` dialog."""
+
+OPENING_STEPS = ("Reading and checking the file", "Laying out the map, the Gantt rows and the editor")
+"""The steps :class:`LoadProgress` counts, in order."""
+
+
+class LoadProgress:
+    """A progress dialog over the steps of opening a file in this process.
+
+    Each :meth:`step` shows the step's name and how far along the steps are, and paints at
+    once (the step that follows holds the interpreter lock). Cancel is honoured between steps:
+    :meth:`step` raises :class:`LoadCancelled`. Nothing is shown for small files.
+    """
+
+    def __init__(self, path: Path, parent: QWidget | None) -> None:
+        try:
+            size = path.stat().st_size if path.is_file() else 0
+        except OSError:
+            size = 0
+        self.path, self.size = path, size
+        self.dialog: QProgressDialog | None = None
+        if PROGRESS_ABOVE_BYTES <= size < CHILD_ABOVE_BYTES:
+            dialog = QProgressDialog(f"Opening {path.name}...", "Cancel", 0, len(OPENING_STEPS), parent)
+            dialog.setWindowTitle("Opening a scenario")
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(0)
+            dialog.setAutoClose(False)
+            dialog.setAutoReset(False)
+            self.dialog = dialog
+        self.began = time.perf_counter()
+        self.done = 0
+
+    def step(self, text: str) -> None:
+        """Start step ``text`` (one of :data:`OPENING_STEPS`); raises LoadCancelled if cancelled."""
+        dialog = self.dialog
+        if dialog is None:
+            return
+        if dialog.wasCanceled():
+            self.close()
+            raise LoadCancelled(f"Opening {self.path.name} was cancelled")
+        index = OPENING_STEPS.index(text) if text in OPENING_STEPS else self.done
+        self.done = index
+        dialog.setValue(index)
+        dialog.setLabelText(
+            f"Opening {self.path.name} ({self.size / 1e6:,.1f} MB)\n"
+            f"step {index + 1} of {len(OPENING_STEPS)}: {text}... {time.perf_counter() - self.began:.1f} s"
+        )
+        dialog.show()
+        dialog.repaint()
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
 
 
 class LoadCancelled(Exception):
@@ -45,8 +107,9 @@ def _child(path: str, conn: Connection) -> None:
         conn.close()
 
 
-def load_scenario_file(path: Path, parent: QWidget | None = None) -> Scenario:
-    """The scenario in ``path``; big files load in a child process behind a progress dialog.
+def load_scenario_file(path: Path, parent: QWidget | None = None, progress: LoadProgress | None = None) -> Scenario:
+    """The scenario in ``path``; big files load in a child process behind a progress dialog,
+    medium ones behind ``progress`` (its first step).
 
     Raises ScenarioError for a bad file and :class:`LoadCancelled` if the user cancelled.
     """
@@ -55,6 +118,8 @@ def load_scenario_file(path: Path, parent: QWidget | None = None) -> Scenario:
     except OSError:
         size = 0
     if size < CHILD_ABOVE_BYTES:
+        if progress is not None:
+            progress.step(OPENING_STEPS[0])
         return load_scenario(path)
     return _load_in_child(path, size, parent)
 

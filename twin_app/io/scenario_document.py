@@ -231,6 +231,12 @@ class ScenarioDocument:
         self._validation = (self.revision, self.path, result)
         return result
 
+    def known_to_read_as(self, scenario: Scenario) -> None:
+        """Record that the document as it is now reads as ``scenario``, which the caller has
+        just read from the same file: :meth:`validate` then answers without reading it again
+        (the desktop opening the large network checked it twice, ~1 s each on a busy machine)."""
+        self._validation = (self.revision, self.path, Validation(self.source, scenario, ()))
+
     # -- writing -----------------------------------------------------------------------------------
 
     def dumps(self) -> str:

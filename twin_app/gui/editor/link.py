@@ -77,6 +77,9 @@ class EditorLink(QObject):
         if self._applying or self.window.scenario is None:
             return
         document = document_for(self.window.scenario, path)
+        read = getattr(self.window, "read_from_file", None)
+        if read is not None and read[0] == path == document.path and read[1] is self.window.scenario:
+            document.known_to_read_as(read[1])  # the window has just read and checked this file
         self.applied_revision = document.revision
         self.editor.set_document(document)
         self._show_status()
