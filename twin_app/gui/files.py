@@ -9,6 +9,7 @@ can be cancelled instead of freezing the window.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ class FileActions:
     modified: bool
     editor_link: Any
     scenario_saved: Any
+    error_shown: Any
     read_from_file: tuple[Path, Any] | None = None
     """While a file just read is being shown: its path and the scenario it read as."""
     # and the window's notify, show_error, show_scenario, update_title and save_settings
@@ -100,7 +102,7 @@ class FileActions:
             return False
         except ScenarioError as error:
             progress.close()
-            self.show_error(f"Cannot open {path.name}", error.report(), "")
+            self._cannot_open(path, error)
             return False
         finally:
             progress.close()
@@ -110,6 +112,35 @@ class FileActions:
         self.update_recent_menu()
         self.start_page.set_recent(self.settings.recent_files)
         self.notify(f"Opened {path.name}", 4000)
+        return True
+
+    def _cannot_open(self, path: Path, error: ScenarioError) -> None:
+        """Say why ``path`` cannot be opened and offer to fix it in the editor (when it is a
+        JSON object the editor can show); the scenario shown so far stays."""
+        report = error.report()
+        self.error_shown.emit(report, "")
+        box = QMessageBox(self)  # type: ignore[arg-type]
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle(f"Cannot open {path.name}")
+        box.setText(f"Cannot open {path.name}")
+        box.setInformativeText(report)
+        fix = None
+        if _is_json_object(path):
+            fix = box.addButton("Open in editor", QMessageBox.ButtonRole.ActionRole)
+            fix.setToolTip("Fix the problems in the scenario editor; the twin keeps what it shows until then")
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if fix is not None and box.clickedButton() is fix:
+            self.open_in_editor(path)
+
+    def open_in_editor(self, path: Path) -> bool:
+        """Open ``path`` (a file with problems) in the editor only, to fix it there."""
+        if not self.confirm_unsaved(f"Opening {path.name} in the editor"):
+            return False
+        if not self.editor_link.open_outside(path):
+            return False
+        self.settings.last_directory = str(path.resolve().parent)
+        self.notify(f"{path.name} is open in the editor: fix the problems listed there", 8000)
         return True
 
     def update_recent_menu(self) -> None:
@@ -152,7 +183,10 @@ class FileActions:
 
     def save(self) -> bool:
         """Save to the file shown; a new scenario or an edited sample goes to Save As (the
-        samples that ship with the program are never overwritten by Ctrl+S)."""
+        samples that ship with the program are never overwritten by Ctrl+S). A file with
+        problems open in the editor only is saved to itself."""
+        if self.editor_link.outside is not None:
+            return self.save_to(self.editor_link.outside)
         if self.session.scenario is None:
             return False
         if self.path is None or self.path.resolve().is_relative_to(self.samples_dir.resolve()):
@@ -174,7 +208,7 @@ class FileActions:
         return self.save_to(Path(path))
 
     def save_to(self, path: Path) -> bool:
-        if self.session.scenario is None:
+        if self.session.scenario is None and self.editor_link.outside is None:
             return False
         try:
             if not self.editor_link.write(path):  # the edited document, as the user laid it out
@@ -185,6 +219,10 @@ class FileActions:
         except TwinError as error:
             self.show_error(f"Cannot save {path.name}", str(error), "")
             return False
+        if self.editor_link.outside is not None:  # the twin runs another file: that one stays shown
+            self.editor_link.outside = path
+            self.notify(f"Saved {path}", 4000)
+            return True
         self.path = path
         self.modified = False
         self.scenario_saved.emit(path)
@@ -206,3 +244,11 @@ class FileActions:
         self.session.close()
         self.bridge.stop_timer()
         super().closeEvent(event)  # type: ignore[misc]
+
+
+def _is_json_object(path: Path) -> bool:
+    """Whether ``path`` reads as a JSON object (the editor can show it, problems and all)."""
+    try:
+        return isinstance(json.loads(path.read_text(encoding="utf-8")), dict)
+    except (OSError, ValueError, RecursionError):
+        return False

@@ -12,6 +12,11 @@
   write the document (:meth:`EditorLink.write`), asking first when it has problems.
 - Before unsaved edits are lost (closing, opening another file, picking a sample) the window
   asks Save / Discard / Cancel (:meth:`EditorLink.confirm_unsaved`).
+- **A file with problems** can be opened into the editor alone (:meth:`EditorLink.open_outside`,
+  the *Open in editor* button of the window's "Cannot open" dialog): its problems show at their
+  fields, the twin keeps the scenario and run it had, and the file becomes the shown scenario
+  once it validates (at once while nothing has run, else with *Apply to the twin*). Until
+  then Save writes that file, not the one the twin runs.
 """
 
 from __future__ import annotations
@@ -51,6 +56,8 @@ class EditorLink(QObject):
         self.editor = window.editor_view.editor
         self.applied_revision = 0
         self._applying = False
+        self.outside: Path | None = None
+        """A file with problems open in the editor only (the twin runs another scenario)."""
 
         show = QAction("&Editor", window)
         show.setShortcut("Ctrl+E")
@@ -76,6 +83,7 @@ class EditorLink(QObject):
     def _on_loaded(self, path: Path | None) -> None:
         if self._applying or self.window.scenario is None:
             return
+        self.outside = None
         document = document_for(self.window.scenario, path)
         read = getattr(self.window, "read_from_file", None)
         if read is not None and read[0] == path == document.path and read[1] is self.window.scenario:
@@ -100,7 +108,7 @@ class EditorLink(QObject):
             return
         if getattr(self.window, "loading_scenario", False):
             return  # another scenario is being opened: the edits were discarded, _on_loaded follows
-        if self.pending and self.window.session.state in LIVE_STATES and self.window.scenario is not None:
+        if self.pending and self.window.session.state in LIVE_STATES and (self.window.scenario or self.outside):
             validation = self.editor.document.validate()
             if validation.ok:
                 self._apply(validation)
@@ -121,9 +129,13 @@ class EditorLink(QObject):
         assert validation.scenario is not None
         self._applying = True
         try:
-            self.window.show_scenario(validation.scenario, self.window.path)
+            self.window.show_scenario(validation.scenario, self.editor.document.path)
         finally:
             self._applying = False
+        if self.outside is not None:  # the file with problems is fixed: it is the shown scenario now
+            self.outside = None
+            self.window.settings.add_recent_file(self.window.path)
+            self.window.update_recent_menu()
         self.applied_revision = self.editor.document.revision
         self.window.modified = self.editor.is_dirty()
         self.window.update_title()
@@ -131,7 +143,9 @@ class EditorLink(QObject):
 
     def _show_status(self) -> None:
         validation = self.editor.validation
-        if validation is not None and not validation.ok:
+        if validation is not None and not validation.ok and self.outside is not None:
+            text = f"Fix {self.outside.name} here: the twin runs the previous scenario until it is valid"
+        elif validation is not None and not validation.ok:
             text = "Fix the problems to run the edited scenario"
         elif self.pending:
             text = "Edits not applied yet: the run uses the scenario as it was"
@@ -141,6 +155,23 @@ class EditorLink(QObject):
         self.editor.apply_button.setEnabled(self.pending)
 
     # -- files ---------------------------------------------------------------------------------
+
+    def open_outside(self, path: Path) -> bool:
+        """Open the file ``path``, which does not validate, in the editor only (see the module
+        docstring) and show its first problem. False if it is not even a JSON object."""
+        try:
+            document = ScenarioDocument.load(path)
+        except ScenarioError:
+            return False
+        self.outside = path
+        self.applied_revision = -1  # what the editor holds is not what the twin runs
+        self.editor.set_document(document)
+        self.window.show_view("editor")
+        validation = self.editor.validation
+        if validation is not None and validation.problems:
+            self.editor.reveal(validation.problems[0].place)
+        self._show_status()
+        return True
 
     def write(self, path: Path) -> bool:
         """Save the edited document to ``path`` (False if the user cancelled)."""
