@@ -85,8 +85,8 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         self.path: Path | None = None
         self.modified = False
         self.run_context: RunContext | None = None
-        self._drawn: dict[str, int] = {}
-        """id() of the analysis each view last drew (so a tab switch redraws only if newer)."""
+        self._drawn: dict[str, tuple[Any, ...]] = {}
+        """The figures (analysis parts) each view last drew, so a tab switch redraws only new ones."""
         self._last_state = ""
 
         self.setWindowTitle("Cloud Factory Twin")
@@ -361,9 +361,11 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         if not view.needs or analysis is None or analysis.missing(view.needs):
             return
         name = VIEW_NAMES[self.tabs.currentIndex()]
-        if self._drawn.get(name) == id(analysis):
+        drawn = tuple(getattr(analysis, part) for part in view.needs)  # the figures merge two processes'
+        last = self._drawn.get(name, ())  # answers: redraw only if this view's parts are new
+        if len(last) == len(drawn) and all(a is b for a, b in zip(last, drawn, strict=True)):
             return
-        self._drawn[name] = id(analysis)
+        self._drawn[name] = drawn
         view.update(ViewUpdate(self.session.now, analysis=analysis))
         self.views_refreshed.emit()
 
@@ -375,7 +377,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
             return
         for name, view in zip(VIEW_NAMES, self.views(), strict=True):
             if view.needs:
-                self._drawn[name] = id(analysis)
+                self._drawn[name] = tuple(getattr(analysis, part) for part in view.needs)
                 view.update(ViewUpdate(self.session.now, analysis=analysis, live=self.session.live))
         self.views_refreshed.emit()
 
