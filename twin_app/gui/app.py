@@ -37,12 +37,16 @@ def application() -> QApplication:
     return app
 
 
-def create_window(path: Path | None = None, settings: AppSettings | None = None) -> MainWindow:
+def create_window(path: Path | None = None, settings: AppSettings | None = None, *, show: bool = False) -> MainWindow:
     """A main window showing ``path`` (or the demo network when None); the next run's process
-    is kept started ahead, so Run answers at once."""
+    is kept started ahead, so Run answers at once. With ``show`` the window is on screen before
+    the file is read, so a big file's progress dialog sits over it instead of over nothing."""
     return_big_blocks()
     window = MainWindow(settings, session=RunSession(prestart=True))
     window.setWindowIcon(app_icon())
+    if show:
+        window.show()
+        QApplication.processEvents()  # painted before the file is read
     target = path if path is not None else DEFAULT_SAMPLE
     if target.exists() or path is not None:
         window.open_scenario(target)
@@ -52,6 +56,6 @@ def create_window(path: Path | None = None, settings: AppSettings | None = None)
 def run_app(path: Path | None = None) -> int:
     """Open the desktop app on ``path`` (default: the demo) and return its exit code."""
     app = application()
-    window = create_window(path)
-    window.show()
+    window = create_window(path, show=True)
+    window.raise_()  # in front, with the scenario read
     return int(app.exec())
