@@ -256,7 +256,7 @@ class Placement:
 
         Earliest completion with every part at hand scores ``ready + (work + setup [+
         onward])`` (see :meth:`choose`), computed in place in the gathered rows: the same
-        sums, so the same scores to the bit, in four numpy calls."""
+        sums, so the same scores to the bit: two gathers, two in-place adds and an argmin."""
         machines = prepared.machines
         ready = self.round_ready(machines)
         return int(machines[self._pick_among(op, prepared, ready)])
