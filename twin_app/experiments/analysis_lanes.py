@@ -86,6 +86,11 @@ class AnalysisLanes:
         for lane in self.lanes:
             lane.forget()
 
+    def start(self) -> None:
+        """Start both processes ahead of the first request (see AnalysisProcess.start)."""
+        for lane in self.lanes:
+            lane.process.start()
+
     def observers(self) -> tuple[RunObserver, ...]:
         """The observers that feed every lane's process with the run (they only queue)."""
         return tuple(lane.process.observer() for lane in self.lanes)

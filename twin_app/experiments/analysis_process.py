@@ -127,6 +127,12 @@ class AnalysisProcess:
 
     # -- requests ------------------------------------------------------------------------------
 
+    def start(self) -> None:
+        """Start the child now rather than at the first request (the app: Python and numpy take
+        a second or more to load, and the first figures of a run should not wait for that)."""
+        with self._lock:
+            self._start_child()
+
     def submit(self, parts: tuple[str, ...], warmup: float) -> int:
         """Ask for ``parts`` of the run so far (observed from ``warmup`` once the run passed it)."""
         with self._lock:

@@ -124,8 +124,9 @@ class RunSession:
         process for :meth:`run_to`."""
         self.live_probe = live_probe
         self.prestart = prestart
-        """Keep the next run's process started ahead (the app: Run answers at once; scripts and
-        tests leave it off, so a session that never runs starts no process)."""
+        """Keep the next run's process, and the analysis processes, started ahead (the app: Run
+        answers at once; scripts and tests leave it off, so a session that never runs starts no
+        process)."""
         self._spare: SimulationProcess | None = None
         self._closed = False
         self.scenario: Scenario | None = None
@@ -141,6 +142,8 @@ class RunSession:
         self._queue: queue.Queue[tuple[Any, ...]] = queue.Queue()
         self._clear_run()
         self._start_spare()
+        if prestart:  # the analysis processes too: a run's first figures do not wait for Python to start
+            self.analyses.start()
 
     # -- the scenario ---------------------------------------------------------------------------
 
