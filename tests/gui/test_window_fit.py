@@ -87,3 +87,19 @@ def test_the_keyboard_comes_back_to_the_window_after_a_dialog(qtbot, settings, t
     finally:
         window._discard_run()
         window.session.close()
+
+
+def test_the_map_legend_reads_as_a_line_or_two_beside_nothing(qtbot, window, tiny_path):
+    """At the smallest size the map's legend had a narrow column beside the colour switch and
+    wrapped to six lines; on a row of its own it takes at most two and covers no button."""
+    from PySide6.QtGui import QFontMetrics
+
+    window.open_scenario(tiny_path)
+    _settle(qtbot, window)
+    view = window.map_view
+    legend = view.legend
+    rect = legend.geometry().translated(legend.parentWidget().mapTo(window, legend.geometry().topLeft()) - legend.pos())
+    for button in view.mode_buttons.buttons():
+        other = button.geometry().translated(button.parentWidget().mapTo(window, button.pos()) - button.pos())
+        assert not rect.intersects(other), f"the legend covers {button.text()!r}"
+    assert legend.height() <= 2 * QFontMetrics(legend.font()).lineSpacing() + 8

@@ -133,13 +133,13 @@ class NetworkMapView(QWidget):
             self.mode_buttons.addButton(button)
             switch.addWidget(button)
         self.mode_buttons.buttonClicked.connect(lambda b: self.set_color_mode(str(b.property("mode"))))
-        switch.addSpacing(16)
+        switch.addStretch(1)
         self.legend = QLabel()
         self.legend.setObjectName("Hint")
         self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.legend.setMinimumWidth(80)
         self.legend.setWordWrap(True)  # a narrow window (or large type) wraps it, never cuts it
-        switch.addWidget(self.legend, 1)
+        self.legend.setContentsMargins(8, 0, 8, 0)
 
         self.owner_list = QListWidget()
         self.owner_list.setToolTip("Every owner of the network, with its colour and its sites")
@@ -164,6 +164,7 @@ class NetworkMapView(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.setSpacing(4)
         left_layout.addLayout(switch)
+        left_layout.addWidget(self.legend)  # its own row: beside the switch it wrapped to 6 lines at 1100 px
         left_layout.addWidget(self.plot_widget, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
