@@ -134,7 +134,7 @@ def _where(frame: Any) -> str:
     innermost = frame
     while frame is not None:
         name = frame.f_code.co_filename
-        if "twin_app" in name and "bench_live" not in name and "benchmarks" not in name:
+        if "twin_app" in name and not any(part in name for part in ("bench_live", "benchmarks", "cli.py")):
             return f"{Path(name).stem}:{frame.f_code.co_name}:{frame.f_lineno}"
         frame = frame.f_back
     return f"{Path(innermost.f_code.co_filename).stem}:{innermost.f_code.co_name}"
