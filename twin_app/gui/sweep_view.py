@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -118,8 +119,9 @@ class SweepView(DecisionView):
         self.factors.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.factors.verticalHeader().setVisible(False)
         self.factors.setFixedHeight(110)
-        self.field_picker = QComboBox()
+        self.field_picker = _OnFirstUseCombo(self._fill_fields)
         self.field_picker.setEditable(True)
+        self.field_picker.setCurrentText("lanes[*].vehicles")
         self.field_picker.setMinimumContentsLength(24)
         self.field_picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.field_picker.setToolTip("A field of the scenario, e.g. lanes[*].vehicles or platform.assignment")
@@ -295,25 +297,45 @@ class SweepView(DecisionView):
         return f"{name} (edited)" if modified or path is None else name
 
     def refresh_fields(self) -> None:
-        """List the base scenario's fields in the picker (after a new scenario or base file)."""
+        """Name the base and take its seed (after a new scenario or base file); its fields are
+        listed in the picker when the user first reaches for it (:meth:`_fill_fields`): reading
+        and walking the large network's 8 MB took 0.1-0.4 s, too long for a tab switch."""
         self._fields_stale = False
-        try:
-            base = self.base_path()
-            data = json.loads(base.read_text(encoding="utf-8"))
-        except (TwinError, OSError, ValueError):
-            self.field_picker.clear()
-            return
+        self.field_picker.fill_on_first_use()
+        if self.base_file is None:
+            scenario = self.current()[0] if self.current is not None else None
+            if scenario is None:
+                return
+            seed: object = scenario.run.seed
+        else:
+            data = self._base_data()
+            if data is None:
+                return
+            seed = (data.get("run") or {}).get("seed")
         self.base_label.setText(f"Base: {self.base_name()}")
-        seed = (data.get("run") or {}).get("seed") if isinstance(data, dict) else None
         if isinstance(seed, int) and not self.run_bar.running:
             self.run_bar.seed.setValue(seed)  # the CLI's default: the base scenario's seed
+
+    def _base_data(self) -> dict[str, Any] | None:
+        """The base scenario as JSON data (None: there is none, or it cannot be read)."""
+        try:
+            data = json.loads(self.base_path().read_text(encoding="utf-8"))
+        except (TwinError, OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _fill_fields(self) -> None:
+        """List the base scenario's fields in the picker, keeping what the user typed."""
+        data = self._base_data()
         text = self.field_picker.currentText()
         self.field_picker.clear()
-        self.field_picker.addItems(field_paths(data))
+        if data is not None:
+            self.field_picker.addItems(field_paths(data))
         self.field_picker.setCurrentText(text or "lanes[*].vehicles")
 
     def browse_fields(self) -> None:
         """Pick a field from the base's fields grouped by section and element, with a filter."""
+        self.field_picker.fill_now()
         paths = [self.field_picker.itemText(i) for i in range(self.field_picker.count())]
         chosen = pick_field(self, paths)
         if chosen:
@@ -524,3 +546,29 @@ class SweepView(DecisionView):
         if path is None:
             self.base_label.setText("Base: the scenario open in the window")
         self.refresh_fields()
+
+
+class _OnFirstUseCombo(QComboBox):
+    """An editable combo box whose items are made by ``fill`` when the user first reaches for
+    it (focus, the list, a browse), again after each :meth:`fill_on_first_use`."""
+
+    def __init__(self, fill: Callable[[], None]) -> None:
+        super().__init__()
+        self._fill = fill
+        self._pending = True
+
+    def fill_on_first_use(self) -> None:
+        self._pending = True
+
+    def fill_now(self) -> None:
+        if self._pending:
+            self._pending = False
+            self._fill()
+
+    def focusInEvent(self, event: Any) -> None:
+        self.fill_now()
+        super().focusInEvent(event)
+
+    def showPopup(self) -> None:
+        self.fill_now()
+        super().showPopup()
