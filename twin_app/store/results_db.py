@@ -495,9 +495,9 @@ class StoreWriter:
     ) -> None:
         self._path = path
         self._hold_status = hold_status
-        self._scenario_json = scenario_json(scenario)
-        self._hash = hashlib.sha256(self._scenario_json.encode("utf-8")).hexdigest()
-        self._scenario_name = scenario.name
+        self._scenario = scenario
+        """Written as canonical JSON in :meth:`on_start`, on the simulation's side: for the large
+        network that is a third of a second the desktop app's Run button would otherwise spend."""
         self._info = info
         self._settings = _dumps(settings)
         self._db: Database | None = None
@@ -516,6 +516,7 @@ class StoreWriter:
 
     def on_start(self, info: RunInfo) -> None:
         self._info = info
+        text = scenario_json(self._scenario)
         try:
             self._db = _connect(self._path)
             self._db.execute("PRAGMA journal_mode = WAL")
@@ -525,9 +526,9 @@ class StoreWriter:
             self._db.table("runs").insert(
                 {
                     "id": info.run_id,
-                    "scenario_name": info.scenario_name or self._scenario_name,
-                    "scenario_hash": self._hash,
-                    "scenario_json": self._scenario_json,
+                    "scenario_name": info.scenario_name or self._scenario.name,
+                    "scenario_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                    "scenario_json": text,
                     "seed": int(info.seed),
                     "replication": int(info.replication),
                     "horizon": _json_safe(float(info.horizon)) if info.horizon is not None else None,
