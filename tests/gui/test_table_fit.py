@@ -55,3 +55,7 @@ def test_money_columns_widen_as_the_figures_grow(qtbot, samples_dir) -> None:
     model.set_rows(early, ["#336699"] * len(early))
     assert widen_columns(table) == []  # smaller figures do not narrow a column
     assert [table.horizontalHeader().sectionSize(c) for c in range(model.columnCount())] == before
+    # The texts the columns are sized by are the texts the table shows.
+    for column in range(model.columnCount()):
+        shown = [str(model.index(row, column).data() or "") for row in range(model.rowCount())]
+        assert model.display_texts(column, model.rowCount()) == shown

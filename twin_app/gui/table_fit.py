@@ -50,10 +50,14 @@ def fit_columns(table: QTableView, minimum: int = 48) -> None:
     table.setTextElideMode(Qt.TextElideMode.ElideRight)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
-    header.setResizeContentsPrecision(CONTENT_ROWS)
-    table.resizeColumnsToContents()
+    if hasattr(table.model(), "display_texts"):  # a live table: its own texts, no Qt call per cell
+        contents = cell_text_widths(table, CONTENT_ROWS)
+    else:
+        header.setResizeContentsPrecision(CONTENT_ROWS)
+        table.resizeColumnsToContents()
+        contents = [header.sectionSize(section) for section in range(header.count())]
     for section in range(header.count()):
-        wanted = max(minimum, header_width(header, section), header.sectionSize(section))
+        wanted = max(minimum, header_width(header, section), contents[section] if section < len(contents) else 0)
         header.resizeSection(section, wanted)
 
 
@@ -66,16 +70,21 @@ MEASURED_ROWS = 2000
 
 def cell_text_widths(table: QTableView, rows: int = MEASURED_ROWS) -> list[int]:
     """The width, in pixels, each column needs to show its longest cell text (first ``rows``
-    rows) whole, icon included: measured in the font the cells are drawn in."""
+    rows) whole, icon included: measured in the font the cells are drawn in. A model with a
+    ``display_texts(column, rows)`` method gives its texts at once (a live table's refresh)."""
     model = table.model()
     if model is None:
         return []
     metrics = QFontMetrics(table.font())
     icon = table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, table) + 4
     n_rows = min(model.rowCount(), rows)
+    own_texts = getattr(model, "display_texts", None)
     widths = []
     for column in range(model.columnCount()):
-        texts = {str(model.data(model.index(row, column)) or "") for row in range(n_rows)}
+        if own_texts is not None:
+            texts = set(own_texts(column, n_rows))
+        else:
+            texts = {str(model.data(model.index(row, column)) or "") for row in range(n_rows)}
         widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
         has_icon = n_rows > 0 and model.data(model.index(0, column), Qt.ItemDataRole.DecorationRole) is not None
         widths.append(widest + CELL_PADDING + (icon if has_icon else 0))
