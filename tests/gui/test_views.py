@@ -333,3 +333,30 @@ def test_the_living_map_moves_vehicles_and_shows_queues(qtbot, tiny):
     assert np.allclose(positions[0], start + 0.25 * (end - start))
     assert np.allclose(positions[1], start + 0.75 * (end - start))  # it moved along its lane
     assert sum(len(halo.getData()[0]) for halo in view.halos) == 1  # four parts wait at the first site
+
+
+def test_kpi_cards_behind_the_charts_say_so(qtbot, tiny, tiny_result, tiny_half_result):
+    """The cards come from the money's analysis process and can lag the charts by days on a
+    large run (the trial: day 4 cards beside a day 8 histogram, nothing saying so)."""
+    from twin_app.analysis.snapshot import PARTS, Analysis
+    from twin_app.gui.kpi_view import KpiView
+    from twin_app.gui.theme import format_clock
+    from twin_app.gui.view import ViewUpdate
+
+    view = KpiView()
+    qtbot.addWidget(view)
+    view.set_run(context(tiny))
+    view.show()
+    half = show(view, tiny_half_result)
+    assert view.as_of.isHidden()  # cards and charts over the same data
+    whole = Analysis(tiny_result)
+    whole.compute(*view.needs)
+    values = {p: getattr(whole, p) for p in PARTS if whole.has(p)}
+    values.update({p: getattr(half, p) for p in ("accounts", "kpis", "owner_table") if half.has(p)})
+    merged = Analysis.from_parts(tiny_result, values)  # as the two processes' answers merge
+    view.update(ViewUpdate(tiny_result.end, analysis=merged))
+    assert not view.as_of.isHidden()
+    text = view.as_of.text()
+    assert format_clock(tiny_half_result.end) in text and format_clock(tiny_result.end) in text
+    show(view, tiny_result)  # the money caught up
+    assert view.as_of.isHidden()

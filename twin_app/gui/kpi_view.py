@@ -75,6 +75,25 @@ class KpiCard(QFrame):
         self.detail.setText(detail or " ")
 
 
+STALE_MINUTES = 60.0
+"""Cards this much older than the newest figures say so."""
+
+
+def cards_as_of(kpis: dict[str, Any], newest_end: float) -> str | None:
+    """A line saying the cards are behind the charts, or None when they are not.
+
+    The cards come from the money's analysis process, which on a large run answers seconds after
+    the charts' (trial: cards at day 4 beside a histogram of day 8, with nothing saying so).
+    """
+    end = (kpis.get("window") or {}).get("end")
+    if not isinstance(end, int | float) or newest_end - float(end) < STALE_MINUTES:
+        return None
+    return (
+        f"Cards at {theme.format_clock(float(end))} of the run; the charts at "
+        f"{theme.format_clock(newest_end)} (newer cards are being worked out)"
+    )
+
+
 def _opt(value: Any) -> float:
     return float(value) if isinstance(value, int | float) and value is not None else math.nan
 
@@ -365,10 +384,15 @@ class KpiView(QWidget):
         lower.addWidget(table_box)
         lower.setSizes([360, 300])
 
+        self.as_of = QLabel()
+        """Says when the cards' figures are older than the charts' (see :func:`cards_as_of`)."""
+        self.as_of.setObjectName("CardDetail")
+        self.as_of.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(8)
         layout.addLayout(grid)
+        layout.addWidget(self.as_of)
         layout.addWidget(lower, 1)
         self._colors: list[str] = []
         self._drawn: dict[str, Any] = {}
@@ -393,6 +417,7 @@ class KpiView(QWidget):
         self.kpis = {}
         self._drawn = {}
         self.replication_texts = None
+        self.as_of.setVisible(False)
         for card in self.cards.values():
             card.set("--", " ")
         self.hist_bars.setOpts(x0=[], width=[], height=[])
@@ -411,6 +436,9 @@ class KpiView(QWidget):
             self.kpis = analysis.kpis
             for key, (value, detail) in {**card_texts(self.kpis), **(self.replication_texts or {})}.items():
                 self.cards[key].set(value, detail)
+        behind = cards_as_of(self.kpis, float(result.end))
+        self.as_of.setText(behind or "")
+        self.as_of.setVisible(behind is not None and self.replication_texts is None)
         if self._new("lead_time_histogram", analysis.lead_time_histogram):
             edges, counts = analysis.lead_time_histogram
             hours = np.asarray(edges, dtype=float) / 60.0
