@@ -12,8 +12,8 @@ import pytest
 LARGE = Path(__file__).resolve().parents[2] / "sample_networks" / "large_network.json"
 
 
-@pytest.fixture
-def editor_map(qtbot):
+def _shown_map(qtbot, scenario_file: Path):
+    """The editor's map of ``scenario_file`` on screen at 1000x640, its names placed."""
     from twin_app.gui.editor.map_editor import MapEditor
 
     widget = MapEditor()
@@ -21,9 +21,14 @@ def editor_map(qtbot):
     widget.resize(1000, 640)
     widget.show()
     qtbot.waitExposed(widget)
-    widget.show_data(json.loads(LARGE.read_text()), reset_view=True)
+    widget.show_data(json.loads(scenario_file.read_text()), reset_view=True)
     widget.place_labels()
     return widget
+
+
+@pytest.fixture
+def editor_map(qtbot):
+    return _shown_map(qtbot, LARGE)
 
 
 def _wheel(view, notches: int) -> None:
@@ -60,16 +65,7 @@ def test_names_on_the_large_network_never_overlap_and_more_show_when_zoomed_in(e
 
 
 def test_every_name_of_a_small_network_shows(qtbot):
-    from twin_app.gui.editor.map_editor import MapEditor
-
-    widget = MapEditor()
-    qtbot.addWidget(widget)
-    widget.resize(1000, 640)
-    widget.show()
-    qtbot.waitExposed(widget)
-    demo = LARGE.parent / "cloud_factory_demo.json"
-    widget.show_data(json.loads(demo.read_text()), reset_view=True)
-    widget.place_labels()
+    widget = _shown_map(qtbot, LARGE.parent / "cloud_factory_demo.json")
     assert len(widget.shown_labels()) >= 0.8 * len(widget.places)
 
 
