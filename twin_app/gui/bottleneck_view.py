@@ -66,6 +66,8 @@ class BottleneckView(QWidget):
         self.segments: dict[str, np.ndarray] = {}
         self._strip_items: list[pg.GraphicsObject] = []
         self._rank_items: list[pg.GraphicsObject] = []
+        self._shown: Analysis | None = None
+        """The analysis drawn last (a theme change redraws it: a finished run sends no more)."""
 
         self.strip_widget = pg.PlotWidget(axisItems={"bottom": theme.TimeAxisItem("bottom")})
         strip = self.strip_widget.getPlotItem()
@@ -122,11 +124,15 @@ class BottleneckView(QWidget):
             for item in items:
                 plot.getPlotItem().removeItem(item)
         self._slots()
+        shown = self._shown
         self.clear()
+        if shown is not None:
+            self.show_analysis(shown)
 
     def clear(self) -> None:
         for item in (*self._strip_items, *self._rank_items):
             item.setOpts(x0=[], y=[], width=[])
+        self._shown = None
         self.rows, self.row_labels, self.segments = [], [], {}
         self.summary.setText("Run the simulation to find the bottlenecks.")
         for widget in (self.strip_widget, self.rank_widget):
@@ -142,6 +148,7 @@ class BottleneckView(QWidget):
         if result.duration <= 0:
             self.clear()
             return
+        self._shown = shared
         analysis = shared.bottlenecks
         top, has_other = top_ranked(analysis, MAX_ROWS)
         self.rows = [r for r, _, _ in top]
