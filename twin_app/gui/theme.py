@@ -301,6 +301,11 @@ def restyle(root: QWidget) -> None:
     for widget in root.findChildren(pg.PlotWidget):
         widget.setBackground(colors.panel)
         style_plot(widget.getPlotItem(), grid=False)
+        legend = widget.getPlotItem().legend  # its labels keep the colour of the theme they were made in
+        if legend is not None:
+            legend.setLabelTextColor(colors.text)  # for entries added later; it does not redraw these
+            for _, label in legend.items:
+                label.setText(label.text, color=colors.text)
 
 
 # --- time -------------------------------------------------------------------------------------

@@ -62,25 +62,26 @@ MAX_LABELS = 120
 class PlaceItem(QGraphicsEllipseItem):
     """A site (circle) or customer (square) the user can drag; its lanes follow."""
 
-    def __init__(self, editor: MapEditor, kind: str, index: int, ident: str, color: str) -> None:
+    def __init__(self, editor: MapEditor, kind: str, index: int, ident: str, color: str, name: str = "") -> None:
         super().__init__(-NODE_PX / 2, -NODE_PX / 2, NODE_PX, NODE_PX)
         self.editor, self.kind, self.index, self.ident = editor, kind, index, ident
         self.lines: list[tuple[QGraphicsLineItem, int]] = []
         self.setBrush(QBrush(QColor(color)))
-        self.setPen(QPen(QColor(40, 40, 40), 1.2))
+        self.setPen(QPen(QColor(theme.colors.text), 1.2))  # an outline that shows on either theme
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(2)
-        self.setToolTip(f"{kind[:-1]} {ident}")
+        shown = name or ident  # named as the network map names it: its name, else its id
+        self.setToolTip(f"{kind[:-1]} {shown}" + (f" (id {ident})" if shown != ident else ""))
         self.weight = 0.0
         """How much the place's name matters when names compete for room (its machines)."""
-        self.label = QGraphicsSimpleTextItem(ident, self)
+        self.label = QGraphicsSimpleTextItem(shown, self)
         self.label.setPos(NODE_PX / 2 + 2, -NODE_PX / 2 - 2)
         self.label.setBrush(QBrush(QColor(theme.colors.text)))
         self.square = kind == "customers"
 
     def paint(self, painter: QPainter, option: Any, widget: Any = None) -> None:
-        painter.setPen(QPen(QColor(20, 20, 20), 2.5) if self.isSelected() else self.pen())
+        painter.setPen(QPen(QColor(theme.colors.accent), 2.5) if self.isSelected() else self.pen())
         painter.setBrush(self.brush())
         if self.square:
             painter.drawRect(self.rect())
@@ -314,6 +315,7 @@ class MapEditor(QWidget):
             oid: (o.get("color") if QColor.isValidColorName(str(o.get("color") or "")) else palette[i])
             for i, (oid, o) in enumerate(zip(owner_ids, owners, strict=True))
         }
+        self.view.setBackgroundBrush(QColor(theme.colors.panel))  # the theme's, not Qt's white
         self.scene.clear()
         self.places, self.lanes = {}, []
         for kind, items in (("sites", sites), ("customers", customers)):
@@ -322,7 +324,8 @@ class MapEditor(QWidget):
                 color = theme.colors.customer
                 if kind == "sites":
                     color = colors.get(str(place.get("owner")), theme.UNKNOWN_COLOR)
-                item = PlaceItem(self, kind, index, ident, str(color))
+                name = place.get("name")
+                item = PlaceItem(self, kind, index, ident, str(color), name if isinstance(name, str) else "")
                 item.setPos(self.to_scene(_number(place.get("x")), _number(place.get("y"))))
                 self.scene.addItem(item)
                 self.places.setdefault(ident, item)
