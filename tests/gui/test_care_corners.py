@@ -6,6 +6,7 @@ Each test says what the tester did and what went wrong before the fix.
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +56,58 @@ def test_the_editor_map_names_a_site_as_the_network_map_does(qtbot, window, samp
     site = window.scenario.sites[0]
     place = window.editor_view.editor.map.places[site.id]
     assert place.label.text() == window.run_context.names.site[0] == (site.name or site.id)
+
+
+def _focus(qtbot, window, widget) -> None:
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    widget.setFocus()
+    qtbot.waitUntil(widget.hasFocus)
+
+
+def test_space_after_stop_leaves_the_fastest_box_alone_and_says_how_to_start_over(qtbot, window, tiny_path):
+    # After Stop the Run action was greyed out, so Space fell through to the "Fastest" box the
+    # user had just clicked (it kept the focus) and toggled it, silently.
+    window.open_scenario(tiny_path)
+    window.run_to(600.0)
+    assert window.state == "finished"
+    fastest = window.controls.fastest_check
+    _focus(qtbot, window, window.tabs)
+    qtbot.mouseClick(fastest, Qt.MouseButton.LeftButton)
+    assert fastest.isChecked() and not fastest.hasFocus()  # a click does not take the keys
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Space)
+    assert fastest.isChecked()
+    assert window.state == "finished" and "Ctrl+R resets it to time 0" in window.controls.state_label.text()
+
+
+def test_space_in_a_run_settings_number_runs_the_twin_and_keeps_the_number(qtbot, window, tiny_path):
+    # Space in the warm-up field replaced the selected number with a blank: the warm-up was gone.
+    window.open_scenario(tiny_path)
+    window.run_control.dock.show()
+    warmup = window.run_control.panel.warmup
+    warmup.setValue(120.0)
+    _focus(qtbot, window, warmup)
+    warmup.selectAll()
+    qtbot.keyClick(warmup, Qt.Key.Key_Space)
+    warmup.clearFocus()  # editing ends: what the field holds is what the run uses
+    assert warmup.value() == 120.0 and "120" in warmup.text()
+    assert window.state in ("running", "finished")  # Space ran the twin, as everywhere else
+    window.pause()
+
+
+def test_the_status_line_keeps_the_reason_a_run_failed_after_its_dialog_is_gone(qtbot, window, tiny_path, dialogs):
+    # A stray Space closed the dialog at once, and the status line said only "Run failed".
+    import os
+    import signal
+
+    window.open_scenario(tiny_path)
+    window.set_speed(10.0, False)
+    window.run()
+    qtbot.waitUntil(lambda: window.now > 0, timeout=30_000)
+    with qtbot.waitSignal(window.error_shown, timeout=30_000) as blocker:
+        os.kill(window.session.runner.pid, signal.SIGKILL)
+    assert window.state == "failed" and dialogs  # the dialog came and went
+    status = window.controls.state_label.text()
+    assert "failed" in status and "SIGKILL" in status
+    assert blocker.args[0].splitlines()[0] in window.controls.state_label.toolTip()

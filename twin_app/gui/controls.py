@@ -3,7 +3,12 @@
 :func:`build_controls` makes them for a window and returns them as :class:`Controls`; the
 window connects its own slots. Every action is also added to the window itself, so its
 shortcut works when the menu bar is hidden (presentation mode). :func:`enable_for` greys out
-what the run's state does not allow: after Stop only Reset brings the run back to time 0.
+what the run's state does not allow: after Stop only Reset brings the run back to time 0. Run is
+greyed out then, and a hidden action takes Space instead (to say so): a disabled shortcut lets
+the key fall through to the focused widget (it ticked the "Fastest" box).
+
+Space runs and pauses from anywhere: :func:`space_runs_from` keeps number fields (where a blank
+is never valid) from taking it, and the toolbar's check box takes no focus when clicked.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QDoubleSpinBox,
     QLabel,
@@ -47,6 +53,33 @@ def slider_to_speed(value: int) -> float:
     return float(f"{raw:.2g}")
 
 
+class SpaceRuns(QObject):
+    """An event filter that lets Space reach the window's Run action from a number field.
+
+    A field takes Space for itself before a shortcut sees it; a spin box or a digits-only line
+    edit then typed a blank over its selected number (the warm-up was wiped) and the run did
+    not start. Here the field declines the key, and never types it.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        if event.key() != Qt.Key.Key_Space or event.modifiers() != Qt.KeyboardModifier.NoModifier:  # type: ignore[attr-defined]
+            return False
+        event.ignore()  # not taken: the Space shortcut fires
+        return True
+
+
+def space_runs_from(*fields: QWidget) -> None:
+    """Let Space run or pause the twin while one of ``fields`` (number fields) has the focus."""
+    for field in fields:
+        keys = SpaceRuns(field)
+        field.installEventFilter(keys)
+        if isinstance(field, QAbstractSpinBox) and field.lineEdit() is not None:
+            field.lineEdit().installEventFilter(keys)
+
+
 @dataclass
 class Controls:
     """Everything :func:`build_controls` made."""
@@ -75,6 +108,8 @@ class Controls:
     events_label: QLabel
     rate_label: QLabel
     progress: QProgressBar
+    ended_space: QAction
+    """Space while Run is greyed out after Stop (see the module docstring)."""
 
 
 def _action(
@@ -106,6 +141,8 @@ def build_controls(window: Any, view_titles: tuple[str, ...]) -> Controls:
     save_as = a(window, "Save &As...", window.save_as_dialog, ("Ctrl+Shift+A",), None, "Save under a new name")
     quit_ = a(window, "&Quit", window.close, ("Ctrl+Q",))
     run = a(window, "&Run", window.toggle_run, ("Space",), sp.SP_MediaPlay, "Run / pause")
+    ended_space = a(window, "Run ended", window.toggle_run, ("Space",))  # in no menu: see the module docstring
+    ended_space.setEnabled(False)
     step = a(window, "S&tep", window.step, ("F10", "Ctrl+."), sp.SP_MediaSeekForward, "Process one event")
     stop = a(window, "S&top", window.stop, ("Esc", "Ctrl+Shift+S"), sp.SP_MediaStop, "End the run (Reset starts over)")
     reset = a(window, "R&eset", window.reset, ("Ctrl+R",), sp.SP_BrowserReload, "Back to time 0")
@@ -175,6 +212,8 @@ def build_controls(window: Any, view_titles: tuple[str, ...]) -> Controls:
     bar.addWidget(spin)
     fastest = QCheckBox("Fastest")
     fastest.setToolTip("As fast as possible: no pacing, the simulation runs flat out")
+    fastest.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click leaves the keys (Space) where they were
+    space_runs_from(spin)
     bar.addWidget(fastest)
     spacer = QWidget()
     spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -201,6 +240,7 @@ def build_controls(window: Any, view_titles: tuple[str, ...]) -> Controls:
     return Controls(
         open_, save, save_as, quit_, run, step, stop, reset, presentation, tour_next, tour_previous, dark, views,
         recent_menu, view_menu, bar, slider, spin, fastest, clock, state_label, events_label, rate_label, progress,
+        ended_space,
     )  # fmt: skip
 
 
@@ -211,6 +251,7 @@ def enable_for(controls: Controls, window: QMainWindow, session: Any) -> None:
     controls.run.setText("Pause" if running else "Run")
     controls.run.setIcon(window.style().standardIcon(sp.SP_MediaPause if running else sp.SP_MediaPlay))
     controls.run.setEnabled(session.can("run") or session.can("pause"))
+    controls.ended_space.setEnabled(session.state in ("finished", "failed"))  # says that Reset starts over
     controls.step.setEnabled(session.can("step"))
     controls.stop.setEnabled(session.can("stop"))
     controls.reset.setEnabled(session.can("reset"))

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from twin_app.experiments.run_overrides import MODES, RunOverrides, assignment_rules, sequencing_rules
+from twin_app.gui.controls import space_runs_from
 from twin_app.model import limits
 from twin_app.model.scenario import Scenario
 
@@ -86,6 +87,7 @@ class RunSettingsPanel(QWidget):
         self.sequencing.setToolTip("Which waiting operation a machine takes next")
         for spin in (self.horizon, self.warmup, self.replications):
             spin.setKeyboardTracking(False)
+        space_runs_from(self.seed, self.replications, self.horizon, self.warmup)  # Space runs, never wipes
 
         self.labels: dict[str, QLabel] = {}
         form = QFormLayout()

@@ -92,11 +92,18 @@ class WindowMessages:
     def _update_state_label(self) -> None:
         session = self.session
         text = STATE_TEXTS.get(session.state, session.state)
+        reason = ""
         if session.state == "finished" and session.run_end is not None:
             text = f"Run {session.run_end.status} at {theme.format_clock(session.run_end.now)}: Ctrl+R resets to time 0"
+        elif session.state == "failed" and session.last_error is not None:
+            # the dialog may be gone at a keystroke: the line keeps the reason (all of it in the tip)
+            reason = session.last_error[0].strip()
+            first = reason.splitlines()[0] if reason else ""
+            text = f"Run failed: {first.rstrip('.')}. Ctrl+R resets to time 0"
         if session.scenario is not None:
             text = f"{session.scenario.name or 'Scenario'} \u2014 {text}"
         self.controls.state_label.setText(text)
+        self.controls.state_label.setToolTip(reason)
 
     def notify(self, text: str, timeout_ms: int = 4000) -> None:
         """Show a passing message in the status bar, then the run state again."""
