@@ -104,9 +104,11 @@ class Placement:
         self.speed = compiled.machine_speed.tolist()
         self.machine_node = compiled.machine_node.tolist()
         self._n_sites = len(scenario.sites)
-        self._floors = np.zeros((2, 1))
-        """[[now], [0.0]]: the floors of the first two rows of :meth:`ready_times`."""
         n = len(scenario.machines)
+        self._floors = np.zeros((2, n))
+        """Row 0 ``now``, row 1 zeros: the floors of :meth:`ready_times`'s first two rows and of
+        :meth:`round_ready`'s pass, as whole arrays: ``np.maximum`` against a broadcast scalar
+        (a stride-0 operand) takes numpy's slow loop, ~5x the time over a thousand machines."""
         self._round_ready = np.empty(n)
         """Every machine's ready time at the current push round (see :meth:`round_ready`)."""
         self._round_running = np.empty(n)
@@ -205,8 +207,8 @@ class Placement:
         back_at, running, busy_units, queued_work, capacity = rows
         busy_units *= now
         running -= busy_units
-        floors = self._floors
-        floors[0, 0] = now
+        floors = self._floors[:, : len(machines)]
+        floors[0] = now
         starts = rows[:2]
         np.maximum(starts, floors, out=starts)  # back_at up to now, running work up to 0: one call
         running += queued_work
@@ -231,21 +233,24 @@ class Placement:
             board = self.board
             now = self.env.now
             running = self._round_running
+            floors = self._floors  # (arrays, not scalars: see its docstring)
+            now_row, zeros = floors[0], floors[1]
+            now_row.fill(now)
             if self._single_units:
                 # busy_units is 1 or 0, and committed_end 0 when it is 0: ``busy * now`` is
                 # ``now`` or 0, so ``committed_end - now`` floored at 0 is the same value (0 -
                 # now floors to 0 as 0 - 0 does), and ``x / 1.0`` is ``x``: two calls fewer
-                np.subtract(board.committed_end, now, out=running)
-                np.maximum(running, 0.0, out=running)
+                np.subtract(board.committed_end, now_row, out=running)
+                np.maximum(running, zeros, out=running)
                 running += board.queued_work
             else:
-                np.multiply(board.busy_units, now, out=running)
+                np.multiply(board.busy_units, now_row, out=running)
                 np.subtract(board.committed_end, running, out=running)
-                np.maximum(running, 0.0, out=running)
+                np.maximum(running, zeros, out=running)
                 running += board.queued_work
                 running /= board.capacity
             ready = self._round_ready
-            np.maximum(board.back_at, now, out=ready)
+            np.maximum(board.back_at, now_row, out=ready)
             ready += running
             self._round_valid = True
         return self._round_ready.take(machines)
