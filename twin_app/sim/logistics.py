@@ -42,15 +42,23 @@ if TYPE_CHECKING:
 _TRANSPORT = int(EventKind.TRANSPORT)
 
 
-@dataclass(slots=True)
 class Parcel:
-    """A part waiting for or on a vehicle."""
+    """A part waiting for or on a vehicle; the lane calls :meth:`on_arrival` when its trip ends.
 
-    quantity: float
-    order: int
-    job: int
-    waiting_since: float
-    on_arrival: Callable[[], None]
+    A plain slotted class (one per part on the move in a large run), subclassed by the
+    transport with where the part goes next."""
+
+    __slots__ = ("job", "order", "quantity", "waiting_since")
+
+    def __init__(self, quantity: float, order: int, job: int, waiting_since: float) -> None:
+        self.quantity = quantity
+        self.order = order
+        self.job = job
+        self.waiting_since = waiting_since
+
+    def on_arrival(self) -> None:
+        """The trip carrying this part has arrived at the other end of the lane."""
+        raise NotImplementedError
 
 
 class _Due:
@@ -115,6 +123,9 @@ class LaneOperator:
         self.shipments = 0
         self.trip_cost = lane.cost_per_shipment + lane.cost_per_km * 2.0 * distance
         """What one trip costs: per shipment, and per km there and back."""
+        self._when_full = self.policy == "when_full"
+        self._overdue_after = None if self.max_wait is None else self.max_wait - 1e-9
+        """A part is overdue once it has waited this long (``max_wait`` less a rounding margin)."""
         self._slot_open = False
         self._timer_due: list[float | None] = [None, None]
         self._trips: dict[int, _Trip] = {}
@@ -146,32 +157,44 @@ class LaneOperator:
 
     def decide(self) -> None:
         """Send off what the policy allows now (called once the current instant is settled)."""
+        if self._when_full:
+            self._decide_when_full()
+            return
+        for direction in (0, 1):
+            line = self.waiting[direction]
+            if line and (self.policy == "on_demand" or self._slot_open):  # else: a timetable between slots
+                while line and self.free_vehicles:
+                    self._depart(direction)
+        self._slot_open = False
+
+    def _decide_when_full(self) -> None:
+        """Leave while a vehicle is free and the waiting load fills it or the oldest part has
+        waited ``max_wait``; then wake the lane again when the oldest part left will have.
+
+        The most frequent call of a lane (every part put in line wakes it), so written out:
+        ``now`` and the limits read once, the timer armed here."""
+        now = self.env.now
+        capacity, overdue_after, load = self.capacity, self._overdue_after, self._load
         for direction in (0, 1):
             line = self.waiting[direction]
             if not line:
                 continue  # nothing to send, no timer to arm
-            if self.policy == "on_demand" or (self.policy == "timetable" and self._slot_open):
-                while line and self.free_vehicles:
-                    self._depart(direction)
-            elif self.policy == "when_full":
-                while line and self.free_vehicles and (self._load[direction] >= self.capacity or self._overdue(line)):
-                    self._depart(direction)
-                self._arm_timer(direction)
+            free = self.free_vehicles
+            while (
+                line
+                and free
+                and (
+                    load[direction] >= capacity
+                    or (overdue_after is not None and now - line[0].waiting_since >= overdue_after)
+                )
+            ):
+                self._depart(direction)
+            if overdue_after is not None and line:
+                due = line[0].waiting_since + self.max_wait
+                if due > now and self._timer_due[direction] != due:
+                    self._timer_due[direction] = due
+                    self._schedule(_Due(self._timer_fired), due - now)
         self._slot_open = False
-
-    def _overdue(self, line: deque[Parcel]) -> bool:
-        return self.max_wait is not None and self.env.now - line[0].waiting_since >= self.max_wait - 1e-9
-
-    def _arm_timer(self, direction: int) -> None:
-        """Wake the lane when the oldest waiting part reaches its maximum wait."""
-        line = self.waiting[direction]
-        if self.max_wait is None or not line:
-            return
-        due = line[0].waiting_since + self.max_wait
-        if due <= self.env.now or self._timer_due[direction] == due:
-            return
-        self._timer_due[direction] = due
-        self._schedule(_Due(self._timer_fired), due - self.env.now)
 
     def _schedule(self, event: _Due, delay: float) -> None:
         """Schedule ``event`` in ``delay`` as ``env.timeout(delay)`` would schedule itself."""

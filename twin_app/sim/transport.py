@@ -85,19 +85,16 @@ class Transport:
             job.node = destination
             arrived()
             return
-        route = self._routes.get((origin, destination))
+        self._ship(_Journey(job, destination, arrived, self), origin)
+
+    def _ship(self, journey: _Journey, origin: int) -> None:
+        """Put ``journey``'s part in line for the first lane from ``origin`` toward its destination."""
+        route = self._routes.get((origin, journey.destination))
         if route is None:
-            route = self._routes[(origin, destination)] = self._first_hop(origin, destination)
-        lane, hop, hub = route
-
-        def at_hop() -> None:
-            job.node = hop
-            if hub is None:
-                self.move(job, hop, destination, arrived)
-            else:  # changing lanes at a hub: handled on a dock first
-                hub.handle(job.quantity, job.order.index, job.index, lambda: self.move(job, hop, destination, arrived))
-
-        lane.ship(Parcel(job.quantity, job.order.index, job.index, self.env.now, at_hop), origin)
+            route = self._routes[(origin, journey.destination)] = self._first_hop(origin, journey.destination)
+        lane, journey.hop, journey.hub = route
+        journey.waiting_since = self.env.now
+        lane.ship(journey, origin)
 
     def _first_hop(self, origin: int, destination: int) -> tuple[LaneOperator, int, Hub | None]:
         """The lane of the first hop from ``origin`` toward ``destination``, the node it leads
@@ -132,3 +129,38 @@ class Transport:
             lane.close(now)
         for hub in self.hubs.values():
             hub.close(now)
+
+
+class _Journey(Parcel):
+    """One part's way to its destination: the parcel on each lane it rides, reused hop to hop.
+
+    One object per move instead of a parcel and a closure per hop; the lane calls
+    :meth:`on_arrival` when the trip ends at :attr:`hop`."""
+
+    __slots__ = ("arrived", "destination", "hop", "hub", "part", "transport")
+
+    def __init__(self, part: Job, destination: int, arrived: Callable[[], None], transport: Transport) -> None:
+        self.quantity = part.quantity  # the parcel's fields, set here (no call to Parcel.__init__)
+        self.order = part.order.index
+        self.job = part.index
+        self.waiting_since = 0.0
+        self.part = part
+        self.destination = destination
+        self.arrived = arrived
+        self.transport = transport
+        self.hop = -1
+        self.hub: Hub | None = None
+
+    def on_arrival(self) -> None:
+        """At the end of a lane: there, on to the next lane, or handled on a hub's docks first."""
+        hop = self.hop
+        self.part.node = hop
+        if hop == self.destination:
+            self.arrived()
+        elif self.hub is None:
+            self.transport._ship(self, hop)
+        else:  # changing lanes at a hub: handled on a dock first
+            self.hub.handle(self.quantity, self.order, self.job, self._handled)
+
+    def _handled(self) -> None:
+        self.transport._ship(self, self.hop)
