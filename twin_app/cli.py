@@ -26,7 +26,6 @@ from twin_app.model import limits
 if TYPE_CHECKING:
     from twin_app.experiments.runner import Replication
     from twin_app.model.scenario import Scenario
-from twin_app.samples import DEFAULT_SAMPLE
 
 _SEQUENCING = sequencing.RULES.names()
 _ASSIGNMENT = assignment.RULES.names()
@@ -151,16 +150,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _default(args: argparse.Namespace) -> int:
+    from twin_app import samples  # here: finding the samples (importlib.resources) costs every other command
+
     if _has_display():
         problem = _gui_problem()
         if problem is None:
             return _gui(argparse.Namespace(scenario=None))
         # The advice is all we print: a screen of headless KPIs after it would scroll it away.
-        print(f"{problem}\nWithout a window: twin-app run {DEFAULT_SAMPLE}", file=sys.stderr)
+        print(f"{problem}\nWithout a window: twin-app run {samples.DEFAULT_SAMPLE}", file=sys.stderr)
         return 1
     else:
         print("No display found: running the demo network headless (twin-app run --help for options).", file=sys.stderr)
-    return main(["run", str(DEFAULT_SAMPLE)])
+    return main(["run", str(samples.DEFAULT_SAMPLE)])
 
 
 def _gui_problem() -> str | None:
@@ -232,7 +233,6 @@ def _run_command(args: argparse.Namespace) -> int:
     import gc
     import json
 
-    from twin_app.experiments.report import format_kpis
     from twin_app.experiments.runner import run_replications, summarise
     from twin_app.io.scenario_file import load_scenario
 
@@ -302,6 +302,8 @@ def _run_command(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(_finite_or_null(kpis), indent=2, allow_nan=False))
     else:
+        from twin_app.experiments.report import format_kpis
+
         title = (
             f"{scenario.name or args.scenario.stem}: {platform.mode} / {platform.assignment} / {platform.sequencing}"
         )

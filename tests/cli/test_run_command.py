@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from twin_app import cli
+from twin_app import cli, samples
 from twin_app.store.results_db import ResultsStore
 
 DOCUMENTED_KEYS = {
@@ -86,7 +86,7 @@ def test_without_a_display_the_app_runs_the_demo_headless(
 ) -> None:
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    monkeypatch.setattr(cli, "DEFAULT_SAMPLE", tiny_path)
+    monkeypatch.setattr(samples, "DEFAULT_SAMPLE", tiny_path)
     assert cli.main([]) == 0
     captured = capsys.readouterr()
     assert "No display found" in captured.err
