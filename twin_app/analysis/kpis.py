@@ -28,8 +28,10 @@ import numpy as np
 from twin_app.analysis.arrays import percentile
 from twin_app.analysis.bottleneck import BottleneckAnalysis, analyse_bottlenecks, lane_of_resource, ranking
 from twin_app.analysis.circular import circular_block
+from twin_app.analysis.economics.costs import OwnerCosts, owner_costs
 from twin_app.analysis.economics.kpi_blocks import cash_flows, money_blocks
 from twin_app.analysis.economics.money import Money, analyse_money
+from twin_app.analysis.economics.orders import paid_orders
 from twin_app.analysis.energy import energy_block, machine_energy
 from twin_app.analysis.forked import Forked, fork_available
 from twin_app.analysis.logistics import logistics_block, owner_busy_share
@@ -116,6 +118,86 @@ def accounts(result: RunResult, durations: np.ndarray | None = None) -> Money:
 
 
 # --- the KPI dictionary ---------------------------------------------------------------------
+def _units_delivered(result: RunResult) -> float:
+    """Units of the orders delivered in the window."""
+    o = result.orders
+    return float(o["quantity"][_delivered(result) & (o["completed"] >= result.start)].sum())
+
+
+def order_kpis(result: RunResult) -> dict[str, Any]:
+    """The order keys of :func:`compute_kpis` (window, orders_released, orders_completed,
+    orders_open, makespan, throughput, lead_time, on_time_rate, tardiness, wip), computed the
+    same way: a few passes over the orders, so the desktop's cards can follow a large run
+    without waiting for its money."""
+    window = result.duration
+    o = result.orders
+    release = o["release"]
+    completed = o["completed"]
+    delivered = _delivered(result)
+    in_window_release = (release >= result.start) & (release <= result.end)
+    delivered_in_window = delivered & (completed >= result.start)
+    counted = counted_orders(result)
+
+    lead = lead_times(result)
+    lead_block: dict[str, Any] = {"mean": None, "p50": None, "p95": None, "max": None, "count": len(lead)}
+    if len(lead):
+        lead_block.update(
+            mean=float(lead.mean()),
+            p50=percentile(lead, 50),
+            p95=percentile(lead, 95),
+            max=float(lead.max()),
+        )
+    due = o["due"][counted]
+    has_due = np.isfinite(due)
+    late_by = np.maximum(completed[counted][has_due] - due[has_due], 0.0)
+    on_time = None if not has_due.any() else float((late_by <= 0).mean())
+    tardiness = {
+        "mean": _num(late_by.mean()) if len(late_by) else None,
+        "max": _num(late_by.max()) if len(late_by) else None,
+    }
+
+    wip_times, wip_values = wip_over_time(result)
+    wip_mean, wip_max = _step_stats(result, wip_times, wip_values)
+
+    if delivered.any():
+        makespan = float(completed[delivered].max())
+    elif len(result.events):
+        makespan = float(result.events["end"].max())
+    else:
+        makespan = 0.0
+    n_done = int(delivered_in_window.sum())
+    per_time = n_done / window if window > 0 else None
+    units_done = _units_delivered(result)
+    return {
+        "window": {"start": float(result.start), "end": float(result.end), "length": float(window)},
+        "orders_released": int(in_window_release.sum()),
+        "orders_completed": n_done,
+        "orders_open": int((~delivered & (release <= result.end)).sum()),
+        "makespan": makespan,
+        "throughput": {
+            "per_time_unit": per_time,
+            "per_day": per_time * DAY if per_time is not None else None,
+            "units_per_time_unit": units_done / window if window > 0 else None,
+        },
+        "lead_time": {**lead_block, "histogram": _histogram(result)},
+        "on_time_rate": on_time,
+        "tardiness": tardiness,
+        "wip": {"mean": wip_mean, "max": wip_max},
+    }
+
+
+def material_flows(result: RunResult, durations: np.ndarray) -> dict[str, Any]:
+    """The flow keys of :func:`compute_kpis` that read no money (logistics, energy, quality,
+    circular), computed the same way."""
+    units = _units_delivered(result)
+    return {
+        "logistics": logistics_block(result, durations, units),
+        "energy": energy_block(result, machine_energy(result, durations), units),
+        "quality": quality_block(result),
+        "circular": circular_block(result),
+    }
+
+
 def compute_kpis(
     result: RunResult,
     *,
@@ -204,52 +286,21 @@ def compute_kpis(
     """
     layout = result.layout
     window = result.duration
-    o = result.orders
-    release = o["release"]
-    completed = o["completed"]
-    delivered = _delivered(result)
-    in_window_release = (release >= result.start) & (release <= result.end)
-    delivered_in_window = delivered & (completed >= result.start)
     counted = counted_orders(result)
+    units_done = _units_delivered(result)
 
-    lead = lead_times(result)
-    lead_block: dict[str, Any] = {"mean": None, "p50": None, "p95": None, "max": None, "count": len(lead)}
-    if len(lead):
-        lead_block.update(
-            mean=float(lead.mean()),
-            p50=percentile(lead, 50),
-            p95=percentile(lead, 95),
-            max=float(lead.max()),
-        )
-    due = o["due"][counted]
-    has_due = np.isfinite(due)
-    late_by = np.maximum(completed[counted][has_due] - due[has_due], 0.0)
-    on_time = None if not has_due.any() else float((late_by <= 0).mean())
-    tardiness = {
-        "mean": _num(late_by.mean()) if len(late_by) else None,
-        "max": _num(late_by.max()) if len(late_by) else None,
-    }
-
-    wip_times, wip_values = wip_over_time(result)
-    wip_mean, wip_max = _step_stats(result, wip_times, wip_values)
-
-    if delivered.any():
-        makespan = float(completed[delivered].max())
-    elif len(result.events):
-        makespan = float(result.events["end"].max())
-    else:
-        makespan = 0.0
-    n_done = int(delivered_in_window.sum())
-    per_time = n_done / window if window > 0 else None
-    units_done = float(o["quantity"][delivered_in_window].sum())
-
+    money: Forked | None = None
+    if fork and acc is None and fork_available() and threading.active_count() == 1:  # never fork beside threads
+        # forked before the interval sweep: the child works out the orders' work and games
+        # (most of the money) while this side sweeps the intervals and adds up the owners'
+        # costs, which it then hands over (the two sides' shares of the work about even)
+        money = Forked(lambda receive: _money_blocks_later(result, receive, counted), inbox=True)
     # the sweep over every interval is the costly part of both: done once for the two
     segments = state_segments(result) if durations is None or bottlenecks is None else None
     if durations is None:
         durations = state_durations(result, segments)
-    money: Forked | None = None
-    if fork and acc is None and fork_available() and threading.active_count() == 1:  # never fork beside threads
-        money = Forked(lambda: _money_blocks(result, durations, accounts(result, durations), counted))
+    if money is not None:
+        money.send((durations, owner_costs(result, len(paid_orders(result)), durations)))
     m = result.n_machine_units
     busy = durations[:, BUSY] / window if window > 0 else np.zeros(result.n_resources)
     owner_ids = layout.owners
@@ -281,20 +332,7 @@ def compute_kpis(
 
         flows = _flow_blocks(result, durations, units_done, computed_here)
     return {
-        "window": {"start": float(result.start), "end": float(result.end), "length": float(window)},
-        "orders_released": int(in_window_release.sum()),
-        "orders_completed": n_done,
-        "orders_open": int((~delivered & (release <= result.end)).sum()),
-        "makespan": makespan,
-        "throughput": {
-            "per_time_unit": per_time,
-            "per_day": per_time * DAY if per_time is not None else None,
-            "units_per_time_unit": units_done / window if window > 0 else None,
-        },
-        "lead_time": {**lead_block, "histogram": _histogram(result)},
-        "on_time_rate": on_time,
-        "tardiness": tardiness,
-        "wip": {"mean": wip_mean, "max": wip_max},
+        **order_kpis(result),
         "utilisation": {
             "by_resource": {resource_ids[r]: float(busy[r]) for r in range(result.n_resources)},
             "mean": float(busy[:m].mean()) if m and window > 0 else None,
@@ -320,6 +358,22 @@ def _money_blocks(
     return money_blocks(result, acc, counted), tier_block(result, acc, durations)
 
 
+def _money_blocks_later(
+    result: RunResult, receive: Callable[[], tuple[np.ndarray, OwnerCosts]], counted: np.ndarray
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """:func:`_money_blocks` with the state durations and the owners' costs from
+    ``receive()``, waited for only once the orders' work and games are known (in a forked
+    child: see :func:`compute_kpis`)."""
+    received: list[tuple[np.ndarray, OwnerCosts]] = []
+
+    def costs() -> OwnerCosts:
+        received.append(receive())
+        return received[0][1]
+
+    acc = analyse_money(result, costs=costs)
+    return _money_blocks(result, received[0][0], acc, counted)
+
+
 def _flow_blocks(
     result: RunResult,
     durations: np.ndarray,
@@ -329,13 +383,10 @@ def _flow_blocks(
     """The money blocks and supplier tiers (from ``money()``, asked for last: it may be
     computed in another process meanwhile), and the flows: logistics, energy (and the CO2
     split), quality, trust and circular flows."""
-    energy = energy_block(result, machine_energy(result, durations), units)
-    logistics = logistics_block(result, durations, units)
-    quality = quality_block(result)
+    flows = material_flows(result, durations)
     trust = trust_block(result)
-    circular = circular_block(result)
     blocks, tiers = money()
-    total = blocks["co2"]["total"]
+    total, energy = blocks["co2"]["total"], flows["energy"]
     blocks["co2"].update(
         transport=total - energy["co2"],
         production=energy["co2"],
@@ -343,12 +394,12 @@ def _flow_blocks(
     )
     return {
         **blocks,
-        "logistics": logistics,
+        "logistics": flows["logistics"],
         "energy": energy,
-        "quality": quality,
+        "quality": flows["quality"],
         "trust": trust,
         "tiers": tiers,
-        "circular": circular,
+        "circular": flows["circular"],
     }
 
 

@@ -25,6 +25,8 @@ from twin_app.analysis.kpis import (
     accounts,
     compute_kpis,
     lead_time_histogram,
+    material_flows,
+    order_kpis,
     owner_table,
     wip_over_time,
 )
@@ -52,6 +54,7 @@ PARTS = (
     "bottlenecks",
     "accounts",
     "kpis",
+    "operating_kpis",
     "owner_table",
     "lead_time_histogram",
     "wip",
@@ -127,6 +130,13 @@ class Analysis:
     def kpis(self) -> dict[str, Any]:
         """The KPI dictionary of :func:`~twin_app.analysis.kpis.compute_kpis`."""
         return compute_kpis(self.result, durations=self.durations, bottlenecks=self.bottlenecks, acc=self.accounts)
+
+    @cached_property
+    def operating_kpis(self) -> dict[str, Any]:
+        """The keys of :attr:`kpis` that read no money (orders, lead time, on-time rate, WIP,
+        logistics, energy, quality, circular), the same values: a few passes over the orders and
+        the state durations, where the money takes seconds on a large run."""
+        return {**order_kpis(self.result), **material_flows(self.result, self.durations)}
 
     @cached_property
     def owner_table(self) -> list[dict[str, Any]]:

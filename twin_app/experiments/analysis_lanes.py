@@ -10,6 +10,13 @@ everything else. Their answers are merged into one
 :class:`~twin_app.analysis.snapshot.Analysis` that the views draw from; each part is as new as
 its lane could make it, and :meth:`AnalysisLanes.version_of` says of which data version.
 
+While the run grows, a lane asks again only once the run has grown by its :data:`GROWTH` since
+its last request (a request's cost grows with the events so far, so the lanes' work over a whole
+run is a few times that of its last request, however slowly the simulation goes: paced by wall
+time alone, a simulation slowed by a busy machine was analysed ever more often per simulated
+day, and slowed further), and no sooner than its pacing allows (:data:`ANALYSIS_SHARE`). Once
+the run has ended or paused, the next request is at once and urgent (the app's priority).
+
 No Qt; used by :class:`~twin_app.experiments.session.RunSession` from the caller's thread.
 """
 
@@ -27,7 +34,13 @@ from twin_app.model.layout import Layout
 from twin_app.model.scenario import Scenario
 
 HEAVY_PARTS = ("accounts", "kpis", "owner_table")
-"""Parts whose cost is seconds on a large run (the economics): computed in the heavy lane."""
+"""Parts whose cost is seconds on a large run (the economics): computed in the heavy lane.
+Everything the KPI cards show but the money is ``operating_kpis``, in the cheap lane."""
+
+GROWTH = {"cheap": 0.05, "heavy": 0.5}
+"""How much the run (its events) must have grown since a lane's last request before it asks
+again while the run grows: the money, seconds a request on a large run, is worked out about
+every half again as many events (its total work is then about three times its last request's)."""
 
 MIN_ANALYSIS_SECONDS = 0.3
 """Least wall time between two requests of one lane while the run grows."""
@@ -47,13 +60,22 @@ class _Lane:
     submitted: tuple[int, int, tuple[str, ...]] | None = None
     """The request in the process: (ticket, data version, parts)."""
     submitted_at: float = -1e9
+    submitted_size: int = 0
+    """Events of the run when the request in the process was made."""
     last_seconds: float = 0.0
 
     def owns(self, part: str) -> bool:
         return (part in HEAVY_PARTS) == (self.name == "heavy")
 
     def forget(self) -> None:
-        self.submitted, self.submitted_at, self.last_seconds = None, -1e9, 0.0
+        self.submitted, self.submitted_at, self.submitted_size, self.last_seconds = None, -1e9, 0, 0.0
+
+    def due(self, size: int) -> bool:
+        """Whether the run grew enough, and enough time passed, for another request while the
+        run grows (see the module docstring)."""
+        grown = size >= self.submitted_size * (1.0 + GROWTH[self.name])
+        wait = max(MIN_ANALYSIS_SECONDS, self.last_seconds / ANALYSIS_SHARE)
+        return grown and time.perf_counter() - self.submitted_at >= wait
 
 
 class AnalysisLanes:
@@ -112,10 +134,11 @@ class AnalysisLanes:
             for lane in self.lanes
         )
 
-    def schedule(self, wanted: Sequence[str], version: int, warmup: float, *, settled: bool) -> None:
+    def schedule(self, wanted: Sequence[str], version: int, warmup: float, *, settled: bool, size: int = 0) -> None:
         """Ask each idle lane for its ``wanted`` parts that are older than ``version``: at once
-        if one was never computed or the run is ``settled`` (not growing), else once the lane's
-        pacing allows (its last answer's cost, :data:`ANALYSIS_SHARE`)."""
+        if one was never computed or the run is ``settled`` (not growing: then urgent), else once
+        the run (``size`` events so far) has grown enough and the lane's pacing allows (see the
+        module docstring)."""
         for lane in self.lanes:
             parts = tuple(p for p in wanted if lane.owns(p))
             if not parts or lane.process.busy:
@@ -127,11 +150,10 @@ class AnalysisLanes:
             if submitted is not None and submitted[1] == version and set(parts) <= set(submitted[2]):
                 continue  # this data is being analysed (or was: a failure is not retried)
             first = any(p not in self._values for p in parts)
-            wait = max(MIN_ANALYSIS_SECONDS, lane.last_seconds / ANALYSIS_SHARE)
-            if not first and not settled and time.perf_counter() - lane.submitted_at < wait:
+            if not first and not settled and not lane.due(size):
                 continue
-            lane.submitted = (lane.process.submit(parts, warmup), version, parts)
-            lane.submitted_at = time.perf_counter()
+            lane.submitted = (lane.process.submit(parts, warmup, urgent=settled), version, parts)
+            lane.submitted_at, lane.submitted_size = time.perf_counter(), size
 
     def collect(self) -> list[Finished]:
         """The answers since the last call (newest requests only), merged into :attr:`analysis`;

@@ -13,6 +13,11 @@ receiver thread collects the answers; :meth:`~AnalysisProcess.collect` hands the
 the child is busy are merged: only the newest is computed. The child starts on the first
 request, so a session that never analyses costs nothing.
 
+The child runs at a lower priority (:data:`ANALYSIS_NICENESS`) while a run grows, so figures
+give way to the simulation and the window; a request marked ``urgent`` (the run has ended or
+paused: the user waits for the final figures) is computed on a thread that kept the normal
+priority (Linux sets niceness per thread; lowering it again would need privileges).
+
 An exception in the child comes back as a :class:`Finished` with an ``error``; a child that dies
 is reported the same way, never silently.
 """
@@ -20,6 +25,7 @@ is reported the same way, never silently.
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 import queue
@@ -27,6 +33,7 @@ import signal
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -42,7 +49,7 @@ from twin_app.model.layout import Layout
 from twin_app.model.scenario import Scenario
 
 ANALYSIS_NICENESS = 10
-"""How much lower than the app the analysis process runs."""
+"""How much lower than the app the analysis process runs (all but its urgent requests)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,13 +140,14 @@ class AnalysisProcess:
         with self._lock:
             self._start_child()
 
-    def submit(self, parts: tuple[str, ...], warmup: float) -> int:
-        """Ask for ``parts`` of the run so far (observed from ``warmup`` once the run passed it)."""
+    def submit(self, parts: tuple[str, ...], warmup: float, *, urgent: bool = False) -> int:
+        """Ask for ``parts`` of the run so far (observed from ``warmup`` once the run passed it);
+        ``urgent``: at the app's priority, not the lowered one (see the module docstring)."""
         with self._lock:
             self._start_child()
             self._tickets += 1
             self._waiting[self._tickets] = tuple(parts)
-            self._outbox.put(("analyse", self._generation, self._tickets, tuple(parts), float(warmup)))
+            self._outbox.put(("analyse", self._generation, self._tickets, tuple(parts), float(warmup), bool(urgent)))
             return self._tickets
 
     def collect(self) -> list[Finished]:
@@ -255,9 +263,35 @@ class AnalysisProcess:
             self._lock.notify_all()
 
 
+class _AtNormalPriority:
+    """A thread started before the child lowers its own priority: urgent requests run on it."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue[Callable[[], Any]] = queue.Queue()
+        self._results: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue()
+        threading.Thread(target=self._serve, name="analysis-urgent", daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            job = self._jobs.get()
+            try:
+                self._results.put((job(), None))
+            except BaseException as error:  # handed back to the caller, who reports it
+                self._results.put((None, error))
+
+    def call(self, job: Callable[[], Any]) -> Any:
+        """``job()`` on this thread; the caller waits (and gets its exception, if any)."""
+        self._jobs.put(job)
+        value, error = self._results.get()
+        if error is not None:
+            raise error
+        return value
+
+
 def _child_main(conn: Connection) -> None:
     """The child: keep a collector of the run's events; answer the newest analysis request."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the app's terminal is the app's to handle
+    urgent_thread = _AtNormalPriority()  # made first: it keeps the app's priority
     with contextlib.suppress(AttributeError, OSError):  # (no os.nice on Windows)
         os.nice(ANALYSIS_NICENESS)  # figures can wait a moment; the window and the run cannot
     return_big_blocks()  # a run's big arrays go back to the system when freed (Reset)
@@ -295,22 +329,29 @@ def _child_main(conn: Connection) -> None:
                     collector.on_end(message[2])
                 elif kind == "analyse":  # the newest request, asking for every part asked so far
                     parts = tuple(dict.fromkeys((*(request[3] if request else ()), *message[3])))
-                    request = (*message[:3], parts, message[4])
+                    request = (*message[:3], parts, message[4], message[5] or bool(request and request[5]))
             if not conn.poll():
                 break
             message = conn.recv()
         if request is None or scenario is None or layout is None:
             continue
-        _, _, ticket, parts, warmup = request
+        _, _, ticket, parts, warmup, urgent = request
         began = time.perf_counter()
         try:
-            start = warmup if collector.now > warmup else 0.0
-            analysis = Analysis(collector.result(scenario, layout, start=start))
-            analysis.compute(*parts)
-            values = {part: getattr(analysis, part) for part in parts}
-            window = (analysis.result.start, analysis.result.end)
-            del analysis  # its run result (a copy of the whole log) is not kept until the next request
+            work = functools.partial(_analyse, collector, scenario, layout, parts, warmup)
+            values, window = urgent_thread.call(work) if urgent else work()
             conn.send(("done", generation, ticket, values, window, time.perf_counter() - began))
             del values
         except Exception as error:  # every failure must reach the user, never silence
             conn.send(("error", generation, ticket, f"{type(error).__name__}: {error}", traceback.format_exc()))
+
+
+def _analyse(
+    collector: EventCollector, scenario: Scenario, layout: Layout, parts: tuple[str, ...], warmup: float
+) -> tuple[dict[str, Any], tuple[float, float]]:
+    """``parts`` of the events collected so far, and the window they cover."""
+    start = warmup if collector.now > warmup else 0.0
+    analysis = Analysis(collector.result(scenario, layout, start=start))
+    analysis.compute(*parts)
+    # (the analysis, with its copy of the whole log, is not kept until the next request)
+    return {part: getattr(analysis, part) for part in parts}, (analysis.result.start, analysis.result.end)

@@ -432,7 +432,7 @@ class RunSession:
         if not self.wanted or self.scenario is None or self.version == 0:
             return
         settled = self.state not in ("running", "stopping")
-        self.analyses.schedule(self.wanted, self.version, self._warmup(), settled=settled)
+        self.analyses.schedule(self.wanted, self.version, self._warmup(), settled=settled, size=self.events_ingested)
 
     def _warmup(self) -> float:
         assert self.scenario is not None

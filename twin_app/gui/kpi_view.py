@@ -1,8 +1,12 @@
 """KPI view: headline cards, lead-time distribution, WIP over time and the per-owner table.
 
-The numbers come from the shared :class:`~twin_app.analysis.snapshot.Analysis` (its ``kpis``,
-``owner_table``, ``lead_time_histogram`` and ``wip`` parts, computed off the GUI thread); the
-view only formats and draws them. The owner table is a QTableView over
+The numbers come from the shared :class:`~twin_app.analysis.snapshot.Analysis`, computed off
+the GUI thread in two analysis processes; the view only formats and draws them. Everything but
+the money (the cards' orders, lead time, on-time rate, WIP, transport, energy and quality: the
+``operating_kpis`` part; the charts) comes from the cheap process and keeps up with the run; the
+cost, revenue and CO2 cards and the owner table (``kpis``, ``owner_table``) come from the money's
+process, which on a large run answers later and less often: a line under the cards says when
+they are older than the rest (and, in the warm-up, which orders are counted). The owner table is a QTableView over
 :class:`OwnerTableModel` behind a QSortFilterProxyModel that sorts by the raw numbers (not
 by the formatted text), so '9 k' sorts below '10 k'.
 """
@@ -76,21 +80,50 @@ class KpiCard(QFrame):
 
 
 STALE_MINUTES = 60.0
-"""Cards this much older than the newest figures say so."""
+"""Money cards this much older than the other figures say so."""
+
+MONEY_CARDS = ("cost", "revenue", "co2")
+"""The cards that read the money (``kpis``, from the money's analysis process)."""
 
 
-def cards_as_of(kpis: dict[str, Any], newest_end: float) -> str | None:
-    """A line saying the cards are behind the charts, or None when they are not.
-
-    The cards come from the money's analysis process, which on a large run answers seconds after
-    the charts' (trial: cards at day 4 beside a histogram of day 8, with nothing saying so).
-    """
+def _window_end(kpis: dict[str, Any]) -> float:
     end = (kpis.get("window") or {}).get("end")
-    if not isinstance(end, int | float) or newest_end - float(end) < STALE_MINUTES:
+    return float(end) if isinstance(end, int | float) else -math.inf
+
+
+def card_kpis(kpis: dict[str, Any], operating: dict[str, Any]) -> dict[str, Any]:
+    """The figures the cards show: the newer of the full ``kpis`` (money included) and the
+    ``operating`` ones (everything else, the same keys and values for the same data)."""
+    if not operating or _window_end(kpis) >= _window_end(operating):
+        return kpis
+    return {**kpis, **operating}
+
+
+def money_as_of(kpis: dict[str, Any], newest_end: float) -> str | None:
+    """A line saying the money cards are older than the other figures, or None when they are not.
+
+    The money's analysis process answers seconds after the other one on a large run, and more
+    seldom (trial: money at day 4 beside a histogram of day 8, with nothing saying so).
+    """
+    end = _window_end(kpis)
+    if not kpis or end == -math.inf:
+        return "Cost, revenue and CO2 are being worked out"
+    if newest_end - end < STALE_MINUTES:
         return None
     return (
-        f"Cards at {theme.format_clock(float(end))} of the run; the charts at "
-        f"{theme.format_clock(newest_end)} (newer cards are being worked out)"
+        f"Cost, revenue and CO2 at {theme.format_clock(end)} of the run; the other figures at "
+        f"{theme.format_clock(newest_end)} (newer money is being worked out)"
+    )
+
+
+def warmup_note(start: float, end: float, warmup: float) -> str | None:
+    """During the warm-up, which orders the cards and the histogram count (the window starts
+    at the warm-up's end once the run passes it: the figures then count fewer orders)."""
+    if warmup <= 0 or start > 0 or end >= warmup:
+        return None
+    return (
+        f"In the warm-up (until {theme.format_clock(warmup)}) the figures count every order so far; "
+        "after it, only the orders after it"
     )
 
 
@@ -314,7 +347,10 @@ class KpiView(QWidget):
     """Cards over the two charts and the owner table."""
 
     title = "KPIs"
-    needs = ("kpis", "owner_table", "lead_time_histogram", "wip", "trust_band")
+    needs = ("operating_kpis", "lead_time_histogram", "wip", "trust_band", "kpis", "owner_table")
+    required = ("operating_kpis", "lead_time_histogram", "wip", "trust_band")
+    """The parts without which nothing is drawn: the money (``kpis``, ``owner_table``) is drawn
+    when it comes, often later (see the module docstring)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -385,7 +421,8 @@ class KpiView(QWidget):
         lower.setSizes([360, 300])
 
         self.as_of = QLabel()
-        """Says when the cards' figures are older than the charts' (see :func:`cards_as_of`)."""
+        """Says when the money cards are older than the rest (:func:`money_as_of`), or in the
+        warm-up which orders count (:func:`warmup_note`)."""
         self.as_of.setObjectName("CardDetail")
         self.as_of.setVisible(False)
         layout = QVBoxLayout(self)
@@ -395,6 +432,8 @@ class KpiView(QWidget):
         layout.addWidget(self.as_of)
         layout.addWidget(lower, 1)
         self._colors: list[str] = []
+        self._warmup = 0.0
+        self._operating: dict[str, Any] = {}
         self._drawn: dict[str, Any] = {}
         """Each part's value as last drawn (see :meth:`_new`)."""
         self.replication_texts: dict[str, tuple[str, str]] | None = None
@@ -402,6 +441,7 @@ class KpiView(QWidget):
 
     def set_run(self, run: RunContext) -> None:
         self._colors = theme.owner_colors(run.scenario.owners)
+        self._warmup = float(run.scenario.run.warmup)
         names = owner_labels(run.scenario)
         self.trust_chart.labels = [names.get(owner.id, owner.id) for owner in run.scenario.owners]
         self._sized = False
@@ -415,6 +455,7 @@ class KpiView(QWidget):
 
     def clear(self) -> None:
         self.kpis = {}
+        self._operating = {}
         self._drawn = {}
         self.replication_texts = None
         self.as_of.setVisible(False)
@@ -432,13 +473,22 @@ class KpiView(QWidget):
     def show_analysis(self, analysis: Analysis) -> None:
         """Cards, charts and table from an analysis with this view's parts computed."""
         result = analysis.result
-        if self._new("kpis", analysis.kpis):
+        new_money = analysis.has("kpis") and self._new("kpis", analysis.kpis)
+        if new_money:
             self.kpis = analysis.kpis
-            for key, (value, detail) in {**card_texts(self.kpis), **(self.replication_texts or {})}.items():
-                self.cards[key].set(value, detail)
-        behind = cards_as_of(self.kpis, float(result.end))
-        self.as_of.setText(behind or "")
-        self.as_of.setVisible(behind is not None and self.replication_texts is None)
+        new_rest = analysis.has("operating_kpis") and self._new("operating_kpis", analysis.operating_kpis)
+        if new_rest:
+            self._operating = analysis.operating_kpis
+        if new_money or new_rest:
+            self._set_cards()
+        window = card_kpis(self.kpis, self._operating).get("window") or {}
+        notes = [
+            warmup_note(float(window.get("start", 0.0)), float(window.get("end", 0.0)), self._warmup),
+            money_as_of(self.kpis, float(result.end)),
+        ]
+        text = " · ".join(n for n in notes if n)
+        self.as_of.setText(text)
+        self.as_of.setVisible(bool(text) and self.replication_texts is None)
         if self._new("lead_time_histogram", analysis.lead_time_histogram):
             edges, counts = analysis.lead_time_histogram
             hours = np.asarray(edges, dtype=float) / 60.0
@@ -454,7 +504,7 @@ class KpiView(QWidget):
             self.wip_widget.getPlotItem().setXRange(float(result.start), float(result.end), padding=0.01)
         if self._new("trust_band", analysis.trust_band):
             self.trust_chart.show_band(analysis.trust_band, float(result.end))
-        if self._new("owner_table", analysis.owner_table):
+        if analysis.has("owner_table") and self._new("owner_table", analysis.owner_table):
             self.table_model.set_rows(analysis.owner_table, self._colors)  # in the current sort order
             if not self._sized:
                 fit_columns(self.table)
@@ -470,14 +520,22 @@ class KpiView(QWidget):
         self._drawn[part] = value
         return True
 
+    def _set_cards(self) -> None:
+        """The cards from the newest figures (the replications' texts over them, if shown)."""
+        figures = card_kpis(self.kpis, self._operating)
+        for key, (value, detail) in {
+            **(card_texts(figures) if figures else {}),
+            **(self.replication_texts or {}),
+        }.items():
+            self.cards[key].set(value, detail)
+
     def set_replication_texts(self, texts: dict[str, tuple[str, str]] | None) -> None:
         """Show the cards over several replications (mean and 95% CI half-width), or, with
         None, the shown run's own numbers again. The charts and the table stay replication 1's."""
         self.replication_texts = texts
-        if texts is None and not self.kpis:
+        if texts is None and not self.kpis and not self._operating:
             return
-        for key, (value, detail) in {**(card_texts(self.kpis) if self.kpis else {}), **(texts or {})}.items():
-            self.cards[key].set(value, detail)
+        self._set_cards()
 
     def card_text(self, key: str) -> str:
         """The value shown on card ``key`` (for tests)."""

@@ -358,11 +358,13 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         """Draw the newest analysis in the shown view if it has the view's parts and is new to it."""
         view = self.current_view()
         analysis = self.session.analysis
-        if not view.needs or analysis is None or analysis.missing(view.needs):
+        required = getattr(view, "required", view.needs)  # (the KPIs draw before their money comes)
+        if not view.needs or analysis is None or analysis.missing(required):
             return
         name = VIEW_NAMES[self.tabs.currentIndex()]
-        drawn = tuple(getattr(analysis, part) for part in view.needs)  # the figures merge two processes'
-        last = self._drawn.get(name, ())  # answers: redraw only if this view's parts are new
+        # The figures merge two processes' answers: redraw only if this view's parts are new.
+        drawn = tuple(getattr(analysis, p) if analysis.has(p) else None for p in view.needs)
+        last = self._drawn.get(name, ())
         if len(last) == len(drawn) and all(a is b for a, b in zip(last, drawn, strict=True)):
             return
         self._drawn[name] = drawn
