@@ -2,10 +2,12 @@
 
 Why: the platform owner's and the performance questions ("does matching still work with 200
 owners and 1,000 machines? can a run of 100,000 orders finish, and how fast?") need a network
-far bigger than anyone would write by hand. This script builds it, deterministically: all
-randomness comes from one ``numpy.random.Generator`` with a fixed seed, values are rounded,
-and the JSON is written in a fixed order, so running it again reproduces the committed file
-byte for byte (tests/test_samples.py checks that).
+far bigger than anyone would write by hand. This script builds it, deterministically: the
+network comes from one ``numpy.random.Generator`` with a fixed seed, its power and tariffs
+from a second one (the seed's first spawned child, drawn after the network, so adding them
+shifted no number of the network and no event of a run); values are rounded, and the JSON is
+written in a fixed order, so running it again reproduces the committed file byte for byte
+(tests/test_samples.py checks that).
 
 What it builds:
 
@@ -16,7 +18,10 @@ What it builds:
   of 12 (cutting, laser cutting, welding, milling, turning, painting, 3D printing, SMT,
   PCB test, assembly, testing, packing) and sometimes one or two secondary ones, varied speed,
   triangular times, setups between families, failures on some, two-shift calendars on some,
-  cost rates and capex or leases;
+  running cost rates, a small idle rate, a capital charge by machine type and speed (capex,
+  or a lease for the asset-light half of the owners), and power per state by machine type;
+* each site's electricity price and grid CO2 from its region, a fifth of the asset owners on
+  a green power contract; a lease on every lane's fleet; the platform's own costs;
 * lanes: every site to its regional hub (vans that leave when full or after 1 h), the hubs
   fully meshed (trucks, when full or after 6 h), and each region's customer served from its
   hub (trucks, when full or after 2 h), so every pair of sites is reachable; vehicle counts
@@ -77,6 +82,76 @@ MAIN_STEP_WEIGHTS: dict[str, float] = {
 }
 """How often each step is a machine's main capability: roughly proportional to the work."""
 
+POWER: dict[str, tuple[float, float, float, float]] = {
+    "cutting": (7.5, 2.0, 1.5, 0.3),
+    "laser_cutting": (28.0, 6.0, 6.0, 1.0),
+    "welding": (18.0, 4.0, 3.0, 0.5),
+    "milling": (22.0, 5.0, 4.0, 0.8),
+    "turning": (15.0, 4.0, 3.0, 0.6),
+    "painting": (55.0, 20.0, 25.0, 4.0),
+    "3d_printing": (9.0, 2.0, 2.5, 0.4),
+    "smt_assembly": (24.0, 8.0, 12.0, 1.5),
+    "pcb_testing": (3.0, 1.0, 1.0, 0.2),
+    "assembly": (4.0, 1.0, 1.0, 0.2),
+    "testing": (6.0, 2.0, 1.5, 0.3),
+    "packing": (2.5, 0.5, 0.5, 0.1),
+}
+"""Main step -> kW a unit draws busy, in setup, idle and on standby (at speed 1): a machining
+centre 22 kW cutting, 4 kW waiting; a powder-coating line and an SMT line keep their ovens hot
+when idle; a manual assembly or packing station draws little."""
+
+OVEN_STEPS = frozenset({"painting", "smt_assembly"})
+"""Steps whose machines keep an oven hot: they go to standby after 90 idle minutes, not 30."""
+
+CAPITAL_PER_WEEK: dict[str, float] = {
+    "cutting": 230.0,
+    "laser_cutting": 1300.0,
+    "welding": 850.0,
+    "milling": 1000.0,
+    "turning": 520.0,
+    "painting": 1500.0,
+    "3d_printing": 1250.0,
+    "smt_assembly": 2300.0,
+    "pcb_testing": 500.0,
+    "assembly": 170.0,
+    "testing": 300.0,
+    "packing": 130.0,
+}
+"""Main step -> capital charge per week (the cost period) of a machine at speed 1: its price
+paid off over its life at 8% a year, e.g. a 350,000 machining centre over 10 years about
+1,000 a week, a 700,000 SMT line over 8 years about 2,300, a 40,000 packing station 130. A
+faster machine is a bigger one and costs in proportion to its speed."""
+
+LEASE_MARKUP = 1.15
+"""An asset-light owner leases its machines: the lessor's margin and service on the capital charge."""
+
+IDLE_SHARE_LOW, IDLE_SHARE_HIGH = 0.01, 0.03
+"""An idle unit costs this share of its running rate per minute (the crew kept on, floor
+space); its electricity is counted apart, from its power."""
+
+REGION_TARIFFS: dict[str, tuple[float, float]] = {
+    "Nord": (0.17, 0.28),
+    "Ost": (0.19, 0.48),
+    "Sued": (0.21, 0.33),
+    "West": (0.20, 0.42),
+    "Mitte": (0.19, 0.40),
+    "Alpen": (0.16, 0.12),
+    "Kueste": (0.17, 0.25),
+    "Rhein": (0.22, 0.41),
+}
+"""Region -> industrial electricity price per kWh and grid CO2 (kg per kWh): windy north and
+coast cheaper and cleaner, lignite in the east, hydro in the Alps."""
+
+GREEN_SHARE = 0.2
+"""Share of asset owners with a green power contract: about 0.04 kg CO2 per kWh, at 1.5 cents more."""
+
+VEHICLE_LEASE_PER_WEEK = {"van": 140, "truck": 450, "trailer": 600}
+"""What a vehicle costs per week whether it drives or not (lease, insurance): site vans,
+customer trucks, and the semi-trailers between the hubs."""
+
+PLATFORM_COSTS = {"per_period": 250_000, "per_order": 3}
+"""The platform's own costs per week (staff, cloud, support for ~25,000 orders a week) and per order."""
+
 REGION_NAMES = ("Nord", "Ost", "Sued", "West", "Mitte", "Alpen", "Kueste", "Rhein")
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
@@ -128,6 +203,38 @@ def _products() -> list[dict[str, Any]]:
     ]
 
 
+def _add_energy(
+    owners: list[dict[str, Any]], sites: list[dict[str, Any]], machines: list[dict[str, Any]], seed: int
+) -> None:
+    """Give every site its electricity price and grid CO2 and every machine its power per state.
+
+    Drawn after the network, from a stream of their own (the first child of the seed's
+    ``SeedSequence``): the network's stream, and so every event of a run, stays what it was
+    before the network had power data (``scripts/engine_identity.py --compare`` holds it)."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+    region_of = {owner["id"]: owner["region"] for owner in owners}
+    green = {owner["id"] for owner in owners if "kind" not in owner and rng.random() < GREEN_SHARE}
+    for site in sites:
+        price, co2 = REGION_TARIFFS[region_of[site["owner"]]]
+        price *= rng.uniform(0.92, 1.08)
+        co2 *= rng.uniform(0.9, 1.1)
+        if site["owner"] in green:
+            price, co2 = price + 0.015, rng.uniform(0.02, 0.06)
+        site["energy_price"] = _r(price, 3)
+        site["grid_co2"] = _r(co2, 3)
+    for machine in machines:
+        main = machine["capabilities"][0]["step"]
+        scale = machine["speed"] ** 0.5 * rng.uniform(0.85, 1.15)
+        busy, setup, idle, standby = (_r(kw * scale, 1) for kw in POWER[main])
+        machine["power"] = {
+            "busy": busy,
+            "setup": setup,
+            "idle": idle,
+            "standby": standby,
+            "standby_after": 90 if main in OVEN_STEPS else 30,
+        }
+
+
 def generate(seed: int = SEED) -> dict[str, Any]:
     """The whole scenario as JSON-ready data."""
     rng = np.random.default_rng(seed)
@@ -167,6 +274,7 @@ def generate(seed: int = SEED) -> dict[str, Any]:
                 "vehicle_capacity": 40,
                 "departure": {"policy": "when_full", "max_wait": 120},
                 "bidirectional": False,
+                "lease_per_period": 8 * VEHICLE_LEASE_PER_WEEK["truck"],
             }
         )
         for k in range(OWNERS_PER_REGION):
@@ -197,6 +305,7 @@ def generate(seed: int = SEED) -> dict[str, Any]:
                     "vehicles": 8,
                     "vehicle_capacity": 60,
                     "departure": {"policy": "when_full", "max_wait": 60},
+                    "lease_per_period": 8 * VEHICLE_LEASE_PER_WEEK["van"],
                 }
             )
             asset_light = rng.random() < 0.5
@@ -228,9 +337,14 @@ def generate(seed: int = SEED) -> dict[str, Any]:
                     }
                 if rng.random() < 0.2:
                     machine["shifts"] = {"period": 1440, "windows": [[360, 1320]]}
-                machine["cost"] = {"running": _r(rng.uniform(0.5, 3.0)), "idle": _r(rng.uniform(0.05, 0.5))}
-                investment = _r(rng.uniform(1000, 8000), 0)
-                machine["lease_per_period" if asset_light else "capex_per_period"] = investment
+                running = _r(rng.uniform(0.5, 3.0))
+                idle_share = rng.uniform(IDLE_SHARE_LOW, IDLE_SHARE_HIGH)
+                machine["cost"] = {"running": running, "idle": _r(running * idle_share)}
+                capital = CAPITAL_PER_WEEK[main] * machine["speed"] * rng.uniform(0.75, 1.25)
+                if asset_light:
+                    machine["lease_per_period"] = _r(capital * LEASE_MARKUP, 0)
+                else:
+                    machine["capex_per_period"] = _r(capital, 0)
                 machines.append(machine)
     for i in range(N_REGIONS):
         for j in range(i + 1, N_REGIONS):
@@ -249,6 +363,7 @@ def generate(seed: int = SEED) -> dict[str, Any]:
                     "vehicles": 6,
                     "vehicle_capacity": 100,
                     "departure": {"policy": "when_full", "max_wait": 360},
+                    "lease_per_period": 6 * VEHICLE_LEASE_PER_WEEK["trailer"],
                 }
             )
     owners.append(
@@ -270,6 +385,7 @@ def generate(seed: int = SEED) -> dict[str, Any]:
         }
         for r, customer in enumerate(customers)
     ]
+    _add_energy(owners, sites, machines, seed)
     arrivals_end = ORDERS_PER_STREAM * INTERARRIVAL
     return {
         "format_version": 2,
@@ -279,7 +395,10 @@ def generate(seed: int = SEED) -> dict[str, Any]:
             f"{len(owners)} owners and {len(machines)} machines in {N_REGIONS} regions with regional hubs, "
             f"and can a run of {N_REGIONS * ORDERS_PER_STREAM:,} orders finish? Generated by "
             f"scripts/generate_large_network.py (seed {seed}); do not edit by hand. Busiest step pools about 0.7 "
-            "from mean times."
+            "from mean times. Power per machine type, electricity prices and grid CO2 per region (some owners "
+            "on green contracts), capital charges by machine type; under earliest-completion dispatch about a "
+            "third of the asset owners get little or no work and lose their fixed costs: a question for the "
+            "platform's matching rule."
         ),
         "owners": owners,
         "sites": sites,
@@ -288,13 +407,16 @@ def generate(seed: int = SEED) -> dict[str, Any]:
         "products": _products(),
         "customers": customers,
         "demand": {"streams": streams},
-        # format 2 with the sharing rule format 1 used, so the file gives the numbers it always gave
+        # the default sharing rule (full cost back, the margin shared by capital): cost-proportional
+        # rules pay a partner more for declaring more cost, and here handed the carriers, whose
+        # variable cost is high, most of the margin
         "platform": {
             "mode": "push",
             "assignment": "earliest_completion",
             "sequencing": "edd",
             "fee": 0.05,
-            "sharing": "variable_cost",
+            "sharing": "full_cost",
+            "costs": PLATFORM_COSTS,
         },
         "run": {"horizon": _r(arrivals_end + 4 * 1440, 0), "warmup": 1440, "seed": 1},
     }

@@ -96,23 +96,27 @@ def test_large_network_has_platform_scale_and_100k_orders() -> None:
     assert (SAMPLES / "large_network.json").stat().st_size < 3_000_000
 
 
-def test_every_sample_is_in_the_current_format_and_the_large_network_kept_its_meaning() -> None:
-    """Samples load without conversion. The large network was format 1; written as format 2
-    it names the sharing rule format 1 used, so it is the very scenario it was (same runs)."""
-    from twin_app.io.scenario_file import scenario_from_data
+def test_every_sample_is_in_the_current_format() -> None:
+    """Samples load without conversion (format 1 files are converted: tests/io/test_economics_input.py)."""
     from twin_app.model.scenario import FORMAT_VERSION
 
     for name in NAMES:
         data = json.loads((SAMPLES / f"{name}.json").read_text(encoding="utf-8"))
         assert data["format_version"] == FORMAT_VERSION, name
-    data = json.loads((SAMPLES / "large_network.json").read_text(encoding="utf-8"))
-    assert data["platform"]["sharing"] == "variable_cost"
-    as_format_1 = {
-        **data,
-        "format_version": 1,
-        "platform": {k: v for k, v in data["platform"].items() if k != "sharing"},
-    }
-    assert scenario_from_data(as_format_1, "v1") == _load("large_network")
+
+
+def test_the_large_network_has_power_tariffs_and_a_plausible_money_setting() -> None:
+    """A consultant demos it: production draws power and emits CO2, capital charges follow the
+    machine type, and the platform shares by the default rule, which no partner can game."""
+    large = _load("large_network")
+    assert all(m.power.busy > m.power.idle > m.power.standby > 0 for m in large.machines)
+    assert all(0.1 < s.energy_price < 0.3 and 0 < s.grid_co2 < 0.6 for s in large.sites)
+    capital = {m.id: m.capex_per_period + m.lease_per_period for m in large.machines}
+    smt = [capital[m.id] for m in large.machines if m.capabilities[0].step == "smt_assembly"]
+    packing = [capital[m.id] for m in large.machines if m.capabilities[0].step == "packing"]
+    assert min(smt) > max(packing), "an SMT line costs more to hold than a packing station"
+    assert large.platform.sharing == "full_cost" and large.platform.costs.per_period > 0
+    assert all(lane.lease_per_period > 0 for lane in large.lanes)
 
 
 def test_asset_heavy_and_light_are_one_owners_decision_under_identical_terms() -> None:
