@@ -9,18 +9,22 @@ value)``) adds the field as a factor of the sweep; each shows its tab.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
 
 from twin_app.gui.compare_view import CompareView
+from twin_app.gui.lazy_view import LazyView
 from twin_app.gui.sweep_view import SweepView
 
 
-def decision_views(window: Any) -> tuple[CompareView, SweepView]:
+def decision_views(window: Any) -> tuple[Any, Any]:
     """The Compare and Sweep tabs of ``window`` (its ``scenario``, ``path``, ``modified``,
-    ``settings.results_db``)."""
+    ``settings.results_db``): each a :class:`LazyView` that builds its view when first shown or
+    used (rarely opened, they were a good part of the window's build)."""
 
     def current() -> tuple[Any, Path | None, bool]:
         return window.scenario, window.path, bool(window.modified)
@@ -29,10 +33,15 @@ def decision_views(window: Any) -> tuple[CompareView, SweepView]:
         chosen = getattr(window.settings, "results_db", None)
         return Path(chosen) if chosen else None
 
-    compare, sweep = CompareView(current), SweepView(current)
-    for view in (compare, sweep):
-        view.database_source = database
-    return compare, sweep
+    def build(kind: type[CompareView | SweepView]) -> Callable[[], QWidget]:
+        def make() -> QWidget:
+            view = kind(current)
+            view.database_source = database
+            return view
+
+        return make
+
+    return LazyView(build(CompareView), CompareView.title), LazyView(build(SweepView), SweepView.title)
 
 
 def connect_decisions(window: Any) -> None:

@@ -1,0 +1,43 @@
+"""The rarely used Compare and Sweep tabs are built when first shown or used, not with the window."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+
+from tests.gui.conftest import SAMPLES
+
+
+def test_the_window_opens_without_building_compare_or_sweep(window) -> None:
+    """Building both was part of every window build (3.6 s at load on the large network)."""
+    assert not window.compare_view.built
+    assert not window.sweep_view.built
+    assert [window.tabs.tabText(i) for i in (5, 6)] == ["Compare", "Sweep"]
+
+
+def test_showing_the_tab_builds_the_view_with_the_scenario_and_the_theme(window, qtbot) -> None:
+    from twin_app.gui import theme
+    from twin_app.io.scenario_file import load_scenario
+
+    heavy = SAMPLES / "asset_heavy.json"
+    window.set_scenario(load_scenario(heavy), heavy)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_view("sweep")
+    assert window.sweep_view.built
+    assert window.sweep_view.base_label.text() == f"Base: {heavy}"  # the scenario set before it existed
+    assert not window.compare_view.built
+    window.show_view("compare")
+    plots = window.compare_view.findChildren(pg.PlotWidget)
+    assert plots  # the charts are there, on the theme's panel colour like every other plot
+    assert all(p.backgroundBrush().color().name().lower() == theme.colors.panel.lower() for p in plots)
+
+
+def test_using_a_view_before_it_is_shown_builds_it(window) -> None:
+    """Pinning a stored run from the history reaches the compare view before its tab is shown."""
+    from twin_app.io.scenario_file import load_scenario
+
+    heavy = SAMPLES / "asset_heavy.json"
+    window.set_scenario(load_scenario(heavy), heavy)
+    window.compare_view.pin_current()
+    assert window.compare_view.built
+    assert [p.name for p in window.compare_view.pins] == ["asset_heavy"]
