@@ -111,3 +111,40 @@ def test_the_status_line_keeps_the_reason_a_run_failed_after_its_dialog_is_gone(
     status = window.controls.state_label.text()
     assert "failed" in status and "SIGKILL" in status
     assert blocker.args[0].splitlines()[0] in window.controls.state_label.toolTip()
+
+
+SMALLEST = (1100, 700)
+
+
+def _small(qtbot, window) -> None:
+    window.resize(*SMALLEST)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+
+
+def test_at_the_smallest_size_the_trust_chart_has_room_to_read(qtbot, window, samples_dir):
+    # At 1100x700 its plot area was 30 px high (title, axis and legend took the rest).
+    window.open_scenario(samples_dir / "cloud_factory_demo.json")
+    _small(qtbot, window)
+    window.run_to(2 * 1440.0)
+    window.show_view("kpis")
+    qtbot.wait(50)
+    assert window.kpi_view.trust_chart.getPlotItem().getViewBox().height() >= 70
+    assert (window.width(), window.height()) == SMALLEST  # the room came from inside the window
+
+
+def test_the_window_keeps_its_size_after_stop_and_after_presentation_mode(qtbot, window, samples_dir):
+    # After Stop it widened itself from 1100 to 1224 (the status line's long text), and again
+    # after leaving presentation mode.
+    window.open_scenario(samples_dir / "cloud_factory_demo.json")
+    _small(qtbot, window)
+    window.run_to(3 * 1440.0)  # ends the run: "Run stopped at 3d 00:00: Ctrl+R resets to time 0"
+    qtbot.wait(50)
+    assert (window.width(), window.height()) == SMALLEST
+    window.set_presentation(True, full_screen=False)
+    window.tour_next()
+    qtbot.wait(50)
+    window.set_presentation(False)
+    qtbot.wait(50)
+    assert (window.width(), window.height()) == SMALLEST

@@ -226,6 +226,8 @@ def build_controls(window: Any, view_titles: tuple[str, ...]) -> Controls:
 
     status = window.statusBar()
     state_label = QLabel("No scenario")
+    state_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # cut, never widens the window
+    state_label.setMinimumWidth(160)
     progress = QProgressBar()
     progress.setRange(0, 1000)
     progress.setFixedWidth(280)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QLabel,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -71,12 +72,15 @@ class KpiCard(QFrame):
         self.value.setObjectName("CardValue")
         self.detail = QLabel(" ")
         self.detail.setObjectName("CardDetail")
+        # a long detail is cut (all of it in the tooltip), not allowed to widen the window
+        self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         for label in (self.title, self.value, self.detail):
             layout.addWidget(label)
 
     def set(self, value: str, detail: str = " ") -> None:
         self.value.setText(value)
         self.detail.setText(detail or " ")
+        self.detail.setToolTip(detail.strip())
 
 
 STALE_MINUTES = 60.0
@@ -405,6 +409,9 @@ class KpiView(QWidget):
         table_layout.setContentsMargins(0, 0, 0, 0)
         title = QLabel("Per owner: utilisation, cost, revenue, profit, margin and return over the planning horizon")
         title.setObjectName("SectionTitle")
+        # one line asked 706 px (the KPI tab widened the window at 1100x700): cut, whole in the tooltip
+        title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        title.setToolTip(title.text())
         table_layout.addWidget(title)
         table_layout.addWidget(self.table)
 
@@ -424,6 +431,7 @@ class KpiView(QWidget):
         """Says when the money cards are older than the rest (:func:`money_as_of`), or in the
         warm-up which orders count (:func:`warmup_note`)."""
         self.as_of.setObjectName("CardDetail")
+        self.as_of.setWordWrap(True)
         self.as_of.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QPushButton, QToolBar
 
@@ -119,7 +119,7 @@ class Presentation:
         window: Any = self
         if on:
             docks = [dock for dock in window.findChildren(QDockWidget) if dock.isVisible()]
-            self._before_presentation = {"maximized": window.isMaximized(), "docks": docks}
+            self._before_presentation = {"maximized": window.isMaximized(), "docks": docks, "size": window.size()}
             self.controls.stop.setShortcuts([QKeySequence("Ctrl+Shift+S")])
             self._leave_shortcut = window.addAction("Leave presentation")
             self._leave_shortcut.setShortcut(QKeySequence("Esc"))
@@ -148,6 +148,11 @@ class Presentation:
                 window.showMaximized()
             elif window.isFullScreen():
                 window.showNormal()
+            size = self._before_presentation.get("size")
+            if size is not None and not window.isMaximized():
+                # the larger type grew the window's minimum (and so the window): give its size back
+                window.resize(size)
+                QTimer.singleShot(0, lambda: window.isMaximized() or window.resize(size))  # after the WM restores it
 
     def _show_editing_tools(self, on: bool) -> None:
         """Show or hide the toolbar's editing tools (see the module docstring)."""

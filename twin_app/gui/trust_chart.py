@@ -18,6 +18,10 @@ from twin_app.gui import theme
 from twin_app.gui.plot_legend import legend_below
 from twin_app.gui.step_curves import envelope, step_xy
 
+MIN_HEIGHT = 210
+"""Least height of the chart (times the font scale): its title, axis and two-line legend take
+~135 px, and at 1100x700 the KPI tab squeezed the curves into 23 px. The table below gives way."""
+
 
 class TrustChart(pg.PlotWidget):
     """The KPI view's trust chart (see the module docstring)."""
@@ -70,6 +74,7 @@ class TrustChart(pg.PlotWidget):
         return self._lowest_text
 
     def restyle(self) -> None:
+        self.setMinimumHeight(round(MIN_HEIGHT * theme.scale))
         self.mean_curve.setPen(pg.mkPen(theme.colors.accent, width=1.6))
         self.lowest_curve.setPen(pg.mkPen(theme.NEGATIVE, width=1.6))
         self._label()

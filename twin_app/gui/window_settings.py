@@ -5,6 +5,11 @@ three ways: :meth:`WindowSettings.set_speed` keeps them in step (without echoing
 and tells the run session. The window's geometry, dock layout, shown tab, pace, theme and view
 modes are restored when the window is built and saved when it closes.
 
+The window's size is the user's: a view or a status text that asks for more width than the
+window has is cut, not allowed to widen the window (at 1100x700 the KPI tab's one-line titles
+and the status line after Stop widened it to 1172-1224 px). :data:`VIEW_MIN` is the least the
+views keep, whatever their contents ask.
+
 :class:`WindowSettings` is a mixin of :class:`~twin_app.gui.main_window.MainWindow`.
 """
 
@@ -15,6 +20,9 @@ from typing import Any
 from PySide6.QtCore import QByteArray
 
 from twin_app.gui.controls import SPEED_MAX, SPEED_MIN, slider_to_speed, speed_to_slider
+
+VIEW_MIN = (560, 360)
+"""Least width and height of the view tabs (set explicitly: it overrides what their contents ask)."""
 
 
 class WindowSettings:
@@ -33,6 +41,7 @@ class WindowSettings:
         c.fastest_check.toggled.connect(lambda checked: self.set_speed(None, checked))
 
     def _restore_settings(self: Any) -> None:
+        self.tabs.setMinimumSize(*VIEW_MIN)  # see the module docstring
         self.speed = self.settings.speed
         self.fastest = self.settings.fastest
         self.session.set_speed(self.speed, self.fastest)
