@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from twin_app.experiments.memory import return_big_blocks
+from twin_app.experiments.memory import freeze_long_lived, return_big_blocks
 from twin_app.experiments.session import RunSession
 from twin_app.gui.main_window import MainWindow, app_icon
 from twin_app.gui.settings import APPLICATION, ORGANISATION, AppSettings
@@ -44,6 +44,7 @@ def create_window(path: Path | None = None, settings: AppSettings | None = None,
     return_big_blocks()
     window = MainWindow(settings, session=RunSession(prestart=True))
     window.setWindowIcon(app_icon())
+    freeze_long_lived()  # the window lives to the end: later collections (Reset's) skip it
     if show:
         window.show()
         QApplication.processEvents()  # painted before the file is read

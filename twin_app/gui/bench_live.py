@@ -199,7 +199,7 @@ def measure_stalls(
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from twin_app.experiments.memory import return_big_blocks
+    from twin_app.experiments.memory import freeze_long_lived, return_big_blocks
     from twin_app.experiments.session import RunSession
     from twin_app.gui.app import application
     from twin_app.gui.main_window import MainWindow
@@ -215,6 +215,7 @@ def measure_stalls(
         settings.results_db = Path(scratch) / "results.sqlite"  # stored as a user's run is, not in their history
         return_big_blocks()  # as the app does
         window = MainWindow(settings, session=RunSession(prestart=True))
+        freeze_long_lived()  # as the app does
         try:
             window.resize(1600, 1000)
             window.show()
@@ -244,10 +245,20 @@ def measure_stalls(
                 switches.append((time.perf_counter() - began) * 1000.0)
                 switch_to.append(window.tabs.tabText(index))
 
-            switcher = QTimer()
+            resizes: list[float] = []
+
+            def resize() -> None:  # halfway between two switches: a user drags the window's edge
+                began = time.perf_counter()
+                window.resize(*((1400, 900) if len(resizes) % 2 == 0 else (1600, 1000)))
+                window.repaint()
+                resizes.append((time.perf_counter() - began) * 1000.0)
+
+            switcher, resizer = QTimer(), QTimer()
             if switch_seconds:
                 switcher.setInterval(int(switch_seconds * 1000))
                 switcher.timeout.connect(switch)
+                resizer.setInterval(int(switch_seconds * 1000))
+                resizer.timeout.connect(resize)
             deadline = QTimer()
             deadline.setSingleShot(True)
             deadline.timeout.connect(loop.quit)
@@ -266,12 +277,14 @@ def measure_stalls(
             probe.start()
             if switch_seconds:
                 switcher.start()
+                QTimer.singleShot(int(switch_seconds * 500), resizer.start)
             deadline.start(int(timeout * 1000))
             window.run(pause_at=sim_minutes)
             loop.exec()
             wall = time.perf_counter() - began
             cpu, gui_cpu = time.process_time() - cpu_began, time.thread_time() - gui_cpu_began
             switcher.stop()
+            resizer.stop()
             # The final figures are part of the experience: keep probing until they are drawn.
             settle = time.perf_counter()
             while window.session.analysing(window.current_view().needs) and time.perf_counter() - settle < 60:
@@ -286,7 +299,10 @@ def measure_stalls(
             deadline = time.perf_counter() + 30
             while window.session.unfinished and time.perf_counter() < deadline:
                 app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            reset_began = time.perf_counter()
             window.reset(ask=False)
+            window.repaint()
+            reset_ms = (time.perf_counter() - reset_began) * 1000.0
             for _ in range(10):
                 app.processEvents()
             gc.collect()
@@ -323,6 +339,9 @@ def measure_stalls(
         "memory_before_mb": round(memory_before),
         "memory_end_mb": round(memory_end),
         "memory_after_reset_mb": round(memory_reset),
+        "reset_ms": round(reset_ms, 1),
+        "resize_median_ms": round(float(np.median(resizes)), 1) if resizes else None,
+        "resize_max_ms": round(float(np.max(resizes)), 1) if resizes else None,
         "gui_thread_cpu_seconds": round(gui_cpu, 2),
         "window_process_cpu_seconds": round(cpu, 2),
         "poll_interval_ms": {

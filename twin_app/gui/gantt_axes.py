@@ -28,6 +28,8 @@ class RowAxis(pg.AxisItem):
     def __init__(self) -> None:
         super().__init__("left")
         self.names: list[str] = []
+        self._widest: tuple[tuple[str, list[str]], int] | None = None
+        """The widest name in pixels, with the font and names it was measured for."""
         self.groups: list[RowGroup] = []
         self.owner_colors: list[str] = []
         self.setStyle(tickLength=0, autoExpandTextSpace=False, hideOverlappingLabels=False)
@@ -43,8 +45,12 @@ class RowAxis(pg.AxisItem):
 
     def set_names(self, names: Sequence[str]) -> None:
         self.names = list(names)
-        fm = QtGui.QFontMetrics(self.style["tickFont"] or self.font())
-        widest = max((fm.horizontalAdvance(n) for n in self.names), default=30)
+        font = self.style["tickFont"] or self.font()
+        key = (font.key(), self.names)
+        if self._widest is None or self._widest[0] != key:  # measured once per font and names:
+            fm = QtGui.QFontMetrics(font)  # 2,932 rows took 0.2 s of Reset on the large network
+            self._widest = (key, max((fm.horizontalAdvance(n) for n in self.names), default=30))
+        widest = self._widest[1]
         self.setWidth(min(max(widest + 14, 60), 240 * theme.scale) + GROUP_PX * theme.scale)
         self.picture = None
         self.update()

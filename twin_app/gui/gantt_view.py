@@ -71,6 +71,8 @@ class GanttView(QtWidgets.QWidget):
         self.item = GanttItem(self.store)
         self.scenario: Any = None
         self.layout_: Layout | None = None
+        self._plan_cache: tuple[tuple[Any, ...], RowPlan] | None = None
+        """The last row plan with the (layout, names, show vehicles) it was made for."""
         self.names: Names | None = None
         self._owner_colors: list[str] = []
         self._horizon: float | None = None
@@ -206,7 +208,7 @@ class GanttView(QtWidgets.QWidget):
         self.scenario = scenario
         self.layout_ = layout
         self.names = names
-        plan = row_plan(layout, self._show_vehicles, names)
+        plan = self._row_plan(layout, names)
         mode = self.store.mode
         self.store.reset(plan.row_of_resource, plan.row_owner)
         self.store.set_mode(mode)
@@ -238,6 +240,16 @@ class GanttView(QtWidgets.QWidget):
         self.item.data_changed()
         self._update_legend()
         self.info.setText("")
+
+    def _row_plan(self, layout: Layout, names: Names | None) -> RowPlan:
+        """The rows of ``layout``, planned once per layout, names and vehicle setting: Reset shows
+        the same rows again (re-planning the large network's 2,932 rows took 0.1 s of Reset)."""
+        key = (layout, names, self._show_vehicles)
+        cached = self._plan_cache
+        if cached is None or any(a is not b for a, b in zip(cached[0], key, strict=True)):
+            cached = (key, row_plan(layout, self._show_vehicles, names))
+            self._plan_cache = cached
+        return cached[1]
 
     def _update_zoom_limits(self) -> None:
         """Time zoom between one minute and the run's length (the horizon, or so far)."""

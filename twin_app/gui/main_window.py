@@ -295,7 +295,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         for view in self.views():
             view.clear()
         self._drawn.clear()
-        release_memory()  # the views' buffers are free only now: give them back too
+        release_memory(collect=False)  # the views' arrays (freed by refcount) back too; the session collected
         self._reset_clock()
         self._after_poll()
 
