@@ -148,3 +148,41 @@ def test_the_window_keeps_its_size_after_stop_and_after_presentation_mode(qtbot,
     window.set_presentation(False)
     qtbot.wait(50)
     assert (window.width(), window.height()) == SMALLEST
+
+
+def test_the_tour_leaves_recent_files_to_the_users_own(qtbot, window, settings, tiny_path):
+    # Every sample the tour opened went into Recent files (and the start page's list).
+    window.open_scenario(tiny_path)
+    before = list(settings.recent_files)
+    window.set_presentation(True, full_screen=False)
+    for _ in range(3):
+        window.tour_next()
+    window.set_presentation(False)
+    assert settings.recent_files == before
+
+
+def test_the_history_dock_shows_when_each_run_started(qtbot, window):
+    # In the dock's width the long scenario column pushed the start date past the edge.
+    window.resize(*SMALLEST)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.history.view
+    window.history.dock.show()
+    window.history.dock.raise_()  # (showing it reads the database: the row is set after)
+    qtbot.waitUntil(lambda: view.table.isVisible())
+    view.set_rows(
+        [
+            {
+                "id": "r-0001", "kind": "run", "scenario": "Cloud factory demo: configurable e-bikes",
+                "name": "Cloud factory demo: configurable e-bikes", "started": "2026-11-30T19:45:00+00:00",
+                "seed": 42, "replication": 1, "status": "completed", "detail": "", "events": True,
+            }
+        ]
+    )  # fmt: skip
+    qtbot.wait(50)
+    header = view.table.horizontalHeader()
+    started = header.logicalIndex(2)
+    right = header.sectionViewportPosition(started) + header.sectionSize(started)
+    assert right <= view.table.viewport().width(), "the Started column is cut by the dock's edge"
+    shown = view.table.fontMetrics().horizontalAdvance(view.proxy.index(0, started).data())
+    assert header.sectionSize(started) >= shown

@@ -84,10 +84,11 @@ class FileActions:
         if path:
             self.open_scenario(Path(path))
 
-    def open_scenario(self, path: Path, *, ask: bool = True) -> bool:
+    def open_scenario(self, path: Path, *, ask: bool = True, remember: bool = True) -> bool:
         """Load ``path`` and show it; on a bad file show its problems and keep what was open.
 
-        With ``ask``, an unfinished run is discarded only if the user agrees."""
+        With ``ask``, an unfinished run is discarded only if the user agrees. ``remember`` False
+        (the tour's samples) leaves Recent files and the last folder as they were."""
         path = Path(path)
         if ask and not (self.confirm_unsaved(f"Opening {path.name}") and self.confirm_discard(f"Opening {path.name}")):
             return False
@@ -107,10 +108,11 @@ class FileActions:
         finally:
             progress.close()
             self.read_from_file = None
-        self.settings.add_recent_file(path)
-        self.settings.last_directory = str(path.resolve().parent)
-        self.update_recent_menu()
-        self.start_page.set_recent(self.settings.recent_files)
+        if remember:
+            self.settings.add_recent_file(path)
+            self.settings.last_directory = str(path.resolve().parent)
+            self.update_recent_menu()
+            self.start_page.set_recent(self.settings.recent_files)
         self.notify(f"Opened {path.name}", 4000)
         return True
 

@@ -60,6 +60,10 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUSES = ("all statuses", "completed", "stopped", "incomplete", "failed", "running")
 
+SCENARIO_WIDTH = (100, 190)
+"""Least and most width of the Scenario column: in the dock's width it yields to Status and
+Started (the date was cut by the dock's edge), the columns after them scroll."""
+
 
 def history_rows(database: Path) -> list[dict[str, Any]]:
     """The runs (not experiment tasks) and experiments of ``database``, newest first, as table
@@ -235,7 +239,7 @@ class HistoryView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # long names: cut, full in the tooltip
-        header.resizeSection(0, 190)
+        header.resizeSection(0, SCENARIO_WIDTH[1])
         header.setStretchLastSection(True)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
@@ -282,6 +286,18 @@ class HistoryView(QWidget):
         self.model.set_rows(rows)
         self._count()
         self._enable()
+        self._fit_scenario()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_scenario()
+
+    def _fit_scenario(self) -> None:
+        """Scenario takes what Status and Started leave of the table's width (see SCENARIO_WIDTH)."""
+        header = self.table.horizontalHeader()
+        status, started = (header.sectionSizeHint(i) for i in (1, 2))
+        room = self.table.viewport().width() - max(status, header.sectionSize(1)) - max(started, header.sectionSize(2))
+        header.resizeSection(0, max(SCENARIO_WIDTH[0], min(SCENARIO_WIDTH[1], room)))
 
     def selected_rows(self) -> list[dict[str, Any]]:
         """The selected rows, in table order."""

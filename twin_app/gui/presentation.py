@@ -10,9 +10,9 @@ pace. Leaving the user's own scenario (another file, edits not saved, a run not 
 asks first, as opening a file does (the editor's Save / Discard / Cancel, then "Discard the
 run?"); the tour's own samples and runs are left without asking. Tour runs are demonstrations,
 not decisions: they are not stored in the results database, so History keeps only the user's
-runs (it used to gain an 'incomplete' run per step). Esc leaves presentation mode (it stops
-a run only outside it). The dark theme (Ctrl+Shift+D) suits projectors; it is remembered
-between sessions.
+runs (it used to gain an 'incomplete' run per step), and its samples stay out of Recent
+files. Esc leaves presentation mode (it stops a run only outside it). The dark theme
+(Ctrl+Shift+D) suits projectors; it is remembered between sessions.
 
 :class:`Presentation` is a mixin of :class:`~twin_app.gui.main_window.MainWindow`.
 """
@@ -180,7 +180,7 @@ class Presentation:
         window: Any = self
         ours = window.path is not None and window.path == self.tour_path and not window.modified
         other = window.path is None or window.path.resolve() != path.resolve() or window.modified
-        if other and not window.open_scenario(path, ask=not ours):
+        if other and not window.open_scenario(path, ask=not ours, remember=False):  # not the user's files
             self.show_tour_position()
             return
         self.tour_index = index
