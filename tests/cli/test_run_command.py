@@ -99,3 +99,30 @@ def test_the_x11_check_stays_out_of_the_way_offscreen(monkeypatch: pytest.Monkey
     monkeypatch.delenv("QT_QPA_PLATFORM")
     monkeypatch.delenv("DISPLAY", raising=False)
     assert cli._gui_problem() is None
+
+
+def test_a_run_in_the_callers_process_gives_the_collector_back(
+    tiny_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`twin-app run` keeps what the file made out of the collector's passes, and as a whole
+    process leaves it so to the exit; a caller in the same process gets its collector back."""
+    import gc
+
+    thresholds = gc.get_threshold()
+    assert cli.main(["run", str(tiny_path), "--until", "1440", "--no-db", "--json"]) == 0
+    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == thresholds
+    assert '"orders_completed"' in capsys.readouterr().out
+
+
+def test_a_run_as_the_whole_process_prints_the_same_kpis(tiny_path: Path) -> None:
+    command = [sys.executable, "-m", "twin_app.cli", "run", str(tiny_path), "--until", "1440", "--no-db", "--json"]
+    whole = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
+    code = "import sys; from twin_app import cli; raise SystemExit(cli.main(sys.argv[1:]))"
+    called = subprocess.run([sys.executable, "-c", code, *command[3:]], capture_output=True, text=True, timeout=120)
+    assert called.returncode == 0, called.stderr
+    assert _kpis_but_run_ids(whole) == _kpis_but_run_ids(called.stdout)
+
+
+def _kpis_but_run_ids(stdout: str) -> dict:
+    return json.loads(stdout[stdout.index("{") :]) | {"run_ids": None}
