@@ -186,3 +186,16 @@ def test_the_history_dock_shows_when_each_run_started(qtbot, window):
     assert right <= view.table.viewport().width(), "the Started column is cut by the dock's edge"
     shown = view.table.fontMetrics().horizontalAdvance(view.proxy.index(0, started).data())
     assert header.sectionSize(started) >= shown
+
+
+def test_reset_takes_the_last_runs_axis_ranges_off_the_kpi_charts(qtbot, window, tiny_path):
+    # After Reset the empty charts still spanned the old run's days and counts.
+    window.open_scenario(tiny_path)
+    window.run_to(1440.0)
+    charts = (window.kpi_view.hist_widget, window.kpi_view.wip_widget, window.kpi_view.trust_chart)
+    assert any(chart.getPlotItem().viewRange()[0][1] > 2 for chart in charts)
+    window.reset(ask=False)
+    for chart in charts:
+        (x0, x1), (y0, y1) = chart.getPlotItem().viewRange()
+        assert x0 >= -0.5 and y0 >= -0.5
+        assert x1 <= 1.5 and y1 <= 1.5, chart.getPlotItem().titleLabel.text

@@ -471,6 +471,8 @@ class KpiView(QWidget):
             card.set("--", " ")
         self.hist_bars.setOpts(x0=[], width=[], height=[])
         self.wip_curve.setData([], [])
+        for widget in (self.hist_widget, self.wip_widget):  # not the last run's ranges over no data
+            widget.getPlotItem().setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0))
         self.trust_chart.clear_band()
         self.table_model.set_rows([])
 

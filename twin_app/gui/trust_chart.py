@@ -51,6 +51,7 @@ class TrustChart(pg.PlotWidget):
         self._lowest_text = ""
         self.mean_curve.setData([], [])
         self.lowest_curve.setData([], [])
+        self.getPlotItem().setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0))  # not the last run's ranges
         self._label()
 
     def show_band(self, band: tuple[np.ndarray, np.ndarray, np.ndarray, int], end: float) -> None:

@@ -103,7 +103,7 @@ class WindowMessages:
         if session.scenario is not None:
             text = f"{session.scenario.name or 'Scenario'} \u2014 {text}"
         self.controls.state_label.setText(text)
-        self.controls.state_label.setToolTip(reason)
+        self.controls.state_label.setToolTip(reason or text)  # the line may be cut at a small width
 
     def notify(self, text: str, timeout_ms: int = 4000) -> None:
         """Show a passing message in the status bar, then the run state again."""
