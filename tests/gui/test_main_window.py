@@ -263,6 +263,9 @@ def test_stall_probe(tiny_path):
     assert isinstance(report["stalls_spent_in"], list)
     assert report["memory_before_mb"] > 0 and report["memory_after_reset_mb"] > 0
     assert report["headless_seconds"] > 0 and report["gui_vs_headless"] > 0
+    # What the user sees: Run to the final KPIs on screen against a headless run with its KPIs.
+    assert report["final_kpis_seconds"] >= 0 and report["gui_vs_headless_with_kpis"] > 0
+    assert report["children_cpu_seconds"]["simulation"] > 0  # the run's own process, measured apart
 
 
 def test_the_tour_asks_before_leaving_the_users_run_and_stores_no_run_of_its_own(

@@ -86,6 +86,13 @@ def _live(path: Path, minutes: float, out: TextIO) -> list[str]:
             f"gui {name}: flat-out run {ratio:.2f}x the headless run, target <= {GUI_RUN_RATIO:g}x: "
             f"{verdict_word(ratio <= GUI_RUN_RATIO)}"
         )
+        ratio = stalls["gui_vs_headless_with_kpis"]
+        verdicts.append(
+            f"gui {name}: from Run to the final KPIs on screen {ratio:.2f}x the headless run with its KPIs "
+            f"({stalls['wall_seconds'] + stalls['final_kpis_seconds']:.1f} / "
+            f"{stalls['headless_seconds'] + stalls['headless_kpis_seconds']:.1f} s), target <= {GUI_RUN_RATIO:g}x: "
+            f"{verdict_word(ratio <= GUI_RUN_RATIO)}"
+        )
     before, after = stalls["memory_before_mb"], stalls["memory_after_reset_mb"]
     if before:
         ok = after <= before * (1 + GUI_MEMORY_SLACK)
