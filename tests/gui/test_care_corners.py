@@ -199,3 +199,20 @@ def test_reset_takes_the_last_runs_axis_ranges_off_the_kpi_charts(qtbot, window,
         (x0, x1), (y0, y1) = chart.getPlotItem().viewRange()
         assert x0 >= -0.5 and y0 >= -0.5
         assert x1 <= 1.5 and y1 <= 1.5, chart.getPlotItem().titleLabel.text
+
+
+def test_the_gantt_hover_readout_leaves_the_legend_its_room(qtbot, window, samples_dir):
+    # The first line of the hover text sat beside the legend in the toolbar and squeezed it.
+    window.open_scenario(samples_dir / "cloud_factory_demo.json")
+    window.resize(*SMALLEST)
+    window.show()
+    window.run_to(1440.0)
+    window.show_view("gantt")
+    gantt = window.gantt_view
+    qtbot.waitUntil(gantt.legend.isVisible)
+    qtbot.wait(50)
+    legend, plot = gantt.legend.geometry(), gantt.plot.height()
+    gantt.info.setText(gantt.describe(0).split("\n")[0])
+    qtbot.wait(50)
+    assert gantt.legend.geometry() == legend and gantt.plot.height() == plot  # nothing moves
+    assert not gantt.info.geometry().intersects(gantt.legend.geometry())

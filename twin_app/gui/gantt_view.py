@@ -128,7 +128,6 @@ class GanttView(QtWidgets.QWidget):
         bar.addWidget(self.vehicles_check)
         bar.addSpacing(12)
         bar.addWidget(self.legend, 1)
-        bar.addWidget(self.info)
 
         self.viewbox = GanttViewBox(enableMenu=False)
         self.viewbox.invertY(True)
@@ -167,6 +166,12 @@ class GanttView(QtWidgets.QWidget):
         body.addWidget(self.plot, 1)
         body.addWidget(self.row_scroll)
         box.addLayout(body, 1)
+        # the hover readout has a line of its own under the chart: in the toolbar it took the
+        # legend's room whenever the pointer crossed a bar
+        self.info.setAlignment(QtCore.Qt.AlignmentFlag.AlignRight)
+        self.info.setContentsMargins(8, 0, 12, 2)
+        self.info.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
+        box.addWidget(self.info)
         self.restyle()
 
     def restyle(self) -> None:
