@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 from twin_app.analysis.bottleneck import BottleneckAnalysis
 from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
+from twin_app.gui.flat_bars import FlatBars
 from twin_app.gui.view import RunContext, ViewUpdate
 
 MAX_ROWS = 12
@@ -110,7 +111,7 @@ class BottleneckView(QWidget):
                     continue
                 height = 0.7 if plot is strip else 0.65
                 for brush in (pg.mkBrush(color), pg.mkBrush(theme.blend(color, amount=0.6)), _hatch(color)):
-                    item = pg.BarGraphItem(x0=[], y=[], width=[], height=height, brush=brush, pen=None)
+                    item = FlatBars(x0=[], y=[], width=[], height=height, brush=brush, pen=None)
                     plot.addItem(item)
                     items.append(item)
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, Q
 
 from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
+from twin_app.gui.flat_bars import FlatBars
 from twin_app.gui.view import RunContext, ViewUpdate
 from twin_app.model.layout import Layout
 
@@ -89,7 +90,7 @@ class UtilisationView(QWidget):
         bars_plot.getViewBox().sigYRangeChanged.connect(lambda *_: self._name_visible_rows())
         self.bar_items: list[pg.BarGraphItem] = []
         for state in STATES:
-            item = pg.BarGraphItem(
+            item = FlatBars(
                 x0=[], y=[], width=[], height=0.72, brush=pg.mkBrush(theme.STATE_COLORS[state]), pen=pg.mkPen(None)
             )
             bars_plot.addItem(item)
