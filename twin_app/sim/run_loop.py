@@ -18,7 +18,7 @@ import simpy
 
 from twin_app.model.events import RunEnd, RunInfo, RunObserver
 from twin_app.sim.collection import fewer_collections
-from twin_app.sim.event_log import FIELDS, EventLog
+from twin_app.sim.event_log import EventLog
 from twin_app.sim.watchdog import Watchdog
 
 
@@ -146,8 +146,9 @@ class RunLoop:
         loop turns twice per operation, and the calls were a tenth of its time."""
         env = self.env
         queue = env._queue
-        records = self.log.records
-        limit = self.batch_events * FIELDS
+        log = self.log
+        records = log.records
+        limit = log.spill_at
         no_horizon = self.horizon is None
         demand = self.demand
         turns = itertools.repeat(None, count)  # (cheaper per turn than a range: no int objects)
@@ -175,8 +176,9 @@ class RunLoop:
                 failure.__cause__ = event._value
                 raise failure
             if len(records) >= limit:
-                self.log.flush(self.now)
-                if self._stop_requested:  # by an observer; from elsewhere it waits for the chunk's end
+                handed = log.spill(self.now)
+                limit = log.spill_at
+                if handed and self._stop_requested:  # by an observer; from elsewhere it waits for the chunk's end
                     return turns.__length_hint__()
             if no_horizon and self._orders_open == 0 and demand.open == 0:
                 return turns.__length_hint__()
