@@ -216,3 +216,38 @@ def test_the_gantt_hover_readout_leaves_the_legend_its_room(qtbot, window, sampl
     qtbot.wait(50)
     assert gantt.legend.geometry() == legend and gantt.plot.height() == plot  # nothing moves
     assert not gantt.info.geometry().intersects(gantt.legend.geometry())
+
+
+def _label_rects(view):
+    """The visible map labels' text rectangles in the plot widget's pixels."""
+    rects = []
+    for label in view._labels:
+        if label.isVisible():
+            margin = label.textItem.document().documentMargin()
+            box = label.textItem.boundingRect().adjusted(margin, margin, -margin, -margin)
+            rects.append((label.toPlainText(), view.plot_widget.mapFromScene(label.textItem.mapRectToScene(box))))
+    return [(text, polygon.boundingRect()) for text, polygon in rects]
+
+
+def test_map_labels_never_overlap_while_the_user_zooms_out(qtbot, window, samples_dir):
+    # Labels are fixed in pixels at map points: zooming out slid them onto each other until the
+    # map was laid out again (clusters' "5 sites" over a neighbour's name).
+    import itertools
+
+    window.open_scenario(samples_dir / "large_network.json")
+    window.resize(1400, 900)
+    window.show()
+    window.show_view("map")
+    view = window.map_view
+    box = view.plot_widget.getPlotItem().getViewBox()
+    qtbot.waitUntil(lambda: len(_label_rects(view)) > 5)
+    box.scaleBy((0.7, 0.7))  # zoomed in a little, names laid out for it
+    qtbot.wait(300)
+    assert _label_rects(view)
+    box.scaleBy((1 / 0.7, 1 / 0.7))  # then out, mid-gesture (8 pairs overlapped)
+    box.updateMatrix()  # the view moves the labels with it, as when it paints (no timer has run)
+    for (a, ra), (b, rb) in itertools.combinations(_label_rects(view), 2):
+        assert not ra.intersects(rb), f"{a!r} over {b!r} while zooming"
+    qtbot.waitUntil(lambda: len(_label_rects(view)) > 0)  # back once the zoom rests
+    for (a, ra), (b, rb) in itertools.combinations(_label_rects(view), 2):
+        assert not ra.intersects(rb), f"{a!r} over {b!r}"

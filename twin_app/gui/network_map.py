@@ -82,6 +82,8 @@ class NetworkMapView(QWidget):
         self.mode = "utilisation"
         self.selected: int | None = None
         self._labels: list[pg.TextItem] = []
+        self._labels_px = 0.0
+        """Data units per pixel when the labels were placed (a zoom out brings them together)."""
         self._owner_colors: list[str] = []
 
         self.plot_widget = pg.PlotWidget()
@@ -116,7 +118,7 @@ class NetworkMapView(QWidget):
         self._relayout.setSingleShot(True)
         self._relayout.setInterval(60)
         self._relayout.timeout.connect(self.redraw)
-        plot.getViewBox().sigRangeChanged.connect(lambda *_: self._relayout.start())
+        plot.getViewBox().sigRangeChanged.connect(lambda *_: self._on_range_changed())
         # one notch = WHEEL_STEP: pyqtgraph scales by 1.02 ** (delta * factor), a notch is 120
         plot.getViewBox().state["wheelScaleFactor"] = -math.log(WHEEL_STEP) / (120 * math.log(1.02))
 
@@ -370,11 +372,21 @@ class NetworkMapView(QWidget):
                 continue
             item.setData(pos=clusters.centre[show], size=self._sizes[show] + extra, data=show)
 
+    def _on_range_changed(self) -> None:
+        """Lay the map out again once the zoom or pan rests. Zooming out moves the labels (fixed
+        in pixels, placed at map points) onto each other until then: they hide meanwhile."""
+        px = max(self.plot_widget.getPlotItem().getViewBox().viewPixelSize())
+        if np.isfinite(px) and px > self._labels_px * 1.001:
+            for label in self._labels:
+                label.hide()
+        self._relayout.start()
+
     def _draw_labels(self, model: MapModel, clusters: Clusters) -> None:
         plot = self.plot_widget.getPlotItem()
         vb = plot.getViewBox()
         (xa, xb), (ya, yb) = vb.viewRange()
         px_w, px_h = vb.viewPixelSize()
+        self._labels_px = max(px_w, px_h)
         texts: list[str] = []
         where = np.zeros((0, 2))
         if np.isfinite(px_w) and px_w > 0 and np.isfinite(px_h) and px_h > 0:
