@@ -251,3 +251,37 @@ def test_map_labels_never_overlap_while_the_user_zooms_out(qtbot, window, sample
     qtbot.waitUntil(lambda: len(_label_rects(view)) > 0)  # back once the zoom rests
     for (a, ra), (b, rb) in itertools.combinations(_label_rects(view), 2):
         assert not ra.intersects(rb), f"{a!r} over {b!r}"
+
+
+def test_the_opening_dialogs_clock_runs_while_the_file_is_checked(qtbot, window, samples_dir, monkeypatch):
+    # The large network's dialog said "0.0 s" for as long as the file was read and checked: the
+    # check held the window's thread (and the interpreter lock) until it was done.
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    from twin_app.gui import loading
+
+    real = loading.load_scenario
+
+    def slow_check(path, *args, **kwargs):
+        until = time.perf_counter() + 0.6  # a busy machine: Python work that takes a while
+        while time.perf_counter() < until:
+            sum(range(1000))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(loading, "load_scenario", slow_check)
+    labels: list[str] = []
+    opening = [True]
+
+    def look() -> None:
+        if opening[0]:  # (not after the test: the window is gone then)
+            labels.extend(d.labelText() for d in window.findChildren(QProgressDialog) if d.isVisible())
+            QTimer.singleShot(30, look)
+
+    QTimer.singleShot(0, look)
+    assert window.open_scenario(samples_dir / "large_network.json")
+    opening[0] = False
+    reading = {label.rsplit("... ", 1)[-1] for label in labels if loading.OPENING_STEPS[0] in label}
+    assert len(reading) >= 3, reading  # the seconds went on: 0.1 s, 0.2 s, ...

@@ -7,13 +7,19 @@ shows what is happening and how long it has taken, with a Cancel button that end
 at once. Smaller files load directly (a child costs about a second to start); from
 :data:`PROGRESS_ABOVE_BYTES` on (the large sample network, 0.5 MB: about 1.5 s to check and
 as long again to lay out on a busy machine) a :class:`LoadProgress` dialog names each step of
-opening, reading and checking, then laying out the map, the Gantt rows and the editor.
+opening, reading and checking, then laying out the map, the Gantt rows and the editor. The
+reading and checking runs in a thread while the dialog's clock ticks: below the child's size
+the JSON parser holds the lock for well under a tenth of a second, and the checks are Python,
+which hands the lock back every few milliseconds (with the check on the window's own thread
+the clock stood still at "0.0 s" until it was done).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -73,13 +79,60 @@ class LoadProgress:
         index = OPENING_STEPS.index(text) if text in OPENING_STEPS else self.done
         self.done = index
         dialog.setValue(index)
-        dialog.setLabelText(
-            f"Opening {self.path.name} ({self.size / 1e6:,.1f} MB)\n"
-            f"step {index + 1} of {len(OPENING_STEPS)}: {text}... {time.perf_counter() - self.began:.1f} s"
-        )
+        dialog.setLabelText(self._label(text))
         dialog.show()
         dialog.repaint()
         QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
+    def run(self, text: str, work: Callable[[], Scenario]) -> Scenario:
+        """Step ``text`` with ``work`` done in a thread while the dialog's clock ticks (see the
+        module docstring); raises what ``work`` raised, or LoadCancelled if the user cancelled."""
+        self.step(text)
+        dialog = self.dialog
+        if dialog is None:
+            return work()
+        outcome: list[Any] = []
+        done = threading.Event()
+
+        def in_thread() -> None:
+            try:
+                outcome.append(("ok", work()))
+            except BaseException as error:  # handed to the window's thread, raised there
+                outcome.append(("error", error))
+            finally:
+                done.set()
+
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.setInterval(50)
+
+        def tick() -> None:
+            if done.is_set() or dialog.wasCanceled():
+                loop.quit()
+                return
+            dialog.setLabelText(self._label(text))
+
+        timer.timeout.connect(tick)
+        dialog.canceled.connect(loop.quit)
+        threading.Thread(target=in_thread, name="scenario-reader", daemon=True).start()
+        timer.start()
+        try:
+            loop.exec()
+        finally:
+            timer.stop()
+        if not done.is_set():  # cancelled: the thread's answer is dropped when it comes
+            self.close()
+            raise LoadCancelled(f"Opening {self.path.name} was cancelled")
+        kind, value = outcome[0]
+        if kind == "error":
+            raise value
+        return value
+
+    def _label(self, text: str) -> str:
+        return (
+            f"Opening {self.path.name} ({self.size / 1e6:,.1f} MB)\n"
+            f"step {self.done + 1} of {len(OPENING_STEPS)}: {text}... {time.perf_counter() - self.began:.1f} s"
+        )
 
     def close(self) -> None:
         if self.dialog is not None:
@@ -119,7 +172,7 @@ def load_scenario_file(path: Path, parent: QWidget | None = None, progress: Load
         size = 0
     if size < CHILD_ABOVE_BYTES:
         if progress is not None:
-            progress.step(OPENING_STEPS[0])
+            return progress.run(OPENING_STEPS[0], lambda: load_scenario(path))
         return load_scenario(path)
     return _load_in_child(path, size, parent)
 
