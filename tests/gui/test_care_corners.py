@@ -199,6 +199,12 @@ def test_reset_takes_the_last_runs_axis_ranges_off_the_kpi_charts(qtbot, window,
         (x0, x1), (y0, y1) = chart.getPlotItem().viewRange()
         assert x0 >= -0.5 and y0 >= -0.5
         assert x1 <= 1.5 and y1 <= 1.5, chart.getPlotItem().titleLabel.text
+    window.show()
+    window.show_view("kpis")
+    window.run_to(1440.0)  # (run_to resets first) the next run's curves fit their charts again
+    box = window.kpi_view.wip_widget.getPlotItem().getViewBox()
+    wip = window.kpi_view.wip_curve.getData()[1]
+    qtbot.waitUntil(lambda: box.viewRange()[1][1] >= float(wip.max()) > 1.5)  # (ranged as it paints)
 
 
 def test_the_gantt_hover_readout_leaves_the_legend_its_room(qtbot, window, samples_dir):
