@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -40,16 +41,26 @@ def peak_rss_mib() -> float:
 class Forked:
     """``work()`` started in a forked child; :meth:`result` waits for its return value.
 
+    With ``inbox``, ``work(receive)`` is called instead: ``receive()`` waits for the one value
+    this side hands over later with :meth:`send`, so the child can start on what it can do
+    before this side has computed the rest of its input (and raises ``EOFError`` if this side
+    drops the Forked without sending).
+
     ``child_peak_mib``: the child's own peak resident memory (its shared pages included),
     known once :meth:`result` has returned."""
 
-    def __init__(self, work: Callable[[], Any]) -> None:
+    def __init__(self, work: Callable[..., Any], inbox: bool = False) -> None:
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
+        self._inbox: Connection | None = None
+        if inbox:
+            receive_input, self._inbox = context.Pipe(duplex=False)
 
         def run() -> None:
+            if self._inbox is not None:  # the child's copy of the sending end: closed, so that
+                self._inbox.close()  # receive() ends with EOFError once the parent's is closed
             try:
-                value = (True, work(), peak_rss_mib())
+                value = (True, work(receive_input.recv) if inbox else work(), peak_rss_mib())
             except BaseException as error:  # handed to the parent, raised there
                 value = (False, error, peak_rss_mib())
             send.send(value)
@@ -58,10 +69,23 @@ class Forked:
         self._process = context.Process(target=run, daemon=True)
         self._process.start()
         send.close()
+        if inbox:
+            receive_input.close()
         self.child_peak_mib = 0.0
+
+    def send(self, value: Any) -> None:
+        """Hand ``value`` to the child's ``receive()`` (once)."""
+        if self._inbox is None:
+            raise RuntimeError("this Forked was made without an inbox")
+        self._inbox.send(value)
+        self._inbox.close()
+        self._inbox = None
 
     def result(self) -> Any:
         """The child's return value (its exception is raised here)."""
+        if self._inbox is not None:  # never sent: the child's receive() ends with EOFError
+            self._inbox.close()
+            self._inbox = None
         try:
             ok, value, self.child_peak_mib = self._receive.recv()
         except EOFError as error:

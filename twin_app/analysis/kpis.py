@@ -28,8 +28,10 @@ import numpy as np
 from twin_app.analysis.arrays import percentile
 from twin_app.analysis.bottleneck import BottleneckAnalysis, analyse_bottlenecks, lane_of_resource, ranking
 from twin_app.analysis.circular import circular_block
+from twin_app.analysis.economics.costs import OwnerCosts, owner_costs
 from twin_app.analysis.economics.kpi_blocks import cash_flows, money_blocks
 from twin_app.analysis.economics.money import Money, analyse_money
+from twin_app.analysis.economics.orders import paid_orders
 from twin_app.analysis.energy import energy_block, machine_energy
 from twin_app.analysis.forked import Forked, fork_available
 from twin_app.analysis.logistics import logistics_block, owner_busy_share
@@ -287,13 +289,18 @@ def compute_kpis(
     counted = counted_orders(result)
     units_done = _units_delivered(result)
 
+    money: Forked | None = None
+    if fork and acc is None and fork_available() and threading.active_count() == 1:  # never fork beside threads
+        # forked before the interval sweep: the child works out the orders' work and games
+        # (most of the money) while this side sweeps the intervals and adds up the owners'
+        # costs, which it then hands over (the two sides' shares of the work about even)
+        money = Forked(lambda receive: _money_blocks_later(result, receive, counted), inbox=True)
     # the sweep over every interval is the costly part of both: done once for the two
     segments = state_segments(result) if durations is None or bottlenecks is None else None
     if durations is None:
         durations = state_durations(result, segments)
-    money: Forked | None = None
-    if fork and acc is None and fork_available() and threading.active_count() == 1:  # never fork beside threads
-        money = Forked(lambda: _money_blocks(result, durations, accounts(result, durations), counted))
+    if money is not None:
+        money.send((durations, owner_costs(result, len(paid_orders(result)), durations)))
     m = result.n_machine_units
     busy = durations[:, BUSY] / window if window > 0 else np.zeros(result.n_resources)
     owner_ids = layout.owners
@@ -349,6 +356,22 @@ def _money_blocks(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The money blocks and the supplier tiers (the KPIs that read the accounts)."""
     return money_blocks(result, acc, counted), tier_block(result, acc, durations)
+
+
+def _money_blocks_later(
+    result: RunResult, receive: Callable[[], tuple[np.ndarray, OwnerCosts]], counted: np.ndarray
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """:func:`_money_blocks` with the state durations and the owners' costs from
+    ``receive()``, waited for only once the orders' work and games are known (in a forked
+    child: see :func:`compute_kpis`)."""
+    received: list[tuple[np.ndarray, OwnerCosts]] = []
+
+    def costs() -> OwnerCosts:
+        received.append(receive())
+        return received[0][1]
+
+    acc = analyse_money(result, costs=costs)
+    return _money_blocks(result, received[0][0], acc, counted)
 
 
 def _flow_blocks(

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from twin_app.analysis.economics import shapley as shapley_module
+from twin_app.analysis.economics.coalitions import OrderNeeds
 from twin_app.analysis.economics.shapley import EXACT_MAX, PERMUTATIONS, shapley
 
 
@@ -79,3 +80,12 @@ def test_the_shortcut_for_games_of_irreplaceable_players_is_the_exact_value() ->
         assert shapley((n, needs)).value == pytest.approx(shapley_module._exact(n, needs)), needs
         checked += 1
     assert checked == 300
+
+
+def test_an_orders_game_lists_each_distinct_able_group_of_its_partners_once() -> None:
+    """OrderNeeds.game: the partners able to do each need, as local indices (sorted), each
+    group once, empty groups left out, groups sorted; what the Shapley value is computed on."""
+    sets = (frozenset({3, 9, 40}), frozenset({9, 40}), frozenset({3, 9, 40}), frozenset({7}), frozenset({12, 3}))
+    needs = OrderNeeds(players=((3, 9, 12),), needs=((0, 1, 2, 3, 4),), sets=sets)
+    # local indices: 3 -> 0, 9 -> 1, 12 -> 2; owner 40 is not a partner, 7 can do need 3 alone
+    assert needs.game(0) == (3, ((0, 1), (0, 2), (1,)))

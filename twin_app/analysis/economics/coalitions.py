@@ -46,8 +46,12 @@ class OrderNeeds:
         players = self.players[position]
         local = {owner: j for j, owner in enumerate(players)}
         present = frozenset(players)
-        needs = {tuple(sorted(local[o] for o in self.sets[k] & present)) for k in self.needs[position]}
-        return len(players), tuple(sorted(need for need in needs if need))
+        sets = self.sets
+        # the distinct able sets among the partners first (an order's needs share a few);
+        # players are sorted, so local indices follow the owners' order
+        able = {sets[k] & present for k in self.needs[position]}
+        able.discard(frozenset())
+        return len(players), tuple(sorted(tuple(map(local.__getitem__, sorted(owners))) for owners in able))
 
     def key(self, position: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """What the order's game depends on (orders with equal keys have equal games)."""

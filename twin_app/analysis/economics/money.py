@@ -12,6 +12,7 @@ the network spends, ``revenue.total`` what customers paid), so the owners' profi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,16 +62,29 @@ class Money:
         return self.revenue(rule) - self.costs.total
 
 
-def analyse_money(result: RunResult, durations: np.ndarray | None = None) -> Money:
-    """The money of ``result`` over its window (see the module docstring)."""
+def analyse_money(
+    result: RunResult,
+    durations: np.ndarray | None = None,
+    costs: OwnerCosts | Callable[[], OwnerCosts] | None = None,
+) -> Money:
+    """The money of ``result`` over its window (see the module docstring).
+
+    ``costs`` (:func:`~.costs.owner_costs` of ``result`` with ``durations``), when given, is
+    used instead of being computed here. It may be a function that waits for them: it is
+    called only once the orders' work and games (most of the money, and needing neither) are
+    known, so a forked KPI child starts on those while its parent sweeps the intervals and
+    adds up the costs (:func:`twin_app.analysis.kpis.compute_kpis`)."""
     paid = paid_orders(result)
-    costs = owner_costs(result, len(paid), durations)
     platform = platform_index(result)
     fee_rate = result.scenario.platform.fee if platform >= 0 else 0.0
     work = order_work(result, paid)
     needs = order_needs(result, work)
-    full_cost = work.cost + allocated(work, costs.fixed)
     power, power_variance = _power(needs, work)
+    if costs is None:
+        costs = owner_costs(result, len(paid), durations)
+    elif callable(costs):
+        costs = costs()
+    full_cost = work.cost + allocated(work, costs.fixed)
     bases = Bases(full_cost, allocated(work, costs.capital), power)
     pool = paid.paid * (1.0 - fee_rate)
     n = result.n_owners
@@ -85,15 +99,16 @@ def analyse_money(result: RunResult, durations: np.ndarray | None = None) -> Mon
 
 
 def _power(needs: OrderNeeds, work: Work) -> tuple[np.ndarray, np.ndarray]:
-    """Per (order, partner) pair: the Shapley value of the order's game and its variance."""
-    power = np.zeros(len(work.pair_order))
-    variance = np.zeros(len(work.pair_order))
+    """Per (order, partner) pair: the Shapley value of the order's game and its variance.
+
+    The pairs are sorted by order, so each order's values are its slice of the result: the
+    orders' arrays are joined in one ``concatenate`` (no slice assignment per order)."""
     starts = np.searchsorted(work.pair_order, np.arange(work.n_orders + 1)).tolist()
     by_key: dict[Any, ShapleyValue] = {}
     by_game: dict[Game, ShapleyValue] = {}
+    values: list[ShapleyValue] = []
     for position in range(work.n_orders):
-        lo, hi = starts[position], starts[position + 1]
-        if hi == lo:
+        if starts[position + 1] == starts[position]:
             continue
         key = needs.key(position)
         value = by_key.get(key)
@@ -103,9 +118,10 @@ def _power(needs: OrderNeeds, work: Work) -> tuple[np.ndarray, np.ndarray]:
             if value is None:
                 value = by_game[game] = shapley(game)
             by_key[key] = value
-        power[lo:hi] = value.value
-        variance[lo:hi] = value.variance
-    return power, variance
+        values.append(value)
+    if not values:
+        return np.zeros(len(work.pair_order)), np.zeros(len(work.pair_order))
+    return np.concatenate([v.value for v in values]), np.concatenate([v.variance for v in values])
 
 
 def _shapley_variance(work: Work, margins: np.ndarray, variance: np.ndarray, n: int) -> np.ndarray:
