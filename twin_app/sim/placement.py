@@ -117,6 +117,10 @@ class Placement:
         """Every machine has one unit (see :meth:`round_ready`)."""
         self._cache: dict[tuple[int, int], Prepared] = {}
         self._kits: dict[tuple[int, int], Prepared] = {}
+        self._sources: dict[tuple[int, frozenset[int]], Prepared] = {}
+        """A kit's candidates when its located parts are elsewhere, by step and the set of
+        their sites (the transit is the furthest part's: the same for any order of the parts).
+        On the large network 11,000 such decisions to t = 6,000 came from 146 keys."""
         self._customer_node: dict[int, int] = {}
 
     def candidates(self, op: Operation) -> Candidates:
@@ -133,9 +137,15 @@ class Placement:
         product = job.product
         step = product.steps[op.step]
         single = not job.components or op.step != product.assembly_step
+        sources = None
         if not single:  # a kit whose located parts are all where the job is: as if one part
             nodes = {part.node for part in job.parts() if part.node >= 0}
             single = not nodes or nodes == {job.node}
+            if not single:  # parts elsewhere: the answer depends on the step and where they are
+                sources = (id(step), frozenset(nodes))
+                cached = self._sources.get(sources)
+                if cached is not None:
+                    return cached
         node = job.node  # place_key, inlined: this runs for every decision
         key = (id(step), node if node >= 0 else -2 - self.destination(job))
         if single:  # one place: the answer depends only on the step and where the part is (going)
@@ -175,6 +185,8 @@ class Placement:
         prepared = Prepared(step, *result)
         if single:
             self._cache[key] = prepared
+        elif sources is not None:
+            self._sources[sources] = prepared
         return prepared
 
     def place_key(self, job: Job, step: CompiledStep) -> tuple[int, int]:
