@@ -291,3 +291,21 @@ def test_the_opening_dialogs_clock_runs_while_the_file_is_checked(qtbot, window,
     opening[0] = False
     reading = {label.rsplit("... ", 1)[-1] for label in labels if loading.OPENING_STEPS[0] in label}
     assert len(reading) >= 3, reading  # the seconds went on: 0.1 s, 0.2 s, ...
+
+
+def test_in_presentation_type_axis_titles_keep_clear_of_the_tick_labels(qtbot, window, tiny_path):
+    # With the larger type the left axis titles ("Orders in system") touched the tick labels:
+    # pyqtgraph leaves the title 0.8 of its box's height, and the box grows with the type.
+    window.open_scenario(tiny_path)
+    window.run_to(1440.0)
+    window.show()
+    window.show_view("kpis")
+    window.set_presentation(True, full_screen=False)
+    qtbot.wait(100)
+    for chart in (window.kpi_view.hist_widget, window.kpi_view.wip_widget, window.kpi_view.trust_chart):
+        axis = chart.getPlotItem().getAxis("left")
+        box, margin = axis.label.boundingRect().height(), axis.label.document().documentMargin()
+        title_right = -5 + box - margin  # pyqtgraph puts the rotated title 5 px left of the axis
+        offset = axis.style["tickTextOffset"][0] + max(0, axis.style["tickLength"])
+        ticks_left = axis.maximumWidth() - offset - axis.textWidth  # (its width is set at once, laid out later)
+        assert ticks_left - title_right >= 4, axis.labelText

@@ -265,6 +265,9 @@ def style_plot(plot: pg.PlotItem, *, left: str | None = None, bottom: str | None
         text = {"left": left, "bottom": bottom}[name]
         if text is None:
             text = axis.labelText
+        # pyqtgraph leaves the axis title 0.8 of its height beside the tick labels: in presentation
+        # type they touched; a wider margin around the title moves them apart (4 px: Qt's default)
+        axis.label.document().setDocumentMargin(4.0 + 12.0 * max(scale - 1.0, 0.0))
         if text:
             axis.setLabel(text, color=colors.muted, **{"font-size": pt(10)})
     if grid:
@@ -304,8 +307,8 @@ def restyle(root: QWidget) -> None:
         legend = widget.getPlotItem().legend  # its labels keep the colour of the theme they were made in
         if legend is not None:
             legend.setLabelTextColor(colors.text)  # for entries added later; it does not redraw these
-            for _, label in legend.items:
-                label.setText(label.text, color=colors.text)
+            for _, label in legend.items:  # in the theme's colour and (presentation) type size
+                label.setText(label.text, color=colors.text, size=pt(9))
 
 
 # --- time -------------------------------------------------------------------------------------
