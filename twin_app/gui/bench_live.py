@@ -350,6 +350,7 @@ def measure_stalls(
             window.close()
             window.deleteLater()
             app.processEvents()
+            gc.unfreeze()  # a caller in the same process (the tests) gets its collector back
     gaps = np.diff(np.array(ticks)) * 1000.0 if len(ticks) > 1 else np.zeros(1)
     gap_views = view_of_gaps(np.array(ticks), shown)
     report: dict[str, Any] = {
