@@ -46,9 +46,11 @@ MIN_ANALYSIS_SECONDS = 0.3
 """Least wall time between two requests of one lane while the run grows."""
 
 ANALYSIS_SHARE = 0.25
-"""A lane whose last answer took t waits ``t / ANALYSIS_SHARE`` before its next request while
-the run grows, so the two lanes together use at most half a core: on 2 cores the simulation
-needs one and the window the rest."""
+"""A lane whose last answer took t seconds of CPU waits ``t / ANALYSIS_SHARE`` before its next
+request while the run grows, so the two lanes together use at most half a core: on 2 cores the
+simulation needs one and the window the rest. (CPU, not wall time: on a busy machine a niced
+lane's answer took many times its CPU in wall time, and the lane then waited that much longer
+again: the trial's cards fell days behind.)"""
 
 
 @dataclass(slots=True)
@@ -167,7 +169,7 @@ class AnalysisLanes:
                 out.append(finished)
                 if finished.error is not None or finished.analysis is None:
                     continue
-                lane.last_seconds = finished.seconds
+                lane.last_seconds = finished.cpu_seconds
                 got = finished.analysis
                 for part in PARTS:
                     if got.has(part):

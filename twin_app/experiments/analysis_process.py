@@ -62,6 +62,8 @@ class Finished:
     seconds: float
     error: tuple[str, str] | None = None
     """(message, traceback) if computing failed."""
+    cpu_seconds: float = 0.0
+    """CPU time the computing took (on a busy machine far less than ``seconds``, the wall time)."""
 
 
 class _Feed:
@@ -242,9 +244,9 @@ class AnalysisProcess:
                 for t in newer:
                     del self._waiting[t]
                 if kind == "done":
-                    _, _, _, values, window, seconds = message
+                    _, _, _, values, window, seconds, cpu = message
                     analysis = self._rebuild(values, window)
-                    self._done.append(Finished(ticket, analysis, parts, seconds))
+                    self._done.append(Finished(ticket, analysis, parts, seconds, cpu_seconds=cpu))
                 else:
                     self._done.append(Finished(ticket, None, parts, 0.0, (message[3], message[4])))
                 self._lock.notify_all()
@@ -339,8 +341,8 @@ def _child_main(conn: Connection) -> None:
         began = time.perf_counter()
         try:
             work = functools.partial(_analyse, collector, scenario, layout, parts, warmup)
-            values, window = urgent_thread.call(work) if urgent else work()
-            conn.send(("done", generation, ticket, values, window, time.perf_counter() - began))
+            values, window, cpu = urgent_thread.call(work) if urgent else work()
+            conn.send(("done", generation, ticket, values, window, time.perf_counter() - began, cpu))
             del values
         except Exception as error:  # every failure must reach the user, never silence
             conn.send(("error", generation, ticket, f"{type(error).__name__}: {error}", traceback.format_exc()))
@@ -348,10 +350,12 @@ def _child_main(conn: Connection) -> None:
 
 def _analyse(
     collector: EventCollector, scenario: Scenario, layout: Layout, parts: tuple[str, ...], warmup: float
-) -> tuple[dict[str, Any], tuple[float, float]]:
-    """``parts`` of the events collected so far, and the window they cover."""
+) -> tuple[dict[str, Any], tuple[float, float], float]:
+    """``parts`` of the events collected so far, the window they cover, and the CPU seconds it took."""
+    cpu = time.thread_time()
     start = warmup if collector.now > warmup else 0.0
     analysis = Analysis(collector.result(scenario, layout, start=start))
     analysis.compute(*parts)
     # (the analysis, with its copy of the whole log, is not kept until the next request)
-    return {part: getattr(analysis, part) for part in parts}, (analysis.result.start, analysis.result.end)
+    values = {part: getattr(analysis, part) for part in parts}
+    return values, (analysis.result.start, analysis.result.end), time.thread_time() - cpu
