@@ -179,11 +179,13 @@ def stall_ms_by_view(ticks: np.ndarray, views: list[str], limit_ms: float = 100.
     return {view: round(ms) for view, ms in spent.most_common()}
 
 
-def headless_seconds(scenario_path: Path, sim_minutes: float, *, store: bool = True) -> tuple[float, float]:
+def headless_seconds(scenario_path: Path, sim_minutes: float, *, store: bool = True) -> tuple[float, float, float]:
     """Wall time of the same simulation without a window: the engine, an event collector and,
     with ``store``, the run stored in a scratch results database, as ``twin-app run`` stores it
     by default and as the window's run is stored (like with like); and then of its KPIs, as
-    ``twin-app run`` computes them (the money forked onto the other core where it can)."""
+    ``twin-app run`` computes them (the money forked onto the other core where it can); and the
+    simulation's CPU time (to set beside the window's simulation process, which the machine's
+    load affects less than wall times)."""
     from twin_app.analysis.collector import EventCollector
     from twin_app.analysis.kpis import compute_kpis
     from twin_app.experiments.live_record import LiveRecord
@@ -195,16 +197,17 @@ def headless_seconds(scenario_path: Path, sim_minutes: float, *, store: bool = T
         observers: list[Any] = [EventCollector()]
         if store:
             observers.append(LiveRecord(Path(scratch) / "results.sqlite", scenario).writer)
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         simulation = Simulation(scenario, observers=observers)
         simulation.advance(sim_minutes)
         seconds = time.perf_counter() - began  # the window's run is timed to its pause, too
+        cpu = time.process_time() - cpu
         simulation.finish("stopped")  # the writer closes its database
         began = time.perf_counter()
         collector = observers[0]
         start = scenario.run.warmup if collector.now > scenario.run.warmup else 0.0
         compute_kpis(collector.result(scenario, Layout.build(scenario), start=start), fork=True)
-        return seconds, time.perf_counter() - began
+        return seconds, time.perf_counter() - began, cpu
 
 
 def measure_stalls(
@@ -399,9 +402,12 @@ def measure_stalls(
         },
     }
     if headless:
-        alone, kpis = headless_seconds(Path(scenario_path), float(now) or sim_minutes)  # stored, as the window's run
+        alone, kpis, alone_cpu = headless_seconds(
+            Path(scenario_path), float(now) or sim_minutes
+        )  # stored, as the window's run
         report["headless_seconds"] = round(alone, 2)
         report["headless_kpis_seconds"] = round(kpis, 2)
+        report["headless_cpu_seconds"] = round(alone_cpu, 2)
         report["gui_vs_headless"] = round(wall / alone, 2) if alone > 0 else None
         # What the user sees: from Run to the final KPIs on screen, against `twin-app run` with its KPIs.
         report["gui_vs_headless_with_kpis"] = round((wall + final_figures) / (alone + kpis), 2) if alone > 0 else None
