@@ -41,3 +41,41 @@ def test_an_answer_carries_its_cpu_time_which_paces_the_lane(tiny):
         ]
     finally:
         lanes.close()
+
+
+def test_the_final_figures_do_not_wait_behind_a_lane_busy_with_an_older_request(tiny):
+    """Once the run has ended, the money goes to the idle lane when its own is still working on
+    a mid-run request (on a busy machine such a niced request took 98 s of wall time)."""
+    import os
+    import signal
+
+    from twin_app.experiments.analysis_lanes import AnalysisLanes
+    from twin_app.model.layout import Layout
+    from twin_app.sim.engine import Simulation
+
+    lanes = AnalysisLanes()
+    cheap, heavy = lanes.lanes
+    try:
+        lanes.open(tiny, Layout.build(tiny))
+        lanes.start()
+        simulation = Simulation(tiny, observers=lanes.observers())
+        simulation.advance(600.0)
+        os.kill(heavy.process.pid, signal.SIGSTOP)  # its mid-run request will not be answered soon
+        lanes.schedule(("kpis",), 1, tiny.run.warmup, settled=False, size=1)
+        assert heavy.process.busy
+        simulation.advance(1200.0)
+        lanes.schedule(("durations", "kpis"), 2, tiny.run.warmup, settled=True, size=2)  # the run ended
+        assert cheap.process.wait_idle(60)
+        lanes.collect()
+        assert lanes.version_of("kpis") == 2 and lanes.version_of("durations") == 2
+        final = lanes.analysis
+        assert final is not None and final.kpis["window"]["end"] == 1200.0
+        os.kill(heavy.process.pid, signal.SIGCONT)
+        assert heavy.process.wait_idle(60)
+        lanes.collect()  # the older answer arrives last: it replaces nothing
+        assert lanes.version_of("kpis") == 2 and lanes.analysis.kpis["window"]["end"] == 1200.0
+        assert lanes.analysis.result.end == 1200.0
+    finally:
+        if heavy.process.pid is not None:
+            os.kill(heavy.process.pid, signal.SIGCONT)
+        lanes.close()

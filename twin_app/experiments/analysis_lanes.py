@@ -140,9 +140,19 @@ class AnalysisLanes:
         """Ask each idle lane for its ``wanted`` parts that are older than ``version``: at once
         if one was never computed or the run is ``settled`` (not growing: then urgent), else once
         the run (``size`` events so far) has grown enough and the lane's pacing allows (see the
-        module docstring)."""
+        module docstring). A settled run's parts whose lane is still busy with an older request
+        (niced, mid-run: on a busy machine that took 98 s of wall time for the large network's
+        money) go to an idle lane: both hold the whole run."""
+        assigned = {lane.name: tuple(p for p in wanted if lane.owns(p)) for lane in self.lanes}
+        if settled:
+            idle = [lane for lane in self.lanes if not lane.process.busy]
+            for lane in self.lanes:
+                behind = lane.process.busy and lane.submitted is not None and lane.submitted[1] != version
+                if behind and idle and assigned[lane.name]:
+                    assigned[idle[0].name] += assigned[lane.name]
+                    assigned[lane.name] = ()
         for lane in self.lanes:
-            parts = tuple(p for p in wanted if lane.owns(p))
+            parts = assigned[lane.name]
             if not parts or lane.process.busy:
                 continue
             stale = [p for p in parts if self.version_of(p) != version]
@@ -172,10 +182,13 @@ class AnalysisLanes:
                 lane.last_seconds = finished.cpu_seconds
                 got = finished.analysis
                 for part in PARTS:
-                    if got.has(part):
+                    if got.has(part) and self._versions.get(part, -1) <= submitted[1]:  # not older data
                         self._values[part] = getattr(got, part)
                         self._versions[part] = submitted[1]
-                self.analysis = Analysis.from_parts(got.result, self._values)  # a new object: views redraw
+                current = self.analysis
+                newest = current is None or submitted[1] >= max(self._versions.values(), default=-1)
+                window = got.result if newest or current is None else current.result  # (an older answer's is older)
+                self.analysis = Analysis.from_parts(window, self._values)  # a new object: views redraw
         return out
 
     def adopt(self, analysis: Analysis, version: int) -> None:
