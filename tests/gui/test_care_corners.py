@@ -270,16 +270,23 @@ def test_the_opening_dialogs_clock_runs_while_the_file_is_checked(qtbot, window,
     from twin_app.gui import loading
 
     real = loading.load_scenario
+    labels: list[str] = []
+    opening = [True]
+
+    def seconds_shown() -> set[str]:
+        return {label.rsplit("... ", 1)[-1] for label in list(labels) if loading.OPENING_STEPS[0] in label}
 
     def slow_check(path, *args, **kwargs):
-        until = time.perf_counter() + 0.6  # a busy machine: Python work that takes a while
-        while time.perf_counter() < until:
+        # Python work that holds the interpreter lock as the check does, for as long as the
+        # clock needs to show three different times (at most 5 s: a blocked clock never does).
+        # Waiting on what the window shows, not on a fixed time, keeps a loaded machine from
+        # failing the test.
+        until = time.perf_counter() + 5.0
+        while len(seconds_shown()) < 3 and time.perf_counter() < until:
             sum(range(1000))
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(loading, "load_scenario", slow_check)
-    labels: list[str] = []
-    opening = [True]
 
     def look() -> None:
         if opening[0]:  # (not after the test: the window is gone then)
@@ -289,7 +296,7 @@ def test_the_opening_dialogs_clock_runs_while_the_file_is_checked(qtbot, window,
     QTimer.singleShot(0, look)
     assert window.open_scenario(samples_dir / "large_network.json")
     opening[0] = False
-    reading = {label.rsplit("... ", 1)[-1] for label in labels if loading.OPENING_STEPS[0] in label}
+    reading = seconds_shown()
     assert len(reading) >= 3, reading  # the seconds went on: 0.1 s, 0.2 s, ...
 
 
