@@ -35,3 +35,24 @@ def test_owner_table_shows_margin_npv_roi_and_payback(qtbot, samples_dir) -> Non
     platform = next(i for i, r in enumerate(rows) if r["kind"] == "platform")
     assert model.index(platform, headers.index("ROI")).data() == "-"  # nothing bought
     assert rows[owner]["profit"] == pytest.approx(rows[owner]["revenue"] - rows[owner]["cost"])
+
+
+def test_a_loss_below_one_unit_reads_zero_not_a_red_minus_zero(qtbot) -> None:
+    # At the start of a run an owner's profit is a few cents below zero: the card and the table
+    # showed "-0" in red, a loss nobody can read.
+    from PySide6.QtCore import Qt
+
+    from twin_app.gui import theme
+    from twin_app.gui.kpi_view import OwnerTableModel
+
+    assert theme.format_money(-0.3) == "0"
+    assert theme.format_money(-1234.4) == "-1,234"
+    model = OwnerTableModel()
+    model.set_rows([{"owner": "a", "name": "A", "kind": "asset_owner", "cost": 0.3, "revenue": 0.0, "profit": -0.3}])
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    profit = model.index(0, headers.index("Profit"))
+    assert profit.data() == "0"
+    assert profit.data(Qt.ItemDataRole.ForegroundRole) is None
+    model.set_rows([{"owner": "a", "name": "A", "kind": "asset_owner", "cost": 12.0, "revenue": 0.0, "profit": -12.0}])
+    assert model.index(0, headers.index("Profit")).data() == "-12"
+    assert model.index(0, headers.index("Profit")).data(Qt.ItemDataRole.ForegroundRole) is not None

@@ -319,7 +319,7 @@ class OwnerTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and key == "name" and index.row() < len(self.colors):
             return QColor(self.colors[index.row()])
         money = key in ("profit", "margin", "npv", "roi")
-        if role == Qt.ItemDataRole.ForegroundRole and money and isinstance(value, int | float) and value < 0:
+        if role == Qt.ItemDataRole.ForegroundRole and money and isinstance(value, int | float) and round(value) < 0:
             return QColor(theme.NEGATIVE)
         return None
 
@@ -341,7 +341,7 @@ class OwnerTableModel(QAbstractTableModel):
         if key == "payback":
             return f"{float(value):.1f}"
         if key in ("cost", "revenue", "profit", "npv"):
-            return f"{float(value):,.0f}"
+            return f"{round(float(value)):,}"  # never "-0": a loss below one unit shows as 0
         if key == "co2":
             return f"{float(value):,.1f}"
         return str(value)

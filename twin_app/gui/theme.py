@@ -338,6 +338,8 @@ def format_duration(minutes: float) -> str:
 def format_money(value: float) -> str:
     if not math.isfinite(value):
         return "--"
+    if round(value) == 0:  # a loss of cents at the start of a run is not "-0"
+        return "0"
     sign = "-" if value < 0 else ""
     value = abs(value)
     if value >= 1e6:
