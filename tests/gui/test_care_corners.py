@@ -207,6 +207,21 @@ def test_reset_takes_the_last_runs_axis_ranges_off_the_kpi_charts(qtbot, window,
     qtbot.waitUntil(lambda: box.viewRange()[1][1] >= float(wip.max()) > 1.5)  # (ranged as it paints)
 
 
+def test_reset_takes_the_last_runs_axis_ranges_off_the_bottleneck_charts(qtbot, window, samples_dir):
+    # The trial's finding after the KPI charts were fixed: the empty strip still spanned day 2 ... day 12.
+    window.open_scenario(samples_dir / "cloud_factory_demo.json")
+    window.run_to(2 * 1440.0)
+    window.show_view("bottlenecks")
+    view = window.bottleneck_view
+    assert view.ranking_shares()
+    assert view.strip_widget.getPlotItem().viewRange()[0][1] > 1440.0  # the strip spans the run
+    window.reset(ask=False)
+    for chart in (view.strip_widget, view.rank_widget):
+        (x0, x1), (y0, y1) = chart.getPlotItem().viewRange()
+        assert x0 >= -0.5 and y0 >= -0.5
+        assert x1 <= 1.5 and y1 <= 1.5
+
+
 def test_the_gantt_hover_readout_leaves_the_legend_its_room(qtbot, window, samples_dir):
     # The first line of the hover text sat beside the legend in the toolbar and squeezed it.
     window.open_scenario(samples_dir / "cloud_factory_demo.json")

@@ -138,6 +138,7 @@ class BottleneckView(QWidget):
         self.summary.setText("Run the simulation to find the bottlenecks.")
         for widget in (self.strip_widget, self.rank_widget):
             widget.getPlotItem().getAxis("left").setTicks([[]])
+            theme.empty_range(widget)
 
     def update(self, data: ViewUpdate) -> None:
         if data.analysis is not None:

@@ -471,11 +471,8 @@ class KpiView(QWidget):
             card.set("--", " ")
         self.hist_bars.setOpts(x0=[], width=[], height=[])
         self.wip_curve.setData([], [])
-        for widget in (self.hist_widget, self.wip_widget):  # not the last run's ranges over no data
-            box = widget.getPlotItem().getViewBox()
-            auto = list(box.state["autoRange"])  # (setRange turns auto-ranging off: the WIP's y needs it)
-            box.setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0))
-            box.enableAutoRange(x=auto[0], y=auto[1])
+        for widget in (self.hist_widget, self.wip_widget):
+            theme.empty_range(widget)
         self.trust_chart.clear_band()
         self.table_model.set_rows([])
 

@@ -335,6 +335,15 @@ def format_duration(minutes: float) -> str:
     return f"{minutes / 1440:.1f} d"
 
 
+def empty_range(widget: pg.PlotWidget) -> None:
+    """Give a cleared chart the empty 0-1 range, not the last run's days and counts over no
+    data; each axis keeps whether it auto-ranges (``setRange`` alone turns that off)."""
+    box = widget.getPlotItem().getViewBox()
+    auto = list(box.state["autoRange"])
+    box.setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0))
+    box.enableAutoRange(x=auto[0], y=auto[1])
+
+
 def format_money(value: float) -> str:
     if not math.isfinite(value):
         return "--"
