@@ -8,6 +8,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from .test_window_fit import SMALLEST
+from .test_window_fit import _settle as _small
+
 
 @pytest.fixture(autouse=True)
 def _light_theme_after():
@@ -94,33 +97,6 @@ def test_space_in_a_run_settings_number_runs_the_twin_and_keeps_the_number(qtbot
     assert warmup.value() == 120.0 and "120" in warmup.text()
     assert window.state in ("running", "finished")  # Space ran the twin, as everywhere else
     window.pause()
-
-
-def test_the_status_line_keeps_the_reason_a_run_failed_after_its_dialog_is_gone(qtbot, window, tiny_path, dialogs):
-    # A stray Space closed the dialog at once, and the status line said only "Run failed".
-    import os
-    import signal
-
-    window.open_scenario(tiny_path)
-    window.set_speed(10.0, False)
-    window.run()
-    qtbot.waitUntil(lambda: window.now > 0, timeout=30_000)
-    with qtbot.waitSignal(window.error_shown, timeout=30_000) as blocker:
-        os.kill(window.session.runner.pid, signal.SIGKILL)
-    assert window.state == "failed" and dialogs  # the dialog came and went
-    status = window.controls.state_label.text()
-    assert "failed" in status and "SIGKILL" in status
-    assert blocker.args[0].splitlines()[0] in window.controls.state_label.toolTip()
-
-
-SMALLEST = (1100, 700)
-
-
-def _small(qtbot, window) -> None:
-    window.resize(*SMALLEST)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.wait(50)
 
 
 def test_at_the_smallest_size_the_trust_chart_has_room_to_read(qtbot, window, samples_dir):

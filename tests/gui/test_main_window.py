@@ -153,6 +153,11 @@ def test_a_killed_simulation_process_is_a_clear_error_not_a_hang(qtbot, window, 
         os.kill(window.session.runner.pid, signal.SIGKILL)
     assert "killed by signal SIGKILL" in blocker.args[0] and "Reset" in blocker.args[0]
     assert window.state == "failed" and dialogs[-1][0] == "The simulation failed"
+    # The status line keeps the reason once the dialog is gone (a stray Space closed it at
+    # once, and the line said only "Run failed").
+    status = window.controls.state_label.text()
+    assert "failed" in status and "SIGKILL" in status
+    assert blocker.args[0].splitlines()[0] in window.controls.state_label.toolTip()
     window.reset(ask=False)
     assert window.state == "ready" and window.events_ingested == 0
 
