@@ -17,6 +17,7 @@ the clock stood still at "0.0 s" until it was done).
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -37,6 +38,9 @@ CHILD_ABOVE_BYTES = 8 * 1024 * 1024
 PROGRESS_ABOVE_BYTES = 200 * 1024
 """Files at least this big (and smaller than :data:`CHILD_ABOVE_BYTES`) open behind a
 :class:`LoadProgress` dialog."""
+
+READER_SWITCH_INTERVAL_S = 0.0005
+"""The interpreter's switch interval while a file is read in a thread (Python's default is 5 ms)."""
 
 OPENING_STEPS = ("Reading and checking the file", "Laying out the map, the Gantt rows and the editor")
 """The steps :class:`LoadProgress` counts, in order."""
@@ -114,12 +118,19 @@ class LoadProgress:
 
         timer.timeout.connect(tick)
         dialog.canceled.connect(loop.quit)
+        # The window's thread takes the interpreter lock for every Python call it makes, and waits
+        # a whole switch interval (5 ms) for the reader to hand it over each time: deleting the
+        # last scenario's widgets (thousands of such calls) held the clock at "0.0 s" for
+        # seconds. A short interval while the reader runs keeps the window's turns short.
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(READER_SWITCH_INTERVAL_S)
         threading.Thread(target=in_thread, name="scenario-reader", daemon=True).start()
         timer.start()
         try:
             loop.exec()
         finally:
             timer.stop()
+            sys.setswitchinterval(switch_interval)
         if not done.is_set():  # cancelled: the thread's answer is dropped when it comes
             self.close()
             raise LoadCancelled(f"Opening {self.path.name} was cancelled")
