@@ -7,9 +7,12 @@ imports this module lazily so headless commands never load Qt.
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
 from twin_app.experiments.memory import freeze_long_lived, return_big_blocks
@@ -55,8 +58,43 @@ def create_window(path: Path | None = None, settings: AppSettings | None = None,
 
 
 def run_app(path: Path | None = None) -> int:
-    """Open the desktop app on ``path`` (default: the demo) and return its exit code."""
+    """Open the desktop app on ``path`` (default: the demo) and return its exit code (143 when
+    ended by SIGTERM, 130 by Ctrl+C in its terminal, as the CLI's other commands)."""
     app = application()
     window = create_window(path, show=True)
     window.raise_()  # in front, with the scenario read
-    return int(app.exec())
+    ended = end_on_signals(window)
+    code = int(app.exec())
+    return {signal.SIGTERM: 143, signal.SIGINT: 130}.get(ended[0], code) if ended else code
+
+
+def end_on_signals(window: MainWindow, signals: tuple[int, ...] = (signal.SIGTERM, signal.SIGINT)) -> list[int]:
+    """Close ``window`` and end the app, asking nothing, when the process gets one of ``signals``;
+    the list returned receives the signal that did. (A Python signal handler runs only when Python
+    code does: an idle window, waiting in Qt's event loop, ignored SIGTERM for good. The handler's
+    wake-up byte, written to a socket Qt watches, wakes the loop.)"""
+    ended: list[int] = []
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    reader.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    for signum in signals:
+        signal.signal(signum, lambda *_: None)  # the byte on the socket does the work
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+
+    def woken() -> None:
+        try:
+            got = reader.recv(64)
+        except BlockingIOError:
+            return
+        hit = [signum for signum in got if signum in signals]
+        if not hit or ended:
+            return
+        ended.append(hit[0])
+        window.ending = True  # no question: the system (or the user's terminal) is ending the app
+        window.close()
+        QApplication.quit()
+
+    notifier.activated.connect(woken)
+    window._signal_wakeup = (reader, writer, notifier)  # kept alive with the window
+    return ended

@@ -238,7 +238,8 @@ class FileActions:
     # -- closing -------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not (self.confirm_unsaved("Closing the window") and self.confirm_discard("Closing the window")):
+        asking = not getattr(self, "ending", False)  # (SIGTERM: gui/app.end_on_signals asks nothing)
+        if asking and not (self.confirm_unsaved("Closing the window") and self.confirm_discard("Closing the window")):
             event.ignore()
             return
         self.save_settings()
