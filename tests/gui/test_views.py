@@ -360,3 +360,29 @@ def test_kpi_cards_behind_the_charts_say_so(qtbot, tiny, tiny_result, tiny_half_
     assert format_clock(tiny_half_result.end) in text and format_clock(tiny_result.end) in text
     show(view, tiny_result)  # the money caught up
     assert view.as_of.isHidden()
+
+
+def test_bottlenecks_and_utilisation_behind_the_run_say_so(qtbot, tiny, tiny_half_result):
+    """The trial: during a fast run of the large network the Bottlenecks charts stopped at day 2
+    while the clock read day 6, with nothing saying the figures were behind."""
+    from twin_app.analysis.snapshot import Analysis
+    from twin_app.gui.bottleneck_view import BottleneckView
+    from twin_app.gui.utilisation_view import UtilisationView
+    from twin_app.gui.view import ViewUpdate
+
+    end = float(tiny_half_result.end)
+    for view in (BottleneckView(), UtilisationView()):
+        qtbot.addWidget(view)
+        view.set_run(context(tiny))
+        analysis = Analysis(tiny_half_result)
+        analysis.compute(*view.needs)
+        note = view.summary if isinstance(view, BottleneckView) else view.empty_note
+        view.update(ViewUpdate(end + 3 * 1440.0, analysis=analysis))  # the run is 3 days further on
+        assert "up to 0d" in note.text() and "being worked out" in note.text()
+        assert not note.isHidden()
+        view.update(ViewUpdate(end, analysis=analysis))  # the figures caught up with the run
+        assert "worked out" not in note.text()
+        if isinstance(view, BottleneckView):
+            assert note.text().startswith("Main bottleneck")
+        else:
+            assert note.isHidden()

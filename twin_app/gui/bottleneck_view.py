@@ -28,6 +28,22 @@ MAX_ROWS = 12
 
 OTHER_COLOR = "#9AA5B1"
 
+BEHIND_MINUTES = 60.0
+"""Figures this much older than the run's clock say so (:func:`behind_note`)."""
+
+
+def behind_note(end: float, now: float) -> str | None:
+    """A line saying the figures drawn are of the run only up to ``end`` while the run is at
+    ``now``, or None when they are (nearly) current. During a fast run of the large network the
+    figures' analysis falls days behind the clock; the trial saw the charts stop at day 2 with
+    the run at day 6 and nothing saying why."""
+    if now - end < BEHIND_MINUTES:
+        return None
+    return (
+        f"These figures are of the run up to {theme.format_clock(end)}; the run is at "
+        f"{theme.format_clock(now)} and newer figures are being worked out."
+    )
+
 
 def top_ranked(analysis: BottleneckAnalysis, k: int) -> tuple[list[tuple[int, float, float]], bool]:
     """The first ``k`` entries of :func:`twin_app.analysis.bottleneck.ranking` with a share
@@ -142,10 +158,11 @@ class BottleneckView(QWidget):
 
     def update(self, data: ViewUpdate) -> None:
         if data.analysis is not None:
-            self.show_analysis(data.analysis)
+            self.show_analysis(data.analysis, data.now)
 
-    def show_analysis(self, shared: Analysis) -> None:
-        """Strip and ranking from an analysis with the ``bottlenecks`` part computed."""
+    def show_analysis(self, shared: Analysis, now: float | None = None) -> None:
+        """Strip and ranking from an analysis with the ``bottlenecks`` part computed; ``now``, the
+        run's clock, if the figures may be older (then the summary says so)."""
         result = shared.result
         if result.duration <= 0:
             self.clear()
@@ -184,9 +201,11 @@ class BottleneckView(QWidget):
         for item in self._rank_items[3 * n :]:  # bars of rows no longer ranked (each set once, not emptied first)
             if len(item.opts["width"]):
                 item.setOpts(x0=[], y=[], width=[])
+        behind = behind_note(float(result.end), now) if now is not None else None
+        tail = f"<br><i>{html.escape(behind)}</i>" if behind else ""
         if not n:
             rank.getAxis("left").setTicks([[]])
-            self.summary.setText("No machine has been active yet: no bottleneck.")
+            self.summary.setText("No machine has been active yet: no bottleneck." + tail)
             return
         sole = np.array([s for _, s, _ in top]) * 100.0
         shift = np.array([h for _, _, h in top]) * 100.0
@@ -201,7 +220,7 @@ class BottleneckView(QWidget):
         _, s0, h0 = top[0]
         self.summary.setText(
             f"Main bottleneck: <b>{html.escape(names[0])}</b> &mdash; sole {s0 * 100:.0f} % and shifting "
-            f"{h0 * 100:.0f} % of the observed time; improving it is most likely to raise throughput."
+            f"{h0 * 100:.0f} % of the observed time; improving it is most likely to raise throughput.{tail}"
         )
 
     def ranking_shares(self) -> list[tuple[str, float, float]]:

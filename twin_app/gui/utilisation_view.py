@@ -18,12 +18,15 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, Q
 
 from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
+from twin_app.gui.bottleneck_view import behind_note
 from twin_app.gui.flat_bars import FlatBars
 from twin_app.gui.view import RunContext, ViewUpdate
 from twin_app.model.layout import Layout
 
 STATES = theme.MACHINE_STATES
 """Same order as twin_app.analysis.utilisation.STATES."""
+
+EMPTY_NOTE = "Run the simulation to see how machine time is spent."
 
 STACK_ORDER = (0, 1, 3, 4, 5, 2)
 """Order of the states in the over-time stack: busy at the bottom, idle on top."""
@@ -118,7 +121,8 @@ class UtilisationView(QWidget):
             below = curve
         self._time_base = base
 
-        self.empty_note = QLabel("Run the simulation to see how machine time is spent.")
+        self.empty_note = QLabel(EMPTY_NOTE)
+        """Says the run has no figures yet, or that they are older than the run (behind_note)."""
         self.empty_note.setObjectName("Hint")
         self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -148,6 +152,7 @@ class UtilisationView(QWidget):
         self._set_rows(np.zeros((n, 6)))
         for curve in (self._time_base, *self.time_curves):
             curve.setData([0.0], [0.0])
+        self.empty_note.setText(EMPTY_NOTE)
         self.empty_note.setVisible(True)
 
     def set_group(self, group: str) -> None:
@@ -163,10 +168,11 @@ class UtilisationView(QWidget):
 
     def update(self, data: ViewUpdate) -> None:
         if data.analysis is not None:
-            self.show_analysis(data.analysis)
+            self.show_analysis(data.analysis, data.now)
 
-    def show_analysis(self, analysis: Analysis) -> None:
-        """Both charts from an analysis with this view's parts computed."""
+    def show_analysis(self, analysis: Analysis, now: float | None = None) -> None:
+        """Both charts from an analysis with this view's parts computed; ``now``, the run's
+        clock, if the figures may be older (a line then says so)."""
         self._last = analysis
         result = analysis.result
         if self.group == "machine":
@@ -183,7 +189,9 @@ class UtilisationView(QWidget):
                 cumulative = cumulative + fractions[:, s] * 100.0
                 curve.setData(x, np.repeat(cumulative, 2))
             self.time_widget.getPlotItem().setXRange(float(edges[0]), float(edges[-1]), padding=0.01)
-        self.empty_note.setVisible(result.duration <= 0)
+        behind = behind_note(float(result.end), now) if now is not None and result.duration > 0 else None
+        self.empty_note.setText(behind or EMPTY_NOTE)
+        self.empty_note.setVisible(result.duration <= 0 or behind is not None)
 
     def _set_rows(self, shares: np.ndarray) -> None:
         self.shares = shares
