@@ -62,3 +62,18 @@ def test_kpis_with_the_money_forked_are_the_kpis_of_one_process(tiny: Scenario) 
     alone = json.dumps(compute_kpis(result), sort_keys=False)
     assert json.dumps(compute_kpis(result, fork=True), sort_keys=False) == alone
     assert '"shapley_error"' in alone and '"tiers"' in alone
+
+
+def test_a_small_log_is_not_forked(tiny: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``twin-app run`` forks the money only for a log of ``fork_min_events`` rows or more: below,
+    the fork costs more CPU than it saves wall time. Above, it forks; the KPIs are the same."""
+    from twin_app.analysis import kpis
+
+    result = simulate(tiny)
+    forks: list[object] = []
+    real = kpis.Forked
+    monkeypatch.setattr(kpis, "Forked", lambda *a, **k: forks.append(1) or real(*a, **k))
+    small = compute_kpis(result, fork=True, fork_min_events=len(result.events) + 1)
+    assert forks == []
+    assert compute_kpis(result, fork=True, fork_min_events=len(result.events)) == small
+    assert forks == [1]

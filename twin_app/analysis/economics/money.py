@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from twin_app.analysis.economics.coalitions import OrderNeeds, order_needs
+from twin_app.analysis.economics.coalitions import OrderNeeds, SoleOwnerNeeds, order_needs
 from twin_app.analysis.economics.costs import OwnerCosts, owner_costs, platform_index
 from twin_app.analysis.economics.orders import PaidOrders, paid_orders
 from twin_app.analysis.economics.shapley import Game, ShapleyValue, shapley
@@ -34,7 +34,7 @@ class Money:
     paid: PaidOrders
     costs: OwnerCosts
     work: Work
-    needs: OrderNeeds
+    needs: OrderNeeds | SoleOwnerNeeds
     fee_rate: float
     platform: int
     shares: dict[str, np.ndarray]
@@ -98,11 +98,15 @@ def analyse_money(
     return Money(paid, costs, work, needs, fee_rate, platform, shares, shapley_variance, lateness, unallocated, rule)
 
 
-def _power(needs: OrderNeeds, work: Work) -> tuple[np.ndarray, np.ndarray]:
+def _power(needs: OrderNeeds | SoleOwnerNeeds, work: Work) -> tuple[np.ndarray, np.ndarray]:
     """Per (order, partner) pair: the Shapley value of the order's game and its variance.
 
     The pairs are sorted by order, so each order's values are its slice of the result: the
-    orders' arrays are joined in one ``concatenate`` (no slice assignment per order)."""
+    orders' arrays are joined in one ``concatenate`` (no slice assignment per order). With one
+    owner, each worked order has one pair, the owner's, and its game is won by the owner alone
+    (exactly 1) if it can do any of the order's needs, else by nobody (0)."""
+    if isinstance(needs, SoleOwnerNeeds):
+        return needs.some[work.pair_order].astype(np.float64), np.zeros(len(work.pair_order))
     starts = np.searchsorted(work.pair_order, np.arange(work.n_orders + 1)).tolist()
     by_key: dict[Any, ShapleyValue] = {}
     by_game: dict[Game, ShapleyValue] = {}
