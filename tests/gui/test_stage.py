@@ -114,3 +114,31 @@ def test_a_dock_shortcut_brings_its_tab_to_the_front_before_it_hides_it(qtbot, w
     action.trigger()
     qtbot.waitUntil(lambda: not history.visibleRegion().isEmpty())
     assert not history.isHidden()
+
+
+def test_a_generated_network_names_its_owners_sites_and_machines_by_the_owners_names(samples_dir):
+    """The trial on the large network: the map, Gantt and Bottlenecks named sites and machines
+    by ids that carry the owner's id ('o4-07-s', 'o0-00-m0'), the KPI view by the owner's name."""
+    from twin_app.gui.names import Names
+    from twin_app.io.scenario_file import load_scenario
+    from twin_app.model.layout import Layout
+
+    scenario = load_scenario(samples_dir / "large_network.json")
+    names = Names.build(scenario, Layout.build(scenario))
+    owner_ids = {o.id for o in scenario.owners}
+    site = next(s for s in scenario.sites if s.id == "o0-00-s")
+    assert names.site[scenario.sites.index(site)] == "Nord Fertigung 1" == names.owner[1]
+    assert names.machine[0] == "Nord Fertigung 1 m0"
+    assert not any(label.startswith(tuple(owner_ids)) for label in (*names.site, *names.resource))
+    assert "Nord Fertigung 1 ↔ Nord cross-dock" in names.lane
+    demo = load_scenario(samples_dir / "cloud_factory_demo.json")  # hand-named: as before
+    demo_names = Names.build(demo, Layout.build(demo))
+    assert demo_names.site == tuple(s.name or s.id for s in demo.sites)
+    assert demo_names.lane == tuple(lane.id for lane in demo.lanes)
+
+
+def test_the_editor_map_names_a_generated_site_as_the_network_map_does(qtbot, window, samples_dir):
+    window.open_scenario(samples_dir / "large_network.json")
+    site = window.scenario.sites[1]
+    assert window.editor_view.editor.map.places[site.id].label.text() == window.run_context.names.site[1]
+    assert window.run_context.names.site[1] == "Nord Fertigung 1"

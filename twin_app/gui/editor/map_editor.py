@@ -20,6 +20,7 @@ the names piled up into an unreadable heap before.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from twin_app.gui import theme
 from twin_app.gui.map_model import place_labels
+from twin_app.gui.names import site_label
 
 NODE_PX = 14.0
 SPAN = 800.0
@@ -315,6 +317,8 @@ class MapEditor(QWidget):
             oid: (o.get("color") if QColor.isValidColorName(str(o.get("color") or "")) else palette[i])
             for i, (oid, o) in enumerate(zip(owner_ids, owners, strict=True))
         }
+        owner_names = {str(o.get("id")): str(o.get("name") or o.get("id")) for o in owners if isinstance(o, dict)}
+        owner_sites = Counter(str(s.get("owner")) for s in sites)
         self.view.setBackgroundBrush(QColor(theme.colors.panel))  # the theme's, not Qt's white
         self.scene.clear()
         self.places, self.lanes = {}, []
@@ -324,8 +328,11 @@ class MapEditor(QWidget):
                 color = theme.colors.customer
                 if kind == "sites":
                     color = colors.get(str(place.get("owner")), theme.UNKNOWN_COLOR)
-                name = place.get("name")
-                item = PlaceItem(self, kind, index, ident, str(color), name if isinstance(name, str) else "")
+                name = place.get("name") if isinstance(place.get("name"), str) else ""
+                if kind == "sites":  # named as the network map names it (gui.names)
+                    owner = str(place.get("owner"))
+                    name = site_label(ident, name, owner, owner_names.get(owner), owner_sites.get(owner, 0))
+                item = PlaceItem(self, kind, index, ident, str(color), name)
                 item.setPos(self.to_scene(_number(place.get("x")), _number(place.get("y"))))
                 self.scene.addItem(item)
                 self.places.setdefault(ident, item)
@@ -411,8 +418,10 @@ class MapEditor(QWidget):
         out = {}
         for ident, place in self.places.items():
             if place.label.isVisible():
-                rect = place.label.mapRectToScene(place.label.boundingRect())
-                out[ident] = self.view.mapFromScene(rect).boundingRect().toRectF()
+                # (through the view's transform: the place ignores the view's scale, which
+                # mapRectToScene does not know, and scaled the names up with the zoom)
+                device = place.label.deviceTransform(self.view.viewportTransform())
+                out[ident] = device.mapRect(place.label.boundingRect())
         return out
 
     def delete_selected(self) -> None:
