@@ -47,7 +47,9 @@ def state_segments(result: RunResult, machines_only: bool = False) -> tuple[np.n
     layer = _KIND_LAYER[ev["kind"]]
     resource = ev["resource"]
     keep = (layer >= 0) & (resource >= 0) & (resource < limit)
-    lo, hi = result.clipped(ev[keep])
+    # result.clipped of the two columns (not of whole rows copied out of the log)
+    lo = np.clip(ev["start"][keep], result.start, result.end)
+    hi = np.maximum(np.clip(ev["end"][keep], result.start, result.end), lo)
     positive = hi > lo
     lo, hi = lo[positive], hi[positive]
     res = resource[keep][positive].astype(np.int64)
@@ -60,13 +62,22 @@ def state_segments(result: RunResult, machines_only: bool = False) -> tuple[np.n
     res2 = np.concatenate([res, res])
     lay2 = np.concatenate([lay, lay])
     delta = np.concatenate([np.ones(n, dtype=np.int32), -np.ones(n, dtype=np.int32)])
-    order = np.lexsort((times, res2))
+    # np.lexsort((times, res2)) as two stable sorts (the same order, ties included): by time,
+    # then by resource as 16-bit integers where they fit, which numpy sorts by radix
+    order = np.argsort(times, kind="stable")
+    by_resource = res2[order]
+    if limit <= np.iinfo(np.int16).max:
+        by_resource = by_resource.astype(np.int16)
+    order = order[np.argsort(by_resource, kind="stable")]
     times, res2, lay2, delta = times[order], res2[order], lay2[order], delta[order]
     # Each resource's +1/-1 balance to zero, so one global cumulative sum per layer is the
     # per-resource count of open intervals of that layer.
     state = np.full(len(times), IDLE, dtype=np.int8)
     resolved = np.zeros(len(times), dtype=bool)
+    present = np.bincount(lay, minlength=len(_LAYER_STATES))
     for index, layer_state in enumerate(_LAYER_STATES):
+        if not present[index]:  # no interval of this layer: it resolves nothing
+            continue
         count = np.cumsum(np.where(lay2 == index, delta, 0))
         here = (count > 0) & ~resolved
         state[here] = layer_state
