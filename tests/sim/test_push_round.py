@@ -37,3 +37,33 @@ def test_a_rounds_ready_times_equal_the_per_decision_estimate_bit_for_bit(sample
             placement.queued_changed(machine)
             compared += 1
     assert compared == 16
+
+
+def test_each_large_network_decision_picks_what_the_rule_scores_from_the_board() -> None:
+    """Every push decision of the large network (125-275 candidates: the gather of ready times
+    and changeovers in one ``take`` and the in-place sums) picks the machine the assignment
+    rule's own scorer picks from the ready times written out from the board's rows at that
+    moment: the same machine, every time."""
+    simulation = Simulation(load_scenario(SAMPLES / "large_network.json"))
+    placement, board = simulation.placement, simulation.board
+    fast = placement.pick
+    sizes: list[int] = []
+
+    def checked(op, prepared):  # type: ignore[no-untyped-def]
+        machines, now = prepared.machines, simulation.env.now
+        running = np.maximum(board.committed_end[machines] - board.busy_units[machines] * now, 0.0)
+        ready = (
+            np.maximum(board.back_at[machines], now)
+            + (running + board.queued_work[machines]) / board.capacity[machines]
+        )
+        setup = board.setup_next[op.job.product.family][machines]
+        expected = int(machines[placement.choose(op, machines, prepared.transit, ready, setup, prepared.onward)])
+        picked = fast(op, prepared)
+        assert picked == expected
+        sizes.append(len(machines))
+        return picked
+
+    placement.pick = checked  # type: ignore[method-assign]
+    simulation.advance(300.0)
+    assert len(sizes) > 300
+    assert min(sizes) >= placement.rule.numpy_from  # the array path, not the loop below it

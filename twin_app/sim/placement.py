@@ -37,7 +37,18 @@ class Prepared:
     nowhere yet, or already where each candidate is), so each arrival time is just now.
     Cached with the candidates, so a decision does not search and gather them again."""
 
-    __slots__ = ("_by_quantity", "at_hand", "fixed", "machines", "onward", "per_unit", "transit", "unit")
+    __slots__ = (
+        "at_hand",
+        "by_quantity",
+        "fixed",
+        "gather",
+        "machines",
+        "now_row",
+        "onward",
+        "per_unit",
+        "transit",
+        "unit",
+    )
 
     QUANTITIES = 16
     """Most quantities whose expected times :meth:`work` keeps (orders come in a few sizes)."""
@@ -55,19 +66,23 @@ class Prepared:
             self.fixed, self.unit = step.fixed_array[position], step.unit_array[position]
         self.at_hand = not transit.any()
         self.per_unit = step.any_per_unit
-        self._by_quantity: dict[float, np.ndarray] = {}
+        self.by_quantity: dict[float, np.ndarray] = {}
+        """:meth:`work`'s answers by quantity (read directly on the hot path)."""
+        self.gather: dict[int, np.ndarray] = {}
+        """By family: the flat positions in :attr:`MachineBoard.ready_setup` of the candidates'
+        ready times (row 0) and their changeovers to that family (row 1), for one ``take``."""
+        self.now_row: np.ndarray | None = None
+        """A view of as many of :class:`Placement`'s row of ``now`` as there are candidates."""
 
     def work(self, quantity: float) -> np.ndarray:
         """The expected processing time of ``quantity`` units on each candidate (before any
         changeover): ``fixed + unit * quantity``, kept for the first few quantities seen.
         Shared: never to be changed in place."""
-        if not self.per_unit:
-            return self.fixed  # (x + 0.0 is x)
-        work = self._by_quantity.get(quantity)
+        work = self.by_quantity.get(quantity)
         if work is None:
-            work = self.fixed + self.unit * quantity
-            if len(self._by_quantity) < self.QUANTITIES:
-                self._by_quantity[quantity] = work
+            work = self.fixed + self.unit * quantity if self.per_unit else self.fixed  # (x + 0.0 is x)
+            if len(self.by_quantity) < self.QUANTITIES:
+                self.by_quantity[quantity] = work
         return work
 
 
@@ -104,15 +119,22 @@ class Placement:
         self.speed = compiled.machine_speed.tolist()
         self.machine_node = compiled.machine_node.tolist()
         self._n_sites = len(scenario.sites)
-        n = len(scenario.machines)
+        n = self._n = len(scenario.machines)
         self._floors = np.zeros((2, n))
         """Row 0 ``now``, row 1 zeros: the floors of :meth:`ready_times`'s first two rows and of
         :meth:`round_ready`'s pass, as whole arrays: ``np.maximum`` against a broadcast scalar
         (a stride-0 operand) takes numpy's slow loop, ~5x the time over a thousand machines."""
-        self._round_ready = np.empty(n)
-        """Every machine's ready time at the current push round (see :meth:`round_ready`)."""
+        self._ready_setup = board.ready_setup
+        self._round_ready = board.ready_setup[0]
+        """Every machine's ready time at the current push round (see :meth:`round_ready`): the
+        first row of the board's ``ready_setup``, so :meth:`pick` gathers it with the
+        changeovers in one ``take``."""
         self._round_running = np.empty(n)
         self._round_valid = False
+        self._stale: list[int] = []
+        """Machines whose queued work changed since the round's pass (see :meth:`queued_changed`)."""
+        self._setup_mean = compiled.setup_mean.tolist()
+        """``compiled.setup_mean`` as nested lists: :meth:`expected_work` reads one value a call."""
         self._single_units = bool((board.capacity == 1.0).all())
         """Every machine has one unit (see :meth:`round_ready`)."""
         self._cache: dict[tuple[int, int], Prepared] = {}
@@ -215,8 +237,24 @@ class Placement:
         ``max(back_at, now) + (max(committed_end - busy_units * now, 0) + queued_work) / capacity``):
         it runs for every push decision, over hundreds of machines in a large network."""
         now = self.env.now
+        if self._single_units and self.view is None:
+            # as the round's pass: ``busy * now`` is ``now`` or 0 (with committed_end 0), so
+            # ``committed_end - now`` floored at 0 is the same value, and ``x / 1.0`` is ``x``
+            rows = self.board.stack.take(machines, axis=1)
+            back_at = rows[0]
+            running = rows[1]
+            queued_work = rows[3]
+            floors = self._floors[:, : len(machines)]
+            now_row = floors[0]
+            now_row.fill(now)
+            running -= now_row
+            starts = rows[:2]
+            np.maximum(starts, floors, out=starts)  # back_at up to now, running work up to 0: one call
+            running += queued_work
+            back_at += running
+            return back_at
         rows = self.board.stack.take(machines, axis=1) if self.view is None else self.view.stack(machines)
-        back_at, running, busy_units, queued_work, capacity = rows
+        back_at, running, busy_units, queued_work, capacity = rows[0], rows[1], rows[2], rows[3], rows[4]
         busy_units *= now
         running -= busy_units
         floors = self._floors[:, : len(machines)]
@@ -242,30 +280,38 @@ class Placement:
         if self.view is not None:  # (owners who do not share live: their snapshot rows)
             return self.ready_times(machines)
         if not self._round_valid:
-            board = self.board
-            now = self.env.now
-            running = self._round_running
-            floors = self._floors  # (arrays, not scalars: see its docstring)
-            now_row, zeros = floors[0], floors[1]
-            now_row.fill(now)
-            if self._single_units:
-                # busy_units is 1 or 0, and committed_end 0 when it is 0: ``busy * now`` is
-                # ``now`` or 0, so ``committed_end - now`` floored at 0 is the same value (0 -
-                # now floors to 0 as 0 - 0 does), and ``x / 1.0`` is ``x``: two calls fewer
-                np.subtract(board.committed_end, now_row, out=running)
-                np.maximum(running, zeros, out=running)
-                running += board.queued_work
-            else:
-                np.multiply(board.busy_units, now_row, out=running)
-                np.subtract(board.committed_end, running, out=running)
-                np.maximum(running, zeros, out=running)
-                running += board.queued_work
-                running /= board.capacity
-            ready = self._round_ready
-            np.maximum(board.back_at, now_row, out=ready)
-            ready += running
-            self._round_valid = True
+            self._round_pass()
+        elif self._stale:
+            self._refresh_stale()
         return self._round_ready.take(machines)
+
+    def _round_pass(self) -> None:
+        """Every machine's ready time at this round, in one pass over the board's rows."""
+        board = self.board
+        now = self.env.now
+        running = self._round_running
+        floors = self._floors  # (arrays, not scalars: see its docstring)
+        now_row, zeros = floors[0], floors[1]
+        now_row.fill(now)
+        if self._single_units:
+            # busy_units is 1 or 0, and committed_end 0 when it is 0: ``busy * now`` is
+            # ``now`` or 0, so ``committed_end - now`` floored at 0 is the same value (0 -
+            # now floors to 0 as 0 - 0 does), and ``x / 1.0`` is ``x``: two calls fewer
+            np.subtract(board.committed_end, now_row, out=running)
+            np.maximum(running, zeros, out=running)
+            running += board.queued_work
+        else:
+            np.multiply(board.busy_units, now_row, out=running)
+            np.subtract(board.committed_end, running, out=running)
+            np.maximum(running, zeros, out=running)
+            running += board.queued_work
+            running /= board.capacity
+        ready = self._round_ready
+        np.maximum(board.back_at, now_row, out=ready)
+        ready += running
+        self._round_valid = True
+        if self._stale:
+            self._stale.clear()
 
     def pick(self, op: Operation, prepared: Prepared) -> int:
         """The machine (index) the assignment rule picks for ``op`` among ``prepared``'s
@@ -275,8 +321,32 @@ class Placement:
         onward])`` (see :meth:`choose`), computed in place in the gathered rows: the same
         sums, so the same scores to the bit: two gathers, two in-place adds and an argmin."""
         machines = prepared.machines
-        ready = self.round_ready(machines)
-        return int(machines[self._pick_among(op, prepared, ready)])
+        if self.view is not None or not self._ready_plus_work or len(machines) < self.rule.numpy_from:
+            return int(machines[self._pick_among(op, prepared, self.round_ready(machines))])
+        if not self._round_valid:
+            self._round_pass()
+        elif self._stale:
+            self._refresh_stale()
+        job = op.job
+        family = job.product.family
+        gather = prepared.gather.get(family)
+        if gather is None:
+            gather = prepared.gather[family] = np.array([machines, machines + (1 + family) * self._n])
+        gathered = self._ready_setup.take(gather)  # ready times and changeovers: one take
+        ready = gathered[0]
+        score = gathered[1]  # (indexing: unpacking a 2-d array by iteration costs ~2 us)
+        work = prepared.by_quantity.get(job.quantity)
+        score += prepared.work(job.quantity) if work is None else work
+        onward = prepared.onward
+        if onward is not None:
+            score += onward
+        if not prepared.at_hand:
+            now_row = prepared.now_row
+            if now_row is None:  # (row 0 of the floors holds now once the round's pass ran)
+                now_row = prepared.now_row = self._floors[0, : len(machines)]
+            np.maximum(prepared.transit + now_row, ready, out=ready)
+        ready += score
+        return int(machines[ready.argmin()])
 
     def _pick_among(self, op: Operation, prepared: Prepared, ready: np.ndarray) -> int:
         """Index into ``prepared.machines`` of the rule's pick, given their ready times (a
@@ -306,13 +376,20 @@ class Placement:
         """The queued work of ``machine`` changed in this round: its ready time again (the
         scalar operations of :meth:`round_ready`'s pass, in its order)."""
         if self._round_valid:
-            board = self.board
-            now = self.env.now
+            self._stale.append(machine)
+
+    def _refresh_stale(self) -> None:
+        """:meth:`queued_changed`'s machines: their ready times again, each from the board as
+        it is now (within a round only their queued work has changed since the pass)."""
+        board = self.board
+        now = self.env.now
+        for machine in self._stale:  # (the scalar operations of the pass, in its order)
             running = float(board.committed_end[machine]) - float(board.busy_units[machine]) * now
             if running < 0.0:
                 running = 0.0
             running = (running + float(board.queued_work[machine])) / float(board.capacity[machine])
             self._round_ready[machine] = max(float(board.back_at[machine]), now) + running
+        self._stale.clear()
 
     def expected_work(self, machine: int, op: Operation, family_from: int) -> float:
         """Expected processing time of ``op`` on ``machine``, plus the changeover from
@@ -321,7 +398,7 @@ class Placement:
         option = job.product.steps[op.step].by_machine[machine]
         base = option.mean * (job.quantity if option.per_unit else 1.0) / self.speed[machine]
         if family_from >= 0:
-            base += self.compiled.setup_mean[machine, family_from, job.product.family]
+            base += self._setup_mean[machine][family_from][job.product.family]
         return float(base)
 
     def consolidation_node(self, job: Job) -> int:
