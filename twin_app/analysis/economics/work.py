@@ -80,8 +80,8 @@ def order_work(result: RunResult, paid: PaidOrders) -> Work:
     index, partner, cost, duration = index[keep], partner[keep], cost[keep], duration[keep]
     del keep
     minutes = duration * _load_share(result, index)
-    position = np.searchsorted(ids, events["order"][index])
-    keys, pair = np.unique(position * n_owners + partner, return_inverse=True)
+    position = _positions(ids, events["order"][index])
+    keys, pair = _unique_small(position * n_owners + partner, len(ids) * n_owners)
     return Work(
         index=index,
         partner=partner,
@@ -94,6 +94,27 @@ def order_work(result: RunResult, paid: PaidOrders) -> Work:
         count=np.bincount(pair, minlength=len(keys)).astype(np.float64),
         n_orders=len(ids),
     )
+
+
+def _positions(ids: np.ndarray, orders: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(ids, orders)`` for orders that are all in ``ids`` (sorted, distinct): by a
+    table over the ids' range where it is not much larger than the lookups (the order ids of
+    a run are 0, 1, 2 ...), else by the search."""
+    if len(ids) == 0 or len(orders) == 0 or ids[0] < 0 or ids[-1] > 4 * len(orders) + 1024:
+        return np.searchsorted(ids, orders)
+    table = np.zeros(int(ids[-1]) + 1, dtype=np.int64)
+    table[ids] = np.arange(len(ids), dtype=np.int64)
+    return table[orders]
+
+
+def _unique_small(values: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` of integers in ``[0, bound)``: by counting
+    where the range is not much larger than the values, else by numpy's sort."""
+    if bound > 4 * len(values) + 1024:
+        return np.unique(values, return_inverse=True)
+    present = np.bincount(values, minlength=bound) > 0
+    rank = np.cumsum(present) - 1
+    return np.flatnonzero(present).astype(values.dtype, copy=False), rank[values]
 
 
 def _load_share(result: RunResult, index: np.ndarray) -> np.ndarray:
