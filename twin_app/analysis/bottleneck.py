@@ -76,8 +76,10 @@ def active_periods(
     end = np.concatenate([end[active], lane_end])
     if len(res) == 0:
         return res, start, end
-    order = np.lexsort((start, res))
-    res, start, end = res[order], start[order], end[order]
+    step_res, step_start = res[1:] != res[:-1], start[1:] >= start[:-1]
+    if not ((res[1:] >= res[:-1]) & (step_res | step_start)).all():  # (state_segments' order: already sorted)
+        order = np.lexsort((start, res))
+        res, start, end = res[order], start[order], end[order]
     first = np.ones(len(res), dtype=bool)
     first[1:] = (res[1:] != res[:-1]) | (start[1:] != end[:-1])
     last = np.ones(len(res), dtype=bool)

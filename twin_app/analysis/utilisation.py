@@ -209,9 +209,12 @@ def mean_queue_length(result: RunResult) -> np.ndarray:
     """Time-average number of operations waiting for each resource over the window."""
     n = result.n_resources
     ev = result.events
-    pick = (ev["kind"] == EventKind.WAIT) & (ev["resource"] >= 0) & (ev["resource"] < n)
-    lo, hi = result.clipped(ev[pick])
-    total = np.bincount(ev["resource"][pick], weights=hi - lo, minlength=n)[:n]
+    resource = ev["resource"]
+    pick = (ev["kind"] == EventKind.WAIT) & (resource >= 0) & (resource < n)
+    # result.clipped of the two columns (not of whole rows copied out of the log)
+    lo = np.clip(ev["start"][pick], result.start, result.end)
+    hi = np.maximum(np.clip(ev["end"][pick], result.start, result.end), lo)
+    total = np.bincount(resource[pick], weights=hi - lo, minlength=n)[:n]
     if result.duration <= 0:
         return np.zeros(n)
     return total / result.duration
