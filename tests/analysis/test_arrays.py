@@ -25,3 +25,17 @@ def test_percentile_leaves_its_input_alone() -> None:
 def test_unique_sorted_is_numpys_unique() -> None:
     values = np.random.default_rng(3).integers(0, 50, 1000).astype(float)
     assert np.array_equal(unique_sorted(values), np.unique(values))
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int16, np.uint8])
+def test_unique_sorted_of_integers_is_numpys_unique(dtype: type) -> None:
+    """Integers over a small range are counted, not sorted: the same values and dtype, for
+    dense and sparse ranges, negative values and one value."""
+    rng = np.random.default_rng(5)
+    cases = [rng.integers(0, 60, 1000), rng.integers(0, 100_000, 50), np.array([7]), np.array([0, 0, 0])]
+    if np.dtype(dtype).kind == "i":
+        cases.append(rng.integers(-40, 40, 500))
+    for values in cases:
+        values = values.astype(dtype)
+        unique = unique_sorted(values)
+        assert unique.dtype == values.dtype and np.array_equal(unique, np.unique(values))
