@@ -271,6 +271,10 @@ def test_stall_probe(tiny_path):
     # What the user sees: Run to the final KPIs on screen against a headless run with its KPIs.
     assert report["final_kpis_seconds"] >= 0 and report["gui_vs_headless_with_kpis"] > 0
     assert report["children_cpu_seconds"]["simulation"] > 0  # the run's own process, measured apart
+    # What the tester did by hand is timed too: opening, the first History, presentation in and out.
+    done = report["interactions"]
+    for name in ("open tiny.json", "Ctrl+H (first History)", "F5 (presentation in)", "Esc (presentation out)"):
+        assert done[name]["max_gap_ms"] > 0, name
 
 
 def test_the_tour_asks_before_leaving_the_users_run_and_stores_no_run_of_its_own(

@@ -220,13 +220,13 @@ def measure_stalls(
     switch_seconds: float | None = 3.0,
     headless: bool = False,
     ticks_out: list[float] | None = None,
+    interact: bool = True,
 ) -> dict[str, Any]:
     """Run ``scenario_path`` live to ``sim_minutes`` and report gaps, switches, memory (ms, MB).
 
     ``ticks_out`` receives the probe's tick times (``time.perf_counter``, CLOCK_MONOTONIC on
     Linux) so that a profiler's samples, e.g. ``perf record -k CLOCK_MONOTONIC``, can be
     matched to the gaps."""
-    scenario = load_scenario(scenario_path)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QTimer
 
@@ -250,7 +250,12 @@ def measure_stalls(
         try:
             window.resize(1600, 1000)
             window.show()
-            window.set_scenario(scenario, Path(scenario_path))
+            opening = measure_interactions(
+                window,
+                app,
+                [(f"open {Path(scenario_path).name}", lambda: window.open_scenario(Path(scenario_path), ask=False))],
+                settle=1.0,
+            )  # as File > Open does it, with the probe running
             window.session.wait_ready()  # a user presses Run after the process is ready: time the run
             window.set_speed(speed, fastest)
             for _ in range(10):
@@ -333,6 +338,8 @@ def measure_stalls(
             probe.stop()
             ticks.append(time.perf_counter())
             sampler.stop()
+            # What the tester did by hand once the run had paused, each with its own probe.
+            after_run = measure_interactions(window, app, interactions(window, app)) if interact else {}
             memory_end = resident_mb()
             state, now, events = window.state, window.now, window.events_ingested
             error = window.last_error
@@ -396,6 +403,7 @@ def measure_stalls(
         "stall_sampled_share": sampler.coverage(np.array(ticks)),
         "stall_cpu_share": sampler.cpu_in_gaps(np.array(ticks)),
         "stalls_spent_in": sampler.blame(np.array(ticks)),
+        "interactions": {**opening, **after_run},
         "stalls_spent_in_by_view": {
             view: sampler.blame(np.array(ticks), top=4, in_gaps=np.array(gap_views) == view)
             for view in dict.fromkeys(gap_views)
@@ -412,3 +420,88 @@ def measure_stalls(
         # What the user sees: from Run to the final KPIs on screen, against `twin-app run` with its KPIs.
         report["gui_vs_headless_with_kpis"] = round((wall + final_figures) / (alone + kpis), 2) if alone > 0 else None
     return report
+
+
+def _action_named(window: Any, shortcut: str) -> Any:
+    """The window's action with ``shortcut`` (as a key press would trigger it)."""
+    from PySide6.QtGui import QKeySequence
+
+    wanted = QKeySequence(shortcut)
+    for action in window.findChildren(type(window.controls.presentation)):
+        if any(key == wanted for key in action.shortcuts()) and action.isEnabled():
+            return action
+    raise LookupError(f"no enabled action for {shortcut}")
+
+
+def drag_resize(window: Any, app: Any, to: tuple[int, int], steps: int = 12, frame_ms: int = 16) -> None:
+    """Drag the window's corner to ``to`` in ``steps``, one step a frame, as a window manager
+    sends a user's drag (each step a resize event the event loop handles before the next)."""
+    from PySide6.QtCore import QEventLoop
+
+    w0, h0 = window.width(), window.height()
+    for i in range(1, steps + 1):
+        window.resize(round(w0 + (to[0] - w0) * i / steps), round(h0 + (to[1] - h0) * i / steps))
+        deadline = time.perf_counter() + frame_ms / 1000.0
+        while time.perf_counter() < deadline:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+
+def interactions(window: Any, app: Any) -> list[tuple[str, Any]]:
+    """What the independent tester did by hand after a run, as (name, action): the first
+    History dock (Ctrl+H), the KPI tab (Ctrl+5) and back to the map, presentation mode in (F5)
+    and out (Esc), a resize drag, the KPI tab idle."""
+
+    def key(shortcut: str) -> Any:
+        return lambda: _action_named(window, shortcut).trigger()
+
+    return [
+        ("Ctrl+H (first History)", key("Ctrl+H")),
+        ("Ctrl+H (hide History)", key("Ctrl+H")),
+        ("Ctrl+1 (map)", key("Ctrl+1")),
+        ("Ctrl+5 (KPIs)", key("Ctrl+5")),
+        ("KPIs idle", lambda: None),
+        ("Ctrl+6 (Compare)", key("Ctrl+6")),
+        ("Ctrl+7 (Sweep)", key("Ctrl+7")),
+        ("Ctrl+5 (KPIs again)", key("Ctrl+5")),
+        ("F5 (presentation in)", key("F5")),
+        ("Esc (presentation out)", key("Esc")),
+        ("resize drag 1600x1000 -> 1300x850", lambda: drag_resize(window, app, (1300, 850))),
+        ("resize drag back", lambda: drag_resize(window, app, (1600, 1000))),
+    ]
+
+
+def measure_interactions(
+    window: Any, app: Any, actions: list[tuple[str, Any]], settle: float = 1.5
+) -> dict[str, dict[str, Any]]:
+    """Each of ``actions`` fired from the event loop (as a key press is) with the 10 ms probe
+    running, then ``settle`` seconds for what it set off: the longest gap in that time, and
+    where the GUI thread was in its gaps over 50 ms."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    out: dict[str, dict[str, Any]] = {}
+    sampler = StackSampler()
+    sampler.start()
+    try:
+        for name, action in actions:
+            ticks: list[float] = []
+            probe = QTimer()
+            probe.setInterval(TICK_MS)
+            probe.timeout.connect(lambda at=ticks: at.append(time.perf_counter()))
+            loop = QEventLoop()
+            ticks.append(time.perf_counter())
+            probe.start()
+            QTimer.singleShot(0, action)
+            QTimer.singleShot(int(settle * 1000), loop.quit)
+            loop.exec()
+            probe.stop()
+            ticks.append(time.perf_counter())
+            array = np.array(ticks)
+            gaps = np.diff(array) * 1000.0
+            out[name] = {
+                "max_gap_ms": round(float(gaps.max()), 1),
+                "over_50ms": int((gaps > 50).sum()),
+                "spent_in": sampler.blame(array, limit_ms=50.0, top=3),
+            }
+    finally:
+        sampler.stop()
+    return out
