@@ -109,3 +109,19 @@ def test_reading_while_another_thread_appends() -> None:
         assert snapshot["job"].tolist() == list(range(len(snapshot)))
     worker.join()
     assert len(collector.events) == 20000
+
+
+def test_batches_are_kept_byte_for_byte_across_growth() -> None:
+    """Batches are copied as raw records (not field by field): what the collector hands out is
+    every batch's rows, bytes and all, in order, however often its buffer grew."""
+    rng = np.random.default_rng(11)
+    collector = EventCollector()
+    sent = []
+    for size in (1, 700, 1500, 5000, 3):
+        rows = np.zeros(size, dtype=EVENT_DTYPE)
+        for name in EVENT_DTYPE.names:
+            rows[name] = rng.integers(0, 200, size)
+        rows["start"] = rng.random(size)
+        sent.append(rows)
+        collector.on_batch(EventBatch(float(size), rows, np.zeros(0, dtype=ORDER_DTYPE)))
+    assert collector.events.tobytes() == np.concatenate(sent).tobytes()

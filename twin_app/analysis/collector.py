@@ -21,6 +21,13 @@ from twin_app.model.scenario import Scenario
 _INITIAL_CAPACITY = 1024
 
 
+def _raw(rows: np.ndarray) -> np.ndarray:
+    """``rows`` (a structured array) as opaque records of its item size: copied as bytes, not
+    field by field (numpy's copy of a packed structured dtype goes field by field: a 4,096-row
+    batch of events 135 us, the same bytes as records 26 us)."""
+    return rows.view(np.dtype((np.void, rows.dtype.itemsize)))
+
+
 class _GrowableArray:
     """A structured array that grows by doubling; ``view`` is the filled part."""
 
@@ -48,9 +55,12 @@ class _GrowableArray:
                 capacity *= 2
             # The old buffer stays alive for anyone holding a view of it: views are snapshots.
             grown = np.empty(capacity, dtype=self._data.dtype)
-            grown[: self._size] = self._data[: self._size]
+            _raw(grown)[: self._size] = _raw(self._data)[: self._size]
             self._data = grown
-        self._data[self._size : needed] = records
+        if records.dtype == self._data.dtype:
+            _raw(self._data)[self._size : needed] = _raw(np.ascontiguousarray(records))
+        else:
+            self._data[self._size : needed] = records
         self._size = needed
 
     def replace(self, records: np.ndarray) -> None:
