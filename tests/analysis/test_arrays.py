@@ -39,3 +39,21 @@ def test_unique_sorted_of_integers_is_numpys_unique(dtype: type) -> None:
         values = values.astype(dtype)
         unique = unique_sorted(values)
         assert unique.dtype == values.dtype and np.array_equal(unique, np.unique(values))
+
+
+def test_take_rows_is_numpys_indexing() -> None:
+    """Rows of a structured array taken as raw records: the same rows (bytes and dtype) as
+    numpy's own indexing, by mask and by positions; a plain array goes through numpy."""
+    from twin_app.analysis.arrays import take_rows
+    from twin_app.model.events import ORDER_DTYPE
+
+    rng = np.random.default_rng(9)
+    orders = np.zeros(500, dtype=ORDER_DTYPE)
+    for name in ORDER_DTYPE.names:
+        orders[name] = rng.integers(0, 1000, len(orders))
+    mask, positions = rng.random(len(orders)) < 0.4, rng.integers(0, len(orders), 300)
+    for index in (mask, positions, np.zeros(0, dtype=np.int64)):
+        taken = take_rows(orders, index)
+        assert taken.dtype == orders.dtype and taken.tobytes() == orders[index].tobytes()
+    plain = rng.random(50)
+    assert np.array_equal(take_rows(plain, plain > 0.5), plain[plain > 0.5])

@@ -31,6 +31,16 @@ def unique_sorted(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
+def take_rows(rows: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``rows[index]`` (a boolean mask or positions) of a 1-D structured array, copied as opaque
+    records: numpy copies a packed structured dtype field by field, 7-20x slower (the 56-byte
+    order rows: 6.4 ms for 60,000 against 0.3 ms). The same rows, bytes and all."""
+    if rows.dtype.names is None or not rows.flags.c_contiguous:
+        return rows[index]
+    raw = rows.view(np.dtype((np.void, rows.dtype.itemsize)))
+    return raw[index].view(rows.dtype)
+
+
 def percentile(values: np.ndarray, q: float) -> float:
     """``numpy.percentile(values, q)`` (its default, linear method) of a non-empty 1-D array
     without NaN: the same virtual index ``(n - 1) * q / 100`` and the same two-sided linear

@@ -13,6 +13,7 @@ import threading
 
 import numpy as np
 
+from twin_app.analysis.arrays import take_rows
 from twin_app.analysis.result import RunResult
 from twin_app.model.events import EVENT_DTYPE, ORDER_DTYPE, EventBatch, RunEnd, RunInfo
 from twin_app.model.layout import Layout
@@ -85,7 +86,7 @@ def latest_orders(records: np.ndarray) -> np.ndarray:
     sorted_ids = ids[order]
     last = np.ones(len(order), dtype=bool)
     last[:-1] = sorted_ids[1:] != sorted_ids[:-1]
-    return records[order[last]].copy()
+    return take_rows(records, order[last])
 
 
 class EventCollector:

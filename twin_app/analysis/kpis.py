@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from twin_app.analysis.arrays import percentile
+from twin_app.analysis.arrays import percentile, take_rows
 from twin_app.analysis.bottleneck import BottleneckAnalysis, analyse_bottlenecks, lane_of_resource, ranking
 from twin_app.analysis.circular import circular_block
 from twin_app.analysis.economics.costs import OwnerCosts, owner_costs
@@ -76,7 +76,7 @@ def counted_orders(result: RunResult) -> np.ndarray:
 
 def lead_times(result: RunResult) -> np.ndarray:
     """Lead time (delivery minus release) of each counted order."""
-    o = result.orders[counted_orders(result)]
+    o = take_rows(result.orders, counted_orders(result))
     return o["completed"] - o["release"]
 
 

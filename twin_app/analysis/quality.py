@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from twin_app.analysis.arrays import unique_sorted
+from twin_app.analysis.arrays import take_rows, unique_sorted
 from twin_app.analysis.result import RunResult
 from twin_app.model.events import EventKind, Outcome
 
@@ -182,8 +182,8 @@ def _trust_updates(
     alpha = scenario.platform.trust_smoothing
     o = result.orders
     done = np.isfinite(o["completed"]) & (o["completed"] <= result.end)
-    delivered = o[done]
-    delivered = delivered[np.lexsort((delivered["order"], delivered["completed"]))]
+    delivered = take_rows(o, done)
+    delivered = take_rows(delivered, np.lexsort((delivered["order"], delivered["completed"])))
     ev = result.events
     # (columns picked, not rows: a row of the log is ~50 bytes, and only two fields are read)
     kind, order_id, owner = ev["kind"], ev["order"], ev["owner"]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from twin_app.analysis.arrays import take_rows
 from twin_app.analysis.economics.jobs import event_products
 from twin_app.analysis.result import RunResult
 from twin_app.model.events import EventKind
@@ -65,8 +66,8 @@ def paid_orders(result: RunResult) -> PaidOrders:
     o = result.orders
     completed = o["completed"]
     mask = np.isfinite(completed) & (completed >= result.start) & (completed <= result.end)
-    o = o[mask]
-    o = o[np.argsort(o["order"], kind="stable")]
+    o = take_rows(o, mask)
+    o = take_rows(o, np.argsort(o["order"], kind="stable"))
     scenario = result.scenario
     list_price = np.array([p.price for p in scenario.products] or [0.0])
     product = o["product"].astype(np.int64)

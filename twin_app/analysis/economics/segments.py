@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from twin_app.analysis.arrays import take_rows
 from twin_app.analysis.economics.orders import PaidOrders
 from twin_app.analysis.result import RunResult
 
@@ -20,7 +21,7 @@ from twin_app.analysis.result import RunResult
 def segments(result: RunResult, paid: PaidOrders, counted: np.ndarray) -> dict[str, dict[str, Any]]:
     """``{"customers": {id: figures}, "products": {id: figures}}`` (see the module docstring)."""
     scenario = result.scenario
-    o = result.orders[counted]
+    o = take_rows(result.orders, counted)
     return {
         "customers": _by(paid, o, "customer", [c.id for c in scenario.customers]),
         "products": _by(paid, o, "product", [p.id for p in scenario.products]),
