@@ -44,11 +44,13 @@ def test_the_dark_theme_darkens_the_editor_map_and_every_legend_label(qtbot, win
 
     window.open_scenario(samples_dir / "cloud_factory_demo.json")
     window.controls.dark.trigger()
+    window.show_view("editor")  # a hidden view is restyled when shown (or in an idle turn before)
     editor_map = window.editor_view.editor.map
     assert editor_map.view.backgroundBrush().color().name().upper() == theme.DARK.panel
     place = next(iter(editor_map.places.values()))
     background = QColor(theme.DARK.panel)
     assert abs(place.label.brush().color().lightness() - background.lightness()) > 100
+    window.show_view("kpis")
     legend = window.kpi_view.trust_chart.legend
     for _, label in legend.items:  # the colour the text is drawn in, not only the option
         assert f"color:{theme.DARK.text}".lower() in label.item.toHtml().lower(), label.text

@@ -298,10 +298,20 @@ def bar_chart(title: str, bottom: str, *, pan_rows: bool) -> pg.PlotWidget:
     return widget
 
 
-def restyle(root: QWidget) -> None:
-    """Apply the active theme to ``root``: its style sheet and every plot under it."""
+def restyle(root: QWidget, *, plots: bool = True, skip: tuple[QWidget, ...] = ()) -> None:
+    """Apply the active theme to ``root``: its style sheet and (``plots``) every plot under it,
+    but those under the widgets in ``skip`` (the window restyles its hidden views later)."""
     root.setStyleSheet(style_sheet())
+    if plots:
+        restyle_plots(root, skip=skip)
+
+
+def restyle_plots(root: QWidget, *, skip: tuple[QWidget, ...] = ()) -> None:
+    """Recolour every plot under ``root`` (not those under the widgets in ``skip``) for the
+    active theme and type size."""
     for widget in root.findChildren(pg.PlotWidget):
+        if skip and any(widget is s or s.isAncestorOf(widget) for s in skip):
+            continue
         widget.setBackground(colors.panel)
         style_plot(widget.getPlotItem(), grid=False)
         legend = widget.getPlotItem().legend  # its labels keep the colour of the theme they were made in
