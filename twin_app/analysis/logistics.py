@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from twin_app.analysis.arrays import take_rows
 from twin_app.analysis.result import RunResult
 from twin_app.analysis.utilisation import BUSY
 from twin_app.model.events import EventKind
@@ -71,10 +72,12 @@ def vehicle_legs(result: RunResult) -> Legs:
     layout = result.layout
     m = result.n_machine_units
     ev = result.events
-    res = ev["resource"]
-    pick = (ev["kind"] == EventKind.TRANSPORT) & (res >= m) & (res < result.n_resources)
-    tr = ev[pick]
     n_lanes = len(scenario.lanes)
+    if n_lanes and result.n_resources > m:  # (else no vehicle: no row to pick)
+        res = ev["resource"]
+        tr = take_rows(ev, (ev["kind"] == EventKind.TRANSPORT) & (res >= m) & (res < result.n_resources))
+    else:
+        tr = ev[:0]
     resource_lane = np.array([r.lane for r in layout.resources], dtype=np.int64)
     if len(tr) == 0 or n_lanes == 0:
         empty_f = np.zeros(0)
@@ -84,7 +87,7 @@ def vehicle_legs(result: RunResult) -> Legs:
     loaded_record = tr["order"] != -1  # -1: driving back empty; -2: carrying a return flow
     # One leg per (vehicle, start, end, loaded): the parts of a trip share them.
     order = np.lexsort((loaded_record, tr["end"], tr["start"], tr["resource"]))
-    tr, loaded_record = tr[order], loaded_record[order]
+    tr, loaded_record = take_rows(tr, order), loaded_record[order]
     new = np.ones(len(tr), dtype=bool)
     new[1:] = (
         (tr["resource"][1:] != tr["resource"][:-1])
@@ -202,7 +205,7 @@ def logistics_block(result: RunResult, durations: np.ndarray, units: float) -> d
     res = ev["resource"]
     on_vehicle = (ev["kind"] == EventKind.TRANSPORT) & (res >= m) & (res < result.n_resources)
     resource_lane = np.array([r.lane for r in result.layout.resources], dtype=np.int64)
-    share = result.window_fraction(ev[on_vehicle])
+    share = result.window_fraction(take_rows(ev, on_vehicle))
     variable = np.bincount(resource_lane[res[on_vehicle]], weights=ev["cost"][on_vehicle] * share, minlength=n_lanes)[
         :n_lanes
     ]
@@ -263,7 +266,7 @@ def logistics_block(result: RunResult, durations: np.ndarray, units: float) -> d
 def hub_block(result: RunResult) -> dict[str, Any]:
     """Per hub site: parts and units handled, handling cost and dock utilisation."""
     ev = result.events
-    handled = ev[(ev["kind"] == EventKind.TRANSPORT) & (ev["resource"] == -1)]
+    handled = take_rows(ev, (ev["kind"] == EventKind.TRANSPORT) & (ev["resource"] == -1))
     lo, hi = result.clipped(handled)
     share = result.window_fraction(handled)
     started = (handled["start"] >= result.start) & (handled["start"] < result.end)
