@@ -33,7 +33,7 @@ def new_plot(title: str, left: str, bottom: str, *, time_axis: bool = False, leg
     """A plot in the house style, with a legend under its bottom axis unless ``legend`` is False
     (the legend covers no data)."""
     axes = {"bottom": theme.TimeAxisItem("bottom")} if time_axis else {}
-    widget = pg.PlotWidget(axisItems=axes)
+    widget = pg.PlotWidget(axisItems=axes, enableMenu=False)  # no context menus built (style_plot turns them off)
     plot = widget.getPlotItem()
     theme.style_plot(plot, left=left, bottom=bottom)
     theme.set_title(plot, title)

@@ -367,7 +367,7 @@ class KpiView(QWidget):
             self.cards[key] = card
             grid.addWidget(card, i // 4, i % 4)
 
-        self.hist_widget = pg.PlotWidget()
+        self.hist_widget = pg.PlotWidget(enableMenu=False)
         hist = self.hist_widget.getPlotItem()
         theme.style_plot(hist, left="Orders", bottom="Lead time (hours)")
         theme.set_title(hist, "Lead time distribution (delivered orders)")
@@ -377,7 +377,7 @@ class KpiView(QWidget):
         )
         hist.addItem(self.hist_bars)
 
-        self.wip_widget = pg.PlotWidget(axisItems={"bottom": theme.TimeAxisItem("bottom")})
+        self.wip_widget = pg.PlotWidget(axisItems={"bottom": theme.TimeAxisItem("bottom")}, enableMenu=False)
         wip = self.wip_widget.getPlotItem()
         theme.style_plot(wip, left="Orders in system", bottom="Simulated time (day hh:mm)")
         theme.set_title(wip, "Work in progress over time")

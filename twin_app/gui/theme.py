@@ -288,7 +288,7 @@ def set_title(plot: pg.PlotItem, title: str) -> None:
 def bar_chart(title: str, bottom: str, *, pan_rows: bool) -> pg.PlotWidget:
     """A horizontal bar chart in the house style: first row at the top, no zooming on the
     value axis (shares run 0-100 %), rows pannable when there can be many of them."""
-    widget = pg.PlotWidget()
+    widget = pg.PlotWidget(enableMenu=False)  # no context menus built: style_plot turns them off
     plot = widget.getPlotItem()
     style_plot(plot, bottom=bottom)
     set_title(plot, title)

@@ -27,7 +27,7 @@ class TrustChart(pg.PlotWidget):
     """The KPI view's trust chart (see the module docstring)."""
 
     def __init__(self) -> None:
-        super().__init__(axisItems={"bottom": theme.TimeAxisItem("bottom")})
+        super().__init__(axisItems={"bottom": theme.TimeAxisItem("bottom")}, enableMenu=False)
         self.labels: list[str] = []
         """Display names of the owners, in the scenario's order (the band names an index)."""
         self._lowest_text = ""
