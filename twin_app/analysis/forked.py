@@ -13,15 +13,21 @@ app does not. Where ``fork`` is not available (Windows, macOS' default) the work
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+# (multiprocessing is imported when a fork is asked for: its import, with socket, tempfile and
+# subprocess, is ~5 ms of every twin-app run that computes KPIs and forks nothing)
 
 
 def fork_available() -> bool:
     """Whether this platform can fork a child process."""
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -50,6 +56,8 @@ class Forked:
     known once :meth:`result` has returned."""
 
     def __init__(self, work: Callable[..., Any], inbox: bool = False) -> None:
+        import multiprocessing
+
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._inbox: Connection | None = None
