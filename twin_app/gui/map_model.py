@@ -247,6 +247,7 @@ def place_labels(
     priority: np.ndarray,
     view_px: tuple[float, float] | None = None,
     obstacles_px: np.ndarray | None = None,
+    obstacles_radius_px: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Where each label goes so that no two labels and no label and node overlap.
 
@@ -256,13 +257,18 @@ def place_labels(
     with no free place is left out. Returns ``(shown, centre)``: a mask and the (n, 2) centre
     of each shown label in pixels. With ``view_px`` (width, height) a label that would stick
     out of the view is moved back inside it, along its node's side. ``obstacles_px`` are more
-    nodes no label may cover (those whose own labels are not tried), of the first radius.
+    nodes no label may cover (those whose own labels are not tried), of the first radius or of
+    ``obstacles_radius_px``.
     """
     n = len(points_px)
     shown = np.zeros(n, dtype=bool)
     centre = np.zeros((n, 2))
     nodes_xy = points_px if obstacles_px is None or not len(obstacles_px) else np.vstack([points_px, obstacles_px])
-    nodes_r = np.concatenate([radius_px, np.full(len(nodes_xy) - n, radius_px[0] if n else 0.0)])
+    extra = len(nodes_xy) - n
+    if obstacles_radius_px is not None and len(obstacles_radius_px) == extra:
+        nodes_r = np.concatenate([radius_px, obstacles_radius_px])
+    else:
+        nodes_r = np.concatenate([radius_px, np.full(extra, radius_px[0] if n else 0.0)])
     nodes = np.column_stack(
         [nodes_xy[:, 0] - nodes_r, nodes_xy[:, 1] - nodes_r, nodes_xy[:, 0] + nodes_r, nodes_xy[:, 1] + nodes_r]
     )

@@ -411,6 +411,15 @@ class NetworkMapView(QWidget):
                 (centre[:, 0] >= xa) & (centre[:, 0] <= xb) & (centre[:, 1] >= ya) & (centre[:, 1] <= yb)
             )
             importance = clusters.machines[inside] + np.where(clusters.owner[inside] < 0, 0.5, 0.0)
+            # Every node in view (or reaching into it) is an obstacle, not only those whose names
+            # are tried: a cluster's name ('7 sites') covered a site's name beside it.
+            mx, my = 32 * px_w, 32 * px_h  # (the largest marker's radius, 64 px across)
+            everyone = np.flatnonzero(
+                (centre[:, 0] >= xa - mx)
+                & (centre[:, 0] <= xb + mx)
+                & (centre[:, 1] >= ya - my)
+                & (centre[:, 1] <= yb + my)
+            )
             inside = inside[np.argsort(-importance, kind="stable")[:MAX_LABELS]]
             fm = QFontMetricsF(theme.ui_font(8.5))
             names = [self._cluster_name(model, clusters, int(c)) for c in inside]
@@ -422,6 +431,8 @@ class NetworkMapView(QWidget):
                 fm.height(),
                 clusters.machines[inside],
                 view_px=((xb - xa) / px_w, (yb - ya) / px_h),
+                obstacles_px=np.column_stack([(centre[everyone, 0] - xa) / px_w, (yb - centre[everyone, 1]) / px_h]),
+                obstacles_radius_px=self._sizes[everyone] / 2,
             )
             texts = [names[i] for i in np.flatnonzero(shown)]
             where = centres[shown]
