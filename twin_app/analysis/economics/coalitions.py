@@ -124,15 +124,18 @@ def order_needs(result: RunResult, work: Work) -> OrderNeeds | SoleOwnerNeeds:
     vehicle_lane = np.array([r.lane for r in result.layout.resources], dtype=np.int64)
     need = np.where(on_vehicle, len(step_sets) + vehicle_lane[np.where(on_vehicle, res, 0)], need)
     keep = kind != EventKind.SETUP
+    sets = [*step_sets, *lane_sets, *(frozenset((i,)) for i in range(result.n_owners))]
+    if result.n_owners == 1:
+        # 'some need' and 'every need' do not depend on a need being counted once or more:
+        # per work event, not per distinct (order, need)
+        position = work.position[keep]
+        able = np.array([0 in owners for owners in sets], dtype=bool)[need[keep]]
+        needed = np.bincount(position, minlength=work.n_orders)
+        done = np.bincount(position[able], minlength=work.n_orders)
+        return SoleOwnerNeeds(done > 0, (needed > 0) & (done == needed))
     n_ids = len(step_sets) + len(lane_sets) + result.n_owners
     keys = unique_sorted(work.position[keep] * n_ids + need[keep])
     key_order, key_need = keys // n_ids, keys % n_ids
-    sets = [*step_sets, *lane_sets, *(frozenset((i,)) for i in range(result.n_owners))]
-    if result.n_owners == 1:
-        able = np.array([0 in owners for owners in sets], dtype=bool)[key_need]
-        needed = np.bincount(key_order, minlength=work.n_orders)
-        done = np.bincount(key_order[able], minlength=work.n_orders)
-        return SoleOwnerNeeds(done > 0, (needed > 0) & (done == needed))
     # (lists: slicing by Python ints, not numpy scalars, in the per-order loops below)
     need_starts = np.searchsorted(key_order, np.arange(work.n_orders + 1)).tolist()
     pair_starts = np.searchsorted(work.pair_order, np.arange(work.n_orders + 1)).tolist()
