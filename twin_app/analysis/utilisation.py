@@ -61,7 +61,6 @@ def state_segments(result: RunResult, machines_only: bool = False) -> tuple[np.n
     times = np.concatenate([lo, hi])
     res2 = np.concatenate([res, res])
     lay2 = np.concatenate([lay, lay])
-    delta = np.concatenate([np.ones(n, dtype=np.int32), -np.ones(n, dtype=np.int32)])
     # np.lexsort((times, res2)) as two stable sorts (the same order, ties included): by time,
     # then by resource as 16-bit integers where they fit, which numpy sorts by radix
     order = np.argsort(times, kind="stable")
@@ -69,7 +68,10 @@ def state_segments(result: RunResult, machines_only: bool = False) -> tuple[np.n
     if limit <= np.iinfo(np.int16).max:
         by_resource = by_resource.astype(np.int16)
     order = order[np.argsort(by_resource, kind="stable")]
-    times, res2, lay2, delta = times[order], res2[order], lay2[order], delta[order]
+    times, lay2 = times[order], lay2[order]
+    # the resources sorted, and +1 for a start (the first half), -1 for an end: not gathered
+    res2 = np.repeat(np.arange(limit, dtype=np.int64), np.bincount(res, minlength=limit)[:limit] * 2)
+    delta = np.where(order < n, np.int32(1), np.int32(-1))
     # Each resource's +1/-1 balance to zero, so one global cumulative sum per layer is the
     # per-resource count of open intervals of that layer.
     state = np.full(len(times), IDLE, dtype=np.int8)
