@@ -67,7 +67,9 @@ class RunResult:
     def kind_mask(self, *kinds: EventKind, events: np.ndarray | None = None) -> np.ndarray:
         """Boolean mask of the events (default: all) of any of ``kinds``."""
         ev = self.events if events is None else events
-        return np.isin(ev["kind"], np.array([int(k) for k in kinds], dtype=np.uint8))
+        table = np.zeros(256, dtype=bool)  # a look-up by the kind's byte (numpy.isin: 3x the time)
+        table[[int(k) for k in kinds]] = True
+        return table[ev["kind"]]
 
     def clipped(self, events: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Start and end of each event clipped to the window (length 0 when outside it)."""
