@@ -247,7 +247,7 @@ class AnalysisProcess:
             message = outbox.get()
             try:
                 conn.send(message)
-            except (OSError, EOFError):
+            except (OSError, EOFError, TypeError, ValueError):  # (TypeError, ValueError: closed here)
                 if conn is self._conn:  # (not a child already replaced)
                     self._fail_all("the analysis process ended unexpectedly")
                 return
@@ -261,7 +261,6 @@ class AnalysisProcess:
             except (OSError, EOFError):
                 if not self._closed and conn is self._conn:  # (a replaced child ends quietly)
                     self._fail_all("the analysis process ended unexpectedly")
-                conn.close()
                 return
             kind, generation, ticket = message[0], message[1], message[2]
             with self._lock:

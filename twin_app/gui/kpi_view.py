@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QTableView,
@@ -72,8 +73,10 @@ class KpiCard(QFrame):
         self.value.setObjectName("CardValue")
         self.detail = QLabel(" ")
         self.detail.setObjectName("CardDetail")
-        # a long detail is cut (all of it in the tooltip), not allowed to widen the window
+        # a long detail wraps (all of it in the tooltip too), never widens the window: at 1100x700
+        # with a dock open one line was cut ("67 open now, 138 rele")
         self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.detail.setWordWrap(True)
         for label in (self.title, self.value, self.detail):
             layout.addWidget(label)
 
@@ -85,6 +88,9 @@ class KpiCard(QFrame):
 
 STALE_MINUTES = 60.0
 """Money cards this much older than the other figures say so."""
+
+TABLE_ROWS_KEPT = 5
+"""Owner rows the KPI view keeps room for however small the window (it scrolls instead)."""
 
 MONEY_CARDS = ("cost", "revenue", "co2")
 """The cards that read the money (``kpis``, from the money's analysis process)."""
@@ -366,6 +372,7 @@ class KpiView(QWidget):
             card = KpiCard(title)
             self.cards[key] = card
             grid.addWidget(card, i // 4, i % 4)
+        self._grid, self._columns = grid, 4
 
         self.hist_widget = pg.PlotWidget(enableMenu=False)
         hist = self.hist_widget.getPlotItem()
@@ -426,6 +433,7 @@ class KpiView(QWidget):
         lower.addWidget(charts)
         lower.addWidget(table_box)
         lower.setSizes([360, 300])
+        self._charts, self._table_box = charts, table_box
 
         self.as_of = QLabel()
         """Says when the money cards are older than the rest (:func:`money_as_of`), or in the
@@ -433,12 +441,25 @@ class KpiView(QWidget):
         self.as_of.setObjectName("CardDetail")
         self.as_of.setWordWrap(True)
         self.as_of.setVisible(False)
-        layout = QVBoxLayout(self)
+        # In a small window (1100x700, a dock open) or with presentation's larger fonts the owner
+        # table was squeezed to one to three rows: the charts and the table keep a least height
+        # (:meth:`_keep_room`) and the view scrolls when the window is smaller than that.
+        content = QWidget()
+        content.setObjectName("KpiContent")
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(8)
         layout.addLayout(grid)
         layout.addWidget(self.as_of)
         layout.addWidget(lower, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
+        self._keep_room()
         self._colors: list[str] = []
         self._warmup = 0.0
         self._operating: dict[str, Any] = {}
@@ -455,8 +476,34 @@ class KpiView(QWidget):
         self._sized = False
         self.clear()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._reflow()
+
+    def _reflow(self) -> None:
+        """Four cards a row, or three when four do not fit (the view scrolled sideways at 1100x700
+        with a dock open, the values cut at its edge)."""
+        least = [card.minimumSizeHint().width() for card in self.cards.values()]
+        four = sum(max(least[c::4]) for c in range(4)) + 3 * self._grid.spacing()
+        room = self.width() - 16 - self.scroll.verticalScrollBar().sizeHint().width()
+        columns = 4 if four <= room else 3
+        if columns != self._columns:
+            self._columns = columns
+            for i, card in enumerate(self.cards.values()):
+                self._grid.addWidget(card, i // columns, i % columns)  # (moves it)
+
+    def _keep_room(self) -> None:
+        """Least heights at the active font scale: the charts readable, the table five rows."""
+        rows = self.table.verticalHeader().defaultSectionSize()
+        header = self.table.horizontalHeader().sizeHint().height()
+        title = self._table_box.layout().itemAt(0).widget().sizeHint().height()
+        scrollbar = self.table.horizontalScrollBar().sizeHint().height()
+        self._table_box.setMinimumHeight(title + header + TABLE_ROWS_KEPT * rows + scrollbar + 8)
+        self._charts.setMinimumHeight(int(190 * theme.scale))
+
     def restyle(self) -> None:
         """Colours of the active theme (the plots are restyled by the window)."""
+        self._keep_room()
         self.hist_bars.setOpts(brush=pg.mkBrush(theme.colors.accent), pen=pg.mkPen(theme.colors.panel, width=1))
         self.wip_curve.setPen(pg.mkPen(theme.colors.accent, width=1.6))
         self.trust_chart.restyle()
@@ -538,6 +585,7 @@ class KpiView(QWidget):
             **(self.replication_texts or {}),
         }.items():
             self.cards[key].set(value, detail)
+        self._reflow()  # (a longer value may need the room of a fourth of the row)
 
     def set_replication_texts(self, texts: dict[str, tuple[str, str]] | None) -> None:
         """Show the cards over several replications (mean and 95% CI half-width), or, with
