@@ -293,11 +293,22 @@ class HistoryView(QWidget):
         self._fit_scenario()
 
     def _fit_scenario(self) -> None:
-        """Scenario takes what Status and Started leave of the table's width (see SCENARIO_WIDTH)."""
+        """Scenario takes what the whole columns beside it leave of the table's width: Status and
+        Started, then as many of the next as fit whole, so none is cut by the dock's edge (the
+        trial: Seed showed half; see SCENARIO_WIDTH). The columns after them scroll."""
         header = self.table.horizontalHeader()
-        status, started = (header.sectionSizeHint(i) for i in (1, 2))
-        room = self.table.viewport().width() - max(status, header.sectionSize(1)) - max(started, header.sectionSize(2))
-        header.resizeSection(0, max(SCENARIO_WIDTH[0], min(SCENARIO_WIDTH[1], room)))
+        least, most = SCENARIO_WIDTH
+        width = self.table.viewport().width()
+        sizes = [max(header.sectionSizeHint(i), header.sectionSize(i)) for i in range(1, header.count())]
+        used = sizes[0] + sizes[1]  # Status and Started: always (the date was cut before)
+        shown = 2
+        while shown < len(sizes) and least + used + sizes[shown] <= width:
+            used += sizes[shown]
+            shown += 1
+        room = width - used
+        if shown == len(sizes):  # every column fits: the last one stretches into what is left
+            room = min(most, room)
+        header.resizeSection(0, max(least, room))
 
     def selected_rows(self) -> list[dict[str, Any]]:
         """The selected rows, in table order."""
