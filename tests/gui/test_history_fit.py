@@ -38,4 +38,5 @@ def test_no_history_column_is_cut_by_the_docks_edge(qtbot):
             end = start + header.sectionSize(section)
             cut = start < edge < end
             # (only when Scenario, Status and Started alone are wider than the dock)
-            assert not cut or section <= 2, f"{header.model().headerData(section, header.orientation())} cut at {width} px"
+            name = header.model().headerData(section, header.orientation())
+            assert not cut or section <= 2, f"{name} cut at {width} px"
