@@ -526,3 +526,23 @@ def test_an_empty_return_is_not_an_order(qtbot, tiny, layout):
     pos = v.plot.mapFromScene(scene)
     qtbot.mouseClick(v.plot.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=pos)
     assert emitted == [] and v.highlighted_order() is None
+
+
+def test_an_owner_name_too_long_for_its_band_reads_as_whole_words_and_whole_on_hover(demo_view, demo):
+    """The trial: the owner bands read 'Nord La…', 'Hansa …', 'PC…'. A name that does not fit
+    keeps its first whole words ('Nord Laser'); hovering the band gives the whole name."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from twin_app.gui.gantt_axes import band_label
+
+    fm = QFontMetricsF(theme.ui_font(8, bold=True))
+    name = "Nord Laser & Cut"
+    assert band_label(name, fm, fm.horizontalAdvance(name)) == name
+    short = band_label(name, fm, fm.horizontalAdvance("Nord Laser &") + 1)
+    assert short == "Nord Laser"  # whole words, no dangling '&', no ellipsis
+    assert band_label("PCB Plus Electronics", fm, fm.horizontalAdvance("PCB") + 2) == "PCB"
+    axis = demo_view.row_axis
+    demo_view.grab()  # paints the bands
+    assert axis._bands
+    top, bottom, label = axis._bands[0]
+    assert axis.band_at((top + bottom) / 2) == label == axis.groups[0].label

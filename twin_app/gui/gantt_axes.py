@@ -18,6 +18,20 @@ GROUP_PX = 22
 """Width of the row axis' owner-band margin (pixels at font scale 1)."""
 
 
+def band_label(label: str, fm: QtGui.QFontMetricsF, room: float) -> str:
+    """``label`` if it fits in ``room`` pixels, else as many of its first words as fit ('Nord
+    Laser & Cut' in a band of four rows reads 'Nord Laser', no longer 'Nord La…'); a first word
+    too long alone is elided. The whole name is the band's tool tip."""
+    if fm.horizontalAdvance(label) <= room:
+        return label
+    words = label.split()
+    for n in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:n]).rstrip("&·-,:")
+        if head and fm.horizontalAdvance(head) <= room:
+            return head.strip()
+    return fm.elidedText(label, QtCore.Qt.TextElideMode.ElideRight, room)
+
+
 class RowAxis(pg.AxisItem):
     """Left axis naming the rows; labels thin out (every 2nd, 5th...) when rows get too small.
 
@@ -33,6 +47,9 @@ class RowAxis(pg.AxisItem):
         self.groups: list[RowGroup] = []
         self.owner_colors: list[str] = []
         self.setStyle(tickLength=0, autoExpandTextSpace=False, hideOverlappingLabels=False)
+        self.setAcceptHoverEvents(True)
+        self._bands: list[tuple[float, float, str]] = []
+        """(top, bottom, whole name) of each owner band as last painted (for the tool tip)."""
         self.restyle()
 
     def restyle(self) -> None:
@@ -74,6 +91,7 @@ class RowAxis(pg.AxisItem):
         # Rows map to the axis' y linearly: two mapped points give the line for every band.
         zero = self.mapFromScene(view.mapViewToScene(QtCore.QPointF(0.0, 0.0))).y()
         per_row = self.mapFromScene(view.mapViewToScene(QtCore.QPointF(0.0, 1.0))).y() - zero
+        self._bands = []
         for group in self.groups:
             y0 = zero + per_row * group.first
             y1 = zero + per_row * group.end
@@ -83,7 +101,8 @@ class RowAxis(pg.AxisItem):
             owner = group.owner
             color = self.owner_colors[owner] if 0 <= owner < len(self.owner_colors) else theme.UNKNOWN_COLOR
             p.fillRect(QtCore.QRectF(rect.left() + 1, top + 1, 5.0, bottom - top - 2), theme.qcolor(color))
-            text = fm.elidedText(group.label, QtCore.Qt.TextElideMode.ElideRight, bottom - top - 6)
+            self._bands.append((top, bottom, group.label))
+            text = band_label(group.label, fm, bottom - top - 6)
             if bottom - top < fm.height() * 2.5 or not text or text == "…":
                 continue
             p.save()
@@ -92,6 +111,19 @@ class RowAxis(pg.AxisItem):
             p.rotate(-90)
             p.drawText(QtCore.QRectF(0.0, 0.0, bottom - top - 6, width - 8), QtCore.Qt.AlignmentFlag.AlignLeft, text)
             p.restore()
+
+    def band_at(self, y: float) -> str | None:
+        """The whole owner name of the band at ``y`` (the axis' coordinates), if any."""
+        return next((label for top, bottom, label in self._bands if top <= y <= bottom), None)
+
+    def hoverEvent(self, ev: Any) -> None:
+        """Over the owner-band margin: the band's whole name as the tool tip."""
+        if ev.isExit():
+            self.setToolTip("")
+            return
+        pos = ev.pos()
+        inside = pos.x() - self.boundingRect().left() <= GROUP_PX * theme.scale
+        self.setToolTip((self.band_at(pos.y()) or "") if inside else "")
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
         n = len(self.names)
