@@ -28,7 +28,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from twin_app.analysis.arrays import take_rows
 from twin_app.analysis.economics.investment import annual_capital_charge
 from twin_app.analysis.economics.rentals import RentalMap, rental_fees
 from twin_app.analysis.energy import machine_energy
@@ -91,10 +90,8 @@ def owner_costs(result: RunResult, n_paid: int, durations: np.ndarray | None = N
     platform's cost per order)."""
     scenario = result.scenario
     layout = result.layout
-    # the PROCESS, SETUP and TRANSPORT rows (the ones with these costs) taken out once: the
-    # same values, without a pass over the rest of the log for each
-    ev = take_rows(result.events, result.kind_mask(EventKind.PROCESS, EventKind.SETUP, EventKind.TRANSPORT))
-    share = result.window_fraction(ev)
+    ev = result.events
+    share = result.window_fraction()
     owner = event_owner(result, ev)
     kind = ev["kind"]
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from twin_app.analysis.arrays import take_rows
 from twin_app.analysis.economics.costs import owner_of
 from twin_app.analysis.economics.orders import PaidOrders
 from twin_app.analysis.economics.rentals import HOUR, RentalMap
@@ -67,23 +66,21 @@ def order_work(result: RunResult, paid: PaidOrders) -> Work:
     index = np.flatnonzero(
         result.kind_mask(EventKind.PROCESS, EventKind.SETUP, EventKind.TRANSPORT) & np.isin(events["order"], ids)
     )
-    rows = take_rows(events, index)  # (one copy of the rows; its columns are read below)
-    res = rows["resource"]
-    partner = owner_of(result, rows["owner"], res)
+    res = events["resource"][index]
+    partner = owner_of(result, events["owner"][index], res)
     renter, rate = RentalMap.of(result.scenario).unit_arrays(result)
     on_resource = (res >= 0) & (res < result.n_resources)
     safe_res = np.where(on_resource, res, 0)
     rented = on_resource & (renter[safe_res] >= 0)
-    duration = rows["end"] - rows["start"]
+    duration = events["end"][index] - events["start"][index]
     partner = np.where(rented, renter[safe_res], partner)
-    cost = np.where(rented, rate[safe_res] * duration / HOUR, rows["cost"].astype(np.float64))
+    cost = np.where(rented, rate[safe_res] * duration / HOUR, events["cost"][index].astype(np.float64))
     del res, on_resource, safe_res, rented
     keep = partner >= 0
     index, partner, cost, duration = index[keep], partner[keep], cost[keep], duration[keep]
-    order = rows["order"][keep]
-    del keep, rows
+    del keep
     minutes = duration * _load_share(result, index)
-    position = _positions(ids, order)
+    position = _positions(ids, events["order"][index])
     keys, pair = _unique_small(position * n_owners + partner, len(ids) * n_owners)
     return Work(
         index=index,
