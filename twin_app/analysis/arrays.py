@@ -16,11 +16,11 @@ import numpy as np
 
 def unique_sorted(values: np.ndarray) -> np.ndarray:
     """The sorted distinct values of a 1-D array: ``numpy.unique(values)`` by sorting, or for
-    integers spanning a range not much larger than their number, by counting (the order and
+    integers spanning a range no larger than their number, by counting (the order and
     owner keys of a run: 310,000 keys of the reference shop, ~15 -> ~2 ms)."""
     if values.dtype.kind in "iu" and len(values):
         low, high = int(values.min()), int(values.max())
-        if high - low <= 4 * len(values) + 1024:
+        if high - low <= len(values) + 1024:  # (the counts take no more memory than a sorted copy)
             present = np.bincount((values - low).astype(np.intp, copy=False), minlength=high - low + 1) > 0
             return (np.flatnonzero(present) + low).astype(values.dtype)
     ordered = np.sort(values, kind="stable")

@@ -98,9 +98,9 @@ def order_work(result: RunResult, paid: PaidOrders) -> Work:
 
 def _positions(ids: np.ndarray, orders: np.ndarray) -> np.ndarray:
     """``np.searchsorted(ids, orders)`` for orders that are all in ``ids`` (sorted, distinct): by a
-    table over the ids' range where it is not much larger than the lookups (the order ids of
-    a run are 0, 1, 2 ...), else by the search."""
-    if len(ids) == 0 or len(orders) == 0 or ids[0] < 0 or ids[-1] > 4 * len(orders) + 1024:
+    table over the ids' range where it is no larger than the lookups (no more memory than the
+    search's result; the order ids of a run are 0, 1, 2 ...), else by the search."""
+    if len(ids) == 0 or len(orders) == 0 or ids[0] < 0 or ids[-1] > len(orders) + 1024:
         return np.searchsorted(ids, orders)
     table = np.zeros(int(ids[-1]) + 1, dtype=np.int64)
     table[ids] = np.arange(len(ids), dtype=np.int64)
@@ -109,8 +109,8 @@ def _positions(ids: np.ndarray, orders: np.ndarray) -> np.ndarray:
 
 def _unique_small(values: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(values, return_inverse=True)`` of integers in ``[0, bound)``: by counting
-    where the range is not much larger than the values, else by numpy's sort."""
-    if bound > 4 * len(values) + 1024:
+    where the range is no larger than the values (no more memory than a sorted copy), else by numpy's sort."""
+    if bound > len(values) + 1024:
         return np.unique(values, return_inverse=True)
     present = np.bincount(values, minlength=bound) > 0
     rank = np.cumsum(present) - 1
