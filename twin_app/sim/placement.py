@@ -129,12 +129,7 @@ class Placement:
         """Every machine's ready time at the current push round (see :meth:`round_ready`): the
         first row of the board's ``ready_setup``, so :meth:`pick` gathers it with the
         changeovers in one ``take``."""
-        self._round_running = board.ready_setup[1]
-        self._round_head = board.ready_setup[:2]
-        self._board_head = board.stack[:2]
-        """The board's ``back_at`` and ``committed_end`` rows: one ``maximum`` against now floors both."""
-        self._now2 = np.zeros((2, n))
-        """Two rows of ``now``, filled by the round's pass (:meth:`pick` reads row 0 too)."""
+        self._round_running = np.empty(n)
         self._round_valid = False
         self._stale: list[int] = []
         """Machines whose queued work changed since the round's pass (see :meth:`queued_changed`)."""
@@ -295,29 +290,22 @@ class Placement:
         board = self.board
         now = self.env.now
         running = self._round_running
-        now2 = self._now2  # (arrays, not scalars: see the docstring of ``_floors``)
-        now2.fill(now)
-        now_row, zeros = now2[0], self._floors[1]
+        floors = self._floors  # (arrays, not scalars: see its docstring)
+        now_row, zeros = floors[0], floors[1]
+        now_row.fill(now)
         if self._single_units:
             # busy_units is 1 or 0, and committed_end 0 when it is 0: ``busy * now`` is
             # ``now`` or 0, so ``committed_end - now`` floored at 0 is the same value (0 -
-            # now floors to 0 as 0 - 0 does), and ``x / 1.0`` is ``x``. And ``max(c - now,
-            # 0)`` is ``max(c, now) - now`` to the bit (the same subtraction when c > now, else
-            # +0.0 both ways), so back_at and committed_end are floored at now in one call:
-            # five calls in all instead of six.
-            np.maximum(self._board_head, now2, out=self._round_head)
-            running -= now_row
+            # now floors to 0 as 0 - 0 does), and ``x / 1.0`` is ``x``: two calls fewer
+            np.subtract(board.committed_end, now_row, out=running)
+            np.maximum(running, zeros, out=running)
             running += board.queued_work
-            self._round_ready += running
-            self._round_valid = True
-            if self._stale:
-                self._stale.clear()
-            return
-        np.multiply(board.busy_units, now_row, out=running)
-        np.subtract(board.committed_end, running, out=running)
-        np.maximum(running, zeros, out=running)
-        running += board.queued_work
-        running /= board.capacity
+        else:
+            np.multiply(board.busy_units, now_row, out=running)
+            np.subtract(board.committed_end, running, out=running)
+            np.maximum(running, zeros, out=running)
+            running += board.queued_work
+            running /= board.capacity
         ready = self._round_ready
         np.maximum(board.back_at, now_row, out=ready)
         ready += running
@@ -343,7 +331,7 @@ class Placement:
         family = job.product.family
         gather = prepared.gather.get(family)
         if gather is None:
-            gather = prepared.gather[family] = np.array([machines, machines + (2 + family) * self._n])
+            gather = prepared.gather[family] = np.array([machines, machines + (1 + family) * self._n])
         gathered = self._ready_setup.take(gather)  # ready times and changeovers: one take
         ready = gathered[0]
         score = gathered[1]  # (indexing: unpacking a 2-d array by iteration costs ~2 us)
@@ -354,8 +342,8 @@ class Placement:
             score += onward
         if not prepared.at_hand:
             now_row = prepared.now_row
-            if now_row is None:  # (the pass filled the row with now)
-                now_row = prepared.now_row = self._now2[0, : len(machines)]
+            if now_row is None:  # (row 0 of the floors holds now once the round's pass ran)
+                now_row = prepared.now_row = self._floors[0, : len(machines)]
             np.maximum(prepared.transit + now_row, ready, out=ready)
         ready += score
         return int(machines[ready.argmin()])

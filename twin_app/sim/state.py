@@ -216,12 +216,12 @@ class MachineBoard:
         self.tail_family = [-1] * n
         """Family of the last operation assigned to the machine (for changeover estimates)."""
         self.setup_mean = setup_mean
-        self.ready_setup = np.zeros((2 + setup_mean.shape[1], n))
-        """Row 0: every machine's ready time at the current push round and row 1 its running
-        work (written by :meth:`~twin_app.sim.placement.Placement.round_ready`'s pass); rows
-        2 + g: :attr:`setup_next`. One array, so a decision gathers its candidates' ready times
-        and changeovers in one ``take``."""
-        self.setup_next = self.ready_setup[2:]
+        self.ready_setup = np.zeros((1 + setup_mean.shape[1], n))
+        """Row 0: every machine's ready time at the current push round (written by
+        :meth:`~twin_app.sim.placement.Placement.round_ready`); rows 1 + g: :attr:`setup_next`.
+        One array, so a decision gathers its candidates' ready times and changeovers in one
+        ``take``."""
+        self.setup_next = self.ready_setup[1:]
         """setup_next[g, m]: expected changeover on machine m from its tail family to family g
         (0 while it has none): one gather per decision instead of a test and a 3-d gather."""
         self.buffer = buffers  # 0: no limit
