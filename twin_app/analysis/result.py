@@ -86,9 +86,14 @@ class RunResult:
         amount is attributed to the window, so costs and utilisation agree.
         """
         ev = self.events if events is None else events
-        lo, hi = self.clipped(ev)
-        length = ev["end"] - ev["start"]
+        return self.window_fraction_of(ev["start"], ev["end"])
+
+    def window_fraction_of(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """:meth:`window_fraction` of events given by their start and end columns."""
+        lo = np.clip(start, self.start, self.end)
+        hi = np.maximum(np.clip(end, self.start, self.end), lo)
+        length = end - start
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.where(length > 0, (hi - lo) / np.where(length > 0, length, 1.0), 0.0)
-        instant = (length <= 0) & (ev["start"] >= self.start) & (ev["start"] <= self.end)
+        instant = (length <= 0) & (start >= self.start) & (start <= self.end)
         return np.where(instant, 1.0, share)

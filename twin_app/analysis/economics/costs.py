@@ -91,13 +91,15 @@ def owner_costs(result: RunResult, n_paid: int, durations: np.ndarray | None = N
     scenario = result.scenario
     layout = result.layout
     ev = result.events
-    share = result.window_fraction()
-    owner = event_owner(result, ev)
     kind = ev["kind"]
 
     def from_events(k: EventKind) -> np.ndarray:
-        pick = kind == k
-        return per_owner(result, owner[pick], ev["cost"][pick] * share[pick])
+        # the window shares and owners of this kind's rows only (the same values as over the
+        # whole log; one kind's columns alive at a time)
+        rows = np.flatnonzero(kind == k)
+        share = result.window_fraction_of(ev["start"][rows], ev["end"][rows])
+        owner = owner_of(result, ev["owner"][rows], ev["resource"][rows])
+        return per_owner(result, owner, ev["cost"][rows] * share)
 
     if durations is None:
         durations = state_durations(result)
