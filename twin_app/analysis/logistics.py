@@ -203,7 +203,9 @@ def logistics_block(result: RunResult, durations: np.ndarray, units: float) -> d
     ev = result.events
     m = result.n_machine_units
     res = ev["resource"]
-    on_vehicle = (ev["kind"] == EventKind.TRANSPORT) & (res >= m) & (res < result.n_resources)
+    on_vehicle: np.ndarray | slice = slice(0, 0)  # no vehicle: no row (and no pass over the log)
+    if result.n_resources > m:
+        on_vehicle = (ev["kind"] == EventKind.TRANSPORT) & (res >= m) & (res < result.n_resources)
     resource_lane = np.array([r.lane for r in result.layout.resources], dtype=np.int64)
     share = result.window_fraction(take_rows(ev, on_vehicle))
     variable = np.bincount(resource_lane[res[on_vehicle]], weights=ev["cost"][on_vehicle] * share, minlength=n_lanes)[

@@ -195,7 +195,9 @@ def _trust_updates(
     at = np.minimum(np.searchsorted(ids[by_id], pairs // n), max(len(ids) - 1, 0))
     known = ids[by_id][at] == pairs // n if len(ids) else np.zeros(len(pairs), dtype=bool)
     pairs, row = pairs[known], by_id[at[known]]
-    failed = np.isin(kind, (int(Outcome.SCRAP), int(Outcome.REWORK))) & of_owner
+    failing = np.zeros(256, dtype=bool)  # (a look-up by the kind's byte: numpy.isin takes 3x)
+    failing[[int(Outcome.SCRAP), int(Outcome.REWORK)]] = True
+    failed = failing[kind] & of_owner
     failures = order_id[failed].astype(np.int64) * n + owner[failed]
     on_time = ~(delivered["completed"][row] > delivered["due"][row])
     outcomes = (on_time & ~np.isin(pairs, failures)).astype(float)
