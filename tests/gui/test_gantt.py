@@ -541,6 +541,8 @@ def test_an_owner_name_too_long_for_its_band_reads_as_whole_words_and_whole_on_h
     short = band_label(name, fm, fm.horizontalAdvance("Nord Laser &") + 1)
     assert short == "Nord Laser"  # whole words, no dangling '&', no ellipsis
     assert band_label("PCB Plus Electronics", fm, fm.horizontalAdvance("PCB") + 2) == "PCB"
+    numbered = "Nord Fertigung 12"  # the large network's owners differ by their number
+    assert band_label(numbered, fm, fm.horizontalAdvance("Nord Fertigung 1")) == "Nord 12"
     axis = demo_view.row_axis
     demo_view.grab()  # paints the bands
     assert axis._bands

@@ -20,11 +20,17 @@ GROUP_PX = 22
 
 def band_label(label: str, fm: QtGui.QFontMetricsF, room: float) -> str:
     """``label`` if it fits in ``room`` pixels, else as many of its first words as fit ('Nord
-    Laser & Cut' in a band of four rows reads 'Nord Laser', no longer 'Nord La…'); a first word
-    too long alone is elided. The whole name is the band's tool tip."""
+    Laser & Cut' in a band of four rows reads 'Nord Laser', no longer 'Nord La…'), keeping a
+    closing number ('Nord Fertigung 12' reads 'Nord 12'); a first word too long alone is
+    elided. The whole name is the band's tool tip."""
     if fm.horizontalAdvance(label) <= room:
         return label
     words = label.split()
+    if len(words) > 2 and words[-1].isdigit():  # 'Nord Fertigung 12' -> 'Nord 12': the number tells owners apart
+        for n in range(len(words) - 2, 0, -1):
+            head = " ".join([*words[:n], words[-1]])
+            if fm.horizontalAdvance(head) <= room:
+                return head
     for n in range(len(words) - 1, 0, -1):
         head = " ".join(words[:n]).rstrip("&·-,:")
         if head and fm.horizontalAdvance(head) <= room:
