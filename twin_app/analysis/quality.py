@@ -31,20 +31,21 @@ def _smoothed(trust: float, alpha: float, outcome: float) -> float:
 def quality_block(result: RunResult) -> dict[str, Any]:
     """Operations, scrap and rework (counts and rates) in the window, and per owner."""
     ev = result.events
-    start, end = result.start, result.end
-    in_window = (ev["end"] >= start) & (ev["end"] <= end)
     n = result.n_owners
-    res = ev["resource"]
-    on_unit = (res >= 0) & (res < result.n_machine_units)
-    owner = np.where(on_unit, result.layout.resource_owner[np.where(on_unit, res, 0)], -1).astype(np.int64)
+    unit_owner = result.layout.resource_owner[: result.n_machine_units].astype(np.int64)
 
-    def count(mask: np.ndarray) -> np.ndarray:
-        pick = mask & in_window & on_unit & (owner >= 0)
-        return np.bincount(owner[pick], minlength=n)[:n].astype(float)
+    def count(kind: int) -> np.ndarray:
+        # the records of one kind (their columns gathered at their positions, not masked out
+        # of the whole log) that end in the window on a machine unit with an owner
+        rows = result.rows_of(kind)
+        res, ends = ev["resource"][rows], ev["end"][rows]
+        pick = (ends >= result.start) & (ends <= result.end) & (res >= 0) & (res < len(unit_owner))
+        owner = unit_owner[res[pick]]
+        return np.bincount(owner[owner >= 0], minlength=n)[:n].astype(float)
 
-    operations = count(ev["kind"] == EventKind.WAIT)
-    scrap = count(ev["kind"] == Outcome.SCRAP)
-    rework = count(ev["kind"] == Outcome.REWORK)
+    operations = count(EventKind.WAIT)
+    scrap = count(Outcome.SCRAP)
+    rework = count(Outcome.REWORK)
 
     def rate(part: float, whole: float) -> float | None:
         return part / whole if whole > 0 else None
@@ -189,20 +190,24 @@ def _trust_updates(
     delivered = take_rows(o, done)
     delivered = take_rows(delivered, np.lexsort((delivered["order"], delivered["completed"])))
     ev = result.events
-    # (columns picked, not rows: a row of the log is ~50 bytes, and only two fields are read)
-    kind, order_id, owner = ev["kind"], ev["order"], ev["owner"]
-    of_owner = (order_id >= 0) & (owner >= 0) & (owner < n)
-    worked = (kind == EventKind.PROCESS) & of_owner
-    pairs = unique_sorted(order_id[worked].astype(np.int64) * n + owner[worked])
+
+    def pairs_of(*kinds: int) -> np.ndarray:
+        """The (order, owner) keys of the records of ``kinds`` that name both (their columns
+        gathered at their positions: a row of the log is 61 bytes, and two fields are read)."""
+        rows = result.rows_of(*kinds)
+        order_id, owner = ev["order"][rows].astype(np.int64), ev["owner"][rows].astype(np.int64)
+        of_owner = (order_id >= 0) & (owner >= 0) & (owner < n)
+        if not of_owner.all():
+            order_id, owner = order_id[of_owner], owner[of_owner]
+        return order_id * n + owner
+
+    pairs = unique_sorted(pairs_of(EventKind.PROCESS))
     ids = delivered["order"].astype(np.int64)
     by_id = np.argsort(ids, kind="stable")
     at = np.minimum(np.searchsorted(ids[by_id], pairs // n), max(len(ids) - 1, 0))
     known = ids[by_id][at] == pairs // n if len(ids) else np.zeros(len(pairs), dtype=bool)
     pairs, row = pairs[known], by_id[at[known]]
-    failing = np.zeros(256, dtype=bool)  # (a look-up by the kind's byte: numpy.isin takes 3x)
-    failing[[int(Outcome.SCRAP), int(Outcome.REWORK)]] = True
-    failed = failing[kind] & of_owner
-    failures = order_id[failed].astype(np.int64) * n + owner[failed]
+    failures = pairs_of(Outcome.SCRAP, Outcome.REWORK)
     on_time = ~(delivered["completed"][row] > delivered["due"][row])
     outcomes = (on_time & ~np.isin(pairs, failures)).astype(float)
     steps, owners = row + 1, pairs % n

@@ -8,7 +8,8 @@ figure the views and the KPIs show is computed over that window.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +32,9 @@ class RunResult:
     """Start of the observation window: the end of the warm-up."""
     end: float
     """End of the observation window: the simulated time the run reached."""
+    _cache: dict[Any, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """What :meth:`kinds` and :meth:`rows_of` worked out once, for every analysis of this result
+    (the log is never changed once in a result)."""
 
     def __post_init__(self) -> None:
         if self.events.dtype != EVENT_DTYPE:
@@ -39,6 +43,13 @@ class RunResult:
             raise ValueError(f"RunResult.orders must have ORDER_DTYPE, got {self.orders.dtype}")
         if not self.end >= self.start:
             raise ValueError(f"RunResult window end {self.end} is before its start {self.start}")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the cache (positions and columns the receiver can work out again)."""
+        return {key: value for key, value in self.__dict__.items() if key != "_cache"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _cache={})
 
     @property
     def duration(self) -> float:
@@ -66,10 +77,43 @@ class RunResult:
 
     def kind_mask(self, *kinds: EventKind, events: np.ndarray | None = None) -> np.ndarray:
         """Boolean mask of the events (default: all) of any of ``kinds``."""
-        ev = self.events if events is None else events
+        if events is None:
+            return self._kinds_in(self.kinds(), kinds)
         table = np.zeros(256, dtype=bool)  # a look-up by the kind's byte (numpy.isin: 3x the time)
         table[[int(k) for k in kinds]] = True
-        return table[ev["kind"]]
+        return table[events["kind"]]
+
+    @staticmethod
+    def _kinds_in(column: np.ndarray, kinds: tuple[int, ...] | frozenset[int]) -> np.ndarray:
+        """Mask of a contiguous kind column: one comparison per kind (~0.02 ms each for the
+        reference shop's log; a look-up table indexed by the byte takes ~1.6 ms)."""
+        mask = np.zeros(len(column), dtype=bool)
+        for kind in kinds:
+            mask |= column == int(kind)
+        return mask
+
+    def kinds(self) -> np.ndarray:
+        """The ``kind`` column of the log as a contiguous array of its own (computed once).
+
+        A column of the log is strided (a 61-byte record per event): a pass over it reads the
+        whole log (~1.4 ms for the reference shop's 618,000 rows against ~0.02 ms contiguous)."""
+        kinds = self._cache.get("kinds")
+        if kinds is None:
+            kinds = self._cache["kinds"] = np.ascontiguousarray(self.events["kind"])
+        return kinds
+
+    def rows_of(self, *kinds: int) -> np.ndarray:
+        """Positions (ascending) of the events of any of ``kinds`` (computed once per set of kinds).
+
+        The analyses gather the columns they need at these positions: a gather by positions
+        is ~5x faster than by a boolean mask (numpy's mask copy branches per element), and one
+        set of positions serves several analyses (the work kinds: the interval sweep, costs,
+        the orders' work, trust)."""
+        key = frozenset(int(k) for k in kinds)
+        rows = self._cache.get(key)
+        if rows is None:
+            rows = self._cache[key] = np.flatnonzero(self._kinds_in(self.kinds(), key))
+        return rows
 
     def clipped(self, events: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Start and end of each event clipped to the window (length 0 when outside it)."""
@@ -90,6 +134,11 @@ class RunResult:
 
     def window_fraction_of(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         """:meth:`window_fraction` of events given by their start and end columns."""
+        if len(start) and start.min() >= self.start and start.max() <= self.end and end.max() <= self.end:
+            # every event starts in the window and ends by its end (the usual case with no
+            # warm-up): an interval's overlap is its whole length (x / x, exactly 1.0) and an
+            # instant, or an event ending before it starts, lies in the window (1.0)
+            return np.ones(len(start))
         lo = np.clip(start, self.start, self.end)
         hi = np.maximum(np.clip(end, self.start, self.end), lo)
         length = end - start

@@ -32,6 +32,8 @@ _KIND_LAYER[EventKind.SETUP] = 2
 _KIND_LAYER[EventKind.PROCESS] = 3
 _KIND_LAYER[EventKind.TRANSPORT] = 3  # a vehicle is busy while it carries
 _KIND_LAYER[EventKind.BLOCKED] = 4
+_LAYER_KINDS = tuple(int(kind) for kind in np.flatnonzero(_KIND_LAYER >= 0))
+"""The kinds of the intervals that make up the states."""
 
 
 def state_segments(result: RunResult, machines_only: bool = False) -> tuple[np.ndarray, ...]:
@@ -44,16 +46,21 @@ def state_segments(result: RunResult, machines_only: bool = False) -> tuple[np.n
     """
     ev = result.events
     limit = result.n_machine_units if machines_only else result.n_resources
-    layer = _KIND_LAYER[ev["kind"]]
-    resource = ev["resource"]
-    keep = (layer >= 0) & (resource >= 0) & (resource < limit)
+    # the intervals' columns gathered at their positions (the same rows in the same order as
+    # by a mask over the log, which copies several times slower)
+    rows = result.rows_of(*_LAYER_KINDS)
+    resource = ev["resource"][rows]
+    on_resource = (resource >= 0) & (resource < limit)
+    if not on_resource.all():
+        rows, resource = rows[on_resource], resource[on_resource]
     # result.clipped of the two columns (not of whole rows copied out of the log)
-    lo = np.clip(ev["start"][keep], result.start, result.end)
-    hi = np.maximum(np.clip(ev["end"][keep], result.start, result.end), lo)
-    positive = hi > lo
-    lo, hi = lo[positive], hi[positive]
-    res = resource[keep][positive].astype(np.int64)
-    lay = layer[keep][positive]
+    lo = np.clip(ev["start"][rows], result.start, result.end)
+    hi = np.maximum(np.clip(ev["end"][rows], result.start, result.end), lo)
+    positive = np.flatnonzero(hi > lo)
+    if len(positive) < len(rows):
+        lo, hi, rows, resource = lo[positive], hi[positive], rows[positive], resource[positive]
+    res = resource.astype(np.int64)
+    lay = _KIND_LAYER[result.kinds()[rows]]
     n = len(lo)
     if n == 0:
         empty_f = np.empty(0, dtype=np.float64)
@@ -80,15 +87,16 @@ def state_segments(result: RunResult, machines_only: bool = False) -> tuple[np.n
     for index, layer_state in enumerate(_LAYER_STATES):
         if not present[index]:  # no interval of this layer: it resolves nothing
             continue
-        count = np.cumsum(np.where(lay2 == index, delta, 0))
+        # (one layer alone: every point is its own, the count is the cumulative sum itself)
+        count = np.cumsum(delta if present[index] == n else np.where(lay2 == index, delta, 0))
         here = (count > 0) & ~resolved
         state[here] = layer_state
         resolved |= here
     same = res2[1:] == res2[:-1]
     seg_start = times[:-1]
     seg_end = times[1:]
-    valid = same & (seg_end > seg_start)
-    return res2[:-1][valid], seg_start[valid], seg_end[valid], state[:-1][valid]
+    valid = np.flatnonzero(same & (seg_end > seg_start))
+    return res2[valid], seg_start[valid], seg_end[valid], state[valid]
 
 
 def machine_segments(result: RunResult, segments: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
@@ -211,12 +219,15 @@ def mean_queue_length(result: RunResult) -> np.ndarray:
     """Time-average number of operations waiting for each resource over the window."""
     n = result.n_resources
     ev = result.events
-    resource = ev["resource"]
-    pick = (ev["kind"] == EventKind.WAIT) & (resource >= 0) & (resource < n)
+    rows = result.rows_of(EventKind.WAIT)
+    resource = ev["resource"][rows]
+    on_resource = (resource >= 0) & (resource < n)
+    if not on_resource.all():
+        rows, resource = rows[on_resource], resource[on_resource]
     # result.clipped of the two columns (not of whole rows copied out of the log)
-    lo = np.clip(ev["start"][pick], result.start, result.end)
-    hi = np.maximum(np.clip(ev["end"][pick], result.start, result.end), lo)
-    total = np.bincount(resource[pick], weights=hi - lo, minlength=n)[:n]
+    lo = np.clip(ev["start"][rows], result.start, result.end)
+    hi = np.maximum(np.clip(ev["end"][rows], result.start, result.end), lo)
+    total = np.bincount(resource, weights=hi - lo, minlength=n)[:n]
     if result.duration <= 0:
         return np.zeros(n)
     return total / result.duration

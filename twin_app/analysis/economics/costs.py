@@ -72,17 +72,20 @@ def event_owner(result: RunResult, events: np.ndarray) -> np.ndarray:
 def owner_of(result: RunResult, owner: np.ndarray, res: np.ndarray) -> np.ndarray:
     """:func:`event_owner` from the events' ``owner`` and ``resource`` columns."""
     owner = owner.astype(np.int64)
-    ok_res = (res >= 0) & (res < result.n_resources)
-    fallback = np.full(len(res), -1, dtype=np.int64)
-    fallback[ok_res] = result.layout.resource_owner[res[ok_res]]
-    owner = np.where(owner >= 0, owner, fallback)
+    if not (owner >= 0).all():  # (the engine names the owner of every event it logs)
+        ok_res = (res >= 0) & (res < result.n_resources)
+        fallback = np.full(len(res), -1, dtype=np.int64)
+        fallback[ok_res] = result.layout.resource_owner[res[ok_res]]
+        owner = np.where(owner >= 0, owner, fallback)
     return np.where(owner < result.n_owners, owner, -1)
 
 
 def per_owner(result: RunResult, owner: np.ndarray, amount: np.ndarray) -> np.ndarray:
     """Sum of ``amount`` by ``owner`` (entries with owner -1 dropped)."""
     ok = owner >= 0
-    return np.bincount(owner[ok], weights=amount[ok], minlength=result.n_owners)[: result.n_owners]
+    if not ok.all():
+        owner, amount = owner[ok], amount[ok]
+    return np.bincount(owner, weights=amount, minlength=result.n_owners)[: result.n_owners]
 
 
 def owner_costs(result: RunResult, n_paid: int, durations: np.ndarray | None = None) -> OwnerCosts:
@@ -91,12 +94,11 @@ def owner_costs(result: RunResult, n_paid: int, durations: np.ndarray | None = N
     scenario = result.scenario
     layout = result.layout
     ev = result.events
-    kind = ev["kind"]
 
     def from_events(k: EventKind) -> np.ndarray:
         # the window shares and owners of this kind's rows only (the same values as over the
         # whole log; one kind's columns alive at a time)
-        rows = np.flatnonzero(kind == k)
+        rows = result.rows_of(k)
         share = result.window_fraction_of(ev["start"][rows], ev["end"][rows])
         owner = owner_of(result, ev["owner"][rows], ev["resource"][rows])
         return per_owner(result, owner, ev["cost"][rows] * share)

@@ -63,9 +63,12 @@ def order_work(result: RunResult, paid: PaidOrders) -> Work:
     n_owners = result.n_owners
     ids = paid.records["order"]
     events = result.events
-    index = np.flatnonzero(
-        result.kind_mask(EventKind.PROCESS, EventKind.SETUP, EventKind.TRANSPORT) & np.isin(events["order"], ids)
-    )
+    index = result.rows_of(EventKind.PROCESS, EventKind.SETUP, EventKind.TRANSPORT)
+    order = events["order"][index]
+    paid_work = _isin_sorted(order, ids)
+    if not paid_work.all():
+        index, order = index[paid_work], order[paid_work]
+    del paid_work
     res = events["resource"][index]
     partner = owner_of(result, events["owner"][index], res)
     renter, rate = RentalMap.of(result.scenario).unit_arrays(result)
@@ -77,10 +80,11 @@ def order_work(result: RunResult, paid: PaidOrders) -> Work:
     cost = np.where(rented, rate[safe_res] * duration / HOUR, events["cost"][index].astype(np.float64))
     del res, on_resource, safe_res, rented
     keep = partner >= 0
-    index, partner, cost, duration = index[keep], partner[keep], cost[keep], duration[keep]
+    if not keep.all():
+        index, partner, cost, duration, order = index[keep], partner[keep], cost[keep], duration[keep], order[keep]
     del keep
     minutes = duration * _load_share(result, index)
-    position = _positions(ids, events["order"][index])
+    position = _positions(ids, order)
     keys, pair = _unique_small(position * n_owners + partner, len(ids) * n_owners)
     return Work(
         index=index,
@@ -107,6 +111,17 @@ def _positions(ids: np.ndarray, orders: np.ndarray) -> np.ndarray:
     return table[orders]
 
 
+def _isin_sorted(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """``np.isin(values, ids)`` for sorted, distinct ``ids``: by a table over the ids' range where
+    it is no larger than the values (the order ids of a run: 0, 1, 2 ...), else by numpy."""
+    if len(ids) == 0 or ids[0] < 0 or ids[-1] > len(values) + 1024:
+        return np.isin(values, ids)
+    top = int(ids[-1])
+    table = np.zeros(top + 2, dtype=bool)  # the last entry (False) for every value outside the range
+    table[ids] = True
+    return table[np.clip(values, -1, top + 1)]
+
+
 def _unique_small(values: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(values, return_inverse=True)`` of integers in ``[0, bound)``: by counting
     where the range is no larger than the values (no more memory than a sorted copy), else by numpy's sort."""
@@ -122,10 +137,12 @@ def _load_share(result: RunResult, index: np.ndarray) -> np.ndarray:
     every TRANSPORT record of the run with the same vehicle, start and end)."""
     events = result.events
     share = np.ones(len(index))
-    mine = np.flatnonzero(events["kind"][index] == EventKind.TRANSPORT)
+    every = result.rows_of(EventKind.TRANSPORT)
+    if len(every) == 0:
+        return share
+    mine = np.flatnonzero(result.kinds()[index] == EventKind.TRANSPORT)
     if len(mine) == 0:
         return share
-    every = np.flatnonzero(result.kind_mask(EventKind.TRANSPORT))
     both = np.concatenate([every, index[mine]])
     trip = _groups(events["resource"][both], events["start"][both], events["end"][both])
     load = np.bincount(trip[: len(every)], weights=events["quantity"][every], minlength=int(trip.max()) + 1)
