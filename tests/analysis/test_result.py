@@ -64,3 +64,18 @@ def test_isin_sorted_is_numpys() -> None:
     values = rng.integers(-3, 60, 500)
     for ids in [np.arange(0, 50, 3), np.array([], dtype=np.int64), np.array([7]), np.array([-2, 4, 10**9])]:
         assert np.array_equal(_isin_sorted(values, ids), np.isin(values, ids))
+
+
+def test_columns_are_the_logs_contiguous_and_copied_once(
+    make_result: Callable[..., RunResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = make_result(ROWS)
+    for name in result.events.dtype.names:
+        column = result.column(name)
+        assert column.flags.c_contiguous and column.tobytes() == result.events[name].copy().tobytes()
+        assert result.column(name) is column
+    # a log above the bound: the strided view itself, nothing kept
+    monkeypatch.setattr("twin_app.analysis.result.COLUMNS_MAX_EVENTS", len(ROWS) - 1)
+    large = make_result(ROWS)
+    assert large.column("start").base is not None and not large.column("start").flags.c_contiguous
+    assert [key for key in large._cache if key != ("column", "kind")] == []

@@ -30,7 +30,6 @@ def _smoothed(trust: float, alpha: float, outcome: float) -> float:
 
 def quality_block(result: RunResult) -> dict[str, Any]:
     """Operations, scrap and rework (counts and rates) in the window, and per owner."""
-    ev = result.events
     n = result.n_owners
     unit_owner = result.layout.resource_owner[: result.n_machine_units].astype(np.int64)
 
@@ -38,7 +37,7 @@ def quality_block(result: RunResult) -> dict[str, Any]:
         # the records of one kind (their columns gathered at their positions, not masked out
         # of the whole log) that end in the window on a machine unit with an owner
         rows = result.rows_of(kind)
-        res, ends = ev["resource"][rows], ev["end"][rows]
+        res, ends = result.column("resource")[rows], result.column("end")[rows]
         pick = (ends >= result.start) & (ends <= result.end) & (res >= 0) & (res < len(unit_owner))
         owner = unit_owner[res[pick]]
         return np.bincount(owner[owner >= 0], minlength=n)[:n].astype(float)
@@ -189,13 +188,13 @@ def _trust_updates(
     done = np.isfinite(o["completed"]) & (o["completed"] <= result.end)
     delivered = take_rows(o, done)
     delivered = take_rows(delivered, np.lexsort((delivered["order"], delivered["completed"])))
-    ev = result.events
 
     def pairs_of(*kinds: int) -> np.ndarray:
         """The (order, owner) keys of the records of ``kinds`` that name both (their columns
         gathered at their positions: a row of the log is 61 bytes, and two fields are read)."""
         rows = result.rows_of(*kinds)
-        order_id, owner = ev["order"][rows].astype(np.int64), ev["owner"][rows].astype(np.int64)
+        order_id = result.column("order")[rows].astype(np.int64)
+        owner = result.column("owner")[rows].astype(np.int64)
         of_owner = (order_id >= 0) & (owner >= 0) & (owner < n)
         if not of_owner.all():
             order_id, owner = order_id[of_owner], owner[of_owner]

@@ -44,18 +44,17 @@ def state_segments(result: RunResult, machines_only: bool = False) -> tuple[np.n
     outside that span (and every resource without events) is idle. Zero-length segments are
     dropped.
     """
-    ev = result.events
     limit = result.n_machine_units if machines_only else result.n_resources
     # the intervals' columns gathered at their positions (the same rows in the same order as
     # by a mask over the log, which copies several times slower)
     rows = result.rows_of(*_LAYER_KINDS)
-    resource = ev["resource"][rows]
+    resource = result.column("resource")[rows]
     on_resource = (resource >= 0) & (resource < limit)
     if not on_resource.all():
         rows, resource = rows[on_resource], resource[on_resource]
     # result.clipped of the two columns (not of whole rows copied out of the log)
-    lo = np.clip(ev["start"][rows], result.start, result.end)
-    hi = np.maximum(np.clip(ev["end"][rows], result.start, result.end), lo)
+    lo = np.clip(result.column("start")[rows], result.start, result.end)
+    hi = np.maximum(np.clip(result.column("end")[rows], result.start, result.end), lo)
     positive = np.flatnonzero(hi > lo)
     if len(positive) < len(rows):
         lo, hi, rows, resource = lo[positive], hi[positive], rows[positive], resource[positive]
@@ -218,15 +217,14 @@ def queue_length_over_time(result: RunResult, resource: int | None = None) -> tu
 def mean_queue_length(result: RunResult) -> np.ndarray:
     """Time-average number of operations waiting for each resource over the window."""
     n = result.n_resources
-    ev = result.events
     rows = result.rows_of(EventKind.WAIT)
-    resource = ev["resource"][rows]
+    resource = result.column("resource")[rows]
     on_resource = (resource >= 0) & (resource < n)
     if not on_resource.all():
         rows, resource = rows[on_resource], resource[on_resource]
     # result.clipped of the two columns (not of whole rows copied out of the log)
-    lo = np.clip(ev["start"][rows], result.start, result.end)
-    hi = np.maximum(np.clip(ev["end"][rows], result.start, result.end), lo)
+    lo = np.clip(result.column("start")[rows], result.start, result.end)
+    hi = np.maximum(np.clip(result.column("end")[rows], result.start, result.end), lo)
     total = np.bincount(resource, weights=hi - lo, minlength=n)[:n]
     if result.duration <= 0:
         return np.zeros(n)

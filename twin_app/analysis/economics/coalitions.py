@@ -108,11 +108,11 @@ def order_needs(result: RunResult, work: Work) -> OrderNeeds | SoleOwnerNeeds:
     step_sets = [need for product in _step_owners(result) for need in product]
     lane_sets = _lane_owners(result)
     first_step = np.cumsum([0] + [len(p.routing) for p in scenario.products])
-    events, index = result.events, work.index
-    products = job_order_products(result, events["job"][index], events["order"][index])
-    operation = events["operation"][index].astype(np.int64)
-    kind = events["kind"][index]
-    res = events["resource"][index].astype(np.int64)
+    column, index = result.column, work.index
+    products = job_order_products(result, column("job")[index], column("order")[index])
+    operation = column("operation")[index].astype(np.int64)
+    kind = result.kinds()[index]
+    res = column("resource")[index].astype(np.int64)
     m = result.n_machine_units
     # one integer per need: a product step, a lane, or 'only this partner can do it'
     unknown = len(step_sets) + len(lane_sets) + work.partner

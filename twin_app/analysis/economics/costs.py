@@ -93,15 +93,14 @@ def owner_costs(result: RunResult, n_paid: int, durations: np.ndarray | None = N
     platform's cost per order)."""
     scenario = result.scenario
     layout = result.layout
-    ev = result.events
 
     def from_events(k: EventKind) -> np.ndarray:
         # the window shares and owners of this kind's rows only (the same values as over the
         # whole log; one kind's columns alive at a time)
         rows = result.rows_of(k)
-        share = result.window_fraction_of(ev["start"][rows], ev["end"][rows])
-        owner = owner_of(result, ev["owner"][rows], ev["resource"][rows])
-        return per_owner(result, owner, ev["cost"][rows] * share)
+        share = result.window_fraction_of(result.column("start")[rows], result.column("end")[rows])
+        owner = owner_of(result, result.column("owner")[rows], result.column("resource")[rows])
+        return per_owner(result, owner, result.column("cost")[rows] * share)
 
     if durations is None:
         durations = state_durations(result)

@@ -62,22 +62,22 @@ def order_work(result: RunResult, paid: PaidOrders) -> Work:
     """The work on the paid orders, per event and per (order, partner) pair."""
     n_owners = result.n_owners
     ids = paid.records["order"]
-    events = result.events
+    column = result.column
     index = result.rows_of(EventKind.PROCESS, EventKind.SETUP, EventKind.TRANSPORT)
-    order = events["order"][index]
+    order = column("order")[index]
     paid_work = _isin_sorted(order, ids)
     if not paid_work.all():
         index, order = index[paid_work], order[paid_work]
     del paid_work
-    res = events["resource"][index]
-    partner = owner_of(result, events["owner"][index], res)
+    res = column("resource")[index]
+    partner = owner_of(result, column("owner")[index], res)
     renter, rate = RentalMap.of(result.scenario).unit_arrays(result)
     on_resource = (res >= 0) & (res < result.n_resources)
     safe_res = np.where(on_resource, res, 0)
     rented = on_resource & (renter[safe_res] >= 0)
-    duration = events["end"][index] - events["start"][index]
+    duration = column("end")[index] - column("start")[index]
     partner = np.where(rented, renter[safe_res], partner)
-    cost = np.where(rented, rate[safe_res] * duration / HOUR, events["cost"][index].astype(np.float64))
+    cost = np.where(rented, rate[safe_res] * duration / HOUR, column("cost")[index].astype(np.float64))
     del res, on_resource, safe_res, rented
     keep = partner >= 0
     if not keep.all():
@@ -135,7 +135,7 @@ def _unique_small(values: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarra
 def _load_share(result: RunResult, index: np.ndarray) -> np.ndarray:
     """1 for machine work; for a transport, the part's share of its trip's load (the trip is
     every TRANSPORT record of the run with the same vehicle, start and end)."""
-    events = result.events
+    column = result.column
     share = np.ones(len(index))
     every = result.rows_of(EventKind.TRANSPORT)
     if len(every) == 0:
@@ -144,10 +144,10 @@ def _load_share(result: RunResult, index: np.ndarray) -> np.ndarray:
     if len(mine) == 0:
         return share
     both = np.concatenate([every, index[mine]])
-    trip = _groups(events["resource"][both], events["start"][both], events["end"][both])
-    load = np.bincount(trip[: len(every)], weights=events["quantity"][every], minlength=int(trip.max()) + 1)
+    trip = _groups(column("resource")[both], column("start")[both], column("end")[both])
+    load = np.bincount(trip[: len(every)], weights=column("quantity")[every], minlength=int(trip.max()) + 1)
     own = trip[len(every) :]
-    quantity = events["quantity"][index[mine]]
+    quantity = column("quantity")[index[mine]]
     with np.errstate(divide="ignore", invalid="ignore"):
         share[mine] = np.where(load[own] > 0, quantity / load[own], 1.0)
     return share
