@@ -57,3 +57,17 @@ def test_take_rows_is_numpys_indexing() -> None:
         assert taken.dtype == orders.dtype and taken.tobytes() == orders[index].tobytes()
     plain = rng.random(50)
     assert np.array_equal(take_rows(plain, plain > 0.5), plain[plain > 0.5])
+
+
+def test_stable_argsort_is_numpys_stable_argsort() -> None:
+    from twin_app.analysis.arrays import stable_argsort
+
+    rng = np.random.default_rng(5)
+    for keys in [
+        rng.integers(-5, 200, 3000),
+        rng.integers(0, 3, 1000).astype(np.int32),
+        rng.integers(-(2**20), 2**20, 500),
+        np.array([], dtype=np.int64),
+        rng.random(100),
+    ]:
+        assert np.array_equal(stable_argsort(keys), np.argsort(keys, kind="stable"))

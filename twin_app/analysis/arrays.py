@@ -31,6 +31,17 @@ def unique_sorted(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
+def stable_argsort(keys: np.ndarray) -> np.ndarray:
+    """``numpy.argsort(keys, kind="stable")``: the same permutation, for integers that fit in
+    16 bits (customer, product or resource indices) by numpy's radix sort of them as such
+    (~10x faster than its merge sort of 64-bit keys)."""
+    if keys.dtype.kind in "iu" and len(keys) and keys.dtype.itemsize > 2:
+        small = np.iinfo(np.int16)
+        if keys.min() >= small.min and keys.max() <= small.max:
+            return np.argsort(keys.astype(np.int16), kind="stable")
+    return np.argsort(keys, kind="stable")
+
+
 def take_rows(rows: np.ndarray, index: np.ndarray) -> np.ndarray:
     """``rows[index]`` (a boolean mask or positions) of a 1-D structured array, copied as opaque
     records: numpy copies a packed structured dtype field by field, 7-20x slower (the 56-byte

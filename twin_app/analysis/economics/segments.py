@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from twin_app.analysis.arrays import take_rows
+from twin_app.analysis.arrays import stable_argsort, take_rows
 from twin_app.analysis.economics.orders import PaidOrders
 from twin_app.analysis.result import RunResult
 
@@ -39,10 +39,10 @@ def _by(paid: PaidOrders, counted: np.ndarray, field: str, ids: list[str]) -> di
     has_due = np.isfinite(counted["due"])
     on_time = counted["completed"] <= np.where(has_due, counted["due"], np.inf)
     n = len(ids)
-    order = np.argsort(key, kind="stable")
+    order = stable_argsort(key)
     bounds = np.searchsorted(key[order], np.arange(n + 1)).tolist()
     quantity, paid_by, penalty = paid.records["quantity"][order], paid.paid[order], paid.penalty[order]
-    counted_order = np.argsort(counted_key, kind="stable")
+    counted_order = stable_argsort(counted_key)
     counted_bounds = np.searchsorted(counted_key[counted_order], np.arange(n + 1)).tolist()
     lead, due_order = lead[counted_order], counted_order[has_due[counted_order]]
     due_bounds = np.searchsorted(counted_key[due_order], np.arange(n + 1)).tolist()
