@@ -60,3 +60,18 @@ def test_one_owners_money_is_the_general_computations() -> None:
     for rule in a["profit"]["by_rule"]:
         assert a["profit"]["by_rule"][rule]["by_owner"]["acme"] == b["profit"]["by_rule"][rule]["by_owner"]["acme"]
     assert a["sharing"] == b["sharing"]
+
+
+def test_an_owner_able_to_everything_needs_no_look_up_of_its_orders_needs(monkeypatch) -> None:
+    """When the one owner can do every step and hop, its orders' needs are not read: 'some' and
+    'every' are then what the per-event look-up of the needs gives."""
+    from twin_app.analysis.economics import coalitions
+
+    sole = _run(_one_owner(False))
+    work = analyse_money(sole).work
+    short = coalitions.order_needs(sole, work)
+    monkeypatch.setattr(coalitions, "_able_to_everything", lambda owner, sets: False)
+    looked_up = coalitions.order_needs(sole, work)
+    assert isinstance(short, SoleOwnerNeeds) and isinstance(looked_up, SoleOwnerNeeds)
+    assert short.some.any() and np.array_equal(short.some, looked_up.some)
+    assert np.array_equal(short.every, looked_up.every)

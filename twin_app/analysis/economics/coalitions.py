@@ -107,6 +107,12 @@ def order_needs(result: RunResult, work: Work) -> OrderNeeds | SoleOwnerNeeds:
     scenario = result.scenario
     step_sets = [need for product in _step_owners(result) for need in product]
     lane_sets = _lane_owners(result)
+    if result.n_owners == 1 and _able_to_everything(0, [*step_sets, *lane_sets]):
+        # the one owner can do every step and hop there is (its 'only this partner' needs too):
+        # each worked order's needs are all its own, whichever they are, so they need not be
+        # read (the reference shop: ~25 ms of job, product and step look-ups)
+        worked = np.bincount(work.position[result.kinds()[work.index] != EventKind.SETUP], minlength=work.n_orders) > 0
+        return SoleOwnerNeeds(worked, worked.copy())
     first_step = np.cumsum([0] + [len(p.routing) for p in scenario.products])
     column, index = result.column, work.index
     products = job_order_products(result, column("job")[index], column("order")[index])
@@ -146,6 +152,11 @@ def order_needs(result: RunResult, work: Work) -> OrderNeeds | SoleOwnerNeeds:
         tuple(map(tuple, map(needs_list.__getitem__, map(slice, need_starts[:-1], need_starts[1:])))),
         tuple(sets),
     )
+
+
+def _able_to_everything(owner: int, sets: list[frozenset[int]]) -> bool:
+    """Whether ``owner`` is in every one of the able ``sets``."""
+    return all(owner in owners for owners in sets)
 
 
 def _controllers(result: RunResult) -> list[int]:
