@@ -153,3 +153,17 @@ def test_many_random_periods_partition_the_active_time(make_result) -> None:
     # Sole time of all machines adds up to the strip's sole pieces.
     sole_pieces = pieces[~analysis.strip_shifting].sum()
     assert analysis.sole_share.sum() * 3000 == pytest.approx(sole_pieces)
+
+
+def test_distinct_times_are_unique_and_searchsorted() -> None:
+    from twin_app.analysis.arrays import unique_sorted
+    from twin_app.analysis.bottleneck import _distinct_times
+
+    rng = np.random.default_rng(11)
+    start = rng.integers(0, 50, 400).astype(float) / 4
+    end = start + rng.integers(0, 9, 400) / 4
+    for a, b in [(start, end), (start[:0], end[:0]), (np.array([0.0, -0.0, 2.0]), np.array([1.0, 0.0, np.nan]))]:
+        times, lo, hi = _distinct_times(a, b)
+        expected = unique_sorted(np.concatenate([a, b]))
+        assert times.tobytes() == expected.tobytes()
+        assert np.array_equal(lo, np.searchsorted(expected, a)) and np.array_equal(hi, np.searchsorted(expected, b))

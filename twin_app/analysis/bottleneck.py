@@ -121,6 +121,23 @@ def _lanes_full(
     return first_vehicle[lane2[keep]], times[keep], nxt[keep]
 
 
+def _distinct_times(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct values of ``start`` and ``end`` (sorted), and each one's index among them:
+    ``(times, searchsorted(times, start), searchsorted(times, end))``, from one sort of both
+    (a search per period into the times is twice the time)."""
+    both = np.concatenate([start, end])
+    order = np.argsort(both, kind="stable")
+    ordered = both[order]
+    if len(ordered) and np.isnan(ordered[-1]):  # (NaN: the searches' own rules)
+        times = unique_sorted(both)
+        return times, np.searchsorted(times, start), np.searchsorted(times, end)
+    new = np.ones(len(ordered), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    index = np.empty(len(ordered), dtype=np.int64)
+    index[order] = np.cumsum(new) - 1
+    return ordered[new], index[: len(start)], index[len(start) :]
+
+
 def _range_max(n_cells: int, lo: np.ndarray, hi: np.ndarray, value: np.ndarray) -> np.ndarray:
     """For each cell c in [0, n_cells), the max ``value`` over ranges ``[lo, hi)`` holding c
     (-1 where none does). Each range is covered by two blocks of a power-of-two length,
@@ -168,11 +185,12 @@ def analyse_bottlenecks(result: RunResult, segments: tuple[np.ndarray, ...] | No
         )  # fmt: skip
 
     # Momentary bottleneck per elementary segment between period end points.
-    times = unique_sorted(np.concatenate([p_start, p_end]))
+    times, lo, hi = _distinct_times(p_start, p_end)
     n_seg = len(times) - 1
-    lo = np.searchsorted(times, p_start)
-    hi = np.searchsorted(times, p_end)
-    best_first = np.lexsort((p_res, p_start, -p_len))  # longest, then earliest, then lowest id
+    # longest, then earliest, then lowest id: np.lexsort((p_res, p_start, -p_len)) as two stable
+    # sorts of the periods, which come sorted by resource, then start (the same permutation)
+    best_first = np.argsort(p_start, kind="stable")
+    best_first = best_first[np.argsort(-p_len[best_first], kind="stable")]
     rank = np.empty(len(p_res), dtype=np.int64)
     rank[best_first] = np.arange(len(p_res) - 1, -1, -1)
     seg_rank = _range_max(n_seg, lo, hi, rank)
