@@ -95,7 +95,8 @@ def trust_summary(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
     held = initial.copy()
     total = widths[0] * initial if len(widths) == 1 else np.empty(len(initial))
     order = np.lexsort((steps, owners))
-    owners, steps, outcomes = owners[order].tolist(), steps[order], outcomes[order].tolist()
+    # (alpha x outcome worked out for all at once: the same products as one by one)
+    owners, steps, added = owners[order].tolist(), steps[order], (alpha * outcomes[order]).tolist()
     bounds = np.searchsorted(owners, np.arange(len(initial) + 1)).tolist() if owners else [0] * (len(initial) + 1)
     kept = 1.0 - alpha  # (_smoothed's expression, inlined: one call per delivery was a third of this)
     for owner in range(len(initial)) if len(widths) > 1 else ():
@@ -103,8 +104,8 @@ def trust_summary(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
         score = float(initial[owner])
         scores = [score]
         append = scores.append
-        for outcome in outcomes[first:last]:
-            score = kept * score + alpha * outcome
+        for add in added[first:last]:
+            score = kept * score + add
             append(score)
         spans = np.diff(np.concatenate(([0], steps[first:last], [len(widths)])))
         total[owner] = np.add.accumulate(widths * np.repeat(scores, spans))[-1]
@@ -187,7 +188,6 @@ def _trust_updates(
     o = result.orders
     done = np.isfinite(o["completed"]) & (o["completed"] <= result.end)
     delivered = take_rows(o, done)
-    delivered = take_rows(delivered, np.lexsort((delivered["order"], delivered["completed"])))
 
     def pairs_of(*kinds: int) -> np.ndarray:
         """The (order, owner) keys of the records of ``kinds`` that name both (their columns
@@ -202,15 +202,26 @@ def _trust_updates(
 
     pairs = unique_sorted(pairs_of(EventKind.PROCESS))
     ids = delivered["order"].astype(np.int64)
-    by_id = np.argsort(ids, kind="stable")
+    if (ids[1:] > ids[:-1]).all():  # one record per order, by id (as the collector keeps them)
+        # the deliveries in time order, those at one time in id order: a stable sort by time
+        by_time = np.argsort(delivered["completed"], kind="stable")
+        step_of = np.empty(len(ids), dtype=np.int64)
+        step_of[by_time] = np.arange(len(ids))
+        by_id = np.arange(len(ids))
+    else:
+        by_time = np.lexsort((ids, delivered["completed"]))
+        ids = ids[by_time]
+        by_id = np.argsort(ids, kind="stable")
+        step_of = np.arange(len(ids))
+    delivered = take_rows(delivered, by_time)
     at = np.minimum(np.searchsorted(ids[by_id], pairs // n), max(len(ids) - 1, 0))
     known = ids[by_id][at] == pairs // n if len(ids) else np.zeros(len(pairs), dtype=bool)
-    pairs, row = pairs[known], by_id[at[known]]
+    pairs, row = pairs[known], step_of[by_id[at[known]]]
     failures = pairs_of(Outcome.SCRAP, Outcome.REWORK)
     on_time = ~(delivered["completed"][row] > delivered["due"][row])
     outcomes = (on_time & ~np.isin(pairs, failures)).astype(float)
     steps, owners = row + 1, pairs % n
-    order = np.lexsort((owners, steps))
+    order = np.argsort(steps * n + owners)  # (by step, then owner: the pairs are distinct)
     return initial, alpha, delivered["completed"], steps[order], owners[order], outcomes[order]
 
 
