@@ -230,6 +230,7 @@ class GanttView(QtWidgets.QWidget):
         self.time_unit = getattr(run, "time_unit", "min") or "min"
         horizon = getattr(run, "horizon", None)
         self._horizon = float(horizon) if horizon else None
+        self.store.horizon = self._horizon
         day = DAY_IN_UNIT.get(self.time_unit, 1440.0)
         self._default_width = min(day, float(horizon)) if horizon else day
         clock = self.time_unit == "min"
