@@ -159,3 +159,37 @@ def test_a_million_overlapping_events_partition_each_resources_time(small_scenar
     _edges, fractions = utilisation_over_time(result)
     assert fractions.sum(axis=1) == pytest.approx(np.ones(len(fractions)))
     assert (mean_queue_length(result)[:2] > 0).all()
+
+
+def test_step_function_is_the_sort_and_search_it_replaced(make_result) -> None:
+    """The distinct times and counts from one pass over the sorted end points: the same arrays
+    as unique_sorted and a search per distinct time (ties, -0.0 and intervals across the window)."""
+    from twin_app.analysis.arrays import unique_sorted
+    from twin_app.analysis.utilisation import step_function
+
+    def searched(result, lo, hi):
+        lo, hi = np.clip(lo, result.start, result.end), np.clip(hi, result.start, result.end)
+        keep = hi > lo
+        lo, hi = lo[keep], hi[keep]
+        times = np.concatenate([lo, hi])
+        delta = np.concatenate([np.ones(len(lo), dtype=np.int64), -np.ones(len(hi), dtype=np.int64)])
+        order = np.argsort(times, kind="stable")
+        times, delta = times[order], delta[order]
+        count = np.cumsum(delta)
+        unique = unique_sorted(times)
+        values = count[np.searchsorted(times, unique, side="right") - 1] if len(times) else count
+        inside = unique < result.end
+        unique, values = unique[inside], values[inside]
+        if len(unique) == 0 or unique[0] > result.start:
+            unique, values = np.concatenate([[result.start], unique]), np.concatenate([[0], values])
+        return unique.astype(np.float64), values.astype(np.int64)
+
+    rng = np.random.default_rng(7)
+    lo = rng.integers(-4, 40, 300) / 2
+    hi = lo + rng.integers(0, 6, 300) / 2
+    lo[:3] = -0.0
+    for start, end in [(0.0, 20.0), (3.0, 12.5), (0.0, 0.0)]:
+        result = make_result([], start=start, end=end)
+        for a, b in [(lo, hi), (lo[:0], hi[:0]), (hi, lo)]:
+            got, expected = step_function(result, a, b), searched(result, a, b)
+            assert got[0].tobytes() == expected[0].tobytes() and got[1].tobytes() == expected[1].tobytes()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from twin_app.analysis.arrays import unique_sorted
 from twin_app.analysis.result import RunResult
 from twin_app.model.events import EventKind
 
@@ -189,12 +188,16 @@ def step_function(result: RunResult, lo: np.ndarray, hi: np.ndarray) -> tuple[np
     keep = hi > lo
     lo, hi = lo[keep], hi[keep]
     times = np.concatenate([lo, hi])
-    delta = np.concatenate([np.ones(len(lo), dtype=np.int64), -np.ones(len(hi), dtype=np.int64)])
     order = np.argsort(times, kind="stable")
-    times, delta = times[order], delta[order]
-    count = np.cumsum(delta)
-    unique_times = unique_sorted(times)
-    values = count[np.searchsorted(times, unique_times, side="right") - 1] if len(times) else count
+    times = times[order]
+    count = np.cumsum(np.where(order < len(lo), np.int64(1), np.int64(-1)))
+    # the distinct times (the first of each run of equal ones, as unique_sorted keeps) and the
+    # count after the last of each run (no NaN: the clipped intervals kept are not empty)
+    first = np.ones(len(times), dtype=bool)
+    first[1:] = times[1:] != times[:-1]
+    last = np.ones(len(times), dtype=bool)
+    last[:-1] = first[1:]
+    unique_times, values = times[first], count[last]
     inside = unique_times < result.end
     unique_times, values = unique_times[inside], values[inside]
     if len(unique_times) == 0 or unique_times[0] > result.start:

@@ -67,7 +67,8 @@ def paid_orders(result: RunResult) -> PaidOrders:
     completed = o["completed"]
     mask = np.isfinite(completed) & (completed >= result.start) & (completed <= result.end)
     o = take_rows(o, mask)
-    o = take_rows(o, np.argsort(o["order"], kind="stable"))
+    if not (o["order"][1:] >= o["order"][:-1]).all():  # (the result's orders come sorted by id)
+        o = take_rows(o, np.argsort(o["order"], kind="stable"))
     scenario = result.scenario
     list_price = np.array([p.price for p in scenario.products] or [0.0])
     product = o["product"].astype(np.int64)
