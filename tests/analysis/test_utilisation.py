@@ -193,3 +193,42 @@ def test_step_function_is_the_sort_and_search_it_replaced(make_result) -> None:
         for a, b in [(lo, hi), (lo[:0], hi[:0]), (hi, lo)]:
             got, expected = step_function(result, a, b), searched(result, a, b)
             assert got[0].tobytes() == expected[0].tobytes() and got[1].tobytes() == expected[1].tobytes()
+
+
+@pytest.mark.parametrize("shape", ["disjoint", "touching", "overlapping", "shuffled", "two layers"])
+def test_one_layer_without_overlaps_gives_the_sweeps_segments(make_result, monkeypatch, shape: str) -> None:
+    """Intervals of one layer that never overlap on a resource are cut without the sweep's sort:
+    the same arrays (values, dtypes, order) as the sweep, and the sweep wherever they overlap."""
+    from twin_app.analysis import utilisation
+
+    rng = np.random.default_rng(sum(map(ord, shape)))
+    rows = []
+    for resource in range(3):  # M0, M1 and the truck
+        t = float(rng.integers(0, 3))
+        for _ in range(40):
+            length = float(rng.integers(0 if shape != "disjoint" else 1, 4))
+            kind = EventKind.TRANSPORT if resource == 2 else EventKind.PROCESS
+            if shape == "two layers" and rng.random() < 0.2:
+                kind = EventKind.SETUP if resource < 2 else EventKind.DOWN
+            rows.append((t, t + length, kind, resource))
+            gap = rng.integers(0, 3) if shape != "overlapping" else rng.integers(-2, 3)
+            t = max(t + length + float(gap), 0.0) if shape != "touching" else t + length
+    rows.sort(key=lambda row: row[1])  # the log's order: by end
+    if shape == "shuffled":
+        rng.shuffle(rows)
+    result = make_result(rows, start=1.0, end=100.0)
+    cut = utilisation._disjoint_segments
+    taken: list[bool] = []
+
+    def recorded(*args):
+        taken.append(cut(*args) is not None)
+        return cut(*args)
+
+    monkeypatch.setattr(utilisation, "_disjoint_segments", recorded)
+    fast = utilisation.state_segments(result)
+    assert taken == ([True] if shape in ("disjoint", "touching") else [False] if shape != "two layers" else [])
+    monkeypatch.setattr(utilisation, "_disjoint_segments", lambda *args: None)
+    swept = utilisation.state_segments(make_result(rows, start=1.0, end=100.0))
+    assert len(fast[0]) > 20
+    for a, b in zip(fast, swept, strict=True):
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()

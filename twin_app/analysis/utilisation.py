@@ -63,6 +63,11 @@ def state_segments(result: RunResult, machines_only: bool = False) -> tuple[np.n
     if n == 0:
         empty_f = np.empty(0, dtype=np.float64)
         return np.empty(0, dtype=np.int64), empty_f, empty_f.copy(), np.empty(0, dtype=np.int8)
+    layers = np.flatnonzero(np.bincount(lay, minlength=len(_LAYER_STATES)))
+    if len(layers) == 1:
+        one_layer = _disjoint_segments(res, lo, hi, limit, _LAYER_STATES[layers[0]])
+        if one_layer is not None:
+            return one_layer
     times = np.concatenate([lo, hi])
     res2 = np.concatenate([res, res])
     lay2 = np.concatenate([lay, lay])
@@ -94,6 +99,29 @@ def state_segments(result: RunResult, machines_only: bool = False) -> tuple[np.n
     seg_start = times[:-1]
     seg_end = times[1:]
     valid = np.flatnonzero(same & (seg_end > seg_start))
+    return res2[valid], seg_start[valid], seg_end[valid], state[valid]
+
+
+def _disjoint_segments(
+    res: np.ndarray, lo: np.ndarray, hi: np.ndarray, limit: int, layer_state: int
+) -> tuple[np.ndarray, ...] | None:
+    """:func:`state_segments` of intervals of one layer (``layer_state``) that never overlap on a
+    resource (a machine working one operation after another, no breakdown or shift), or None
+    where some do. Each resource's time line is then its intervals in the log's order, each
+    followed by the gap to the next: ``layer_state`` over ``[lo, hi)``, idle over ``[hi, next lo)``
+    where that has a length. The sweep's segments (the same arrays), without sorting the end
+    points by time (a stable sort of the intervals by resource, by radix where it fits 16 bits)."""
+    by_resource = np.argsort(res.astype(np.int16) if limit <= np.iinfo(np.int16).max else res, kind="stable")
+    res, lo, hi = res[by_resource], lo[by_resource], hi[by_resource]
+    if not ((res[1:] != res[:-1]) | (lo[1:] >= hi[:-1])).all():
+        return None  # overlapping (or out of order) on some resource: the sweep sorts them out
+    res2 = np.repeat(res, 2)
+    times = np.empty(len(res2))
+    times[0::2], times[1::2] = lo, hi
+    state = np.empty(len(res2), dtype=np.int8)
+    state[0::2], state[1::2] = layer_state, IDLE
+    seg_start, seg_end = times[:-1], times[1:]
+    valid = np.flatnonzero((res2[1:] == res2[:-1]) & (seg_end > seg_start))
     return res2[valid], seg_start[valid], seg_end[valid], state[valid]
 
 
