@@ -97,7 +97,7 @@ class FileActions:
             scenario = load_scenario_file(path, self, progress)  # type: ignore[arg-type]
             progress.step(OPENING_STEPS[1])
             self.read_from_file = (path, scenario)  # the editor need not check this file again
-            self.show_scenario(scenario, path)
+            self.show_scenario(scenario, path, late=True)  # the hidden views in idle turns
         except LoadCancelled:
             self.notify(f"Opening {path.name} was cancelled", 4000)
             return False

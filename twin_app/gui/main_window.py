@@ -44,6 +44,7 @@ from twin_app.gui.focus_return import FocusReturn
 from twin_app.gui.gantt_view import GanttView
 from twin_app.gui.history_view import HistoryDock
 from twin_app.gui.kpi_view import KpiView
+from twin_app.gui.late_runs import LateRuns
 from twin_app.gui.limit_advice import limit_advice
 from twin_app.gui.network_map import NetworkMapView
 from twin_app.gui.presentation import Presentation
@@ -107,6 +108,8 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         self._restyle_timer.setSingleShot(True)
         self._restyle_timer.setInterval(0)
         self._restyle_timer.timeout.connect(self._restyle_next)
+        self.late_runs = LateRuns(self)
+        """Hidden views take an opened scenario in idle turns (File > Open); flushed before use."""
         self._build_views()
         self.controls = build_controls(self, tuple(v.title for v in self.views()))
         self.view_actions = self.controls.views
@@ -228,23 +231,24 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         """Show ``scenario`` (discarding any run without asking: scripts and tests)."""
         self.show_scenario(scenario, path)
 
-    def show_scenario(self, scenario: Scenario, path: Path | None = None) -> None:
-        """Show ``scenario``; the run in progress, if any, is discarded (callers ask first)."""
+    def show_scenario(self, scenario: Scenario, path: Path | None = None, *, late: bool = False) -> None:
+        """Show ``scenario``; the run in progress, if any, is discarded (callers ask first).
+        With ``late`` (File > Open) the hidden views take it in idle turns (:class:`LateRuns`)."""
         self.loading_scenario = True  # state changes on the way are the new scenario's, not edits to apply
         try:
-            self._show_scenario(scenario, path)
+            self._show_scenario(scenario, path, late)
         finally:
             self.loading_scenario = False
 
-    def _show_scenario(self, scenario: Scenario, path: Path | None) -> None:
+    def _show_scenario(self, scenario: Scenario, path: Path | None, late: bool = False) -> None:
         self._stop_worker()
         self.session.open(scenario)
         assert self.session.layout is not None and self.session.network is not None
         self.path = path
         self.modified = False
         self.run_context = RunContext.build(scenario, self.session.layout, self.session.network)
-        for view in self.views():
-            view.set_run(self.run_context)
+        shown = self.current_view() if late and self.isVisible() else None
+        self.late_runs.give(self.run_context, self.views(), shown)
         self._drawn.clear()
         self._reset_clock()
         self.update_title()
@@ -257,8 +261,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         self.session.open(scenario)
         assert self.session.layout is not None and self.session.network is not None
         self.run_context = RunContext.build(scenario, self.session.layout, self.session.network)
-        for view in self.views():
-            view.set_run(self.run_context)
+        self.late_runs.give_now(self.run_context, self.views())
         self._drawn.clear()
         self._reset_clock()
 
@@ -284,6 +287,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         if self.session.state in ("finished", "failed"):
             self.notify("The run has ended: Ctrl+R resets it to time 0, then Space runs it again.", 6000)
             return
+        self.late_runs.flush()  # every view has the scenario before its first batch
         if self.session.state == "ready" and not self.run_control.prepare_run():
             return
         self.session.toggle()
@@ -291,6 +295,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
 
     def run(self, pause_at: float | None = None) -> None:
         """Run (or continue) the simulation live, pausing at ``pause_at`` if given."""
+        self.late_runs.flush()
         if self.session.state == "ready" and not self.run_control.prepare_run():
             return
         self.session.run(pause_at)
@@ -302,6 +307,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
 
     def step(self) -> None:
         """Process the next single event (pausing a running simulation first)."""
+        self.late_runs.flush()
         if self.session.state == "ready" and not self.run_control.prepare_run():
             return
         self.session.step()
@@ -317,6 +323,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         going is discarded only if the user agrees (a stopped or finished one resets at once)."""
         if self.session.scenario is None or (ask and not self.confirm_discard("Resetting to time 0")):
             return
+        self.late_runs.flush()
         self._stop_worker()
         self.session.reset()
         for view in self.views():
@@ -340,6 +347,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
     # =========================================================================================
 
     def _on_batch(self, batch: EventBatch) -> None:
+        self.late_runs.flush(self.gantt_view)  # (a stored run's batches come without Run)
         self.gantt_view.update(ViewUpdate(batch.now, batch=batch))
         self._update_clock()
 
@@ -375,6 +383,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
     def _on_tab_changed(self, index: int) -> None:
         self.settings.current_view = index
         view = self.current_view()
+        self.late_runs.flush(view)  # the shown scenario, before it paints
         self._restyle_view(view)  # in the theme of the window before it paints
         self.session.want(view.needs)
         self._refresh_current()
@@ -401,6 +410,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
 
     def refresh_views(self) -> None:
         """Compute every view's figures now, on this thread, and draw them (scripts, screenshots)."""
+        self.late_runs.flush()
         parts = [p for v in self.views() for p in v.needs]
         analysis = self.session.analyse_now(parts)
         if analysis is None:

@@ -1,0 +1,70 @@
+"""After File > Open, every view shows the opened scenario by the time a user can see or run it.
+
+The hidden views take the new scenario in idle turns (twin_app.gui.late_runs), so opening a
+big network does not freeze the window. What a user must never see is a view of the scenario
+before: not when switching to a tab straight after opening, not in a run started at once, and
+not after the window has been left alone.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.gui.conftest import SAMPLES
+from twin_app.io.scenario_file import load_scenario
+
+
+def views_showing(window, run) -> dict[str, bool]:
+    return {
+        "map": window.map_view.run is run,
+        "gantt": window.gantt_view.layout_ is run.layout,
+        "utilisation": window.utilisation_view.run is run,
+        "bottlenecks": window.bottleneck_view.run is run,
+    }
+
+
+@pytest.fixture
+def opened(qtbot, window, tiny_path):
+    """A shown window with the tiny scenario, then the demo opened as File > Open does."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.set_scenario(load_scenario(tiny_path), tiny_path)
+    window.show_view("map")
+    before = window.run_context
+    assert all(views_showing(window, before).values())
+    assert window.open_scenario(SAMPLES / "cloud_factory_demo.json", ask=False)
+    assert window.run_context is not before
+    return window
+
+
+def test_a_tab_switched_to_straight_after_opening_shows_the_opened_scenario(opened):
+    window = opened
+    assert window.map_view.run is window.run_context  # the shown view at once
+    window.show_view("gantt")  # no idle turn in between
+    assert window.gantt_view.layout_ is window.run_context.layout
+    assert len(window.gantt_view.rows) == len(window.gantt_view.store.row_owner) > 0
+    window.show_view("bottlenecks")
+    assert window.bottleneck_view.run is window.run_context
+
+
+def test_a_run_started_straight_after_opening_feeds_views_of_the_opened_scenario(qtbot, opened):
+    window = opened
+    window.set_speed(None, True)
+    window.run(pause_at=600.0)
+    assert all(views_showing(window, window.run_context).values())
+    qtbot.waitUntil(lambda: window.state in ("paused", "finished"), timeout=30_000)
+    assert window.gantt_view.store.n > 0
+    resources = window.run_context.layout.resources
+    assert int(window.gantt_view.store.records["resource"].max()) < len(resources)
+
+
+def test_hidden_views_take_the_opened_scenario_in_idle_turns(qtbot, opened):
+    window = opened
+    qtbot.waitUntil(lambda: not window.late_runs.pending, timeout=5_000)
+    assert all(views_showing(window, window.run_context).values())
+
+
+def test_reset_straight_after_opening_clears_views_of_the_opened_scenario(opened):
+    window = opened
+    window.reset(ask=False)
+    assert all(views_showing(window, window.run_context).values())
