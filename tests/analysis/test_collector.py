@@ -125,3 +125,19 @@ def test_batches_are_kept_byte_for_byte_across_growth() -> None:
         sent.append(rows)
         collector.on_batch(EventBatch(float(size), rows, np.zeros(0, dtype=ORDER_DTYPE)))
     assert collector.events.tobytes() == np.concatenate(sent).tobytes()
+
+
+def test_views_stay_whole_whether_the_buffer_grew_in_place_or_was_copied() -> None:
+    """The buffer grows in place only while no view of it is out: every view taken between
+    batches (some growths in place, some copies) keeps its rows, bytes and all."""
+    collector = EventCollector()
+    views, total = [], 0
+    for step in range(40):
+        count = 97 * (step + 1)
+        collector.on_batch(EventBatch(float(step), numbered_events(total, count)))
+        total += count
+        if step % 3 == 0:  # a reader now and then: the next growth must copy
+            views.append(collector.events)
+    for view in views:
+        assert view["job"].tolist() == list(range(len(view)))
+    assert collector.events["job"].tolist() == list(range(total))
