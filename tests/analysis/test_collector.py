@@ -141,3 +141,22 @@ def test_views_stay_whole_whether_the_buffer_grew_in_place_or_was_copied() -> No
     for view in views:
         assert view["job"].tolist() == list(range(len(view)))
     assert collector.events["job"].tolist() == list(range(total))
+
+
+def test_latest_orders_by_a_table_are_the_sorts() -> None:
+    """The latest record per id by a table over the ids (the run's 0, 1, 2 ...) is what the
+    stable sort by id gives, bytes and all; ids outside a small range take the sort."""
+    from twin_app.analysis.collector import latest_orders
+
+    def by_sort(records: np.ndarray) -> np.ndarray:
+        order = np.argsort(records["order"], kind="stable")
+        ids = records["order"][order]
+        last = np.ones(len(order), dtype=bool)
+        last[:-1] = ids[1:] != ids[:-1]
+        return records[order[last]]
+
+    rng = np.random.default_rng(3)
+    for ids in (rng.integers(0, 300, 1000), rng.integers(0, 5, 50), np.array([7]), rng.integers(-3, 10**7, 200)):
+        records = np.zeros(len(ids), dtype=ORDER_DTYPE)
+        records["order"], records["completed"] = ids, rng.random(len(ids))
+        assert latest_orders(records).tobytes() == by_sort(records).tobytes()
