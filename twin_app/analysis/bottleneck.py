@@ -69,8 +69,12 @@ def active_periods(
     resources) if the caller has them already."""
     res, start, end, state = state_segments(result) if segments is None else segments
     machine = res < result.n_machine_units
-    active = machine & ((state == BUSY) | (state == SETUP) | (state == DOWN))
-    lane_res, lane_start, lane_end = _lanes_full(result, res[~machine], start[~machine], end[~machine], state[~machine])
+    active = np.flatnonzero(machine & ((state == BUSY) | (state == SETUP) | (state == DOWN)))
+    if machine.all():  # (no vehicle: no lane to look at)
+        lane_res, lane_start, lane_end = _lanes_full(result, res[:0], start[:0], end[:0], state[:0])
+    else:
+        vehicle = ~machine
+        lane_res, lane_start, lane_end = _lanes_full(result, res[vehicle], start[vehicle], end[vehicle], state[vehicle])
     res = np.concatenate([res[active], lane_res])
     start = np.concatenate([start[active], lane_start])
     end = np.concatenate([end[active], lane_end])

@@ -94,7 +94,7 @@ def trust_summary(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
     widths = np.diff(np.append(edges, end))  # step k holds from its edge to the next one's
     held = initial.copy()
     total = widths[0] * initial if len(widths) == 1 else np.empty(len(initial))
-    order = np.lexsort((steps, owners))
+    order = np.argsort(owners * (len(widths) + 1) + steps)  # (by owner, then step: distinct pairs)
     # (alpha x outcome worked out for all at once: the same products as one by one)
     owners, steps, added = owners[order].tolist(), steps[order], (alpha * outcomes[order]).tolist()
     bounds = np.searchsorted(owners, np.arange(len(initial) + 1)).tolist() if owners else [0] * (len(initial) + 1)

@@ -76,7 +76,7 @@ def order_work(result: RunResult, paid: PaidOrders) -> Work:
     safe_res = np.where(on_resource, res, 0)
     rented = on_resource & (renter[safe_res] >= 0)
     duration = column("end")[index] - column("start")[index]
-    cost = column("cost")[index].astype(np.float64)
+    cost = column("cost")[index].astype(np.float64, copy=False)
     if rented.any():  # (the fees of rented machines; with none, the events' own costs and owners)
         partner = np.where(rented, renter[safe_res], partner)
         cost = np.where(rented, rate[safe_res] * duration / HOUR, cost)
