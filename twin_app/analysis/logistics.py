@@ -267,8 +267,10 @@ def logistics_block(result: RunResult, durations: np.ndarray, units: float) -> d
 
 def hub_block(result: RunResult) -> dict[str, Any]:
     """Per hub site: parts and units handled, handling cost and dock utilisation."""
-    ev = result.events
-    handled = take_rows(ev, (ev["kind"] == EventKind.TRANSPORT) & (ev["resource"] == -1))
+    if all(site.handling is None for site in result.scenario.sites):
+        return {}  # no hub: no row to look for (and no pass over the log)
+    rows = result.rows_of(EventKind.TRANSPORT)
+    handled = take_rows(result.events, rows[result.column("resource")[rows] == -1])
     lo, hi = result.clipped(handled)
     share = result.window_fraction(handled)
     started = (handled["start"] >= result.start) & (handled["start"] < result.end)
