@@ -125,6 +125,38 @@ def test_bottleneck_strip_and_ranking(qtbot, tiny, tiny_result, hand_result):
     assert set(view.segments["row"]) == {0}
 
 
+def test_bottleneck_bars_take_the_dark_theme_and_keep_showing_the_run(qtbot, tiny, tiny_result):
+    """F5 and the dark theme restyle the Bottlenecks tab: its bars stay on screen with the run's
+    pieces, and their shifting shade is blended toward the new panel colour."""
+    from PySide6.QtGui import QColor
+
+    from twin_app.gui import theme
+    from twin_app.gui.bottleneck_view import BottleneckView
+
+    view = BottleneckView()
+    qtbot.addWidget(view)
+    view.set_run(context(tiny))
+    show(view, tiny_result)
+    plot = view.strip_widget.getPlotItem()
+    before = [(len(item.opts["x0"]), list(np.asarray(item.opts["x0"], dtype=float))) for item in view._strip_items]
+    ranking = view.ranking_shares()
+    items = list(view._strip_items) + list(view._rank_items)
+    try:
+        theme.use(theme.DARK)
+        view.restyle()
+        assert [*view._strip_items, *view._rank_items] == items  # recoloured in place, none remade
+        assert all(item in plot.items for item in view._strip_items)  # still drawn in the strip
+        after = [(len(item.opts["x0"]), list(np.asarray(item.opts["x0"], dtype=float))) for item in view._strip_items]
+        assert after == before and sum(n for n, _ in after) > 0
+        assert view.ranking_shares() == ranking
+        light = view._strip_items[1].opts["brush"]
+        expected = QColor(theme.blend(theme.ROW_COLORS[0], amount=0.6))
+        on_light = QColor(theme.blend(theme.ROW_COLORS[0], theme.LIGHT.panel, 0.6))
+        assert light.color().name() == expected.name() != on_light.name()
+    finally:
+        theme.use(theme.LIGHT)
+
+
 def test_bottleneck_top_rows_are_the_ranking_head(tiny_result):
     from twin_app.analysis.bottleneck import analyse_bottlenecks, ranking
     from twin_app.gui.bottleneck_view import top_ranked
@@ -386,3 +418,14 @@ def test_bottlenecks_and_utilisation_behind_the_run_say_so(qtbot, tiny, tiny_hal
             assert note.text().startswith("Main bottleneck")
         else:
             assert note.isHidden()
+
+
+def test_the_window_has_what_the_first_kpi_draw_imports_before_a_run():
+    """The first WIP curve of a run (np.unique) imported numpy.ma in one of the run's longest
+    gaps; the window's modules import it when the window is built."""
+    import subprocess
+    import sys
+
+    code = "import sys, twin_app.gui.main_window; print('numpy.ma' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "True"
