@@ -71,16 +71,17 @@ def order_work(result: RunResult, paid: PaidOrders) -> Work:
     del paid_work
     res = column("resource")[index]
     partner = owner_of(result, column("owner")[index], res)
-    renter, rate = RentalMap.of(result.scenario).unit_arrays(result)
-    on_resource = (res >= 0) & (res < result.n_resources)
-    safe_res = np.where(on_resource, res, 0)
-    rented = on_resource & (renter[safe_res] >= 0)
     duration = column("end")[index] - column("start")[index]
     cost = column("cost")[index].astype(np.float64, copy=False)
-    if rented.any():  # (the fees of rented machines; with none, the events' own costs and owners)
+    renter, rate = RentalMap.of(result.scenario).unit_arrays(result)
+    if (renter >= 0).any():  # the fees of rented machines (with none, the events' own costs and owners)
+        on_resource = (res >= 0) & (res < result.n_resources)
+        safe_res = np.where(on_resource, res, 0)
+        rented = on_resource & (renter[safe_res] >= 0)
         partner = np.where(rented, renter[safe_res], partner)
         cost = np.where(rented, rate[safe_res] * duration / HOUR, cost)
-    del res, on_resource, safe_res, rented
+        del on_resource, safe_res, rented
+    del res
     keep = partner >= 0
     if not keep.all():
         index, partner, cost, duration, order = index[keep], partner[keep], cost[keep], duration[keep], order[keep]
