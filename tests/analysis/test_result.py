@@ -79,3 +79,12 @@ def test_columns_are_the_logs_contiguous_and_copied_once(
     large = make_result(ROWS)
     assert large.column("start").base is not None and not large.column("start").flags.c_contiguous
     assert [key for key in large._cache if key != ("column", "kind")] == []
+
+
+def test_a_large_logs_positions_are_not_kept(
+    make_result: Callable[..., RunResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("twin_app.analysis.result.COLUMNS_MAX_EVENTS", len(ROWS) - 1)
+    large = make_result(ROWS)
+    assert np.array_equal(large.rows_of(K.PROCESS), np.flatnonzero(large.events["kind"] == K.PROCESS))
+    assert [key for key in large._cache if key != ("column", "kind")] == []

@@ -18,8 +18,9 @@ from twin_app.model.layout import Layout
 from twin_app.model.scenario import Scenario
 
 COLUMNS_MAX_EVENTS = 1_000_000
-"""The largest log whose columns :meth:`RunResult.column` copies (8 MB a column at most; the
-large network's 3.2 million rows would take ~200 MB more)."""
+"""The largest log whose columns :meth:`RunResult.column` copies and whose positions per kind
+:meth:`RunResult.rows_of` keeps (8 MB a column at most; the large network's 3.2 million rows
+would take ~200 MB more)."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,9 @@ class RunResult:
         return column
 
     def rows_of(self, *kinds: int) -> np.ndarray:
-        """Positions (ascending) of the events of any of ``kinds`` (computed once per set of kinds).
+        """Positions (ascending) of the events of any of ``kinds`` (computed once per set of kinds
+        for a log of up to :data:`COLUMNS_MAX_EVENTS` rows, else at each call: the large
+        network's would hold ~80 MB).
 
         The analyses gather the columns they need at these positions: a gather by positions
         is ~5x faster than by a boolean mask (numpy's mask copy branches per element), and one
@@ -133,7 +136,9 @@ class RunResult:
         key = frozenset(int(k) for k in kinds)
         rows = self._cache.get(key)
         if rows is None:
-            rows = self._cache[key] = np.flatnonzero(self._kinds_in(self.kinds(), key))
+            rows = np.flatnonzero(self._kinds_in(self.kinds(), key))
+            if len(self.events) <= COLUMNS_MAX_EVENTS:  # (a larger log's positions are not kept: memory)
+                self._cache[key] = rows
         return rows
 
     def clipped(self, events: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -59,6 +59,7 @@ def state_segments(result: RunResult, machines_only: bool = False) -> tuple[np.n
         lo, hi, rows, resource = lo[positive], hi[positive], rows[positive], resource[positive]
     res = resource.astype(np.int64)
     lay = _KIND_LAYER[result.kinds()[rows]]
+    del rows, positive, resource  # (not alive through the sort)
     n = len(lo)
     if n == 0:
         empty_f = np.empty(0, dtype=np.float64)
