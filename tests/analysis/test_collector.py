@@ -160,3 +160,13 @@ def test_latest_orders_by_a_table_are_the_sorts() -> None:
         records = np.zeros(len(ids), dtype=ORDER_DTYPE)
         records["order"], records["completed"] = ids, rng.random(len(ids))
         assert latest_orders(records).tobytes() == by_sort(records).tobytes()
+
+
+def test_a_buffer_beyond_the_in_place_bound_is_copied_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("twin_app.analysis.collector._IN_PLACE_MAX_BYTES", 4096 * EVENT_DTYPE.itemsize)
+    collector = EventCollector()
+    total = 0
+    for step in range(30):
+        collector.on_batch(EventBatch(float(step), numbered_events(total, 500)))
+        total += 500
+    assert collector.events["job"].tolist() == list(range(total))

@@ -21,6 +21,12 @@ from twin_app.model.scenario import Scenario
 
 _INITIAL_CAPACITY = 1024
 
+_IN_PLACE_MAX_BYTES = 64 << 20
+"""The largest buffer grown in place: ``ndarray.resize`` zero-fills the new half, which then
+stays resident however little of it the run fills; a larger buffer is copied into a new one,
+whose unfilled part the system does not hold (the large network's 3.2 million events: 256 MB
+zero-filled against 195 MB filled, ~50 MB more at the peak)."""
+
 
 def _raw(rows: np.ndarray) -> np.ndarray:
     """``rows`` (a structured array) as opaque records of its item size: copied as bytes, not
@@ -32,11 +38,12 @@ def _raw(rows: np.ndarray) -> np.ndarray:
 class _GrowableArray:
     """A structured array that grows by doubling; ``view`` is the filled part.
 
-    While no view of the buffer has been handed out since it was made, it grows in place
-    (``ndarray.resize``: the C library's realloc, which for a large block remaps its pages
-    instead of copying them); once one has, a larger buffer is made and filled, and the old one
-    stays alive for the views. A run whose log is read only at its end (``twin-app run``) thus
-    never copies it: the reference shop's 618,000 rows, ~95 -> ~35 ms of appends."""
+    While no view of the buffer has been handed out since it was made, it grows in place up to
+    :data:`_IN_PLACE_MAX_BYTES` (``ndarray.resize``: the C library's realloc, which for a large
+    block remaps its pages instead of copying them); once one has, or beyond that size, a larger
+    buffer is made and filled, and the old one stays alive for the views. A run whose log is
+    read only at its end (``twin-app run``) and fits that size thus never copies it: the
+    reference shop's 618,000 rows, ~95 -> ~35 ms of appends."""
 
     __slots__ = ("_data", "_shared", "_size")
 
@@ -61,7 +68,8 @@ class _GrowableArray:
             capacity = max(len(self._data), 1)
             while capacity < needed:
                 capacity *= 2
-            if not self._shared:  # nothing but this object refers to the buffer
+            if not self._shared and capacity * self._data.itemsize <= _IN_PLACE_MAX_BYTES:
+                # nothing but this object refers to the buffer (numpy zero-fills the new part)
                 self._data.resize((capacity,), refcheck=False)
             else:  # the old buffer stays alive for anyone holding a view of it: views are snapshots
                 grown = np.empty(capacity, dtype=self._data.dtype)
