@@ -124,30 +124,3 @@ def test_empty_cells_of_the_summary_read_empty_and_bars_read_their_code():
     cells = lod.columns(0.0, 1.0 / (4.0 * lod.q), 100, 0, store.n_rows).reshape(store.n_rows, -1)
     assert cells[0, 0] == store.code[0]
     assert (cells[2:] == -1).all()  # rows without bars are empty
-
-
-def test_the_summary_bins_into_the_grid_made_when_the_rows_were_set():
-    """The grid is made with the run's rows (at open and Reset), not at its first batch; a new
-    row plan (vehicles shown) still gets a grid of its own size and draws what the bars do."""
-    layout = synthetic_layout(20, seed=12)
-    store = GanttStore(np.arange(len(layout.resources), dtype=np.int32), layout.resource_owner)
-    made = store.lod._spare[0]
-    events = synthetic_events(layout, 20_000, seed=12)
-    events = events[np.argsort(events["start"], kind="stable")]
-    store.append(events[:5_000])
-    store.lod.sync(store)
-    assert store.lod.grid is made and store.lod.grid.shape[0] == store.n_rows
-    store.append(events[5_000:])
-    n_rows = len(layout.resources) + 3  # three more display rows, the bars on the same ones
-    store.remap(np.arange(len(layout.resources), dtype=np.int32), np.append(layout.resource_owner, [0, 0, 0]))
-    assert store.n_rows == n_rows
-    store.set_mode("state")
-    store.lod.sync(store)
-    assert store.lod.grid.shape[0] == n_rows and store.lod.done == store.n
-    xa, xb = store.t_min, store.t_max + 2.0 * (store.t_max - store.t_min)
-    with_lod = build_frame(store, xa, xb, WIDTH, 0.0, store.n_rows, HEIGHT)
-    lod, store.lod = store.lod, None
-    exact = build_frame(store, xa, xb, WIDTH, 0.0, store.n_rows, HEIGHT)
-    store.lod = lod
-    a, b = with_lod.grid.reshape(n_rows, -1), exact.grid.reshape(n_rows, -1)
-    assert with_lod.stats["binned"] > 0 and ((a >= 0) == (b >= 0)).mean() > 0.98

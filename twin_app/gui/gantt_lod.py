@@ -40,12 +40,6 @@ SHORT_BINS = 8.0
 this means the summary is used from ``SHORT_BINS / 4 = 2`` bins per pixel on."""
 
 
-def _bins_for(n_rows: int) -> int:
-    """Bins per row of the grid: a power of two within [MIN_BINS, MAX_BINS], MEMORY_CELLS in all."""
-    bins = MEMORY_CELLS // n_rows
-    return int(min(MAX_BINS, max(MIN_BINS, 1 << max(bins.bit_length() - 1, 0))))
-
-
 class LodRaster:
     """Short bars binned per display row into a ``rows x bins`` grid of raster codes.
 
@@ -73,8 +67,6 @@ class LodRaster:
         self._all_dirty = False
         self._merged: np.ndarray | None = None
         """Scratch of half the grid for :meth:`_double`, kept: written once, not fresh pages each time."""
-        self._spare: tuple[np.ndarray, list[np.ndarray]] | None = None
-        """Empty grid and levels made by :meth:`reserve`, for the first :meth:`_start`."""
 
     @property
     def levels(self) -> list[np.ndarray]:
@@ -141,32 +133,21 @@ class LodRaster:
                 finer = level
         self._all_dirty, self._dirty, self._dirty_count = False, [], 0
 
-    def reserve(self, n_rows: int) -> None:
-        """Make the empty grid and levels for ``n_rows`` display rows now (the store calls this
-        when a run's rows are set, before it starts), not at its first batch: there, in a live
-        run, these lines were sampled 30-115 ms in the run's first gaps on a loaded machine
-        (np.zeros alone takes < 0.1 ms in a quiet process: the wait is not understood)."""
-        n_rows = max(n_rows, 1)
-        n_bins = _bins_for(n_rows)
-        levels = []
-        bins = n_bins // 2
-        while bins >= MIN_BINS // 8:
-            levels.append(np.zeros((n_rows, bins), dtype=np.int32))
-            bins //= 2
-        self._spare = (np.zeros((n_rows, n_bins), dtype=np.int32), levels)
-
     def _start(self, store: GanttStore) -> None:
         self.structure = store.structure
         self.done = 0
         self.binned = 0
         self.long_idx = np.empty(0, dtype=np.int64)
         n_rows = max(store.n_rows, 1)
-        self.n_bins = _bins_for(n_rows)
+        bins = MEMORY_CELLS // n_rows
+        self.n_bins = int(min(MAX_BINS, max(MIN_BINS, 1 << max(bins.bit_length() - 1, 0))))
+        self.grid = np.zeros((n_rows, self.n_bins), dtype=np.int32)
         self._merged = None
-        if self._spare is None or self._spare[0].shape != (n_rows, self.n_bins):
-            self.reserve(n_rows)
-        assert self._spare is not None
-        (self.grid, self._levels), self._spare = self._spare, None
+        self._levels = []
+        bins = self.n_bins // 2
+        while bins >= MIN_BINS // 8:
+            self._levels.append(np.zeros((n_rows, bins), dtype=np.int32))
+            bins //= 2
         t_min = store.t_min if math.isfinite(store.t_min) else 0.0
         t_max = store.t_max if math.isfinite(store.t_max) else t_min + 1.0
         self.t0 = min(t_min, 0.0)

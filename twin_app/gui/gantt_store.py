@@ -176,7 +176,6 @@ class GanttStore:
         """Changes when rows or colours of stored bars change (not on append)."""
         self.lod: LodRaster | None = LodRaster()
         """Short bars binned for paints of long time spans; synced by the frame that uses it."""
-        self.lod.reserve(self.n_rows)
         self._unknown_family = 0
 
     # ----- columns (views of the used part) -----
