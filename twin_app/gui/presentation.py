@@ -11,7 +11,12 @@ asks first, as opening a file does (the editor's Save / Discard / Cancel, then "
 run?"); the tour's own samples and runs are left without asking. Tour runs are demonstrations,
 not decisions: they are not stored in the results database, so History keeps only the user's
 runs (it used to gain an 'incomplete' run per step), and its samples stay out of Recent
-files. Esc leaves presentation mode (it stops a run only outside it). The dark theme
+files. Esc leaves presentation mode (it stops a run only outside it) and puts back the user's
+set-up as it was before F5: the pace (speed and Fastest), the docks with the same tab in front
+(the Library came back behind Run settings), and, if the tour opened its samples or ran the
+user's file, the user's file and view (reopened in the next idle turn, at time 0) - unless the
+user discarded their run or edits when the tour asked, or opened a file of their own on stage.
+F5 starts the tour at its beginning each time (it resumed on its last step). The dark theme
 (Ctrl+Shift+D) suits projectors; it is remembered between sessions.
 
 :class:`Presentation` is a mixin of :class:`~twin_app.gui.main_window.MainWindow`.
@@ -103,6 +108,8 @@ class Presentation:
         """The sample the tour opened (its scenario and runs are the tour's, left without asking)."""
         self.presenting = False
         self._before_presentation: dict[str, Any] = {}
+        self._tour_changed = False
+        """The tour opened a sample or ran a scenario since F5 (the user's file is put back on Esc)."""
 
     def toggle_presentation(self) -> None:
         """Enter or leave presentation mode."""
@@ -119,7 +126,17 @@ class Presentation:
         window: Any = self
         if on:
             docks = [dock for dock in window.findChildren(QDockWidget) if dock.isVisible()]
-            self._before_presentation = {"maximized": window.isMaximized(), "docks": docks, "size": window.size()}
+            self._before_presentation = {
+                "maximized": window.isMaximized(),
+                "docks": docks,
+                "front": [dock for dock in docks if not dock.visibleRegion().isEmpty()],  # tabs in front
+                "size": window.size(),
+                "speed": (window.speed, window.fastest),
+                "path": window.path,
+                "view": window.tabs.currentIndex(),
+                "gave_up": False,  # the user discarded their run or edits when the tour asked
+            }
+            self.tour_index, self.tour_path, self._tour_changed = -1, None, False  # the tour from its start
             self.controls.stop.setShortcuts([QKeySequence("Ctrl+Shift+S")])
             self._leave_shortcut = window.addAction("Leave presentation")
             self._leave_shortcut.setShortcut(QKeySequence("Esc"))
@@ -139,8 +156,14 @@ class Presentation:
             self.controls.stop.setShortcuts([QKeySequence("Esc"), QKeySequence("Ctrl+Shift+S")])
             self.tour_bar.hide()
             window.menuBar().show()
-            for dock in self._before_presentation.get("docks", ()):
+            before = self._before_presentation
+            for dock in before.get("docks", ()):
                 dock.show()
+            for dock in before.get("front", ()):
+                dock.raise_()  # the tab that was in front (showing the others brought Run settings forward)
+            if "speed" in before:
+                window.set_speed(*before["speed"])
+            self._put_back_later()
             self._show_editing_tools(True)
             theme.use(font_scale=1.0)
             self.apply_theme()
@@ -154,6 +177,36 @@ class Presentation:
                 window.resize(size)
                 QTimer.singleShot(0, lambda: window.isMaximized() or window.resize(size))  # after the WM restores it
 
+    def _put_back_later(self) -> None:
+        """After leaving: if the tour left its own sample or run on screen, reopen the user's file
+        and view in the next idle turn (not when the window is closing: it is hidden by then)."""
+        window: Any = self
+        before = self._before_presentation
+        path, view = before.get("path"), before.get("view")
+        tours = window.path is not None and window.path == self.tour_path and not window.modified
+        if not (self._tour_changed and tours and path is not None and not before.get("gave_up")):
+            return
+
+        def put_back() -> None:
+            if self.presenting or not window.isVisible() or window.path != self.tour_path:
+                return
+            if window.open_scenario(path, ask=False, remember=False) and view is not None:
+                window.tabs.setCurrentIndex(view)
+
+        QTimer.singleShot(0, window, put_back)
+
+    def _leave_users_scenario(self, path: Any) -> bool:
+        """Ask before the tour's sample replaces the user's scenario, as File > Open does;
+        remember their file (it may just have been saved) and whether they discarded anything."""
+        window: Any = self
+        doing = f"Opening {path.name}"
+        unfinished = self.session.unfinished
+        if not (window.confirm_unsaved(doing) and window.confirm_discard(doing)):
+            return False
+        edits = window.modified or window.editor_link.editor.is_dirty()  # still there: 'Discard' was chosen
+        self._before_presentation.update(path=window.path, gave_up=unfinished or edits)
+        return True
+
     def _show_editing_tools(self, on: bool) -> None:
         """Show or hide the toolbar's editing tools (see the module docstring)."""
         bar = self.controls.toolbar
@@ -165,10 +218,14 @@ class Presentation:
             link.show_action.setVisible(on)
 
     def tour_next(self) -> None:
-        """Go to the next step of the tour (entering presentation mode if needed)."""
+        """Go to the next step of the tour (entering presentation mode if needed: step 1)."""
+        if not self.presenting:
+            self.set_presentation(True)
         self.go_to_step(min(self.tour_index + 1, len(self.tour) - 1))
 
     def tour_previous(self) -> None:
+        if not self.presenting:
+            self.set_presentation(True)
         self.go_to_step(max(self.tour_index - 1, 0))
 
     def go_to_step(self, index: int) -> None:
@@ -180,9 +237,12 @@ class Presentation:
         window: Any = self
         ours = window.path is not None and window.path == self.tour_path and not window.modified
         other = window.path is None or window.path.resolve() != path.resolve() or window.modified
-        if other and not window.open_scenario(path, ask=not ours, remember=False):  # not the user's files
-            self.show_tour_position()
-            return
+        if other:
+            asked = ours or self._leave_users_scenario(path)  # the tour's own sample is left without asking
+            if not (asked and window.open_scenario(path, ask=False, remember=False)):  # not the user's files
+                self.show_tour_position()  # the user kept their scenario (or the sample did not open)
+                return
+            self._tour_changed = True
         self.tour_index = index
         if other or not self.session.unfinished:  # a sample it opened, or one open with nothing to lose
             self.tour_path = window.path
@@ -198,6 +258,7 @@ class Presentation:
                 window.run()
             finally:
                 control.store_runs = storing
+            self._tour_changed = self._tour_changed or window.path == self.tour_path  # not a run of the user's
         self.show_tour_position()
 
     def show_tour_position(self, caption: str | None = None) -> None:

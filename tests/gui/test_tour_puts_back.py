@@ -1,0 +1,89 @@
+"""Presentation mode starts its tour from the beginning and Esc puts back the user's set-up.
+
+The tester's issue 12: F5, Page Down to 7/7, Esc, open another file, F5: the tour bar read
+"Where to invest... 7/7" over the new file, and the tour had left the demo loaded, the speed at
+480 with Fastest on, and the side panel switched from the Library to Run settings.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QPushButton
+
+
+@pytest.fixture(autouse=True)
+def _light_theme_after():
+    from twin_app.gui import theme
+
+    yield
+    theme.use(theme.LIGHT, 1.0)
+
+
+def _in_front(dock) -> bool:
+    """The dock is open and its tab is the one shown (not behind another dock's tab)."""
+    return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+
+def _leave(window) -> None:
+    """The tour bar's "Leave (Esc)" button."""
+    next(b for b in window.tour_bar.findChildren(QPushButton) if b.text().startswith("Leave")).click()
+
+
+def _users_set_up(qtbot, window, path) -> None:
+    window.show()
+    window.open_scenario(path)
+    window.show_view("utilisation")
+    window.set_speed(60.0, False)
+    window.start_dock.raise_()
+    qtbot.waitUntil(lambda: _in_front(window.start_dock))
+    assert not _in_front(window.run_control.dock)
+
+
+def test_esc_puts_back_the_users_file_pace_view_and_library_and_f5_starts_the_tour_again(
+    qtbot, window, tiny_path, samples_dir
+):
+    from twin_app.gui.presentation import DEFAULT_TOUR
+
+    _users_set_up(qtbot, window, tiny_path)
+    window.controls.presentation.trigger()  # F5
+    for _ in DEFAULT_TOUR:  # Page Down to the last step
+        window.tour_next()
+    assert window.tour_position.text() == f"{len(DEFAULT_TOUR)} / {len(DEFAULT_TOUR)}"
+    assert window.path.name == DEFAULT_TOUR[-1].sample and window.controls.fastest_check.isChecked()
+    _leave(window)  # Esc
+    assert not window.presenting
+    # The pace and the side panel at once; the user's file (at time 0) and view in the next idle turn.
+    assert window.controls.speed_spin.value() == 60.0 and not window.controls.fastest_check.isChecked()
+    assert _in_front(window.start_dock) and not _in_front(window.run_control.dock)
+    qtbot.waitUntil(lambda: window.path == tiny_path)
+    assert window.current_view() is window.utilisation_view and window.state == "ready"
+    assert window.windowTitle().endswith(f"[{tiny_path.name}] - Cloud Factory Twin")
+
+    window.open_scenario(samples_dir / "asset_light.json")  # another file, then F5 again
+    window.controls.presentation.trigger()
+    assert window.tour_position.text() == f"0 / {len(DEFAULT_TOUR)}"
+    assert window.tour_caption.text() == "Page Down starts the tour"
+    window.tour_next()
+    assert window.tour_position.text() == f"1 / {len(DEFAULT_TOUR)}"
+    assert window.path.name == DEFAULT_TOUR[0].sample and window.tour_caption.text() == DEFAULT_TOUR[0].caption
+    _leave(window)
+    qtbot.waitUntil(lambda: window.path == samples_dir / "asset_light.json")
+
+
+def test_a_run_the_user_discarded_for_the_tour_is_not_reopened_but_the_pace_and_panel_are_put_back(
+    qtbot, window, tiny_path, answers, dialogs
+):
+    from twin_app.gui.presentation import DEFAULT_TOUR
+
+    _users_set_up(qtbot, window, tiny_path)
+    window.run()
+    qtbot.waitUntil(lambda: window.now > 0, timeout=30_000)
+    window.controls.presentation.trigger()
+    answers.append("Discard the run")  # the user gives their run up for the tour
+    window.tour_next()
+    assert dialogs[-1][0].endswith("is not finished.") and window.path.name == DEFAULT_TOUR[0].sample
+    _leave(window)
+    qtbot.wait(50)  # an idle turn or two: nothing is reopened
+    assert window.path.name == DEFAULT_TOUR[0].sample
+    assert window.controls.speed_spin.value() == 60.0 and not window.controls.fastest_check.isChecked()
+    assert _in_front(window.start_dock) and not _in_front(window.run_control.dock)
