@@ -70,17 +70,32 @@ class Analysis:
 
     def __init__(self, result: RunResult) -> None:
         self.result = result
+        self.ends: dict[str, float] = {}
+        """The end of the data each part was computed over, where it is older than
+        ``result.end`` (parts merged from several answers; see :meth:`end_of`)."""
 
     @classmethod
-    def from_parts(cls, result: RunResult, values: dict[str, Any]) -> Analysis:
+    def from_parts(cls, result: RunResult, values: dict[str, Any], ends: dict[str, float] | None = None) -> Analysis:
         """An analysis whose ``values`` (part name to value) were computed elsewhere (in another
-        process, over the run whose window ``result`` gives)."""
+        process, over the run whose window ``result`` gives); ``ends``: the end of the data of
+        the parts computed over less of the run than ``result`` (default: all of it)."""
         analysis = cls(result)
         for part, value in values.items():
             if part not in PARTS:
                 raise ValueError(f"unknown analysis part {part!r}; use one of {', '.join(PARTS)}")
             analysis.__dict__[part] = value
+        analysis.ends = dict(ends or {})
         return analysis
+
+    def end_of(self, *parts: str) -> float:
+        """The end of the data the oldest of ``parts`` (those computed) was computed over.
+
+        The window merges the answers of two analysis processes, each asked only for the parts
+        of the view shown at the time: a view's parts can be days older than ``result.end`` (the
+        trial: a KPI tab of day 3.5 under a caption of day 10.5, its WIP curve drawn flat to
+        day 10.5)."""
+        end = float(self.result.end)
+        return min([self.ends.get(part, end) for part in parts if self.has(part)], default=end)
 
     def compute(self, *parts: str) -> None:
         """Compute ``parts`` now (those not computed yet); raises ValueError for an unknown part."""

@@ -88,6 +88,8 @@ class AnalysisLanes:
         self.analysis: Analysis | None = None
         """Every part answered so far, each from the newest answer of its lane."""
         self._values: dict[str, Any] = {}
+        self._ends: dict[str, float] = {}
+        """The end of the data each part in :attr:`_values` was computed over."""
         self._versions: dict[str, int] = {}
 
     # -- the run -------------------------------------------------------------------------------
@@ -106,7 +108,7 @@ class AnalysisLanes:
 
     def clear(self) -> None:
         self.analysis = None
-        self._values, self._versions = {}, {}
+        self._values, self._versions, self._ends = {}, {}, {}
         for lane in self.lanes:
             lane.forget()
 
@@ -185,10 +187,12 @@ class AnalysisLanes:
                     if got.has(part) and self._versions.get(part, -1) <= submitted[1]:  # not older data
                         self._values[part] = getattr(got, part)
                         self._versions[part] = submitted[1]
+                        self._ends[part] = float(got.result.end)
                 current = self.analysis
                 newest = current is None or submitted[1] >= max(self._versions.values(), default=-1)
                 window = got.result if newest or current is None else current.result  # (an older answer's is older)
-                self.analysis = Analysis.from_parts(window, self._values)  # a new object: views redraw
+                ends = {part: end for part, end in self._ends.items() if end < window.end}
+                self.analysis = Analysis.from_parts(window, self._values, ends)  # a new object: views redraw
         return out
 
     def adopt(self, analysis: Analysis, version: int) -> None:
@@ -200,3 +204,4 @@ class AnalysisLanes:
         self.analysis = analysis
         self._values = {p: getattr(analysis, p) for p in PARTS if analysis.has(p)}
         self._versions = dict.fromkeys(self._values, version)
+        self._ends = dict.fromkeys(self._values, float(analysis.result.end))

@@ -209,7 +209,7 @@ class BottleneckView(QWidget):
         for item in self._rank_items[3 * n :]:  # bars of rows no longer ranked (each set once, not emptied first)
             if len(item.opts["width"]):
                 item.setOpts(x0=[], y=[], width=[])
-        behind = behind_note(float(result.end), now) if now is not None else None
+        behind = behind_note(shared.end_of("bottlenecks"), now) if now is not None else None
         tail = f"<br><i>{html.escape(behind)}</i>" if behind else ""
         if not n:
             rank.getAxis("left").setTicks([[]])

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
+from twin_app.gui.kpi_notes import card_kpis, figures_note, warmup_note
 from twin_app.gui.names import owner_labels
 from twin_app.gui.step_curves import envelope, step_xy
 from twin_app.gui.table_fit import fit_columns, widen_columns
@@ -86,55 +87,11 @@ class KpiCard(QFrame):
         self.detail.setToolTip(detail.strip())
 
 
-STALE_MINUTES = 60.0
-"""Money cards this much older than the other figures say so."""
-
 TABLE_ROWS_KEPT = 5
 """Owner rows the KPI view keeps room for however small the window (it scrolls instead)."""
 
 MONEY_CARDS = ("cost", "revenue", "co2")
 """The cards that read the money (``kpis``, from the money's analysis process)."""
-
-
-def _window_end(kpis: dict[str, Any]) -> float:
-    end = (kpis.get("window") or {}).get("end")
-    return float(end) if isinstance(end, int | float) else -math.inf
-
-
-def card_kpis(kpis: dict[str, Any], operating: dict[str, Any]) -> dict[str, Any]:
-    """The figures the cards show: the newer of the full ``kpis`` (money included) and the
-    ``operating`` ones (everything else, the same keys and values for the same data)."""
-    if not operating or _window_end(kpis) >= _window_end(operating):
-        return kpis
-    return {**kpis, **operating}
-
-
-def money_as_of(kpis: dict[str, Any], newest_end: float) -> str | None:
-    """A line saying the money cards are older than the other figures, or None when they are not.
-
-    The money's analysis process answers seconds after the other one on a large run, and more
-    seldom (trial: money at day 4 beside a histogram of day 8, with nothing saying so).
-    """
-    end = _window_end(kpis)
-    if not kpis or end == -math.inf:
-        return "Cost, revenue and CO2 are being worked out"
-    if newest_end - end < STALE_MINUTES:
-        return None
-    return (
-        f"Cost, revenue and CO2 at {theme.format_clock(end)} of the run; the other figures at "
-        f"{theme.format_clock(newest_end)} (newer money is being worked out)"
-    )
-
-
-def warmup_note(start: float, end: float, warmup: float) -> str | None:
-    """During the warm-up, which orders the cards and the histogram count (the window starts
-    at the warm-up's end once the run passes it: the figures then count fewer orders)."""
-    if warmup <= 0 or start > 0 or end >= warmup:
-        return None
-    return (
-        f"In the warm-up (until {theme.format_clock(warmup)}) the figures count every order so far; "
-        "after it, only the orders after it"
-    )
 
 
 def _opt(value: Any) -> float:
@@ -525,10 +482,11 @@ class KpiView(QWidget):
 
     def update(self, data: ViewUpdate) -> None:
         if data.analysis is not None:
-            self.show_analysis(data.analysis)
+            self.show_analysis(data.analysis, data.now)
 
-    def show_analysis(self, analysis: Analysis) -> None:
-        """Cards, charts and table from an analysis with this view's parts computed."""
+    def show_analysis(self, analysis: Analysis, now: float | None = None) -> None:
+        """Cards, charts and table from an analysis with this view's parts computed; ``now``, the
+        run's clock, if the figures may be older (the line above the cards then says so)."""
         result = analysis.result
         new_money = analysis.has("kpis") and self._new("kpis", analysis.kpis)
         if new_money:
@@ -541,7 +499,7 @@ class KpiView(QWidget):
         window = card_kpis(self.kpis, self._operating).get("window") or {}
         notes = [
             warmup_note(float(window.get("start", 0.0)), float(window.get("end", 0.0)), self._warmup),
-            money_as_of(self.kpis, float(result.end)),
+            figures_note(self.kpis, self._operating, analysis, now),
         ]
         text = " · ".join(n for n in notes if n)
         self.as_of.setText(text)
@@ -557,10 +515,11 @@ class KpiView(QWidget):
                 self.hist_bars.setOpts(x0=[], width=[], height=[])
         times, wip = analysis.wip
         if self._new("wip", analysis.wip) and len(times):
-            self.wip_curve.setData(*envelope(*step_xy(times, wip, float(result.end))))
-            self.wip_widget.getPlotItem().setXRange(float(result.start), float(result.end), padding=0.01)
+            wip_end = analysis.end_of("wip")  # (not past the data: no flat line to the clock)
+            self.wip_curve.setData(*envelope(*step_xy(times, wip, wip_end)))
+            self.wip_widget.getPlotItem().setXRange(float(result.start), wip_end, padding=0.01)
         if self._new("trust_band", analysis.trust_band):
-            self.trust_chart.show_band(analysis.trust_band, float(result.end))
+            self.trust_chart.show_band(analysis.trust_band, analysis.end_of("trust_band"))
         if analysis.has("owner_table") and self._new("owner_table", analysis.owner_table):
             self.table_model.set_rows(analysis.owner_table, self._colors)  # in the current sort order
             if not self._sized:

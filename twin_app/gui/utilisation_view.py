@@ -189,7 +189,8 @@ class UtilisationView(QWidget):
                 cumulative = cumulative + fractions[:, s] * 100.0
                 curve.setData(x, np.repeat(cumulative, 2))
             self.time_widget.getPlotItem().setXRange(float(edges[0]), float(edges[-1]), padding=0.01)
-        behind = behind_note(float(result.end), now) if now is not None and result.duration > 0 else None
+        ends = analysis.end_of(*self.needs)
+        behind = behind_note(ends, now) if now is not None and result.duration > 0 else None
         self.empty_note.setText(behind or EMPTY_NOTE)
         self.empty_note.setVisible(result.duration <= 0 or behind is not None)
 
