@@ -50,8 +50,8 @@ def money_as_of(kpis: dict[str, Any], newest_end: float) -> str | None:
     if newest_end - end < STALE_MINUTES:
         return None
     return (
-        f"Cost, revenue and CO2 at {theme.format_clock(end)} of the run; the other figures at "
-        f"{theme.format_clock(newest_end)} (newer money is being worked out)"
+        f"Cost, revenue and CO2 (cards and owners' table) at {theme.format_clock(end)} of the run; the other "
+        f"figures at {theme.format_clock(newest_end)} (newer money is being worked out)"
     )
 
 
@@ -73,15 +73,17 @@ def figures_note(kpis: dict[str, Any], operating: dict[str, Any], analysis: Anal
     the run's clock ``now`` (None: not known), and the money behind the other figures."""
     cards_end = _window_end(card_kpis(kpis, operating)) if kpis or operating else -math.inf
     charts_end = analysis.end_of(*CHART_PARTS)
+    money = money_as_of(kpis, max(cards_end, charts_end))
     notes = []
     if now is not None:
         ends = {"charts": charts_end}
         if cards_end > -math.inf:
             ends["cards"] = cards_end
-        if analysis.has("owner_table"):
-            ends["owners' table"] = analysis.end_of("owner_table")
+        table_end = analysis.end_of("owner_table")
+        if analysis.has("owner_table") and not (money and table_end == _window_end(kpis)):
+            ends["owners' table"] = table_end  # (the money's line names it, when it is the money's)
         notes.append(behind_the_clock(ends, now))
-    notes.append(money_as_of(kpis, max(cards_end, charts_end)))
+    notes.append(money)
     return " · ".join(n for n in notes if n) or None
 
 
