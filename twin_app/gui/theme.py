@@ -399,18 +399,28 @@ class TimeAxisItem(pg.AxisItem):
 # --- the style sheet --------------------------------------------------------------------------
 
 
+def _mix(colour: str, other: str, share: float) -> str:
+    """``colour`` moved ``share`` of the way to ``other`` (both ``#RRGGBB``)."""
+    a, b = QColor(colour), QColor(other)
+    channels = (round(x + (y - x) * share) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True))
+    return "#" + "".join(f"{v:02X}" for v in channels)
+
+
 def style_sheet() -> str:
     """The application style sheet in the active theme and font scale."""
     c = colors
+    disabled = _mix(c.text, c.panel, 0.6)  # an action that does nothing now must not look as if it would
     return f"""
 QMainWindow, QDialog {{ background: {c.background}; color: {c.text}; }}
 QWidget {{ color: {c.text}; }}
 QMenuBar, QMenu {{ background: {c.panel}; color: {c.text}; }}
 QMenu::item:selected, QMenuBar::item:selected {{ background: {c.selected}; }}
+QMenu::item:disabled {{ color: {disabled}; }}
 QToolBar {{ background: {c.panel}; border: none; border-bottom: 1px solid {c.grid}; spacing: 6px; padding: 4px 8px; }}
 QToolBar QToolButton {{ padding: 4px 8px; border-radius: 4px; color: {c.text}; }}
 QToolBar QToolButton:hover {{ background: {c.hover}; }}
 QToolBar QToolButton:checked {{ background: {c.selected}; }}
+QToolBar QToolButton:disabled, QPushButton:disabled, QListWidget:disabled {{ color: {disabled}; }}
 QStatusBar {{ background: {c.panel}; border-top: 1px solid {c.grid}; color: {c.muted}; }}
 QStatusBar QLabel {{ color: {c.muted}; padding: 0 6px; }}
 QTabWidget::pane {{ border: 1px solid {c.grid}; background: {c.panel}; border-radius: 4px; top: -1px; }}

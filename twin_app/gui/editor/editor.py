@@ -156,6 +156,7 @@ class ScenarioEditor(QWidget):
         body.setStretchFactor(0, 4)
         body.setStretchFactor(1, 1)
         body.setSizes([700, 100])
+        self.body = body
         bar = QHBoxLayout()
         bar.addWidget(self.toolbar)
         bar.addStretch(1)
@@ -173,6 +174,7 @@ class ScenarioEditor(QWidget):
     def set_document(self, document: ScenarioDocument) -> None:
         """Edit ``document`` from now on (the undo history starts afresh, nothing is dirty)."""
         self.document = document
+        self.body.setEnabled(True)
         self.undo_stack.clear()
         self._typing.clear()
         self._flagged = []
@@ -188,6 +190,12 @@ class ScenarioEditor(QWidget):
         self.sections.blockSignals(False)
         self._show_section(row)
         self.validate_now()
+
+    def show_empty(self, text: str) -> None:
+        """Nothing to edit (the window has no scenario): ``text`` says so where the problems go,
+        and the sections, forms and map are greyed until :meth:`set_document`."""
+        self.body.setEnabled(False)
+        self.problems.show_empty(text)
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.dirty_changed.emit(not clean)

@@ -17,6 +17,8 @@
   fields, the twin keeps the scenario and run it had, and the file becomes the shown scenario
   once it validates (at once while nothing has run, else with *Apply to the twin*). Until
   then Save writes that file, not the one the twin runs.
+- **No scenario** (none opened yet, or the file given at start could not be read): the editor
+  says so, greys its sections and keeps *Apply to the twin* off.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ from twin_app.model.scenario import Scenario
 
 LIVE_STATES = ("ready", "empty")
 """Session states in which an edit is applied at once: no run would be lost."""
+
+NOTHING_LOADED = "Nothing to edit: open a scenario (Ctrl+O) or pick a sample in the Library"
+"""The editor's line while the window has no scenario."""
 
 
 def document_for(scenario: Scenario, path: Path | None) -> ScenarioDocument:
@@ -77,6 +82,7 @@ class EditorLink(QObject):
         self.editor.dirty_changed.connect(self._on_dirty)
         self.editor.validated.connect(lambda _v: self._apply_if_live())
         self.editor.apply_requested.connect(self.apply)
+        self._show_status()  # no scenario yet: the editor says so
 
     # -- following the window ----------------------------------------------------------------------
 
@@ -142,6 +148,11 @@ class EditorLink(QObject):
         self._show_status()
 
     def _show_status(self) -> None:
+        if self.window.scenario is None and self.outside is None:  # never opened, or the first file was bad
+            self.editor.show_empty("No scenario is loaded")
+            self.editor.apply_label.setText(NOTHING_LOADED)
+            self.editor.apply_button.setEnabled(False)
+            return
         validation = self.editor.validation
         if validation is not None and not validation.ok and self.outside is not None:
             text = f"Fix {self.outside.name} here: the twin runs the previous scenario until it is valid"

@@ -17,7 +17,7 @@ class ProblemList(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.title = QLabel("Checking\u2026")
+        self.title = QLabel("No scenario is loaded")
         self.title.setObjectName("SectionTitle")
         self.list = QListWidget()
         self.list.setWordWrap(True)
@@ -41,6 +41,12 @@ class ProblemList(QWidget):
             item = QListWidgetItem(f"{number}. {problem}")
             item.setData(Qt.ItemDataRole.UserRole, problem.place)
             self.list.addItem(item)
+
+    def show_empty(self, text: str) -> None:
+        """No document to check: ``text`` (why, and what to do) in place of the count."""
+        self.list.clear()
+        self.title.setText(text)
+        self.title.setStyleSheet("")
 
     def messages(self) -> list[str]:
         return [self.list.item(i).text() for i in range(self.list.count())]
