@@ -34,7 +34,11 @@ _ASSIGNMENT = assignment.RULES.names()
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command in ``argv`` and return the process exit code."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    if _is_bare_scenario(words, parser):  # twin-app FILE.json: the app on that file
+        args = argparse.Namespace(scenario=Path(words[0]), handler=_default)
+    else:
+        args = parser.parse_args(argv)
     args.whole_process = argv is None  # the command line of this process: it ends when the command does
     command: Callable[[argparse.Namespace], int] = getattr(args, "handler", _default)
     terminated: list[int] = []
@@ -57,6 +61,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
+def _is_bare_scenario(words: list[str], parser: argparse.ArgumentParser) -> bool:
+    """Whether ``words`` is one scenario file and nothing else (``twin-app FILE.json``): not an
+    option or a command, and named ``.json`` or an existing file (a mistyped command stays an
+    error that lists the commands)."""
+    if len(words) != 1 or words[0].startswith("-"):
+        return False
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    word = words[0]
+    return word not in commands.choices and (word.lower().endswith(".json") or Path(word).is_file())
+
+
 def _terminate(terminated: list[int]) -> None:
     """SIGTERM unwinds like Ctrl+C, so experiments record themselves as stopped (a run in
     progress handles it itself: see twin_app.experiments.signals)."""
@@ -67,8 +82,10 @@ def _terminate(terminated: list[int]) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="twin-app",
+        usage="%(prog)s [-h] [--version] [COMMAND ... | SCENARIO.json]",
         description="Cloud Factory Twin. Without a command: open the desktop app on the demo network "
-        "(or, with no display, run the demo headless and print its KPIs).",
+        "(or, with no display, run the demo headless and print its KPIs). With a scenario file alone "
+        "(twin-app FILE.json): the same, on that file.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -151,18 +168,22 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _default(args: argparse.Namespace) -> int:
+    """No command: the desktop app on the demo, or on ``args.scenario`` (``twin-app FILE.json``);
+    with no display, that scenario run headless with its KPIs printed."""
     from twin_app import samples  # here: finding the samples (importlib.resources) costs every other command
 
+    scenario = getattr(args, "scenario", None)
+    target = samples.DEFAULT_SAMPLE if scenario is None else scenario
     if _has_display():
         problem = _gui_problem()
         if problem is None:
-            return _gui(argparse.Namespace(scenario=None))
+            return _gui(argparse.Namespace(scenario=scenario))
         # The advice is all we print: a screen of headless KPIs after it would scroll it away.
-        print(f"{problem}\nWithout a window: twin-app run {samples.DEFAULT_SAMPLE}", file=sys.stderr)
+        print(f"{problem}\nWithout a window: twin-app run {_printable(str(target))}", file=sys.stderr)
         return 1
-    else:
-        print("No display found: running the demo network headless (twin-app run --help for options).", file=sys.stderr)
-    return main(["run", str(samples.DEFAULT_SAMPLE)])
+    what = "the demo network" if scenario is None else _printable(str(scenario))
+    print(f"No display found: running {what} headless (twin-app run --help for options).", file=sys.stderr)
+    return main(["run", str(target)])
 
 
 def _gui_problem() -> str | None:
