@@ -35,6 +35,25 @@ _LAYER_KINDS = tuple(int(kind) for kind in np.flatnonzero(_KIND_LAYER >= 0))
 """The kinds of the intervals that make up the states."""
 
 
+def _clipped_intervals(
+    result: RunResult, kinds: tuple[EventKind, ...], limit: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(rows, resource, start, end)`` of the intervals of ``kinds`` on resources below
+    ``limit``, their start and end clipped to the window.
+
+    The columns are gathered at the rows' positions (the same rows in the same order as by a
+    mask over the log, which copies several times slower), and only two columns are clipped
+    (:meth:`RunResult.clipped` copies whole rows out of the log)."""
+    rows = result.rows_of(*kinds)
+    resource = result.column("resource")[rows]
+    on_resource = (resource >= 0) & (resource < limit)
+    if not on_resource.all():
+        rows, resource = rows[on_resource], resource[on_resource]
+    lo = np.clip(result.column("start")[rows], result.start, result.end)
+    hi = np.maximum(np.clip(result.column("end")[rows], result.start, result.end), lo)
+    return rows, resource, lo, hi
+
+
 def state_segments(result: RunResult, machines_only: bool = False) -> tuple[np.ndarray, ...]:
     """Cut each resource's time line into segments of one resolved state.
 
@@ -44,16 +63,7 @@ def state_segments(result: RunResult, machines_only: bool = False) -> tuple[np.n
     dropped.
     """
     limit = result.n_machine_units if machines_only else result.n_resources
-    # the intervals' columns gathered at their positions (the same rows in the same order as
-    # by a mask over the log, which copies several times slower)
-    rows = result.rows_of(*_LAYER_KINDS)
-    resource = result.column("resource")[rows]
-    on_resource = (resource >= 0) & (resource < limit)
-    if not on_resource.all():
-        rows, resource = rows[on_resource], resource[on_resource]
-    # result.clipped of the two columns (not of whole rows copied out of the log)
-    lo = np.clip(result.column("start")[rows], result.start, result.end)
-    hi = np.maximum(np.clip(result.column("end")[rows], result.start, result.end), lo)
+    rows, resource, lo, hi = _clipped_intervals(result, _LAYER_KINDS, limit)
     positive = np.flatnonzero(hi > lo)
     if len(positive) < len(rows):
         lo, hi, rows, resource = lo[positive], hi[positive], rows[positive], resource[positive]
@@ -249,14 +259,7 @@ def queue_length_over_time(result: RunResult, resource: int | None = None) -> tu
 def mean_queue_length(result: RunResult) -> np.ndarray:
     """Time-average number of operations waiting for each resource over the window."""
     n = result.n_resources
-    rows = result.rows_of(EventKind.WAIT)
-    resource = result.column("resource")[rows]
-    on_resource = (resource >= 0) & (resource < n)
-    if not on_resource.all():
-        rows, resource = rows[on_resource], resource[on_resource]
-    # result.clipped of the two columns (not of whole rows copied out of the log)
-    lo = np.clip(result.column("start")[rows], result.start, result.end)
-    hi = np.maximum(np.clip(result.column("end")[rows], result.start, result.end), lo)
+    _rows, resource, lo, hi = _clipped_intervals(result, (EventKind.WAIT,), n)
     total = np.bincount(resource, weights=hi - lo, minlength=n)[:n]
     if result.duration <= 0:
         return np.zeros(n)
