@@ -126,6 +126,22 @@ def test_picking_a_sample_with_unsaved_edits_asks_first(window, editor, tiny_cop
     assert len([d for d in dialogs if "not saved" in d[0]]) == 2
 
 
+def test_a_file_that_cannot_be_opened_does_not_first_warn_edits_will_be_lost(
+    window, editor, tiny_copy, tmp_path, answers, dialogs
+):
+    """File > Open reads and checks the file before asking about unsaved edits: a bad file
+    changes nothing, so the only message is why it cannot be opened, and the edits stay."""
+    editor.set_field("run.seed", 99)
+    bad = tmp_path / "bad.json"
+    data = json.loads(tiny_copy.read_text())
+    data["machines"][0]["speed"] = -1
+    bad.write_text(json.dumps(data))
+    assert not window.open_scenario(bad)
+    assert not [d for d in dialogs if "not saved" in d[0]]
+    assert "Cannot open bad.json" in dialogs[-1][0] and "machines[0].speed" in dialogs[-1][1]
+    assert window.path == tiny_copy and editor.document.get("run.seed") == 99 and editor.is_dirty()
+
+
 def _mouse(view, kind, point: QPointF, buttons) -> None:
     button = Qt.MouseButton.LeftButton
     event = QMouseEvent(

@@ -87,14 +87,19 @@ class FileActions:
     def open_scenario(self, path: Path, *, ask: bool = True, remember: bool = True) -> bool:
         """Load ``path`` and show it; on a bad file show its problems and keep what was open.
 
-        With ``ask``, an unfinished run is discarded only if the user agrees. ``remember`` False
+        With ``ask``, unsaved edits and an unfinished run are given up only if the user agrees,
+        and only once the file has been read and checked: a file that cannot be opened changes
+        nothing, so it should not first warn that something will be lost. ``remember`` False
         (the tour's samples) leaves Recent files and the last folder as they were."""
         path = Path(path)
-        if ask and not (self.confirm_unsaved(f"Opening {path.name}") and self.confirm_discard(f"Opening {path.name}")):
-            return False
         progress = LoadProgress(path, self)  # type: ignore[arg-type]
         try:
             scenario = load_scenario_file(path, self, progress)  # type: ignore[arg-type]
+            if ask:
+                progress.hide()  # (while the questions are asked; its next step shows it again)
+                doing = f"Opening {path.name}"
+                if not (self.confirm_unsaved(doing) and self.confirm_discard(doing)):
+                    return False
             progress.step(OPENING_STEPS[1])
             self.read_from_file = (path, scenario)  # the editor need not check this file again
             self.show_scenario(scenario, path, late=True)  # the hidden views in idle turns

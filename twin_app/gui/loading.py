@@ -145,6 +145,11 @@ class LoadProgress:
             f"step {self.done + 1} of {len(OPENING_STEPS)}: {text}... {time.perf_counter() - self.began:.1f} s"
         )
 
+    def hide(self) -> None:
+        """Out of the way of a question; the next :meth:`step` shows it again."""
+        if self.dialog is not None:
+            self.dialog.hide()
+
     def close(self) -> None:
         if self.dialog is not None:
             self.dialog.close()
