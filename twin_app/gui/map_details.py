@@ -1,7 +1,8 @@
-"""The network map's details panel: what a clicked site or customer is, as rich text.
+"""The network map's details: what a clicked site or customer is, as rich text, and what a
+hovered one (or cluster) is, as a tool tip.
 
-Plain functions of the map model and the run's names, so the panel reads the same figures the
-map draws (utilisation, mean queue, parts waiting now, each machine's states).
+Plain functions of the map model and the run's names, so the panel and the tip read the same
+figures the map draws (utilisation, mean queue, parts waiting now, each machine's states).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import html
 import numpy as np
 
 from twin_app.gui import theme
-from twin_app.gui.map_model import MapModel
+from twin_app.gui.map_labels import node_name
+from twin_app.gui.map_model import Clusters, MapModel
 from twin_app.gui.view import RunContext
 
 
@@ -84,3 +86,22 @@ def node_details(model: MapModel, run: RunContext, node: int, owner_color: str) 
         f"<td>Machine</td><td align='right'>Util.</td><td>States (%)</td></tr>{''.join(rows)}</table>"
         f'<p style="color:{muted}; font-size:8pt">{legend}</p>'
     )
+
+
+def hover_tip(model: MapModel, run: RunContext | None, clusters: Clusters, c: int) -> str:
+    """The tool tip of cluster ``c``: how many sites, owners and machines it holds, or its only
+    node's name, owner, utilisation and queue."""
+    members = np.flatnonzero(clusters.of_node == c)
+    if len(members) > 1:
+        owners = len({int(o) for o in model.node_owner[members] if o >= 0})
+        return f"{len(members)} sites of {owners} owners, {int(clusters.machines[c])} machine units (click to zoom)"
+    node = int(members[0])
+    name = node_name(model, run, node)
+    if node >= model.n_sites:
+        return f"Customer {name}"
+    owner = model.node_owner[node]
+    owner_name = run.names.owner_of(int(owner)) if run is not None else "?"
+    util = model.utilisation[node]
+    util_text = f"{util * 100:.0f} %" if np.isfinite(util) else "no machines"
+    waiting = model.live.node_queue[node] if model.live is not None else 0.0
+    return f"{name} ({owner_name})\nutilisation {util_text}\nqueue {model.queue[node]:.1f} mean, {waiting:.0f} now"

@@ -239,6 +239,20 @@ def cluster_nodes(model: MapModel, cell: float | None) -> Clusters:
     return Clusters(of_node, centre, size, machines, owner, first)
 
 
+def cluster_values(model: MapModel, clusters: Clusters, mode: str) -> np.ndarray:
+    """What each cluster is coloured by: its queue (sum) in mode ``"queue"``, else its
+    utilisation (machine-weighted mean; NaN: no machines or no data)."""
+    of, k = clusters.of_node, len(clusters.centre)
+    if mode == "queue":
+        return np.bincount(of, np.nan_to_num(model.queue), minlength=k)
+    util = model.utilisation
+    known = np.isfinite(util) & (model.node_machines > 0)
+    weight = np.bincount(of[known], model.node_machines[known], minlength=k)
+    total = np.bincount(of[known], util[known] * model.node_machines[known], minlength=k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(weight > 0, total / np.where(weight > 0, weight, 1.0), np.nan)
+
+
 def place_labels(
     points_px: np.ndarray,
     radius_px: np.ndarray,
