@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 
 from twin_app.gui.bench_gantt import synthetic_events, synthetic_layout
 from twin_app.gui.gantt_frame import build_frame
@@ -92,11 +93,22 @@ def test_every_bar_is_kept_when_the_run_outgrows_its_guess():
     assert_every_bar_kept(store, events)
 
 
-def test_the_binned_summary_draws_the_run_as_the_bars_do_after_growth():
+@pytest.mark.parametrize("first_batch", [None, 40], ids=["even batches", "a tiny first batch, then hours"])
+def test_the_binned_summary_draws_the_run_as_the_bars_do_after_growth(first_batch):
+    """Also when one batch reaches many times further than all before it (the large network's
+    first seconds): the summary's bins widen many-fold at once and must still hold every bar."""
     layout = synthetic_layout(30, seed=8)
     events = synthetic_events(layout, 2 * GUESS_FROM, seed=8)
     events = events[np.argsort(events["start"], kind="stable")]
-    store = live_store(events, layout, batches=120, horizon=float(events["end"].max()))
+    if first_batch is None:
+        store = live_store(events, layout, batches=120, horizon=float(events["end"].max()))
+    else:
+        store = GanttStore(np.arange(len(layout.resources), dtype=np.int32), layout.resource_owner)
+        store.horizon = float(events["end"].max())
+        for part in (events[:first_batch], events[first_batch:]):
+            store.append(part)
+            store.lod.sync(store)
+        assert store.t_max > 2**6 * float(events["end"][:first_batch].max())  # widened >= 64-fold in one go
     store.set_mode("state")
     store.lod.sync(store)
     lod = store.lod
@@ -124,3 +136,29 @@ def test_empty_cells_of_the_summary_read_empty_and_bars_read_their_code():
     cells = lod.columns(0.0, 1.0 / (4.0 * lod.q), 100, 0, store.n_rows).reshape(store.n_rows, -1)
     assert cells[0, 0] == store.code[0]
     assert (cells[2:] == -1).all()  # rows without bars are empty
+
+
+def test_bins_widened_many_fold_at_once_hold_what_binning_at_that_width_would():
+    """A batch that reaches 2**k times further widens the summary's bins 2**k-fold in one pass:
+    the grid must be the one binning every bar at the new width gives (bar for bar)."""
+    layout = synthetic_layout(30, seed=3)
+    events = synthetic_events(layout, GUESS_FROM, seed=3)
+    events = events[np.argsort(events["start"], kind="stable")]
+    store = GanttStore(np.arange(len(layout.resources), dtype=np.int32), layout.resource_owner)
+    span = float(events["end"].max())
+    cuts = np.searchsorted(events["start"], [span / 300.0, span / 100.0, span / 2.0])
+    widths = []
+    for part in np.split(events, cuts):  # reaching 3x, 50x, then 2x further than before
+        store.append(part)
+        store.lod.sync(store)
+        widths.append(store.lod.q)
+    lod = store.lod
+    assert max(b / a for a, b in itertools.pairwise(widths)) >= 8  # one widening >= 8-fold at once
+    assert lod.t0 + lod.q * lod.n_bins / 2 <= store.t_max < lod.t_end  # no wider than the run needs
+    fresh = LodRaster()
+    fresh._start(store)
+    fresh.t0, fresh.q = lod.t0, lod.q
+    fresh._add(store, np.arange(store.n))
+    filled = int((fresh.grid > 0).sum())
+    assert filled > 1000
+    assert (lod.grid != fresh.grid).sum() <= filled // 1000  # (a bar on a bin's edge may round either way)

@@ -66,8 +66,12 @@ def _live(path: Path, minutes: float, out: TextIO) -> list[str]:
     say(out, f"live run of {path.name} to t = {minutes:g} min, as fast as possible, switching views every 3 s:")
     stalls = measure_stalls(path, minutes, headless=True)
     for key, value in stalls.items():
-        if key not in ("scenario", "interactions"):
+        if key not in ("scenario", "interactions", "worst_gaps"):
             say(out, f"{key:<22} {value}")
+    say(out, "longest gaps of the run: ms, s after Run, view shown, what the bench did, where the GUI thread was:")
+    for gap in stalls["worst_gaps"]:
+        did = ", ".join(gap["did"]) or "-"
+        say(out, f"  {gap['ms']:5d} ms  {gap['at_s']:6.1f} s  {gap['view']:<14} {did:<24} {gap['spent_in']}")
     say(out, "what a user does by hand: longest event-loop gap in the 1-1.5 s after it, the GUI thread's CPU then:")
     for name, seen in stalls["interactions"].items():
         gap, cpu = seen["max_gap_ms"], seen["gui_cpu_ms"]

@@ -170,6 +170,35 @@ def view_of_gaps(ticks: np.ndarray, shown: list[tuple[float, str]]) -> list[str]
     return [shown[max(int(i), 0)][1] for i in at]
 
 
+def worst_gaps(
+    ticks: np.ndarray,
+    views: list[str],
+    sampler: StackSampler,
+    actions: list[tuple[float, str]],
+    top: int = 8,
+) -> list[dict[str, Any]]:
+    """The ``top`` longest event-loop gaps, longest first: how long, when (s after Run), the
+    view shown, what the bench did in it or just before (a switch or a resize: ``actions``, as
+    (time, name)) and where the GUI thread's code was (the sampler's blame of that gap alone)."""
+    gaps = np.diff(ticks) * 1000.0
+    out = []
+    for g in np.argsort(gaps)[::-1][:top]:
+        a, b = float(ticks[g]), float(ticks[g + 1])
+        did = [name for at, name in actions if a - 0.05 <= at <= b]
+        mask = np.zeros(len(gaps), dtype=bool)
+        mask[g] = True
+        out.append(
+            {
+                "ms": round(float(gaps[g])),
+                "at_s": round(a - float(ticks[0]), 1),
+                "view": views[g] if g < len(views) else "?",
+                "did": did,
+                "spent_in": sampler.blame(ticks, limit_ms=0.0, top=3, in_gaps=mask),
+            }
+        )
+    return out
+
+
 def stall_ms_by_view(ticks: np.ndarray, views: list[str], limit_ms: float = 100.0) -> dict[str, int]:
     """Milliseconds of event-loop gaps over ``limit_ms`` per view shown (``views``: each gap's), most first."""
     gaps = np.diff(ticks) * 1000.0
@@ -241,6 +270,7 @@ def measure_stalls(
     switches: list[float] = []
     switch_to: list[str] = []
     shown: list[tuple[float, str]] = []  # (since when, view) to blame gaps on the view shown
+    actions: list[tuple[float, str]] = []  # (when, what) the bench did: switches and resizes
     with tempfile.TemporaryDirectory(prefix="twin-bench-") as scratch:
         settings = AppSettings(Path(scratch) / "settings.ini")
         settings.results_db = Path(scratch) / "results.sqlite"  # stored as a user's run is, not in their history
@@ -276,6 +306,7 @@ def measure_stalls(
                 began = time.perf_counter()
                 index = (window.tabs.currentIndex() + 1) % window.tabs.count()
                 shown.append((began, window.tabs.tabText(index)))
+                actions.append((began, f"switch to {window.tabs.tabText(index)}"))
                 window.tabs.setCurrentIndex(index)
                 window.repaint()
                 switches.append((time.perf_counter() - began) * 1000.0)
@@ -285,6 +316,7 @@ def measure_stalls(
 
             def resize() -> None:  # halfway between two switches: a user drags the window's edge
                 began = time.perf_counter()
+                actions.append((began, "resize"))
                 window.resize(*((1400, 900) if len(resizes) % 2 == 0 else (1600, 1000)))
                 window.repaint()
                 resizes.append((time.perf_counter() - began) * 1000.0)
@@ -331,6 +363,7 @@ def measure_stalls(
             # The final figures are part of the experience: the KPI tab is shown (what a user
             # looks at when a run ends), and the probe goes on until its final figures are drawn.
             settle = time.perf_counter()
+            actions.append((settle, "run over: KPIs shown"))
             window.show_view("kpis")
             while window.session.analysing(window.current_view().needs) and time.perf_counter() - settle < 120:
                 app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
@@ -403,6 +436,7 @@ def measure_stalls(
         "stall_sampled_share": sampler.coverage(np.array(ticks)),
         "stall_cpu_share": sampler.cpu_in_gaps(np.array(ticks)),
         "stalls_spent_in": sampler.blame(np.array(ticks)),
+        "worst_gaps": worst_gaps(np.array(ticks), gap_views, sampler, actions),
         "interactions": {**opening, **after_run},
         "stalls_spent_in_by_view": {
             view: sampler.blame(np.array(ticks), top=4, in_gaps=np.array(gap_views) == view)
