@@ -262,7 +262,7 @@ def measure_stalls(
     from twin_app.experiments.memory import freeze_long_lived, return_big_blocks
     from twin_app.experiments.session import RunSession
     from twin_app.gui.app import application
-    from twin_app.gui.main_window import MainWindow
+    from twin_app.gui.main_window import VIEW_NAMES, MainWindow
     from twin_app.gui.settings import AppSettings
 
     app = application()
@@ -364,7 +364,7 @@ def measure_stalls(
             # looks at when a run ends), and the probe goes on until its final figures are drawn.
             settle = time.perf_counter()
             actions.append((settle, "run over: KPIs shown"))
-            window.show_view("kpis")
+            window.tabs.setCurrentIndex(VIEW_NAMES.index("kpis"))  # as Ctrl+5 does
             while window.session.analysing(window.current_view().needs) and time.perf_counter() - settle < 120:
                 app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
             final_figures = time.perf_counter() - settle
