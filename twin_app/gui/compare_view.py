@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ from twin_app.experiments.scenario_diff import diff_scenarios
 from twin_app.gui import decision_plots as plots
 from twin_app.gui.decision_common import CurrentScenario, DecisionView, RunBar, pick_row
 from twin_app.gui.decision_tables import CompareTableModel, OwnerPnlModel, diff_model
+from twin_app.gui.lazy_view import finish
 from twin_app.gui.names import owner_labels
 from twin_app.model.scenario import Scenario
 
@@ -93,11 +94,20 @@ class CompareView(DecisionView):
     past_title, past_name_header = "Open a past comparison", "Scenarios"
     compared = Signal(object)  # CompareResult
 
-    def __init__(self, current: CurrentScenario | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, current: CurrentScenario | None = None, parent: QWidget | None = None, *, in_steps: bool = False
+    ) -> None:
         super().__init__(current, parent)
         self.pins: list[Pin] = []
         self.result: CompareResult | None = None
+        self.parts = self._make_parts()
+        """The view's widgets, made one part (a chart, the tables, ...) per step: all of them
+        here, unless ``in_steps`` (then the maker runs the steps, see :class:`LazyView`)."""
+        if not in_steps:
+            finish(self.parts)
 
+    def _make_parts(self) -> Iterator[None]:
+        """Make the widgets, yielding after each part (each a few ms; a chart is the most)."""
         self.pin_list = QListWidget()
         self.pin_list.setMaximumHeight(64)
         buttons = QHBoxLayout()
@@ -118,6 +128,7 @@ class CompareView(DecisionView):
         self.run_bar = RunBar("Run comparison")
         self.run_bar.run_button.clicked.connect(self.run)
         self.run_bar.finished.connect(self.show_result)
+        yield
 
         self.table_model = CompareTableModel(self)
         self.table = self._table(self.table_model)
@@ -126,6 +137,8 @@ class CompareView(DecisionView):
         self.summary = QLabel("Pin two or more scenarios, then Run comparison.")
         self.summary.setObjectName("Hint")
         self.summary.setWordWrap(True)
+        yield
+
         self.profit_plot = plots.new_plot("Profit by owner (mean, 95% CI)", "", "Profit", legend=False)
         plots.legend_below(self.profit_plot)
         plots.span_title(self.profit_plot)
@@ -144,6 +157,7 @@ class CompareView(DecisionView):
         kpi_layout = QVBoxLayout(kpi_page)
         kpi_layout.addWidget(self.summary)
         kpi_layout.addWidget(beside, 1)
+        yield
 
         self.owner_model = OwnerPnlModel(self)
         self.owner_table = self._table(self.owner_model)
@@ -155,12 +169,16 @@ class CompareView(DecisionView):
         owners = QSplitter(Qt.Orientation.Vertical)
         owners.addWidget(self.owner_table)
         owners.addWidget(self.utilisation_plot)
+        yield
 
         self.lead_plot = plots.new_plot("Lead time distribution", "Orders (%)", "Lead time (hours)")
+        yield
+
         self.wip_plot = plots.new_plot("Work in progress", "Orders in system", "Simulated time", time_axis=True)
         curves = QSplitter(Qt.Orientation.Horizontal)
         curves.addWidget(self.lead_plot)
         curves.addWidget(self.wip_plot)
+        yield
 
         self.diff_tree = QTreeView()
         self.diff_tree.setUniformRowHeights(True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,7 @@ from twin_app.gui import decision_plots as plots
 from twin_app.gui.decision_common import CurrentScenario, DecisionView, RunBar
 from twin_app.gui.field_picker import pick_field
 from twin_app.gui.kpi_combo import KpiCombo
+from twin_app.gui.lazy_view import finish
 from twin_app.gui.table_export import INTERVAL_ROLE
 
 KPI_CHOICES = tuple(h.path for h in HEADLINE)
@@ -100,14 +101,23 @@ class SweepView(DecisionView):
     past_title, past_name_header = "Open a past sweep", "Name"
     swept = Signal(object)  # SweepResult
 
-    def __init__(self, current: CurrentScenario | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, current: CurrentScenario | None = None, parent: QWidget | None = None, *, in_steps: bool = False
+    ) -> None:
         super().__init__(current, parent)
         self.result: SweepResult | None = None
         self._fields_stale = True
         self.base_file: Path | None = None
         """A base scenario file chosen here (else the window's scenario)."""
         self._scratch = tempfile.TemporaryDirectory(prefix="twin-sweep-")
+        self.parts = self._make_parts()
+        """The view's widgets, made one part (a chart, the tables, ...) per step: all of them
+        here, unless ``in_steps`` (then the maker runs the steps, see :class:`LazyView`)."""
+        if not in_steps:
+            finish(self.parts)
 
+    def _make_parts(self) -> Iterator[None]:
+        """Make the widgets, yielding after each part (each a few ms; a chart is the most)."""
         self.base_label = QLabel("Base: the scenario open in the window")
         self.base_label.setWordWrap(True)
         self.factors = QTableWidget(0, 2)
@@ -138,6 +148,7 @@ class SweepView(DecisionView):
         self.pareto_check.setChecked(True)
         self.pareto_a = self._objective("min", "cost.per_unit")
         self.pareto_b = self._objective("max", "on_time_rate")
+        yield
 
         grid = QGridLayout()
         self.open_button = QPushButton("Open past sweep\u2026")
@@ -187,14 +198,20 @@ class SweepView(DecisionView):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        yield
 
         self.effect_kpi, self.effect_factor = KpiCombo(KPI_CHOICES), QComboBox()
         self.effect_plot = plots.new_plot("KPI against a factor (mean, 95% CI)", "", "")
+        yield
+
         self.heat_kpi, self.heat_x, self.heat_y = KpiCombo(KPI_CHOICES), QComboBox(), QComboBox()
         self.heat_plot = plots.new_plot("KPI over two factors", "", "")
+        yield
+
         self.pareto_plot = plots.new_plot(
             "Design points (grey), the Pareto front (orange) and the best point (star)", "", "", legend=False
         )
+        yield
         for combo in (self.effect_kpi, self.effect_factor):
             combo.currentIndexChanged.connect(self.draw_effect)
         for combo in (self.heat_kpi, self.heat_x, self.heat_y):
