@@ -117,10 +117,10 @@ def test_a_killed_simulation_process_is_a_clear_error_and_the_store_stays_readab
 def test_the_app_keeps_the_next_runs_process_started_ahead(tiny):
     session = RunSession(prestart=True)
     try:
-        spare = session._spare
-        assert spare is not None and session.wait_ready(60)  # ready before any scenario
+        assert session.wait_ready(60)  # ready before any scenario
+        spare = session._spare.result()
         session.open(tiny)
-        assert session._spare is spare  # opening a scenario does not start another
+        assert session._spare.result() is spare  # opening a scenario does not start another
         session.set_speed(60.0, True)
         session.run()
         assert session.runner is not None and session.runner.pid == spare.process.pid  # the run took it
@@ -128,9 +128,42 @@ def test_the_app_keeps_the_next_runs_process_started_ahead(tiny):
         assert session.run_end is not None and session.run_end.status == "completed"
         assert session.events_ingested > 100
         session.reset()  # the next one is started
-        assert session._spare is not None and session._spare is not spare and session._spare.process.is_alive()
-        following = session._spare.process
+        following = session._spare.result()
+        assert following is not None and following is not spare and following.process.is_alive()
     finally:
         session.close()
-    following.join(10)
-    assert not following.is_alive()  # closing ends the unused one
+    following.process.join(10)
+    assert not following.process.is_alive()  # closing ends the unused one
+
+
+def test_reset_does_not_wait_for_the_next_runs_process_to_start(tiny, monkeypatch):
+    """Starting a process took 20-200 ms of the window's thread at every Reset: it is started
+    on a thread of its own, and the run that follows takes it once it is up."""
+    import threading
+
+    from twin_app.experiments import session as session_module
+    from twin_app.experiments.live_process import SimulationProcess
+
+    gate, started = threading.Event(), []
+
+    class HeldStart(SimulationProcess):
+        def __init__(self) -> None:
+            gate.wait(30.0)  # (a caller that waited for it would go on after this, and fail below)
+            super().__init__()
+            started.append(self)
+
+    monkeypatch.setattr(session_module, "SimulationProcess", HeldStart)
+    session = RunSession(prestart=True)
+    try:
+        session.open(tiny)
+        session.reset()
+        assert started == []  # neither the session nor its Reset waited for the start
+        gate.set()
+        assert session.wait_ready(60)
+        session.set_speed(60.0, True)
+        session.run()
+        assert session.runner is not None and session.runner.pid == started[0].process.pid
+        poll_until(session, lambda: session.state == "finished")
+        assert session.run_end is not None and session.run_end.status == "completed"
+    finally:
+        session.close()

@@ -13,6 +13,14 @@ receiver thread collects the answers; :meth:`~AnalysisProcess.collect` hands the
 the child is busy are merged: only the newest is computed. The child starts on the first
 request, so a session that never analyses costs nothing.
 
+Starting a child (a ``spawn``: fork and exec of a large process, then writing it its
+preparation data) took 20-200 ms, and Reset and File > Open start one per lane, so the caller
+never does it: each child has a sender thread of its own, which starts the child, then sends it
+its queue (the requests and the run's events queued while it started included) until told to
+close it, and then waits for it to end (or ends it). The caller only queues; :attr:`pid` waits
+for a child being started. A child that cannot start, or dies, fails the requests waiting for
+it; later requests wait for the next reset or open, which starts a fresh child.
+
 The child runs at a lower priority (:data:`ANALYSIS_NICENESS`) while a run grows, so figures
 give way to the simulation and the window; a request marked ``urgent`` (the run has ended or
 paused: the user waits for the final figures) is computed on a thread that kept the normal
@@ -50,6 +58,9 @@ from twin_app.model.scenario import Scenario
 
 ANALYSIS_NICENESS = 10
 """How much lower than the app the analysis process runs (all but its urgent requests)."""
+
+CLOSE_SECONDS = 2.0
+"""How long :meth:`AnalysisProcess.close` waits for the child to end before it ends it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +109,10 @@ class AnalysisProcess:
         self._generation = 0
         self._scenario: Scenario | None = None
         self._layout: Layout | None = None
+        self._sender: threading.Thread | None = None
+        """The current child's sender thread (None: no child asked for yet)."""
+        self._starting = False
+        """The current child's sender is still starting it."""
         self._child: Any = None
         self._conn: Connection | None = None
         self._closed = False
@@ -128,16 +143,14 @@ class AnalysisProcess:
                 self._outbox.put(("reset", self._generation))
 
     def _renew_child(self) -> bool:
-        """If the child held a run: close it (it ends on its own; a thread reaps it) and start
-        a fresh one with a fresh pipe and threads, told the scenario. True if it did so."""
-        child = self._child
-        if child is None or self._closed or not self._fed.is_set():
+        """If the child held a run: close it (its sender passes that on and waits for it to
+        end) and start a fresh one with its own queue, told the scenario. True if it did so."""
+        if self._sender is None or self._closed or not self._fed.is_set():
             return False
-        self._outbox.put(("close",))  # the old sender passes it on, then ends
+        self._outbox.put(("close",))
         self._outbox = queue.Queue()
-        self._child, self._conn = None, None
+        self._sender, self._child, self._conn = None, None, None
         self._fed = threading.Event()
-        threading.Thread(target=_reap, args=(child,), name="analysis-reaper", daemon=True).start()
         self._start_child()
         if self._scenario is not None:
             self._outbox.put(("open", self._generation, self._scenario))
@@ -195,8 +208,12 @@ class AnalysisProcess:
 
     @property
     def pid(self) -> int | None:
-        """The child's process id (None before the first request starts it)."""
-        return None if self._child is None else self._child.pid
+        """The child's process id (None before the first request starts it, or if it could not
+        start); waits for a child being started."""
+        with self._lock:
+            while self._starting:
+                self._lock.wait()
+            return None if self._child is None else self._child.pid
 
     def cancel(self) -> None:
         """Forget the requests waiting and the answers not collected."""
@@ -216,41 +233,59 @@ class AnalysisProcess:
             return True
 
     def close(self) -> None:
-        """Stop the child and the threads."""
+        """Stop the child and the threads (a child still being started is closed once it is up)."""
         with self._lock:
             self._closed = True
             self._outbox.put(("close",))
-            child = self._child
-        if child is not None:
-            child.join(2.0)
-            if child.is_alive():
-                child.terminate()
+            sender = self._sender
+        if sender is not None:
+            sender.join(CLOSE_SECONDS)
+        child = self._child
+        if child is not None and child.is_alive():  # busy with a request: it would read "close" after
+            child.terminate()
 
     # -- plumbing ------------------------------------------------------------------------------
 
     def _start_child(self) -> None:
-        if self._child is not None or self._closed:
+        """Have a child started (by its sender thread: the caller does not wait for it)."""
+        if self._sender is not None or self._closed:
             return
-        context = multiprocessing.get_context("spawn")  # never fork a process with threads (and Qt)
-        parent, child_end = context.Pipe()
-        child = context.Process(target=_child_main, args=(child_end,), name="twin-analysis", daemon=True)
-        child.start()  # (a script that opens the app needs the usual `if __name__ == "__main__":`)
-        self._child = child
-        child_end.close()
-        self._conn = parent
-        args = (parent, self._outbox)
-        threading.Thread(target=self._send, args=args, name="analysis-sender", daemon=True).start()
-        threading.Thread(target=self._receive, args=(parent,), name="analysis-receiver", daemon=True).start()
+        self._starting = True
+        self._sender = threading.Thread(target=self._serve, args=(self._outbox,), name="analysis-sender", daemon=True)
+        self._sender.start()
 
-    def _send(self, conn: Connection, outbox: queue.Queue[tuple[Any, ...]]) -> None:
+    def _serve(self, outbox: queue.Queue[tuple[Any, ...]]) -> None:
+        """The sender thread: start the child, send it ``outbox`` until "close", let it end."""
+        child, conn, why = None, None, ""
+        try:
+            child, conn = _spawn()
+        except Exception as error:  # (no process could be started: too many, out of memory...)
+            why = f"the analysis process could not start: {type(error).__name__}: {error}"
+        with self._lock:
+            current = outbox is self._outbox  # (not replaced by a reset while it started)
+            if current:
+                self._child, self._conn, self._starting = child, conn, False
+                self._lock.notify_all()
+        if conn is None:
+            if current:
+                self._fail_all(why)
+        else:
+            threading.Thread(target=self._receive, args=(conn,), name="analysis-receiver", daemon=True).start()
+        self._send(conn, outbox)
+        if child is not None:
+            _reap(child)
+
+    def _send(self, conn: Connection | None, outbox: queue.Queue[tuple[Any, ...]]) -> None:
+        """Pass ``outbox`` on to the child until "close" (after a failure: drop it)."""
         while True:
             message = outbox.get()
-            try:
-                conn.send(message)
-            except (OSError, EOFError, TypeError, ValueError):  # (TypeError, ValueError: closed here)
-                if conn is self._conn:  # (not a child already replaced)
-                    self._fail_all("the analysis process ended unexpectedly")
-                return
+            if conn is not None:
+                try:
+                    conn.send(message)
+                except (OSError, EOFError, TypeError, ValueError):  # (TypeError, ValueError: closed here)
+                    if conn is self._conn:  # (not a child already replaced)
+                        self._fail_all("the analysis process ended unexpectedly")
+                    conn = None
             if message[0] == "close":
                 return
 
@@ -292,8 +327,20 @@ class AnalysisProcess:
             self._lock.notify_all()
 
 
+def _spawn() -> tuple[Any, Connection]:
+    """A new child process and this side's end of its pipe."""
+    context = multiprocessing.get_context("spawn")  # never fork a process with threads (and Qt)
+    parent, child_end = context.Pipe()
+    child = context.Process(target=_child_main, args=(child_end,), name="twin-analysis", daemon=True)
+    try:
+        child.start()  # (a script that opens the app needs the usual `if __name__ == "__main__":`)
+    finally:
+        child_end.close()
+    return child, parent
+
+
 def _reap(child: Any) -> None:
-    """Wait for a replaced child to end (it was told to close), or end it."""
+    """Wait for a closed child to end (it was told to), or end it."""
     child.join(5.0)
     if child.is_alive():
         child.terminate()

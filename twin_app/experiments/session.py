@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import queue
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,6 +107,20 @@ class _Sink:
         self.out.put(("end", end))
 
 
+def _new_spare() -> SimulationProcess | None:
+    """A process for the next run; None if none could be started (the run then starts its own,
+    and says why if it cannot)."""
+    try:
+        return SimulationProcess()
+    except OSError:
+        return None
+
+
+def _gone(spare: SimulationProcess | None) -> bool:
+    """The spare process could not be started, or has died since (killed)."""
+    return spare is None or not spare.process.is_alive()
+
+
 class RunSession:
     """A scenario and its run (see the module docstring)."""
 
@@ -127,7 +143,11 @@ class RunSession:
         """Keep the next run's process, and the analysis processes, started ahead (the app: Run
         answers at once; scripts and tests leave it off, so a session that never runs starts no
         process)."""
-        self._spare: SimulationProcess | None = None
+        self._spare: Future[SimulationProcess | None] | None = None
+        """The next run's process (with ``prestart``), started on :attr:`_starter`'s thread: a
+        spawn took 20-200 ms of the caller's (the window's) thread at every Reset. None in the
+        future: it could not be started."""
+        self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="simulation-starter")
         self._closed = False
         self.scenario: Scenario | None = None
         self.layout: Layout | None = None
@@ -254,28 +274,32 @@ class RunSession:
         """End the simulation and analysis processes (the window is closing)."""
         self._closed = True
         self.discard()
-        if self._spare is not None:
-            self._spare.close()
-            self._spare = None
+        spare = self._take_spare()
+        if spare is not None:
+            spare.close()
+        self._starter.shutdown()
         self.analyses.close()
 
     def wait_ready(self, timeout: float | None = 60.0) -> bool:
-        """With ``prestart``: wait until the next run's process is ready (scripts, the bench);
-        True if it is (False without prestart)."""
-        return self._spare is not None and self._spare.wait_ready(timeout)
+        """With ``prestart``: wait until the next run's process is started and ready (scripts,
+        the bench), up to ``timeout`` for each; True if it is (False without prestart)."""
+        future = self._spare
+        try:
+            spare = None if future is None else future.result(timeout)
+        except FutureTimeout:
+            return False
+        return spare is not None and spare.wait_ready(timeout)
 
     def _start_spare(self) -> None:
-        """With ``prestart``: have a process ready for the next run (one at most)."""
+        """With ``prestart``: have a process started for the next run (one at most), on the
+        starter's thread (the caller does not wait for it)."""
         if not self.prestart or self._closed:
             return
-        if self._spare is not None and not self._spare.process.is_alive():  # killed meanwhile
-            self._spare.close()
-            self._spare = None
+        future = self._spare
+        if future is not None and future.done() and _gone(future.result()):  # killed meanwhile, or never started
+            self._take_spare()
         if self._spare is None:
-            try:
-                self._spare = SimulationProcess()
-            except OSError:
-                self._spare = None  # the run starts its own process (and says why if it cannot)
+            self._spare = self._starter.submit(_new_spare)
 
     def _clear_run(self) -> None:
         self._queue = queue.Queue()
@@ -311,8 +335,11 @@ class RunSession:
         self.runner = runner
 
     def _take_spare(self) -> SimulationProcess | None:
-        spare, self._spare = self._spare, None
-        if spare is not None and not spare.process.is_alive():
+        """The process started for the next run, if it is alive (waits for one still starting:
+        it was started at the last Reset or Open, so Run hardly ever does)."""
+        future, self._spare = self._spare, None
+        spare = None if future is None else future.result()
+        if spare is not None and _gone(spare):
             spare.close()
             return None
         return spare

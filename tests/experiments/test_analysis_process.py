@@ -1,0 +1,127 @@
+"""The analysis process is started off the caller's thread: Reset and Open never wait for a spawn."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+
+import pytest
+
+from twin_app.experiments import analysis_process
+from twin_app.experiments.analysis_process import AnalysisProcess
+from twin_app.model.layout import Layout
+from twin_app.sim.engine import Simulation
+
+GATE_SECONDS = 30.0
+"""A held start goes on by itself after this (a caller that waits for it then fails, not hangs)."""
+
+
+class Starts:
+    """``_spawn`` that can be held (:meth:`hold` ... :meth:`release`): what a slow fork and exec
+    looks like to the caller; it keeps every process it started."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.gate.set()
+        self.children: list = []
+        self._spawn = analysis_process._spawn
+
+    def __call__(self):
+        self.gate.wait(GATE_SECONDS)
+        started = self._spawn()
+        self.children.append(started[0])
+        return started
+
+    def hold(self) -> None:
+        self.gate.clear()
+
+    def release(self) -> None:
+        self.gate.set()
+
+    def wait_started(self, count: int, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.children) < count:
+            assert time.monotonic() < deadline, "the processes were not started"
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def starts(monkeypatch) -> Starts:
+    patched = Starts()
+    monkeypatch.setattr(analysis_process, "_spawn", patched)
+    return patched
+
+
+def _run(process: AnalysisProcess, scenario, until: float) -> None:
+    Simulation(scenario, observers=(process.observer(),)).advance(until)
+
+
+def _ended(pid: int, timeout: float = 30.0) -> bool:
+    """Whether the child ``pid`` has ended (and been reaped) within ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while any(child.pid == pid for child in multiprocessing.active_children()):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _kpis_end(process: AnalysisProcess) -> float:
+    assert process.wait_idle(60)
+    (finished,) = process.collect()
+    assert finished.error is None and finished.analysis is not None
+    return finished.analysis.kpis["window"]["end"]
+
+
+def test_reset_returns_before_the_fresh_process_is_up_and_its_figures_come_once_it_is(tiny, starts):
+    process = AnalysisProcess()
+    try:
+        process.open(tiny, Layout.build(tiny))
+        _run(process, tiny, 900.0)
+        process.submit(("kpis",), tiny.run.warmup, urgent=True)
+        assert _kpis_end(process) == 900.0
+        old = process.pid
+        starts.hold()
+        process.reset()  # the process that held the run is replaced
+        assert len(starts.children) == 1  # Reset did not wait for the fresh one to start
+        _run(process, tiny, 400.0)  # the next run, queued meanwhile
+        process.submit(("kpis",), tiny.run.warmup, urgent=True)
+        assert process.busy and process.collect() == []
+        starts.release()
+        assert _kpis_end(process) == 400.0  # the fresh process got the whole new run, nothing of the old
+        assert process.pid != old and _ended(old)
+    finally:
+        process.close()
+
+
+def test_two_quick_resets_leave_one_process_with_the_newest_run(tiny, starts):
+    process = AnalysisProcess()
+    try:
+        process.open(tiny, Layout.build(tiny))
+        process.start()
+        _run(process, tiny, 600.0)
+        starts.hold()
+        process.reset()
+        _run(process, tiny, 300.0)  # a run begun on the process still starting...
+        process.reset()  # ...and reset again before it is up
+        _run(process, tiny, 500.0)
+        process.submit(("kpis",), tiny.run.warmup, urgent=True)
+        starts.release()
+        assert _kpis_end(process) == 500.0
+        starts.wait_started(3)
+        assert process.pid in [child.pid for child in starts.children]
+        assert all(_ended(child.pid) for child in starts.children if child.pid != process.pid)  # only the newest left
+    finally:
+        process.close()
+
+
+def test_closing_while_the_process_starts_ends_it_once_it_is_up(tiny, starts):
+    process = AnalysisProcess()
+    process.open(tiny, Layout.build(tiny))
+    starts.hold()
+    process.submit(("kpis",), tiny.run.warmup)  # the first request starts the process
+    process.close()  # returns though the start is held
+    starts.release()
+    starts.wait_started(1)
+    assert _ended(starts.children[0].pid)  # nothing left running
