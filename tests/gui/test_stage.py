@@ -20,10 +20,14 @@ def test_presentation_mode_is_full_screen_large_and_steps_through_the_tour(qtbot
     from twin_app.gui.presentation import DEFAULT_TOUR
 
     window.show()
+    card_value, clock = window.kpi_view.cards["completed"].value, window.clock
+    sizes = card_value.font().pointSizeF(), clock.font().pointSizeF()
     window.controls.presentation.trigger()  # F5
     assert window.presenting and window.windowState() & Qt.WindowState.WindowFullScreen
     assert window.menuBar().isHidden() and window.start_dock.isHidden() and not window.tour_bar.isHidden()
-    assert theme.scale > 1.2 and window.kpi_view.cards["completed"].value.font().pointSizeF() > 0
+    assert theme.scale > 1.2  # the type of the whole window, the card values and the clock grow with it
+    assert card_value.font().pointSizeF() == pytest.approx(sizes[0] * theme.scale, abs=0.1)
+    assert clock.font().pointSizeF() == pytest.approx(sizes[1] * theme.scale, abs=0.1)
     window.tour_next()  # step 1: the demo on the map, running
     first = DEFAULT_TOUR[0]
     assert window.path.name == first.sample and window.current_view() is window.map_view
@@ -37,6 +41,7 @@ def test_presentation_mode_is_full_screen_large_and_steps_through_the_tour(qtbot
     assert "Esc" not in stop_keys  # on stage Esc leaves presentation mode, it does not stop the run
     window.set_presentation(False)
     assert not window.presenting and not window.menuBar().isHidden() and theme.scale == 1.0
+    assert (card_value.font().pointSizeF(), clock.font().pointSizeF()) == sizes
     assert "Esc" in [s.toString() for s in window.controls.stop.shortcuts()]
 
 

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QPushButton, QToolBar
 
 from twin_app.gui import theme
 
-PRESENTATION_FONT_SCALE = 1.35
+PRESENTATION_FONT_SCALE = theme.LARGE_TYPE_SCALE
 
 
 @dataclass(frozen=True, slots=True)
