@@ -101,11 +101,13 @@ def test_once_the_window_is_shown_compare_and_sweep_are_made_a_chart_an_idle_tur
     assert charts_made == [] and not window.compare_view.built  # nothing before the window is up
     window.show()
     qtbot.waitExposed(window)
+    smallest = window.tabs.minimumSizeHint()
     qtbot.waitUntil(lambda: window.compare_view.built and window.sweep_view.built, timeout=10_000)
     assert len(charts_made) == 7  # Compare's four, then Sweep's three
     turns = [turn for _, turn in charts_made]
     assert len(set(turns)) == len(turns), charts_made
     assert window.tabs.currentWidget() is window.map_view  # made in the background: the user's tab stays
+    assert window.tabs.minimumSizeHint() == smallest  # not in the window until shown: a small one stays small
 
 
 def test_showing_compare_while_it_is_being_made_finishes_it_at_once_and_whole(window, qtbot, charts_made) -> None:
