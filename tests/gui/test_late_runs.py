@@ -68,3 +68,36 @@ def test_reset_straight_after_opening_clears_views_of_the_opened_scenario(opened
     window = opened
     window.reset(ask=False)
     assert all(views_showing(window, window.run_context).values())
+
+
+@pytest.fixture
+def after_run(qtbot, window, tiny_path):
+    """A shown window on the KPI tab after a run of the tiny scenario: every view has figures."""
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_scenario(tiny_path, ask=False)
+    window.run_to(600.0)
+    window.show_view("kpis")
+    assert window.gantt_view.store.n > 0 and window.kpi_view.card_text("completed") != "--"
+    return window
+
+
+def test_reset_clears_the_shown_view_at_once_and_the_hidden_ones_in_idle_turns(qtbot, after_run):
+    window = after_run
+    window.reset(ask=False)
+    assert window.kpi_view.card_text("completed") == "--"  # what the user sees, at once
+    assert window.gantt_view in window.late_runs.waiting  # (hidden: a turn of its own)
+    qtbot.waitUntil(lambda: not window.late_runs.pending, timeout=5_000)
+    assert window.gantt_view.store.n == 0
+
+
+def test_a_view_shown_or_a_run_started_straight_after_reset_shows_nothing_of_the_run_before(qtbot, after_run):
+    window = after_run
+    window.reset(ask=False)
+    window.show_view("gantt")  # no idle turn in between
+    assert window.gantt_view.store.n == 0
+    window.reset(ask=False)
+    window.set_speed(None, True)
+    window.run(pause_at=1.0)  # every view cleared before the new run's first batch
+    assert not window.late_runs.pending
+    assert window.utilisation_view not in window.late_runs.waiting

@@ -59,8 +59,10 @@ def test_pause_step_stop_reset(qtbot, window, tiny_path):
     window.reset()
     assert window.state == "ready" and window.now == 0 and window.events_ingested == 0
     assert window.clock.text() == "0d 00:00"
-    # Nothing of the old run is held any more (its memory can go back to the system).
+    # Nothing of the old run is held any more (its memory can go back to the system): the
+    # hidden views let go of it in the next idle turns.
     assert window.session.runner is None and window.session.analysis is None
+    qtbot.waitUntil(lambda: not window.late_runs.pending, timeout=5_000)
     assert len(window.collector.events) == 0 and window.gantt_view.store.n == 0
     assert window.gantt_view.item.last_frame is None and window.map_view.model.live is None
 

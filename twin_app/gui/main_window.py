@@ -28,7 +28,6 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QStyle, QT
 
 from twin_app.experiments.analysis_process import Finished
 from twin_app.experiments.live_state import LiveState
-from twin_app.experiments.memory import release_memory
 from twin_app.experiments.session import Batch, RunSession
 from twin_app.gui import theme
 from twin_app.gui.bottleneck_view import BottleneckView
@@ -334,10 +333,8 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         self.late_runs.flush()
         self._stop_worker()
         self.session.reset()
-        for view in self.views():
-            view.clear()
+        self.late_runs.clear(self.views(), self.current_view())  # the hidden views in idle turns
         self._drawn.clear()
-        release_memory(collect=False)  # the views' arrays (freed by refcount) back too; the session collected
         self._reset_clock()
         self._after_poll()
 
@@ -487,6 +484,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         if self.session.scenario is None:
             raise RuntimeError("open a scenario first")
         self.reset(ask=False)
+        self.late_runs.flush()  # every view cleared before it takes the run's batches
         for update in self.session.run_to(until):
             if isinstance(update, Batch):
                 self.gantt_view.update(ViewUpdate(update.batch.now, batch=update.batch))
