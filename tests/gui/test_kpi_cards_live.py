@@ -6,6 +6,8 @@ and still at day 7 half a minute after the end: every card came from the money's
 
 from __future__ import annotations
 
+import pytest
+
 from tests.gui.test_views import context, show
 
 
@@ -108,3 +110,44 @@ def test_the_final_cards_after_a_live_run_equal_the_headless_run(qtbot, window, 
     headless = card_texts(compute_kpis(collector.result(scenario, Layout.build(scenario), start=start)))
     shown_texts = {k: (c.value.text(), c.detail.text()) for k, c in window.kpi_view.cards.items()}
     assert shown_texts == {k: (v, d or " ") for k, (v, d) in headless.items()}
+
+
+def _analysis(result, parts):
+    from twin_app.analysis.snapshot import Analysis
+
+    analysis = Analysis(result)
+    analysis.compute(*parts)
+    return analysis
+
+
+def test_new_figures_drawn_a_part_per_turn_end_as_the_newest_never_an_older(qtbot, tiny, tiny_result, tiny_half_result):
+    """While the user works, the KPI tab draws new figures a part per turn (the cards first);
+    figures newer than those still being drawn replace their remaining parts."""
+    from twin_app.gui.kpi_view import KpiView
+    from twin_app.gui.view import ViewUpdate
+
+    view = KpiView()
+    qtbot.addWidget(view)
+    view.set_run(context(tiny))
+    view.show()
+    older, newer = _analysis(tiny_half_result, view.needs), _analysis(tiny_result, view.needs)
+    view.update(ViewUpdate(tiny_half_result.end, analysis=older, in_turns=True))
+    assert view.card_text("completed") != "--"  # the cards at once
+    assert len(view.wip_curve.getData()[0] or ()) == 0  # the charts in the turns after
+    view.update(ViewUpdate(tiny_result.end, analysis=newer, in_turns=True))
+    qtbot.waitUntil(lambda: view.table_model.rowCount() > 0, timeout=2000)
+    qtbot.wait(50)
+    x, _ = view.wip_curve.getData()
+    assert float(x[-1]) == pytest.approx(newer.end_of("wip"))  # the newest WIP, not the older one's
+    assert float(x[-1]) > tiny_half_result.end
+
+
+def test_scripts_get_every_part_drawn_at_once(qtbot, tiny, tiny_result):
+    from twin_app.gui.kpi_view import KpiView
+    from twin_app.gui.view import ViewUpdate
+
+    view = KpiView()
+    qtbot.addWidget(view)
+    view.set_run(context(tiny))
+    view.update(ViewUpdate(tiny_result.end, analysis=_analysis(tiny_result, view.needs)))
+    assert len(view.wip_curve.getData()[0]) > 0 and view.table_model.rowCount() > 0

@@ -10,7 +10,7 @@ def test_owner_table_shows_margin_npv_roi_and_payback(qtbot, samples_dir) -> Non
     from PySide6.QtCore import Qt
 
     from twin_app.analysis.kpis import owner_table
-    from twin_app.gui.kpi_view import OwnerTableModel
+    from twin_app.gui.owner_table import OwnerTableModel
     from twin_app.io.scenario_file import load_scenario
 
     from .conftest import run_collected
@@ -43,7 +43,7 @@ def test_a_loss_below_one_unit_reads_zero_not_a_red_minus_zero(qtbot) -> None:
     from PySide6.QtCore import Qt
 
     from twin_app.gui import theme
-    from twin_app.gui.kpi_view import OwnerTableModel
+    from twin_app.gui.owner_table import OwnerTableModel
 
     assert theme.format_money(-0.3) == "0"
     assert theme.format_money(-1234.4) == "-1,234"

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QResizeEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -34,8 +34,10 @@ from PySide6.QtWidgets import (
 
 from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
+from twin_app.gui.in_turns import InTurns
 from twin_app.gui.kpi_notes import card_kpis, figures_note, warmup_note
 from twin_app.gui.names import owner_labels
+from twin_app.gui.owner_table import OwnerTableModel
 from twin_app.gui.step_curves import envelope, step_xy
 from twin_app.gui.table_fit import fit_columns, widen_columns
 from twin_app.gui.trust_chart import TrustChart
@@ -55,8 +57,6 @@ CARDS: tuple[tuple[str, str], ...] = (
     ("energy", "Energy"),
     ("quality", "Quality and returns"),
 )
-
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class KpiCard(QFrame):
@@ -192,124 +192,6 @@ def flow_card_texts(kpis: dict[str, Any]) -> dict[str, tuple[str, str]]:
     }
 
 
-class OwnerTableModel(QAbstractTableModel):
-    """Rows of twin_app.analysis.kpis.owner_table as a Qt model (display text and sort keys)."""
-
-    COLUMNS: tuple[tuple[str, str], ...] = (
-        ("name", "Owner"),
-        ("kind", "Kind"),
-        ("machines", "Machines"),
-        ("utilisation", "Utilisation"),
-        ("cost", "Cost"),
-        ("revenue", "Revenue"),
-        ("profit", "Profit"),
-        ("margin", "Margin"),
-        ("npv", "NPV"),
-        ("roi", "ROI"),
-        ("payback", "Payback (y)"),
-        ("co2", "CO2 (kg)"),
-    )
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[dict[str, Any]] = []
-        self.colors: list[str] = []
-        self._sort = (6, Qt.SortOrder.DescendingOrder)
-
-    def set_rows(self, rows: list[dict[str, Any]], colors: list[str] | None = None) -> None:
-        """New rows (with each row's owner colour), kept in the current sort order."""
-        pairs = list(zip(rows, colors or [""] * len(rows), strict=False))
-        self.layoutAboutToBeChanged.emit()
-        self.rows = [r for r, _ in pairs]
-        self.colors = [c for _, c in pairs]
-        self._apply_sort()
-        self.layoutChanged.emit()
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort by the raw values of ``column`` (the view calls this on a header click): in Python,
-        once, instead of a proxy asking for every cell through data() at every refresh."""
-        self._sort = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        self._apply_sort()
-        self.layoutChanged.emit()
-
-    def _apply_sort(self) -> None:
-        column, order = self._sort
-        key = self.COLUMNS[column][0]
-        pairs = list(zip(self.rows, self.colors or [""] * len(self.rows), strict=False))
-        pairs.sort(key=lambda pair: self.sort_key(pair[0].get(key)), reverse=order == Qt.SortOrder.DescendingOrder)
-        self.rows = [r for r, _ in pairs]
-        self.colors = [c for _, c in pairs]
-
-    @staticmethod
-    def sort_key(value: Any) -> tuple[int, Any]:
-        """Numbers by value, text case-blind, missing values last when ascending."""
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return (1, float(value))
-        if value is None:
-            return (0, 0.0)
-        return (2, str(value).lower())
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section][1]
-        if role == Qt.ItemDataRole.TextAlignmentRole and orientation == Qt.Orientation.Horizontal and section >= 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        key = self.COLUMNS[index.column()][0]
-        value = row.get(key)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(key, value)
-        if role == Qt.ItemDataRole.EditRole:  # the number itself (Export CSV writes it)
-            return value if isinstance(value, int | float) else self._text(key, value)
-        if role == SORT_ROLE:
-            if isinstance(value, int | float):
-                return float(value)
-            return -math.inf if value is None else str(value).lower()
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.DecorationRole and key == "name" and index.row() < len(self.colors):
-            return QColor(self.colors[index.row()])
-        money = key in ("profit", "margin", "npv", "roi")
-        if role == Qt.ItemDataRole.ForegroundRole and money and isinstance(value, int | float) and round(value) < 0:
-            return QColor(theme.NEGATIVE)
-        return None
-
-    def display_texts(self, column: int, rows: int) -> list[str]:
-        """The display texts of ``column``'s first ``rows`` rows, without a Qt call per cell:
-        what :mod:`~twin_app.gui.table_fit` measures (217 owners x 12 columns through
-        ``data()`` were 60-120 ms of a live refresh on the GUI thread)."""
-        key = self.COLUMNS[column][0]
-        return [self._text(key, row.get(key)) for row in self.rows[:rows]]
-
-    @staticmethod
-    def _text(key: str, value: Any) -> str:
-        if value is None:
-            return "-"
-        if key == "kind":
-            return str(value).replace("_", " ")
-        if key in ("utilisation", "margin", "roi"):
-            return f"{float(value) * 100:.1f} %"
-        if key == "payback":
-            return f"{float(value):.1f}"
-        if key in ("cost", "revenue", "profit", "npv"):
-            return f"{round(float(value)):,}"  # never "-0": a loss below one unit shows as 0
-        if key == "co2":
-            return f"{float(value):,.1f}"
-        return str(value)
-
-
 class KpiView(QWidget):
     """Cards over the two charts and the owner table."""
 
@@ -424,6 +306,8 @@ class KpiView(QWidget):
         """Each part's value as last drawn (see :meth:`_new`)."""
         self.replication_texts: dict[str, tuple[str, str]] | None = None
         """Card texts over several replications (mean, 95% CI), shown instead of the run's own."""
+        self._turns = InTurns(self)
+        """The parts of the newest figures not drawn yet (see :meth:`show_analysis`)."""
 
     def set_run(self, run: RunContext) -> None:
         self._colors = theme.owner_colors(run.scenario.owners)
@@ -466,6 +350,7 @@ class KpiView(QWidget):
         self.trust_chart.restyle()
 
     def clear(self) -> None:
+        self._turns.cancel()
         self.kpis = {}
         self._operating = {}
         self._drawn = {}
@@ -482,12 +367,24 @@ class KpiView(QWidget):
 
     def update(self, data: ViewUpdate) -> None:
         if data.analysis is not None:
-            self.show_analysis(data.analysis, data.now)
+            self.show_analysis(data.analysis, data.now, in_turns=data.in_turns)
 
-    def show_analysis(self, analysis: Analysis, now: float | None = None) -> None:
+    def show_analysis(self, analysis: Analysis, now: float | None = None, *, in_turns: bool = False) -> None:
         """Cards, charts and table from an analysis with this view's parts computed; ``now``, the
-        run's clock, if the figures may be older (the line above the cards then says so)."""
-        result = analysis.result
+        run's clock, if the figures may be older (the line above the cards then says so).
+        ``in_turns``: the cards now, then each chart and the table in a turn of its own."""
+        self._turns.run(
+            [
+                lambda: self._show_cards(analysis, now),
+                lambda: self._show_histogram(analysis),
+                lambda: self._show_wip(analysis),
+                lambda: self._show_trust(analysis),
+                lambda: self._show_owners(analysis),
+            ],
+            in_turns=in_turns,
+        )
+
+    def _show_cards(self, analysis: Analysis, now: float | None) -> None:
         new_money = analysis.has("kpis") and self._new("kpis", analysis.kpis)
         if new_money:
             self.kpis = analysis.kpis
@@ -504,6 +401,8 @@ class KpiView(QWidget):
         text = " · ".join(n for n in notes if n)
         self.as_of.setText(text)
         self.as_of.setVisible(bool(text) and self.replication_texts is None)
+
+    def _show_histogram(self, analysis: Analysis) -> None:
         if self._new("lead_time_histogram", analysis.lead_time_histogram):
             edges, counts = analysis.lead_time_histogram
             hours = np.asarray(edges, dtype=float) / 60.0
@@ -513,13 +412,19 @@ class KpiView(QWidget):
                 self.hist_widget.getPlotItem().setYRange(0, float(counts.max()) * 1.1, padding=0)
             else:
                 self.hist_bars.setOpts(x0=[], width=[], height=[])
+
+    def _show_wip(self, analysis: Analysis) -> None:
         times, wip = analysis.wip
         if self._new("wip", analysis.wip) and len(times):
             wip_end = analysis.end_of("wip")  # (not past the data: no flat line to the clock)
             self.wip_curve.setData(*envelope(*step_xy(times, wip, wip_end)))
-            self.wip_widget.getPlotItem().setXRange(float(result.start), wip_end, padding=0.01)
+            self.wip_widget.getPlotItem().setXRange(float(analysis.result.start), wip_end, padding=0.01)
+
+    def _show_trust(self, analysis: Analysis) -> None:
         if self._new("trust_band", analysis.trust_band):
             self.trust_chart.show_band(analysis.trust_band, analysis.end_of("trust_band"))
+
+    def _show_owners(self, analysis: Analysis) -> None:
         if analysis.has("owner_table") and self._new("owner_table", analysis.owner_table):
             self.table_model.set_rows(analysis.owner_table, self._colors)  # in the current sort order
             if not self._sized:

@@ -112,7 +112,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         switch (see :meth:`_on_tab_changed`)."""
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
-        self._refresh_timer.timeout.connect(self._refresh_current)
+        self._refresh_timer.timeout.connect(lambda: self._refresh_current(in_turns=True))
         self.late_runs = LateRuns(self)
         """Hidden views take an opened scenario in idle turns (File > Open); flushed before use."""
         self._build_views()
@@ -361,7 +361,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
             self.map_view.update(ViewUpdate(self.session.now, live=live))
 
     def _on_analysed(self, finished: Finished) -> None:
-        self._refresh_current()
+        self._refresh_current(in_turns=True)
 
     def _on_ended(self, end: RunEnd) -> None:
         self._update_clock()
@@ -399,8 +399,9 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
             self.map_view.update(ViewUpdate(self.session.now, live=self.session.live))
         self._after_poll()
 
-    def _refresh_current(self) -> None:
-        """Draw the newest analysis in the shown view if it has the view's parts and is new to it."""
+    def _refresh_current(self, *, in_turns: bool = False) -> None:
+        """Draw the newest analysis in the shown view if it has the view's parts and is new to it
+        (``in_turns``: the view may draw it a part per turn, see :class:`ViewUpdate`)."""
         view = self.current_view()
         analysis = self.session.analysis
         required = getattr(view, "required", view.needs)  # (the KPIs draw before their money comes)
@@ -413,7 +414,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         if len(last) == len(drawn) and all(a is b for a, b in zip(last, drawn, strict=True)):
             return
         self._drawn[name] = drawn
-        view.update(ViewUpdate(self.session.now, analysis=analysis))
+        view.update(ViewUpdate(self.session.now, analysis=analysis, in_turns=in_turns))
         self.views_refreshed.emit()
 
     def refresh_views(self) -> None:

@@ -46,6 +46,10 @@ class ViewUpdate:
     live: LiveState | None = None
     analysis: Analysis | None = None
     """Has at least the view's :attr:`View.needs` computed (None: nothing new)."""
+    in_turns: bool = False
+    """The view may draw ``analysis`` a part per event-loop turn (the window, while the user
+    works: several charts redrawn in one turn held it 130-220 ms); False: all of it now
+    (scripts, screenshots, tests)."""
 
 
 class View(Protocol):

@@ -1,0 +1,137 @@
+"""The owners' table of the KPI tab as a Qt model: display texts, money in red below zero, sorting.
+
+Rows are :func:`twin_app.analysis.kpis.owner_table`'s dictionaries; the model formats them for
+display and sorts them by the value, not the text (a loss of 1,000 sorts below one of 50).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
+
+from twin_app.gui import theme
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+"""The role the table sorts by: the value itself (numbers as numbers, no value lowest)."""
+
+
+class OwnerTableModel(QAbstractTableModel):
+    """Rows of twin_app.analysis.kpis.owner_table as a Qt model (display text and sort keys)."""
+
+    COLUMNS: tuple[tuple[str, str], ...] = (
+        ("name", "Owner"),
+        ("kind", "Kind"),
+        ("machines", "Machines"),
+        ("utilisation", "Utilisation"),
+        ("cost", "Cost"),
+        ("revenue", "Revenue"),
+        ("profit", "Profit"),
+        ("margin", "Margin"),
+        ("npv", "NPV"),
+        ("roi", "ROI"),
+        ("payback", "Payback (y)"),
+        ("co2", "CO2 (kg)"),
+    )
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[dict[str, Any]] = []
+        self.colors: list[str] = []
+        self._sort = (6, Qt.SortOrder.DescendingOrder)
+
+    def set_rows(self, rows: list[dict[str, Any]], colors: list[str] | None = None) -> None:
+        """New rows (with each row's owner colour), kept in the current sort order."""
+        pairs = list(zip(rows, colors or [""] * len(rows), strict=False))
+        self.layoutAboutToBeChanged.emit()
+        self.rows = [r for r, _ in pairs]
+        self.colors = [c for _, c in pairs]
+        self._apply_sort()
+        self.layoutChanged.emit()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by the raw values of ``column`` (the view calls this on a header click): in Python,
+        once, instead of a proxy asking for every cell through data() at every refresh."""
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self._apply_sort()
+        self.layoutChanged.emit()
+
+    def _apply_sort(self) -> None:
+        column, order = self._sort
+        key = self.COLUMNS[column][0]
+        pairs = list(zip(self.rows, self.colors or [""] * len(self.rows), strict=False))
+        pairs.sort(key=lambda pair: self.sort_key(pair[0].get(key)), reverse=order == Qt.SortOrder.DescendingOrder)
+        self.rows = [r for r, _ in pairs]
+        self.colors = [c for _, c in pairs]
+
+    @staticmethod
+    def sort_key(value: Any) -> tuple[int, Any]:
+        """Numbers by value, text case-blind, missing values last when ascending."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return (1, float(value))
+        if value is None:
+            return (0, 0.0)
+        return (2, str(value).lower())
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section][1]
+        if role == Qt.ItemDataRole.TextAlignmentRole and orientation == Qt.Orientation.Horizontal and section >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        key = self.COLUMNS[index.column()][0]
+        value = row.get(key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(key, value)
+        if role == Qt.ItemDataRole.EditRole:  # the number itself (Export CSV writes it)
+            return value if isinstance(value, int | float) else self._text(key, value)
+        if role == SORT_ROLE:
+            if isinstance(value, int | float):
+                return float(value)
+            return -math.inf if value is None else str(value).lower()
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.DecorationRole and key == "name" and index.row() < len(self.colors):
+            return QColor(self.colors[index.row()])
+        money = key in ("profit", "margin", "npv", "roi")
+        if role == Qt.ItemDataRole.ForegroundRole and money and isinstance(value, int | float) and round(value) < 0:
+            return QColor(theme.NEGATIVE)
+        return None
+
+    def display_texts(self, column: int, rows: int) -> list[str]:
+        """The display texts of ``column``'s first ``rows`` rows, without a Qt call per cell:
+        what :mod:`~twin_app.gui.table_fit` measures (217 owners x 12 columns through
+        ``data()`` were 60-120 ms of a live refresh on the GUI thread)."""
+        key = self.COLUMNS[column][0]
+        return [self._text(key, row.get(key)) for row in self.rows[:rows]]
+
+    @staticmethod
+    def _text(key: str, value: Any) -> str:
+        if value is None:
+            return "-"
+        if key == "kind":
+            return str(value).replace("_", " ")
+        if key in ("utilisation", "margin", "roi"):
+            return f"{float(value) * 100:.1f} %"
+        if key == "payback":
+            return f"{float(value):.1f}"
+        if key in ("cost", "revenue", "profit", "npv"):
+            return f"{round(float(value)):,}"  # never "-0": a loss below one unit shows as 0
+        if key == "co2":
+            return f"{float(value):,.1f}"
+        return str(value)
