@@ -215,8 +215,8 @@ class KpiView(QWidget):
 
         self.hist_widget = pg.PlotWidget(enableMenu=False)
         hist = self.hist_widget.getPlotItem()
-        theme.style_plot(hist, left="Orders", bottom="Lead time (hours)")
-        theme.set_title(hist, "Lead time distribution (delivered orders)")
+        theme.style_plot(hist, left="Delivered orders", bottom="Lead time (hours)")
+        theme.set_title(hist, "Lead time distribution")
         hist.getViewBox().setMouseEnabled(x=False, y=False)
         self.hist_bars = pg.BarGraphItem(
             x0=[], width=[], height=[], brush=pg.mkBrush(theme.colors.accent), pen=pg.mkPen(theme.colors.panel, width=1)
