@@ -101,3 +101,24 @@ def test_an_owner_table_behind_the_final_cards_says_so(qtbot, tiny, tiny_result,
     assert not view.as_of.isHidden()
     assert f"owners' table up to {format_clock(tiny_half_result.end)}" in text
     assert "cards" not in text and "charts" not in text  # those are current
+
+
+def test_the_line_of_the_figures_age_follows_the_clock_between_figures(qtbot, window, tiny_path):
+    """The KPI and Utilisation tabs name the run's clock in their line of how far the figures are
+    behind; the clock moves on (and the run ends) between two answers of the analysis: the trial
+    read 'the run is at 18d' under final-looking cards after the run had completed at 28d."""
+    from twin_app.gui.theme import format_clock
+
+    assert window.open_scenario(tiny_path, ask=False)
+    window.run_to(600.0)
+    for name, line in (
+        ("kpis", lambda: window.kpi_view.as_of),
+        ("utilisation", lambda: window.utilisation_view.empty_note),
+    ):
+        window.show_view(name)
+        assert "The run is at" not in line().text() and "the run is at" not in line().text()  # the figures are current
+        window.session.now = 2000.0  # the run went on; its figures did not come yet
+        window._clock_told = 0.0
+        window._after_poll()
+        assert f"at {format_clock(2000.0)}" in line().text() and f"up to {format_clock(600.0)}" in line().text()
+        window.session.now = 600.0

@@ -307,6 +307,8 @@ class KpiView(QWidget):
         self.replication_texts: dict[str, tuple[str, str]] | None = None
         """Card texts over several replications (mean, 95% CI), shown instead of the run's own."""
         self._turns = InTurns(self)
+        self._shown: Analysis | None = None
+        """The newest analysis drawn (its line is redrawn when only the clock moves)."""
         """The parts of the newest figures not drawn yet (see :meth:`show_analysis`)."""
 
     def set_run(self, run: RunContext) -> None:
@@ -351,6 +353,7 @@ class KpiView(QWidget):
 
     def clear(self) -> None:
         self._turns.cancel()
+        self._shown = None
         self.kpis = {}
         self._operating = {}
         self._drawn = {}
@@ -368,6 +371,8 @@ class KpiView(QWidget):
     def update(self, data: ViewUpdate) -> None:
         if data.analysis is not None:
             self.show_analysis(data.analysis, data.now, in_turns=data.in_turns)
+        elif self._shown is not None:  # the clock moved on (or the run ended): the line says so
+            self._show_note(self._shown, data.now)
 
     def show_analysis(self, analysis: Analysis, now: float | None = None, *, in_turns: bool = False) -> None:
         """Cards, charts and table from an analysis with this view's parts computed; ``now``, the
@@ -385,6 +390,7 @@ class KpiView(QWidget):
         )
 
     def _show_cards(self, analysis: Analysis, now: float | None) -> None:
+        self._shown = analysis
         new_money = analysis.has("kpis") and self._new("kpis", analysis.kpis)
         if new_money:
             self.kpis = analysis.kpis
@@ -393,6 +399,10 @@ class KpiView(QWidget):
             self._operating = analysis.operating_kpis
         if new_money or new_rest:
             self._set_cards()
+        self._show_note(analysis, now)
+
+    def _show_note(self, analysis: Analysis, now: float | None) -> None:
+        """The line under the cards: the warm-up, and how far the figures are behind ``now``."""
         window = card_kpis(self.kpis, self._operating).get("window") or {}
         notes = [
             warmup_note(float(window.get("start", 0.0)), float(window.get("end", 0.0)), self._warmup),

@@ -19,6 +19,7 @@ emitted as :attr:`MainWindow.error_shown`.
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,10 @@ from twin_app.gui.window_settings import WindowSettings
 from twin_app.model.events import EventBatch, RunEnd, RunInfo
 from twin_app.model.scenario import Scenario
 from twin_app.samples import SAMPLES_DIR
+
+CLOCK_TO_VIEW_SECONDS = 1.0
+"""How often the shown view is told the run's clock while nothing else changes (its lines of how
+far its figures are behind follow it)."""
 
 VIEW_NAMES = ("map", "gantt", "utilisation", "bottlenecks", "kpis", "compare", "sweep", "editor")
 
@@ -101,6 +106,8 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         self.bridge.analysed.connect(self._on_analysed)
         self.bridge.polled.connect(self._after_poll)
 
+        self._clock_told = 0.0
+        """When the shown view was last told the clock (:meth:`_after_poll`)."""
         self._unstyled: list[Any] = []
         """Views the last theme change has not restyled yet (hidden; restyled in idle turns)."""
         self._restyle_timer = QTimer(self)
@@ -376,12 +383,19 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
     def _after_poll(self) -> None:
         """State, actions and the busy badge, after every poll and command."""
         state = self.session.state
-        if state != self._last_state:
+        changed = state != self._last_state
+        if changed:
             self._last_state = state
             enable_for(self.controls, self, self.session)
             self._update_state_label()
             self.state_changed.emit(state)
         view = self.current_view()
+        if changed or time.monotonic() - self._clock_told >= CLOCK_TO_VIEW_SECONDS:
+            # The figures' lines ("the run is at X: figures up to Y") follow the clock and the
+            # run's end, not only new figures: the trial read "the run is at 18d" after the run
+            # had completed at 28d, its final figures still being worked out.
+            self._clock_told = time.monotonic()
+            view.update(ViewUpdate(self.session.now))
         busy = self.session.analysing(view.needs)
         self._show_busy(busy)
 

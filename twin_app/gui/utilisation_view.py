@@ -169,6 +169,8 @@ class UtilisationView(QWidget):
     def update(self, data: ViewUpdate) -> None:
         if data.analysis is not None:
             self.show_analysis(data.analysis, data.now)
+        elif self._last is not None:  # the clock moved on (or the run ended): the note says so
+            self._show_note(self._last, data.now)
 
     def show_analysis(self, analysis: Analysis, now: float | None = None) -> None:
         """Both charts from an analysis with this view's parts computed; ``now``, the run's
@@ -189,6 +191,11 @@ class UtilisationView(QWidget):
                 cumulative = cumulative + fractions[:, s] * 100.0
                 curve.setData(x, np.repeat(cumulative, 2))
             self.time_widget.getPlotItem().setXRange(float(edges[0]), float(edges[-1]), padding=0.01)
+        self._show_note(analysis, now)
+
+    def _show_note(self, analysis: Analysis, now: float | None) -> None:
+        """'No figures yet', or how far the figures are behind the run's clock ``now``."""
+        result = analysis.result
         ends = analysis.end_of(*self.needs)
         behind = behind_note(ends, now) if now is not None and result.duration > 0 else None
         self.empty_note.setText(behind or EMPTY_NOTE)
