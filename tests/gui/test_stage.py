@@ -170,3 +170,18 @@ def test_presentation_restyles_the_shown_view_at_once_and_the_hidden_ones_one_pe
     qtbot.waitUntil(lambda: len(calls) == len(window.views()))
     assert sorted(calls) == sorted(view.title for view in window.views())
     window.set_presentation(False)
+
+
+def test_leaving_presentation_puts_the_window_back_where_it_was_and_as_large(qtbot, window):
+    """The trial (openbox): after Esc the window came back at 0,0 with its title bar off the
+    screen, so it could not be dragged."""
+    window.setGeometry(120, 90, 1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    before = window.geometry()
+    window.set_presentation(True)
+    qtbot.waitUntil(lambda: window.isFullScreen(), timeout=2000)
+    window.set_presentation(False)
+    qtbot.wait(50)
+    assert not window.isFullScreen()
+    assert window.geometry() == before

@@ -130,7 +130,7 @@ class Presentation:
                 "maximized": window.isMaximized(),
                 "docks": docks,
                 "front": [dock for dock in docks if not dock.visibleRegion().isEmpty()],  # tabs in front
-                "size": window.size(),
+                "geometry": window.geometry(),  # where it was, too: not back at 0,0 under its title bar
                 "speed": (window.speed, window.fastest),
                 "path": window.path,
                 "view": window.tabs.currentIndex(),
@@ -171,11 +171,12 @@ class Presentation:
                 window.showMaximized()
             elif window.isFullScreen():
                 window.showNormal()
-            size = self._before_presentation.get("size")
-            if size is not None and not window.isMaximized():
-                # the larger type grew the window's minimum (and so the window): give its size back
-                window.resize(size)
-                QTimer.singleShot(0, lambda: window.isMaximized() or window.resize(size))  # after the WM restores it
+            geometry = self._before_presentation.get("geometry")
+            if geometry is not None and not window.isMaximized():
+                # the larger type grew the window's minimum (and so the window): give its size and
+                # place back (a window manager put it at 0,0, its title bar off the screen)
+                window.setGeometry(geometry)
+                QTimer.singleShot(0, lambda: window.isMaximized() or window.setGeometry(geometry))  # after the WM
 
     def _put_back_later(self) -> None:
         """After leaving: if the tour left its own sample or run on screen, reopen the user's file
