@@ -146,3 +146,37 @@ def test_the_money_never_keeps_the_cheap_figures_waiting(session, tiny):
     poll_until(session, lambda: session.fresh(("kpis",)), 60.0)
     assert session.analysis.kpis == compute_kpis(session.current_result())
     assert np.allclose(session.analysis.durations.sum(axis=1), session.analysis.result.duration)
+
+
+class _SlowToStop:
+    """A run's process that takes its time to end after stop (then had to be killed)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.stopped = False
+        self.release = threading.Event()
+
+    def stop(self) -> None:
+        self.stopped = True
+
+    def join(self, timeout: float | None = None) -> bool:
+        self.release.wait(10)
+        return False
+
+
+def test_reset_does_not_wait_for_the_runs_process_and_says_later_if_it_had_to_be_killed(session, tiny):
+    """The window's Reset waited ~100 ms on the large network for the simulation's process to
+    close its results database and end; it now goes on at once, and a process that had to be
+    killed is reported on a later poll."""
+    from twin_app.experiments.session import SLOW_TO_STOP
+
+    session.open(tiny)
+    slow = _SlowToStop()
+    session.runner = slow
+    assert session.discard(wait=False)  # returned while the process is still ending
+    assert slow.stopped and session.runner is None and session.state == "ready"
+    assert session.take_notices() == []
+    slow.release.set()
+    poll_until(session, lambda: SLOW_TO_STOP in session._notices, 10.0)
+    assert session.take_notices() == [SLOW_TO_STOP] and session.take_notices() == []

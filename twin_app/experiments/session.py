@@ -25,6 +25,7 @@ batches since the last poll merged into one), ``Ended(end)``, ``PausedAt(now)``,
 from __future__ import annotations
 
 import queue
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -50,6 +51,9 @@ STATES = ("empty", "ready", "running", "paused", "stopping", "finished", "failed
 
 UNFINISHED = ("running", "paused", "stopping")
 """States in which a run has results that closing or opening another file would discard."""
+
+SLOW_TO_STOP = "The simulation process was slow to stop and was ended."
+"""What the user is told when a discarded run's process had to be killed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +139,7 @@ class RunSession:
         """(scenario) -> SimulationFactory; the factory is sent to the simulation's process, so
         it must pickle (a module-level class or function, e.g. SimulationBuilder)."""
         self.extra_observers: list[RunObserver] = []
+        self._notices: list[str] = []
         """Observers attached to every new run: the results-database writer, or a test's failing
         observer. They run in the simulation's process (so they must pickle), and in this
         process for :meth:`run_to`."""
@@ -253,14 +258,22 @@ class RunSession:
         if self.runner is not None:
             self.runner.set_speed(self.speed, self.fastest)
 
-    def discard(self, timeout: float = 5.0) -> bool:
+    def discard(self, timeout: float = 5.0, *, wait: bool = True) -> bool:
         """Stop the simulation (if any) and forget the run; False if its process did not end in
-        ``timeout`` and was killed (its stored run then reads back 'incomplete')."""
+        ``timeout`` and was killed (its stored run then reads back 'incomplete').
+
+        ``wait`` False (the window's Reset): do not wait for the process to end (it closes its
+        results database first: ~100 ms of the large network's Reset); a thread waits for it,
+        and if it had to be killed, :meth:`take_notices` says so later. Returns True then."""
         runner, self.runner = self.runner, None
         stopped = True
         if runner is not None:
             runner.stop()
-            stopped = runner.join(timeout)
+            if wait:
+                stopped = runner.join(timeout)
+            else:
+                reaper = threading.Thread(target=self._reap, args=(runner, timeout), name="sim-reaper", daemon=True)
+                reaper.start()
         self.analyses.reset()
         had_data = self.version > 0
         self._clear_run()
@@ -269,6 +282,15 @@ class RunSession:
             release_memory()
         self._start_spare()
         return stopped
+
+    def _reap(self, runner: ProcessRunner, timeout: float) -> None:
+        if not runner.join(timeout):
+            self._notices.append(SLOW_TO_STOP)  # (a list's append is safe from any thread)
+
+    def take_notices(self) -> list[str]:
+        """What the session has to tell the user since the last call (a run that was slow to stop)."""
+        notices, self._notices = self._notices, []
+        return notices
 
     def close(self) -> None:
         """End the simulation and analysis processes (the window is closing)."""

@@ -346,8 +346,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         self._after_poll()
 
     def _stop_worker(self) -> None:
-        if not self.session.discard():
-            self.notify("The simulation process was slow to stop and was ended.", 5000)
+        self.session.discard(wait=False)  # (if it has to be killed, the session says so later)
         self.bridge.reset_counts()
 
     def _discard_run(self) -> None:
@@ -389,6 +388,8 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
             enable_for(self.controls, self, self.session)
             self._update_state_label()
             self.state_changed.emit(state)
+        for notice in self.session.take_notices():
+            self.notify(notice, 5000)
         view = self.current_view()
         if changed or time.monotonic() - self._clock_told >= CLOCK_TO_VIEW_SECONDS:
             # The figures' lines ("the run is at X: figures up to Y") follow the clock and the
