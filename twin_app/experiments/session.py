@@ -264,7 +264,10 @@ class RunSession:
 
         ``wait`` False (the window's Reset): do not wait for the process to end (it closes its
         results database first: ~100 ms of the large network's Reset); a thread waits for it,
-        and if it had to be killed, :meth:`take_notices` says so later. Returns True then."""
+        and if it had to be killed, :meth:`take_notices` says so later. Returns True then. The
+        run's memory then goes back to the system when the caller calls
+        :func:`~twin_app.experiments.memory.release_memory` (the window: once its views have let go
+        of the run too, in a later turn), not here (a collector's pass and a trim, ~60 ms)."""
         runner, self.runner = self.runner, None
         stopped = True
         if runner is not None:
@@ -278,7 +281,7 @@ class RunSession:
         had_data = self.version > 0
         self._clear_run()
         self.state = "empty" if self.scenario is None else "ready"
-        if had_data:
+        if had_data and wait:
             release_memory()
         self._start_spare()
         return stopped

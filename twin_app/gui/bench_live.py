@@ -288,6 +288,9 @@ def measure_stalls(
             )  # as File > Open does it, with the probe running
             window.session.wait_ready()  # a user presses Run after the process is ready: time the run
             window.set_speed(speed, fastest)
+            settled = time.perf_counter() + 10.0  # the window has made its late views (Compare, Sweep)
+            while not (window.compare_view.built and window.sweep_view.built) and time.perf_counter() < settled:
+                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
             for _ in range(10):
                 app.processEvents()
             memory_before = resident_mb()

@@ -7,9 +7,10 @@ turn: the map, the Gantt's 2,932 rows, the Bottlenecks slots, the utilisation an
 ms: the Bottlenecks bars ~100 ms, the map's labels ~80 ms, each chart ~35 ms). :class:`LateRuns`
 does such a change to the shown view at once and to each hidden view in an idle turn of its own
 (a 0 ms single-shot timer, one view a turn), as the window restyles its hidden views after a
-theme change. Before a view is shown, before a run starts and before anything reads or feeds
-every view, the window calls :meth:`flush` so no view ever shows or takes data of the scenario
-or the run before.
+theme change; the discarded run's memory goes back to the system in a turn after the last
+(:meth:`LateRuns.release_later`: a collector's pass and a trim, ~60 ms). Before a view is
+shown, before a run starts and before anything reads or feeds every view, the window calls
+:meth:`flush` so no view ever shows or takes data of the scenario or the run before.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ class LateRuns(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._next)
+        self._trim_timer = QTimer(self)
+        self._trim_timer.setSingleShot(True)
+        self._trim_timer.setInterval(0)
+        self._trim_timer.timeout.connect(self._trim_now)
 
     def give(self, run: RunContext, views: list[Any], shown: Any | None = None) -> None:
         """``run`` to ``shown`` now and to the other ``views`` in idle turns (all now if no
@@ -51,8 +56,12 @@ class LateRuns(QObject):
 
     def clear(self, views: list[Any], shown: Any | None = None) -> None:
         """Clear ``shown`` now and the other ``views`` in idle turns (after what they still had
-        to do); the memory they free goes back to the system once the last is done."""
+        to do)."""
         self._later(views, shown, _clear)
+
+    def release_later(self) -> None:
+        """Give freed memory back to the system (a discarded run's: the session's and, once
+        they have let go of it, the views') in an idle turn after the views' pending work."""
         self._trim = True
         if not self.pending:
             self._release()
@@ -97,8 +106,12 @@ class LateRuns(QObject):
 
     def _release(self) -> None:
         if self._trim:
+            self._trim_timer.start()  # (a turn of its own: a collector's pass and a trim, ~60 ms)
+
+    def _trim_now(self) -> None:
+        if self._trim and not self.pending:
             self._trim = False
-            release_memory(collect=False)  # the views' arrays (freed by refcount); the session collected
+            release_memory()  # the run's memory: the session's and the views' (see RunSession.discard)
 
 
 def _take_run(late: LateRuns, view: Any) -> None:

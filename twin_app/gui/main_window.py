@@ -347,6 +347,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
 
     def _stop_worker(self) -> None:
         self.session.discard(wait=False)  # (if it has to be killed, the session says so later)
+        self.late_runs.release_later()  # the run's memory, once the views have let go of it too
         self.bridge.reset_counts()
 
     def _discard_run(self) -> None:
