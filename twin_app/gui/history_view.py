@@ -14,13 +14,11 @@ the database work with the same store functions as the CLI's commands.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import threading
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -54,9 +52,9 @@ from twin_app.errors import TwinError
 from twin_app.experiments.live_record import origin_text, scenario_label
 from twin_app.experiments.stored_run import StoredRun, load_stored_run
 from twin_app.gui.docks import dock_action
+from twin_app.gui.rows_model import SORT_ROLE, RowsModel
 from twin_app.gui.table_export import table_menu_actions
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUSES = ("all statuses", "completed", "stopped", "incomplete", "failed", "running")
 
@@ -132,7 +130,7 @@ def stored_run_caption(run: StoredRun) -> str:
     )
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RowsModel):
     """History rows as a Qt table (display text, sort keys, the row's id)."""
 
     COLUMNS: tuple[tuple[str, str], ...] = (
@@ -146,40 +144,21 @@ class HistoryModel(QAbstractTableModel):
         ("id", "Id"),
     )
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[dict[str, Any]] = []
-
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section][1]
-        return None
-
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
-        key = self.COLUMNS[index.column()][0]
-        value = row.get(key)
+        row, key, value = self.cell(index)
         if role == Qt.ItemDataRole.DisplayRole:
             if value is None:
                 return ""
             return _local_time(value) if key == "started" else str(value)
         if role == SORT_ROLE:
-            if isinstance(value, int | float):
-                return float(value)
-            return -math.inf if value is None else str(value).lower()
+            return self.sort_value(value)
         if role == ID_ROLE:
             return row["id"]
         if role == Qt.ItemDataRole.ToolTipRole:

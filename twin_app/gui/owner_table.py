@@ -6,20 +6,17 @@ display and sorts them by the value, not the text (a loss of 1,000 sorts below o
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from twin_app.gui import theme
-
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-"""The role the table sorts by: the value itself (numbers as numbers, no value lowest)."""
+from twin_app.gui.rows_model import SORT_ROLE, RowsModel
 
 
-class OwnerTableModel(QAbstractTableModel):
+class OwnerTableModel(RowsModel):
     """Rows of twin_app.analysis.kpis.owner_table as a Qt model (display text and sort keys)."""
 
     COLUMNS: tuple[tuple[str, str], ...] = (
@@ -39,7 +36,6 @@ class OwnerTableModel(QAbstractTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[dict[str, Any]] = []
         self.colors: list[str] = []
         self._sort = (6, Qt.SortOrder.DescendingOrder)
 
@@ -77,33 +73,21 @@ class OwnerTableModel(QAbstractTableModel):
             return (0, 0.0)
         return (2, str(value).lower())
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section][1]
         if role == Qt.ItemDataRole.TextAlignmentRole and orientation == Qt.Orientation.Horizontal and section >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return super().headerData(section, orientation, role)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
-        key = self.COLUMNS[index.column()][0]
-        value = row.get(key)
+        _row, key, value = self.cell(index)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(key, value)
         if role == Qt.ItemDataRole.EditRole:  # the number itself (Export CSV writes it)
             return value if isinstance(value, int | float) else self._text(key, value)
         if role == SORT_ROLE:
-            if isinstance(value, int | float):
-                return float(value)
-            return -math.inf if value is None else str(value).lower()
+            return self.sort_value(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DecorationRole and key == "name" and index.row() < len(self.colors):
