@@ -122,3 +122,34 @@ def test_the_line_of_the_figures_age_follows_the_clock_between_figures(qtbot, wi
         window._after_poll()
         assert f"at {format_clock(2000.0)}" in line().text() and f"up to {format_clock(600.0)}" in line().text()
         window.session.now = 600.0
+
+
+def test_the_line_coming_and_going_does_not_move_the_charts(qtbot, tiny, tiny_result, tiny_half_result):
+    """Shown, hidden or reworded, the line under the cards keeps its room: moving the charts and
+    the table laid them out and painted them again (30-75 ms each time on the large network)."""
+    from twin_app.analysis.snapshot import PARTS, Analysis
+    from twin_app.gui.kpi_view import KpiView
+    from twin_app.gui.view import ViewUpdate
+
+    view = KpiView()
+    qtbot.addWidget(view)
+    view.resize(1400, 900)
+    view.set_run(context(tiny))
+    view.show()
+    qtbot.waitExposed(view)
+    current = Analysis(tiny_result)
+    current.compute(*view.needs)
+    view.update(ViewUpdate(tiny_result.end, analysis=current))
+    qtbot.wait(20)
+    assert view.as_of.isHidden()
+    where = view._charts.geometry()
+    half = Analysis(tiny_half_result)
+    half.compute(*view.needs)
+    values = {p: getattr(half, p) for p in PARTS if half.has(p)}
+    behind = Analysis.from_parts(tiny_result, values, {p: float(tiny_half_result.end) for p in values})
+    view.update(ViewUpdate(tiny_result.end, analysis=behind))
+    qtbot.wait(20)
+    assert not view.as_of.isHidden() and view._charts.geometry() == where
+    view.update(ViewUpdate(tiny_result.end, analysis=current))
+    qtbot.wait(20)
+    assert view.as_of.isHidden() and view._charts.geometry() == where

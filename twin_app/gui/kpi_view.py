@@ -280,6 +280,15 @@ class KpiView(QWidget):
         self.as_of.setObjectName("CardDetail")
         self.as_of.setWordWrap(True)
         self.as_of.setVisible(False)
+        # The line sits in a box two lines high whether it shows or not: shown, hidden, or one
+        # line after two, it moved the charts and the table, which then laid out and painted
+        # again (30-75 ms each time, and the line follows the run's clock).
+        self._note_box = QWidget()
+        note_layout = QVBoxLayout(self._note_box)
+        note_layout.setContentsMargins(0, 0, 0, 0)
+        note_layout.addWidget(self.as_of)
+        note_layout.addStretch(1)
+        self._note_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         # In a small window (1100x700, a dock open) or with presentation's larger fonts the owner
         # table was squeezed to one to three rows: the charts and the table keep a least height
         # (:meth:`_keep_room`) and the view scrolls when the window is smaller than that.
@@ -289,7 +298,7 @@ class KpiView(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(8)
         layout.addLayout(grid)
-        layout.addWidget(self.as_of)
+        layout.addWidget(self._note_box)
         layout.addWidget(lower, 1)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
@@ -343,6 +352,7 @@ class KpiView(QWidget):
         scrollbar = self.table.horizontalScrollBar().sizeHint().height()
         self._table_box.setMinimumHeight(title + header + TABLE_ROWS_KEPT * rows + scrollbar + 8)
         self._charts.setMinimumHeight(int(190 * theme.scale))
+        self._note_box.setMinimumHeight(2 * self.as_of.fontMetrics().lineSpacing() + 2)
 
     def restyle(self) -> None:
         """Colours of the active theme (the plots are restyled by the window)."""
