@@ -125,6 +125,9 @@ class UtilisationView(QWidget):
         """Says the run has no figures yet, or that they are older than the run (behind_note)."""
         self.empty_note.setObjectName("Hint")
         self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        policy = self.empty_note.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # coming and going (it follows the clock) moves no chart
+        self.empty_note.setSizePolicy(policy)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.bars_widget)
