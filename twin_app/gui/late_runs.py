@@ -67,6 +67,11 @@ class LateRuns(QObject):
             self._release()
 
     @property
+    def done(self) -> bool:
+        """Nothing is left to do, the memory given back included."""
+        return not self.pending and not self._trim
+
+    @property
     def waiting(self) -> list[Any]:
         """The views with something still to do, each once."""
         return list(dict.fromkeys(view for view, _ in self.pending))
