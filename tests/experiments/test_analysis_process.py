@@ -109,7 +109,9 @@ def test_two_quick_resets_leave_one_process_with_the_newest_run(tiny, starts):
         process.submit(("kpis",), tiny.run.warmup, urgent=True)
         starts.release()
         assert _kpis_end(process) == 500.0
-        starts.wait_started(3)
+        starts.wait_started(2)  # the first and the newest: one replaced before it started never starts
+        time.sleep(0.2)
+        assert len(starts.children) == 2
         assert process.pid in [child.pid for child in starts.children]
         assert all(_ended(child.pid) for child in starts.children if child.pid != process.pid)  # only the newest left
     finally:
@@ -125,3 +127,23 @@ def test_closing_while_the_process_starts_ends_it_once_it_is_up(tiny, starts):
     starts.release()
     starts.wait_started(1)
     assert _ended(starts.children[0].pid)  # nothing left running
+
+
+def test_a_process_replaced_at_a_reset_starts_later_unless_figures_are_asked_for(tiny, starts):
+    """After a reset the fresh child waits (RESTART_LATER_SECONDS) so that it does not take the
+    cores the window needs to repaint; a request for figures starts it at once."""
+    process = AnalysisProcess()
+    try:
+        process.open(tiny, Layout.build(tiny))
+        process.start()
+        _run(process, tiny, 300.0)
+        starts.wait_started(1)
+        process.reset()
+        time.sleep(0.3)
+        assert len(starts.children) == 1  # the fresh one not started yet
+        _run(process, tiny, 400.0)
+        process.submit(("kpis",), tiny.run.warmup, urgent=True)
+        assert _kpis_end(process) == 400.0  # asked for figures: started at once, answered
+        assert len(starts.children) == 2
+    finally:
+        process.close()

@@ -57,6 +57,12 @@ from twin_app.model.events import EVENT_DTYPE, ORDER_DTYPE, EventBatch, RunEnd, 
 from twin_app.model.layout import Layout
 from twin_app.model.scenario import Scenario
 
+RESTART_LATER_SECONDS = 1.5
+"""A child replaced at a reset starts this much later, unless figures are asked for sooner: two
+analysis processes and the spare simulation process starting at once (~1 s of CPU each, importing
+numpy and the engine) on 2 cores starved the window's repaint after Reset (the longest gap in
+the 1.5 s after it 220-241 ms; 128-134 ms with the analysis processes started later)."""
+
 ANALYSIS_NICENESS = 10
 """How much lower than the app the analysis process runs (all but its urgent requests)."""
 
@@ -113,6 +119,8 @@ class AnalysisProcess:
         self._sender: threading.Thread | None = None
         """The current child's sender thread (None: no child asked for yet)."""
         self._starting = False
+        self._wanted = threading.Event()
+        """Figures were asked for: a fresh child waiting to start (after a reset) starts now."""
         """The current child's sender is still starting it."""
         self._child: Any = None
         self._conn: Connection | None = None
@@ -152,7 +160,8 @@ class AnalysisProcess:
         self._outbox = queue.Queue()
         self._sender, self._child, self._conn = None, None, None
         self._fed = threading.Event()
-        self._start_child()
+        self._wanted = threading.Event()
+        self._start_child(later=RESTART_LATER_SECONDS)
         if self._scenario is not None:
             self._outbox.put(("open", self._generation, _Pickled(self._scenario)))
         return True
@@ -189,6 +198,7 @@ class AnalysisProcess:
         ``urgent``: at the app's priority, not the lowered one (see the module docstring)."""
         with self._lock:
             self._start_child()
+            self._wanted.set()  # (a fresh child waiting to start starts now)
             self._fed.set()
             self._tickets += 1
             self._waiting[self._tickets] = tuple(parts)
@@ -237,6 +247,7 @@ class AnalysisProcess:
         """Stop the child and the threads (a child still being started is closed once it is up)."""
         with self._lock:
             self._closed = True
+            self._wanted.set()
             self._outbox.put(("close",))
             sender = self._sender
         if sender is not None:
@@ -247,17 +258,28 @@ class AnalysisProcess:
 
     # -- plumbing ------------------------------------------------------------------------------
 
-    def _start_child(self) -> None:
-        """Have a child started (by its sender thread: the caller does not wait for it)."""
+    def _start_child(self, later: float = 0.0) -> None:
+        """Have a child started (by its sender thread: the caller does not wait for it), after
+        ``later`` seconds unless figures are asked for sooner."""
         if self._sender is not None or self._closed:
             return
         self._starting = True
-        self._sender = threading.Thread(target=self._serve, args=(self._outbox,), name="analysis-sender", daemon=True)
+        args = (self._outbox, later, self._wanted)
+        self._sender = threading.Thread(target=self._serve, args=args, name="analysis-sender", daemon=True)
         self._sender.start()
 
-    def _serve(self, outbox: queue.Queue[tuple[Any, ...]]) -> None:
+    def _serve(self, outbox: queue.Queue[tuple[Any, ...]], later: float, wanted: threading.Event) -> None:
         """The sender thread: start the child, send it ``outbox`` until "close", let it end."""
         child, conn, why = None, None, ""
+        if later:
+            wanted.wait(later)
+        if self._closed or outbox is not self._outbox:  # (closed or replaced while it waited)
+            with self._lock:
+                if outbox is self._outbox:
+                    self._starting = False
+                    self._lock.notify_all()
+            self._send(None, outbox)  # (drops what was queued, up to its "close")
+            return
         try:
             child, conn = _spawn()
         except Exception as error:  # (no process could be started: too many, out of memory...)
