@@ -64,6 +64,13 @@ def test_a_gui_run_is_stored_with_its_status(qtbot, window, tiny_path):
     discarded = control.record.run_id
     window.reset(ask=False)  # discarded before its KPIs: the CLI's killed run
 
+    def statuses() -> dict[str, str]:
+        with ResultsStore(database) as store:
+            return {r["id"]: r["status"] for r in store.list_runs()}
+
+    # Reset does not wait for the run's process to end; it reads 'running' until that process
+    # has closed its database (well under a second), then 'incomplete'.
+    qtbot.waitUntil(lambda: statuses()[discarded] != "running", timeout=10_000)
     with ResultsStore(database) as store:
         status = {r["id"]: r["status"] for r in store.list_runs()}
         assert status[stopped] == "stopped"
