@@ -29,3 +29,41 @@ def test_show_view_draws_the_newest_figures_at_once_for_scripts(window, tiny_pat
     window._drawn.pop("kpis", None)
     window.show_view("kpis")
     assert window.kpi_view.card_text("completed") == delivered
+
+
+def test_a_tab_switched_to_paints_its_page_once_not_once_per_widget(qtbot, window, tiny_path):
+    """Showing a page queues an update of each of its widgets; delivered one by one they made
+    the window paint the KPI tab's charts three times and its table four (90-110 ms a switch
+    after a large run). A chart may paint a second time (pyqtgraph updates its scene at the
+    first paint)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    assert window.open_scenario(tiny_path, ask=False)
+    window.resize(1600, 1000)
+    window.show()
+    window.run_to(600.0)
+    kpis = window.kpi_view
+    paints: dict[str, int] = {}
+
+    class CountPaints(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                paints[watched.objectName()] = paints.get(watched.objectName(), 0) + 1
+            return False
+
+    counter = CountPaints()
+    watched = {
+        "table": kpis.table.viewport(),
+        "histogram": kpis.hist_widget.viewport(),
+        "wip": kpis.wip_widget.viewport(),
+    }
+    for name, widget in watched.items():
+        widget.setObjectName(name)
+        widget.installEventFilter(counter)
+    for _ in range(2):  # (the first time, the page's first layout)
+        window.view_actions[VIEW_NAMES.index("map")].trigger()
+        qtbot.wait(50)
+        paints.clear()
+        window.view_actions[VIEW_NAMES.index("kpis")].trigger()
+        qtbot.wait(200)
+    assert max(paints.values()) <= 2, paints  # (Qt hands the table's viewport two paint events a pass)

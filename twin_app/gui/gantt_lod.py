@@ -20,6 +20,7 @@ bins merged) so memory stays fixed.
 from __future__ import annotations
 
 import math
+import threading
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,15 +41,53 @@ SHORT_BINS = 8.0
 this means the summary is used from ``SHORT_BINS / 4 = 2`` bins per pixel on."""
 
 
+def grid_shapes(n_rows: int) -> list[tuple[int, int]]:
+    """Shapes of the fine grid and its coarser levels for ``n_rows`` display rows."""
+    n_rows = max(n_rows, 1)
+    bins = MEMORY_CELLS // n_rows
+    n_bins = int(min(MAX_BINS, max(MIN_BINS, 1 << max(bins.bit_length() - 1, 0))))
+    shapes = [(n_rows, n_bins)]
+    while n_bins // 2 >= MIN_BINS // 8:
+        n_bins //= 2
+        shapes.append((n_rows, n_bins))
+    return shapes
+
+
+class _Prefaulted:
+    """Zeroed grids whose memory a background thread has already written once.
+
+    The grid and its levels are ~64 MiB on the large network; the system hands their pages out
+    as they are first written, and on the GUI thread that first writing (the run's first batch
+    and first widening) held the window 80-135 ms. Here a thread writes them while the user is
+    still looking at the loaded network (numpy's fill lets go of the GIL: the GUI thread runs on).
+    """
+
+    def __init__(self, n_rows: int) -> None:
+        self.n_rows = n_rows
+        self.arrays = [np.empty(shape, dtype=np.int32) for shape in grid_shapes(n_rows)]
+        self._thread = threading.Thread(target=self._fault_in, name="gantt-lod-prefault", daemon=True)
+        self._thread.start()
+
+    def _fault_in(self) -> None:
+        for array in self.arrays:
+            array.fill(0)
+
+    def take(self) -> list[np.ndarray]:
+        """The zeroed arrays (waits for the thread if it is still writing them)."""
+        self._thread.join()
+        return self.arrays
+
+
 class LodRaster:
     """Short bars binned per display row into a ``rows x bins`` grid of raster codes.
 
-    A cell holds ``code + 1`` (0: empty), so a new grid is ``np.zeros``: the system hands out
-    pages of zeros as they are first written, where filling 24 MiB with -1 at a run's first
-    batch held the window 40-75 ms on the large network. :meth:`columns` gives codes (-1: empty).
+    A cell holds ``code + 1`` (0: empty). Given the number of display rows up front (the
+    store's, at a scenario's load or Reset), the grid's memory is written once in the
+    background (:class:`_Prefaulted`) so the run's first batches do not pay for it on the
+    GUI thread. :meth:`columns` gives codes (-1: empty).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, n_rows: int = 0) -> None:
         self.structure = -1
         """The store's ``structure`` (rows and colours) this grid was built for."""
         self.done = 0
@@ -65,6 +104,12 @@ class LodRaster:
         """Fine bin columns changed since the coarser levels were last refreshed."""
         self._dirty_count = 0
         self._all_dirty = False
+        self._hi = 0
+        """Fine bin columns in use: every column from here on is 0 in the grid."""
+        self._prefaulted = _Prefaulted(n_rows) if n_rows > 0 else None
+        self._levels_hi = 0
+        """Fine bin columns the coarser levels may hold codes for (every column from here on is
+        0 in them): they are cleared up to here when refreshed whole."""
 
     @property
     def levels(self) -> list[np.ndarray]:
@@ -119,16 +164,22 @@ class LodRaster:
         """Recompute the coarser levels where fine bins changed (live bars land near the clock,
         but a long interval that closes late lands far back: columns, not a range)."""
         finer = self.grid
-        if self._all_dirty:
+        if self._all_dirty:  # (only the columns in use, now or at the last refresh)
+            hi, stale = self._hi, self._levels_hi
             for level in self._levels:
-                np.maximum(finer[:, 0::2], finer[:, 1::2], out=level)
+                hi, stale = (hi + 1) // 2, (stale + 1) // 2
+                np.maximum(finer[:, 0 : 2 * hi : 2], finer[:, 1 : 2 * hi : 2], out=level[:, :hi])
+                if stale > hi:
+                    level[:, hi:stale] = 0
                 finer = level
+            self._levels_hi = self._hi
         elif self._dirty:
             cols = np.unique(np.concatenate(self._dirty))
             for level in self._levels:
                 cols = np.unique(cols // 2)
                 level[:, cols] = np.maximum(finer[:, 2 * cols], finer[:, 2 * cols + 1])
                 finer = level
+            self._levels_hi = max(self._levels_hi, self._hi)
         self._all_dirty, self._dirty, self._dirty_count = False, [], 0
 
     def _start(self, store: GanttStore) -> None:
@@ -137,14 +188,13 @@ class LodRaster:
         self.binned = 0
         self.long_idx = np.empty(0, dtype=np.int64)
         n_rows = max(store.n_rows, 1)
-        bins = MEMORY_CELLS // n_rows
-        self.n_bins = int(min(MAX_BINS, max(MIN_BINS, 1 << max(bins.bit_length() - 1, 0))))
-        self.grid = np.zeros((n_rows, self.n_bins), dtype=np.int32)
-        self._levels = []
-        bins = self.n_bins // 2
-        while bins >= MIN_BINS // 8:
-            self._levels.append(np.zeros((n_rows, bins), dtype=np.int32))
-            bins //= 2
+        prefaulted, self._prefaulted = self._prefaulted, None  # (zeros once: a rebuild allocates)
+        if prefaulted is not None and prefaulted.n_rows == n_rows:
+            self.grid, *self._levels = prefaulted.take()
+        else:
+            self.grid, *self._levels = [np.zeros(shape, dtype=np.int32) for shape in grid_shapes(n_rows)]
+        self.n_bins = self.grid.shape[1]
+        self._hi = self._levels_hi = 0
         t_min = store.t_min if math.isfinite(store.t_min) else 0.0
         t_max = store.t_max if math.isfinite(store.t_max) else t_min + 1.0
         self.t0 = min(t_min, 0.0)
@@ -157,17 +207,21 @@ class LodRaster:
         so k merges cost about two passes over the grid, not k. (Doubling the whole grid k
         times: a 137 ms stall at the start of the large network's run, when one batch reaches
         minutes and the next hours. A one-step ``reshape(rows, n / 2**k, 2**k).max(axis=2)`` is
-        no better: a reduction over an axis of 2 was 100 ms where the pairwise merge takes 9.)"""
+        no better: a reduction over an axis of 2 was 100 ms where the pairwise merge takes 9.)
+        Only the columns in use are merged and cleared: at a run's first widening nearly all of
+        the grid is pages never written, and writing them (zeros) held the window 79 ms on the
+        large network."""
         k = 1
         while self.t0 + self.q * (1 << k) * self.n_bins <= end and (1 << k) < self.n_bins:
             k += 1
         factor = 1 << k
-        kept = self.n_bins
-        grid = self.grid
-        while kept > self.n_bins // factor:
-            kept //= 2
-            np.maximum(grid[:, 0 : 2 * kept : 2], grid[:, 1 : 2 * kept : 2], out=grid[:, :kept])
-        grid[:, kept:] = 0
+        grid, hi = self.grid, self._hi
+        for _ in range(k):
+            merged = (hi + 1) // 2
+            np.maximum(grid[:, 0 : 2 * merged : 2], grid[:, 1 : 2 * merged : 2], out=grid[:, :merged])
+            grid[:, merged:hi] = 0
+            hi = merged
+        self._hi = hi
         self.q *= factor
         self._all_dirty = True
         # Long bars that are short at the new width join the grid.
@@ -190,6 +244,7 @@ class LodRaster:
         b0 = ((store.x0[idx] - self.t0) / self.q).astype(np.int64)
         b1 = ((store.x1[idx] - self.t0) / self.q).astype(np.int64)
         np.minimum(b1, self.n_bins - 1, out=b1)
+        self._hi = max(self._hi, int(b1.max()) + 1)
         cell = store.row[idx].astype(np.int64) * self.n_bins + b0
         code = store.code[idx] + 1  # 0 is an empty cell
         np.maximum.at(flat, cell, code)

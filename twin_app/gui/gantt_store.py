@@ -174,7 +174,7 @@ class GanttStore:
         self.version = 0
         self.structure = getattr(self, "structure", -1) + 1
         """Changes when rows or colours of stored bars change (not on append)."""
-        self.lod: LodRaster | None = LodRaster()
+        self.lod: LodRaster | None = LodRaster(self.n_rows)
         """Short bars binned for paints of long time spans; synced by the frame that uses it."""
         self._unknown_family = 0
 

@@ -228,10 +228,16 @@ class KpiView(QWidget):
         theme.style_plot(wip, left="Orders in system", bottom="Simulated time (day hh:mm)")
         theme.set_title(wip, "Work in progress over time")
         wip.getViewBox().setMouseEnabled(x=True, y=False)
+        # A large run has hundreds of thousands of WIP steps: drawn as the envelope a pixel can
+        # show, 1 px wide without antialiasing (see twin_app.gui.step_curves).
         self.wip_curve = pg.PlotDataItem(
-            [], [], pen=pg.mkPen(theme.colors.accent, width=1.6), fillLevel=0, brush=pg.mkBrush(47, 111, 222, 40)
+            [],
+            [],
+            pen=pg.mkPen(theme.colors.accent, width=1),
+            fillLevel=0,
+            brush=pg.mkBrush(47, 111, 222, 40),
+            antialias=False,
         )
-        # A large run has hundreds of thousands of WIP steps: draw at most a few per pixel.
         wip.addItem(self.wip_curve)
 
         self.table_model = OwnerTableModel(self)
@@ -358,7 +364,7 @@ class KpiView(QWidget):
         """Colours of the active theme (the plots are restyled by the window)."""
         self._keep_room()
         self.hist_bars.setOpts(brush=pg.mkBrush(theme.colors.accent), pen=pg.mkPen(theme.colors.panel, width=1))
-        self.wip_curve.setPen(pg.mkPen(theme.colors.accent, width=1.6))
+        self.wip_curve.setPen(pg.mkPen(theme.colors.accent, width=1))
         self.trust_chart.restyle()
 
     def clear(self) -> None:

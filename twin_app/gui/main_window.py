@@ -47,6 +47,7 @@ from twin_app.gui.kpi_view import KpiView
 from twin_app.gui.late_runs import LateRuns
 from twin_app.gui.limit_advice import limit_advice
 from twin_app.gui.network_map import NetworkMapView
+from twin_app.gui.paint_once import settle_shown_page
 from twin_app.gui.presentation import Presentation
 from twin_app.gui.replication_control import ReplicationControl
 from twin_app.gui.settings import AppSettings
@@ -414,6 +415,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         if view is self.map_view and self.session.live is not None:
             self.map_view.update(ViewUpdate(self.session.now, live=self.session.live))
         self._after_poll()
+        settle_shown_page()  # one paint of the page, not one per child widget
 
     def _refresh_current(self, *, in_turns: bool = False) -> None:
         """Draw the newest analysis in the shown view if it has the view's parts and is new to it

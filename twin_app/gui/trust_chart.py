@@ -36,8 +36,9 @@ class TrustChart(pg.PlotWidget):
         theme.set_title(plot, "Trust in the owners over the run")
         plot.getViewBox().setMouseEnabled(x=True, y=False)
         self.legend = legend_below(self, columns=1)  # under the axis: never over the falling lowest line
-        self.mean_curve = pg.PlotDataItem([], [], name="mean of the owners")
-        self.lowest_curve = pg.PlotDataItem([], [], name="lowest owner")
+        # (step lines: no antialiasing, see twin_app.gui.step_curves)
+        self.mean_curve = pg.PlotDataItem([], [], name="mean of the owners", antialias=False)
+        self.lowest_curve = pg.PlotDataItem([], [], name="lowest owner", antialias=False)
         plot.addItem(self.mean_curve)
         plot.addItem(self.lowest_curve)
         self.setToolTip(
@@ -76,8 +77,8 @@ class TrustChart(pg.PlotWidget):
 
     def restyle(self) -> None:
         self.setMinimumHeight(round(MIN_HEIGHT * theme.scale))
-        self.mean_curve.setPen(pg.mkPen(theme.colors.accent, width=1.6))
-        self.lowest_curve.setPen(pg.mkPen(theme.NEGATIVE, width=1.6))
+        self.mean_curve.setPen(pg.mkPen(theme.colors.accent, width=1))  # (see twin_app.gui.step_curves)
+        self.lowest_curve.setPen(pg.mkPen(theme.NEGATIVE, width=1))
         self._label()
 
     def _label(self) -> None:
