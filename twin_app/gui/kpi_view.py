@@ -324,7 +324,6 @@ class KpiView(QWidget):
         self._turns = InTurns(self)
         self._shown: Analysis | None = None
         """The newest analysis drawn (its line is redrawn when only the clock moves)."""
-        """The parts of the newest figures not drawn yet (see :meth:`show_analysis`)."""
 
     def set_run(self, run: RunContext) -> None:
         self._colors = theme.owner_colors(run.scenario.owners)

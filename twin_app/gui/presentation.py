@@ -32,6 +32,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QPushButton, QToolBar
 
 from twin_app.gui import theme
+from twin_app.gui.paint_once import settle_shown_page
 
 PRESENTATION_FONT_SCALE = theme.LARGE_TYPE_SCALE
 
@@ -177,6 +178,7 @@ class Presentation:
                 # place back (a window manager put it at 0,0, its title bar off the screen)
                 window.setGeometry(geometry)
                 QTimer.singleShot(0, lambda: window.isMaximized() or window.setGeometry(geometry))  # after the WM
+        settle_shown_page()  # the new type sizes laid out before the window paints, and painted once
 
     def _put_back_later(self) -> None:
         """After leaving: if the tour left its own sample or run on screen, reopen the user's file
