@@ -87,3 +87,31 @@ def test_a_run_the_user_discarded_for_the_tour_is_not_reopened_but_the_pace_and_
     assert window.path.name == DEFAULT_TOUR[0].sample
     assert window.controls.speed_spin.value() == 60.0 and not window.controls.fastest_check.isChecked()
     assert _in_front(window.start_dock) and not _in_front(window.run_control.dock)
+
+
+def test_a_finished_run_of_the_users_comes_back_after_the_tour_with_the_same_figures(qtbot, window, tiny_path, dialogs):
+    """The trial's consultant finished a run, showed the tour, pressed Esc and found their file
+    at time 0, their run only in History. A finished run is stored, so the tour replaces it
+    without asking, and Esc reads it back: the same delivered count, the user's file and view."""
+    from twin_app.gui.presentation import DEFAULT_TOUR
+
+    _users_set_up(qtbot, window, tiny_path)
+    window.set_speed(None, True)
+    window.show_view("kpis")
+    window.run()
+    control = window.run_control
+    qtbot.waitUntil(lambda: control.record is not None and control.record.stored, timeout=60_000)
+    run_id = control.record.run_id
+    qtbot.waitUntil(lambda: window.kpi_view.card_text("completed") not in ("--", ""), timeout=30_000)
+    delivered = window.kpi_view.card_text("completed")
+    asked = len(dialogs)
+
+    window.controls.presentation.trigger()  # F5
+    window.tour_next()  # the tour's first sample replaces the finished run: nothing to ask
+    assert window.path.name == DEFAULT_TOUR[0].sample and len(dialogs) == asked
+    _leave(window)  # Esc
+
+    qtbot.waitUntil(lambda: window.path == tiny_path and window.state == "finished", timeout=30_000)
+    assert window.current_view() is window.kpi_view
+    assert run_id in window.windowTitle() or run_id in window.history.shown_run
+    qtbot.waitUntil(lambda: window.kpi_view.card_text("completed") == delivered, timeout=30_000)

@@ -379,6 +379,7 @@ class HistoryDock(QObject):
         self.window = window
         self.view = HistoryView()
         self._loader: _Loader | None = None
+        self._reopen_path: Path | None = None
         self._load_timer = QTimer(self)
         self._load_timer.setInterval(50)
         self._load_timer.timeout.connect(self._check_loader)
@@ -422,15 +423,17 @@ class HistoryDock(QObject):
     def _row(self, ident: str) -> dict[str, Any] | None:
         return next((r for r in self.view.model.rows if r["id"] == ident), None)
 
-    def reopen(self, ident: str) -> bool:
+    def reopen(self, ident: str, *, ask: bool = True, path: Path | None = None) -> bool:
         """Show run ``ident`` in the views from its stored events (asks before discarding a
-        run under way; read off the GUI thread, then shown), or an experiment's table; False if
-        nothing will be opened."""
+        run under way, unless not ``ask``; read off the GUI thread, then shown), or an
+        experiment's table; False if nothing will be opened. ``path``: the file the run's
+        scenario came from, shown as the open file (presentation mode puts a user's run back)."""
         row = self._row(ident)
         if row is not None and row["kind"] != "run":
             return self._show_experiment(ident)
-        if self._loader is not None or not self.window.confirm_discard("Opening a past run"):
+        if self._loader is not None or (ask and not self.window.confirm_discard("Opening a past run")):
             return False
+        self._reopen_path = path
         self.window.notify(f"Reading run {ident} from the history...", 60_000)
         self._loader = _Loader(self.database, ident)
         self._loader.start()
@@ -449,7 +452,7 @@ class HistoryDock(QObject):
             window.show_error("Cannot open the run", loader.error or "nothing was read")
             return
         run = loader.result
-        window.show_scenario(run.scenario, None)
+        window.show_scenario(run.scenario, self._reopen_path)
         window.session.show_stored(run.scenario, run.info, run.events, run.orders, run.end)
         started = _local_time(run.started_at)
         window.notify(f"Run {run.info.run_id} of {started} ({run.status}), from the history: no re-simulation", 8000)

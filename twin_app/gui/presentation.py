@@ -14,8 +14,10 @@ runs (it used to gain an 'incomplete' run per step), and its samples stay out of
 files. Esc leaves presentation mode (it stops a run only outside it) and puts back the user's
 set-up as it was before F5: the pace (speed and Fastest), the docks with the same tab in front
 (the Library came back behind Run settings), and, if the tour opened its samples or ran the
-user's file, the user's file and view (reopened in the next idle turn, at time 0) - unless the
-user discarded their run or edits when the tour asked, or opened a file of their own on stage.
+user's file, the user's file and view (reopened in the next idle turn: at time 0, or with the
+user's finished run read back from the history, which the tour replaced without asking since it
+is stored) - unless the user discarded their run or edits when the tour asked, or opened a file
+of their own on stage.
 F5 starts the tour at its beginning each time (it resumed on its last step). The dark theme
 (Ctrl+Shift+D) suits projectors; it is remembered between sessions.
 
@@ -182,7 +184,9 @@ class Presentation:
 
     def _put_back_later(self) -> None:
         """After leaving: if the tour left its own sample or run on screen, reopen the user's file
-        and view in the next idle turn (not when the window is closing: it is hidden by then)."""
+        and view in the next idle turn (not when the window is closing: it is hidden by then).
+        A run of theirs that had finished comes back too, read from the history: the trial's
+        consultant left the tour to find their file at time 0 and their run only in History."""
         window: Any = self
         before = self._before_presentation
         path, view = before.get("path"), before.get("view")
@@ -193,7 +197,12 @@ class Presentation:
         def put_back() -> None:
             if self.presenting or not window.isVisible() or window.path != self.tour_path:
                 return
-            if window.open_scenario(path, ask=False, remember=False) and view is not None:
+            run_id = before.get("run_id")
+            if run_id:
+                window.history.reopen(run_id, ask=False, path=path)  # (the tour's run goes without asking)
+            elif not window.open_scenario(path, ask=False, remember=False):
+                return
+            if view is not None:
                 window.tabs.setCurrentIndex(view)
 
         QTimer.singleShot(0, window, put_back)
@@ -207,7 +216,9 @@ class Presentation:
         if not (window.confirm_unsaved(doing) and window.confirm_discard(doing)):
             return False
         edits = window.modified or window.editor_link.editor.is_dirty()  # still there: 'Discard' was chosen
-        self._before_presentation.update(path=window.path, gave_up=unfinished or edits)
+        record = window.run_control.record  # a finished run, stored: put back from the history on Esc
+        finished = record.run_id if record is not None and record.stored and not unfinished else None
+        self._before_presentation.update(path=window.path, gave_up=unfinished or edits, run_id=finished)
         return True
 
     def _show_editing_tools(self, on: bool) -> None:
