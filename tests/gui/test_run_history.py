@@ -251,3 +251,23 @@ def test_a_stopped_replication_1_is_left_out_of_the_cards_and_they_say_so(qtbot,
     detail = window.kpi_view.cards["lead_mean"].detail.text()
     assert "95% CI, 2 of 3 replications; replication 1 stopped: left out" in detail
     assert "replication 1 was stopped and is left out" in control.panel.eta.text()
+
+
+def test_a_paused_run_is_listed_in_an_open_history_while_paused(qtbot, window, tiny_path):
+    """The T2 trial: with History open, a paused run appeared only once it had ended."""
+    _open(window, tiny_path)
+    window.show()
+    window.history.dock.show()
+    window.history.dock.raise_()
+    qtbot.waitUntil(window.history.dock.isVisible)
+    window.set_speed(30.0, False)
+    window.run()
+    control = window.run_control
+    qtbot.waitUntil(lambda: control.record is not None and bool(control.record.run_id), timeout=30_000)
+    run_id = control.record.run_id
+    qtbot.waitUntil(lambda: window.now > 30, timeout=30_000)
+    window.pause()
+    qtbot.waitUntil(lambda: window.state == "paused", timeout=30_000)
+    rows = {r["id"]: r["status"] for r in window.history.view.model.rows}
+    assert rows.get(run_id) == "running"
+    window.reset(ask=False)

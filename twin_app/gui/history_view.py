@@ -404,8 +404,14 @@ class HistoryDock(QObject):
         window.statusBar().addPermanentWidget(self.shown_label)
         self.shown_run: str | None = None
         window.scenario_loaded.connect(lambda _path: self._forget_shown())
-        window.state_changed.connect(lambda state: self._forget_shown() if state in ("ready", "empty") else None)
+        window.state_changed.connect(self._on_state)
         dock.visibilityChanged.connect(lambda shown: self.refresh() if shown else None)
+
+    def _on_state(self, state: str) -> None:
+        if state in ("ready", "empty"):
+            self._forget_shown()
+        elif state == "paused" and self.dock.isVisible():  # a paused run is listed ('running') while paused
+            self.refresh()
 
     @property
     def database(self) -> Path:
