@@ -114,3 +114,30 @@ def test_coarser_levels_stay_the_max_of_the_finer_ones_through_a_live_run():
     for level in lod.levels:
         np.testing.assert_array_equal(level, np.maximum(finer[:, 0::2], finer[:, 1::2]))
         finer = level
+
+
+def test_long_bars_that_become_short_join_the_summary_a_slice_per_batch(monkeypatch):
+    """When a live run outgrows the bins, long bars that are short at the new width are binned a
+    slice per batch, not all in one batch's turn (480,000 bars, 85 ms, late in the large network's
+    28 days); meanwhile frames draw from the bars themselves, and a paint with no new batch
+    finishes the rest, so the picture is the same as if they had been binned at once."""
+    from twin_app.gui import gantt_lod
+
+    monkeypatch.setattr(gantt_lod, "REBIN_SLICE", 200)
+    layout = synthetic_layout(40, seed=13)
+    events = synthetic_events(layout, 100_000, seed=13)
+    store = GanttStore(np.arange(len(layout.resources), dtype=np.int32), layout.resource_owner)
+    store.set_mode("state")
+    lod = store.lod
+    waited = []  # after each widening with long bars to look at again: how many were left
+    for part in np.array_split(events, 60):
+        q = lod.q
+        store.append(part)
+        lod.sync(store)
+        if lod.q != q and len(lod._rebin):
+            waited.append(len(lod._rebin))
+            assert not lod.usable(1e-9)  # the summary lacks them: frames use the bars
+    assert waited, "the run never widened the bins with long bars to look at again"
+    with_lod, exact = frames(store, store.t_min, store.t_max)  # a paint: the rest is binned
+    assert len(lod._rebin) == 0 and with_lod.stats["binned"] > 0.75 * store.n  # the summary did the work
+    assert_within_a_pixel(with_lod, exact, store.n_rows)
