@@ -163,7 +163,9 @@ def test_every_table_gets_copy_and_csv_export(ran, tmp_path) -> None:
     path = table_export.write_csv(table, tmp_path / "owners.csv")
     rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
     model = table.model()
-    assert rows[0] == [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    # the column names as shown, without the sorted column's arrow
+    assert rows[0] == [title for _key, title in model.COLUMNS]
+    assert model.headerData(6, Qt.Orientation.Horizontal) == f"{rows[0][6]} \u25bc"
     assert len(rows) == model.rowCount() + 1
     assert [r[0] for r in rows[1:]] == [shown(table, r, 0) for r in range(model.rowCount())]
     profit = model.rows[0]["profit"]

@@ -20,7 +20,16 @@ def test_owner_table_shows_margin_npv_roi_and_payback(qtbot, samples_dir) -> Non
     model = OwnerTableModel()
     model.set_rows(rows)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers[headers.index("Profit") :] == ["Profit", "Margin", "NPV", "ROI", "Payback (y)", "CO2 (kg)"]
+    # (sorted by profit, most first: the direction is in the header's text)
+    assert headers[headers.index("Profit \u25bc") :] == [
+        "Profit \u25bc",
+        "Margin",
+        "NPV",
+        "ROI",
+        "Payback (y)",
+        "CO2 (kg)",
+    ]
+    headers[headers.index("Profit \u25bc")] = "Profit"
     owner = next(i for i, row in enumerate(rows) if row["owner"] == "bikeworks")
     row = rows[owner]
     assert row["roi"] is not None and row["payback"] is not None  # BikeWorks bought its lines
@@ -49,10 +58,43 @@ def test_a_loss_below_one_unit_reads_zero_not_a_red_minus_zero(qtbot) -> None:
     assert theme.format_money(-1234.4) == "-1,234"
     model = OwnerTableModel()
     model.set_rows([{"owner": "a", "name": "A", "kind": "asset_owner", "cost": 0.3, "revenue": 0.0, "profit": -0.3}])
-    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    headers = [title for _key, title in model.COLUMNS]
     profit = model.index(0, headers.index("Profit"))
     assert profit.data() == "0"
     assert profit.data(Qt.ItemDataRole.ForegroundRole) is None
     model.set_rows([{"owner": "a", "name": "A", "kind": "asset_owner", "cost": 12.0, "revenue": 0.0, "profit": -12.0}])
     assert model.index(0, headers.index("Profit")).data() == "-12"
     assert model.index(0, headers.index("Profit")).data(Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_a_header_click_sorts_and_the_arrow_moves_to_that_header_whole(qtbot) -> None:
+    """The style's sort arrow sat on the last letters of the right-aligned "Profit" ("Profi^t",
+    the T4 trial): the direction is part of the sorted header's text instead."""
+    from PySide6.QtCore import QPoint, Qt
+
+    from twin_app.gui.kpi_view import KpiView
+
+    view = KpiView()
+    qtbot.addWidget(view)
+    view.resize(1400, 900)
+    view.show()
+    model, table = view.table_model, view.table
+    model.set_rows(
+        [{"name": n, "kind": "asset_owner", "cost": c, "profit": p} for n, c, p in [("A", 3.0, 1.0), ("B", 1.0, 5.0)]]
+    )
+    header = table.horizontalHeader()
+
+    def text(column: int) -> str:
+        return model.headerData(column, Qt.Orientation.Horizontal)
+
+    cost, profit = (
+        next(c for c in range(model.columnCount()) if text(c).startswith(name)) for name in ("Cost", "Profit")
+    )
+    assert text(profit) == "Profit \u25bc" and [r["name"] for r in model.rows] == ["B", "A"]
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionViewportPosition(cost) + 10, 5)
+    )
+    assert text(cost) in ("Cost \u25b2", "Cost \u25bc") and text(profit) == "Profit"
+    ascending = text(cost).endswith("\u25b2")
+    assert [r["name"] for r in model.rows] == (["B", "A"] if ascending else ["A", "B"])
+    assert header.sectionSize(cost) >= header.fontMetrics().horizontalAdvance(text(cost))  # whole, arrow and all

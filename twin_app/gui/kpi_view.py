@@ -116,7 +116,7 @@ def card_texts(kpis: dict[str, Any]) -> dict[str, tuple[str, str]]:
             + (" after the warm-up" if ((kpis.get("window") or {}).get("start") or 0) > 0 else ""),
         ),
         "throughput": (
-            f"{per_day:.1f} /day" if math.isfinite(per_day) else "--",
+            f"{per_day:,.1f} /day" if math.isfinite(per_day) else "--",
             "orders delivered per simulated day",
         ),
         "lead_mean": (

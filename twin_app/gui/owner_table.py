@@ -55,6 +55,7 @@ class OwnerTableModel(RowsModel):
         self.layoutAboutToBeChanged.emit()
         self._apply_sort()
         self.layoutChanged.emit()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
 
     def _apply_sort(self) -> None:
         column, order = self._sort
@@ -74,8 +75,14 @@ class OwnerTableModel(RowsModel):
         return (2, str(value).lower())
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.TextAlignmentRole and orientation == Qt.Orientation.Horizontal and section >= 2:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if role == Qt.ItemDataRole.TextAlignmentRole and horizontal and section >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.DisplayRole and horizontal and section == self._sort[0]:
+            # The sort direction is in the text: the style's arrow sat on the last letters of a
+            # right-aligned header ("Profi^t", the T4 trial); the theme hides it for this table.
+            arrow = "\u25bc" if self._sort[1] == Qt.SortOrder.DescendingOrder else "\u25b2"
+            return f"{self.COLUMNS[section][1]} {arrow}"
         return super().headerData(section, orientation, role)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -90,7 +90,7 @@ def ci_card_texts(
 
     return {
         "completed": card(("orders_completed",), number(1), number(1)),
-        "throughput": card(("throughput", "per_day"), lambda v: f"{v:.1f} /day", number(2)),
+        "throughput": card(("throughput", "per_day"), lambda v: f"{v:,.1f} /day", number(2)),
         "lead_mean": card(("lead_time", "mean"), theme.format_duration, theme.format_duration),
         "lead_p95": card(("lead_time", "p95"), theme.format_duration, theme.format_duration),
         "on_time": card(("on_time_rate",), percent, points),

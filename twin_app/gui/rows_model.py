@@ -33,7 +33,8 @@ class RowsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        plain = role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole)  # (EditRole: what exports write)
+        if plain and orientation == Qt.Orientation.Horizontal:
             return self.COLUMNS[section][1]
         return None
 

@@ -233,7 +233,13 @@ def _text(cell: Cell) -> str:
 
 
 def _header(model: object, column: int) -> str:
-    value = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)  # type: ignore[attr-defined]
+    """A column's name: its ``EditRole`` header if the model gives one (the text without
+    decorations such as the owner table's sort arrow), else the header shown."""
+    value = None
+    for role in (Qt.ItemDataRole.EditRole, Qt.ItemDataRole.DisplayRole):
+        value = model.headerData(column, Qt.Orientation.Horizontal, role)  # type: ignore[attr-defined]
+        if value is not None:
+            break
     return "" if value is None else str(value)
 
 

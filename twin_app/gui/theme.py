@@ -503,6 +503,7 @@ QTableView, QListWidget {{ background: {c.panel}; gridline-color: {c.grid}; bord
               selection-background-color: {c.selected}; selection-color: {c.text}; color: {c.text}; }}
 QHeaderView::section {{ background: {c.background}; color: {c.muted}; border: none;
                         border-bottom: 1px solid {c.grid}; padding: 4px 6px; font-weight: 600; }}
+#owners_pnl QHeaderView::up-arrow, #owners_pnl QHeaderView::down-arrow {{ width: 0px; height: 0px; image: none; }}
 QTextBrowser {{ border: 1px solid {c.grid}; border-radius: 4px; background: {c.panel}; color: {c.text}; }}
 QComboBox, QSpinBox, QDoubleSpinBox, QLineEdit, QPushButton {{ background: {c.panel}; color: {c.text};
               border: 1px solid {c.grid};
