@@ -68,7 +68,9 @@ class _Prefaulted:
     def __init__(self, n_rows: int) -> None:
         self.n_rows = n_rows
         self.arrays = [np.empty(shape, dtype=np.int32) for shape in grid_shapes(n_rows)]
-        self._thread = threading.Thread(target=self._fault_in, name="gantt-lod-prefault", daemon=True)
+        # (not a daemon: at exit the interpreter waits the few ms for it rather than tearing
+        # down while it still writes the arrays)
+        self._thread = threading.Thread(target=self._fault_in, name="gantt-lod-prefault")
         self._thread.start()
 
     def _fault_in(self) -> None:
