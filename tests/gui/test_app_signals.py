@@ -68,3 +68,22 @@ def test_sigterm_during_a_run_closes_the_window_without_asking(qtbot, window, di
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGTERM, old_term)
         signal.signal(signal.SIGINT, old_int)
+
+
+def test_a_sigterm_while_the_window_is_being_built_ends_the_app_once_it_is_up(qtbot, window):
+    """The app catches the signals before it builds the window: a SIGTERM then (CI's loaded
+    machine, the test above) ran the command line's handler inside Qt's calls and the app hung."""
+    from twin_app.gui.app import catch_signals, end_on_signals
+
+    old_term, old_int = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:
+        caught = catch_signals()
+        os.kill(os.getpid(), signal.SIGTERM)  # the window is not listening yet
+        window.show()
+        ended = end_on_signals(window, caught=caught)
+        qtbot.waitUntil(lambda: bool(ended), timeout=5000)
+        assert ended == [signal.SIGTERM] and not window.isVisible()
+    finally:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGTERM, old_term)
+        signal.signal(signal.SIGINT, old_int)

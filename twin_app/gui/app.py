@@ -61,25 +61,44 @@ def run_app(path: Path | None = None) -> int:
     """Open the desktop app on ``path`` (default: the demo) and return its exit code (143 when
     ended by SIGTERM, 130 by Ctrl+C in its terminal, as the CLI's other commands)."""
     app = application()
+    # Caught before the window is built: a SIGTERM while it was being built ran the command
+    # line's handler inside Qt's calls (a KeyboardInterrupt Qt swallowed), and the app hung.
+    caught = catch_signals()
     window = create_window(path, show=True)
     window.raise_()  # in front, with the scenario read
-    ended = end_on_signals(window)
+    ended = end_on_signals(window, caught=caught)
     code = int(app.exec())
     return {signal.SIGTERM: 143, signal.SIGINT: 130}.get(ended[0], code) if ended else code
 
 
-def end_on_signals(window: MainWindow, signals: tuple[int, ...] = (signal.SIGTERM, signal.SIGINT)) -> list[int]:
-    """Close ``window`` and end the app, asking nothing, when the process gets one of ``signals``;
-    the list returned receives the signal that did. (A Python signal handler runs only when Python
-    code does: an idle window, waiting in Qt's event loop, ignored SIGTERM for good. The handler's
-    wake-up byte, written to a socket Qt watches, wakes the loop.)"""
-    ended: list[int] = []
+SIGNALS = (signal.SIGTERM, signal.SIGINT)
+"""What ends the app without a question: the system's SIGTERM and the terminal's Ctrl+C."""
+
+
+def catch_signals(signals: tuple[int, ...] = SIGNALS) -> tuple[socket.socket, socket.socket]:
+    """From now on ``signals`` only write their number to a socket (read by
+    :func:`end_on_signals`): a signal that comes before the window is up waits there."""
     reader, writer = socket.socketpair()
     writer.setblocking(False)
     reader.setblocking(False)
     signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
     for signum in signals:
         signal.signal(signum, lambda *_: None)  # the byte on the socket does the work
+    return reader, writer
+
+
+def end_on_signals(
+    window: MainWindow,
+    signals: tuple[int, ...] = SIGNALS,
+    caught: tuple[socket.socket, socket.socket] | None = None,
+) -> list[int]:
+    """Close ``window`` and end the app, asking nothing, when the process gets one of ``signals``
+    (or got one since :func:`catch_signals` gave ``caught``); the list returned receives the
+    signal that did. (A Python signal handler runs only when Python code does: an idle window,
+    waiting in Qt's event loop, ignored SIGTERM for good. The handler's wake-up byte, written to
+    a socket Qt watches, wakes the loop.)"""
+    ended: list[int] = []
+    reader, writer = caught if caught is not None else catch_signals(signals)
     notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
 
     def woken() -> None:
