@@ -47,6 +47,7 @@ class RowAxis(pg.AxisItem):
 
     def __init__(self) -> None:
         super().__init__("left")
+        theme.quiet_axis(self)
         self.names: list[str] = []
         self._widest: tuple[tuple[str, list[str]], int] | None = None
         """The widest name in pixels, with the font and names it was measured for."""

@@ -259,6 +259,7 @@ def style_plot(plot: pg.PlotItem, *, left: str | None = None, bottom: str | None
     font = ui_font(9)
     for name in ("left", "bottom"):
         axis = plot.getAxis(name)
+        quiet_axis(axis)
         axis.setTickFont(font)
         axis.setPen(pg.mkPen(colors.muted))
         axis.setTextPen(pg.mkPen(colors.text))
@@ -277,6 +278,18 @@ def style_plot(plot: pg.PlotItem, *, left: str | None = None, bottom: str | None
     title = getattr(plot, "_twin_title", None)
     if title:
         plot.setTitle(title, color=colors.text, size=pt(10.5))
+
+
+def quiet_axis(axis: pg.AxisItem) -> None:
+    """No SI prefix on ``axis``: its title is written once, not at every change of range.
+
+    With auto SI prefixes on (pyqtgraph's default) each new range re-sets the title's HTML and
+    re-measures the axis (0.4 ms an axis), though our titles carry no units: every autoscaled
+    update of a live chart, every frame of the Gantt following the run and every resize paid it
+    (48 times, 23 ms, when the KPI tab was shown after a resize). Without units the prefix only
+    ever rescaled ticks below 1 (a share of 0.5 read "500" with "(x0.001)" in the title)."""
+    if axis.autoSIPrefix:
+        axis.enableAutoSIPrefix(False)
 
 
 def set_title(plot: pg.PlotItem, title: str) -> None:
@@ -390,6 +403,10 @@ _NICE_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 432
 
 class TimeAxisItem(pg.AxisItem):
     """A bottom axis over simulated minutes whose ticks read as days and clock times."""
+
+    def __init__(self, orientation: str) -> None:
+        super().__init__(orientation)
+        quiet_axis(self)
 
     def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
         span = max(maxVal - minVal, 1e-9)
