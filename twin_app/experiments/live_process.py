@@ -29,6 +29,7 @@ exits.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import multiprocessing
 import os
 import pickle
@@ -48,6 +49,11 @@ from twin_app.model.events import EVENT_DTYPE, ORDER_DTYPE, EventBatch, RunObser
 
 _READY = "ready"
 """The child's first message: started, modules imported, waiting for its run."""
+
+RUN_MODULES = ("twin_app.store.results_db", "twin_app.experiments.live_state")
+"""What unpickling a desktop run imports beyond this module: the results database's writer and
+the live probe. The child imports them while it waits for its run: the writer's (sqlite-utils
+and its dependencies) took 100 of the 140 ms between the demo's Run and its first minute."""
 
 _OVER = "over"
 """The child's own last message in its queue: the simulation thread is done."""
@@ -306,12 +312,19 @@ def _death_message(exitcode: int | None) -> str:
     return f"The simulation process ended unexpectedly (exit code {exitcode}); the run is lost. Reset to run again."
 
 
+def import_run_modules() -> None:
+    """Import :data:`RUN_MODULES` (in the child, before it says it is ready)."""
+    for name in RUN_MODULES:
+        importlib.import_module(name)
+
+
 def _child_main(commands: Connection, messages: Connection) -> None:
     """The child: wait for its run, run a SimRunner, obey the commands, send its messages until
     it is done."""
     # Ctrl+C in the app's terminal reaches the whole process group: the app decides what
     # happens to its run (and if the app dies, the closed pipe stops the run here).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import_run_modules()
     try:
         messages.send((_READY,))
         command = commands.recv()
