@@ -27,3 +27,23 @@ def test_a_busy_window_polls_less_often_and_an_idle_one_comes_back_to_30_hz(qtbo
         bridge.pace(cpu, wall)
     assert bridge.interval_ms == 33
     bridge.session.close()
+
+
+def test_once_the_run_stops_the_final_figures_are_awaited_at_the_fastest_pace(qtbot, tiny):
+    """After a flat-out run the timer had slowed to 250 ms: the request for the final figures
+    waited a poll and their answer another (~0.5 s of the demo's 1.4 s to its final KPIs)."""
+    session = RunSession()
+    bridge = SessionBridge(session, interval_ms=33)
+    try:
+        bridge.stop_timer()
+        session.open(tiny)
+        session.set_speed(1440.0, True)
+        session.want(("kpis", "durations"))
+        assert session.run()
+        bridge._timer.setInterval(MAX_INTERVAL_MS)  # as a busy window's pace left it
+        qtbot.waitUntil(lambda: (bridge.poll(), session.state)[1] != "running", timeout=60_000)
+        assert session.analysing(session.wanted)  # the final figures are being worked out
+        assert bridge.interval_ms == 33
+        qtbot.waitUntil(lambda: (bridge.poll(), not session.analysing(session.wanted))[1], timeout=60_000)
+    finally:
+        session.close()

@@ -13,6 +13,10 @@ schedstat; elsewhere its CPU time), over the wall time, is its busy share; above
 :data:`BUSY_SHARE` the interval grows by half, under half of it the interval shrinks back
 towards ~30 Hz. Counting the wait too makes the window give way when the machine is busy,
 where its CPU time alone would look small. A paced run, cheap to show, keeps 30 Hz.
+
+Once the run has stopped, the final figures are awaited at the fastest pace: the slowed timer
+(250 ms after a flat-out run) made the request for them wait a poll and their answer another,
+~0.5 s of the demo's 1.4 s from Run to its final KPIs on screen.
 """
 
 from __future__ import annotations
@@ -119,4 +123,6 @@ class SessionBridge(QObject):
                 self.live.emit(update.state)
             elif isinstance(update, Analysed):
                 self.analysed.emit(update.finished)
+        if self.session.state != "running" and self.session.analysing(self.session.wanted):
+            self._timer.setInterval(self.min_interval_ms)  # the final figures: see the module docstring
         self.polled.emit()
