@@ -195,3 +195,16 @@ def test_the_process_started_ahead_has_imported_what_a_desktop_runs_unpickling_n
     )
     out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_the_session_wakes_its_caller_when_the_run_ends(session, tiny):
+    """A caller that polls slowly (the window, at 4 Hz on a flat-out run) is told at once."""
+    import threading
+
+    woke = threading.Event()
+    session.wake = woke.set
+    session.open(tiny)
+    session.set_speed(1440.0, True)
+    assert session.run()
+    assert woke.wait(60)
+    assert any(isinstance(update, Ended) for update in session.poll())

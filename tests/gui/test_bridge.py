@@ -47,3 +47,21 @@ def test_once_the_run_stops_the_final_figures_are_awaited_at_the_fastest_pace(qt
         qtbot.waitUntil(lambda: (bridge.poll(), not session.analysing(session.wanted))[1], timeout=60_000)
     finally:
         session.close()
+
+
+def test_the_runs_end_is_seen_at_once_not_at_the_next_tick(qtbot, tiny):
+    """A flat-out run slows the poll to 250 ms; its end wakes the bridge instead of waiting."""
+    session = RunSession()
+    bridge = SessionBridge(session, interval_ms=33)
+    ended = []
+    bridge.ended.connect(ended.append)
+    try:
+        session.open(tiny)
+        session.set_speed(1440.0, True)
+        bridge._timer.setInterval(600_000)  # no tick during the test: only the wake-up polls
+        assert session.run()
+        qtbot.waitUntil(lambda: bool(ended), timeout=20_000)
+        assert session.state == "finished" and ended[0].status == "completed"
+    finally:
+        bridge.stop_timer()
+        session.close()

@@ -124,8 +124,12 @@ class ProcessRunner:
         parent_observers: Sequence[RunObserver] = (),
         probe: Callable[[SimulationLike], Any] | None = None,
         process: SimulationProcess | None = None,
+        on_news: Callable[[], None] | None = None,
     ) -> None:
         self._out = out
+        self._on_news = on_news
+        """Called (on the reader thread) after a message that changes the run's state is queued:
+        its end, a pause, a failure. A window polling four times a second sees them at once."""
         self._process = process
         """A child started ahead to run in (None: start one)."""
         self._parent_observers = tuple(parent_observers)
@@ -233,6 +237,7 @@ class ProcessRunner:
         with self._lock:
             self._state, self._over = "failed", True
         self._out.put(("error", message, details))
+        self._news()
 
     def _read(self, child: SimulationProcess) -> None:
         """The reader thread: send the run (pickling a large scenario takes a while: not on the
@@ -281,12 +286,18 @@ class ProcessRunner:
                 elif kind == "paused":
                     self._set_state("paused")
                 self._out.put(message)
+                if kind in ("end", "paused"):
+                    self._news()
         except Exception as error:  # a parent observer failed: the run cannot be shown, end it
             self._fail(describe_error(error), traceback.format_exc())
             self.stop()
         finally:
             conn.close()
         self._child_gone()
+
+    def _news(self) -> None:
+        if self._on_news is not None:
+            self._on_news()
 
     def _child_gone(self) -> None:
         """The pipe closed: fine after the end, a failure otherwise (the child died)."""

@@ -165,6 +165,9 @@ class RunSession:
         self.wanted: tuple[str, ...] = ()
         """Analysis parts the shown views need; each poll keeps them fresh while data grows."""
         self._queue: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self.wake: Callable[[], None] | None = None
+        """Called from another thread when the run ends, pauses or fails: a caller that polls
+        (the window, 4-30 times a second) may poll now. It must be safe to call from any thread."""
         self._clear_run()
         self._start_spare()
         if prestart:  # the analysis processes too: a run's first figures do not wait for Python to start
@@ -355,9 +358,15 @@ class RunSession:
             parent_observers=(self.collector, *self.analyses.observers()),
             probe=probe_live_state if self.live_probe else None,
             process=self._take_spare(),
+            on_news=self._news,
         )
         runner.start()
         self.runner = runner
+
+    def _news(self) -> None:
+        wake = self.wake
+        if wake is not None:
+            wake()
 
     def _take_spare(self) -> SimulationProcess | None:
         """The process started for the next run, if it is alive (waits for one still starting:

@@ -14,6 +14,9 @@ schedstat; elsewhere its CPU time), over the wall time, is its busy share; above
 towards ~30 Hz. Counting the wait too makes the window give way when the machine is busy,
 where its CPU time alone would look small. A paced run, cheap to show, keeps 30 Hz.
 
+The run's end, a pause or a failure does not wait for the timer: the session wakes the bridge
+from its reader thread (a queued signal), and the poll runs in the GUI thread's next turn.
+
 Once the run has stopped, the final figures are awaited at the fastest pace: the slowed timer
 (250 ms after a flat-out run) made the request for them wait a poll and their answer another,
 ~0.5 s of the demo's 1.4 s from Run to its final KPIs on screen.
@@ -25,7 +28,7 @@ import os
 import time
 import weakref
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from twin_app.experiments.session import Analysed, Batch, Ended, Failed, Live, PausedAt, RunSession, Started
 
@@ -47,6 +50,7 @@ class SessionBridge(QObject):
     live = Signal(object)  # LiveState
     analysed = Signal(object)  # Finished
     polled = Signal()  # after every poll (state and busy indicators)
+    _woken = Signal()  # emitted on the session's threads: queued to this (the GUI) thread
 
     def __init__(self, session: RunSession, parent: QObject | None = None, interval_ms: int = 33) -> None:
         super().__init__(parent)
@@ -66,9 +70,14 @@ class SessionBridge(QObject):
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
         self._timer.start()
+        self._woken.connect(self.poll, Qt.ConnectionType.QueuedConnection)
+        session.wake = self._woken.emit
+        self.destroyed.connect(lambda *_: setattr(session, "wake", None))
 
     def stop_timer(self) -> None:
+        """Stop polling (the window is closing): the session no longer wakes this bridge."""
         self._timer.stop()
+        self.session.wake = None
 
     def reset_counts(self) -> None:
         self.events_received = 0

@@ -249,8 +249,8 @@ class FileActions:
             return
         self.save_settings()
         self.run_control.close()  # type: ignore[attr-defined]
-        self.session.close()
         self.bridge.stop_timer()
+        self.session.close()
         super().closeEvent(event)  # type: ignore[misc]
 
 
