@@ -27,7 +27,7 @@ def test_a_new_range_does_not_rewrite_an_axis_title(qtbot):
     qtbot.addWidget(widget)
     plot = widget.getPlotItem()
     theme.style_plot(plot, left="Orders in system", bottom="Simulated time (day hh:mm)")
-    axes = [plot.getAxis("left"), plot.getAxis("bottom"), GanttTimeAxis(), RowAxis()]
+    axes = [plot.getAxis(name) for name in ("left", "bottom", "top", "right")] + [GanttTimeAxis(), RowAxis()]
     written = []
     for axis in axes:
         axis.label.setHtml = lambda html, _axis=axis: written.append(html)  # type: ignore[method-assign]

@@ -257,6 +257,8 @@ def style_plot(plot: pg.PlotItem, *, left: str | None = None, bottom: str | None
 
     Labels given as None keep what the plot has (restyling after a theme change)."""
     font = ui_font(9)
+    for name in ("top", "right"):  # hidden, but linked to the view: they follow its range too
+        quiet_axis(plot.getAxis(name))
     for name in ("left", "bottom"):
         axis = plot.getAxis(name)
         quiet_axis(axis)
