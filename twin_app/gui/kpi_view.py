@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
+from twin_app.gui.demand_end import DemandEndMarker
 from twin_app.gui.in_turns import InTurns
 from twin_app.gui.kpi_notes import card_kpis, figures_note, warmup_note
 from twin_app.gui.names import owner_labels
@@ -239,6 +240,7 @@ class KpiView(QWidget):
             antialias=False,
         )
         wip.addItem(self.wip_curve)
+        self.demand_end = DemandEndMarker(wip)
 
         self.table_model = OwnerTableModel(self)
         self.table = QTableView()
@@ -364,6 +366,7 @@ class KpiView(QWidget):
         self._keep_room()
         self.hist_bars.setOpts(brush=pg.mkBrush(theme.colors.accent), pen=pg.mkPen(theme.colors.panel, width=1))
         self.wip_curve.setPen(pg.mkPen(theme.colors.accent, width=1))
+        self.demand_end.restyle()
         self.trust_chart.restyle()
 
     def clear(self) -> None:
@@ -378,6 +381,7 @@ class KpiView(QWidget):
             card.set("--", " ")
         self.hist_bars.setOpts(x0=[], width=[], height=[])
         self.wip_curve.setData([], [])
+        self.demand_end.clear()
         for widget in (self.hist_widget, self.wip_widget):
             theme.empty_range(widget)
         self.trust_chart.clear_band()
@@ -444,6 +448,7 @@ class KpiView(QWidget):
             wip_end = analysis.end_of("wip")  # (not past the data: no flat line to the clock)
             self.wip_curve.setData(*envelope(*step_xy(times, wip, wip_end)))
             self.wip_widget.getPlotItem().setXRange(float(analysis.result.start), wip_end, padding=0.01)
+            self.demand_end.show(times, wip, float(analysis.result.start), wip_end)
 
     def _show_trust(self, analysis: Analysis) -> None:
         if self._new("trust_band", analysis.trust_band):
