@@ -98,3 +98,19 @@ def test_a_header_click_sorts_and_the_arrow_moves_to_that_header_whole(qtbot) ->
     ascending = text(cost).endswith("\u25b2")
     assert [r["name"] for r in model.rows] == (["B", "A"] if ascending else ["A", "B"])
     assert header.sectionSize(cost) >= header.fontMetrics().horizontalAdvance(text(cost))  # whole, arrow and all
+
+
+def test_every_owner_column_header_says_what_it_is_and_what_a_dash_means_there(qtbot):
+    """ROI and payback read '-' for every carrier and the platform (T4 asked why)."""
+    from PySide6.QtCore import Qt
+
+    from twin_app.gui.owner_table import OwnerTableModel
+
+    model = OwnerTableModel()
+    tips = [
+        model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) for i in range(model.columnCount())
+    ]
+    assert all(tips), tips
+    by_key = dict(zip((key for key, _ in model.COLUMNS), tips, strict=True))
+    assert "'-'" in by_key["roi"] and "bought no machine" in by_key["roi"]
+    assert "'-'" in by_key["payback"] and "not paid back" in by_key["payback"]

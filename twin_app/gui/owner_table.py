@@ -6,7 +6,7 @@ display and sorts them by the value, not the text (a loss of 1,000 sorts below o
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -33,6 +33,26 @@ class OwnerTableModel(RowsModel):
         ("payback", "Payback (y)"),
         ("co2", "CO2 (kg)"),
     )
+
+    TIPS: ClassVar[dict[str, str]] = {
+        "name": "The asset owner, logistics partner or platform",
+        "kind": "What the owner is on the platform",
+        "machines": "Machines the owner offers on the platform",
+        "utilisation": "Busy share of the owner's machine units over the run after the warm-up "
+        "(of its vehicles for a carrier without machines)",
+        "cost": "The owner's costs over the run after the warm-up",
+        "revenue": "The owner's revenue over the run after the warm-up, under the platform's sharing rule",
+        "profit": "Revenue minus cost over the run after the warm-up",
+        "margin": "Profit per unit of revenue ('-': no revenue)",
+        "npv": "Net present value of the owner's cash over the planning horizon, at its discount rate: "
+        "the run's profit scaled to a year, less its machines' purchases",
+        "roi": "Net cash over the planning horizon per unit invested ('-': the owner bought no machine, "
+        "as logistics partners and the platform)",
+        "payback": "Years until the owner's cumulative cash is back at zero ('-': nothing invested, "
+        "or not paid back within the planning horizon)",
+        "co2": "CO2 the owner's machines and vehicles emitted over the run after the warm-up (kg)",
+    }
+    """Each column's header tip: what it is and what '-' means there."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +98,8 @@ class OwnerTableModel(RowsModel):
         horizontal = orientation == Qt.Orientation.Horizontal
         if role == Qt.ItemDataRole.TextAlignmentRole and horizontal and section >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and horizontal:
+            return self.TIPS.get(self.COLUMNS[section][0])
         if role == Qt.ItemDataRole.DisplayRole and horizontal and section == self._sort[0]:
             # The sort direction is in the text: the style's arrow sat on the last letters of a
             # right-aligned header ("Profi^t", the T4 trial); the theme hides it for this table.
