@@ -45,11 +45,11 @@ class OwnerTableModel(RowsModel):
         "profit": "Revenue minus cost over the run after the warm-up",
         "margin": "Profit per unit of revenue ('-': no revenue)",
         "npv": "Net present value of the owner's cash over the planning horizon, at its discount rate: "
-        "the run's profit scaled to a year, less its machines' purchases",
-        "roi": "Net cash over the planning horizon per unit invested ('-': the owner bought no machine, "
-        "as logistics partners and the platform)",
-        "payback": "Years until the owner's cumulative cash is back at zero ('-': nothing invested, "
-        "or not paid back within the planning horizon)",
+        "the run's profit scaled to a year, less its machines' purchases, if any",
+        "roi": "Net cash over the planning horizon per unit invested ('-': none of the owner's machines "
+        "has a purchase price in the scenario, as for carriers, the platform and owners who rent)",
+        "payback": "Years until the owner's cumulative cash is back at zero ('-': no machine purchase in the "
+        "scenario, or not paid back within the planning horizon)",
         "co2": "CO2 the owner's machines and vehicles emitted over the run after the warm-up (kg)",
     }
     """Each column's header tip: what it is and what '-' means there."""
