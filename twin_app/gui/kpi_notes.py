@@ -38,6 +38,17 @@ def card_kpis(kpis: dict[str, Any], operating: dict[str, Any]) -> dict[str, Any]
     return {**kpis, **operating}
 
 
+def stale_cards(
+    kpis: dict[str, Any], operating: dict[str, Any], now: float, keys: tuple[str, ...], money_keys: tuple[str, ...]
+) -> set[str]:
+    """The cards of ``keys`` whose figures end :data:`STALE_MINUTES` or more before the run's
+    clock ``now``: the money cards (``money_keys``) by the money's window, the rest by the newer
+    of the two answers (what :func:`card_kpis` shows)."""
+    money_end = _window_end(kpis)
+    rest_end = _window_end(card_kpis(kpis, operating)) if kpis or operating else -math.inf
+    return {key for key in keys if now - (money_end if key in money_keys else rest_end) >= STALE_MINUTES}
+
+
 def money_as_of(kpis: dict[str, Any], newest_end: float) -> str | None:
     """A line saying the money cards are older than the other figures, or None when they are not.
 

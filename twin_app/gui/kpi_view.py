@@ -36,7 +36,7 @@ from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
 from twin_app.gui.demand_end import DemandEndMarker
 from twin_app.gui.in_turns import InTurns
-from twin_app.gui.kpi_notes import card_kpis, figures_note, warmup_note
+from twin_app.gui.kpi_notes import card_kpis, figures_note, stale_cards, warmup_note
 from twin_app.gui.names import owner_labels
 from twin_app.gui.owner_table import OwnerTableModel
 from twin_app.gui.step_curves import envelope, step_xy
@@ -81,6 +81,15 @@ class KpiCard(QFrame):
         self.detail.setWordWrap(True)
         for label in (self.title, self.value, self.detail):
             layout.addWidget(label)
+
+    def set_stale(self, stale: bool) -> None:
+        """Show the value muted: not yet of the run's end (the style sheet reads the property)."""
+        if bool(self.value.property("stale")) == stale:
+            return
+        self.value.setProperty("stale", stale)
+        self.value.setToolTip("Not yet of the end of the run: newer figures are being worked out" if stale else "")
+        self.value.style().unpolish(self.value)
+        self.value.style().polish(self.value)
 
     def set(self, value: str, detail: str = " ") -> None:
         self.value.setText(value)
@@ -205,6 +214,9 @@ class KpiView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kpis: dict[str, Any] = {}
+        self.settled = False
+        """The run has stopped (see :meth:`set_settled`)."""
+        self._now: float | None = None
         self.cards: dict[str, KpiCard] = {}
         grid = QGridLayout()
         grid.setSpacing(8)
@@ -372,6 +384,7 @@ class KpiView(QWidget):
     def clear(self) -> None:
         self._turns.cancel()
         self._shown = None
+        self._now = None
         self.kpis = {}
         self._operating = {}
         self._drawn = {}
@@ -379,6 +392,7 @@ class KpiView(QWidget):
         self.as_of.setVisible(False)
         for card in self.cards.values():
             card.set("--", " ")
+            card.set_stale(False)
         self.hist_bars.setOpts(x0=[], width=[], height=[])
         self.wip_curve.setData([], [])
         self.demand_end.clear()
@@ -430,6 +444,22 @@ class KpiView(QWidget):
         text = " · ".join(n for n in notes if n)
         self.as_of.setText(text)
         self.as_of.setVisible(bool(text) and self.replication_texts is None)
+        self._now = now
+        self._mark_stale()
+
+    def set_settled(self, settled: bool) -> None:
+        """Whether the run has stopped (paused, ended): then cards not yet of its end are muted.
+        While it runs the figures trail the clock by design and the line above says so; once it
+        has stopped, a card of nine days before the end read like the final figure (T5)."""
+        self.settled = settled
+        self._mark_stale()
+
+    def _mark_stale(self) -> None:
+        stale: set[str] = set()
+        if self.settled and self._now is not None and self.replication_texts is None and self._shown is not None:
+            stale = stale_cards(self.kpis, self._operating, self._now, tuple(self.cards), MONEY_CARDS)
+        for key, card in self.cards.items():
+            card.set_stale(key in stale)
 
     def _show_histogram(self, analysis: Analysis) -> None:
         if self._new("lead_time_histogram", analysis.lead_time_histogram):
@@ -488,6 +518,7 @@ class KpiView(QWidget):
         if texts is None and not self.kpis and not self._operating:
             return
         self._set_cards()
+        self._mark_stale()
 
     def card_text(self, key: str) -> str:
         """The value shown on card ``key`` (for tests)."""

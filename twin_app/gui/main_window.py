@@ -389,6 +389,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
             self._last_state = state
             enable_for(self.controls, self, self.session)
             self._update_state_label()
+            self.kpi_view.set_settled(state not in ("running", "stopping"))
             self.state_changed.emit(state)
         for notice in self.session.take_notices():
             self.notify(notice, 5000)

@@ -503,6 +503,7 @@ QDockWidget::title {{ background: {c.background}; padding: 6px 8px; }}
 QFrame#Card {{ background: {c.panel}; border: 1px solid {c.grid}; border-radius: 6px; }}
 QLabel#CardTitle {{ color: {c.muted}; }}
 QLabel#CardValue {{ color: {c.text}; font-weight: 600; }}
+QLabel#CardValue[stale="true"] {{ color: {c.muted}; }}
 QLabel#CardDetail {{ color: {c.muted}; }}
 QLabel#Clock {{ font-family: "DejaVu Sans Mono", monospace; font-weight: 600;
                color: {c.text}; background: {c.background}; border: 1px solid {c.grid}; border-radius: 4px;
