@@ -33,7 +33,9 @@ class TrustChart(pg.PlotWidget):
         self._lowest_text = ""
         plot = self.getPlotItem()
         theme.style_plot(plot, left="Trust (1: full)", bottom="Simulated time (day hh:mm)")
-        theme.set_title(plot, "Trust in the owners over the run")
+        theme.set_title(
+            plot, "Trust in the owners"
+        )  # (the time axis says "over the run": T5 saw "...over the rur" cut at 1300x850)
         plot.getViewBox().setMouseEnabled(x=True, y=False)
         self.legend = legend_below(self, columns=1)  # under the axis: never over the falling lowest line
         # (step lines: no antialiasing, see twin_app.gui.step_curves)
