@@ -115,3 +115,54 @@ def test_every_owner_column_header_says_what_it_is_and_what_a_dash_means_there(q
     # (an asset owner whose machines carry no purchase price reads '-' too: T5)
     assert "'-'" in by_key["roi"] and "purchase price" in by_key["roi"] and "rent" in by_key["roi"]
     assert "'-'" in by_key["payback"] and "not paid back" in by_key["payback"]
+
+
+def test_the_table_reads_the_newest_figures_after_a_refresh_and_a_sort(qtbot) -> None:
+    # Each row's texts are formatted once a refresh (a paint asks seven times a cell): a live
+    # run's refresh or a click on a header must never leave the old texts on screen.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTableView
+
+    from twin_app.gui.owner_table import OwnerTableModel
+
+    def owners(profit_a: float, profit_b: float) -> list[dict]:
+        return [
+            {
+                "owner": "a",
+                "name": "Alpha",
+                "kind": "asset_owner",
+                "cost": 10.0,
+                "revenue": 10.0 + profit_a,
+                "profit": profit_a,
+            },
+            {
+                "owner": "b",
+                "name": "Beta",
+                "kind": "asset_owner",
+                "cost": 10.0,
+                "revenue": 10.0 + profit_b,
+                "profit": profit_b,
+            },
+        ]
+
+    model = OwnerTableModel()
+    view = QTableView()
+    view.setModel(model)
+    qtbot.addWidget(view)
+    profit = next(c for c, (key, _) in enumerate(model.COLUMNS) if key == "profit")
+
+    def shown() -> list[tuple[str, str]]:
+        view.viewport().repaint()  # (the texts a paint asked for)
+        return [(model.index(r, 0).data(), model.index(r, profit).data()) for r in range(model.rowCount())]
+
+    model.set_rows(owners(500.0, -2000.0))
+    view.show()
+    assert shown() == [("Alpha", "500"), ("Beta", "-2,000")]  # most profit first
+    assert model.index(1, profit).data(Qt.ItemDataRole.ForegroundRole) is not None  # the loss in red
+    model.set_rows(owners(300.0, 4000.0))  # the next refresh: Beta now leads
+    assert shown() == [("Beta", "4,000"), ("Alpha", "300")]
+    assert model.index(0, profit).data(Qt.ItemDataRole.ForegroundRole) is None
+    model.sort(0, Qt.SortOrder.AscendingOrder)  # a click on "Owner"
+    assert shown() == [("Alpha", "300"), ("Beta", "4,000")]
+    assert model.index(0, profit).data(Qt.ItemDataRole.FontRole) is None  # a role it leaves to the view
+    assert model.index(0, profit).data(Qt.ItemDataRole.EditRole) == 300.0  # Export CSV's number

@@ -15,6 +15,16 @@ from PySide6.QtWidgets import QWidget
 from twin_app.gui import theme
 from twin_app.gui.rows_model import SORT_ROLE, RowsModel
 
+_DISPLAY, _EDIT, _DECORATION = (
+    int(Qt.ItemDataRole.DisplayRole),
+    int(Qt.ItemDataRole.EditRole),
+    int(Qt.ItemDataRole.DecorationRole),
+)
+_ALIGN, _FOREGROUND = int(Qt.ItemDataRole.TextAlignmentRole), int(Qt.ItemDataRole.ForegroundRole)
+_ANSWERED = frozenset({_DISPLAY, _EDIT, _DECORATION, _ALIGN, _FOREGROUND, int(SORT_ROLE)})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_MONEY = frozenset({"profit", "margin", "npv", "roi"})
+
 
 class OwnerTableModel(RowsModel):
     """Rows of twin_app.analysis.kpis.owner_table as a Qt model (display text and sort keys)."""
@@ -57,6 +67,8 @@ class OwnerTableModel(RowsModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.colors: list[str] = []
+        self._texts: list[list[str] | None] = []
+        """Each row's display texts, formatted when first asked for (see :meth:`data`)."""
         self._sort = (6, Qt.SortOrder.DescendingOrder)
 
     def set_rows(self, rows: list[dict[str, Any]], colors: list[str] | None = None) -> None:
@@ -84,6 +96,7 @@ class OwnerTableModel(RowsModel):
         pairs.sort(key=lambda pair: self.sort_key(pair[0].get(key)), reverse=order == Qt.SortOrder.DescendingOrder)
         self.rows = [r for r, _ in pairs]
         self.colors = [c for _, c in pairs]
+        self._texts = [None] * len(self.rows)
 
     @staticmethod
     def sort_key(value: Any) -> tuple[int, Any]:
@@ -107,24 +120,34 @@ class OwnerTableModel(RowsModel):
             return f"{self.COLUMNS[section][1]} {arrow}"
         return super().headerData(section, orientation, role)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        """A cell's text, number, alignment, colour: what a view asks seven times a cell at each
+        paint (Qt passes ``role`` as an int). Roles the table does not answer return at once,
+        and each row's texts are formatted once per refresh: the owners' table took 11-16 ms a
+        paint through here (10 visible rows, 840 calls), against 2.4 ms for Qt's own model."""
+        if role not in _ANSWERED:
             return None
-        _row, key, value = self.cell(index)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(key, value)
-        if role == Qt.ItemDataRole.EditRole:  # the number itself (Export CSV writes it)
+        r, c = index.row(), index.column()
+        if r < 0 or r >= len(self.rows):
+            return None
+        if role == _DISPLAY:
+            texts = self._texts[r]
+            if texts is None:
+                row = self.rows[r]
+                texts = self._texts[r] = [self._text(key, row.get(key)) for key, _ in self.COLUMNS]
+            return texts[c]
+        if role == _ALIGN:
+            return _RIGHT if c >= 2 else None
+        if role == _DECORATION:
+            return QColor(self.colors[r]) if c == 0 and r < len(self.colors) else None
+        key = self.COLUMNS[c][0]
+        value = self.rows[r].get(key)
+        if role == _FOREGROUND:
+            negative = key in _MONEY and isinstance(value, int | float) and round(value) < 0
+            return QColor(theme.NEGATIVE) if negative else None
+        if role == _EDIT:  # the number itself (Export CSV writes it)
             return value if isinstance(value, int | float) else self._text(key, value)
-        if role == SORT_ROLE:
-            return self.sort_value(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.DecorationRole and key == "name" and index.row() < len(self.colors):
-            return QColor(self.colors[index.row()])
-        money = key in ("profit", "margin", "npv", "roi")
-        if role == Qt.ItemDataRole.ForegroundRole and money and isinstance(value, int | float) and round(value) < 0:
-            return QColor(theme.NEGATIVE)
-        return None
+        return self.sort_value(value)  # SORT_ROLE
 
     def display_texts(self, column: int, rows: int) -> list[str]:
         """The display texts of ``column``'s first ``rows`` rows, without a Qt call per cell:
