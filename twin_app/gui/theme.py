@@ -24,7 +24,10 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from twin_app.gui import steady_labels
 from twin_app.model.events import EventKind
+
+steady_labels.install()  # every plot's titles and legends (see the module)
 
 # --- categorical palettes (the same in both themes) ------------------------------------------
 
