@@ -141,3 +141,31 @@ def test_long_bars_that_become_short_join_the_summary_a_slice_per_batch(monkeypa
     with_lod, exact = frames(store, store.t_min, store.t_max)  # a paint: the rest is binned
     assert len(lod._rebin) == 0 and with_lod.stats["binned"] > 0.75 * store.n  # the summary did the work
     assert_within_a_pixel(with_lod, exact, store.n_rows)
+
+
+def test_widening_the_summary_takes_no_fresh_memory_and_keeps_each_pair_s_max():
+    # Merged in place in one numpy call, the output overlapped the inputs and numpy copied them
+    # into a fresh array first: on the large network (2,932 rows) ~6 MB of new pages at each
+    # widening, 45-59 ms of page faults on a busy machine where the merge itself takes 4-7.
+    import tracemalloc
+
+    from twin_app.gui.gantt_lod import merge_pairs
+
+    rng = np.random.default_rng(7)
+    grid = np.zeros((2000, 1024), dtype=np.int32)
+    grid[:, :701] = rng.integers(0, 50, (2000, 701))
+    before = grid.copy()
+    scratch = np.empty(0, dtype=np.int32)
+    merge_pairs(grid.copy(), 701, scratch)  # (the scratch block is made once, at the first widening)
+    tracemalloc.start()
+    try:
+        in_use = merge_pairs(grid, 701, scratch)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 256 * 1024  # (the one-call merge: 2.9 MB, a copy of its 2000 x 351 input)
+    assert in_use == 351
+    padded = np.zeros((2000, 702), dtype=np.int32)
+    padded[:, :701] = before[:, :701]
+    assert np.array_equal(grid[:, :351], np.maximum(padded[:, 0::2], padded[:, 1::2]))
+    assert not grid[:, 351:].any()  # the freed columns are empty
