@@ -85,10 +85,25 @@ def cell_text_widths(table: QTableView, rows: int = MEASURED_ROWS) -> list[int]:
             texts = set(own_texts(column, n_rows))
         else:
             texts = {str(model.data(model.index(row, column)) or "") for row in range(n_rows)}
-        widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+        widest = max((metrics.horizontalAdvance(text) for text in _widest_candidates(texts)), default=0)
         has_icon = n_rows > 0 and model.data(model.index(0, column), Qt.ItemDataRole.DecorationRole) is not None
         widths.append(widest + CELL_PADDING + (icon if has_icon else 0))
     return widths
+
+
+_FIGURE_CHARS = frozenset("0123456789,.-+% ")
+"""What a figure's text is made of: digits of one width in the UI fonts, and narrower marks."""
+
+
+def _widest_candidates(texts: set[str]) -> set[str] | list[str]:
+    """The texts that may be the widest: of figures, those with the most characters or one less
+    (digits share one width; a comma or point is narrower, never wider); of other texts, all.
+    Measuring every cell of the owners' table (217 rows, 12 columns) was ~10 ms of each of its
+    refreshes."""
+    if not texts or not all(_FIGURE_CHARS.issuperset(text) for text in texts):
+        return texts
+    longest = max(map(len, texts))
+    return [text for text in texts if len(text) >= longest - 1]
 
 
 def widen_columns(table: QTableView) -> list[int]:
