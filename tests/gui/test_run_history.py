@@ -271,3 +271,31 @@ def test_a_paused_run_is_listed_in_an_open_history_while_paused(qtbot, window, t
     rows = {r["id"]: r["status"] for r in window.history.view.model.rows}
     assert rows.get(run_id) == "running"
     window.reset(ask=False)
+
+
+def test_a_run_that_ends_is_listed_when_the_history_shows_not_read_while_it_is_hidden(
+    qtbot, window, tiny_path, monkeypatch
+):
+    # The list was read from the results database on the GUI thread as each run ended, while the
+    # simulation's writer was closing that file, hidden dock or not (a wait for its lock).
+    from twin_app.gui import history_view
+
+    reads = []
+    real = history_view.history_rows
+    monkeypatch.setattr(history_view, "history_rows", lambda path: reads.append(path) or real(path))
+    dock = window.history.dock
+    window.show()
+    qtbot.waitExposed(window)
+    dock.hide()  # Ctrl+H
+    qtbot.waitUntil(lambda: not dock.isVisible(), timeout=5_000)
+    _open(window, tiny_path)
+    hidden_run = _run_to_the_end(qtbot, window)
+    assert reads == []
+    dock.show()  # Ctrl+H again: the user looks at the History
+    dock.raise_()
+    qtbot.waitUntil(lambda: any(r["id"] == hidden_run for r in window.history.view.model.rows), timeout=5_000)
+    assert len(reads) == 1
+    window.reset(ask=False)
+    shown_run = _run_to_the_end(qtbot, window)  # with the History shown: listed as it is stored
+    qtbot.waitUntil(lambda: any(r["id"] == shown_run for r in window.history.view.model.rows), timeout=5_000)
+    assert len(reads) == 2

@@ -396,7 +396,7 @@ class HistoryDock(QObject):
         self.view.refresh_requested.connect(self.refresh)
         self.view.reopen_requested.connect(self.reopen)
         self.view.delete_requested.connect(self.delete)
-        window.run_control.run_stored.connect(lambda _run_id: self.refresh())
+        window.run_control.run_stored.connect(lambda _run_id: self._refresh_if_shown())
         self.shown_label = QLabel()
         """Which stored run the views show, until another run or scenario replaces it."""
         self.shown_label.setObjectName("StoredRunLabel")
@@ -406,6 +406,13 @@ class HistoryDock(QObject):
         window.scenario_loaded.connect(lambda _path: self._forget_shown())
         window.state_changed.connect(self._on_state)
         dock.visibilityChanged.connect(lambda shown: self.refresh() if shown else None)
+
+    def _refresh_if_shown(self) -> None:
+        """A stored run is listed now if the dock shows, else when it is shown (it reads the list
+        again then): the read opened the results database on the GUI thread as the run ended,
+        while the simulation's writer was closing it, and waited for its lock."""
+        if self.dock.isVisible():
+            self.refresh()
 
     def _on_state(self, state: str) -> None:
         if state in ("ready", "empty"):
