@@ -299,3 +299,27 @@ def test_a_run_that_ends_is_listed_when_the_history_shows_not_read_while_it_is_h
     shown_run = _run_to_the_end(qtbot, window)  # with the History shown: listed as it is stored
     qtbot.waitUntil(lambda: any(r["id"] == shown_run for r in window.history.view.model.rows), timeout=5_000)
     assert len(reads) == 2
+
+
+def test_a_run_s_final_kpis_are_stored_off_the_window_s_thread(qtbot, window, tiny_path, monkeypatch):
+    # Stored on the GUI thread, the write opened the results database as the simulation's
+    # writer was closing it and waited for its lock: the window stalled at each run's end.
+    import threading
+
+    from twin_app.experiments.live_record import LiveRecord
+
+    threads = []
+    real = LiveRecord.complete
+
+    def complete(self, end, kpis):
+        threads.append(threading.current_thread())
+        real(self, end, kpis)
+
+    monkeypatch.setattr(LiveRecord, "complete", complete)
+    _open(window, tiny_path)
+    with qtbot.waitSignal(window.run_control.run_stored, timeout=60_000) as stored:
+        window.toggle_run()
+    assert threads and threads[0] is not threading.main_thread()
+    with ResultsStore(window.settings.results_db) as store:
+        run = store.load_run(stored.args[0])
+    assert run["status"] == "completed" and run["kpis"]["orders_completed"] > 0

@@ -22,6 +22,7 @@ Resetting the run or opening another scenario cancels replications still running
 from __future__ import annotations
 
 import math
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -104,11 +105,16 @@ def ci_card_texts(
     }
 
 
+STORE_JOIN_SECONDS = 5.0
+"""How long closing the window waits for the run's final KPIs being stored."""
+
+
 class ReplicationControl(QObject):
     """Run settings, storage and background replications of a MainWindow (module docstring)."""
 
     run_stored = Signal(str)  # run id: a run (live or background) is in the results database
     summarised = Signal(object)  # the KPI summary over the replications (twin-app run --json's)
+    _stored = Signal(str, str)  # run id, error ('' when stored): from the storing thread
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -123,6 +129,10 @@ class ReplicationControl(QObject):
         self.live_kpis: dict[str, Any] | None = None
         self.summary: dict[str, Any] | None = None
         self._reported: set[int] = set()
+        self._storing: threading.Thread | None = None
+        """Stores the ended run's final KPIs (see :meth:`_store`)."""
+        self._storing_record: LiveRecord | None = None
+        self._stored.connect(self._on_stored)
 
         self.panel = RunSettingsPanel()
         self.panel.set_database(self.database)
@@ -260,14 +270,39 @@ class ReplicationControl(QObject):
             return
         self.live_kpis = analysis.kpis
         record = self.record
-        if record is not None and record.run_id and not record.stored:
-            try:
-                record.complete(end, self.live_kpis)
-            except TwinError as error:
-                self.window.notify(f"The run's KPIs could not be stored: {error}", 8000)
-            else:
-                self.run_stored.emit(record.run_id)
+        if record is not None and record.run_id and not record.stored and record is not self._storing_record:
+            self._store(record, end, self.live_kpis)
         self._summarise()
+
+    def _store(self, record: LiveRecord, end: RunEnd, kpis: dict[str, Any]) -> None:
+        """The run's status and final KPIs into the results database, on a thread of its own:
+        on the GUI thread the write opened the file as the simulation's writer was closing it
+        and waited for its lock (``results_db`` in the bench's longest gaps at a run's end)."""
+
+        def store() -> None:
+            try:
+                record.complete(end, kpis)
+            except Exception as error:  # (the window says so: a run not stored loses nothing shown)
+                text = str(error) if isinstance(error, TwinError) else f"{type(error).__name__}: {error}"
+                self._stored.emit(record.run_id, text)
+            else:
+                self._stored.emit(record.run_id, "")
+
+        self._storing_record = record
+        self._storing = threading.Thread(target=store, name="store-final-kpis", daemon=True)
+        self._storing.start()
+
+    def _on_stored(self, run_id: str, error: str) -> None:
+        if error:
+            self.window.notify(f"The run's KPIs could not be stored: {error}", 8000)
+        else:
+            self.run_stored.emit(run_id)
+
+    def wait_stored(self, timeout: float = STORE_JOIN_SECONDS) -> None:
+        """Wait for the run's final KPIs being stored, if they are (the window closes)."""
+        storing = self._storing
+        if storing is not None:
+            storing.join(timeout)
 
     def _poll_background(self) -> None:
         background = self.background
@@ -338,7 +373,9 @@ class ReplicationControl(QObject):
         self._show_progress()
 
     def close(self) -> None:
-        """The window closes: stop the background replications and wait for them briefly."""
+        """The window closes: the run's final KPIs stored, the background replications stopped
+        and waited for briefly."""
+        self.wait_stored()
         if self.background is not None:
             self.background.cancel()
             self.background.join(10.0)
