@@ -216,6 +216,7 @@ class Presentation:
         if not (window.confirm_unsaved(doing) and window.confirm_discard(doing)):
             return False
         edits = window.modified or window.editor_link.editor.is_dirty()  # still there: 'Discard' was chosen
+        window.run_control.wait_stored()  # (a run that has just ended is being stored)
         record = window.run_control.record  # a finished run, stored: put back from the history on Esc
         finished = record.run_id if record is not None and record.stored and not unfinished else None
         self._before_presentation.update(path=window.path, gave_up=unfinished or edits, run_id=finished)
