@@ -310,3 +310,28 @@ def test_in_presentation_type_axis_titles_keep_clear_of_the_tick_labels(qtbot, w
         offset = axis.style["tickTextOffset"][0] + max(0, axis.style["tickLength"])
         ticks_left = axis.maximumWidth() - offset - axis.textWidth  # (its width is set at once, laid out later)
         assert ticks_left - title_right >= 4, axis.labelText
+
+
+def test_with_fastest_ticked_the_speed_box_looks_unused(qtbot, window) -> None:
+    # The slider and "120.0 min/s" stayed as dark as ever with Fastest ticked: which applied? (T6)
+    from PySide6.QtGui import QColor
+
+    window.show()
+    qtbot.waitExposed(window)
+    spin = window.controls.speed_spin
+
+    def darkest_text() -> float:
+        image = spin.grab().toImage()
+        return min(
+            QColor(image.pixel(x, y)).lightnessF()
+            for x in range(0, image.width(), 2)
+            for y in range(image.height() // 4, 3 * image.height() // 4)
+        )
+
+    window.set_speed(120.0, False)
+    qtbot.wait(50)
+    used = darkest_text()
+    window.set_speed(None, True)
+    qtbot.wait(50)
+    assert not spin.isEnabled() and not window.controls.speed_slider.isEnabled()
+    assert darkest_text() > used + 0.1  # its text greyed, not black (0.16 -> 0.32 lightness)

@@ -39,3 +39,15 @@ def test_the_orders_card_says_released_after_the_warm_up_so_delivered_may_exceed
     assert card_texts(kpis)["completed"] == ("99,236", "0 open now, 95,888 released after the warm-up")
     kpis["window"]["start"] = 0.0
     assert card_texts(kpis)["completed"][1] == "0 open now, 95,888 released"
+
+
+def test_the_work_in_progress_card_reads_a_large_mean_as_a_whole_count() -> None:
+    # "4185.0" on the large network looked odd for a number of orders (T6); a small mean keeps
+    # its decimal (1.15 orders in the system on average reads 1.1, not 1).
+    from twin_app.gui.kpi_view import card_texts
+
+    assert card_texts({"wip": {"mean": 4185.04, "max": 5315}})["wip"] == (
+        "4,185",
+        "orders in system (mean), peak 5,315",
+    )
+    assert card_texts({"wip": {"mean": 1.15, "max": 2}})["wip"][0] == "1.1"

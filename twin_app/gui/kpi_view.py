@@ -108,6 +108,11 @@ def _opt(value: Any) -> float:
     return float(value) if isinstance(value, int | float) and value is not None else math.nan
 
 
+def _count(mean: float) -> str:
+    """A mean number of orders: whole from 100 up ("4,185", not "4185.0"; T6), one decimal below."""
+    return f"{mean:,.0f}" if abs(mean) >= 100 else f"{mean:.1f}"
+
+
 def card_texts(kpis: dict[str, Any]) -> dict[str, tuple[str, str]]:
     """(value, detail) of each card from a compute_kpis dictionary (pure, tested directly)."""
     lead = kpis.get("lead_time", {}) or {}
@@ -144,8 +149,10 @@ def card_texts(kpis: dict[str, Any]) -> dict[str, tuple[str, str]]:
             else "of orders with a due date",
         ),
         "wip": (
-            f"{_opt(wip.get('mean')):.1f}" if math.isfinite(_opt(wip.get("mean"))) else "--",
-            f"orders in system (mean), peak {_opt(wip.get('max')):.0f}" if math.isfinite(_opt(wip.get("max"))) else " ",
+            _count(_opt(wip.get("mean"))) if math.isfinite(_opt(wip.get("mean"))) else "--",
+            f"orders in system (mean), peak {_opt(wip.get('max')):,.0f}"
+            if math.isfinite(_opt(wip.get("max")))
+            else " ",
         ),
         "cost": (
             theme.format_money(_opt(cost.get("total"))),

@@ -531,6 +531,8 @@ QTextBrowser {{ border: 1px solid {c.grid}; border-radius: 4px; background: {c.p
 QComboBox, QSpinBox, QDoubleSpinBox, QLineEdit, QPushButton {{ background: {c.panel}; color: {c.text};
               border: 1px solid {c.grid};
               border-radius: 3px; padding: 2px 6px; }}
+QComboBox:disabled, QSpinBox:disabled, QDoubleSpinBox:disabled, QLineEdit:disabled {{ color: {disabled};
+              background: {c.background}; }}
 QPushButton:hover {{ background: {c.hover}; }}
 QCheckBox, QRadioButton {{ color: {c.text}; }}
 QProgressBar {{ border: 1px solid {c.grid}; border-radius: 3px; background: {c.background}; color: {c.text};
