@@ -330,6 +330,11 @@ class KpiView(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # The scroll bar is always there: at ~1000 px high the tab was at the edge of scrolling,
+        # and a resize across it showed the bar, narrowed the cards (a detail line wrapped, the
+        # cards grew taller) and the charts, and the window laid out and painted the tab again
+        # (a second paint of every chart at each step of a resize; the T6 trial's longest gaps).
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.scroll.setWidget(content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
