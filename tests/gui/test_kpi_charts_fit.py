@@ -4,14 +4,19 @@ title, wider than its box, made the chart reach past the tab's right edge, cut o
 from __future__ import annotations
 
 
-def test_every_kpi_chart_fits_its_box_at_1300_by_850(qtbot, window, tiny_path):
+def _kpis_after_a_day(qtbot, window, tiny_path, size: tuple[int, int]):
+    """The KPI tab of ``window`` at ``size`` after a simulated day of ``tiny_path``."""
     assert window.open_scenario(tiny_path, ask=False)
-    window.resize(1300, 850)
+    window.resize(*size)
     window.show()
     window.run_to(1440.0)
     window.show_view("kpis")
     qtbot.wait(100)
-    kpis = window.kpi_view
+    return window.kpi_view
+
+
+def test_every_kpi_chart_fits_its_box_at_1300_by_850(qtbot, window, tiny_path):
+    kpis = _kpis_after_a_day(qtbot, window, tiny_path, (1300, 850))
     for chart in (kpis.hist_widget, kpis.wip_widget, kpis.trust_chart):
         plot = chart.getPlotItem()
         assert plot.width() <= chart.viewport().width() + 1, (plot.titleLabel.text, plot.width(), chart.width())
@@ -24,13 +29,7 @@ def test_a_change_of_height_alone_does_not_narrow_the_kpi_tab(qtbot, window, tin
     # gaps). The width the tab's content gets depends on the window's width only.
     from PySide6.QtWidgets import QApplication
 
-    assert window.open_scenario(tiny_path, ask=False)
-    window.resize(1600, 1000)
-    window.show()
-    window.run_to(1440.0)
-    window.show_view("kpis")
-    qtbot.wait(100)
-    kpis = window.kpi_view
+    kpis = _kpis_after_a_day(qtbot, window, tiny_path, (1600, 1000))
     content = kpis.scroll.widget()
     widths, scrolls = {}, {}
     for height in (1000, 640, 1000):
