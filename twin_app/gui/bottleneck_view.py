@@ -202,6 +202,7 @@ class BottleneckView(QWidget):
         strip.getAxis("left").setTicks([[(float(i), label) for i, label in enumerate(self.row_labels)]])
         strip.setXRange(analysis.start, analysis.end, padding=0.01)
         strip.setYRange(-0.6, max(len(self.row_labels), 1) - 0.4, padding=0)
+        theme.show_empty(strip, False)
 
         # Ranking bars: sole solid, shifting hatched on top of it.
         rank = self.rank_widget.getPlotItem()
@@ -225,6 +226,7 @@ class BottleneckView(QWidget):
         rank.getAxis("left").setTicks([[(float(i), names[i]) for i in range(n)]])
         rank.setXRange(0, max(5.0, float((sole + shift).max()) * 1.1), padding=0)
         rank.setYRange(-0.6, max(n, 4) - 0.4, padding=0)
+        theme.show_empty(rank, False)
         _, s0, h0 = top[0]
         self.summary.setText(
             f"Main bottleneck: <b>{html.escape(names[0])}</b> &mdash; sole {s0 * 100:.0f} % and shifting "

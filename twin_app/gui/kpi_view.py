@@ -481,8 +481,10 @@ class KpiView(QWidget):
                 self.hist_bars.setOpts(x0=hours[:-1], width=np.diff(hours), height=counts.astype(float))
                 self.hist_widget.getPlotItem().setXRange(float(hours[0]), float(hours[-1]), padding=0.03)
                 self.hist_widget.getPlotItem().setYRange(0, float(counts.max()) * 1.1, padding=0)
+                theme.show_empty(self.hist_widget.getPlotItem(), False)
             else:
                 self.hist_bars.setOpts(x0=[], width=[], height=[])
+                theme.empty_range(self.hist_widget)
 
     def _show_wip(self, analysis: Analysis) -> None:
         times, wip = analysis.wip
@@ -491,6 +493,7 @@ class KpiView(QWidget):
             self.wip_curve.setData(*envelope(*step_xy(times, wip, wip_end)))
             self.wip_widget.getPlotItem().setXRange(float(analysis.result.start), wip_end, padding=0.01)
             self.demand_end.show(times, wip, float(analysis.result.start), wip_end)
+            theme.show_empty(self.wip_widget.getPlotItem(), False)
 
     def _show_trust(self, analysis: Analysis) -> None:
         if self._new("trust_band", analysis.trust_band):

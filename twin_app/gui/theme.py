@@ -382,11 +382,39 @@ def format_duration(minutes: float) -> str:
 
 def empty_range(widget: pg.PlotWidget) -> None:
     """Give a cleared chart the empty 0-1 range, not the last run's days and counts over no
-    data; each axis keeps whether it auto-ranges (``setRange`` alone turns that off)."""
+    data; each axis keeps whether it auto-ranges (``setRange`` alone turns that off). The chart
+    says it is empty (:func:`show_empty`)."""
     box = widget.getPlotItem().getViewBox()
     auto = list(box.state["autoRange"])
     box.setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0))
     box.enableAutoRange(x=auto[0], y=auto[1])
+    show_empty(widget.getPlotItem(), True)
+
+
+EMPTY_NOTE = "No figures yet"
+"""What an empty chart says, in its middle."""
+
+
+def show_empty(plot: pg.PlotItem, empty: bool) -> None:
+    """An empty chart says so and shows no tick values; a chart with data shows them again.
+
+    Empty, its axes read 0, 0.5 and 1 under titles such as "Simulated time (day hh:mm)", which
+    looked like a placeholder left by mistake (trials T2 and T6). Only a change is applied: the
+    axes are measured again only when a chart fills or empties."""
+    if getattr(plot, "_twin_empty", False) == empty:
+        return
+    plot._twin_empty = empty  # type: ignore[attr-defined]
+    for name in ("left", "bottom"):
+        plot.getAxis(name).setStyle(showValues=not empty)
+    note = getattr(plot, "_twin_empty_note", None)
+    if note is None and empty:
+        note = pg.TextItem(EMPTY_NOTE, color=colors.muted, anchor=(0.5, 0.5))
+        note.setFont(ui_font(10))
+        plot.addItem(note, ignoreBounds=True)
+        note.setPos(0.5, 0.5)  # (the middle of an empty chart's 0-1 range)
+        plot._twin_empty_note = note  # type: ignore[attr-defined]
+    if note is not None:
+        note.setVisible(empty)
 
 
 def format_money(value: float) -> str:

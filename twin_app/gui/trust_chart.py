@@ -55,6 +55,7 @@ class TrustChart(pg.PlotWidget):
         self.mean_curve.setData([], [])
         self.lowest_curve.setData([], [])
         self.getPlotItem().setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0))  # not the last run's ranges
+        theme.show_empty(self.getPlotItem(), True)
         self._label()
 
     def show_band(self, band: tuple[np.ndarray, np.ndarray, np.ndarray, int], end: float) -> None:
@@ -66,6 +67,7 @@ class TrustChart(pg.PlotWidget):
         # a step per delivery (100,000s on a large run): drawn as the envelope a pixel can show
         self.mean_curve.setData(*envelope(*step_xy(times, mean, end)))
         self.lowest_curve.setData(*envelope(*step_xy(times, lowest, end)))
+        theme.show_empty(self.getPlotItem(), False)
         name = self.labels[owner] if 0 <= owner < len(self.labels) else "lowest owner"
         self._lowest_text = f"lowest: {name} {float(lowest[-1]):.3f}"
         self._label()
