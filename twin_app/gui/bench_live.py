@@ -481,7 +481,7 @@ def _action_named(window: Any, shortcut: str) -> Any:
     raise LookupError(f"no enabled action for {shortcut}")
 
 
-def drag_resize(window: Any, app: Any, to: tuple[int, int], steps: int = 12, frame_ms: int = 16) -> None:
+def drag_resize(window: Any, to: tuple[int, int], steps: int = 12, frame_ms: int = 16) -> None:
     """Drag the window's corner to ``to`` in ``steps``, one step a frame, as a window manager
     sends a user's drag (each step a resize event the event loop handles before the next)."""
     from PySide6.QtCore import QEventLoop, QTimer
@@ -532,8 +532,8 @@ def interactions(window: Any, app: Any) -> list[tuple[str, Any]]:
         ("Ctrl+5 (KPIs again)", key("Ctrl+5")),
         ("F5 (presentation in)", key("F5")),
         ("Esc (presentation out)", key("Esc")),
-        ("resize drag 1600x1000 -> 1300x850", lambda: drag_resize(window, app, (1300, 850))),
-        ("resize drag back", lambda: drag_resize(window, app, (1600, 1000))),
+        ("resize drag 1600x1000 -> 1300x850", lambda: drag_resize(window, (1300, 850))),
+        ("resize drag back", lambda: drag_resize(window, (1600, 1000))),
     ]
 
 
