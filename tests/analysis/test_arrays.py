@@ -59,6 +59,24 @@ def test_take_rows_is_numpys_indexing() -> None:
     assert np.array_equal(take_rows(plain, plain > 0.5), plain[plain > 0.5])
 
 
+def test_events_copied_as_records_are_the_events_copied_field_by_field() -> None:
+    """A slice of events written through ``as_records`` (as the collector and the Gantt's store
+    do) holds the same events, field for field, as numpy's own structured assignment."""
+    from twin_app.analysis.arrays import as_records
+    from twin_app.model.events import EVENT_DTYPE
+
+    rng = np.random.default_rng(4)
+    events = np.zeros(700, dtype=EVENT_DTYPE)
+    for name in EVENT_DTYPE.names:
+        events[name] = rng.integers(-5, 10_000, len(events))
+    by_fields, by_records = np.zeros(1000, dtype=EVENT_DTYPE), np.zeros(1000, dtype=EVENT_DTYPE)
+    by_fields[200:900] = events
+    as_records(by_records)[200:900] = as_records(events)
+    for name in EVENT_DTYPE.names:
+        np.testing.assert_array_equal(by_records[name], by_fields[name])
+    assert as_records(events).base is not None and np.shares_memory(as_records(events), events)  # a view, no copy
+
+
 def test_stable_argsort_is_numpys_stable_argsort() -> None:
     from twin_app.analysis.arrays import stable_argsort
 

@@ -14,6 +14,14 @@ import math
 import numpy as np
 
 
+def as_records(rows: np.ndarray) -> np.ndarray:
+    """``rows`` (a structured array) as opaque records of its item size, to copy as bytes, not
+    field by field: numpy copies a packed structured dtype (the events' 61-byte records) a field
+    at a time, ~5x slower (64,000 events into a fresh buffer ~5 ms against ~1 ms; 22 ms in the
+    window of a busy run, when the Gantt's store grew)."""
+    return rows.view(np.dtype((np.void, rows.dtype.itemsize)))
+
+
 def unique_sorted(values: np.ndarray) -> np.ndarray:
     """The sorted distinct values of a 1-D array: ``numpy.unique(values)`` by sorting, or for
     integers spanning a range no larger than their number, by counting (the order and

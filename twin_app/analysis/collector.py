@@ -13,7 +13,7 @@ import threading
 
 import numpy as np
 
-from twin_app.analysis.arrays import take_rows
+from twin_app.analysis.arrays import as_records, take_rows
 from twin_app.analysis.result import RunResult
 from twin_app.model.events import EVENT_DTYPE, ORDER_DTYPE, EventBatch, RunEnd, RunInfo
 from twin_app.model.layout import Layout
@@ -26,13 +26,6 @@ _IN_PLACE_MAX_BYTES = 64 << 20
 stays resident however little of it the run fills; a larger buffer is copied into a new one,
 whose unfilled part the system does not hold (the large network's 3.2 million events: 256 MB
 zero-filled against 195 MB filled, ~50 MB more at the peak)."""
-
-
-def _raw(rows: np.ndarray) -> np.ndarray:
-    """``rows`` (a structured array) as opaque records of its item size: copied as bytes, not
-    field by field (numpy's copy of a packed structured dtype goes field by field: a 4,096-row
-    batch of events 135 us, the same bytes as records 26 us)."""
-    return rows.view(np.dtype((np.void, rows.dtype.itemsize)))
 
 
 class _GrowableArray:
@@ -73,11 +66,11 @@ class _GrowableArray:
                 self._data.resize((capacity,), refcheck=False)
             else:  # the old buffer stays alive for anyone holding a view of it: views are snapshots
                 grown = np.empty(capacity, dtype=self._data.dtype)
-                _raw(grown)[: self._size] = _raw(self._data)[: self._size]
+                as_records(grown)[: self._size] = as_records(self._data)[: self._size]
                 self._data = grown
                 self._shared = False
         if records.dtype == self._data.dtype:
-            _raw(self._data)[self._size : needed] = _raw(np.ascontiguousarray(records))
+            as_records(self._data)[self._size : needed] = as_records(np.ascontiguousarray(records))
         else:
             self._data[self._size : needed] = records
         self._size = needed

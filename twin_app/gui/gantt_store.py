@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 
+from twin_app.analysis.arrays import as_records
 from twin_app.gui.gantt_lod import LodRaster
 from twin_app.model.events import EVENT_DTYPE, EventKind
 
@@ -100,7 +101,8 @@ class _Grow:
     It at least doubles; with ``expect`` (a guess at the final size) it grows to that at once.
     A large numpy array is allocated by the system untouched (its pages are backed only when
     written), so reserving ahead costs address space, not memory; what growth costs is the copy
-    of what was stored into fresh pages, ~0.2 s at a million bars on a busy machine.
+    of what was stored into fresh pages, ~0.2 s at a million bars on a busy machine. A column of
+    records (the events themselves) is copied as bytes (:func:`~twin_app.analysis.arrays.as_records`).
     """
 
     __slots__ = ("data",)
@@ -121,8 +123,15 @@ class _Grow:
                 new = np.empty(cap, dtype=self.data.dtype)
         else:
             new = np.empty(cap, dtype=self.data.dtype)
-        new[:used] = self.data[:used]
+        _copy(new, self.data, 0, used)
         self.data = new
+
+
+def _copy(into: np.ndarray, rows: np.ndarray, at: int, n: int) -> None:
+    """``into[at:at + n] = rows[:n]``, records (a structured dtype) as bytes."""
+    if into.dtype.names is not None and into.dtype == rows.dtype:
+        into, rows = as_records(into), as_records(np.ascontiguousarray(rows[:n]))
+    into[at : at + n] = rows[:n]
 
 
 GUESS_FROM = 1 << 16
@@ -261,7 +270,7 @@ class GanttStore:
         kind = ev["kind"]
         self._kind.data[a:b] = np.where((kind == EventKind.TRANSPORT) & (ev["order"] < 0), EMPTY_RETURN, kind)
         self._order.data[a:b] = ev["order"]
-        self._rec.data[a:b] = ev
+        _copy(self._rec.data, ev, a, k)
         self._dur.data[a:b] = ev["end"] - ev["start"]
         self._recolor(a, b)
         self.n = b
