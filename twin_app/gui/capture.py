@@ -47,7 +47,7 @@ def capture(
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtWidgets import QApplication
 
-    from twin_app.gui import theme
+    from twin_app.gui import chart_turns, theme
     from twin_app.gui.app import application
     from twin_app.gui.main_window import MainWindow
     from twin_app.gui.settings import AppSettings
@@ -78,6 +78,7 @@ def capture(
                 app.processEvents()
                 QApplication.sendPostedEvents()
             target = window if view == "window" else window.view_widget(view)
+            chart_turns.flush()
             pixmap = target.grab()
             png = QByteArray()
             buffer = QBuffer(png)

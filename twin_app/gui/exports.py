@@ -35,6 +35,7 @@ from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from twin_app.errors import TwinError
+from twin_app.gui import chart_turns
 from twin_app.gui.files import user_folder
 from twin_app.gui.svg_export import widget_svg
 from twin_app.gui.table_export import install_on_tables
@@ -87,6 +88,7 @@ def save_screenshot(window: QWidget, path: str | Path) -> Path:
 
 def widget_png(widget: QWidget) -> bytes:
     """PNG bytes of ``widget`` as it is shown (at the screen's device pixel ratio)."""
+    chart_turns.flush()  # every chart drawn, none a background waiting for its turn
     return image_png(widget.grab().toImage())
 
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QStyle, QT
 from twin_app.experiments.analysis_process import Finished
 from twin_app.experiments.live_state import LiveState
 from twin_app.experiments.session import Batch, RunSession
-from twin_app.gui import theme
+from twin_app.gui import chart_turns, theme
 from twin_app.gui.bottleneck_view import BottleneckView
 from twin_app.gui.bridge import SessionBridge
 from twin_app.gui.controls import build_controls, enable_for
@@ -203,9 +203,11 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         return self.views()[self.tabs.currentIndex()]
 
     def show_view(self, name: str) -> None:
-        """Show view ``name`` with the newest figures drawn now (scripts, tests, the tour)."""
+        """Show view ``name`` with the newest figures drawn now (scripts, tests, the tour): its
+        charts too, not in turns after the page (see :mod:`~twin_app.gui.chart_turns`)."""
         self.tabs.setCurrentIndex(VIEW_NAMES.index(name))
         self._refresh_current()
+        chart_turns.flush()
 
     def apply_theme(self) -> None:
         """Restyle every widget and view for the active theme and font scale: the shown view
@@ -406,6 +408,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
     def _on_tab_changed(self, index: int) -> None:
         self.settings.current_view = index
         view = self.current_view()
+        chart_turns.defer(self.tabs.currentWidget())  # the page first, then a chart a turn
         self.late_runs.flush(view)  # the shown scenario, before it paints
         self._restyle_view(view)  # in the theme of the window before it paints
         self.session.want(view.needs)

@@ -21,6 +21,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
 from twin_app.errors import TwinError
+from twin_app.gui import chart_turns
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -30,6 +31,7 @@ _GENERIC_FONTS = ("serif", "sans-serif", "monospace", "cursive", "fantasy", "sys
 
 def widget_svg(widget: QWidget, title: str = "", area: QRect | None = None) -> bytes:
     """SVG bytes of ``widget`` with its visible children (or of ``area`` of it, in pixels)."""
+    chart_turns.flush()  # every chart drawn, none a background waiting for its turn
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
     area = area if area is not None else widget.rect()

@@ -24,10 +24,11 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from twin_app.gui import steady_labels
+from twin_app.gui import chart_turns, steady_labels
 from twin_app.model.events import EventKind
 
 steady_labels.install()  # every plot's titles and legends (see the module)
+chart_turns.install()  # a shown tab's charts paint a turn each (see the module)
 
 # --- categorical palettes (the same in both themes) ------------------------------------------
 
