@@ -21,6 +21,7 @@ from twin_app.analysis.bottleneck import BottleneckAnalysis
 from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
 from twin_app.gui.flat_bars import FlatBars
+from twin_app.gui.in_turns import InTurns
 from twin_app.gui.view import RunContext, ViewUpdate
 
 MAX_ROWS = 12
@@ -92,6 +93,7 @@ class BottleneckView(QWidget):
         self._rank_items: list[pg.GraphicsObject] = []
         self._shown: Analysis | None = None
         """The analysis drawn last (a theme change redraws it: a finished run sends no more)."""
+        self._turns = InTurns(self)
 
         self.strip_widget = pg.PlotWidget(axisItems={"bottom": theme.TimeAxisItem("bottom")})
         strip = self.strip_widget.getPlotItem()
@@ -155,6 +157,7 @@ class BottleneckView(QWidget):
             self.show_analysis(shown)
 
     def clear(self) -> None:
+        self._turns.cancel()
         for item in (*self._strip_items, *self._rank_items):
             item.setOpts(x0=[], y=[], width=[])
         self._shown = None
@@ -166,20 +169,26 @@ class BottleneckView(QWidget):
 
     def update(self, data: ViewUpdate) -> None:
         if data.analysis is not None:
-            self.show_analysis(data.analysis, data.now)
+            self.show_analysis(data.analysis, data.now, in_turns=data.in_turns)
 
-    def show_analysis(self, shared: Analysis, now: float | None = None) -> None:
+    def show_analysis(self, shared: Analysis, now: float | None = None, *, in_turns: bool = False) -> None:
         """Strip and ranking from an analysis with the ``bottlenecks`` part computed; ``now``, the
-        run's clock, if the figures may be older (then the summary says so)."""
-        result = shared.result
-        if result.duration <= 0:
+        run's clock, if the figures may be older (then the summary says so). ``in_turns``: the
+        strip now, the ranking in the next turn (both charts painted in one turn were the
+        longest gaps of a flat-out large run with this tab shown, 75-101 ms)."""
+        if shared.result.duration <= 0:
+            self._turns.cancel()
             self.clear()
             return
         self._shown = shared
+        self._turns.run([lambda: self._show_strip(shared), lambda: self._show_ranking(shared, now)], in_turns=in_turns)
+
+    def _show_strip(self, shared: Analysis) -> None:
+        result = shared.result
         analysis = shared.bottlenecks
         top, has_other = top_ranked(analysis, MAX_ROWS)
         self.rows = [r for r, _, _ in top]
-        labels = self.run.names.resource if self.run is not None else tuple(r.id for r in result.layout.resources)
+        labels = self._resource_names(shared)
         names = [labels[r] for r in self.rows]
         self.row_labels = names + (["other resources"] if has_other else [])
 
@@ -204,7 +213,17 @@ class BottleneckView(QWidget):
         strip.setYRange(-0.6, max(len(self.row_labels), 1) - 0.4, padding=0)
         theme.show_empty(strip, False)
 
-        # Ranking bars: sole solid, shifting hatched on top of it.
+    def _resource_names(self, shared: Analysis) -> tuple[str, ...]:
+        """Each resource's name as every view shows it (its id without a run context)."""
+        if self.run is not None:
+            return tuple(self.run.names.resource)
+        return tuple(r.id for r in shared.result.layout.resources)
+
+    def _show_ranking(self, shared: Analysis, now: float | None) -> None:
+        """Ranking bars: sole solid, shifting hatched on top of it; the summary above."""
+        top, _ = top_ranked(shared.bottlenecks, MAX_ROWS)
+        labels = self._resource_names(shared)
+        names = [labels[r] for r, _, _ in top]
         rank = self.rank_widget.getPlotItem()
         n = len(top)
         for item in self._rank_items[3 * n :]:  # bars of rows no longer ranked (each set once, not emptied first)

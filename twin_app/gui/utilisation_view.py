@@ -20,6 +20,7 @@ from twin_app.analysis.snapshot import Analysis
 from twin_app.gui import theme
 from twin_app.gui.bottleneck_view import behind_note
 from twin_app.gui.flat_bars import FlatBars
+from twin_app.gui.in_turns import InTurns
 from twin_app.gui.view import RunContext, ViewUpdate
 from twin_app.model.layout import Layout
 
@@ -62,6 +63,7 @@ class UtilisationView(QWidget):
         self.shares = np.zeros((0, 6))
         self.row_labels: list[str] = []
         self._last: Analysis | None = None
+        self._turns = InTurns(self)
 
         controls = QHBoxLayout()
         controls.setContentsMargins(8, 6, 8, 0)
@@ -148,6 +150,7 @@ class UtilisationView(QWidget):
         self.clear()
 
     def clear(self) -> None:
+        self._turns.cancel()
         self._last = None
         n = 0
         if self.run is not None:
@@ -171,20 +174,28 @@ class UtilisationView(QWidget):
 
     def update(self, data: ViewUpdate) -> None:
         if data.analysis is not None:
-            self.show_analysis(data.analysis, data.now)
+            self.show_analysis(data.analysis, data.now, in_turns=data.in_turns)
         elif self._last is not None:  # the clock moved on (or the run ended): the note says so
             self._show_note(self._last, data.now)
 
-    def show_analysis(self, analysis: Analysis, now: float | None = None) -> None:
+    def show_analysis(self, analysis: Analysis, now: float | None = None, *, in_turns: bool = False) -> None:
         """Both charts from an analysis with this view's parts computed; ``now``, the run's
-        clock, if the figures may be older (a line then says so)."""
+        clock, if the figures may be older (a line then says so). ``in_turns``: the bars now,
+        the chart over time in the next turn (each paints in a turn of its own)."""
         self._last = analysis
+        steps = [lambda: self._show_bars(analysis), lambda: self._show_over_time(analysis, now)]
+        self._turns.run(steps, in_turns=in_turns)
+
+    def _show_bars(self, analysis: Analysis) -> None:
         result = analysis.result
         if self.group == "machine":
             shares = machine_shares(analysis.durations, result.layout, len(result.scenario.machines))
         else:
             shares = normalise_rows(analysis.owner_durations)
         self._set_rows(shares)
+
+    def _show_over_time(self, analysis: Analysis, now: float | None) -> None:
+        result = analysis.result
         if result.duration > 0:
             edges, fractions = analysis.utilisation_over_time
             x = np.repeat(edges, 2)[1:-1]  # step shape: each bin flat over its width
