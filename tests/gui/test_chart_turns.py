@@ -24,6 +24,16 @@ def _count_plot_paints(charts: dict[str, object], turn: list[int]) -> dict[str, 
     return painted
 
 
+def _window_run_with(qtbot, window, tiny_path, view: str) -> None:
+    """The window at 1600x1000 after a short run of the tiny scenario, ``view`` shown and painted."""
+    assert window.open_scenario(tiny_path, ask=False)
+    window.resize(1600, 1000)
+    window.show()
+    window.run_to(600.0)
+    window.show_view(view)
+    qtbot.wait(100)
+
+
 class _PaintTurns(QObject):
     """The turns in which a widget got a paint event."""
 
@@ -41,12 +51,7 @@ def test_a_tab_switched_to_by_hand_paints_the_page_then_one_chart_a_turn(qtbot, 
     """Showing the KPI tab painted the cards, the owners' table and three charts in one turn
     (80-145 ms in a flat-out run of the large network); now the page paints first, each chart
     in a turn after it, no two charts in one turn."""
-    assert window.open_scenario(tiny_path, ask=False)
-    window.resize(1600, 1000)
-    window.show()
-    window.run_to(600.0)
-    window.show_view("map")
-    qtbot.wait(100)
+    _window_run_with(qtbot, window, tiny_path, "map")
     turn = [0]
     turns = QTimer()  # a zero timer fires once a turn of the event loop: it counts the turns
     turns.setInterval(0)
@@ -81,12 +86,7 @@ def test_show_view_draws_every_chart_now_for_scripts_and_the_tour(window, tiny_p
 
 
 def test_an_export_right_after_a_switch_has_the_charts_drawn_not_their_background(qtbot, window, tiny_path):
-    assert window.open_scenario(tiny_path, ask=False)
-    window.resize(1600, 1000)
-    window.show()
-    window.run_to(600.0)
-    window.show_view("map")
-    qtbot.wait(50)
+    _window_run_with(qtbot, window, tiny_path, "map")
     window.view_actions[VIEW_NAMES.index("kpis")].trigger()
     assert chart_turns.waiting() == 3
     charts = _kpi_charts(window)
@@ -106,12 +106,7 @@ def test_a_chart_resized_with_the_window_is_laid_out_at_its_new_size_in_a_later_
     """A resize laid out and painted every chart of the tab in its turn (the KPI tab 70-77 ms
     of the GUI thread; 120-160 ms in a flat-out run): a chart keeps its old layout for that turn
     and is laid out at its new size in a turn of its own after it."""
-    assert window.open_scenario(tiny_path, ask=False)
-    window.resize(1600, 1000)
-    window.show()
-    window.run_to(600.0)
-    window.show_view("kpis")
-    qtbot.wait(100)
+    _window_run_with(qtbot, window, tiny_path, "kpis")
     wip = window.kpi_view.wip_widget
     before = _plot_width(wip)
     assert before == wip.viewport().width()
@@ -125,12 +120,7 @@ def test_a_chart_resized_with_the_window_is_laid_out_at_its_new_size_in_a_later_
 
 
 def test_an_export_right_after_a_resize_has_the_charts_laid_out_at_their_new_size(qtbot, window, tiny_path):
-    assert window.open_scenario(tiny_path, ask=False)
-    window.resize(1600, 1000)
-    window.show()
-    window.run_to(600.0)
-    window.show_view("kpis")
-    qtbot.wait(100)
+    _window_run_with(qtbot, window, tiny_path, "kpis")
     window.resize(1300, 1000)
     charts = _kpi_charts(window)
     assert any(_plot_width(chart) != chart.viewport().width() for chart in charts.values())
