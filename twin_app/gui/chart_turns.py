@@ -1,4 +1,4 @@
-"""A newly shown tab paints its charts a turn of the event loop each, after the rest of the page.
+"""A tab's charts paint, and lay out at a new size, a turn of the event loop each, after the page.
 
 Showing a tab painted all of it in one turn: on the KPI tab the cards, the owners' table and
 three charts, ~50 ms of the GUI thread idle and 80-145 ms in a flat-out run of the large
@@ -33,6 +33,8 @@ _WAITING = "_chart_turn_waiting"
 """Set on a view that paints its background only until its turn."""
 _RESIZE_WAITING = "_chart_turn_resize_waiting"
 """Set on a view whose layout at its new size waits for its turn."""
+_PAINTED = "_chart_turn_painted"
+"""Set on a view once it has painted its plot (a view not painted yet is laid out at once)."""
 
 
 class _Turns(QObject):
@@ -108,10 +110,6 @@ def _paint_event(self: Any, event: QPaintEvent) -> None:
     _ORIGINAL_PAINT(self, event)
 
 
-_PAINTED = "_chart_turn_painted"
-"""Set on a view once it has painted its plot (a view not painted yet is laid out at once)."""
-
-
 def _resize_event(self: Any, event: QResizeEvent) -> None:
     if self.isVisible() and getattr(self, _PAINTED, False):
         _queue().add(self, _RESIZE_WAITING)  # laid out at its new size in a turn of its own
@@ -127,18 +125,18 @@ def defer(page: QWidget) -> None:
 
 
 def waiting() -> int:
-    """Charts shown but not painted yet."""
+    """Charts waiting for their turn (to paint their plot, or to be laid out at their new size)."""
     return sum(1 for ref in (_turns.waiting if _turns is not None else []) if ref() is not None)
 
 
 def flush() -> None:
-    """Let every waiting chart paint now (before a grab, an export, a script's look)."""
+    """Lay out and let paint every waiting chart now (before a grab, an export, a script's look)."""
     if _turns is not None:
         _turns.flush()
 
 
 def install() -> None:
     """Make every pyqtgraph view honour its turn: its background only while its paint waits, its
-    old layout while its layout at a window's new size waits (idempotent)."""
+    old layout while its layout at a new size waits (idempotent)."""
     pg.GraphicsView.paintEvent = _paint_event
     pg.GraphicsView.resizeEvent = _resize_event
