@@ -79,3 +79,15 @@ def test_a_resize_lays_a_chart_out_once_not_again_after_its_paint(qtbot):
     plot.addLegend()
     plot.plot([0, 1, 2, 3], [0, 4000, 500, 20], name="Mean of the owners")
     assert _layout_requests_after_resizes(qtbot, plot, widget) == 0
+
+
+def test_a_narrow_time_axis_over_a_long_run_still_names_two_days(qtbot):
+    """The KPI tab's trust chart, 224 px wide at a 1300 px window, over a 28-day run (with
+    pyqtgraph's padding) read no tick at all: its major spacing was 30 days (T7)."""
+    axis = theme.TimeAxisItem("bottom")
+    low, high = -806.4, 41126.4
+    (major, _), _minor = axis.tickSpacing(low, high, 223.7)
+    days_in_view = [t for t in range(0, int(high) + 1, int(major)) if low <= t <= high]
+    assert len(days_in_view) >= 2
+    labels = axis.tickStrings([float(t) for t in days_in_view], 1.0, major)
+    assert labels[:3] == ["day 0", "day 14", "day 28"]

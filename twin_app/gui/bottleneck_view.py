@@ -33,6 +33,11 @@ BEHIND_MINUTES = 60.0
 """Figures this much older than the run's clock say so (:func:`behind_note`)."""
 
 
+EMPTY_SUMMARY = "No figures yet: the bottlenecks show here once the simulation runs."
+"""The line above the charts before their first figures (before a run, and during one while the
+figures are worked out: "Run the simulation" read wrong then, T7)."""
+
+
 def behind_note(end: float, now: float) -> str | None:
     """A line saying the figures drawn are of the run only up to ``end`` while the run is at
     ``now``, or None when they are (nearly) current. During a fast run of the large network the
@@ -107,7 +112,7 @@ class BottleneckView(QWidget):
             "Bottleneck ranking (active period method)", "Share of observed time as bottleneck (%)", pan_rows=False
         )
 
-        self.summary = QLabel("Run the simulation to find the bottlenecks.")
+        self.summary = QLabel(EMPTY_SUMMARY)
         self.summary.setObjectName("Hint")
         self.summary.setContentsMargins(8, 4, 8, 0)
         self.summary.setWordWrap(True)
@@ -162,7 +167,7 @@ class BottleneckView(QWidget):
             item.setOpts(x0=[], y=[], width=[])
         self._shown = None
         self.rows, self.row_labels, self.segments = [], [], {}
-        self.summary.setText("Run the simulation to find the bottlenecks.")
+        self.summary.setText(EMPTY_SUMMARY)
         for widget in (self.strip_widget, self.rank_widget):
             widget.getPlotItem().getAxis("left").setTicks([[]])
             theme.empty_range(widget)

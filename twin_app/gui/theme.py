@@ -448,6 +448,11 @@ class TimeAxisItem(pg.AxisItem):
         major = next((s for s in _NICE_STEPS if s >= wanted), None)
         if major is None:
             major = 10080 * math.ceil(wanted / 10080)
+        # At least two labelled ticks in view: the KPI tab's trust chart (224 px wide at 1300 px,
+        # 28 days) wanted 20,620 minutes a label, took 30 days, and read no tick at all (T7).
+        fitting = [s for s in _NICE_STEPS if s <= span / 2]
+        if fitting and major > fitting[-1]:
+            major = fitting[-1]
         minor_candidates = [s for s in _NICE_STEPS if s < major and major % s == 0]
         minor = minor_candidates[-1] if minor_candidates else major / 2
         return [(float(major), 0.0), (float(minor), 0.0)]

@@ -27,7 +27,9 @@ from twin_app.model.layout import Layout
 STATES = theme.MACHINE_STATES
 """Same order as twin_app.analysis.utilisation.STATES."""
 
-EMPTY_NOTE = "Run the simulation to see how machine time is spent."
+EMPTY_NOTE = "No figures yet: how machine time is spent shows here once the simulation runs."
+"""Before the first figures: before a run, and during one while they are worked out ("Run the
+simulation" read wrong then, T7)."""
 
 STACK_ORDER = (0, 1, 3, 4, 5, 2)
 """Order of the states in the over-time stack: busy at the bottom, idle on top."""
