@@ -84,6 +84,9 @@ def test_the_dark_theme_recolours_the_views_and_is_remembered(qtbot, window, set
     for field in (panel.seed, panel.replications):
         field.resize(160, 28)
         assert field.grab().toImage().pixelColor(80, 14).lightness() < 100  # a dark field, as the others
+    window.show_view("kpis")  # the page between the cards and the charts was left light
+    page = window.kpi_view.scroll.widget()
+    assert page.grab().toImage().pixelColor(page.width() // 2, 2).lightness() < 100
     window.controls.dark.trigger()
     assert theme.colors is theme.LIGHT and not settings.dark_theme
     settings.dark_theme = True

@@ -556,6 +556,7 @@ QLabel#EntryTitle {{ color: {c.text}; font-weight: 600; }}
 QLabel#EntryText {{ color: {c.muted}; }}
 QLabel#EntryNote {{ color: {c.muted}; }}
 QWidget#EntryList, QScrollArea {{ background: transparent; }}
+QWidget#KpiContent {{ background: {c.background}; }}
 QTableView, QListWidget {{ background: {c.panel}; gridline-color: {c.grid}; border: 1px solid {c.grid};
               selection-background-color: {c.selected}; selection-color: {c.text}; color: {c.text}; }}
 QHeaderView::section {{ background: {c.background}; color: {c.muted}; border: none;
