@@ -10,6 +10,7 @@ BarGraphItem per colour, so thousands of strip pieces stay cheap to draw.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -218,10 +219,10 @@ class BottleneckView(QWidget):
         strip.setYRange(-0.6, max(len(self.row_labels), 1) - 0.4, padding=0)
         theme.show_empty(strip, False)
 
-    def _resource_names(self, shared: Analysis) -> tuple[str, ...]:
+    def _resource_names(self, shared: Analysis) -> Sequence[str]:
         """Each resource's name as every view shows it (its id without a run context)."""
         if self.run is not None:
-            return tuple(self.run.names.resource)
+            return self.run.names.resource  # (not copied: ~1,000 names, twice a refresh)
         return tuple(r.id for r in shared.result.layout.resources)
 
     def _show_ranking(self, shared: Analysis, now: float | None) -> None:
