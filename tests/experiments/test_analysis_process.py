@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -145,5 +148,33 @@ def test_a_process_replaced_at_a_reset_starts_later_unless_figures_are_asked_for
         process.submit(("kpis",), tiny.run.warmup, urgent=True)
         assert _kpis_end(process) == 400.0  # asked for figures: started at once, answered
         assert len(starts.children) == 2
+    finally:
+        process.close()
+
+
+def _thread_niceness(pid: int) -> list[int]:
+    """The niceness of each thread of process ``pid`` (Linux: field 19 of its tasks' stat)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out.append(int((task / "stat").read_text().rsplit(")", 1)[1].split()[16]))
+    return out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread niceness is Linux's")
+def test_mid_run_figures_give_way_to_the_window_and_final_ones_nearly_do_not(tiny):
+    """A growing run's figures are computed well below the window's priority; the final ones
+    (urgent: the user waits for them) just below it, so the window still draws the run's end
+    first when both lanes work at once."""
+    base = os.nice(0)
+    process = AnalysisProcess()
+    try:
+        process.open(tiny, Layout.build(tiny))
+        _run(process, tiny, 300.0)
+        process.submit(("kpis",), tiny.run.warmup, urgent=True)
+        assert _kpis_end(process) == 300.0
+        niceness = _thread_niceness(process.pid)
+        assert base + analysis_process.ANALYSIS_NICENESS in niceness  # the process's own work
+        assert base + analysis_process.URGENT_NICENESS in niceness  # the urgent requests' thread
+        assert 0 < analysis_process.URGENT_NICENESS < analysis_process.ANALYSIS_NICENESS
     finally:
         process.close()

@@ -23,8 +23,9 @@ it; later requests wait for the next reset or open, which starts a fresh child.
 
 The child runs at a lower priority (:data:`ANALYSIS_NICENESS`) while a run grows, so figures
 give way to the simulation and the window; a request marked ``urgent`` (the run has ended or
-paused: the user waits for the final figures) is computed on a thread that kept the normal
-priority (Linux sets niceness per thread; lowering it again would need privileges).
+paused: the user waits for the final figures) is computed on a thread that kept nearly the normal
+priority (Linux sets niceness per thread; lowering it again would need privileges): just below
+the window's (:data:`URGENT_NICENESS`), which draws the final figures while both lanes work.
 
 An exception in the child comes back as a :class:`Finished` with an ``error``; a child that dies
 is reported the same way, never silently.
@@ -65,6 +66,13 @@ the 1.5 s after it 220-241 ms; 128-134 ms with the analysis processes started la
 
 ANALYSIS_NICENESS = 10
 """How much lower than the app the analysis process runs (all but its urgent requests)."""
+
+URGENT_NICENESS = 3
+"""How much lower than the app an urgent request (the run ended or paused) is computed. At the
+end of a large run both lanes compute the final figures at once while the window draws the
+run's end: at the app's own priority they took two thirds of the 2 cores from the window (three
+of the bench's five longest gaps, 85-94 ms, were in the 1.5 s after the run's end). Nice 3 gives
+the window about twice a lane's share when they compete; the lanes are alone otherwise."""
 
 CLOSE_SECONDS = 2.0
 """How long :meth:`AnalysisProcess.close` waits for the child to end before it ends it."""
@@ -379,6 +387,8 @@ class _AtNormalPriority:
         threading.Thread(target=self._serve, name="analysis-urgent", daemon=True).start()
 
     def _serve(self) -> None:
+        with contextlib.suppress(AttributeError, OSError):  # (no os.nice on Windows)
+            os.nice(URGENT_NICENESS)  # this thread's (Linux): the main thread lowers its own later
         while True:
             job = self._jobs.get()
             try:

@@ -89,3 +89,18 @@ def test_an_orders_game_lists_each_distinct_able_group_of_its_partners_once() ->
     needs = OrderNeeds(players=((3, 9, 12),), needs=((0, 1, 2, 3, 4),), sets=sets)
     # local indices: 3 -> 0, 9 -> 1, 12 -> 2; owner 40 is not a partner, 7 can do need 3 alone
     assert needs.game(0) == (3, ((0, 1), (0, 2), (1,)))
+
+
+def test_a_game_is_worked_out_once_per_process_and_its_values_cannot_be_changed(monkeypatch) -> None:
+    """The money of a growing run is worked out again and again: a game seen before is not
+    computed again, and its remembered values are protected from a caller writing into them."""
+    computed: list[object] = []
+    minimal = shapley_module._minimal
+    monkeypatch.setattr(shapley_module, "_minimal", lambda needs: computed.append(needs) or minimal(needs))
+    game = (5, ((0, 3), (1,), (2, 4), (0, 1, 4)))
+    first = shapley(game)
+    again = shapley((5, ((0, 3), (1,), (2, 4), (0, 1, 4))))  # an equal game, built anew
+    assert len(computed) <= 1  # (0 if an earlier test asked for this game)
+    assert np.array_equal(again.value, first.value) and again.value.sum() == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="read-only"):
+        again.value[0] = 1.0
