@@ -192,3 +192,22 @@ def test_quality_and_trust_by_hand() -> None:
     assert kpis["quality"]["operations"] == 4 and kpis["quality"]["scrap"] == 1
     assert kpis["quality"]["scrap_rate"] == pytest.approx(0.25) and kpis["quality"]["rework_rate"] == 0
     assert kpis["quality"]["by_owner"] == {"maker": {"scrap_rate": 0.25, "rework_rate": 0.0}}
+
+
+def test_the_kpis_work_out_the_legs_and_the_standby_once_for_the_money_and_the_flows(monkeypatch) -> None:
+    """The owners' costs and the logistics and energy blocks read the same legs and standby
+    minutes: worked out once per result (the large network's 28 days: ~0.7 s of its money),
+    with the same hand-checked figures."""
+    from twin_app.analysis import energy, logistics
+
+    calls = {"legs": 0, "standby": 0}
+    legs, standby = logistics._vehicle_legs, energy._standby_minutes
+    monkeypatch.setattr(logistics, "_vehicle_legs", lambda r: calls.__setitem__("legs", calls["legs"] + 1) or legs(r))
+    monkeypatch.setattr(
+        energy, "_standby_minutes", lambda r: calls.__setitem__("standby", calls["standby"] + 1) or standby(r)
+    )
+    kpis = compute_kpis(flow_result())
+    assert calls == {"legs": 1, "standby": 1}
+    assert kpis["co2"]["transport"] == pytest.approx(165) and kpis["energy"]["kwh"] == pytest.approx(121)
+    with pytest.raises(ValueError, match="read-only"):
+        standby_minutes(flow_result())[0] = 0.0  # shared by the analyses: nobody writes into it

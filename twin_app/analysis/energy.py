@@ -57,7 +57,14 @@ class Energy:
 
 
 def standby_minutes(result: RunResult) -> np.ndarray:
-    """Per machine unit: idle time in the window past its machine's ``standby_after``."""
+    """Per machine unit: idle time in the window past its machine's ``standby_after`` (worked
+    out once per result: a sweep over every machine interval since time 0)."""
+    minutes = result.derived("standby_minutes", lambda: _standby_minutes(result))
+    minutes.flags.writeable = False  # shared by every analysis of the result
+    return minutes
+
+
+def _standby_minutes(result: RunResult) -> np.ndarray:
     m = result.n_machine_units
     layout = result.layout
     after = np.array(

@@ -67,7 +67,12 @@ class Legs:
 
 
 def vehicle_legs(result: RunResult) -> Legs:
-    """The loaded and empty legs of the run's vehicles (see the module docstring)."""
+    """The loaded and empty legs of the run's vehicles (see the module docstring), worked out
+    once per result (:meth:`~twin_app.analysis.result.RunResult.derived`)."""
+    return result.derived("vehicle_legs", lambda: _vehicle_legs(result))
+
+
+def _vehicle_legs(result: RunResult) -> Legs:
     scenario = result.scenario
     layout = result.layout
     m = result.n_machine_units
