@@ -1,5 +1,5 @@
 """An empty chart says so: before a run and after Reset the KPI and bottleneck charts read "No
-figures yet" without tick values (their 0, 0.5 and 1 under "Simulated time (day hh:mm)" looked
+figures yet" without tick values (their 0, 0.5 and 1 under "Simulated time" looked
 like a placeholder left by mistake: trials T2 and T6); drawn figures bring the values back."""
 
 from __future__ import annotations

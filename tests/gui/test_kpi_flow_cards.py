@@ -16,7 +16,7 @@ def test_flow_cards_show_the_hand_computed_flow_figures() -> None:
     }
     texts = card_texts(kpis)
     assert {"transport", "co2", "energy", "quality"} <= {key for key, _title in CARDS}
-    assert texts["transport"] == ("2 trips", "fill 75.0 %, 120 empty km, fleet 44/unit")
+    assert texts["transport"] == ("2 trips", "fill 75.0 %, 120 empty km, fleet cost 44 a unit")
     assert texts["co2"] == ("14.2 kg", "transport 165 kg, production 48 kg")
     assert texts["energy"] == ("121 kWh", "cost 24")
     assert texts["quality"] == ("scrap 25.0 %", "rework 0.0 %, returns 50.0 %, reman. 50.0 %")

@@ -166,3 +166,25 @@ def test_the_table_reads_the_newest_figures_after_a_refresh_and_a_sort(qtbot) ->
     assert shown() == [("Alpha", "300"), ("Beta", "4,000")]
     assert model.index(0, profit).data(Qt.ItemDataRole.FontRole) is None  # a role it leaves to the view
     assert model.index(0, profit).data(Qt.ItemDataRole.EditRole) == 300.0  # Export CSV's number
+
+
+def test_a_carrier_shows_its_vehicles_where_an_owner_shows_its_machines(qtbot) -> None:
+    """Beside a carrier's utilisation (of its vehicles), "0" machines read as a mistake (T8)."""
+    from PySide6.QtCore import Qt
+
+    from twin_app.gui.owner_table import OwnerTableModel
+
+    model = OwnerTableModel()
+    model.set_rows(
+        [
+            {"name": "Mitte Logistik", "kind": "logistics", "machines": 0, "vehicles": 24, "utilisation": 0.302},
+            {"name": "Kueste", "kind": "asset_owner", "machines": 3, "vehicles": 0, "utilisation": 0.5},
+            {"name": "Solo Van", "kind": "logistics", "machines": 0, "vehicles": 1, "utilisation": 0.1},
+            {"name": "CloudFab", "kind": "platform", "machines": 0, "vehicles": 0, "utilisation": None},
+        ]
+    )
+    headers = [str(model.headerData(c, Qt.Orientation.Horizontal)).split(" ")[0] for c in range(model.columnCount())]
+    column = headers.index("Machines")
+    shown = {model.index(r, 0).data(): model.index(r, column).data() for r in range(model.rowCount())}
+    assert shown == {"Mitte Logistik": "24 vehicles", "Kueste": "3", "Solo Van": "1 vehicle", "CloudFab": "0"}
+    assert "vehicles" in model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)

@@ -13,7 +13,7 @@ def test_a_small_share_reads_as_itself_not_rescaled_with_a_prefix(qtbot):
     widget = pg.PlotWidget()
     qtbot.addWidget(widget)
     plot = widget.getPlotItem()
-    theme.style_plot(plot, left="Share of time", bottom="Simulated time (day hh:mm)")
+    theme.style_plot(plot, left="Share of time", bottom="Simulated time")
     plot.setYRange(0.0, 0.5, padding=0)
     axis = plot.getAxis("left")
     assert "x0.001" not in axis.labelString() and "(m" not in axis.labelString()
@@ -26,7 +26,7 @@ def test_a_new_range_does_not_rewrite_an_axis_title(qtbot):
     widget = pg.PlotWidget(axisItems={"bottom": theme.TimeAxisItem("bottom")})
     qtbot.addWidget(widget)
     plot = widget.getPlotItem()
-    theme.style_plot(plot, left="Orders in system", bottom="Simulated time (day hh:mm)")
+    theme.style_plot(plot, left="Orders in system", bottom="Simulated time")
     axes = [plot.getAxis(name) for name in ("left", "bottom", "top", "right")] + [GanttTimeAxis(), RowAxis()]
     written = []
     for axis in axes:
@@ -91,3 +91,21 @@ def test_a_narrow_time_axis_over_a_long_run_still_names_two_days(qtbot):
     assert len(days_in_view) >= 2
     labels = axis.tickStrings([float(t) for t in days_in_view], 1.0, major)
     assert labels[:3] == ["day 0", "day 14", "day 28"]
+
+
+def test_the_time_charts_titles_promise_no_format_their_ticks_do_not_keep(qtbot) -> None:
+    """Over weeks the ticks read "day 7", "day 14": a title "(day hh:mm)" under them read as a
+    mistake (T8). The titles name the quantity; the ticks say the unit."""
+    from twin_app.gui.bottleneck_view import BottleneckView
+    from twin_app.gui.kpi_view import KpiView
+    from twin_app.gui.utilisation_view import UtilisationView
+
+    titles = []
+    for view in (KpiView(), UtilisationView(), BottleneckView()):
+        qtbot.addWidget(view)
+        for widget in view.findChildren(pg.PlotWidget):
+            axis = widget.getPlotItem().getAxis("bottom")
+            if isinstance(axis, theme.TimeAxisItem):
+                titles.append(axis.labelText)
+    assert len(titles) >= 4 and set(titles) == {"Simulated time"}
+    assert theme.TimeAxisItem(orientation="bottom").tickStrings([10080.0, 20160.0], 1.0, 10080.0) == ["day 7", "day 14"]

@@ -99,3 +99,38 @@ def test_the_widest_of_many_figures_fits_though_only_the_longest_are_measured(qt
     assert _cut_cells(table)  # (else this test proves nothing)
     widen_columns(table)
     assert _cut_cells(table) == []
+
+
+def test_spare_room_stays_after_a_column_of_figures_not_between_it_and_its_neighbour(qtbot) -> None:
+    """In presentation mode (full screen) the owners' table is wider than its columns: stretched,
+    the right-aligned CO2 column stood a hand's width from Payback (T8). A column of text (the
+    editor's, the history's) still takes the spare room."""
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    from twin_app.gui.owner_table import OwnerTableModel
+    from twin_app.gui.table_fit import fit_columns
+
+    model = OwnerTableModel()
+    model.set_rows([{"name": "Kueste", "kind": "asset_owner", "machines": 3, "co2": 604792.2, "payback": 2.5}])
+    figures = QTableView()
+    qtbot.addWidget(figures)
+    figures.setModel(model)
+    figures.resize(2400, 300)
+    fit_columns(figures)
+    figures.show()
+    header = figures.horizontalHeader()
+    last = model.columnCount() - 1
+    assert header.sectionSize(last) < 200  # its figure and header, not the spare room
+    assert sum(header.sectionSize(c) for c in range(model.columnCount())) < figures.viewport().width()
+
+    texts = QStandardItemModel(1, 2)
+    texts.setItem(0, 0, QStandardItem("lane L1"))
+    texts.setItem(0, 1, QStandardItem("a note about the lane"))
+    notes = QTableView()
+    qtbot.addWidget(notes)
+    notes.setModel(texts)
+    notes.resize(1200, 300)
+    fit_columns(notes)
+    notes.show()
+    assert notes.horizontalHeader().sectionSize(1) > 600  # a text column takes the room

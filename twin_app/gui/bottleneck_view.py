@@ -103,7 +103,7 @@ class BottleneckView(QWidget):
 
         self.strip_widget = pg.PlotWidget(axisItems={"bottom": theme.TimeAxisItem("bottom")})
         strip = self.strip_widget.getPlotItem()
-        theme.style_plot(strip, bottom="Simulated time (day hh:mm)")
+        theme.style_plot(strip, bottom="Simulated time")
         theme.set_title(strip, "Momentary bottleneck over time (solid: sole, hatched: shifting)")
         strip.getViewBox().invertY(True)
         strip.getViewBox().setMouseEnabled(x=True, y=False)

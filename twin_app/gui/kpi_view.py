@@ -188,7 +188,7 @@ def flow_card_texts(kpis: dict[str, Any]) -> dict[str, tuple[str, str]]:
         "transport": (
             f"{trips:,.0f} trips",
             f"fill {_pct(logistics.get('fill_rate'))}, {_opt(logistics.get('empty_km')):,.0f} empty km, "
-            f"fleet {theme.format_money(_opt(fleet.get('per_unit')))}/unit",
+            f"fleet cost {theme.format_money(_opt(fleet.get('per_unit')))} a unit",
         )
         if math.isfinite(trips)
         else ("--", "no vehicles"),
@@ -245,7 +245,7 @@ class KpiView(QWidget):
 
         self.wip_widget = pg.PlotWidget(axisItems={"bottom": theme.TimeAxisItem("bottom")}, enableMenu=False)
         wip = self.wip_widget.getPlotItem()
-        theme.style_plot(wip, left="Orders in system", bottom="Simulated time (day hh:mm)")
+        theme.style_plot(wip, left="Orders in system", bottom="Simulated time")
         theme.set_title(wip, "Work in progress over time")
         wip.getViewBox().setMouseEnabled(x=True, y=False)
         # A large run has hundreds of thousands of WIP steps: drawn as the envelope a pixel can

@@ -47,7 +47,7 @@ class OwnerTableModel(RowsModel):
     TIPS: ClassVar[dict[str, str]] = {
         "name": "The asset owner, logistics partner or platform",
         "kind": "What the owner is on the platform",
-        "machines": "Machines the owner offers on the platform",
+        "machines": "Machines the owner offers on the platform (a carrier without machines: its vehicles)",
         "utilisation": "Busy share of the owner's machine units over the run after the warm-up "
         "(of its vehicles for a carrier without machines)",
         "cost": "The owner's costs over the run after the warm-up",
@@ -134,7 +134,7 @@ class OwnerTableModel(RowsModel):
             texts = self._texts[r]
             if texts is None:
                 row = self.rows[r]
-                texts = self._texts[r] = [self._text(key, row.get(key)) for key, _ in self.COLUMNS]
+                texts = self._texts[r] = [self._cell(key, row) for key, _ in self.COLUMNS]
             return texts[c]
         if role == _ALIGN:
             return _RIGHT if c >= 2 else None
@@ -154,7 +154,16 @@ class OwnerTableModel(RowsModel):
         what :mod:`~twin_app.gui.table_fit` measures (217 owners x 12 columns through
         ``data()`` were 60-120 ms of a live refresh on the GUI thread)."""
         key = self.COLUMNS[column][0]
-        return [self._text(key, row.get(key)) for row in self.rows[:rows]]
+        return [self._cell(key, row) for row in self.rows[:rows]]
+
+    @classmethod
+    def _cell(cls, key: str, row: dict[str, Any]) -> str:
+        """A cell's text. A carrier's machines read as its vehicles ("24 vehicles"): beside a
+        utilisation of its vehicles, "0" machines read as a mistake (trial T8)."""
+        if key == "machines" and not row.get("machines") and row.get("vehicles"):
+            vehicles = int(row["vehicles"])
+            return f"{vehicles} vehicle{'s' if vehicles != 1 else ''}"
+        return cls._text(key, row.get(key))
 
     @staticmethod
     def _text(key: str, value: Any) -> str:

@@ -4,8 +4,10 @@ A stretched or squeezed column cut its header: right-aligned, with the sort arro
 "Utilisation" showed as "Jtilisation" and "Payback (y)" as "ayback (y)" (the text is clipped
 at its left). :func:`fit_columns` sizes the columns to their contents once (not on every
 refresh: a table of 217 owners asks every cell), never narrower than the header's text with
-room for the sort arrow, lets the user resize them, stretches the last one into spare room,
-and elides any text at the right, never the left.
+room for the sort arrow, lets the user resize them, stretches the last one into spare room
+unless it holds figures (right-aligned: stretched, the owners' CO2 stood a hand's width from its
+neighbours in presentation mode, T8; the spare room is then left after it), and elides any text
+at the right, never the left.
 
 A live table's figures grow while the run goes on: sized at the first refresh, the cost column
 of the large network elided "1,234,567" as "1,23..." by day 3. :func:`widen_columns`, called on
@@ -49,7 +51,7 @@ def fit_columns(table: QTableView, minimum: int = 48) -> None:
     header.setTextElideMode(Qt.TextElideMode.ElideRight)
     table.setTextElideMode(Qt.TextElideMode.ElideRight)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(not _holds_figures(table, header.count() - 1))
     if hasattr(table.model(), "display_texts"):  # a live table: its own texts, no Qt call per cell
         contents = cell_text_widths(table, CONTENT_ROWS)
     else:
@@ -59,6 +61,15 @@ def fit_columns(table: QTableView, minimum: int = 48) -> None:
     for section in range(header.count()):
         wanted = max(minimum, header_width(header, section), contents[section] if section < len(contents) else 0)
         header.resizeSection(section, wanted)
+
+
+def _holds_figures(table: QTableView, column: int) -> bool:
+    """Whether ``column``'s cells are right-aligned (figures), judged by its first row."""
+    model = table.model()
+    if model is None or column < 0 or model.rowCount() == 0:
+        return False
+    align = model.data(model.index(0, column), Qt.ItemDataRole.TextAlignmentRole)
+    return align is not None and bool(int(align) & int(Qt.AlignmentFlag.AlignRight))
 
 
 CELL_PADDING = 14

@@ -399,7 +399,7 @@ EMPTY_NOTE = "No figures yet"
 def show_empty(plot: pg.PlotItem, empty: bool) -> None:
     """An empty chart says so and shows no tick values; a chart with data shows them again.
 
-    Empty, its axes read 0, 0.5 and 1 under titles such as "Simulated time (day hh:mm)", which
+    Empty, its axes read 0, 0.5 and 1 under titles such as "Simulated time", which
     looked like a placeholder left by mistake (trials T2 and T6). Only a change is applied: the
     axes are measured again only when a chart fills or empties."""
     if getattr(plot, "_twin_empty", False) == empty:

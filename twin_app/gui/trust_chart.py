@@ -32,7 +32,7 @@ class TrustChart(pg.PlotWidget):
         """Display names of the owners, in the scenario's order (the band names an index)."""
         self._lowest_text = ""
         plot = self.getPlotItem()
-        theme.style_plot(plot, left="Trust (1: full)", bottom="Simulated time (day hh:mm)")
+        theme.style_plot(plot, left="Trust (1: full)", bottom="Simulated time")
         theme.set_title(
             plot, "Trust in the owners"
         )  # (the time axis says "over the run": T5 saw "...over the rur" cut at 1300x850)

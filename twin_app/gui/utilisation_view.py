@@ -105,7 +105,7 @@ class UtilisationView(QWidget):
 
         self.time_widget = pg.PlotWidget(axisItems={"bottom": theme.TimeAxisItem("bottom")})
         time_plot = self.time_widget.getPlotItem()
-        theme.style_plot(time_plot, left="Share of machine time (%)", bottom="Simulated time (day hh:mm)")
+        theme.style_plot(time_plot, left="Share of machine time (%)", bottom="Simulated time")
         theme.set_title(time_plot, "Machine states over time (all machines)")
         time_plot.setYRange(0, 100, padding=0.02)
         time_plot.getViewBox().setMouseEnabled(x=True, y=False)
