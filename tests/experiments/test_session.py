@@ -180,3 +180,22 @@ def test_reset_does_not_wait_for_the_runs_process_and_says_later_if_it_had_to_be
     slow.release.set()
     poll_until(session, lambda: SLOW_TO_STOP in session._notices, 10.0)
     assert session.take_notices() == [SLOW_TO_STOP] and session.take_notices() == []
+
+
+def test_final_figures_are_not_said_to_be_updating_while_a_lane_finishes_an_older_request(session, tiny):
+    """Once a paused run's figures are computed from all of it, nothing newer can come: a lane
+    still busy with an older request (the money's, niced, from mid-run) must not keep the
+    'Updating figures' badge up (T8: ~4 s after the final money was on screen)."""
+    session.open(tiny)
+    session.run_to(1000.0)
+    session.want(("kpis",))
+    poll_until(session, lambda: session.fresh(("kpis",)), 60.0)
+    heavy = session.analyses.lanes[1]
+    assert heavy.process.pid is not None
+    os.kill(heavy.process.pid, signal.SIGSTOP)
+    try:
+        heavy.process.submit(("kpis",), tiny.run.warmup)  # a request the lane is still busy with
+        assert heavy.process.busy and session.analyses.busy_with(("kpis",))
+        assert session.state != "running" and not session.analysing(("kpis",))
+    finally:
+        os.kill(heavy.process.pid, signal.SIGCONT)

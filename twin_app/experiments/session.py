@@ -479,14 +479,16 @@ class RunSession:
 
     def analysing(self, parts: Sequence[str]) -> bool:
         """Whether the figures for ``parts`` are being computed or are not there yet (a view
-        shows 'updating' meanwhile): never computed for this run, out of date once the run has
-        stopped or paused (the final figures are coming), or being computed right now."""
+        shows 'updating' meanwhile): never computed for this run; once the run has stopped or
+        paused, until they are computed from all of it (the final figures: a lane still busy
+        with an older request then brings nothing newer, and 'Updating figures' stayed ~4 s
+        after the final money was shown, T8); while it runs, while a lane computes them."""
         if not parts or self.scenario is None or self.version == 0:
             return False
         if self.analysis is None or self.analysis.missing(tuple(parts)):
             return True
-        if self.state != "running" and not self.fresh(parts):
-            return True
+        if self.state != "running":
+            return not self.fresh(parts)
         return self.analyses.busy_with(parts)
 
     def _schedule_analysis(self) -> None:
