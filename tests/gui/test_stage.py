@@ -20,14 +20,31 @@ def test_presentation_mode_is_full_screen_large_and_steps_through_the_tour(qtbot
     from twin_app.gui.presentation import DEFAULT_TOUR
 
     window.show()
+    window.show_view("map")
     card_value, clock = window.kpi_view.cards["completed"].value, window.clock
     sizes = card_value.font().pointSizeF(), clock.font().pointSizeF()
+    # plain widgets too, shown (the tabs, the toolbar's buttons, the map's owner list) and hidden
+    # (the owners' table on the KPI tab): under the style sheet they kept 9 pt on stage
+    toolbar_button = window.controls.toolbar.widgetForAction(window.controls.run)
+    plain = (window.tabs.tabBar(), toolbar_button, window.map_view.owner_list, window.kpi_view.table)
+    plain_sizes = [widget.font().pointSizeF() for widget in plain]
     window.controls.presentation.trigger()  # F5
     assert window.presenting and window.windowState() & Qt.WindowState.WindowFullScreen
     assert window.menuBar().isHidden() and window.start_dock.isHidden() and not window.tour_bar.isHidden()
     assert theme.scale > 1.2  # the type of the whole window, the card values and the clock grow with it
-    assert card_value.font().pointSizeF() == pytest.approx(sizes[0] * theme.scale, abs=0.1)
     assert clock.font().pointSizeF() == pytest.approx(sizes[1] * theme.scale, abs=0.1)
+    assert window.tabs.tabBar().font().pointSizeF() == pytest.approx(plain_sizes[0] * theme.scale, abs=0.1)
+
+    def grown(scale: float) -> bool:
+        return all(abs(w.font().pointSizeF() - s * scale) < 0.1 for w, s in zip(plain, plain_sizes, strict=True))
+
+    qtbot.waitUntil(lambda: grown(theme.scale), timeout=3000)  # the hidden views in idle turns
+    assert card_value.font().pointSizeF() == pytest.approx(sizes[0] * theme.scale, abs=0.1)
+    history = window.history.dock  # hidden on stage; shown (Ctrl+H), in the stage's type
+    assert history.isHidden()
+    history.show()
+    assert history.widget().font().pointSizeF() == pytest.approx(plain_sizes[0] * theme.scale, abs=0.1)
+    history.hide()
     window.tour_next()  # step 1: the demo on the map, running
     first = DEFAULT_TOUR[0]
     assert window.path.name == first.sample and window.current_view() is window.map_view
@@ -41,7 +58,9 @@ def test_presentation_mode_is_full_screen_large_and_steps_through_the_tour(qtbot
     assert "Esc" not in stop_keys  # on stage Esc leaves presentation mode, it does not stop the run
     window.set_presentation(False)
     assert not window.presenting and not window.menuBar().isHidden() and theme.scale == 1.0
-    assert (card_value.font().pointSizeF(), clock.font().pointSizeF()) == sizes
+    assert clock.font().pointSizeF() == sizes[1]
+    qtbot.waitUntil(lambda: grown(1.0), timeout=3000)
+    assert card_value.font().pointSizeF() == sizes[0]
     assert "Esc" in [s.toString() for s in window.controls.stop.shortcuts()]
 
 

@@ -5,12 +5,28 @@ Library, Run settings and History share one tabbed area, so pressing Ctrl+H to s
 while the Library tab was in front hid History instead (and the window remembered it hidden).
 The action here shows a hidden dock, raises one behind another tab, and hides only the one
 in front.
+
+A hidden dock keeps its type size when presentation mode changes the window's (polishing its
+widgets again while nobody sees them cost F5 and Esc ~20 ms); it takes the window's size when
+it is shown (:class:`_TypeOnShow`).
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
+
+from twin_app.gui import theme
+
+
+class _TypeOnShow(QObject):
+    """Lets the dock it watches take the window's type size when it is shown."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QDockWidget):
+            theme.take_type(watched)
+        return False
 
 
 def dock_action(window: QMainWindow, dock: QDockWidget, text: str, shortcut: str, menu: QMenu) -> QAction:
@@ -21,6 +37,7 @@ def dock_action(window: QMainWindow, dock: QDockWidget, text: str, shortcut: str
     action.setChecked(dock.isVisible())
     dock.visibilityChanged.connect(lambda _visible: action.setChecked(not dock.isHidden()))
     action.triggered.connect(lambda _checked=False: show_raise_or_hide(dock))
+    dock.installEventFilter(_TypeOnShow(dock))
     window.addAction(action)  # the shortcut works with the menu bar hidden too
     menu.addAction(action)
     return action

@@ -217,7 +217,8 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         views = self.views()
         current = views[self.tabs.currentIndex()] if hasattr(self, "tabs") else None
         hidden = tuple(v for v in views if v is not current)
-        theme.restyle(self, skip=hidden)  # the style sheet, and the plots outside the hidden views
+        docks = tuple(dock for dock in self.findChildren(QDockWidget) if dock.isHidden())  # sized when shown
+        theme.restyle(self, skip=hidden, type_skip=docks)  # the style sheet, the plots outside the hidden views
         self._unstyled = list(hidden)
         if current is not None:
             current.restyle()
@@ -233,6 +234,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
     def _restyle_view(self, view: Any) -> None:
         if view in self._unstyled:
             self._unstyled.remove(view)
+            theme.take_type(view)
             theme.restyle_plots(view)
             view.restyle()
 

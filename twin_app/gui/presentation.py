@@ -158,6 +158,8 @@ class Presentation:
             window.removeAction(self._leave_shortcut)
             self.controls.stop.setShortcuts([QKeySequence("Esc"), QKeySequence("Ctrl+Shift+S")])
             self.tour_bar.hide()
+            theme.use(font_scale=1.0)
+            self.apply_theme()  # before the docks show: they are shown in the type they kept
             window.menuBar().show()
             before = self._before_presentation
             for dock in before.get("docks", ()):
@@ -168,8 +170,6 @@ class Presentation:
                 window.set_speed(*before["speed"])
             self._put_back_later()
             self._show_editing_tools(True)
-            theme.use(font_scale=1.0)
-            self.apply_theme()
             if window.isFullScreen() and self._before_presentation.get("maximized"):
                 window.showMaximized()
             elif window.isFullScreen():

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QStyle, QWidget
 
 from twin_app.gui import chart_turns, steady_labels
 from twin_app.model.events import EventKind
@@ -317,29 +317,52 @@ def bar_chart(title: str, bottom: str, *, pan_rows: bool) -> pg.PlotWidget:
     return widget
 
 
-def restyle(root: QWidget, *, plots: bool = True, skip: tuple[QWidget, ...] = ()) -> None:
+def restyle(
+    root: QWidget, *, plots: bool = True, skip: tuple[QWidget, ...] = (), type_skip: tuple[QWidget, ...] = ()
+) -> None:
     """Apply the active theme to ``root``: its style sheet and (``plots``) every plot under it,
-    but those under the widgets in ``skip`` (the window restyles its hidden views later)."""
+    but those under the widgets in ``skip`` (the window restyles its hidden views later); the
+    type size to all but those under ``skip`` and ``type_skip`` (see :func:`set_large_type`)."""
     sheet = style_sheet()
     if root.styleSheet() != sheet:  # (a new theme: every widget is polished again)
         root.setStyleSheet(sheet)
-    set_large_type(root, scale != 1.0)
+    set_large_type(root, scale != 1.0, skip=skip + type_skip)
     if plots:
         restyle_plots(root, skip=skip)
 
 
-def set_large_type(root: QWidget, large: bool) -> None:
-    """Select the named labels' large or normal sizes under ``root`` (a window), polishing
-    only those labels again (see :func:`type_sizes`)."""
+def set_large_type(root: QWidget, large: bool, *, skip: tuple[QWidget, ...] = ()) -> None:
+    """Select the large or normal type under ``root`` (a window): the window's property picks
+    the named labels' sizes (see :func:`type_sizes`), and the widgets, but those under ``skip``,
+    take the application's font at the active scale (see :func:`take_type`)."""
     if bool(root.property(LARGE_TYPE_PROPERTY)) == large:
         return
     root.setProperty(LARGE_TYPE_PROPERTY, large)
-    style = root.style()
-    for label in root.findChildren(QLabel):
-        if label.objectName() in LABEL_POINT_SIZES:
-            style.unpolish(label)
-            style.polish(label)
-            label.updateGeometry()
+    _polish_tree(root, root.style(), skip)
+
+
+def take_type(root: QWidget) -> None:
+    """Let ``root`` and the widgets under it take the application's font at the active scale,
+    if they have not yet (a view hidden at F5 or Esc, in an idle turn or when shown).
+
+    Under a style sheet Qt hands a new application font to no widget but windows (widgets
+    styled by a sheet resolve their font from their parent when polished), so presentation mode
+    grew the named labels only: tabs, buttons, lists and tables stayed at 9 pt. Polishing the
+    widgets again, parents first, costs ~40 ms for the window's ~470 widgets; a new style sheet
+    (which polishes them too) cost 75-85 ms."""
+    if root.font().pointSizeF() != QApplication.font().pointSizeF():
+        _polish_tree(root, root.style(), ())
+
+
+def _polish_tree(widget: QWidget, style: QStyle, skip: tuple[QWidget, ...]) -> None:
+    """Polish ``widget`` again, then its child widgets but those in ``skip`` (parents first:
+    a widget's font is resolved from its parent's)."""
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.updateGeometry()
+    for child in widget.children():
+        if isinstance(child, QWidget) and not any(child is s for s in skip):
+            _polish_tree(child, style, skip)
 
 
 def restyle_plots(root: QWidget, *, skip: tuple[QWidget, ...] = ()) -> None:
