@@ -115,3 +115,47 @@ def test_a_finished_run_of_the_users_comes_back_after_the_tour_with_the_same_fig
     assert window.current_view() is window.kpi_view
     assert run_id in window.windowTitle() or run_id in window.history.shown_run
     qtbot.waitUntil(lambda: window.kpi_view.card_text("completed") == delivered, timeout=30_000)
+
+
+def test_the_tour_never_carries_on_a_paused_run_of_the_users_even_of_its_own_first_sample(
+    qtbot, window, samples_dir, answers, dialogs
+):
+    """T9: a run paused on the demo went on at the tour's pace at step 1 and was finished by the
+    tour (or the question came at step 3, in the middle of the talk). The first step asks; kept,
+    the run stays as it was; given up, the tour runs the sample from time 0."""
+    from twin_app.gui.presentation import DEFAULT_TOUR
+
+    window.show()
+    window.open_scenario(samples_dir / DEFAULT_TOUR[0].sample)
+    window.set_speed(None, True)
+    window.run(pause_at=600.0)
+    qtbot.waitUntil(lambda: window.state == "paused", timeout=30_000)
+    paused_at = window.now
+    window.controls.presentation.trigger()  # F5
+    answers.append("Cancel")
+    window.tour_next()
+    assert dialogs[-1][0].endswith("is not finished.")
+    assert window.tour_index == -1 and window.state == "paused" and window.now == paused_at
+    answers.append("Discard the run")
+    window.tour_next()
+    assert window.tour_position.text() == f"1 / {len(DEFAULT_TOUR)}"
+    assert window.state == "running" and window.now < paused_at
+
+
+def test_a_stored_run_reopened_from_the_history_comes_back_after_the_tour(qtbot, window, tiny_path, dialogs):
+    """T9: F5 from a run reopened from the History, then Esc, showed the tour's sample at time 0."""
+    window.show()
+    window.open_scenario(tiny_path)
+    window.set_speed(None, True)
+    window.run()
+    control = window.run_control
+    qtbot.waitUntil(lambda: control.record is not None and control.record.stored, timeout=60_000)
+    run_id = control.record.run_id
+    window.open_scenario(window.samples_dir / "asset_light.json", ask=False)
+    assert window.history.reopen(run_id, ask=False)
+    qtbot.waitUntil(lambda: window.history.shown_run_id == run_id, timeout=30_000)
+    window.controls.presentation.trigger()  # F5
+    window.tour_next()
+    assert window.history.shown_run_id is None  # the tour's sample
+    _leave(window)  # Esc
+    qtbot.waitUntil(lambda: window.history.shown_run_id == run_id and window.state == "finished", timeout=30_000)

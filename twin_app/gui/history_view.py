@@ -403,6 +403,8 @@ class HistoryDock(QObject):
         self.shown_label.hide()
         window.statusBar().addPermanentWidget(self.shown_label)
         self.shown_run: str | None = None
+        self.shown_run_id: str | None = None
+        """The id of the stored run the views show (presentation mode puts it back on Esc)."""
         window.scenario_loaded.connect(lambda _path: self._forget_shown())
         window.state_changed.connect(self._on_state)
         dock.visibilityChanged.connect(lambda shown: self.refresh() if shown else None)
@@ -470,6 +472,7 @@ class HistoryDock(QObject):
         started = _local_time(run.started_at)
         window.notify(f"Run {run.info.run_id} of {started} ({run.status}), from the history: no re-simulation", 8000)
         self._show_shown(stored_run_caption(run))
+        self.shown_run_id = run.info.run_id
 
     def _show_shown(self, caption: str) -> None:
         """Say which stored run the views show: in the title and the status bar."""
@@ -483,7 +486,7 @@ class HistoryDock(QObject):
         """Another scenario, or the stored run reset to run again: the caption goes."""
         if self.shown_run is None:
             return
-        self.shown_run = None
+        self.shown_run = self.shown_run_id = None
         self.shown_label.hide()
         self.window.update_title()
 

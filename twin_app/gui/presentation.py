@@ -6,8 +6,10 @@ speed slider: the tour sets the pace, and at a projector's width the simulated-t
 stay on screen), and shows a tour bar at the bottom: the consultant steps through
 :data:`DEFAULT_TOUR` with Page Down / Page Up (or the arrows on the bar), and each step opens
 its sample (if it is not open already), shows its view and starts the run at the step's
-pace. Leaving the user's own scenario (another file, edits not saved, a run not finished)
-asks first, as opening a file does (the editor's Save / Discard / Cancel, then "Discard the
+pace. The tour runs only its own samples and the user's file at time 0: a run of the user's,
+paused or over, is never carried on by the tour (a paused run went on at the tour's pace and
+was finished by it), so the first step opens the sample afresh. Leaving the user's own
+scenario (another file, edits not saved, a run not finished) asks first, as opening a file does (the editor's Save / Discard / Cancel, then "Discard the
 run?"); the tour's own samples and runs are left without asking. Tour runs are demonstrations,
 not decisions: they are not stored in the results database, so History keeps only the user's
 runs (it used to gain an 'incomplete' run per step), and its samples stay out of Recent
@@ -191,7 +193,8 @@ class Presentation:
         before = self._before_presentation
         path, view = before.get("path"), before.get("view")
         tours = window.path is not None and window.path == self.tour_path and not window.modified
-        if not (self._tour_changed and tours and path is not None and not before.get("gave_up")):
+        users = path is not None or before.get("run_id")  # their file, or a stored run they reopened
+        if not (self._tour_changed and tours and users and not before.get("gave_up")):
             return
 
         def put_back() -> None:
@@ -200,7 +203,7 @@ class Presentation:
             run_id = before.get("run_id")
             if run_id:
                 window.history.reopen(run_id, ask=False, path=path)  # (the tour's run goes without asking)
-            elif not window.open_scenario(path, ask=False, remember=False):
+            elif path is None or not window.open_scenario(path, ask=False, remember=False):
                 return
             if view is not None:
                 window.tabs.setCurrentIndex(view)
@@ -219,6 +222,7 @@ class Presentation:
         window.run_control.wait_stored()  # (a run that has just ended is being stored)
         record = window.run_control.record  # a finished run, stored: put back from the history on Esc
         finished = record.run_id if record is not None and record.stored and not unfinished else None
+        finished = window.history.shown_run_id or finished  # a run the user reopened from the history
         self._before_presentation.update(path=window.path, gave_up=unfinished or edits, run_id=finished)
         return True
 
@@ -251,7 +255,8 @@ class Presentation:
         path = self.samples_dir / step.sample
         window: Any = self
         ours = window.path is not None and window.path == self.tour_path and not window.modified
-        other = window.path is None or window.path.resolve() != path.resolve() or window.modified
+        users_run = not ours and self.session.state != "ready"  # a run of the user's, under way or over
+        other = window.path is None or window.path.resolve() != path.resolve() or window.modified or users_run
         if other:
             asked = ours or self._leave_users_scenario(path)  # the tour's own sample is left without asking
             if not (asked and window.open_scenario(path, ask=False, remember=False)):  # not the user's files
@@ -259,8 +264,7 @@ class Presentation:
                 return
             self._tour_changed = True
         self.tour_index = index
-        if other or not self.session.unfinished:  # a sample it opened, or one open with nothing to lose
-            self.tour_path = window.path
+        self.tour_path = window.path  # a sample it opened, or the user's file at time 0
         window.show_view(step.view)
         if step.speed is None:
             window.set_speed(None, True)
