@@ -9,17 +9,18 @@ its sample (if it is not open already), shows its view and starts the run at the
 pace. The tour runs only its own samples and the user's file at time 0: a run of the user's,
 paused or over, is never carried on by the tour (a paused run went on at the tour's pace and
 was finished by it), so the first step opens the sample afresh. Leaving the user's own
-scenario (another file, edits not saved, a run not finished) asks first, as opening a file does (the editor's Save / Discard / Cancel, then "Discard the
-run?"); the tour's own samples and runs are left without asking. Tour runs are demonstrations,
+scenario (another file, edits not saved, a run not finished) asks first, as opening a file
+does (the editor's Save / Discard / Cancel, then "Discard the run?"); the tour's own samples
+and runs are left without asking. Tour runs are demonstrations,
 not decisions: they are not stored in the results database, so History keeps only the user's
 runs (it used to gain an 'incomplete' run per step), and its samples stay out of Recent
 files. Esc leaves presentation mode (it stops a run only outside it) and puts back the user's
 set-up as it was before F5: the pace (speed and Fastest), the docks with the same tab in front
 (the Library came back behind Run settings), and, if the tour opened its samples or ran the
 user's file, the user's file and view (reopened in the next idle turn: at time 0, or with the
-user's finished run read back from the history, which the tour replaced without asking since it
-is stored) - unless the user discarded their run or edits when the tour asked, or opened a file
-of their own on stage.
+user's finished run, or the stored run they had reopened, read back from the history, which the
+tour replaced without asking since it is stored) - unless the user discarded their run or
+edits when the tour asked, or opened a file of their own on stage.
 F5 starts the tour at its beginning each time (it resumed on its last step). The dark theme
 (Ctrl+Shift+D) suits projectors; it is remembered between sessions.
 
