@@ -207,3 +207,40 @@ def test_leaving_presentation_puts_the_window_back_where_it_was_and_as_large(qtb
     qtbot.wait(50)
     assert not window.isFullScreen()
     assert window.geometry() == before
+
+
+def test_the_wheel_over_a_kpi_chart_scrolls_the_page_and_a_tour_step_shows_the_pages_top(qtbot, window):
+    """T9 at 1280x720: the wheel over the WIP chart zoomed it out until its ticks ran together
+    ('daydayday'), and once scrolled, every later KPI step opened half-way down its page, the
+    cards its caption is about out of sight."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+
+    window.resize(1280, 720)
+    window.show()
+    window.set_presentation(True, full_screen=False)
+    window.go_to_step(2)  # asset-heavy on the KPI tab
+    kpis = window.kpi_view
+    bar = kpis.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)  # the page is taller than the window
+    chart = kpis.wip_widget
+    x_range = chart.getPlotItem().getViewBox().viewRange()[0]
+    at = QPointF(chart.width() / 2, chart.height() / 2)
+    for _ in range(3):
+        wheel = QWheelEvent(
+            at,
+            chart.mapToGlobal(at),
+            QPoint(),
+            QPoint(0, -120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(chart.viewport(), wheel)
+        # the chart leaves it: Qt hands a user's wheel (not one sent as here) on to the page
+        assert not wheel.isAccepted()
+    assert chart.getPlotItem().getViewBox().viewRange()[0] == x_range  # the chart did not zoom
+    bar.setValue(bar.maximum())
+    window.go_to_step(3)  # asset-light, the same tab: shown from its top
+    assert bar.value() == 0

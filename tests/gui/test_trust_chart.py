@@ -20,7 +20,10 @@ def test_the_kpi_view_draws_trust_from_the_start_to_now_with_the_lowest_owner_by
     x, y = chart.lowest_curve.getData()
     assert x[0] == 0.0 and x[-1] == 2880.0  # from the start to now
     assert y[0] == min(o.trust for o in window.scenario.owners) and y[-1] == pytest.approx(trust[owner])
-    assert chart.lowest_text() == f"lowest: {names[owner]} {trust[owner]:.3f}"  # a name, not an id
+    if trust[owner] < 1.0:
+        assert chart.lowest_text() == f"lowest now: {names[owner]} {trust[owner]:.3f}"  # a name, not an id
+    else:
+        assert chart.lowest_text() == "lowest now: all at 1.000"
     assert chart.legend.getLabel(chart.lowest_curve).text == chart.lowest_text()
     mx, mean = chart.mean_curve.getData()
     assert mean[-1] == pytest.approx(sum(trust.values()) / len(trust))
@@ -35,6 +38,22 @@ def test_the_kpi_view_draws_trust_from_the_start_to_now_with_the_lowest_owner_by
     window.reset(ask=False)
     x, _ = chart.lowest_curve.getData()
     assert (x is None or len(x) == 0) and chart.lowest_text() == ""  # nothing drawn until the next run is analysed
+
+
+def test_the_legend_names_who_is_lowest_now_and_no_one_when_all_are_back_at_full_trust(qtbot) -> None:
+    """T9 read 'lowest: BikeWorks Frames GmbH 1.000' under a red curve that had dipped to 0.71."""
+    from twin_app.gui.trust_chart import TrustChart
+
+    chart = TrustChart()
+    qtbot.addWidget(chart)
+    chart.labels = ["Alpha", "Beta"]
+    times = np.array([0.0, 100.0, 200.0])
+    mean = np.array([1.0, 0.855, 0.9])
+    chart.show_band((times, mean, np.array([1.0, 0.71, 0.8]), 1), 300.0)
+    assert chart.lowest_text() == "lowest now: Beta 0.800"
+    chart.show_band((times, np.array([1.0, 0.855, 1.0]), np.array([1.0, 0.71, 1.0]), 0), 300.0)
+    assert chart.lowest_text() == "lowest now: all at 1.000"
+    assert chart.legend.getLabel(chart.lowest_curve).text == chart.lowest_text()
 
 
 def test_a_long_trust_curve_is_drawn_as_its_envelope_keeping_every_dip() -> None:

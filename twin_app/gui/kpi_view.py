@@ -247,7 +247,7 @@ class KpiView(QWidget):
         wip = self.wip_widget.getPlotItem()
         theme.style_plot(wip, left="Orders in system", bottom="Simulated time")
         theme.set_title(wip, "Work in progress over time")
-        wip.getViewBox().setMouseEnabled(x=True, y=False)
+        wip.getViewBox().setMouseEnabled(x=False, y=False)  # the wheel scrolls the page, not the chart (T9)
         # A large run has hundreds of thousands of WIP steps: drawn as the envelope a pixel can
         # show, 1 px wide without antialiasing (see twin_app.gui.step_curves).
         self.wip_curve = pg.PlotDataItem(

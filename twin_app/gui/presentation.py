@@ -34,7 +34,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QPushButton, QToolBar
+from PySide6.QtWidgets import QDockWidget, QLabel, QPushButton, QScrollArea, QToolBar
 
 from twin_app.gui import theme
 from twin_app.gui.paint_once import settle_shown_page
@@ -267,6 +267,8 @@ class Presentation:
         self.tour_index = index
         self.tour_path = window.path  # a sample it opened, or the user's file at time 0
         window.show_view(step.view)
+        for area in window.current_view().findChildren(QScrollArea):  # its top, what the caption is about
+            area.verticalScrollBar().setValue(0)
         if step.speed is None:
             window.set_speed(None, True)
         else:

@@ -4,7 +4,7 @@ Trust is the platform's running score of each owner's on-time, right-first-time 
 'trust' assignment rule uses (:mod:`twin_app.analysis.quality`). It moves in steps, at the
 deliveries an owner worked on. The chart draws the analysis's ``trust_band`` part: the mean over
 the owners and the lowest owner's trust as exact step functions from time 0 to now, with the
-owner lowest at the end named (by name, not id) with its score in the legend. The band is
+owner lowest now named (by name, not id) with its score in the legend. The band is
 computed in the analysis process like every other figure, so a run watched live, one reopened
 from History and a screenshot draw the same curve.
 """
@@ -36,7 +36,7 @@ class TrustChart(pg.PlotWidget):
         theme.set_title(
             plot, "Trust in the owners"
         )  # (the time axis says "over the run": T5 saw "...over the rur" cut at 1300x850)
-        plot.getViewBox().setMouseEnabled(x=True, y=False)
+        plot.getViewBox().setMouseEnabled(x=False, y=False)  # the wheel scrolls the KPI page
         self.legend = legend_below(self, columns=1)  # under the axis: never over the falling lowest line
         # (step lines: no antialiasing, see twin_app.gui.step_curves)
         self.mean_curve = pg.PlotDataItem([], [], name="mean of the owners", antialias=False)
@@ -68,15 +68,23 @@ class TrustChart(pg.PlotWidget):
         self.mean_curve.setData(*envelope(*step_xy(times, mean, end)))
         self.lowest_curve.setData(*envelope(*step_xy(times, lowest, end)))
         theme.show_empty(self.getPlotItem(), False)
-        name = self.labels[owner] if 0 <= owner < len(self.labels) else "lowest owner"
-        self._lowest_text = f"lowest: {name} {float(lowest[-1]):.3f}"
+        self._lowest_text = self.lowest_now(float(lowest[-1]), owner)
         self._label()
         low = float(np.min(lowest))  # from just under the lowest point to full trust: small drops stay visible
         self.getPlotItem().setYRange(max(0.0, low - max(0.1 * (1.0 - low), 0.01)), 1.0, padding=0.05)
         self.getPlotItem().setXRange(0.0, max(float(end), 1.0), padding=0.02)
 
+    def lowest_now(self, score: float, owner: int) -> str:
+        """The lowest curve's legend: the curve is the lowest owner at each time, and the legend
+        says who that is now. 'lowest: <name> 1.000' under a curve that had dipped to 0.71 read
+        as that owner's lowest (T9): with every owner back at full trust it names none."""
+        if score >= 1.0:
+            return "lowest now: all at 1.000"
+        name = self.labels[owner] if 0 <= owner < len(self.labels) else "?"
+        return f"lowest now: {name} {score:.3f}"
+
     def lowest_text(self) -> str:
-        """'lowest: <owner name> 0.972' for the owner lowest at the end ('' before any run)."""
+        """The lowest curve's legend ('' before any run)."""
         return self._lowest_text
 
     def restyle(self) -> None:
