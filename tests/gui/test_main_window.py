@@ -324,3 +324,17 @@ def test_the_bench_waits_for_the_final_figures_idle_as_the_app_does(qtbot):
     seen = []
     wait_for(lambda: seen.append(1) or len(seen) > 3, 5.0)  # a condition met ends the wait
     assert len(seen) == 4
+
+
+def test_the_first_window_fits_a_screen_smaller_than_its_default_size(tmp_path, qtbot, dialogs):
+    """T9 at 1280x720: the window opened at 1500x940, its status bar off the screen. (The
+    offscreen screen the tests run on is 800x600.)"""
+    from twin_app.gui.main_window import MainWindow
+    from twin_app.gui.settings import AppSettings
+    from twin_app.gui.window_settings import DEFAULT_SIZE
+
+    window = MainWindow(AppSettings(tmp_path / "first.ini"))
+    qtbot.addWidget(window)
+    room = window.screen().availableGeometry()
+    assert room.width() < DEFAULT_SIZE[0] or room.height() < DEFAULT_SIZE[1]  # (the case tried)
+    assert window.width() <= room.width() and window.height() <= room.height()

@@ -55,7 +55,7 @@ from twin_app.gui.start_page import StartPage
 from twin_app.gui.utilisation_view import UtilisationView
 from twin_app.gui.view import RunContext, View, ViewUpdate
 from twin_app.gui.window_messages import WindowMessages
-from twin_app.gui.window_settings import WindowSettings
+from twin_app.gui.window_settings import DEFAULT_SIZE, WindowSettings
 from twin_app.model.events import EventBatch, RunEnd, RunInfo
 from twin_app.model.scenario import Scenario
 from twin_app.samples import SAMPLES_DIR
@@ -97,7 +97,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
 
         self.setWindowTitle("Cloud Factory Twin")
         self.setAcceptDrops(True)
-        self.resize(1500, 940)
+        self.resize(*DEFAULT_SIZE)  # (on a smaller screen, its size: see _restore_settings)
 
         self.bridge = SessionBridge(self.session, self)
         self.bridge.batch.connect(self._on_batch)

@@ -24,6 +24,11 @@ from twin_app.gui.controls import SPEED_MAX, SPEED_MIN, slider_to_speed, speed_t
 VIEW_MIN = (560, 360)
 """Least width and height of the view tabs (set explicitly: it overrides what their contents ask)."""
 
+DEFAULT_SIZE = (1500, 940)
+"""The window's size at its first start, or the screen's available size if that is smaller (at
+1280x720 the window opened at 1500x940, its status bar and the map's owner list off the
+screen: T9)."""
+
 
 class WindowSettings:
     """Restore and save the window's settings; keep the three pace controls in step."""
@@ -59,7 +64,10 @@ class WindowSettings:
         self.map_view.set_color_mode(self.settings.map_color_mode)
         self.gantt_view.set_color_mode(self.settings.gantt_color_mode)
         if self.settings.window_geometry is not None:
-            self.restoreGeometry(self.settings.window_geometry)
+            self.restoreGeometry(self.settings.window_geometry)  # (Qt keeps it on a screen)
+        else:
+            room = self.screen().availableGeometry()
+            self.resize(min(DEFAULT_SIZE[0], room.width()), min(DEFAULT_SIZE[1], room.height()))
         if self.settings.window_state is not None:
             self.restoreState(self.settings.window_state)
         self.tour_bar.hide()
