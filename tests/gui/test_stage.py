@@ -244,3 +244,17 @@ def test_the_wheel_over_a_kpi_chart_scrolls_the_page_and_a_tour_step_shows_the_p
     bar.setValue(bar.maximum())
     window.go_to_step(3)  # asset-light, the same tab: shown from its top
     assert bar.value() == 0
+
+
+def test_paused_on_stage_the_status_line_does_not_say_esc_ends_the_run(qtbot, window, tiny_path):
+    """On stage Esc leaves presentation mode; the line said 'Esc ends the run' (T9)."""
+    window.show()
+    window.open_scenario(tiny_path)
+    window.run(pause_at=60.0)
+    qtbot.waitUntil(lambda: window.state == "paused", timeout=30_000)
+    assert "Esc ends the run" in window.controls.state_label.text()
+    window.set_presentation(True, full_screen=False)
+    assert "Esc" not in window.controls.state_label.text()
+    assert window.controls.state_label.text().endswith("Paused: Space goes on")
+    window.set_presentation(False)
+    assert "Esc ends the run" in window.controls.state_label.text()

@@ -183,6 +183,7 @@ class Presentation:
                 # place back (a window manager put it at 0,0, its title bar off the screen)
                 window.setGeometry(geometry)
                 QTimer.singleShot(0, lambda: window.isMaximized() or window.setGeometry(geometry))  # after the WM
+        window._update_state_label()  # what Esc does is said there
         settle_shown_page()  # the new type sizes laid out before the window paints, and painted once
 
     def _put_back_later(self) -> None:

@@ -31,6 +31,9 @@ STATE_TEXTS = {
     "failed": "Run failed: Ctrl+R resets to time 0",
 }
 
+PAUSED_ON_STAGE = "Paused: Space goes on"
+"""The paused line in presentation mode, where Esc leaves the mode and does not end the run."""
+
 
 class WindowMessages:
     """The status line, clock, progress, event rate, busy badge and dialogs of the main window."""
@@ -92,6 +95,8 @@ class WindowMessages:
     def _update_state_label(self) -> None:
         session = self.session
         text = STATE_TEXTS.get(session.state, session.state)
+        if session.state == "paused" and getattr(self, "presenting", False):
+            text = PAUSED_ON_STAGE  # Esc leaves presentation mode there (T9)
         reason = ""
         if session.state == "finished" and session.run_end is not None:
             text = f"Run {session.run_end.status} at {theme.format_clock(session.run_end.now)}: Ctrl+R resets to time 0"
