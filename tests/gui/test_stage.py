@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -258,3 +260,45 @@ def test_paused_on_stage_the_status_line_does_not_say_esc_ends_the_run(qtbot, wi
     assert window.controls.state_label.text().endswith("Paused: Space goes on")
     window.set_presentation(False)
     assert "Esc ends the run" in window.controls.state_label.text()
+
+
+def test_on_a_dark_toolbar_the_glyphs_are_light_and_a_site_without_figures_follows_the_theme(qtbot, window, tiny_path):
+    """T9 in the dark theme: Pause, Step and Stop were black glyphs on the near-black toolbar;
+    back in the light theme, sites with no figures yet kept the dark theme's fill."""
+    import numpy as np
+    from PySide6.QtGui import QColor
+
+    from twin_app.gui import theme
+
+    def glyph_lightness(action) -> float:
+        image = action.icon().pixmap(24, 24).toImage()
+        alpha = [image.pixelColor(x, y) for x in range(24) for y in range(24)]
+        drawn = [c for c in alpha if c.alpha() > 128]
+        assert drawn  # a glyph is there
+        return float(np.mean([c.lightness() for c in drawn]))
+
+    window.show()
+    window.open_scenario(tiny_path)  # at time 0: no site has figures yet
+    window.show_view("map")
+    window.map_view.set_color_mode("utilisation")
+    window.set_dark(True)
+    for action in (window.controls.run, window.controls.step, window.controls.stop):
+        assert glyph_lightness(action) > QColor(theme.DARK.panel).lightness() + 100
+    assert {c.name().upper() for c in window.map_view.node_brushes()} == {theme.DARK.grid}
+    window.set_dark(False)
+    for action in (window.controls.run, window.controls.step, window.controls.stop):
+        assert glyph_lightness(action) < 100  # dark glyphs on the light toolbar
+    assert {c.name().upper() for c in window.map_view.node_brushes()} == {theme.LIGHT.grid}
+
+
+def test_the_style_sheets_images_ship_with_the_package():
+    """The spin boxes' arrows (drawn as bare lines under the style sheet, T9) are files the
+    style sheet names: each must exist for both themes."""
+    import re
+
+    from twin_app.gui import theme
+
+    for colours in (theme.LIGHT, theme.DARK):
+        theme.use(colours)
+        images = re.findall(r"url\(([^)]+)\)", theme.style_sheet())
+        assert len(images) == 2 and all(Path(image).is_file() for image in images)

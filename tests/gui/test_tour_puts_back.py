@@ -153,7 +153,7 @@ def test_a_stored_run_reopened_from_the_history_comes_back_after_the_tour(qtbot,
     run_id = control.record.run_id
     window.open_scenario(window.samples_dir / "asset_light.json", ask=False)
     assert window.history.reopen(run_id, ask=False)
-    qtbot.waitUntil(lambda: window.history.shown_run_id == run_id, timeout=30_000)
+    qtbot.waitUntil(lambda: window.history.shown_run_id == run_id and window.state == "finished", timeout=30_000)
     window.controls.presentation.trigger()  # F5
     window.tour_next()
     assert window.history.shown_run_id is None  # the tour's sample

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -122,7 +122,7 @@ def _action(
 ) -> QAction:
     action = QAction(text, window)
     if icon is not None:
-        action.setIcon(window.style().standardIcon(icon))
+        action.setIcon(standard_icon(window, icon))
     if shortcuts:
         action.setShortcuts([QKeySequence(s) for s in shortcuts])
     action.setToolTip(f"{tip or text} ({', '.join(shortcuts)})" if shortcuts else (tip or text))
@@ -130,6 +130,27 @@ def _action(
     action.triggered.connect(slot)
     window.addAction(action)  # shortcuts work even when the menu bar is hidden
     return action
+
+
+GLYPHS = (
+    QStyle.StandardPixmap.SP_MediaPlay,
+    QStyle.StandardPixmap.SP_MediaPause,
+    QStyle.StandardPixmap.SP_MediaSeekForward,
+    QStyle.StandardPixmap.SP_MediaStop,
+)
+"""The standard icons that are black glyphs, drawn in the theme's text colour (theme.glyph_icon)."""
+
+
+def standard_icon(window: QMainWindow, which: QStyle.StandardPixmap) -> QIcon:
+    """The style's icon ``which``; a glyph in the theme's text colour."""
+    return theme.glyph_icon(which) if which in GLYPHS else window.style().standardIcon(which)
+
+
+def tint_glyphs(controls: Controls, window: QMainWindow, session: Any) -> None:
+    """Draw the toolbar's glyphs (run or pause, step, stop) in the active theme's colours."""
+    controls.step.setIcon(standard_icon(window, QStyle.StandardPixmap.SP_MediaSeekForward))
+    controls.stop.setIcon(standard_icon(window, QStyle.StandardPixmap.SP_MediaStop))
+    enable_for(controls, window, session)
 
 
 def build_controls(window: Any, view_titles: tuple[str, ...]) -> Controls:
@@ -251,7 +272,7 @@ def enable_for(controls: Controls, window: QMainWindow, session: Any) -> None:
     running = session.state == "running"
     sp = QStyle.StandardPixmap
     controls.run.setText("Pause" if running else "Run")
-    controls.run.setIcon(window.style().standardIcon(sp.SP_MediaPause if running else sp.SP_MediaPlay))
+    controls.run.setIcon(standard_icon(window, sp.SP_MediaPause if running else sp.SP_MediaPlay))
     controls.run.setEnabled(session.can("run") or session.can("pause"))
     controls.ended_space.setEnabled(session.state in ("finished", "failed"))  # says that Reset starts over
     controls.step.setEnabled(session.can("step"))

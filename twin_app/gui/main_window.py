@@ -33,7 +33,7 @@ from twin_app.experiments.session import Batch, RunSession
 from twin_app.gui import chart_turns, theme
 from twin_app.gui.bottleneck_view import BottleneckView
 from twin_app.gui.bridge import SessionBridge
-from twin_app.gui.controls import build_controls, enable_for
+from twin_app.gui.controls import build_controls, enable_for, tint_glyphs
 from twin_app.gui.decisions import connect_decisions, decision_views
 from twin_app.gui.docks import dock_action
 from twin_app.gui.editor.link import EditorLink
@@ -219,6 +219,8 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         hidden = tuple(v for v in views if v is not current)
         docks = tuple(dock for dock in self.findChildren(QDockWidget) if dock.isHidden())  # sized when shown
         theme.restyle(self, skip=hidden, type_skip=docks)  # the style sheet, the plots outside the hidden views
+        if hasattr(self, "controls"):
+            tint_glyphs(self.controls, self, self.session)
         self._unstyled = list(hidden)
         if current is not None:
             current.restyle()

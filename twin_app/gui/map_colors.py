@@ -34,7 +34,10 @@ class MapPalette:
         self._brush_cache: dict[int, QBrush] = {}
 
     def restyle(self) -> None:
-        """Forget the pens and brushes (a theme change makes new ones)."""
+        """Forget the colours, pens and brushes (a theme change makes new ones: a site with no
+        value yet is in the theme's grid colour, and kept the dark one after a switch to the light
+        theme, T9)."""
+        self._heat_cache.clear()
         self._pen_cache.clear()
         self._brush_cache.clear()
 

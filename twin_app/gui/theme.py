@@ -19,9 +19,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle, QWidget
 
 from twin_app.gui import chart_turns, steady_labels
@@ -502,6 +504,37 @@ def _mix(colour: str, other: str, share: float) -> str:
     return "#" + "".join(f"{v:02X}" for v in channels)
 
 
+GLYPH_SIZES = (16, 24, 32)
+"""The sizes a glyph icon is drawn at (toolbar, menu, presentation's larger toolbar)."""
+
+
+def glyph_icon(which: QStyle.StandardPixmap) -> QIcon:
+    """The style's standard icon ``which`` (a black glyph: play, pause, step, stop) drawn in the
+    theme's text colour, and greyed like disabled text when disabled. On the dark toolbar the
+    black Pause, Step and Stop glyphs were nearly invisible (T9)."""
+    style = QApplication.style()
+    source = style.standardIcon(which)
+    icon = QIcon()
+    for size in GLYPH_SIZES:
+        pixmap = source.pixmap(size, size)
+        icon.addPixmap(_tinted(pixmap, colors.text), QIcon.Mode.Normal)
+        icon.addPixmap(_tinted(pixmap, _mix(colors.text, colors.panel, 0.6)), QIcon.Mode.Disabled)
+    return icon
+
+
+def _tinted(source: QPixmap, colour: str) -> QPixmap:
+    """``source``'s shape (its alpha) filled with ``colour``."""
+    out = QPixmap(source.size())
+    out.setDevicePixelRatio(source.devicePixelRatio())
+    out.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(out)
+    painter.drawPixmap(0, 0, source)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(out.rect(), QColor(colour))
+    painter.end()
+    return out
+
+
 LABEL_POINT_SIZES: dict[str, float] = {
     "CardTitle": 9,
     "CardValue": 17,
@@ -540,7 +573,8 @@ def style_sheet() -> str:
     at both scales (:func:`type_sizes`)."""
     c = colors
     disabled = _mix(c.text, c.panel, 0.6)  # an action that does nothing now must not look as if it would
-    return f"""
+    return (
+        f"""
 QMainWindow, QDialog {{ background: {c.background}; color: {c.text}; }}
 QWidget {{ color: {c.text}; }}
 QMenuBar, QMenu {{ background: {c.panel}; color: {c.text}; }}
@@ -597,4 +631,46 @@ QProgressBar {{ border: 1px solid {c.grid}; border-radius: 3px; background: {c.b
                text-align: center; }}
 QProgressBar::chunk {{ background: {c.selected}; }}
 QScrollBar {{ background: {c.background}; }}
-""" + type_sizes()
+QToolBar::separator {{ background: {c.grid}; width: 1px; margin: 4px 6px; }}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ width: 14px; border: none; background: transparent; }}
+QAbstractSpinBox::up-arrow {{ image: url({_icon(f"spin_up_{c.name}.svg")}); width: 8px; height: 5px; }}
+QAbstractSpinBox::down-arrow {{ image: url({_icon(f"spin_down_{c.name}.svg")}); width: 8px; height: 5px; }}
+QAbstractSpinBox::up-arrow:disabled, QAbstractSpinBox::down-arrow:disabled {{ image: none; }}
+"""
+        + _dark_controls(c)
+        + type_sizes()
+    )
+
+
+ICONS = Path(__file__).with_name("icons")
+"""The style sheet's images (the spin boxes' arrows, one per theme: under a style sheet Qt drew
+them as bare lines, T9)."""
+
+
+def _icon(name: str) -> str:
+    return (ICONS / name).as_posix()
+
+
+def _dark_controls(c: Colors) -> str:
+    """Check boxes, radio buttons and scroll bars in the dark theme: Qt's own are white squares,
+    circles and outlines there (T9: 'Fastest', the map's colour choice and the owner list's
+    scroll bars were bright patches on a projector). The light theme keeps Qt's own."""
+    if c.name != "dark":
+        return ""
+    return f"""
+QScrollBar:vertical {{ width: 12px; border: none; }}
+QScrollBar:horizontal {{ height: 12px; border: none; }}
+QScrollBar::handle {{ background: {c.grid}; border-radius: 4px; margin: 2px; }}
+QScrollBar::handle:vertical {{ min-height: 24px; }}
+QScrollBar::handle:horizontal {{ min-width: 24px; }}
+QScrollBar::handle:hover {{ background: {c.muted}; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0px; height: 0px; border: none; background: none; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
+QCheckBox::indicator, QRadioButton::indicator {{ width: 11px; height: 11px; border: 1px solid {c.muted};
+              background: {c.panel}; }}
+QRadioButton::indicator {{ border-radius: 6px; }}
+QCheckBox::indicator {{ border-radius: 2px; }}
+QCheckBox::indicator:checked, QRadioButton::indicator:checked {{ background: {c.accent};
+              border-color: {c.accent}; }}
+QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{ border-color: {c.grid}; }}
+"""
