@@ -159,3 +159,33 @@ def test_a_stored_run_reopened_from_the_history_comes_back_after_the_tour(qtbot,
     assert window.history.shown_run_id is None  # the tour's sample
     _leave(window)  # Esc
     qtbot.waitUntil(lambda: window.history.shown_run_id == run_id and window.state == "finished", timeout=30_000)
+
+
+def test_the_tour_compares_heavy_and_light_side_by_side_stores_nothing_and_puts_back_the_users_pins(
+    qtbot, window, tiny_path, settings
+):
+    """The issue's tour: heavy, then light, then compare. The comparison step runs paired
+    replications of the two samples on the Compare view (the difference with its confidence);
+    like the tour's runs it is not stored, and Esc gives the user their own pins back."""
+    from twin_app.gui.presentation import DEFAULT_TOUR, TOUR_REPLICATIONS
+    from twin_app.store.experiment_log import ExperimentLog
+
+    _users_set_up(qtbot, window, tiny_path)
+    compare = window.compare_view
+    compare.pin_file(tiny_path)
+    users_pins = [pin.name for pin in compare.pins]
+    step = next(i for i, s in enumerate(DEFAULT_TOUR) if s.against is not None)
+    assert DEFAULT_TOUR[step - 2].sample == DEFAULT_TOUR[step].sample  # heavy,
+    assert DEFAULT_TOUR[step - 1].sample == DEFAULT_TOUR[step].against  # light, then the two compared
+    window.controls.presentation.trigger()  # F5
+    window.go_to_step(step)
+    assert window.current_view() is window.compare_view
+    assert [pin.name for pin in compare.pins] == ["asset_heavy", "asset_light"]
+    qtbot.waitUntil(lambda: compare.result is not None and not compare.run_bar.running, timeout=60_000)
+    result = compare.result
+    assert list(result.names) == ["asset_heavy", "asset_light"] and result.replications == TOUR_REPLICATIONS
+    assert compare.table_model.rowCount() > 0  # the table of differences is shown
+    _leave(window)  # Esc
+    assert [pin.name for pin in compare.pins] == users_pins
+    with ExperimentLog(settings.results_db) as log:
+        assert not log.experiments()  # nothing of the tour's in the user's experiment log

@@ -283,6 +283,11 @@ class CompareView(DecisionView):
         self.pins.clear()
         self._refresh_pins()
 
+    def set_pins(self, pins: list[Pin]) -> None:
+        """Pin exactly ``pins`` (presentation mode puts the user's back after its comparison)."""
+        self.pins = list(pins)
+        self._refresh_pins()
+
     def _refresh_pins(self) -> None:
         self.pin_list.clear()
         for i, pin in enumerate(self.pins):
@@ -305,14 +310,15 @@ class CompareView(DecisionView):
         self.diff_tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     # --- running -----------------------------------------------------------------------------
-    def run(self) -> None:
-        """Compare the pinned scenarios with the bar's replications and seed (off the GUI thread)."""
+    def run(self, *, store: bool = True) -> None:
+        """Compare the pinned scenarios with the bar's replications and seed (off the GUI thread);
+        recorded in the results database unless not ``store`` (the tour's demonstrations)."""
         if len(self.pins) < 2:
             self.run_bar.status.setText("Pin at least two scenarios to compare.")
             return
         sources = [p.source() for p in self.pins]
         replications, seed = self.run_bar.replications.value(), self.run_bar.seed.value()
-        workers, database = self.workers, self._database()
+        workers, database = self.workers, self._database() if store else None
 
         def work(on_progress: Progress) -> CompareResult:
             return compare(

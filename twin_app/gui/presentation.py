@@ -6,7 +6,9 @@ speed slider: the tour sets the pace, and at a projector's width the simulated-t
 stay on screen), and shows a tour bar at the bottom: the consultant steps through
 :data:`DEFAULT_TOUR` with Page Down / Page Up (or the arrows on the bar), and each step opens
 its sample (if it is not open already), shows its view and starts the run at the step's
-pace. The tour runs only its own samples and the user's file at time 0: a run of the user's,
+pace; the comparison step runs asset-heavy against asset-light on the Compare view instead
+(paired replications, not stored; the user's pins and comparison come back on Esc). The
+tour runs only its own samples and the user's file at time 0: a run of the user's,
 paused or over, is never carried on by the tour (a paused run went on at the tour's pace and
 was finished by it), so the first step opens the sample afresh. Leaving the user's own
 scenario (another file, edits not saved, a run not finished) asks first, as opening a file
@@ -51,6 +53,13 @@ class TourStep:
     caption: str
     speed: float | None = 240.0
     """Simulated minutes per second; None: as fast as possible."""
+    against: str | None = None
+    """A comparison on the Compare view: ``sample`` (the baseline) against this sample, in
+    :data:`TOUR_REPLICATIONS` paired replications, not stored (the window's scenario stays)."""
+
+
+TOUR_REPLICATIONS = 10
+"""Replications of the tour's comparison (asset-heavy against asset-light: ~2.5 s on 2 cores)."""
 
 
 DEFAULT_TOUR: tuple[TourStep, ...] = (
@@ -61,8 +70,13 @@ DEFAULT_TOUR: tuple[TourStep, ...] = (
     ),
     TourStep("cloud_factory_demo.json", "gantt", "Every machine and vehicle at work, order by order, as it happens"),
     TourStep("asset_heavy.json", "kpis", "Asset-heavy: dedicated fast lines with long changeovers", None),
+    TourStep("asset_light.json", "kpis", "Asset-light: flexible cells and rented capacity", None),
     TourStep(
-        "asset_light.json", "kpis", "Asset-light: flexible cells and rented capacity; compare cost and lead time", None
+        "asset_heavy.json",
+        "compare",
+        "Heavy against light, side by side: 10 paired replications, each difference with its 95% confidence",
+        None,
+        against="asset_light.json",
     ),
     TourStep("logistics_direct.json", "map", "Logistics, direct: a van per shipment", 480.0),
     TourStep("logistics_hub.json", "map", "Logistics through a consolidation hub: fewer, fuller trucks", 480.0),
@@ -172,6 +186,7 @@ class Presentation:
             if "speed" in before:
                 window.set_speed(*before["speed"])
             self._put_back_later()
+            self._put_back_comparison()
             self._show_editing_tools(True)
             if window.isFullScreen() and self._before_presentation.get("maximized"):
                 window.showMaximized()
@@ -254,6 +269,11 @@ class Presentation:
         if not self.presenting:
             self.set_presentation(True)
         step = self.tour[index]
+        if step.against is not None:
+            self._compare_on_stage(step)
+            self.tour_index = index
+            self.show_tour_position()
+            return
         path = self.samples_dir / step.sample
         window: Any = self
         ours = window.path is not None and window.path == self.tour_path and not window.modified
@@ -283,6 +303,39 @@ class Presentation:
                 control.store_runs = storing
             self._tour_changed = self._tour_changed or window.path == self.tour_path  # not a run of the user's
         self.show_tour_position()
+
+    def _compare_on_stage(self, step: TourStep) -> None:
+        """Show the Compare view running the step's comparison; the user's pins and result are
+        remembered for Esc. A comparison of the user's still running is left to run, and shown."""
+        window: Any = self
+        compare = window.compare_view
+        window.show_view("compare")
+        if compare.run_bar.running and "compare" not in self._before_presentation:
+            return
+        self._before_presentation.setdefault("compare", (list(compare.pins), compare.result))
+        compare.run_bar.cancel()  # (the tour's own, stepped back to)
+        compare.run_bar.wait()
+        compare.clear_pins()
+        assert step.against is not None
+        for sample in (step.sample, step.against):
+            compare.pin_file(self.samples_dir / sample)
+        compare.run_bar.replications.setValue(TOUR_REPLICATIONS)
+        compare.run(store=False)
+
+    def _put_back_comparison(self) -> None:
+        """After leaving: the user's pins and comparison back on the Compare view (the tour's, if
+        still running, cancelled)."""
+        saved = self._before_presentation.get("compare")
+        if saved is None:
+            return
+        window: Any = self
+        compare = window.compare_view
+        compare.run_bar.cancel()
+        compare.run_bar.wait()
+        pins, result = saved
+        compare.set_pins(pins)
+        if result is not None:
+            compare.show_result(result)
 
     def show_tour_position(self, caption: str | None = None) -> None:
         """The tour bar for the current step (``caption`` instead of the step's own)."""
