@@ -307,6 +307,8 @@ def test_map_labels_stay_inside_the_view():
 
 
 def test_the_map_legend_lists_every_owner(qtbot, samples_dir):
+    from PySide6.QtCore import Qt
+
     from twin_app.gui.network_map import NetworkMapView
     from twin_app.io.scenario_file import load_scenario
 
@@ -320,6 +322,13 @@ def test_the_map_legend_lists_every_owner(qtbot, samples_dir):
         assert any(row.startswith(owner.name or owner.id) for row in listed)
     colors = {view.owner_list.item(i).icon().pixmap(12, 12).toImage().pixelColor(6, 6).name() for i in range(16)}
     assert len(colors) == 16  # 16 owners, 16 distinct colours
+    # narrow (1280x720 on stage): a long name ends in '...', with no sideways scroll bar (T9)
+    view.resize(700, 500)
+    view.owner_list.setFixedWidth(160)
+    view.show()
+    qtbot.waitExposed(view)
+    assert not view.owner_list.horizontalScrollBar().isVisible()
+    assert view.owner_list.textElideMode() == Qt.TextElideMode.ElideRight
 
 
 def test_a_large_network_is_drawn_as_clusters_that_split_on_zoom(qtbot, samples_dir):

@@ -83,6 +83,11 @@ CHART_BARS_PX = 220
 CHART_MIN_HEIGHT = 220
 """Height of the profit chart when it sits under the table."""
 
+TABLE_MIN_ROWS = 6
+"""Rows of the KPI table kept in view when the chart sits under it: below that, the chart goes
+(the Per owner tab has its figures). At 1280x720 in presentation mode the table showed one row
+over the chart (T9)."""
+
 
 class CompareView(DecisionView):
     """Pinned scenarios, the run bar, and the answer in tabs (see the module docstring)."""
@@ -386,6 +391,7 @@ class CompareView(DecisionView):
         beside = total >= answer + need
         if beside:
             self.beside.setOrientation(Qt.Orientation.Horizontal)
+            self.profit_plot.setVisible(True)
             self.profit_plot.setMinimumSize(need, 0)
             wanted = header.length() + scroll
             table = max(min(wanted, total - need), 0)
@@ -394,7 +400,12 @@ class CompareView(DecisionView):
             self.beside.setOrientation(Qt.Orientation.Vertical)
             self.profit_plot.setMinimumSize(0, CHART_MIN_HEIGHT)
             height = sum(self.beside.sizes()) or self.height() // 2
-            self.beside.setSizes([height - height * 2 // 5, height * 2 // 5])
+            rows = TABLE_MIN_ROWS + 1  # and the header
+            table_min = rows * self.table.verticalHeader().defaultSectionSize() + self.all_kpis.sizeHint().height()
+            chart = min(height * 2 // 5, height - table_min)
+            self.profit_plot.setVisible(chart >= CHART_MIN_HEIGHT)
+            if self.profit_plot.isVisibleTo(self):
+                self.beside.setSizes([height - chart, chart])
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)

@@ -138,6 +138,10 @@ class NetworkMapView(QWidget):
 
         self.owner_list = QListWidget()
         self.owner_list.setToolTip("Every owner of the network, with its colour and its sites")
+        # a name wider than the list ends in '...' (its tip gives it whole), with no sideways
+        # scroll bar taking a row's height (T9 at 1280x720 on stage)
+        self.owner_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.owner_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
         self.details.setHtml(details_placeholder())
