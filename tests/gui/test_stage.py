@@ -86,6 +86,8 @@ def test_on_stage_only_the_views_and_the_clock_show_and_leaving_brings_the_docks
 
 
 def test_the_dark_theme_recolours_the_views_and_is_remembered(qtbot, window, settings, tiny_path):
+    from PySide6.QtGui import QColor
+
     from twin_app.gui import theme
     from twin_app.gui.main_window import MainWindow
 
@@ -97,6 +99,10 @@ def test_the_dark_theme_recolours_the_views_and_is_remembered(qtbot, window, set
     # The shown view is dark at once; a hidden one is dark when shown, before it paints, even if
     # the window has had no idle turn to restyle it in (hidden views are restyled one at a time).
     assert window.utilisation_view.bars_widget.backgroundBrush().color().name().upper() == theme.DARK.panel
+    # idle, the largest share, is a dark grey there: the light grey was a bright block (T9)
+    idle = window.utilisation_view.bar_items[theme.MACHINE_STATES.index("idle")]
+    assert QColor(idle.opts["brush"].color()).lightness() < 100
+    assert theme.DARK_IDLE in window.utilisation_view.legend.text()
     window.show_view("gantt")
     assert window.gantt_view.plot.backgroundBrush().color().name().upper() == theme.DARK.panel
     qtbot.waitUntil(lambda: window.kpi_view.hist_widget.backgroundBrush().color().name().upper() == theme.DARK.panel)
@@ -110,6 +116,8 @@ def test_the_dark_theme_recolours_the_views_and_is_remembered(qtbot, window, set
     assert page.grab().toImage().pixelColor(page.width() // 2, 2).lightness() < 100
     window.controls.dark.trigger()
     assert theme.colors is theme.LIGHT and not settings.dark_theme
+    window.show_view("utilisation")
+    assert QColor(idle.opts["brush"].color()).name().upper() == theme.STATE_COLORS["idle"]
     settings.dark_theme = True
     again = MainWindow(settings)
     qtbot.addWidget(again)

@@ -58,7 +58,7 @@ def node_details(model: MapModel, run: RunContext, node: int, owner_color: str) 
                 working = total - s[5]
                 util_text = f"{s[0] / working * 100:.0f} %" if working > 0 else "-"
                 state_text = " ".join(
-                    f'<span style="color:{theme.STATE_COLORS[k]}">&#9632;</span>{s[i] / total * 100:.0f}'
+                    f'<span style="color:{theme.state_color(k)}">&#9632;</span>{s[i] / total * 100:.0f}'
                     for i, k in enumerate(theme.MACHINE_STATES)
                     if s[i] / total >= 0.005
                 )
@@ -72,7 +72,7 @@ def node_details(model: MapModel, run: RunContext, node: int, owner_color: str) 
     kind = model.scenario.owners[owner_i].kind.replace("_", " ") if owner_i >= 0 else ""
     waiting = model.live.node_queue[node] if model.live is not None else 0.0
     legend = " ".join(
-        f'<span style="color:{theme.STATE_COLORS[k]}">&#9632;</span>{theme.STATE_LABELS[k]}'
+        f'<span style="color:{theme.state_color(k)}">&#9632;</span>{theme.STATE_LABELS[k]}'
         for k in theme.MACHINE_STATES
     )
     return (

@@ -46,6 +46,19 @@ STATE_COLORS: dict[str, str] = {
 }
 """Okabe-Ito colours of the resource states, by the names the utilisation analysis uses."""
 
+DARK_IDLE = "#4B5563"
+"""Idle in the dark theme (see :func:`state_color`)."""
+
+
+def state_color(state: str) -> str:
+    """A resource state's colour in the active theme: :data:`STATE_COLORS`, but idle, a light
+    grey that made the dark theme's utilisation charts mostly a bright block (T9), is a dark
+    grey there."""
+    if state == "idle" and colors.name == "dark":
+        return DARK_IDLE
+    return STATE_COLORS[state]
+
+
 MACHINE_STATES = ("busy", "setup", "idle", "blocked", "down", "off_shift")
 """twin_app.analysis.utilisation.STATES order."""
 

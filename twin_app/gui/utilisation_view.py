@@ -54,6 +54,15 @@ def normalise_rows(durations: np.ndarray) -> np.ndarray:
         return np.where(total > 0, durations / np.where(total > 0, total, 1.0), 0.0)
 
 
+def state_legend() -> str:
+    """The key of the state colours (rich text), in the active theme."""
+    return "&nbsp;&nbsp;".join(
+        f'<span style="color:{theme.state_color(k)}; font-size:12pt">&#9632;</span> '
+        f"{html.escape(theme.STATE_LABELS[k])}"
+        for k in STATES
+    )
+
+
 class UtilisationView(QWidget):
     """State breakdown bars (per machine or owner) and the breakdown over time."""
 
@@ -83,14 +92,8 @@ class UtilisationView(QWidget):
             controls.addWidget(button)
         self.group_buttons.buttonClicked.connect(lambda b: self.set_group(str(b.property("group"))))
         controls.addSpacing(24)
-        legend = QLabel(
-            "&nbsp;&nbsp;".join(
-                f'<span style="color:{theme.STATE_COLORS[k]}; font-size:12pt">&#9632;</span> '
-                f"{html.escape(theme.STATE_LABELS[k])}"
-                for k in STATES
-            )
-        )
-        controls.addWidget(legend)
+        self.legend = QLabel(state_legend())
+        controls.addWidget(self.legend)
         controls.addStretch(1)
 
         self.bars_widget = theme.bar_chart("State breakdown", "Share of observed time (%)", pan_rows=True)
@@ -101,7 +104,7 @@ class UtilisationView(QWidget):
         self.bar_items: list[pg.BarGraphItem] = []
         for state in STATES:
             item = FlatBars(
-                x0=[], y=[], width=[], height=0.72, brush=pg.mkBrush(theme.STATE_COLORS[state]), pen=pg.mkPen(None)
+                x0=[], y=[], width=[], height=0.72, brush=pg.mkBrush(theme.state_color(state)), pen=pg.mkPen(None)
             )
             bars_plot.addItem(item)
             self.bar_items.append(item)
@@ -118,7 +121,7 @@ class UtilisationView(QWidget):
         time_plot.addItem(base)
         below = base
         for s in STACK_ORDER:
-            color = theme.STATE_COLORS[STATES[s]]
+            color = theme.state_color(STATES[s])
             curve = pg.PlotDataItem([0.0], [0.0], pen=pg.mkPen(pg.mkColor(color).darker(115), width=1))
             time_plot.addItem(curve)
             fill = pg.FillBetweenItem(below, curve, brush=pg.mkBrush(color))
@@ -148,7 +151,14 @@ class UtilisationView(QWidget):
         layout.addWidget(splitter, 1)
 
     def restyle(self) -> None:
-        """Nothing of its own to restyle: the state colours are the same in both themes."""
+        """The state colours of the active theme (idle differs, see theme.state_color)."""
+        self.legend.setText(state_legend())
+        for state, item in zip(STATES, self.bar_items, strict=True):
+            item.setOpts(brush=pg.mkBrush(theme.state_color(state)))
+        for s, curve, fill in zip(STACK_ORDER, self.time_curves, self.time_fills, strict=True):
+            color = theme.state_color(STATES[s])
+            curve.setPen(pg.mkPen(pg.mkColor(color).darker(115), width=1))
+            fill.setBrush(pg.mkBrush(color))
 
     def set_run(self, run: RunContext) -> None:
         self.run = run
