@@ -41,6 +41,8 @@ def test_presentation_mode_is_full_screen_large_and_steps_through_the_tour(qtbot
         return all(abs(w.font().pointSizeF() - s * scale) < 0.1 for w, s in zip(plain, plain_sizes, strict=True))
 
     qtbot.waitUntil(lambda: grown(theme.scale), timeout=3000)  # the hidden views in idle turns
+    gantt_title = window.gantt_view.time_axis  # it kept 10 pt on stage (T9)
+    qtbot.waitUntil(lambda: gantt_title.labelStyle.get("font-size") == theme.pt(10), timeout=3000)
     assert card_value.font().pointSizeF() == pytest.approx(sizes[0] * theme.scale, abs=0.1)
     history = window.history.dock  # hidden on stage; shown (Ctrl+H), in the stage's type
     assert history.isHidden()

@@ -181,7 +181,7 @@ class GanttView(QtWidgets.QWidget):
         self.now_line.setPen(pg.mkPen(theme.colors.now_line, width=1.5))
         self.row_axis.restyle()
         self.time_axis.restyle()
-        self.time_axis.setLabel(self.time_axis.labelText, color=theme.colors.muted)
+        self.time_axis.setLabel(self.time_axis.labelText, color=theme.colors.muted, **{"font-size": theme.pt(10)})
         self.item.restyle()
         self._update_legend()
 
@@ -235,8 +235,8 @@ class GanttView(QtWidgets.QWidget):
         self._default_width = min(day, float(horizon)) if horizon else day
         clock = self.time_unit == "min"
         self.time_axis.set_clock(clock)
-        label = "simulated time (days hh:mm)" if clock else f"time [{self.time_unit}]"
-        self.time_axis.setLabel(label, color=theme.colors.muted)
+        label = "Simulated time" if clock else f"Time [{self.time_unit}]"  # (as every time axis: T9)
+        self.time_axis.setLabel(label, color=theme.colors.muted, **{"font-size": theme.pt(10)})
         self.now = 0.0
         self.now_line.setValue(0.0)
         self._fit_all = False
