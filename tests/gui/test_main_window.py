@@ -331,10 +331,10 @@ def test_the_first_window_fits_a_screen_smaller_than_its_default_size(tmp_path, 
     offscreen screen the tests run on is 800x600.)"""
     from twin_app.gui.main_window import MainWindow
     from twin_app.gui.settings import AppSettings
-    from twin_app.gui.window_settings import DEFAULT_SIZE
+    from twin_app.gui.window_settings import DEFAULT_SIZE, FRAME
 
     window = MainWindow(AppSettings(tmp_path / "first.ini"))
     qtbot.addWidget(window)
     room = window.screen().availableGeometry()
     assert room.width() < DEFAULT_SIZE[0] or room.height() < DEFAULT_SIZE[1]  # (the case tried)
-    assert window.width() <= room.width() and window.height() <= room.height()
+    assert window.width() + FRAME[0] <= room.width() and window.height() + FRAME[1] <= room.height()  # with its frame

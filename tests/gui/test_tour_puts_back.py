@@ -173,6 +173,7 @@ def test_the_tour_compares_heavy_and_light_side_by_side_stores_nothing_and_puts_
     _users_set_up(qtbot, window, tiny_path)
     compare = window.compare_view
     compare.pin_file(tiny_path)
+    compare.run_bar.seed.setValue(3)
     users_pins = [pin.name for pin in compare.pins]
     step = next(i for i, s in enumerate(DEFAULT_TOUR) if s.against is not None)
     assert DEFAULT_TOUR[step - 2].sample == DEFAULT_TOUR[step].sample  # heavy,
@@ -187,5 +188,7 @@ def test_the_tour_compares_heavy_and_light_side_by_side_stores_nothing_and_puts_
     assert compare.table_model.rowCount() > 0  # the table of differences is shown
     _leave(window)  # Esc
     assert [pin.name for pin in compare.pins] == users_pins
+    assert compare.run_bar.seed.value() == 3  # T10: 42 after Esc
+    assert compare.result is None and compare.table_model.rowCount() == 0  # not the tour's comparison
     with ExperimentLog(settings.results_db) as log:
         assert not log.experiments()  # nothing of the tour's in the user's experiment log

@@ -3,6 +3,8 @@ from the analysis's trust_band, with the owner lowest at the end named."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -21,7 +23,8 @@ def test_the_kpi_view_draws_trust_from_the_start_to_now_with_the_lowest_owner_by
     assert x[0] == 0.0 and x[-1] == 2880.0  # from the start to now
     assert y[0] == min(o.trust for o in window.scenario.owners) and y[-1] == pytest.approx(trust[owner])
     if trust[owner] < 1.0:
-        assert chart.lowest_text() == f"lowest now: {names[owner]} {trust[owner]:.3f}"  # a name, not an id
+        shown = math.floor(trust[owner] * 1000) / 1000
+        assert chart.lowest_text() == f"lowest now: {names[owner]} {shown:.3f}"  # a name, not an id
     else:
         assert chart.lowest_text() == "lowest now: all at 1.000"
     assert chart.legend.getLabel(chart.lowest_curve).text == chart.lowest_text()
@@ -54,6 +57,8 @@ def test_the_legend_names_who_is_lowest_now_and_no_one_when_all_are_back_at_full
     chart.show_band((times, np.array([1.0, 0.855, 1.0]), np.array([1.0, 0.71, 1.0]), 0), 300.0)
     assert chart.lowest_text() == "lowest now: all at 1.000"
     assert chart.legend.getLabel(chart.lowest_curve).text == chart.lowest_text()
+    chart.show_band((times, mean, np.array([1.0, 0.71, 0.9996]), 1), 300.0)  # not quite back (T10)
+    assert chart.lowest_text() == "lowest now: Beta 0.999"
 
 
 def test_a_long_trust_curve_is_drawn_as_its_envelope_keeping_every_dip() -> None:

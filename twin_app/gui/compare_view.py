@@ -83,6 +83,9 @@ CHART_BARS_PX = 220
 CHART_MIN_HEIGHT = 220
 """Height of the profit chart when it sits under the table."""
 
+NO_RESULT = "Pin two or more scenarios, then Run comparison."
+"""The summary line with no comparison shown."""
+
 TABLE_MIN_ROWS = 6
 """Rows of the KPI table kept in view when the chart sits under it: below that, the chart goes
 (the Per owner tab has its figures). At 1280x720 in presentation mode the table showed one row
@@ -139,7 +142,7 @@ class CompareView(DecisionView):
         self.table = self._table(self.table_model)
         self.all_kpis = QCheckBox("Every KPI (per machine, per lane, every sharing rule)")
         self.all_kpis.toggled.connect(lambda every: self.table_model.set_result(self.result, every))
-        self.summary = QLabel("Pin two or more scenarios, then Run comparison.")
+        self.summary = QLabel(NO_RESULT)
         self.summary.setObjectName("Hint")
         self.summary.setWordWrap(True)
         yield
@@ -336,6 +339,16 @@ class CompareView(DecisionView):
             )
 
         self.run_bar.start(work, f"Comparing {len(sources)} scenarios, {replications} replications each")
+
+    def clear_result(self) -> None:
+        """Show no comparison (presentation mode leaves the view as the user had it)."""
+        self.result = None
+        self.table_model.set_result(None)
+        self.owner_model.set_result(None)
+        self.summary.setText(NO_RESULT)
+        for plot in (self.lead_plot, self.wip_plot, self.profit_plot, self.utilisation_plot):
+            plot.getPlotItem().clear()
+        self.report_button.setEnabled(False)
 
     def show_result(self, result: CompareResult) -> None:
         """Fill the tabs with a comparison (just run, or opened from the log)."""

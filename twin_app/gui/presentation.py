@@ -312,7 +312,10 @@ class Presentation:
         window.show_view("compare")
         if compare.run_bar.running and "compare" not in self._before_presentation:
             return
-        self._before_presentation.setdefault("compare", (list(compare.pins), compare.result))
+        bar = compare.run_bar
+        self._before_presentation.setdefault(
+            "compare", (list(compare.pins), compare.result, bar.replications.value(), bar.seed.value())
+        )
         compare.run_bar.cancel()  # (the tour's own, stepped back to)
         compare.run_bar.wait()
         compare.clear_pins()
@@ -332,10 +335,14 @@ class Presentation:
         compare = window.compare_view
         compare.run_bar.cancel()
         compare.run_bar.wait()
-        pins, result = saved
+        pins, result, replications, seed = saved
         compare.set_pins(pins)
+        compare.run_bar.replications.setValue(replications)
+        compare.run_bar.seed.setValue(seed)
         if result is not None:
             compare.show_result(result)
+        else:
+            compare.clear_result()  # (T10: the tour's table and chart stayed under the user's pins)
 
     def show_tour_position(self, caption: str | None = None) -> None:
         """The tour bar for the current step (``caption`` instead of the step's own)."""

@@ -11,6 +11,8 @@ from History and a screenshot draw the same curve.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 
@@ -81,7 +83,7 @@ class TrustChart(pg.PlotWidget):
         if score >= 1.0:
             return "lowest now: all at 1.000"
         name = self.labels[owner] if 0 <= owner < len(self.labels) else "?"
-        return f"lowest now: {name} {score:.3f}"
+        return f"lowest now: {name} {math.floor(score * 1000) / 1000:.3f}"  # below full reads below 1 (T10)
 
     def lowest_text(self) -> str:
         """The lowest curve's legend ('' before any run)."""

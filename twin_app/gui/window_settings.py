@@ -25,9 +25,14 @@ VIEW_MIN = (560, 360)
 """Least width and height of the view tabs (set explicitly: it overrides what their contents ask)."""
 
 DEFAULT_SIZE = (1500, 940)
-"""The window's size at its first start, or the screen's available size if that is smaller (at
-1280x720 the window opened at 1500x940, its status bar and the map's owner list off the
-screen: T9)."""
+"""The window's size at its first start, or the screen's available size less :data:`FRAME` if
+that is smaller (at 1280x720 the window opened at 1500x940, its status bar and the map's owner
+list off the screen: T9)."""
+
+FRAME = (16, 64)
+"""Room left for the window manager's frame and title bar, which Qt cannot know before the window
+is shown (sized to the screen's 1280x720, the framed window was 1282x746, its status bar off
+the screen again: T10)."""
 
 
 class WindowSettings:
@@ -67,7 +72,7 @@ class WindowSettings:
             self.restoreGeometry(self.settings.window_geometry)  # (Qt keeps it on a screen)
         else:
             room = self.screen().availableGeometry()
-            self.resize(min(DEFAULT_SIZE[0], room.width()), min(DEFAULT_SIZE[1], room.height()))
+            self.resize(min(DEFAULT_SIZE[0], room.width() - FRAME[0]), min(DEFAULT_SIZE[1], room.height() - FRAME[1]))
         if self.settings.window_state is not None:
             self.restoreState(self.settings.window_state)
         self.tour_bar.hide()
