@@ -70,7 +70,7 @@ def test_esc_puts_back_the_users_file_pace_view_and_library_and_f5_starts_the_to
     qtbot.waitUntil(lambda: window.path == samples_dir / "asset_light.json")
 
 
-def test_a_run_the_user_discarded_for_the_tour_is_not_reopened_but_the_pace_and_panel_are_put_back(
+def test_a_run_the_user_discarded_for_the_tour_is_not_reopened_but_their_file_pace_and_panel_are_put_back(
     qtbot, window, tiny_path, answers, dialogs
 ):
     from twin_app.gui.presentation import DEFAULT_TOUR
@@ -83,8 +83,9 @@ def test_a_run_the_user_discarded_for_the_tour_is_not_reopened_but_the_pace_and_
     window.tour_next()
     assert dialogs[-1][0].endswith("is not finished.") and window.path.name == DEFAULT_TOUR[0].sample
     _leave(window)
-    qtbot.wait(50)  # an idle turn or two: nothing is reopened
-    assert window.path.name == DEFAULT_TOUR[0].sample
+    # their file at time 0, not the tour's last demo run (T10), and not the run they gave up
+    qtbot.waitUntil(lambda: window.path == tiny_path)
+    assert window.state == "ready" and window.now == 0.0
     assert window.controls.speed_spin.value() == 60.0 and not window.controls.fastest_check.isChecked()
     assert _in_front(window.start_dock) and not _in_front(window.run_control.dock)
 
@@ -135,6 +136,7 @@ def test_the_tour_never_carries_on_a_paused_run_of_the_users_even_of_its_own_fir
     answers.append("Cancel")
     window.tour_next()
     assert dialogs[-1][0].endswith("is not finished.")
+    assert dialogs[-1][1].startswith(f"The tour (it opens {DEFAULT_TOUR[0].sample})")  # not 'Opening ...' (T10)
     assert window.tour_index == -1 and window.state == "paused" and window.now == paused_at
     answers.append("Discard the run")
     window.tour_next()

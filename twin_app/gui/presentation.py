@@ -21,8 +21,9 @@ set-up as it was before F5: the pace (speed and Fastest), the docks with the sam
 (the Library came back behind Run settings), and, if the tour opened its samples or ran the
 user's file, the user's file and view (reopened in the next idle turn: at time 0, or with the
 user's finished run, or the stored run they had reopened, read back from the history, which the
-tour replaced without asking since it is stored) - unless the user discarded their run or
-edits when the tour asked, or opened a file of their own on stage.
+tour replaced without asking since it is stored; a run or edits the user discarded when the
+tour asked do not come back, their file does, at time 0: T10 was left on the tour's last demo
+run) - unless they opened a file of their own on stage.
 F5 starts the tour at its beginning each time (it resumed on its last step). The dark theme
 (Ctrl+Shift+D) suits projectors; it is remembered between sessions.
 
@@ -211,13 +212,13 @@ class Presentation:
         path, view = before.get("path"), before.get("view")
         tours = window.path is not None and window.path == self.tour_path and not window.modified
         users = path is not None or before.get("run_id")  # their file, or a stored run they reopened
-        if not (self._tour_changed and tours and users and not before.get("gave_up")):
+        if not (self._tour_changed and tours and users):
             return
 
         def put_back() -> None:
             if self.presenting or not window.isVisible() or window.path != self.tour_path:
                 return
-            run_id = before.get("run_id")
+            run_id = None if before.get("gave_up") else before.get("run_id")
             if run_id:
                 window.history.reopen(run_id, ask=False, path=path)  # (the tour's run goes without asking)
             elif path is None or not window.open_scenario(path, ask=False, remember=False):
@@ -231,7 +232,7 @@ class Presentation:
         """Ask before the tour's sample replaces the user's scenario, as File > Open does;
         remember their file (it may just have been saved) and whether they discarded anything."""
         window: Any = self
-        doing = f"Opening {path.name}"
+        doing = f"The tour (it opens {path.name})"  # (T10: "Opening ..." when they pressed Page Down)
         unfinished = self.session.unfinished
         if not (window.confirm_unsaved(doing) and window.confirm_discard(doing)):
             return False
