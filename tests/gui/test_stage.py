@@ -312,3 +312,23 @@ def test_the_style_sheets_images_ship_with_the_package():
         theme.use(colours)
         images = re.findall(r"url\(([^)]+)\)", theme.style_sheet())
         assert len(images) == 2 and all(Path(image).is_file() for image in images)
+
+
+def test_on_stage_the_owners_table_columns_fit_the_larger_type(qtbot, window, tiny_path):
+    """T10: in presentation mode the owners' table kept the small type's column widths, its
+    cells cut ('-1,031,...') with 300 px spare at the right."""
+    from twin_app.gui import theme
+
+    window.show()
+    window.open_scenario(tiny_path)
+    window.run_to(1440.0)
+    window.show_view("kpis")
+    table = window.kpi_view.table
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: table.model().rowCount() > 0, timeout=30_000)
+    before = [header.sectionSize(c) for c in range(header.count() - 1)]
+    window.set_presentation(True, full_screen=False)
+    after = [header.sectionSize(c) for c in range(header.count() - 1)]
+    assert sum(after) > sum(before) * (1 + (theme.scale - 1) / 2)  # grown with the type
+    window.set_presentation(False)
+    assert [header.sectionSize(c) for c in range(header.count() - 1)] == before

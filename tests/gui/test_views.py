@@ -473,3 +473,22 @@ def test_utilisation_row_names_thin_out_rather_than_overlap(qtbot, window, sampl
     rows = named_rows()
     assert len(rows) > 3
     assert min(b - a for a, b in pairwise(rows)) * row_px() >= line  # no name over the next
+
+
+def test_the_time_charts_zoom_no_further_out_than_the_run(qtbot, window, tiny_path):
+    """T10: the wheel over the Bottlenecks strip zoomed it out to 'day -7'..'day 14', the bars a
+    sliver. The strip and the utilisation chart over time zoom between a minute and the run."""
+    window.open_scenario(tiny_path)
+    window.run_to(1440.0)
+    for name, plot in (
+        ("bottlenecks", lambda: window.bottleneck_view.strip_widget.getPlotItem()),
+        ("utilisation", lambda: window.utilisation_view.time_widget.getPlotItem()),
+    ):
+        window.show_view(name)
+        box = plot().getViewBox()
+        box.scaleBy((50.0, 1.0))  # the wheel, far out
+        x0, x1 = box.viewRange()[0]
+        assert x0 >= -0.03 * 1440.0 and x1 <= 1.03 * 1440.0, name
+        box.scaleBy((1e-6, 1.0))  # and far in
+        x0, x1 = box.viewRange()[0]
+        assert x1 - x0 >= 0.999, name  # a simulated minute at least

@@ -215,6 +215,7 @@ class BottleneckView(QWidget):
                     item.setOpts(x0=x0, y=np.full(len(x0), y), width=width)
         strip = self.strip_widget.getPlotItem()
         strip.getAxis("left").setTicks([[(float(i), label) for i, label in enumerate(self.row_labels)]])
+        theme.limit_time_zoom(strip, analysis.start, analysis.end)
         strip.setXRange(analysis.start, analysis.end, padding=0.01)
         strip.setYRange(-0.6, max(len(self.row_labels), 1) - 0.4, padding=0)
         theme.show_empty(strip, False)

@@ -392,6 +392,8 @@ class KpiView(QWidget):
         self.wip_curve.setPen(pg.mkPen(theme.colors.accent, width=1))
         self.demand_end.restyle()
         self.trust_chart.restyle()
+        if self._sized:  # the columns for the type size (on stage they kept the small type's
+            fit_columns(self.table)  # widths: cells cut, 300 px spare at the right, T10)
 
     def clear(self) -> None:
         self._turns.cancel()

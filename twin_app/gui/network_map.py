@@ -224,6 +224,7 @@ class NetworkMapView(QWidget):
         style_live(self.vehicles, self.empty_vehicles, self.halos)
         restyle_labels(self._labels)
         self._fill_owner_list()
+        self._refresh_details()  # its hint kept the other theme's grey (T10)
         self.redraw()
 
     # -- drawing -----------------------------------------------------------------------------------

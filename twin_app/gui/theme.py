@@ -263,6 +263,17 @@ def ui_font(point_size: float | None = None, bold: bool = False) -> QFont:
     return font
 
 
+def limit_time_zoom(plot: pg.PlotItem, start: float, end: float) -> None:
+    """Let the wheel zoom ``plot``'s time axis between a simulated minute and the run's span
+    (``start`` to ``end``), as the Gantt's: zoomed out without limit, the Bottlenecks strip read
+    "day -7" to "day 14" and its bars shrank to a sliver (T10)."""
+    span = max(float(end) - float(start), 1.0)
+    pad = 0.02 * span
+    plot.getViewBox().setLimits(
+        xMin=float(start) - pad, xMax=float(start) + span + pad, minXRange=min(1.0, span), maxXRange=span + 2 * pad
+    )
+
+
 def pt(size: float) -> str:
     """A style-sheet point size, scaled."""
     return f"{size * scale:.1f}pt"
@@ -629,6 +640,7 @@ QWidget#EntryList, QScrollArea {{ background: transparent; }}
 QWidget#KpiContent {{ background: {c.background}; }}
 QTableView, QListWidget {{ background: {c.panel}; gridline-color: {c.grid}; border: 1px solid {c.grid};
               selection-background-color: {c.selected}; selection-color: {c.text}; color: {c.text}; }}
+QHeaderView {{ background: {c.background}; }}
 QHeaderView::section {{ background: {c.background}; color: {c.muted}; border: none;
                         border-bottom: 1px solid {c.grid}; padding: 4px 6px; font-weight: 600; }}
 #owners_pnl QHeaderView::up-arrow, #owners_pnl QHeaderView::down-arrow {{ width: 0px; height: 0px; image: none; }}
@@ -665,9 +677,10 @@ def _icon(name: str) -> str:
 
 
 def _dark_controls(c: Colors) -> str:
-    """Check boxes, radio buttons and scroll bars in the dark theme: Qt's own are white squares,
-    circles and outlines there (T9: 'Fastest', the map's colour choice and the owner list's
-    scroll bars were bright patches on a projector). The light theme keeps Qt's own."""
+    """Check boxes, radio buttons, scroll bars and sliders in the dark theme: Qt's own are white
+    squares, circles, outlines and tracks there (T9, T10: 'Fastest', the map's colour choice,
+    the owner list's scroll bars and the speed slider were bright patches on a projector). The
+    light theme keeps Qt's own."""
     if c.name != "dark":
         return ""
     return f"""
@@ -679,6 +692,11 @@ QScrollBar::handle:horizontal {{ min-width: 24px; }}
 QScrollBar::handle:hover {{ background: {c.muted}; }}
 QScrollBar::add-line, QScrollBar::sub-line {{ width: 0px; height: 0px; border: none; background: none; }}
 QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
+QSlider::groove:horizontal {{ height: 4px; background: {c.grid}; border-radius: 2px; }}
+QSlider::sub-page:horizontal {{ background: {c.accent}; border-radius: 2px; }}
+QSlider::handle:horizontal {{ background: {c.text}; width: 12px; margin: -5px 0; border-radius: 6px; }}
+QSlider::sub-page:horizontal:disabled {{ background: {c.grid}; }}
+QSlider::handle:horizontal:disabled {{ background: {c.muted}; }}
 QCheckBox::indicator, QRadioButton::indicator {{ width: 11px; height: 11px; border: 1px solid {c.muted};
               background: {c.panel}; }}
 QRadioButton::indicator {{ border-radius: 6px; }}

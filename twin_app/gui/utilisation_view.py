@@ -219,6 +219,7 @@ class UtilisationView(QWidget):
             for curve, s in zip(self.time_curves, STACK_ORDER, strict=True):
                 cumulative = cumulative + fractions[:, s] * 100.0
                 curve.setData(x, np.repeat(cumulative, 2))
+            theme.limit_time_zoom(self.time_widget.getPlotItem(), float(edges[0]), float(edges[-1]))
             self.time_widget.getPlotItem().setXRange(float(edges[0]), float(edges[-1]), padding=0.01)
         self._show_note(analysis, now)
 
