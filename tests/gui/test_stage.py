@@ -306,11 +306,11 @@ def test_the_style_sheets_images_ship_with_the_package():
     style sheet names: each must exist for both themes."""
     import re
 
-    from twin_app.gui import theme
+    from twin_app.gui import theme, widget_style
 
     for colours in (theme.LIGHT, theme.DARK):
         theme.use(colours)
-        images = re.findall(r"url\(([^)]+)\)", theme.style_sheet())
+        images = re.findall(r"url\(([^)]+)\)", widget_style.style_sheet())
         assert len(images) == 2 and all(Path(image).is_file() for image in images)
 
 

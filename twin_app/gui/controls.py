@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from twin_app.gui import theme
+from twin_app.gui import theme, widget_style
 
 SPEED_MIN, SPEED_MAX = 1.0, 100_000.0
 """Paced speed range in simulated minutes per wall-clock second."""
@@ -138,12 +138,12 @@ GLYPHS = (
     QStyle.StandardPixmap.SP_MediaSeekForward,
     QStyle.StandardPixmap.SP_MediaStop,
 )
-"""The standard icons that are black glyphs, drawn in the theme's text colour (theme.glyph_icon)."""
+"""The standard icons that are black glyphs, drawn in the theme's text colour (widget_style.glyph_icon)."""
 
 
 def standard_icon(window: QMainWindow, which: QStyle.StandardPixmap) -> QIcon:
     """The style's icon ``which``; a glyph in the theme's text colour."""
-    return theme.glyph_icon(which) if which in GLYPHS else window.style().standardIcon(which)
+    return widget_style.glyph_icon(which) if which in GLYPHS else window.style().standardIcon(which)
 
 
 def tint_glyphs(controls: Controls, window: QMainWindow, session: Any) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
-from twin_app.gui import theme
+from twin_app.gui import widget_style
 
 
 class _TypeOnShow(QObject):
@@ -25,7 +25,7 @@ class _TypeOnShow(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show and isinstance(watched, QDockWidget):
-            theme.take_type(watched)
+            widget_style.take_type(watched)
         return False
 
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QStyle, QT
 from twin_app.experiments.analysis_process import Finished
 from twin_app.experiments.live_state import LiveState
 from twin_app.experiments.session import Batch, RunSession
-from twin_app.gui import chart_turns, theme
+from twin_app.gui import chart_turns, theme, widget_style
 from twin_app.gui.bottleneck_view import BottleneckView
 from twin_app.gui.bridge import SessionBridge
 from twin_app.gui.controls import build_controls, enable_for, tint_glyphs
@@ -218,7 +218,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
         current = views[self.tabs.currentIndex()] if hasattr(self, "tabs") else None
         hidden = tuple(v for v in views if v is not current)
         docks = tuple(dock for dock in self.findChildren(QDockWidget) if dock.isHidden())  # sized when shown
-        theme.restyle(self, skip=hidden, type_skip=docks)  # the style sheet, the plots outside the hidden views
+        widget_style.restyle(self, skip=hidden, type_skip=docks)  # the style sheet, the plots outside the hidden views
         if hasattr(self, "controls"):
             tint_glyphs(self.controls, self, self.session)
         self._unstyled = list(hidden)
@@ -236,7 +236,7 @@ class MainWindow(FileActions, Presentation, WindowSettings, WindowMessages, QMai
     def _restyle_view(self, view: Any) -> None:
         if view in self._unstyled:
             self._unstyled.remove(view)
-            theme.take_type(view)
+            widget_style.take_type(view)
             theme.restyle_plots(view)
             view.restyle()
 

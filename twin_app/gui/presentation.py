@@ -39,10 +39,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QPushButton, QScrollArea, QToolBar
 
-from twin_app.gui import theme
+from twin_app.gui import theme, widget_style
 from twin_app.gui.paint_once import settle_shown_page
 
-PRESENTATION_FONT_SCALE = theme.LARGE_TYPE_SCALE
+PRESENTATION_FONT_SCALE = widget_style.LARGE_TYPE_SCALE
 
 
 @dataclass(frozen=True, slots=True)
